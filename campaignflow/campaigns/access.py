@@ -1,0 +1,79 @@
+"""The one place that decides who may see and change a campaign.
+
+`campaign_for_user` is called by every API endpoint and view that touches a campaign:
+non-members get 404 (the campaign's existence is not revealed), members without the
+needed right get 403.
+"""
+
+from __future__ import annotations
+
+from django.http import Http404
+from django.utils.translation import gettext as _
+
+from campaignflow.core.errors import Forbidden
+
+from .models import Campaign, MemberRole
+
+VIEW, EDIT, MANAGE = "view", "edit", "manage"
+
+# What each campaign role may do. Partners see the campaign and only what is shared with
+# them (filtered per object by the selectors); they never change the campaign itself.
+RIGHTS = {
+    MemberRole.OWNER: {VIEW, EDIT, MANAGE},
+    MemberRole.MANAGER: {VIEW, EDIT, MANAGE},
+    MemberRole.MEMBER: {VIEW, EDIT},
+    MemberRole.VIEWER: {VIEW},
+    MemberRole.PARTNER: {VIEW},
+}
+MAX_ID = 2**63 - 1
+
+
+def is_admin(user) -> bool:
+    return bool(user and user.is_authenticated and (user.is_superuser or getattr(user, "role", "") == "admin"))
+
+
+def visible_campaigns(user, *, include_deleted: bool = False):
+    qs = Campaign.objects.all() if include_deleted and is_admin(user) else Campaign.objects.alive()
+    if is_admin(user):
+        return qs
+    if not user or not user.is_authenticated:
+        return qs.none()
+    return qs.filter(memberships__user=user)
+
+
+def role_in(user, campaign: Campaign) -> str | None:
+    """The user's campaign role; admins act as owners of every campaign."""
+    if is_admin(user):
+        return MemberRole.OWNER
+    cached = getattr(campaign, "_role_cache", {})
+    if user.pk in cached:
+        return cached[user.pk]
+    role = campaign.memberships.filter(user=user).values_list("role", flat=True).first()
+    cached[user.pk] = role
+    campaign._role_cache = cached
+    return role
+
+
+def can(user, campaign: Campaign, need: str) -> bool:
+    role = role_in(user, campaign)
+    return role is not None and need in RIGHTS.get(role, set())
+
+
+def campaign_for_user(user, campaign_id, need: str = VIEW, *, include_deleted: bool = False) -> Campaign:
+    try:
+        campaign_id = int(campaign_id)
+    except (TypeError, ValueError):
+        raise Http404 from None
+    if not 0 < campaign_id <= MAX_ID:
+        raise Http404
+    campaign = (
+        visible_campaigns(user, include_deleted=include_deleted)
+        .select_related("owner", "playbook_version__playbook")
+        .filter(pk=campaign_id)
+        .first()
+    )
+    if campaign is None:
+        raise Http404
+    if not can(user, campaign, need):
+        raise Forbidden(_("Your role in this campaign does not allow this."))
+    return campaign

@@ -1,0 +1,289 @@
+"""REST endpoints: playbooks, campaigns, members, lifecycle, history. Thin: parse, call, return."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated
+
+from django.http import Http404
+from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
+from ninja import Path, Query, Router, Schema
+from pydantic import Field
+
+from campaignflow.core.api_types import PathId
+from campaignflow.core.errors import Forbidden
+
+from . import gates, selectors, services
+from .access import MANAGE, VIEW, campaign_for_user, is_admin
+from .domain import lifecycle as lc
+from .models import Campaign, Playbook
+from .schemas import (
+    AuditOut,
+    CampaignIn,
+    CampaignOut,
+    CampaignPatch,
+    MemberIn,
+    MemberOut,
+    MemberRoleIn,
+    PlaybookCopyIn,
+    PlaybookOut,
+    PlaybookVersionIn,
+    PreviewOut,
+    TransitionIn,
+)
+
+router = Router(tags=["campaigns"])
+PlaybookKey = Annotated[str, Path(max_length=80)]
+
+
+def campaign_out(c: Campaign, warnings: list[str] | None = None) -> dict:
+    version = c.playbook_version
+    total = getattr(c, "task_count", 0) or 0
+    done = getattr(c, "tasks_done", 0) or 0
+    return {
+        "id": c.id,
+        "name": c.name,
+        "type": c.type,
+        "description": c.description,
+        "status": c.status,
+        "start_date": c.start_date,
+        "end_date": c.end_date,
+        "budget_total": c.budget_total,
+        "currency": c.currency,
+        "owner": c.owner.username if c.owner else None,
+        "industry": c.industry,
+        "tags": c.tags or [],
+        "playbook": version.playbook.key if version else None,
+        "playbook_version": version.number if version else None,
+        "my_role": getattr(c, "my_role", None),
+        "task_count": total,
+        "tasks_done": done,
+        "progress": round(done / total, 4) if total else 0.0,
+        "version": c.version,
+        "created_at": c.created_at,
+        "updated_at": c.updated_at,
+        "deleted_at": c.deleted_at,
+        "warnings": warnings or [],
+    }
+
+
+def playbook_out(p: Playbook, v) -> dict:
+    return {
+        "key": p.key,
+        "name": p.name,
+        "name_en": p.name_en,
+        "description": p.description,
+        "campaign_type": p.campaign_type,
+        "builtin": p.is_builtin,
+        "version": v.number,
+        "phases": v.phases,
+    }
+
+
+# --- playbooks --------------------------------------------------------------------------
+
+
+@router.get("/playbooks", response=list[PlaybookOut], tags=["playbooks"])
+def list_playbooks(request):
+    return [playbook_out(p, p.latest_version) for p in selectors.playbooks()]
+
+
+@router.get("/playbooks/{key}", response=PlaybookOut, tags=["playbooks"])
+def get_playbook(request, key: PlaybookKey):
+    playbook = get_object_or_404(Playbook, key=key)
+    version = playbook.latest()
+    if version is None:
+        raise Http404
+    return playbook_out(playbook, version)
+
+
+@router.get("/playbooks/{key}/preview", response=PreviewOut, tags=["playbooks"])
+def preview_playbook(request, key: PlaybookKey, start_date: dt.date, end_date: dt.date):
+    version = services.playbook_latest(key)
+    if end_date < start_date:
+        from campaignflow.core.errors import InvalidInput
+
+        raise InvalidInput({"end_date": _("The end date is before the start date.")})
+    specs, warnings = services.plan_preview(playbook_version=version, start=start_date, end=end_date)
+    return {"tasks": [s.__dict__ for s in specs], "warnings": warnings}
+
+
+@router.post("/playbooks/{key}/copy", response={201: PlaybookOut}, tags=["playbooks"])
+def copy_playbook(request, key: PlaybookKey, payload: PlaybookCopyIn):
+    source = get_object_or_404(Playbook, key=key)
+    playbook = services.playbook_copy(actor=request.user, source=source, name=payload.name, key=payload.key)
+    return 201, playbook_out(playbook, playbook.latest())
+
+
+@router.post("/playbooks/{key}/versions", response={201: PlaybookOut}, tags=["playbooks"])
+def save_playbook_version(request, key: PlaybookKey, payload: PlaybookVersionIn):
+    playbook = get_object_or_404(Playbook, key=key)
+    if not (is_admin(request.user) or playbook.created_by_id == request.user.pk):
+        raise Forbidden(_("Only the playbook's author or an administrator can edit it."))
+    version = services.playbook_save_version(
+        actor=request.user, playbook=playbook, phases_raw=payload.phases, note=payload.note, version=payload.version
+    )
+    return 201, playbook_out(playbook, version)
+
+
+# --- campaigns --------------------------------------------------------------------------
+
+
+class CampaignFilters(Schema):
+    status: str | None = Field(None, max_length=100)
+    type: str | None = Field(None, max_length=30)
+    q: str | None = Field(None, max_length=100)
+    owner: str | None = Field(None, max_length=150)
+    tag: str | None = Field(None, max_length=40)
+    deleted: bool = False
+    sort: str = Field("-start", max_length=20)
+    limit: int = Field(500, ge=1, le=1000)
+    offset: int = Field(0, ge=0, le=10**9)
+
+
+@router.get("/campaigns", response=list[CampaignOut])
+def list_campaigns(request, filters: Query[CampaignFilters]):
+    return [campaign_out(c) for c in selectors.campaign_list(request.user, **filters.dict())]
+
+
+@router.post("/campaigns", response={201: CampaignOut})
+def create_campaign(request, payload: CampaignIn):
+    data = payload.dict(exclude={"playbook"}, exclude_unset=True)
+    data.setdefault("start_date", payload.start_date)
+    data.setdefault("end_date", payload.end_date)
+    data.setdefault("name", payload.name)
+    campaign, warnings = services.campaign_create(actor=request.user, data=data, playbook_key=payload.playbook)
+    return 201, campaign_out(selectors.with_counts(campaign, request.user), warnings)
+
+
+@router.get("/campaigns/{campaign_id}", response=CampaignOut)
+def get_campaign(request, campaign_id: PathId):
+    campaign = campaign_for_user(request.user, campaign_id, VIEW)
+    return campaign_out(selectors.with_counts(campaign, request.user))
+
+
+@router.patch("/campaigns/{campaign_id}", response=CampaignOut)
+def update_campaign(request, campaign_id: PathId, payload: CampaignPatch):
+    campaign = campaign_for_user(request.user, campaign_id, MANAGE)
+    data = payload.dict(exclude_unset=True)
+    version = data.pop("version")
+    campaign = services.campaign_update(actor=request.user, campaign=campaign, version=version, data=data)
+    return campaign_out(selectors.with_counts(campaign, request.user))
+
+
+@router.delete("/campaigns/{campaign_id}", response={204: None})
+def delete_campaign(request, campaign_id: PathId):
+    campaign = campaign_for_user(request.user, campaign_id, MANAGE)
+    services.campaign_delete(actor=request.user, campaign=campaign)
+    return 204, None
+
+
+@router.post("/campaigns/{campaign_id}/restore", response=CampaignOut)
+def restore_campaign(request, campaign_id: PathId):
+    campaign = campaign_for_user(request.user, campaign_id, MANAGE, include_deleted=True)
+    campaign = services.campaign_restore(actor=request.user, campaign=campaign)
+    return campaign_out(selectors.with_counts(campaign, request.user))
+
+
+@router.post("/campaigns/{campaign_id}/transition", response={200: CampaignOut})
+def transition_campaign(request, campaign_id: PathId, payload: TransitionIn):
+    campaign = campaign_for_user(request.user, campaign_id, MANAGE)
+    campaign = services.campaign_transition(campaign=campaign, to=payload.to, actor=request.user, note=payload.note)
+    return campaign_out(selectors.with_counts(campaign, request.user))
+
+
+@router.get("/campaigns/{campaign_id}/lifecycle")
+def campaign_lifecycle(request, campaign_id: PathId):
+    """The moves open from the current status, each with its gate checklist."""
+    campaign = campaign_for_user(request.user, campaign_id, VIEW)
+    moves = []
+    for to in lc.moves_from(campaign.status):
+        items = gates.checklist(campaign, to) if lc.is_gated(campaign.status, to) else []
+        moves.append(
+            {
+                "to": to,
+                "gated": lc.is_gated(campaign.status, to),
+                "conditions": [{"text": t, "met": m} for t, m in items],
+                "allowed": all(m for _t, m in items),
+            }
+        )
+    changes = [
+        {
+            "from": s.from_status,
+            "to": s.to_status,
+            "actor": s.actor.username if s.actor else None,
+            "at": s.at.isoformat(),
+            "note": s.note,
+        }
+        for s in campaign.status_changes.select_related("actor")
+    ]
+    return {"status": campaign.status, "moves": moves, "history": changes}
+
+
+# --- members ----------------------------------------------------------------------------
+
+
+def member_out(m) -> dict:
+    return {"id": m.id, "username": m.user.username, "display_name": m.user.display_name, "role": m.role}
+
+
+@router.get("/campaigns/{campaign_id}/members", response=list[MemberOut])
+def list_members(request, campaign_id: PathId):
+    campaign = campaign_for_user(request.user, campaign_id, VIEW)
+    return [member_out(m) for m in selectors.members(campaign)]
+
+
+@router.post("/campaigns/{campaign_id}/members", response={201: MemberOut})
+def add_member(request, campaign_id: PathId, payload: MemberIn):
+    campaign = campaign_for_user(request.user, campaign_id, MANAGE)
+    membership = services.member_add(
+        actor=request.user, campaign=campaign, username=payload.username, role=payload.role
+    )
+    return 201, member_out(membership)
+
+
+@router.patch("/campaigns/{campaign_id}/members/{member_id}", response=MemberOut)
+def change_member(request, campaign_id: PathId, member_id: PathId, payload: MemberRoleIn):
+    campaign = campaign_for_user(request.user, campaign_id, MANAGE)
+    membership = services.member_change_role(
+        actor=request.user, campaign=campaign, membership_id=member_id, role=payload.role
+    )
+    return member_out(membership)
+
+
+@router.delete("/campaigns/{campaign_id}/members/{member_id}", response={204: None})
+def remove_member(request, campaign_id: PathId, member_id: PathId):
+    campaign = campaign_for_user(request.user, campaign_id, MANAGE)
+    services.member_remove(actor=request.user, campaign=campaign, membership_id=member_id)
+    return 204, None
+
+
+# --- history ----------------------------------------------------------------------------
+
+
+@router.get("/campaigns/{campaign_id}/history", response=list[AuditOut])
+def campaign_history(request, campaign_id: PathId):
+    campaign = campaign_for_user(request.user, campaign_id, VIEW)
+    if campaign_role_is_partner(request.user, campaign):
+        raise Forbidden(_("Partners do not see the campaign's internal history."))
+    return [
+        {
+            "id": e.id,
+            "at": e.at,
+            "actor": e.actor.username if e.actor else None,
+            "action": e.action,
+            "object_type": e.object_type,
+            "object_id": e.object_id,
+            "object_repr": e.object_repr,
+            "before": e.before,
+            "after": e.after,
+        }
+        for e in selectors.history(campaign)
+    ]
+
+
+def campaign_role_is_partner(user, campaign) -> bool:
+    from .access import role_in
+
+    return role_in(user, campaign) == "partner"

@@ -1,0 +1,190 @@
+"""Playbook steps and their time nodes, pure (no ORM).
+
+A step's time node is an anchor (campaign start or end) plus an offset in calendar days or
+in China working days. Generating a campaign's tasks turns every step into a dated task.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import asdict, dataclass, field
+from typing import Protocol
+
+ANCHORS = ("start", "end")
+MAX_OFFSET = 3650
+NAME_MAX = 200
+TEXT_MAX = 500
+
+
+class Calendar(Protocol):
+    def add_workdays(self, start: dt.date, days: int) -> dt.date: ...
+
+
+class PlaybookInvalid(ValueError):
+    """Errors as (path, message) pairs, e.g. ("phases[0].steps[2].offset_days", "not an integer")."""
+
+    def __init__(self, errors: list[tuple[str, str]]):
+        super().__init__("; ".join(f"{p}: {m}" for p, m in errors))
+        self.errors = errors
+
+
+@dataclass(frozen=True)
+class Step:
+    name: str
+    owner_role: str = ""
+    anchor: str = "start"
+    offset_days: int = 0
+    workdays: bool = False
+    output: str = ""
+    remark: str = ""
+
+    def time_node_label(self, lang: str = "zh-hans") -> str:
+        n, unit_zh, unit_en = (
+            abs(self.offset_days),
+            ("个工作日" if self.workdays else "天"),
+            ("working days" if self.workdays else "days"),
+        )
+        if lang.startswith("zh"):
+            where = "活动开始" if self.anchor == "start" else "活动结束"
+            if self.offset_days == 0:
+                return f"{where}当天"
+            side = "前" if self.offset_days < 0 else "后"
+            return f"{where}{side}{n}{unit_zh}"
+        where = "start" if self.anchor == "start" else "end"
+        if self.offset_days == 0:
+            return f"on the {where} day"
+        side = "before" if self.offset_days < 0 else "after"
+        return f"{n} {unit_en} {side} {where}"
+
+
+@dataclass(frozen=True)
+class Phase:
+    name: str
+    steps: tuple[Step, ...] = field(default_factory=tuple)
+    goal: str = ""
+
+
+def _text(value, path: str, errors: list, *, required: bool, limit: int) -> str:
+    if value is None:
+        value = ""
+    if not isinstance(value, str):
+        errors.append((path, "must be text"))
+        return ""
+    value = value.strip()
+    if required and not value:
+        errors.append((path, "is required"))
+    if len(value) > limit:
+        errors.append((path, f"is longer than {limit} characters"))
+    return value
+
+
+def parse_phases(raw) -> list[Phase]:
+    """Validate JSON-like phases data; raise PlaybookInvalid naming every bad field."""
+    errors: list[tuple[str, str]] = []
+    if not isinstance(raw, list) or not raw:
+        raise PlaybookInvalid([("phases", "must be a non-empty list")])
+    phases = []
+    for i, p in enumerate(raw):
+        base = f"phases[{i}]"
+        if not isinstance(p, dict):
+            errors.append((base, "must be an object"))
+            continue
+        name = _text(p.get("name"), f"{base}.name", errors, required=True, limit=NAME_MAX)
+        goal = _text(p.get("goal"), f"{base}.goal", errors, required=False, limit=TEXT_MAX)
+        steps_raw = p.get("steps")
+        if not isinstance(steps_raw, list) or not steps_raw:
+            errors.append((f"{base}.steps", "must be a non-empty list"))
+            continue
+        steps = []
+        for j, s in enumerate(steps_raw):
+            sp = f"{base}.steps[{j}]"
+            if not isinstance(s, dict):
+                errors.append((sp, "must be an object"))
+                continue
+            anchor = s.get("anchor", "start")
+            if anchor not in ANCHORS:
+                errors.append((f"{sp}.anchor", "must be 'start' or 'end'"))
+            offset = s.get("offset_days", 0)
+            if isinstance(offset, bool) or not isinstance(offset, int):
+                errors.append((f"{sp}.offset_days", "must be a whole number of days"))
+                offset = 0
+            elif abs(offset) > MAX_OFFSET:
+                errors.append((f"{sp}.offset_days", f"must be between -{MAX_OFFSET} and {MAX_OFFSET}"))
+            workdays = s.get("workdays", False)
+            if not isinstance(workdays, bool):
+                errors.append((f"{sp}.workdays", "must be true or false"))
+                workdays = False
+            steps.append(
+                Step(
+                    name=_text(s.get("name"), f"{sp}.name", errors, required=True, limit=NAME_MAX),
+                    owner_role=_text(s.get("owner_role"), f"{sp}.owner_role", errors, required=False, limit=NAME_MAX),
+                    anchor=anchor if anchor in ANCHORS else "start",
+                    offset_days=offset,
+                    workdays=workdays,
+                    output=_text(s.get("output"), f"{sp}.output", errors, required=False, limit=TEXT_MAX),
+                    remark=_text(s.get("remark"), f"{sp}.remark", errors, required=False, limit=TEXT_MAX),
+                )
+            )
+        phases.append(Phase(name=name, goal=goal, steps=tuple(steps)))
+    if errors:
+        raise PlaybookInvalid(errors)
+    return phases
+
+
+def phases_to_json(phases: list[Phase]) -> list[dict]:
+    return [{"name": p.name, "goal": p.goal, "steps": [asdict(s) for s in p.steps]} for p in phases]
+
+
+def due_date(step: Step, start: dt.date, end: dt.date, calendar: Calendar) -> dt.date:
+    """The concrete date of a step's time node for a campaign running start..end."""
+    anchor = start if step.anchor == "start" else end
+    if step.workdays:
+        return calendar.add_workdays(anchor, step.offset_days)
+    return anchor + dt.timedelta(days=step.offset_days)
+
+
+@dataclass(frozen=True)
+class TaskSpec:
+    code: str
+    phase: str
+    name: str
+    owner_role: str
+    start_date: dt.date
+    end_date: dt.date
+    deliverable: str
+    remark: str
+    sort_order: int
+
+
+def task_code(n: int) -> str:
+    return f"T{n:03d}"
+
+
+def generate_tasks(phases: list[Phase], start: dt.date, end: dt.date, calendar: Calendar) -> list[TaskSpec]:
+    """One task per step; due = the time node. A task starts the day after the previous
+    step's due date (when that is earlier), so the plan reads as a sequence on a Gantt."""
+    specs: list[TaskSpec] = []
+    previous_due: dt.date | None = None
+    n = 0
+    for phase in phases:
+        for step in phase.steps:
+            n += 1
+            due = due_date(step, start, end, calendar)
+            begin = due
+            if previous_due is not None and previous_due + dt.timedelta(days=1) < due:
+                begin = previous_due + dt.timedelta(days=1)
+            specs.append(
+                TaskSpec(
+                    code=task_code(n),
+                    phase=phase.name,
+                    name=step.name,
+                    owner_role=step.owner_role,
+                    start_date=begin,
+                    end_date=due,
+                    deliverable=step.output,
+                    remark=step.remark,
+                    sort_order=n,
+                )
+            )
+            previous_due = due
+    return specs

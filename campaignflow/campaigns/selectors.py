@@ -1,0 +1,100 @@
+"""Campaign reads, always through the visibility filter of access.py."""
+
+from __future__ import annotations
+
+from django.db.models import Count, Exists, OuterRef, Q, Subquery
+
+from campaignflow.core.models import AuditEntry
+from campaignflow.planning.models import TaskStatus
+
+from .access import is_admin, visible_campaigns
+from .models import Campaign, Membership, Playbook, PlaybookVersion
+
+SORTS = {
+    "start": ("start_date", "id"),
+    "-start": ("-start_date", "-id"),
+    "name": ("name", "id"),
+    "-updated": ("-updated_at", "-id"),
+    "end": ("end_date", "id"),
+}
+
+
+def campaign_list(
+    user,
+    *,
+    status: str | None = None,
+    type: str | None = None,
+    q: str | None = None,
+    owner: str | None = None,
+    tag: str | None = None,
+    deleted: bool = False,
+    sort: str = "-start",
+    limit: int = 500,
+    offset: int = 0,
+):
+    """Visible campaigns with their task counts and the caller's role, in a constant number of queries."""
+    qs = visible_campaigns(user, include_deleted=deleted)
+    if deleted and is_admin(user):
+        qs = qs.filter(deleted_at__isnull=False)
+    if status:
+        qs = qs.filter(status__in=[s for s in status.split(",") if s])
+    if type:
+        qs = qs.filter(type=type)
+    if owner:
+        qs = qs.filter(owner__username=owner)
+    if q:
+        q = q.strip()[:100]
+        qs = qs.filter(
+            Q(name__icontains=q) | Q(description__icontains=q) | Q(industry__icontains=q) | Q(tags__icontains=q)
+        )
+    if tag:
+        qs = qs.filter(tags__icontains=tag[:40])
+    role = Membership.objects.filter(campaign=OuterRef("pk"), user=user).values("role")[:1]
+    qs = (
+        qs.select_related("owner", "playbook_version__playbook")
+        .annotate(
+            task_count=Count("tasks", distinct=True),
+            tasks_done=Count("tasks", filter=Q(tasks__status=TaskStatus.DONE), distinct=True),
+            my_role=Subquery(role),
+        )
+        .order_by(*SORTS.get(sort, SORTS["-start"]))
+    )
+    return qs[offset : offset + limit]
+
+
+def with_counts(campaign: Campaign, user) -> Campaign:
+    """Attach the list annotations to one campaign (detail views share the list's output shape)."""
+    from .access import role_in
+
+    counts = campaign.tasks.aggregate(task_count=Count("id"), tasks_done=Count("id", filter=Q(status=TaskStatus.DONE)))
+    campaign.task_count = counts["task_count"]
+    campaign.tasks_done = counts["tasks_done"]
+    campaign.my_role = Membership.objects.filter(campaign=campaign, user=user).values_list(
+        "role", flat=True
+    ).first() or (role_in(user, campaign) if is_admin(user) else None)
+    return campaign
+
+
+def members(campaign: Campaign):
+    return campaign.memberships.select_related("user").order_by("id")
+
+
+def history(campaign: Campaign, limit: int = 200):
+    return AuditEntry.objects.filter(campaign=campaign).select_related("actor")[:limit]
+
+
+def object_history(obj, limit: int = 100):
+    return AuditEntry.objects.filter(object_type=obj._meta.label_lower, object_id=str(obj.pk)).select_related("actor")[
+        :limit
+    ]
+
+
+def playbooks():
+    """Playbooks with their latest version, in two queries."""
+    latest = PlaybookVersion.objects.filter(playbook=OuterRef("pk")).order_by("-number")
+    qs = Playbook.objects.annotate(latest_id=Subquery(latest.values("id")[:1]), has_versions=Exists(latest))
+    items = list(qs.filter(has_versions=True))
+    versions = PlaybookVersion.objects.in_bulk([p.latest_id for p in items])
+    for p in items:
+        p.latest_version = versions[p.latest_id]
+    return items
