@@ -1,8 +1,10 @@
 """The one NinjaAPI: routers per app, and the single mapping of domain errors to HTTP."""
 
 from django.http import Http404
+from django.utils.translation import gettext_lazy
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
+from ninja.parser import Parser
 
 from campaignflow.accounts.api import router as accounts_router
 from campaignflow.accounts.auth import API_AUTH
@@ -10,12 +12,55 @@ from campaignflow.campaigns.api import router as campaigns_router
 from campaignflow.core.errors import DomainError
 from campaignflow.planning.api import router as planning_router
 
+NUL_MESSAGE = gettext_lazy("Text must not contain NUL (\\u0000) characters.")
+
+
+class NulCharacters(ValueError):
+    """Input text with NUL characters: PostgreSQL cannot store them (it would be a 500), so refuse it."""
+
+    def __init__(self, locations: list[tuple]):
+        super().__init__(str(NUL_MESSAGE))
+        self.locations = locations
+
+
+def _nul_locations(value, loc: tuple = ()) -> list[tuple]:
+    if isinstance(value, str):
+        return [loc] if "\x00" in value else []
+    found: list[tuple] = []
+    if isinstance(value, dict):
+        for key, item in value.items():
+            if isinstance(key, str) and "\x00" in key:
+                found.append((*loc, key.replace("\x00", "")))
+            found.extend(_nul_locations(item, (*loc, key)))
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            found.extend(_nul_locations(item, (*loc, index)))
+    return found
+
+
+class InputParser(Parser):
+    """The default JSON/query parser, refusing NUL characters in any text (422 naming the field)."""
+
+    def parse_body(self, request):
+        data = super().parse_body(request)
+        if bad := _nul_locations(data):
+            raise NulCharacters(bad)  # ninja wraps it in HttpError(400); http_error below unwraps it
+        return data
+
+    def parse_querydict(self, data, list_fields, request):
+        result = super().parse_querydict(data, list_fields, request)
+        if bad := _nul_locations(result):
+            raise NulCharacters(bad)
+        return result
+
+
 api = NinjaAPI(
     title="CampaignFlow API",
     version="1",
     description="营销活动策划与执行跟踪 — everything the web UI can do. Auth: `Authorization: Bearer <token>`.",
     auth=API_AUTH,
     urls_namespace="api",
+    parser=InputParser(),
 )
 api.add_router("", accounts_router)
 api.add_router("", campaigns_router)
@@ -53,6 +98,15 @@ def unauthenticated(request, exc):
     )
 
 
+@api.exception_handler(NulCharacters)
+def nul_characters(request, exc: NulCharacters):
+    errors = [{"field": _field_name(loc), "message": str(NUL_MESSAGE)} for loc in exc.locations]
+    detail = "; ".join(f"{e['field']}: {e['message']}" for e in errors)
+    return api.create_response(request, {"detail": detail, "errors": errors}, status=422)
+
+
 @api.exception_handler(HttpError)
 def http_error(request, exc: HttpError):
+    if isinstance(exc.__cause__, NulCharacters):  # raised while parsing the body
+        return nul_characters(request, exc.__cause__)
     return api.create_response(request, {"detail": str(exc)}, status=exc.status_code)

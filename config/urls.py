@@ -15,6 +15,7 @@ urlpatterns = [
     path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
     path("", include("campaignflow.accounts.urls")),
     path("", include("campaignflow.campaigns.urls")),
+    path("", include("campaignflow.planning.urls")),
 ]
 
 if settings.DEBUG:

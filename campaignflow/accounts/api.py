@@ -3,7 +3,7 @@
 import datetime as dt
 
 from django.utils.translation import gettext as _
-from ninja import Router, Schema
+from ninja import Query, Router, Schema
 from pydantic import Field
 
 from campaignflow.core.api_types import PathId
@@ -69,7 +69,7 @@ def create_user(request, payload: UserIn):
 
 
 @router.get("/users", response=list[UserOut])
-def list_users(request, q: str = Field("", max_length=100)):
+def list_users(request, q: str = Query("", max_length=100)):
     """Active users, for choosing members and owners."""
     qs = User.objects.filter(is_active=True).order_by("username")
     if q:

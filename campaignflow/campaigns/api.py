@@ -17,7 +17,7 @@ from campaignflow.core.errors import Forbidden
 from . import gates, selectors, services
 from .access import MANAGE, VIEW, campaign_for_user, is_admin
 from .domain import lifecycle as lc
-from .models import Campaign, Playbook
+from .models import Campaign, Membership, Playbook
 from .schemas import (
     AuditOut,
     CampaignIn,
@@ -34,7 +34,7 @@ from .schemas import (
 )
 
 router = Router(tags=["campaigns"])
-PlaybookKey = Annotated[str, Path(max_length=80)]
+PlaybookKey = Annotated[str, Path(max_length=80, pattern=r"^[-a-zA-Z0-9_]+$")]  # a slug; anything else is 422
 
 
 def campaign_out(c: Campaign, warnings: list[str] | None = None) -> dict:
@@ -181,6 +181,12 @@ def delete_campaign(request, campaign_id: PathId):
 
 @router.post("/campaigns/{campaign_id}/restore", response=CampaignOut)
 def restore_campaign(request, campaign_id: PathId):
+    if not is_admin(request.user):
+        # A deleted campaign is hidden from its members, but they know it existed: tell them who can
+        # restore it (403) instead of 404. Non-members still learn nothing (404).
+        if not Membership.objects.filter(campaign_id=campaign_id, user=request.user).exists():
+            raise Http404
+        raise Forbidden(_("Only an administrator can restore a deleted campaign."))
     campaign = campaign_for_user(request.user, campaign_id, MANAGE, include_deleted=True)
     campaign = services.campaign_restore(actor=request.user, campaign=campaign)
     return campaign_out(selectors.with_counts(campaign, request.user))
@@ -228,6 +234,12 @@ def member_out(m) -> dict:
     return {"id": m.id, "username": m.user.username, "display_name": m.user.display_name, "role": m.role}
 
 
+def _membership_or_404(campaign: Campaign, member_id: int) -> None:
+    """A member id in the path that is not a member of this campaign does not exist here: 404."""
+    if not campaign.memberships.filter(pk=member_id).exists():
+        raise Http404
+
+
 @router.get("/campaigns/{campaign_id}/members", response=list[MemberOut])
 def list_members(request, campaign_id: PathId):
     campaign = campaign_for_user(request.user, campaign_id, VIEW)
@@ -246,6 +258,7 @@ def add_member(request, campaign_id: PathId, payload: MemberIn):
 @router.patch("/campaigns/{campaign_id}/members/{member_id}", response=MemberOut)
 def change_member(request, campaign_id: PathId, member_id: PathId, payload: MemberRoleIn):
     campaign = campaign_for_user(request.user, campaign_id, MANAGE)
+    _membership_or_404(campaign, member_id)
     membership = services.member_change_role(
         actor=request.user, campaign=campaign, membership_id=member_id, role=payload.role
     )
@@ -255,6 +268,7 @@ def change_member(request, campaign_id: PathId, member_id: PathId, payload: Memb
 @router.delete("/campaigns/{campaign_id}/members/{member_id}", response={204: None})
 def remove_member(request, campaign_id: PathId, member_id: PathId):
     campaign = campaign_for_user(request.user, campaign_id, MANAGE)
+    _membership_or_404(campaign, member_id)
     services.member_remove(actor=request.user, campaign=campaign, membership_id=member_id)
     return 204, None
 

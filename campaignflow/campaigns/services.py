@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 
 from campaignflow.accounts.models import User
 from campaignflow.core.audit import audit_record, snapshot
+from campaignflow.core.domain.numbers import NotANumber, parse_number
 from campaignflow.core.errors import Conflict, Forbidden, GateUnmet, InvalidInput
 from campaignflow.core.locking import update_versioned
 from campaignflow.core.workdays import china_calendar, unknown_year_warning
@@ -70,13 +71,11 @@ def _clean_campaign_fields(data: dict, *, partial: bool, current: Campaign | Non
             out["budget_total"] = None
         else:
             try:
-                amount = Decimal(str(raw).replace(",", "")).quantize(Decimal("0.01"))
-            except (InvalidOperation, ValueError):
-                errors["budget_total"] = _("Not a number.")
+                amount = parse_number(raw, allow_percent=False).quantize(Decimal("0.01"))
+            except (NotANumber, InvalidOperation):
+                errors["budget_total"] = _("Not a number: write e.g. 500000, 50万 or 500,000.00.")
             else:
-                if not amount.is_finite():
-                    errors["budget_total"] = _("Not a number.")
-                elif amount < 0:
+                if amount < 0:
                     errors["budget_total"] = _("The budget cannot be negative.")
                 elif amount > MAX_BUDGET:
                     errors["budget_total"] = _("The budget is too large.")

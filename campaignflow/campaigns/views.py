@@ -1,0 +1,439 @@
+"""Web UI for campaigns and playbooks. Thin: forms collect input, services decide."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from campaignflow.core.errors import DomainError, Forbidden, GateUnmet, InvalidInput, StaleVersion
+from campaignflow.planning.models import TaskStatus
+from campaignflow.planning.selectors import tasks_for
+
+from . import gates, selectors, services
+from .access import EDIT, MANAGE, VIEW, campaign_for_user, can, is_admin, role_in
+from .domain import lifecycle as lc
+from .domain.playbooks import Step
+from .forms import CampaignCreateForm, CampaignEditForm, MemberForm, PlaybookCopyForm
+from .models import CampaignType, MemberRole, Playbook, Status
+
+
+def _apply_errors(form, exc: InvalidInput) -> None:
+    for field, message in exc.as_field_dict().items():
+        form.add_error(field if field in form.fields else None, message)
+
+
+def _campaign_data(cleaned: dict) -> dict:
+    data = {
+        k: cleaned.get(k)
+        for k in ("name", "type", "start_date", "end_date", "budget_total", "industry", "tags", "description")
+    }
+    data["owner"] = cleaned.get("owner")
+    return data
+
+
+# --- campaigns --------------------------------------------------------------------------
+
+
+@login_required
+def campaign_list(request):
+    filters = {
+        "status": request.GET.get("status") or None,
+        "type": request.GET.get("type") or None,
+        "q": (request.GET.get("q") or "").strip() or None,
+        "deleted": request.GET.get("deleted") == "1" and is_admin(request.user),
+        "sort": request.GET.get("sort") or "-start",
+    }
+    page = Paginator(selectors.campaign_list(request.user, **filters, limit=10**6), 50).get_page(
+        request.GET.get("page")
+    )
+    context = {
+        "page": page,
+        "campaigns": page.object_list,
+        "filters": filters,
+        "statuses": Status.choices,
+        "types": CampaignType.choices,
+        "nav": "campaigns",
+    }
+    if request.htmx and request.htmx.target == "campaign-table":
+        return render(request, "campaigns/list.html#campaign-table", context)
+    return render(request, "campaigns/list.html", context)
+
+
+@login_required
+def campaign_create(request):
+    form = CampaignCreateForm(
+        request.POST or None, initial={"owner": request.user.username, "playbook": request.GET.get("playbook")}
+    )
+    if request.method == "POST" and form.is_valid():
+        playbook = form.cleaned_data.get("playbook")
+        data = _campaign_data(form.cleaned_data)
+        if playbook and data["type"] == CampaignType.GENERAL:
+            data["type"] = playbook.campaign_type
+        try:
+            campaign, warnings = services.campaign_create(
+                actor=request.user, data=data, playbook_key=playbook.key if playbook else None
+            )
+        except InvalidInput as exc:
+            _apply_errors(form, exc)
+        else:
+            for warning in warnings:
+                messages.warning(request, warning)
+            messages.success(request, _("Campaign “%(name)s” created.") % {"name": campaign.name})
+            return redirect("campaigns:detail", campaign.pk)
+    return render(request, "campaigns/create.html", {"form": form, "nav": "campaigns"})
+
+
+@login_required
+def plan_preview(request):
+    """htmx: the dated tasks a playbook would generate, shown before the campaign is saved."""
+    key = request.GET.get("playbook") or ""
+    context: dict = {"tasks": [], "warnings": [], "error": None}
+    try:
+        start = dt.date.fromisoformat(request.GET.get("start_date", ""))
+        end = dt.date.fromisoformat(request.GET.get("end_date", ""))
+    except ValueError:
+        context["error"] = _("Choose the start and end dates to see the plan's dates.")
+        return render(request, "campaigns/_preview.html", context)
+    if not key:
+        context["error"] = _("No playbook chosen: the campaign starts with an empty plan.")
+    elif end < start:
+        context["error"] = _("The end date is before the start date.")
+    else:
+        try:
+            version = services.playbook_latest(key)
+            context["tasks"], context["warnings"] = services.plan_preview(
+                playbook_version=version, start=start, end=end
+            )
+            context["playbook"] = version
+        except InvalidInput as exc:
+            context["error"] = exc.detail
+    return render(request, "campaigns/_preview.html", context)
+
+
+def _detail_context(request, campaign) -> dict:
+    user = request.user
+    role = role_in(user, campaign)
+    moves = []
+    for to in lc.moves_from(campaign.status):
+        gated = lc.is_gated(campaign.status, to)
+        items = gates.checklist(campaign, to) if gated else []
+        moves.append(
+            {
+                "to": to,
+                "label": Status(to).label,
+                "gated": gated,
+                "conditions": items,
+                "allowed": all(met for _t, met in items),
+                "forward": gated,
+                "cancel": to == lc.CANCELLED,
+            }
+        )
+    tasks = list(tasks_for(user, campaign))
+    done = sum(1 for t in tasks if t.status == TaskStatus.DONE)
+    stages = [
+        {
+            "key": s,
+            "label": Status(s).label,
+            "state": ("done" if lc.stage_index(campaign.status) > i else "current" if campaign.status == s else "todo"),
+        }
+        for i, s in enumerate(lc.ORDER)
+    ]
+    return {
+        "campaign": campaign,
+        "role": role,
+        "role_label": MemberRole(role).label if role else "",
+        "can_edit": can(user, campaign, EDIT),
+        "can_manage": can(user, campaign, MANAGE),
+        "is_partner": role == MemberRole.PARTNER,
+        "moves": moves,
+        "stages": stages,
+        "members": selectors.members(campaign),
+        "member_form": MemberForm(campaign=campaign),
+        "member_roles": MemberRole.choices,
+        "tasks": tasks,
+        "task_done": done,
+        "task_progress": round(done / len(tasks) * 100) if tasks else 0,
+        "task_statuses": TaskStatus.choices,
+        "member_users": [m.user for m in selectors.members(campaign)],
+        "status_changes": campaign.status_changes.select_related("actor")[:50],
+        "nav": "campaigns",
+    }
+
+
+@login_required
+def campaign_detail(request, pk: int):
+    campaign = campaign_for_user(request.user, pk, VIEW)
+    return render(request, "campaigns/detail.html", _detail_context(request, campaign))
+
+
+@login_required
+def campaign_history(request, pk: int):
+    campaign = campaign_for_user(request.user, pk, VIEW)
+    if role_in(request.user, campaign) == MemberRole.PARTNER:
+        raise Forbidden(_("Partners do not see the campaign's internal history."))
+    entries = selectors.history(campaign)
+    return render(request, "campaigns/history.html", {"campaign": campaign, "entries": entries, "nav": "campaigns"})
+
+
+@login_required
+def campaign_edit(request, pk: int):
+    campaign = campaign_for_user(request.user, pk, MANAGE)
+    initial = {
+        "name": campaign.name,
+        "type": campaign.type,
+        "start_date": campaign.start_date,
+        "end_date": campaign.end_date,
+        "budget_total": campaign.budget_total or "",
+        "owner": campaign.owner.username if campaign.owner else None,
+        "industry": campaign.industry,
+        "tags": ", ".join(campaign.tags or []),
+        "description": campaign.description,
+        "version": campaign.version,
+    }
+    form = CampaignEditForm(request.POST or None, initial=initial)
+    conflict = None
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.campaign_update(
+                actor=request.user,
+                campaign=campaign,
+                version=form.cleaned_data["version"],
+                data=_campaign_data(form.cleaned_data),
+            )
+        except InvalidInput as exc:
+            _apply_errors(form, exc)
+        except StaleVersion as exc:
+            conflict = exc.detail
+            campaign.refresh_from_db()
+        else:
+            messages.success(request, _("Saved."))
+            return redirect("campaigns:detail", campaign.pk)
+    return render(
+        request, "campaigns/edit.html", {"form": form, "campaign": campaign, "conflict": conflict, "nav": "campaigns"}
+    )
+
+
+@login_required
+@require_POST
+def campaign_delete(request, pk: int):
+    campaign = campaign_for_user(request.user, pk, MANAGE)
+    services.campaign_delete(actor=request.user, campaign=campaign)
+    messages.success(
+        request, _("Campaign “%(name)s” deleted. An administrator can restore it.") % {"name": campaign.name}
+    )
+    return redirect("campaigns:list")
+
+
+@login_required
+@require_POST
+def campaign_restore(request, pk: int):
+    campaign = campaign_for_user(request.user, pk, MANAGE, include_deleted=True)
+    try:
+        services.campaign_restore(actor=request.user, campaign=campaign)
+        messages.success(request, _("Campaign “%(name)s” restored.") % {"name": campaign.name})
+    except DomainError as exc:
+        messages.error(request, exc.detail)
+    return redirect("campaigns:detail", campaign.pk)
+
+
+@login_required
+@require_POST
+def campaign_transition(request, pk: int):
+    campaign = campaign_for_user(request.user, pk, MANAGE)
+    to = request.POST.get("to", "")
+    try:
+        services.campaign_transition(campaign=campaign, to=to, actor=request.user, note=request.POST.get("note", ""))
+        messages.success(request, _("The campaign moved to “%(status)s”.") % {"status": Status(to).label})
+    except GateUnmet as exc:
+        messages.error(request, _("Cannot move yet: %(unmet)s") % {"unmet": " ".join(exc.unmet)})
+    except DomainError as exc:
+        messages.error(request, exc.detail)
+    return redirect("campaigns:detail", campaign.pk)
+
+
+# --- members ----------------------------------------------------------------------------
+
+
+@login_required
+@require_POST
+def member_add(request, pk: int):
+    campaign = campaign_for_user(request.user, pk, MANAGE)
+    form = MemberForm(request.POST, campaign=campaign)
+    if form.is_valid():
+        try:
+            services.member_add(
+                actor=request.user,
+                campaign=campaign,
+                username=form.cleaned_data["username"].username,
+                role=form.cleaned_data["role"],
+            )
+            messages.success(request, _("Member added."))
+        except DomainError as exc:
+            messages.error(request, exc.detail)
+    else:
+        messages.error(request, _("Choose a user who is not a member yet, and a role."))
+    return redirect("campaigns:detail", campaign.pk)
+
+
+@login_required
+@require_POST
+def member_change(request, pk: int, member_id: int):
+    campaign = campaign_for_user(request.user, pk, MANAGE)
+    try:
+        if request.POST.get("remove"):
+            services.member_remove(actor=request.user, campaign=campaign, membership_id=member_id)
+            messages.success(request, _("Member removed."))
+        else:
+            services.member_change_role(
+                actor=request.user, campaign=campaign, membership_id=member_id, role=request.POST.get("role", "")
+            )
+            messages.success(request, _("Role changed."))
+    except DomainError as exc:
+        messages.error(request, exc.detail)
+    return redirect("campaigns:detail", campaign.pk)
+
+
+# --- playbooks --------------------------------------------------------------------------
+
+
+@login_required
+def playbook_list(request):
+    return render(request, "campaigns/playbooks.html", {"playbooks": selectors.playbooks(), "nav": "playbooks"})
+
+
+def _steps_with_labels(phases: list[dict], lang: str) -> list[dict]:
+    out = []
+    for phase in phases:
+        steps = []
+        for s in phase.get("steps", []):
+            step = Step(
+                **{
+                    k: s[k]
+                    for k in ("name", "owner_role", "anchor", "offset_days", "workdays", "output", "remark")
+                    if k in s
+                }
+            )
+            steps.append({**s, "time_node": step.time_node_label(lang)})
+        out.append({**phase, "steps": steps})
+    return out
+
+
+@login_required
+def playbook_detail(request, key: str):
+    playbook = get_object_or_404(Playbook, key=key)
+    versions = list(playbook.versions.select_related("created_by"))
+    if not versions:
+        raise Http404
+    number = request.GET.get("v")
+    shown = next((v for v in versions if str(v.number) == number), versions[0])
+    lang = request.LANGUAGE_CODE
+    can_edit = not playbook.is_builtin and (is_admin(request.user) or playbook.created_by_id == request.user.pk)
+    return render(
+        request,
+        "campaigns/playbook_detail.html",
+        {
+            "playbook": playbook,
+            "versions": versions,
+            "shown": shown,
+            "phases": _steps_with_labels(shown.phases, lang),
+            "copy_form": PlaybookCopyForm(
+                initial={"name": _("%(name)s (copy)") % {"name": playbook.name}, "key": f"{playbook.key}-copy"}
+            ),
+            "can_edit": can_edit,
+            "nav": "playbooks",
+        },
+    )
+
+
+@login_required
+@require_POST
+def playbook_copy(request, key: str):
+    source = get_object_or_404(Playbook, key=key)
+    form = PlaybookCopyForm(request.POST)
+    if form.is_valid():
+        try:
+            copy = services.playbook_copy(
+                actor=request.user, source=source, name=form.cleaned_data["name"], key=form.cleaned_data["key"]
+            )
+            messages.success(request, _("Copied. You can now edit the phases and steps."))
+            return redirect("campaigns:playbook-edit", copy.key)
+        except InvalidInput as exc:
+            messages.error(request, exc.detail)
+    else:
+        messages.error(request, " ".join(e for errs in form.errors.values() for e in errs))
+    return redirect("campaigns:playbook", source.key)
+
+
+def _phases_from_post(post) -> list[dict]:
+    """Rebuild phases from the editor's parallel row fields (one row per step)."""
+    columns = {
+        f: post.getlist(f) for f in ("phase", "owner_role", "anchor", "offset_days", "workdays", "output", "remark")
+    }
+
+    def cell(field: str, row: int, default: str = "") -> str:
+        values = columns[field]
+        return values[row] if row < len(values) else default
+
+    phases: list[dict] = []
+    for row, name in enumerate(post.getlist("step_name")):
+        phase_name = cell("phase", row).strip()
+        if not phases or phases[-1]["name"] != phase_name:
+            phases.append({"name": phase_name, "goal": "", "steps": []})
+        raw_offset = cell("offset_days", row, "0") or "0"
+        try:
+            offset: int | str = int(raw_offset)
+        except ValueError:
+            offset = raw_offset  # parse_phases names the bad cell
+        phases[-1]["steps"].append(
+            {
+                "name": name,
+                "owner_role": cell("owner_role", row),
+                "anchor": cell("anchor", row, "start"),
+                "offset_days": offset,
+                "workdays": cell("workdays", row) == "1",
+                "output": cell("output", row),
+                "remark": cell("remark", row),
+            }
+        )
+    return phases
+
+
+@login_required
+def playbook_edit(request, key: str):
+    playbook = get_object_or_404(Playbook, key=key)
+    if playbook.is_builtin or not (is_admin(request.user) or playbook.created_by_id == request.user.pk):
+        raise Forbidden(_("Only the playbook's author or an administrator can edit it; built-ins are copied first."))
+    latest = playbook.latest()
+    phases, errors = latest.phases, []
+    if request.method == "POST":
+        phases = _phases_from_post(request.POST)
+        try:
+            version = int(request.POST.get("version", "0"))
+            services.playbook_save_version(
+                actor=request.user,
+                playbook=playbook,
+                phases_raw=phases,
+                note=request.POST.get("note", ""),
+                version=version,
+            )
+            messages.success(request, _("Saved as a new version."))
+            return redirect("campaigns:playbook", playbook.key)
+        except InvalidInput as exc:
+            errors = exc.errors
+        except StaleVersion as exc:
+            errors = [{"field": "version", "message": exc.detail}]
+        except ValueError:
+            errors = [{"field": "version", "message": _("Reload the page and try again.")}]
+    rows = [{"phase": p.get("name", ""), **s} for p in phases for s in p.get("steps", [])]
+    return render(
+        request,
+        "campaigns/playbook_edit.html",
+        {"playbook": playbook, "rows": rows, "errors": errors, "version": playbook.version, "nav": "playbooks"},
+    )

@@ -1,0 +1,68 @@
+"""Numbers as people type them (1,200 / 1.2万 / 3亿 / 35% / ¥500,000) and as they read them, pure."""
+
+from __future__ import annotations
+
+import re
+from decimal import Decimal, InvalidOperation
+
+_UNITS = {"万": Decimal(10_000), "亿": Decimal(100_000_000), "w": Decimal(10_000), "W": Decimal(10_000)}
+_FULLWIDTH = str.maketrans("０１２３４５６７８９．，－％", "0123456789.,-%")
+_NUMBER = re.compile(r"^([+-]?\d+(?:\.\d+)?)(万|亿|w|W|%)?$")
+
+
+class NotANumber(ValueError):
+    pass
+
+
+def parse_number(text, *, allow_percent: bool = True) -> Decimal:
+    """Parse a typed number. "1.2万" → 12000, "35%" → 0.35, "1,200" → 1200, "¥3亿" → 300000000."""
+    if isinstance(text, Decimal):
+        value = text
+    elif isinstance(text, (int, float)) and not isinstance(text, bool):
+        value = Decimal(str(text))
+    else:
+        raw = str(text or "").translate(_FULLWIDTH).strip()
+        raw = raw.replace(",", "").replace(" ", "").lstrip("¥￥").removesuffix("元")
+        match = _NUMBER.match(raw)
+        if not match:
+            raise NotANumber(text)
+        number, unit = match.groups()
+        try:
+            value = Decimal(number)
+        except InvalidOperation:
+            raise NotANumber(text) from None
+        if unit == "%":
+            if not allow_percent:
+                raise NotANumber(text)
+            value = value / 100
+        elif unit:
+            value = value * _UNITS[unit]
+    if not value.is_finite():
+        raise NotANumber(text)
+    return value
+
+
+def _trim(value: Decimal, places: int) -> str:
+    text = f"{value:,.{places}f}"
+    return text.rstrip("0").rstrip(".") if "." in text else text
+
+
+def format_cn(value: Decimal | int | float | None, places: int = 2) -> str:
+    """Chinese reading: 350000 → "35万", 120000000 → "1.2亿", 3800 → "3,800"."""
+    if value is None:
+        return "—"
+    value = Decimal(str(value))
+    magnitude = abs(value)
+    if magnitude >= 100_000_000:
+        return _trim(value / 100_000_000, places) + "亿"
+    if magnitude >= 10_000:
+        return _trim(value / 10_000, places) + "万"
+    return _trim(value, places)
+
+
+def format_money(value, lang: str = "zh-hans", currency: str = "¥") -> str:
+    if value is None:
+        return "—"
+    if lang.startswith("zh"):
+        return currency + format_cn(value)
+    return f"{currency}{Decimal(str(value)):,.2f}"

@@ -1,0 +1,114 @@
+"""Shared pytest fixtures: users of every role, an API client with a Bearer token, a campaign."""
+
+import json
+
+import pytest
+from django.test import Client
+
+from campaignflow.accounts.models import Role, User
+from campaignflow.accounts.services import token_create
+from campaignflow.campaigns.models import MemberRole
+from campaignflow.campaigns.playbook_sync import sync_builtin_playbooks
+
+PASSWORD = "Cf-test-pass-2025"
+
+
+class ApiClient:
+    """A JSON client that authenticates with a Bearer token, as integrations do."""
+
+    def __init__(self, user: User | None):
+        self.client = Client()
+        self.headers = {}
+        if user is not None:
+            _token, raw = token_create(user=user, name="test")
+            self.headers["HTTP_AUTHORIZATION"] = f"Bearer {raw}"
+        self.user = user
+
+    def _call(self, method: str, path: str, data=None, **extra):
+        kwargs = {**self.headers, **extra}
+        if data is not None and method != "get":
+            kwargs["data"] = json.dumps(data, default=str)
+            kwargs["content_type"] = "application/json"
+        elif data is not None:
+            kwargs["data"] = data
+        return getattr(self.client, method)(f"/api/v1{path}" if path.startswith("/") else path, **kwargs)
+
+    def get(self, path, params=None, **extra):
+        return self._call("get", path, params, **extra)
+
+    def post(self, path, data=None, **extra):
+        return self._call("post", path, data if data is not None else {}, **extra)
+
+    def patch(self, path, data=None, **extra):
+        return self._call("patch", path, data if data is not None else {}, **extra)
+
+    def delete(self, path, **extra):
+        return self._call("delete", path, None, **extra)
+
+
+def make_user(username: str, role: str = Role.MEMBER, **kwargs) -> User:
+    user = User(
+        username=username,
+        role=role,
+        display_name=kwargs.pop("display_name", username),
+        is_staff=role == Role.ADMIN,
+        is_superuser=role == Role.ADMIN,
+        **kwargs,
+    )
+    user.set_password(PASSWORD)
+    user.save()
+    return user
+
+
+@pytest.fixture
+def playbooks(db):
+    sync_builtin_playbooks()
+
+
+@pytest.fixture
+def users(db):
+    """One user per global role plus campaign-role users (made members by `campaign`)."""
+    return {
+        "admin": make_user("admin1", Role.ADMIN),
+        "owner": make_user("owner1", display_name="王经理"),
+        "manager": make_user("manager1"),
+        "member": make_user("member1"),
+        "viewer": make_user("viewer1"),
+        "partner": make_user("partner1"),
+        "outsider": make_user("outsider1"),
+        "finance": make_user("finance1", Role.FINANCE),
+        "director": make_user("director1", Role.DIRECTOR),
+    }
+
+
+@pytest.fixture
+def api_for(db):
+    """api_for(user) → an ApiClient with a token for that user (None: anonymous)."""
+    return ApiClient
+
+
+@pytest.fixture
+def campaign(db, users, playbooks):
+    """A campaign made from the enterprise playbook with one member of each campaign role."""
+    from campaignflow.campaigns.models import Membership
+    from campaignflow.campaigns.services import campaign_create
+
+    c, _warnings = campaign_create(
+        actor=users["owner"],
+        data={
+            "name": "2024年夏季新品促销",
+            "start_date": "2025-06-01",
+            "end_date": "2025-06-30",
+            "budget_total": "500000",
+            "description": "销售额提升30%，新增会员3000人",
+        },
+        playbook_key="enterprise-campaign",
+    )
+    for key, role in (
+        ("manager", MemberRole.MANAGER),
+        ("member", MemberRole.MEMBER),
+        ("viewer", MemberRole.VIEWER),
+        ("partner", MemberRole.PARTNER),
+    ):
+        Membership.objects.create(campaign=c, user=users[key], role=role)
+    return c

@@ -1,0 +1,73 @@
+"""Log in, create a campaign from a playbook, see its dated tasks, the gate list, and English."""
+
+import pytest
+from playwright.sync_api import expect
+
+from conftest import PASSWORD, make_user
+from e2e.conftest import login, shot
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+@pytest.fixture
+def owner(transactional_db):
+    from campaignflow.campaigns.playbook_sync import sync_builtin_playbooks
+
+    sync_builtin_playbooks()
+    return make_user("wangjl", display_name="王经理")
+
+
+def test_create_campaign_from_enterprise_playbook(page, owner):
+    login(page, "wangjl", PASSWORD)
+    expect(page.locator("h1")).to_have_text("营销活动")
+    shot(page, "01-campaign-list")
+
+    page.click("[data-testid=new-campaign]")
+    page.fill("#id_name", "2025年夏季新品促销")
+    page.select_option("#id_playbook", "enterprise-campaign")
+    page.fill("#id_start_date", "2025-06-01")
+    page.fill("#id_end_date", "2025-06-30")
+    page.locator("#id_end_date").dispatch_event("change")
+    preview = page.locator("[data-testid=preview-table]")
+    expect(preview).to_contain_text("需求发起与目标确认")
+    expect(preview.locator("tr", has_text="需求发起与目标确认")).to_contain_text("2025-05-02")
+    shot(page, "02-create-with-preview")
+
+    page.click("[data-testid=create-campaign]")
+    expect(page.locator("[data-testid=campaign-name]")).to_contain_text("2025年夏季新品促销")
+    expect(page.locator("[data-testid=campaign-status]")).to_have_text("筹备中")
+    row = page.locator("[data-testid=task-T001]")
+    expect(row).to_contain_text("需求发起与目标确认")
+    expect(page.locator("[data-testid=due-T001]")).to_have_text("2025-05-02")
+    expect(row).to_contain_text("《活动目标确认书》")
+    # The gate to planning lists what is missing, beside a disabled button.
+    expect(page.locator("[data-testid=move-planning]")).to_be_disabled()
+    expect(page.locator("[data-testid=gate-planning]")).to_contain_text("预算")
+    shot(page, "03-campaign-detail")
+    assert page.console_errors == []
+
+
+def test_gate_passes_after_edit_and_english_pages(page, owner):
+    login(page, "wangjl", PASSWORD)
+    page.click("[data-testid=new-campaign]")
+    page.fill("#id_name", "618直播带货专场")
+    page.select_option("#id_playbook", "online-event")
+    page.fill("#id_start_date", "2025-06-01")
+    page.fill("#id_end_date", "2025-06-18")
+    page.fill("#id_budget_total", "30万")
+    page.fill("#id_description", "场均GMV20万元，报名5000人")
+    page.click("[data-testid=create-campaign]")
+    expect(page.locator("[data-testid=campaign-status]")).to_have_text("筹备中")
+    page.click("[data-testid=move-planning]")
+    expect(page.locator("[data-testid=campaign-status]")).to_have_text("策划中")
+    expect(page.locator("[data-testid=gate-executing]")).to_contain_text("任务没有负责人")
+
+    page.select_option("[data-testid=language]", "en")
+    expect(page.locator("[data-testid=campaign-status]")).to_have_text("Planning")
+    expect(page.locator("[data-testid=gate-executing]")).to_contain_text("have no owner")
+    shot(page, "04-campaign-detail-en")
+    page.goto(page.base + "/playbooks/enterprise-campaign/")
+    expect(page.locator("[data-testid=process-table]")).to_contain_text("需求发起与目标确认")
+    expect(page.locator("[data-testid=process-table]")).to_contain_text("30 days before start")
+    shot(page, "05-playbook-en")
+    assert page.console_errors == []
