@@ -32,6 +32,7 @@ node_modules/.package-lock.json: package.json package-lock.json
 
 frontend: node_modules/.package-lock.json deps
 	$(PY) scripts/copy_vendor.py
+	mkdir -p staticfiles
 
 migrate: deps
 	$(MANAGE) compilemessages --ignore=.venv --ignore=node_modules -v 0

@@ -60,6 +60,12 @@ def make_user(username: str, role: str = Role.MEMBER, **kwargs) -> User:
     return user
 
 
+@pytest.fixture(autouse=True)
+def _fast_password_hashing(settings):
+    # PBKDF2's deliberate slowness costs seconds per test; the hasher is not what tests check.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 @pytest.fixture
 def playbooks(db):
     sync_builtin_playbooks()

@@ -60,7 +60,7 @@ def test_gate_passes_after_edit_and_english_pages(page, owner):
     expect(page.locator("[data-testid=campaign-status]")).to_have_text("筹备中")
     page.click("[data-testid=move-planning]")
     expect(page.locator("[data-testid=campaign-status]")).to_have_text("策划中")
-    expect(page.locator("[data-testid=gate-executing]")).to_contain_text("任务没有负责人")
+    expect(page.locator("[data-testid=gate-executing]")).to_contain_text("尚未指定负责人")
 
     page.select_option("[data-testid=language]", "en")
     expect(page.locator("[data-testid=campaign-status]")).to_have_text("Planning")

@@ -100,11 +100,11 @@ def get_playbook(request, key: PlaybookKey):
 
 @router.get("/playbooks/{key}/preview", response=PreviewOut, tags=["playbooks"])
 def preview_playbook(request, key: PlaybookKey, start_date: dt.date, end_date: dt.date):
+    if not Playbook.objects.filter(key=key).exists():
+        raise Http404  # a path that names no playbook: 404, like GET /playbooks/{key}
     version = services.playbook_latest(key)
-    if end_date < start_date:
-        from campaignflow.core.errors import InvalidInput
-
-        raise InvalidInput({"end_date": _("The end date is before the start date.")})
+    # The same date rules as a campaign (range 2000–2100, end not before start): far-off dates overflowed (500).
+    start_date, end_date = services.campaign_dates_clean(start_date, end_date)
     specs, warnings = services.plan_preview(playbook_version=version, start=start_date, end=end_date)
     return {"tasks": [s.__dict__ for s in specs], "warnings": warnings}
 

@@ -122,6 +122,12 @@ def _clean_campaign_fields(data: dict, *, partial: bool, current: Campaign | Non
     return out
 
 
+def campaign_dates_clean(start, end) -> tuple[dt.date, dt.date]:
+    """A campaign's start and end as dates under the campaign rules; InvalidInput naming the bad one."""
+    out = _clean_campaign_fields({"start_date": start, "end_date": end}, partial=True)
+    return out["start_date"], out["end_date"]
+
+
 # --- playbooks --------------------------------------------------------------------------
 
 

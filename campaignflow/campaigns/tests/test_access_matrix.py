@@ -1,0 +1,198 @@
+"""Who may do what: one table of API operation × actor → expected status drives every case.
+
+The table must cover every operation the OpenAPI document lists under /campaigns/{…} and
+/tasks/{…}: a new endpoint without a row here fails `test_the_table_covers_every_campaign_endpoint`.
+"""
+
+import pytest
+from django.utils import timezone
+
+from campaignflow.campaigns.models import Campaign, Membership
+from campaignflow.core.models import AuditEntry
+from campaignflow.planning.models import Task
+
+pytestmark = pytest.mark.django_db
+
+ACTORS = ("admin", "owner", "manager", "member", "viewer", "partner", "outsider", "anonymous")
+
+# fmt: off
+# operation          method    path (as in the OpenAPI document)                admin owner mgr  member viewer partner outsider anon
+TABLE = [
+    ("list campaigns",   "get",    "/campaigns",                                     200,  200,  200, 200,   200,   200,    200,     401),
+    ("create campaign",  "post",   "/campaigns",                                     201,  201,  201, 201,   201,   201,    201,     401),
+    ("get campaign",     "get",    "/campaigns/{campaign_id}",                       200,  200,  200, 200,   200,   200,    404,     401),
+    ("patch campaign",   "patch",  "/campaigns/{campaign_id}",                       200,  200,  200, 403,   403,   403,    404,     401),
+    ("delete campaign",  "delete", "/campaigns/{campaign_id}",                       204,  204,  204, 403,   403,   403,    404,     401),
+    ("restore campaign", "post",   "/campaigns/{campaign_id}/restore",               200,  403,  403, 403,   403,   403,    404,     401),
+    ("transition",       "post",   "/campaigns/{campaign_id}/transition",            200,  200,  200, 403,   403,   403,    404,     401),
+    ("lifecycle",        "get",    "/campaigns/{campaign_id}/lifecycle",             200,  200,  200, 200,   200,   200,    404,     401),
+    ("history",          "get",    "/campaigns/{campaign_id}/history",               200,  200,  200, 200,   200,   403,    404,     401),
+    ("list members",     "get",    "/campaigns/{campaign_id}/members",               200,  200,  200, 200,   200,   200,    404,     401),
+    ("add member",       "post",   "/campaigns/{campaign_id}/members",               201,  201,  201, 403,   403,   403,    404,     401),
+    ("change member",    "patch",  "/campaigns/{campaign_id}/members/{member_id}",   200,  200,  200, 403,   403,   403,    404,     401),
+    ("remove member",    "delete", "/campaigns/{campaign_id}/members/{member_id}",   204,  204,  204, 403,   403,   403,    404,     401),
+    ("list tasks",       "get",    "/campaigns/{campaign_id}/tasks",                 200,  200,  200, 200,   200,   200,    404,     401),
+    ("create task",      "post",   "/campaigns/{campaign_id}/tasks",                 201,  201,  201, 201,   403,   403,    404,     401),
+    ("get task",         "get",    "/tasks/{task_id}",                               200,  200,  200, 200,   200,   200,    404,     401),
+    ("patch task",       "patch",  "/tasks/{task_id}",                               200,  200,  200, 200,   403,   403,    404,     401),
+    ("delete task",      "delete", "/tasks/{task_id}",                               204,  204,  204, 204,   403,   403,    404,     401),
+]
+# fmt: on
+# Notes on the table: the task used is owned by the partner (partners see only their own tasks,
+# and may change only their status/progress/delay reason: the PATCH below also renames it → 403).
+# The member changed/removed is the viewer. Restore runs on a deleted campaign. Partners do not
+# see the campaign's internal history.
+
+BODIES = {
+    "create campaign": lambda ctx: {"name": "新活动", "start_date": "2025-07-01", "end_date": "2025-07-31"},
+    "patch campaign": lambda ctx: {"version": ctx["campaign"].version, "name": "改名后的活动"},
+    "transition": lambda ctx: {"to": "planning"},
+    "add member": lambda ctx: {"username": "finance1", "role": "viewer"},
+    "change member": lambda ctx: {"role": "member"},
+    "create task": lambda ctx: {"name": "新增任务"},
+    "patch task": lambda ctx: {"version": ctx["task"].version, "name": "改名", "progress": 50},
+}
+PREPARE = {
+    "restore campaign": lambda ctx: Campaign.objects.filter(pk=ctx["campaign"].pk).update(deleted_at=timezone.now()),
+}
+READS = {"get"}
+
+CASES = [
+    pytest.param(row[0], actor, row[3 + i], id=f"{row[0]}-{actor}") for row in TABLE for i, actor in enumerate(ACTORS)
+]
+ROWS = {row[0]: row for row in TABLE}
+
+
+@pytest.fixture(autouse=True)
+def _fast_passwords(settings):
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture
+def ctx(users, campaign):
+    task = campaign.tasks.order_by("sort_order").first()
+    task.owner = users["partner"]
+    task.save(update_fields=["owner"])
+    viewer_membership = Membership.objects.get(campaign=campaign, user=users["viewer"])
+    return {"campaign": campaign, "task": task, "member": viewer_membership}
+
+
+def _path(template: str, ctx) -> str:
+    return template.format(campaign_id=ctx["campaign"].pk, task_id=ctx["task"].pk, member_id=ctx["member"].pk)
+
+
+def _state(ctx) -> tuple:
+    """What a refused request must leave alone."""
+    campaign = Campaign.objects.get(pk=ctx["campaign"].pk)
+    task = Task.objects.filter(pk=ctx["task"].pk).values_list("version", "name").first()
+    return (
+        AuditEntry.objects.count(),
+        campaign.version,
+        campaign.status,
+        campaign.deleted_at,
+        Campaign.objects.count(),
+        Task.objects.count(),
+        task,
+        sorted(Membership.objects.values_list("user__username", "role")),
+    )
+
+
+@pytest.mark.parametrize(("operation", "actor", "expected"), CASES)
+def test_access(api_for, users, ctx, operation, actor, expected):
+    _name, method, template = ROWS[operation][:3]
+    client = api_for(None if actor == "anonymous" else users[actor])
+    if operation in PREPARE:
+        PREPARE[operation](ctx)
+    path = _path(template, ctx)
+    before = _state(ctx)
+    if method in ("get", "delete"):
+        response = getattr(client, method)(path)
+    else:
+        response = getattr(client, method)(path, BODIES.get(operation, lambda c: {})(ctx))
+    assert response.status_code == expected, (operation, actor, response.content)
+    after = _state(ctx)
+    if expected >= 400:
+        assert "detail" in response.json()
+    if expected >= 400 or method in READS:
+        assert after == before, "a read or a refused request changed something"
+    else:
+        assert after[0] == before[0] + 1, "a write must leave exactly one audit entry"
+        assert AuditEntry.objects.order_by("-id").first().actor == users[actor]
+
+
+def test_the_table_has_one_row_per_operation_and_a_column_per_actor():
+    assert len(ROWS) == len(TABLE)
+    assert len({(r[1], r[2]) for r in TABLE}) == len(TABLE)
+    assert all(len(r) == 3 + len(ACTORS) for r in TABLE)
+
+
+def test_the_table_covers_every_campaign_endpoint(api_for, users):
+    response = api_for(users["admin"]).get("/openapi.json")
+    assert response.status_code == 200
+    documented = set()
+    for path, operations in response.json()["paths"].items():
+        path = path.removeprefix("/api/v1")
+        if path.startswith(("/campaigns/{", "/tasks/{")):
+            documented |= {
+                (method, path) for method in operations if method in ("get", "post", "put", "patch", "delete")
+            }
+    assert documented, "the OpenAPI document lists no campaign endpoints"
+    in_table = {(r[1], r[2]) for r in TABLE}
+    missing = documented - in_table
+    assert not missing, f"endpoints without a row in the access table: {sorted(missing)}"
+    stale = {(m, p) for m, p in in_table - documented if p.startswith(("/campaigns/{", "/tasks/{"))}
+    assert not stale, f"rows for endpoints that no longer exist: {sorted(stale)}"
+    documented_all = {(m, p.removeprefix("/api/v1")) for p, ops in response.json()["paths"].items() for m in ops}
+    assert {("get", "/campaigns"), ("post", "/campaigns")} <= documented_all
+
+
+# --- what the table cannot show: which rows a caller sees ---------------------------------------------
+
+
+def test_outsiders_do_not_see_the_campaign_in_lists(api_for, users, ctx):
+    assert api_for(users["outsider"]).get("/campaigns").json() == []
+    assert [c["id"] for c in api_for(users["viewer"]).get("/campaigns").json()] == [ctx["campaign"].pk]
+
+
+def test_partner_sees_and_updates_only_their_own_tasks(api_for, users, ctx):
+    partner = api_for(users["partner"])
+    campaign, mine = ctx["campaign"], ctx["task"]
+    other = campaign.tasks.exclude(pk=mine.pk).first()
+    listed = partner.get(f"/campaigns/{campaign.pk}/tasks")
+    assert listed.status_code == 200
+    assert [t["id"] for t in listed.json()] == [mine.pk]
+    assert len(api_for(users["viewer"]).get(f"/campaigns/{campaign.pk}/tasks").json()) == campaign.tasks.count()
+
+    assert partner.get(f"/tasks/{other.pk}").status_code == 404
+    assert partner.patch(f"/tasks/{other.pk}", {"version": other.version, "progress": 10}).status_code == 404
+    assert partner.delete(f"/tasks/{other.pk}").status_code == 404
+
+    update = {"version": mine.version, "status": "delayed", "delay_reason": "合作方物料未到", "progress": 20}
+    ok = partner.patch(f"/tasks/{mine.pk}", update)
+    assert ok.status_code == 200, ok.content
+    mine.refresh_from_db()
+    assert (mine.status, mine.progress, mine.delay_reason) == ("delayed", 20, "合作方物料未到")
+    other.refresh_from_db()
+    assert other.version == 1
+    refused = partner.patch(
+        f"/tasks/{mine.pk}", {"version": mine.version, "owner": "partner1", "end_date": "2025-07-01"}
+    )
+    assert refused.status_code == 403
+    assert partner.delete(f"/tasks/{mine.pk}").status_code == 403
+    assert Task.objects.filter(pk=mine.pk).exists()
+
+
+def test_a_removed_member_loses_access(api_for, users, ctx):
+    campaign = ctx["campaign"]
+    member = api_for(users["member"])
+    assert member.get(f"/campaigns/{campaign.pk}").status_code == 200
+    Membership.objects.filter(campaign=campaign, user=users["member"]).delete()
+    assert member.get(f"/campaigns/{campaign.pk}").status_code == 404
+    assert member.get(f"/tasks/{ctx['task'].pk}").status_code == 404
+
+
+def test_global_roles_grant_no_campaign_access_except_admin(api_for, users, ctx):
+    for key in ("finance", "director"):
+        client = api_for(users[key])
+        assert client.get(f"/campaigns/{ctx['campaign'].pk}").status_code == 404
+        assert client.get(f"/tasks/{ctx['task'].pk}").status_code == 404
