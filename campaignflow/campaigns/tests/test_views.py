@@ -13,16 +13,27 @@ ACTORS = ["admin", "owner", "manager", "member", "viewer", "partner", "outsider"
 UI_MATRIX = {
     "list": ("get", "/campaigns/", {"anonymous": "login", "*": 200}),
     "detail": ("get", "/campaigns/{id}/", {"anonymous": "login", "outsider": 404, "*": 200}),
-    "history": ("get", "/campaigns/{id}/history/",
-                {"anonymous": "login", "outsider": 404, "partner": 403, "*": 200}),
-    "edit": ("get", "/campaigns/{id}/edit/",
-             {"anonymous": "login", "outsider": 404, "member": 403, "viewer": 403, "partner": 403, "*": 200}),
-    "transition": ("post", "/campaigns/{id}/transition/",
-                   {"anonymous": "login", "outsider": 404, "member": 403, "viewer": 403, "partner": 403, "*": 302}),
-    "member-add": ("post", "/campaigns/{id}/members/",
-                   {"anonymous": "login", "outsider": 404, "member": 403, "viewer": 403, "partner": 403, "*": 302}),
-    "delete": ("post", "/campaigns/{id}/delete/",
-               {"anonymous": "login", "outsider": 404, "member": 403, "viewer": 403, "partner": 403, "*": 302}),
+    "history": ("get", "/campaigns/{id}/history/", {"anonymous": "login", "outsider": 404, "partner": 403, "*": 200}),
+    "edit": (
+        "get",
+        "/campaigns/{id}/edit/",
+        {"anonymous": "login", "outsider": 404, "member": 403, "viewer": 403, "partner": 403, "*": 200},
+    ),
+    "transition": (
+        "post",
+        "/campaigns/{id}/transition/",
+        {"anonymous": "login", "outsider": 404, "member": 403, "viewer": 403, "partner": 403, "*": 302},
+    ),
+    "member-add": (
+        "post",
+        "/campaigns/{id}/members/",
+        {"anonymous": "login", "outsider": 404, "member": 403, "viewer": 403, "partner": 403, "*": 302},
+    ),
+    "delete": (
+        "post",
+        "/campaigns/{id}/delete/",
+        {"anonymous": "login", "outsider": 404, "member": 403, "viewer": 403, "partner": 403, "*": 302},
+    ),
     "create": ("get", "/campaigns/new/", {"anonymous": "login", "*": 200}),
     "playbooks": ("get", "/playbooks/", {"anonymous": "login", "*": 200}),
     "profile": ("get", "/profile/", {"anonymous": "login", "*": 200}),
@@ -41,8 +52,9 @@ def client_for(users, actor: str) -> Client:
 def test_ui_access_matrix(users, campaign, view, actor):
     method, url, expected_by_actor = UI_MATRIX[view]
     expected = expected_by_actor.get(actor, expected_by_actor["*"])
-    response = getattr(client_for(users, actor), method)(url.format(id=campaign.id), {"to": "planning"}
-                                                        if view == "transition" else {})
+    response = getattr(client_for(users, actor), method)(
+        url.format(id=campaign.id), {"to": "planning"} if view == "transition" else {}
+    )
     if expected == "login":
         assert response.status_code == 302 and response.url.startswith("/login/")
     else:
@@ -64,8 +76,17 @@ def test_detail_hides_other_campaigns_and_deleted(users, campaign):
 def test_create_form_names_bad_fields_and_writes_nothing(users, playbooks):
     client = client_for(users, "owner")
     before = Campaign.objects.count()
-    response = client.post("/campaigns/new/", {"name": "坏数据", "start_date": "2025-06-30", "end_date": "2025-06-01",
-                                               "type": "general", "budget_total": "-5", "playbook": "enterprise-campaign"})
+    response = client.post(
+        "/campaigns/new/",
+        {
+            "name": "坏数据",
+            "start_date": "2025-06-30",
+            "end_date": "2025-06-01",
+            "type": "general",
+            "budget_total": "-5",
+            "playbook": "enterprise-campaign",
+        },
+    )
     assert response.status_code == 200
     form = response.context["form"]
     assert "end_date" in form.errors and "budget_total" in form.errors
@@ -74,9 +95,19 @@ def test_create_form_names_bad_fields_and_writes_nothing(users, playbooks):
 
 def test_create_form_accepts_wan_and_generates_tasks(users, playbooks):
     client = client_for(users, "owner")
-    response = client.post("/campaigns/new/", {"name": "夏季促销", "start_date": "2025-06-01", "end_date": "2025-06-30",
-                                               "type": "general", "budget_total": "50万", "owner": "owner1",
-                                               "playbook": "enterprise-campaign", "tags": "新品，夏季"})
+    response = client.post(
+        "/campaigns/new/",
+        {
+            "name": "夏季促销",
+            "start_date": "2025-06-01",
+            "end_date": "2025-06-30",
+            "type": "general",
+            "budget_total": "50万",
+            "owner": "owner1",
+            "playbook": "enterprise-campaign",
+            "tags": "新品，夏季",
+        },
+    )
     campaign = Campaign.objects.get(name="夏季促销")
     assert response.status_code == 302 and response.url == f"/campaigns/{campaign.id}/"
     assert campaign.budget_total == 500000
@@ -89,18 +120,29 @@ def test_create_form_accepts_wan_and_generates_tasks(users, playbooks):
 
 def test_preview_lists_dated_steps_and_warns_for_unknown_years(users, playbooks):
     client = client_for(users, "owner")
-    html = client.get("/campaigns/new/preview/", {"playbook": "enterprise-campaign", "start_date": "2025-06-01",
-                                                  "end_date": "2025-06-30"}).content.decode()
+    html = client.get(
+        "/campaigns/new/preview/",
+        {"playbook": "enterprise-campaign", "start_date": "2025-06-01", "end_date": "2025-06-30"},
+    ).content.decode()
     assert "需求发起与目标确认" in html and "2025-05-02" in html
-    html = client.get("/campaigns/new/preview/", {"playbook": "enterprise-campaign", "start_date": "2031-06-01",
-                                                  "end_date": "2031-06-30"}).content.decode()
+    html = client.get(
+        "/campaigns/new/preview/",
+        {"playbook": "enterprise-campaign", "start_date": "2031-06-01", "end_date": "2031-06-30"},
+    ).content.decode()
     assert "2031" in html and "msg-warning" in html
 
 
 def test_edit_with_stale_version_shows_conflict_and_keeps_other_change(users, campaign):
     client = client_for(users, "owner")
-    data = {"name": "改名A", "type": campaign.type, "start_date": "2025-06-01", "end_date": "2025-06-30",
-            "budget_total": "500000", "owner": "owner1", "version": campaign.version}
+    data = {
+        "name": "改名A",
+        "type": campaign.type,
+        "start_date": "2025-06-01",
+        "end_date": "2025-06-30",
+        "budget_total": "500000",
+        "owner": "owner1",
+        "version": campaign.version,
+    }
     assert client.post(f"/campaigns/{campaign.id}/edit/", data).status_code == 302
     stale = client.post(f"/campaigns/{campaign.id}/edit/", {**data, "name": "改名B"})
     assert stale.status_code == 200 and stale.context["conflict"]
@@ -142,12 +184,40 @@ def test_playbook_copy_and_edit_creates_version_and_names_bad_cell(users, playbo
     edit = client.get("/playbooks/our-general/edit/")
     assert edit.status_code == 200
     rows = edit.context["rows"]
-    post = {"version": 1, "note": "加一步", "phase": [], "step_name": [], "owner_role": [], "anchor": [],
-            "offset_days": [], "workdays": [], "output": [], "remark": []}
-    for r in rows + [{"phase": rows[-1]["phase"], "name": "经验沉淀", "owner_role": "策划组", "anchor": "end",
-                      "offset_days": 5, "workdays": True, "output": "《经验沉淀清单》", "remark": ""}]:
-        for field, key in (("phase", "phase"), ("step_name", "name"), ("owner_role", "owner_role"), ("anchor", "anchor"),
-                           ("offset_days", "offset_days"), ("output", "output"), ("remark", "remark")):
+    post = {
+        "version": 1,
+        "note": "加一步",
+        "phase": [],
+        "step_name": [],
+        "owner_role": [],
+        "anchor": [],
+        "offset_days": [],
+        "workdays": [],
+        "output": [],
+        "remark": [],
+    }
+    for r in [
+        *rows,
+        {
+            "phase": rows[-1]["phase"],
+            "name": "经验沉淀",
+            "owner_role": "策划组",
+            "anchor": "end",
+            "offset_days": 5,
+            "workdays": True,
+            "output": "《经验沉淀清单》",
+            "remark": "",
+        },
+    ]:
+        for field, key in (
+            ("phase", "phase"),
+            ("step_name", "name"),
+            ("owner_role", "owner_role"),
+            ("anchor", "anchor"),
+            ("offset_days", "offset_days"),
+            ("output", "output"),
+            ("remark", "remark"),
+        ):
             post[field].append(str(r[key]))
         post["workdays"].append("1" if r["workdays"] else "0")
     assert client.post("/playbooks/our-general/edit/", post).status_code == 302
