@@ -8,9 +8,12 @@ from ninja.parser import Parser
 
 from campaignflow.accounts.api import router as accounts_router
 from campaignflow.accounts.auth import API_AUTH
+from campaignflow.budgets.api import router as budgets_router
 from campaignflow.campaigns.api import router as campaigns_router
 from campaignflow.core.errors import DomainError
+from campaignflow.goals.api import router as goals_router
 from campaignflow.planning.api import router as planning_router
+from campaignflow.tracking.api import router as tracking_router
 
 NUL_MESSAGE = gettext_lazy("Text must not contain NUL (\\u0000) characters.")
 
@@ -65,6 +68,9 @@ api = NinjaAPI(
 api.add_router("", accounts_router)
 api.add_router("", campaigns_router)
 api.add_router("", planning_router)
+api.add_router("", goals_router)
+api.add_router("", tracking_router)
+api.add_router("", budgets_router)
 
 _LOCATIONS = {"body", "payload", "query", "path", "filters", "data", "form", "file"}
 

@@ -16,6 +16,9 @@ urlpatterns = [
     path("", include("campaignflow.accounts.urls")),
     path("", include("campaignflow.campaigns.urls")),
     path("", include("campaignflow.planning.urls")),
+    path("", include("campaignflow.goals.urls")),
+    path("", include("campaignflow.tracking.urls")),
+    path("", include("campaignflow.budgets.urls")),
 ]
 
 if settings.DEBUG:

@@ -3,7 +3,7 @@
 import datetime as dt
 
 from django.utils.translation import gettext as _
-from ninja import Query, Router, Schema
+from ninja import Query, Router, Schema, Status
 from pydantic import Field
 
 from campaignflow.core.api_types import PathId
@@ -65,7 +65,7 @@ def create_user(request, payload: UserIn):
     if not request.user.is_admin:
         raise Forbidden(_("Only administrators can create users."))
     user = services.user_create(actor=request.user, **payload.dict())
-    return 201, user_out(user)
+    return Status(201, user_out(user))
 
 
 @router.get("/users", response=list[UserOut])
@@ -90,10 +90,10 @@ def list_tokens(request):
 @router.post("/me/tokens", response={201: NewTokenOut})
 def create_token(request, payload: TokenIn):
     token, raw = services.token_create(user=request.user, name=payload.name)
-    return 201, {**TokenOut.from_orm(token).dict(), "token": raw}
+    return Status(201, {**TokenOut.from_orm(token).dict(), "token": raw})
 
 
 @router.delete("/me/tokens/{token_id}", response={204: None})
 def revoke_token(request, token_id: PathId):
     services.token_revoke(user=request.user, token_id=token_id)
-    return 204, None
+    return Status(204, None)

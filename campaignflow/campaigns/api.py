@@ -8,7 +8,7 @@ from typing import Annotated
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
-from ninja import Path, Query, Router, Schema
+from ninja import Path, Query, Router, Schema, Status
 from pydantic import Field
 
 from campaignflow.core.api_types import PathId
@@ -113,7 +113,7 @@ def preview_playbook(request, key: PlaybookKey, start_date: dt.date, end_date: d
 def copy_playbook(request, key: PlaybookKey, payload: PlaybookCopyIn):
     source = get_object_or_404(Playbook, key=key)
     playbook = services.playbook_copy(actor=request.user, source=source, name=payload.name, key=payload.key)
-    return 201, playbook_out(playbook, playbook.latest())
+    return Status(201, playbook_out(playbook, playbook.latest()))
 
 
 @router.post("/playbooks/{key}/versions", response={201: PlaybookOut}, tags=["playbooks"])
@@ -124,7 +124,7 @@ def save_playbook_version(request, key: PlaybookKey, payload: PlaybookVersionIn)
     version = services.playbook_save_version(
         actor=request.user, playbook=playbook, phases_raw=payload.phases, note=payload.note, version=payload.version
     )
-    return 201, playbook_out(playbook, version)
+    return Status(201, playbook_out(playbook, version))
 
 
 # --- campaigns --------------------------------------------------------------------------
@@ -154,7 +154,7 @@ def create_campaign(request, payload: CampaignIn):
     data.setdefault("end_date", payload.end_date)
     data.setdefault("name", payload.name)
     campaign, warnings = services.campaign_create(actor=request.user, data=data, playbook_key=payload.playbook)
-    return 201, campaign_out(selectors.with_counts(campaign, request.user), warnings)
+    return Status(201, campaign_out(selectors.with_counts(campaign, request.user), warnings))
 
 
 @router.get("/campaigns/{campaign_id}", response=CampaignOut)
@@ -176,7 +176,7 @@ def update_campaign(request, campaign_id: PathId, payload: CampaignPatch):
 def delete_campaign(request, campaign_id: PathId):
     campaign = campaign_for_user(request.user, campaign_id, MANAGE)
     services.campaign_delete(actor=request.user, campaign=campaign)
-    return 204, None
+    return Status(204, None)
 
 
 @router.post("/campaigns/{campaign_id}/restore", response=CampaignOut)
@@ -252,7 +252,7 @@ def add_member(request, campaign_id: PathId, payload: MemberIn):
     membership = services.member_add(
         actor=request.user, campaign=campaign, username=payload.username, role=payload.role
     )
-    return 201, member_out(membership)
+    return Status(201, member_out(membership))
 
 
 @router.patch("/campaigns/{campaign_id}/members/{member_id}", response=MemberOut)
@@ -270,7 +270,7 @@ def remove_member(request, campaign_id: PathId, member_id: PathId):
     campaign = campaign_for_user(request.user, campaign_id, MANAGE)
     _membership_or_404(campaign, member_id)
     services.member_remove(actor=request.user, campaign=campaign, membership_id=member_id)
-    return 204, None
+    return Status(204, None)
 
 
 # --- history ----------------------------------------------------------------------------

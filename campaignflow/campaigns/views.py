@@ -22,6 +22,7 @@ from .domain import lifecycle as lc
 from .domain.playbooks import Step
 from .forms import CampaignCreateForm, CampaignEditForm, MemberForm, PlaybookCopyForm
 from .models import CampaignType, MemberRole, Playbook, Status
+from .tabs import tabs_for
 
 
 def _apply_errors(form, exc: InvalidInput) -> None:
@@ -163,7 +164,22 @@ def _detail_context(request, campaign) -> dict:
         "task_statuses": TaskStatus.choices,
         "member_users": [m.user for m in selectors.members(campaign)],
         "status_changes": campaign.status_changes.select_related("actor")[:50],
+        "tabs": tabs_for(user, campaign, role, "overview"),
         "nav": "campaigns",
+    }
+
+
+def campaign_page_context(request, campaign, tab: str, **extra) -> dict:
+    """Context every campaign section page needs for campaigns/_header.html (tabs, role)."""
+    role = role_in(request.user, campaign)
+    return {
+        "campaign": campaign,
+        "role": role,
+        "tabs": tabs_for(request.user, campaign, role, tab),
+        "can_edit": can(request.user, campaign, EDIT),
+        "can_manage": can(request.user, campaign, MANAGE),
+        "nav": "campaigns",
+        **extra,
     }
 
 

@@ -3,7 +3,7 @@
 import datetime as dt
 
 from django.utils.translation import gettext as _
-from ninja import Router, Schema
+from ninja import Router, Schema, Status
 from pydantic import Field
 
 from campaignflow.campaigns.access import EDIT, VIEW, campaign_for_user, can
@@ -114,7 +114,7 @@ def list_tasks(request, campaign_id: PathId):
 def create_task(request, campaign_id: PathId, payload: TaskIn):
     campaign = campaign_for_user(request.user, campaign_id, EDIT)
     task = services.task_create(actor=request.user, campaign=campaign, data=payload.dict())
-    return 201, task_out(task)
+    return Status(201, task_out(task))
 
 
 @router.get("/tasks/{task_id}", response=TaskOut)
@@ -138,4 +138,4 @@ def delete_task(request, task_id: PathId):
     task = selectors.task_for_user(request.user, task_id)
     campaign_for_user(request.user, task.campaign_id, EDIT)
     services.task_delete(actor=request.user, task=task)
-    return 204, None
+    return Status(204, None)

@@ -3,6 +3,8 @@
 Idempotent: a second run changes nothing and prints the logins again.
 """
 
+import importlib
+
 from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.utils import timezone
@@ -102,6 +104,17 @@ CAMPAIGNS = [
 
 PATH = ["planning", "executing", "reviewing", "archived"]
 
+# Modules with `extend_demo(*, campaigns, users, specs)`, run in this order after the campaigns exist.
+DEMO_EXTENSIONS = [
+    "campaignflow.planning.demo",
+    "campaignflow.goals.demo",
+    "campaignflow.tracking.demo",
+    "campaignflow.budgets.demo",
+    "campaignflow.execution.demo",
+    "campaignflow.alerts.demo",
+    "campaignflow.review.demo",
+]
+
 
 class Command(BaseCommand):
     help = "Load demo users and campaigns (idempotent) and print the logins."
@@ -113,6 +126,16 @@ class Command(BaseCommand):
             for spec in CAMPAIGNS:
                 if not Campaign.objects.filter(name=spec["name"]).exists():
                     self._campaign(spec, users)
+            campaigns = {c.name: c for c in Campaign.objects.filter(name__in=[s["name"] for s in CAMPAIGNS])}
+            for module_name in DEMO_EXTENSIONS:
+                # Each capability adds its own demo data (KPIs, metrics, budget …); each is idempotent.
+                try:
+                    module = importlib.import_module(module_name)
+                except ModuleNotFoundError as exc:
+                    if exc.name != module_name:
+                        raise
+                    continue
+                module.extend_demo(campaigns=campaigns, users=users, specs=CAMPAIGNS)
         self.stdout.write(f"\nDemo logins (password for all: {DEMO_PASSWORD}):")
         for username, display, role, what in USERS:
             self.stdout.write(f"  {username:<9} {display:<10} {role:<9} {what}")

@@ -1,0 +1,5 @@
+"""REST endpoints of the budgets app."""
+
+from ninja import Router
+
+router = Router(tags=["budgets"])

@@ -1,0 +1,5 @@
+"""REST endpoints of the tracking app."""
+
+from ninja import Router
+
+router = Router(tags=["tracking"])
