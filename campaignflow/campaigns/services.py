@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from campaignflow.accounts.models import User
 from campaignflow.core.audit import audit_record, snapshot
 from campaignflow.core.domain.numbers import NotANumber, parse_number
-from campaignflow.core.errors import Conflict, Forbidden, GateUnmet, InvalidInput
+from campaignflow.core.errors import Conflict, Forbidden, GateUnmet, InvalidInput, StaleVersion
 from campaignflow.core.locking import update_versioned
 from campaignflow.core.workdays import china_calendar, unknown_year_warning
 from campaignflow.planning.models import Task
@@ -197,12 +197,23 @@ def campaign_create(*, actor: User, data: dict, playbook_key: str | None = None)
     return campaign, warnings
 
 
+def _differs(current, new) -> bool:
+    if hasattr(current, "pk") or hasattr(new, "pk"):
+        return getattr(current, "pk", current) != getattr(new, "pk", new)
+    return current != new
+
+
 @transaction.atomic
 def campaign_update(*, actor: User, campaign: Campaign, version: int, data: dict) -> Campaign:
     changes = _clean_campaign_fields(
         {k: v for k, v in data.items() if k in EDITABLE_FIELDS}, partial=True, current=campaign
     )
     before = snapshot(campaign)
+    changes = {k: v for k, v in changes.items() if _differs(getattr(campaign, k), v)}
+    if not changes:
+        if version != campaign.version:
+            raise StaleVersion(current_version=campaign.version)
+        return campaign  # nothing changed: no new version, no audit entry
     update_versioned(campaign, expected_version=version, changes=changes)
     if "owner" in changes and changes["owner"] is not None:
         _ensure_member(campaign, changes["owner"], MemberRole.OWNER)
@@ -291,6 +302,15 @@ def _guard_last_owner(campaign: Campaign, membership: Membership) -> None:
         raise Conflict(_("A campaign needs at least one owner; add another owner first."))
 
 
+def _hand_over_ownership(campaign: Campaign, leaving: Membership) -> None:
+    """When the campaign's named owner stops being an owner, the longest-standing other owner takes over."""
+    if campaign.owner_id != leaving.user_id:
+        return
+    successor = campaign.memberships.filter(role=MemberRole.OWNER).exclude(pk=leaving.pk).order_by("id").first()
+    if successor is not None:
+        update_versioned(campaign, expected_version=campaign.version, changes={"owner": successor.user})
+
+
 @transaction.atomic
 def member_change_role(*, actor: User, campaign: Campaign, membership_id: int, role: str) -> Membership:
     membership = Membership.objects.select_for_update().filter(campaign=campaign, pk=membership_id).first()
@@ -300,6 +320,7 @@ def member_change_role(*, actor: User, campaign: Campaign, membership_id: int, r
         raise InvalidInput({"role": _("Unknown role %(role)s.") % {"role": role}})
     if role != MemberRole.OWNER:
         _guard_last_owner(campaign, membership)
+        _hand_over_ownership(campaign, membership)
     before = membership.role
     membership.role = role
     membership.save(update_fields=["role"])
@@ -320,6 +341,7 @@ def member_remove(*, actor: User, campaign: Campaign, membership_id: int) -> Non
     if membership is None:
         raise InvalidInput({"member": _("No such member.")})
     _guard_last_owner(campaign, membership)
+    _hand_over_ownership(campaign, membership)
     audit_record(
         actor=actor,
         action="member_remove",

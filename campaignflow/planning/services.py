@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from campaignflow.accounts.models import User
 from campaignflow.campaigns.models import Campaign, Membership
 from campaignflow.core.audit import audit_record, snapshot
-from campaignflow.core.errors import Conflict, InvalidInput
+from campaignflow.core.errors import Conflict, InvalidInput, StaleVersion
 from campaignflow.core.locking import update_versioned
 
 from .models import Task, TaskStatus
@@ -75,7 +75,9 @@ def _clean(campaign: Campaign, data: dict, *, current: Task | None) -> dict:
         if owner in (None, ""):
             out["owner"] = None
         else:
-            user = owner if isinstance(owner, User) else User.objects.filter(username=str(owner)).first()
+            user = (
+                owner if isinstance(owner, User) else User.objects.filter(username=str(owner), is_active=True).first()
+            )
             if user is None:
                 errors["owner"] = _("Unknown user %(name)s.") % {"name": owner}
             elif not Membership.objects.filter(campaign=campaign, user=user).exists():
@@ -118,6 +120,11 @@ def task_create(*, actor: User, campaign: Campaign, data: dict) -> Task:
 @transaction.atomic
 def task_update(*, actor: User, task: Task, version: int, data: dict) -> Task:
     changes = _clean(task.campaign, {k: v for k, v in data.items() if k in EDITABLE}, current=task)
+    changes = {k: v for k, v in changes.items() if getattr(task, k) != v}
+    if not changes:
+        if version != task.version:
+            raise StaleVersion(current_version=task.version)
+        return task  # nothing changed: no new version, no audit entry
     before = snapshot(task)
     update_versioned(task, expected_version=version, changes=changes)
     audit_record(actor=actor, action="update", obj=task, campaign=task.campaign, before=before, after=snapshot(task))
