@@ -118,3 +118,26 @@ def campaign(db, users, playbooks):
     ):
         Membership.objects.create(campaign=c, user=users[key], role=role)
     return c
+
+
+def satisfy_gates(campaign, to_status: str) -> None:
+    """Make the stage-gate conditions of campaign.status → to_status hold, for tests that need a move.
+
+    Every app that registers gate conditions provides `campaignflow/<app>/tests/gate_fixtures.py`
+    with `satisfy(campaign, from_status, to_status)`; this calls each of them.
+    """
+    import importlib
+
+    from django.apps import apps
+
+    for config in apps.get_app_configs():
+        if not config.name.startswith("campaignflow."):
+            continue
+        try:
+            module = importlib.import_module(f"{config.name}.tests.gate_fixtures")
+        except ModuleNotFoundError as exc:
+            if exc.name != f"{config.name}.tests.gate_fixtures":
+                raise
+            continue
+        module.satisfy(campaign, campaign.status, to_status)
+    campaign.refresh_from_db()

@@ -12,7 +12,7 @@ from campaignflow.campaigns.models import Campaign, Membership, StatusChange
 from campaignflow.core.domain.workdays import WorkdayCalendar
 from campaignflow.core.models import AuditEntry
 from campaignflow.planning.models import Task
-from conftest import make_user
+from conftest import make_user, satisfy_gates
 
 pytestmark = pytest.mark.django_db
 
@@ -539,6 +539,7 @@ def test_preparing_to_planning_names_each_unmet_gate_then_passes(api, users):
 
 def test_planning_to_executing_needs_every_task_to_have_an_owner(api, users, campaign):
     client = api("owner")
+    satisfy_gates(campaign, "planning")
     assert client.post(f"/campaigns/{campaign.id}/transition", {"to": "planning"}).status_code == 200
     total = campaign.tasks.count()
     campaign.tasks.filter(code="T001").update(owner=users["member"])

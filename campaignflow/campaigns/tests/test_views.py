@@ -5,7 +5,7 @@ from django.test import Client
 
 from campaignflow.campaigns.models import Campaign
 from campaignflow.core.models import AuditEntry
-from conftest import PASSWORD
+from conftest import PASSWORD, satisfy_gates
 
 ACTORS = ["admin", "owner", "manager", "member", "viewer", "partner", "outsider", "anonymous"]
 
@@ -53,7 +53,7 @@ def test_ui_access_matrix(users, campaign, view, actor):
     method, url, expected_by_actor = UI_MATRIX[view]
     expected = expected_by_actor.get(actor, expected_by_actor["*"])
     response = getattr(client_for(users, actor), method)(
-        url.format(id=campaign.id), {"to": "planning"} if view == "transition" else {}
+        url.format(id=campaign.id), {"to": "cancelled"} if view == "transition" else {}
     )
     if expected == "login":
         assert response.status_code == 302 and response.url.startswith("/login/")
@@ -153,6 +153,7 @@ def test_gate_checklist_on_detail_and_transition_records_who(users, campaign):
     client = client_for(users, "owner")
     html = client.get(f"/campaigns/{campaign.id}/").content.decode()
     assert 'data-testid="gate-planning"' in html
+    satisfy_gates(campaign, "planning")
     client.post(f"/campaigns/{campaign.id}/transition/", {"to": "planning"})
     campaign.refresh_from_db()
     assert campaign.status == "planning"

@@ -123,12 +123,13 @@ class Command(BaseCommand):
         sync_builtin_playbooks()
         with transaction.atomic():
             users = self._users()
-            for spec in CAMPAIGNS:
-                if not Campaign.objects.filter(name=spec["name"]).exists():
-                    self._campaign(spec, users)
+            created = [spec for spec in CAMPAIGNS if not Campaign.objects.filter(name=spec["name"]).exists()]
+            for spec in created:
+                self._campaign(spec, users)
             campaigns = {c.name: c for c in Campaign.objects.filter(name__in=[s["name"] for s in CAMPAIGNS])}
             for module_name in DEMO_EXTENSIONS:
-                # Each capability adds its own demo data (KPIs, metrics, budget …); each is idempotent.
+                # Each capability adds its own demo data (KPIs, metrics, budget …) before the campaigns
+                # move through their stage gates; each extension is idempotent.
                 try:
                     module = importlib.import_module(module_name)
                 except ModuleNotFoundError as exc:
@@ -136,6 +137,8 @@ class Command(BaseCommand):
                         raise
                     continue
                 module.extend_demo(campaigns=campaigns, users=users, specs=CAMPAIGNS)
+            for spec in created:
+                self._advance(campaigns[spec["name"]], spec["to"], users["wangjl"])
         self.stdout.write(f"\nDemo logins (password for all: {DEMO_PASSWORD}):")
         for username, display, role, what in USERS:
             self.stdout.write(f"  {username:<9} {display:<10} {role:<9} {what}")
@@ -200,9 +203,11 @@ class Command(BaseCommand):
             if late:
                 late.status, late.delay_reason, late.progress = TaskStatus.DELAYED, "KOL档期调整，延后1天", 60
                 late.save()
-        target = spec["to"]
-        if target != "preparing":
-            for status in PATH[: PATH.index(target) + 1]:
-                services.campaign_transition(
-                    campaign=campaign, to=status, actor=owner, note="demo" if status != "executing" else "启动会已召开"
-                )
+
+    def _advance(self, campaign: Campaign, target: str, owner: User) -> None:
+        """Move a demo campaign through its stage gates to where the demo wants it."""
+        if target == "preparing":
+            return
+        for status in PATH[: PATH.index(target) + 1]:
+            note = "启动会已召开" if status == "executing" else ""
+            services.campaign_transition(campaign=campaign, to=status, actor=owner, note=note)
