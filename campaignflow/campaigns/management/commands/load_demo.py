@@ -133,7 +133,7 @@ class Command(BaseCommand):
                 try:
                     module = importlib.import_module(module_name)
                 except ModuleNotFoundError as exc:
-                    if exc.name != module_name:
+                    if not module_name.startswith(exc.name or "\x00"):
                         raise
                     continue
                 module.extend_demo(campaigns=campaigns, users=users, specs=CAMPAIGNS)
