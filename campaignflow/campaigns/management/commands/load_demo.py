@@ -133,7 +133,7 @@ class Command(BaseCommand):
                 try:
                     module = importlib.import_module(module_name)
                 except ModuleNotFoundError as exc:
-                    if not module_name.startswith(exc.name or "\x00"):
+                    if exc.name is None or not module_name.startswith(exc.name):
                         raise
                     continue
                 module.extend_demo(campaigns=campaigns, users=users, specs=CAMPAIGNS)
