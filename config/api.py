@@ -11,6 +11,7 @@ from campaignflow.accounts.auth import API_AUTH
 from campaignflow.budgets.api import router as budgets_router
 from campaignflow.campaigns.api import router as campaigns_router
 from campaignflow.core.errors import DomainError
+from campaignflow.execution.api import router as execution_router
 from campaignflow.goals.api import router as goals_router
 from campaignflow.planning.api import router as planning_router
 from campaignflow.tracking.api import router as tracking_router
@@ -71,6 +72,7 @@ api.add_router("", planning_router)
 api.add_router("", goals_router)
 api.add_router("", tracking_router)
 api.add_router("", budgets_router)
+api.add_router("", execution_router)
 
 _LOCATIONS = {"body", "payload", "query", "path", "filters", "data", "form", "file"}
 

@@ -38,6 +38,7 @@ INSTALLED_APPS = [
     "campaignflow.goals",
     "campaignflow.tracking",
     "campaignflow.budgets",
+    "campaignflow.execution",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",

@@ -19,6 +19,7 @@ urlpatterns = [
     path("", include("campaignflow.goals.urls")),
     path("", include("campaignflow.tracking.urls")),
     path("", include("campaignflow.budgets.urls")),
+    path("", include("campaignflow.execution.urls")),
 ]
 
 if settings.DEBUG:

@@ -1,0 +1,62 @@
+"""Execution reads. Execution records are internal: partners do not see them."""
+
+from django.http import Http404
+from django.utils.translation import gettext as _
+
+from campaignflow.campaigns.access import MAX_ID, campaign_for_user, role_in
+from campaignflow.campaigns.models import MemberRole
+from campaignflow.core.errors import Forbidden
+
+from .models import ExecutionLogEntry, Issue, Risk, RunOfShowItem, Standup, WeeklyReport
+
+
+def campaign_for_execution(user, campaign_id, need: str = "view"):
+    campaign = campaign_for_user(user, campaign_id, need)
+    if role_in(user, campaign) == MemberRole.PARTNER:
+        raise Forbidden(_("Execution records are internal to the campaign team."))
+    return campaign
+
+
+def object_for_user(model, user, object_id: int, need: str = "view"):
+    """Any execution record by id, through its campaign's access rules (404 when not visible)."""
+    if not 0 < int(object_id) <= MAX_ID:
+        raise Http404
+    campaign_id = model.objects.filter(pk=object_id).values_list("campaign_id", flat=True).first()
+    if campaign_id is None:
+        raise Http404
+    campaign = campaign_for_execution(user, campaign_id, need)
+    obj = model.objects.get(pk=object_id)
+    obj.campaign = campaign
+    return obj
+
+
+def risks(campaign):
+    return Risk.objects.filter(campaign=campaign).select_related("owner").order_by("code")
+
+
+def issues(campaign, status: str | None = None):
+    qs = Issue.objects.filter(campaign=campaign).select_related("owner")
+    if status:
+        qs = qs.filter(status=status)
+    return qs.order_by("-found_at", "-id")
+
+
+def logs(campaign):
+    return ExecutionLogEntry.objects.filter(campaign=campaign).select_related("author").order_by("-at", "-id")
+
+
+def run_of_show(campaign):
+    return RunOfShowItem.objects.filter(campaign=campaign).select_related("owner").order_by("starts_at", "id")
+
+
+def standups(campaign, date=None, user=None):
+    qs = Standup.objects.filter(campaign=campaign).select_related("user")
+    if date:
+        qs = qs.filter(date=date)
+    if user:
+        qs = qs.filter(user=user)
+    return qs.order_by("-date", "user__username")
+
+
+def weekly_reports(campaign):
+    return WeeklyReport.objects.filter(campaign=campaign).select_related("published_by").order_by("-week_start")

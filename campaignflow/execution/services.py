@@ -1,0 +1,405 @@
+"""Execution writes: risks, issues (with SLA timestamps), log entries, run-of-show, stand-ups,
+weekly reports. Atomic, versioned, audited; the API and the UI both call these."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from campaignflow.accounts.models import User
+from campaignflow.campaigns.models import Campaign, Membership
+from campaignflow.core.audit import audit_record, snapshot
+from campaignflow.core.errors import Conflict, InvalidInput, StaleVersion
+from campaignflow.core.locking import update_versioned
+
+from .models import (
+    ExecutionLogEntry,
+    ExecutionSettings,
+    Issue,
+    IssueStatus,
+    ReportStatus,
+    Risk,
+    RiskCategory,
+    RiskStatus,
+    RunOfShowItem,
+    Severity,
+    Standup,
+    WeeklyReport,
+)
+
+# --- shared validation ------------------------------------------------------------------
+
+
+def _text(data: dict, out: dict, errors: dict, field: str, limit: int, *, required: bool = False) -> None:
+    if field not in data:
+        if required:
+            errors[field] = _("This field is required.")
+        return
+    value = (data[field] or "").strip() if isinstance(data[field], str) or data[field] is None else None
+    if value is None:
+        errors[field] = _("Must be text.")
+    elif required and not value:
+        errors[field] = _("This field is required.")
+    elif len(value) > limit:
+        errors[field] = _("At most %(n)d characters.") % {"n": limit}
+    else:
+        out[field] = value
+
+
+def _choice(data: dict, out: dict, errors: dict, field: str, choices) -> None:
+    if field in data:
+        if data[field] not in choices.values:
+            errors[field] = _("Unknown value %(v)s; use one of %(choices)s.") % {
+                "v": data[field],
+                "choices": ", ".join(choices.values),
+            }
+        else:
+            out[field] = data[field]
+
+
+def _member(campaign: Campaign, data: dict, out: dict, errors: dict, field: str = "owner") -> None:
+    if field not in data:
+        return
+    username = data[field]
+    if username in (None, ""):
+        out[field] = None
+        return
+    user = (
+        username if isinstance(username, User) else User.objects.filter(username=str(username), is_active=True).first()
+    )
+    if user is None:
+        errors[field] = _("Unknown user %(name)s.") % {"name": username}
+    elif not Membership.objects.filter(campaign=campaign, user=user).exists():
+        errors[field] = _("%(name)s is not a member of this campaign.") % {"name": user.username}
+    else:
+        out[field] = user
+
+
+def _datetime(data: dict, out: dict, errors: dict, field: str, *, required: bool = False) -> None:
+    value = data.get(field)
+    if value in (None, ""):
+        if required:
+            errors[field] = _("This field is required.")
+        elif field in data:
+            out[field] = None
+        return
+    if isinstance(value, str):
+        try:
+            value = dt.datetime.fromisoformat(value)
+        except ValueError:
+            errors[field] = _("Not a valid date and time (use YYYY-MM-DDTHH:MM).")
+            return
+    if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
+        value = dt.datetime.combine(value, dt.time())
+    if timezone.is_naive(value):
+        value = timezone.make_aware(value)
+    out[field] = value
+
+
+def _next_code(model, campaign: Campaign, prefix: str) -> str:
+    codes = model.objects.filter(campaign=campaign, code__startswith=prefix).values_list("code", flat=True)
+    numbers = [int(c[len(prefix) :]) for c in codes if c[len(prefix) :].isdigit()]
+    return f"{prefix}{max(numbers, default=0) + 1:03d}"
+
+
+def _create_with_code(model, campaign: Campaign, prefix: str, fields: dict):
+    """Insert with the next free code; retry once if a concurrent insert took it."""
+    for _attempt in range(3):
+        try:
+            with transaction.atomic():
+                return model.objects.create(campaign=campaign, code=_next_code(model, campaign, prefix), **fields)
+        except IntegrityError:
+            continue
+    raise Conflict(_("Could not allocate a code; try again."))
+
+
+def _update(obj, *, actor, version: int, changes: dict, campaign: Campaign):
+    changes = {k: v for k, v in changes.items() if getattr(obj, k) != v}
+    if not changes:
+        if version != obj.version:
+            raise StaleVersion(current_version=obj.version)
+        return obj
+    before = snapshot(obj)
+    update_versioned(obj, expected_version=version, changes=changes)
+    audit_record(actor=actor, action="update", obj=obj, campaign=campaign, before=before, after=snapshot(obj))
+    return obj
+
+
+def settings_for(campaign: Campaign) -> ExecutionSettings:
+    settings, _created = ExecutionSettings.objects.get_or_create(campaign=campaign)
+    return settings
+
+
+@transaction.atomic
+def settings_update(*, actor, campaign: Campaign, version: int, data: dict) -> ExecutionSettings:
+    current = settings_for(campaign)
+    errors, out = {}, {}
+    for field in ("response_sla_hours", "resolution_sla_hours"):
+        if field in data:
+            value = data[field]
+            if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= 24 * 30:
+                errors[field] = _("Hours must be a whole number from 1 to 720.")
+            else:
+                out[field] = value
+    if errors:
+        raise InvalidInput(errors)
+    if out.get("resolution_sla_hours", current.resolution_sla_hours) < out.get(
+        "response_sla_hours", current.response_sla_hours
+    ):
+        raise InvalidInput({"resolution_sla_hours": _("The solution deadline cannot be before the response one.")})
+    return _update(current, actor=actor, version=version, changes=out, campaign=campaign)
+
+
+# --- risks ------------------------------------------------------------------------------
+
+RISK_TEXT = {"title": 200, "mitigation": 5000, "contingency_plan": 5000, "trigger": 300}
+
+
+def _clean_risk(campaign: Campaign, data: dict, *, creating: bool) -> dict:
+    errors, out = {}, {}
+    for field, limit in RISK_TEXT.items():
+        _text(data, out, errors, field, limit, required=creating and field == "title")
+    if "title" in out and not out["title"]:
+        errors["title"] = _("This field is required.")
+    _choice(data, out, errors, "category", RiskCategory)
+    _choice(data, out, errors, "status", RiskStatus)
+    for field in ("likelihood", "impact"):
+        if field in data:
+            value = data[field]
+            if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= 5:
+                errors[field] = _("A whole number from 1 (lowest) to 5 (highest).")
+            else:
+                out[field] = value
+    _member(campaign, data, out, errors)
+    if errors:
+        raise InvalidInput(errors)
+    return out
+
+
+@transaction.atomic
+def risk_create(*, actor, campaign: Campaign, data: dict) -> Risk:
+    risk = _create_with_code(Risk, campaign, "R", _clean_risk(campaign, data, creating=True))
+    audit_record(actor=actor, action="create", obj=risk, campaign=campaign, after=snapshot(risk))
+    return risk
+
+
+@transaction.atomic
+def risk_update(*, actor, risk: Risk, version: int, data: dict) -> Risk:
+    return _update(
+        risk,
+        actor=actor,
+        version=version,
+        changes=_clean_risk(risk.campaign, data, creating=False),
+        campaign=risk.campaign,
+    )
+
+
+# --- issues -----------------------------------------------------------------------------
+
+
+def _clean_issue(campaign: Campaign, data: dict, *, current: Issue | None) -> dict:
+    errors, out = {}, {}
+    _text(data, out, errors, "description", 500, required=current is None)
+    if "description" in out and not out["description"]:
+        errors["description"] = _("This field is required.")
+    _text(data, out, errors, "solution", 5000)
+    _choice(data, out, errors, "severity", Severity)
+    _choice(data, out, errors, "status", IssueStatus)
+    _member(campaign, data, out, errors)
+    _datetime(data, out, errors, "found_at")
+    if "found_at" in out and out["found_at"] is None:
+        errors["found_at"] = _("This field is required.")
+    if out.get("found_at") and out["found_at"] > timezone.now() + dt.timedelta(minutes=5):
+        errors["found_at"] = _("An issue cannot be found in the future.")
+    status = out.get("status", current.status if current else IssueStatus.OPEN)
+    solution = out.get("solution", current.solution if current else "")
+    if status == IssueStatus.RESOLVED and not solution:
+        errors["solution"] = _("A resolved issue needs its solution written down.")
+    if errors:
+        raise InvalidInput(errors)
+    # The first move out of "not handled" is the first response; resolving stamps the resolution.
+    now = timezone.now()
+    if status != IssueStatus.OPEN and not (current and current.first_response_at):
+        out["first_response_at"] = now
+    if status == IssueStatus.RESOLVED and not (current and current.resolved_at):
+        out["resolved_at"] = now
+    if status != IssueStatus.RESOLVED and current and current.resolved_at:
+        out["resolved_at"] = None  # reopened
+    return out
+
+
+@transaction.atomic
+def issue_create(*, actor, campaign: Campaign, data: dict) -> Issue:
+    fields = _clean_issue(campaign, data, current=None)
+    fields.setdefault("found_at", timezone.now())
+    rules = settings_for(campaign)
+    fields["response_sla_hours"] = rules.response_sla_hours
+    fields["resolution_sla_hours"] = rules.resolution_sla_hours
+    issue = _create_with_code(Issue, campaign, "Q", fields)
+    audit_record(actor=actor, action="create", obj=issue, campaign=campaign, after=snapshot(issue))
+    return issue
+
+
+@transaction.atomic
+def issue_update(*, actor, issue: Issue, version: int, data: dict) -> Issue:
+    return _update(
+        issue,
+        actor=actor,
+        version=version,
+        changes=_clean_issue(issue.campaign, data, current=issue),
+        campaign=issue.campaign,
+    )
+
+
+# --- execution log and run-of-show ---------------------------------------------------------
+
+
+def _clean_log(data: dict, *, creating: bool) -> dict:
+    errors, out = {}, {}
+    _text(data, out, errors, "event", 500, required=creating)
+    _text(data, out, errors, "handling", 5000)
+    _text(data, out, errors, "result", 5000)
+    _datetime(data, out, errors, "at")
+    if errors:
+        raise InvalidInput(errors)
+    return out
+
+
+@transaction.atomic
+def log_create(*, actor, campaign: Campaign, data: dict) -> ExecutionLogEntry:
+    fields = _clean_log(data, creating=True)
+    if not fields.get("at"):
+        fields["at"] = timezone.now()
+    entry = ExecutionLogEntry.objects.create(campaign=campaign, author=actor, **fields)
+    audit_record(actor=actor, action="create", obj=entry, campaign=campaign, after=snapshot(entry))
+    return entry
+
+
+@transaction.atomic
+def log_update(*, actor, entry: ExecutionLogEntry, version: int, data: dict) -> ExecutionLogEntry:
+    changes = _clean_log(data, creating=False)
+    if changes.get("at", entry.at) is None:
+        raise InvalidInput({"at": _("This field is required.")})
+    return _update(entry, actor=actor, version=version, changes=changes, campaign=entry.campaign)
+
+
+def _clean_segment(campaign: Campaign, data: dict, *, creating: bool) -> dict:
+    errors, out = {}, {}
+    _text(data, out, errors, "segment", 200, required=creating)
+    _text(data, out, errors, "notes", 500)
+    _datetime(data, out, errors, "starts_at", required=creating)
+    if "minutes" in data:
+        value = data["minutes"]
+        if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= 24 * 60:
+            errors["minutes"] = _("Minutes must be a whole number from 1 to 1440.")
+        else:
+            out["minutes"] = value
+    _member(campaign, data, out, errors)
+    if "done" in data:
+        out["done_at"] = timezone.now() if data["done"] else None
+    if errors:
+        raise InvalidInput(errors)
+    return out
+
+
+@transaction.atomic
+def segment_create(*, actor, campaign: Campaign, data: dict) -> RunOfShowItem:
+    item = RunOfShowItem.objects.create(campaign=campaign, **_clean_segment(campaign, data, creating=True))
+    audit_record(actor=actor, action="create", obj=item, campaign=campaign, after=snapshot(item))
+    return item
+
+
+@transaction.atomic
+def segment_update(*, actor, item: RunOfShowItem, version: int, data: dict) -> RunOfShowItem:
+    changes = _clean_segment(item.campaign, data, creating=False)
+    if "done_at" in changes and bool(changes["done_at"]) == bool(item.done_at):
+        changes.pop("done_at")  # ticking an already ticked segment keeps its time
+    return _update(item, actor=actor, version=version, changes=changes, campaign=item.campaign)
+
+
+# --- stand-ups --------------------------------------------------------------------------
+
+STANDUP_FIELDS = ("done", "not_done", "not_done_reason", "need_support")
+
+
+@transaction.atomic
+def standup_save(*, actor: User, campaign: Campaign, data: dict) -> tuple[Standup, bool]:
+    """Write (or rewrite) the actor's stand-up for a day. Returns (standup, created)."""
+    errors, out = {}, {}
+    for field in STANDUP_FIELDS:
+        _text(data, out, errors, field, 5000)
+    day = data.get("date") or timezone.localdate()
+    if isinstance(day, str):
+        try:
+            day = dt.date.fromisoformat(day)
+        except ValueError:
+            errors["date"] = _("Not a valid date (use YYYY-MM-DD).")
+    if isinstance(day, dt.date) and day > timezone.localdate() + dt.timedelta(days=1):
+        errors["date"] = _("A stand-up cannot be written for a future day.")
+    if not errors and not any(out.get(f) for f in STANDUP_FIELDS):
+        errors["done"] = _("Write at least what was done, what was not, or what support is needed.")
+    if out.get("not_done") and not out.get("not_done_reason"):
+        errors["not_done_reason"] = _("Say why it was not done.")
+    if errors:
+        raise InvalidInput(errors)
+    existing = Standup.objects.select_for_update().filter(campaign=campaign, user=actor, date=day).first()
+    if existing is None:
+        standup = Standup.objects.create(campaign=campaign, user=actor, date=day, **out)
+        audit_record(actor=actor, action="create", obj=standup, campaign=campaign, after=snapshot(standup))
+        return standup, True
+    version = data.get("version", existing.version)
+    return _update(existing, actor=actor, version=version, changes=out, campaign=campaign), False
+
+
+# --- weekly reports ---------------------------------------------------------------------
+
+REPORT_FIELDS = ("key_results", "delayed_tasks", "next_week_plan", "resources")
+
+
+def week_start_of(day: dt.date) -> dt.date:
+    return day - dt.timedelta(days=day.weekday())
+
+
+@transaction.atomic
+def weekly_report_generate(*, actor, campaign: Campaign, week_start: dt.date, zh: bool = True) -> WeeklyReport:
+    """Create the week's draft from the data, or refresh an existing draft (published ones stay)."""
+    from .reporting import weekly_draft_for
+
+    week_start = week_start_of(week_start)
+    content = weekly_draft_for(campaign, week_start, zh=zh)
+    report = WeeklyReport.objects.select_for_update().filter(campaign=campaign, week_start=week_start).first()
+    if report is None:
+        report = WeeklyReport.objects.create(campaign=campaign, week_start=week_start, **content)
+        audit_record(actor=actor, action="create", obj=report, campaign=campaign, after=snapshot(report))
+        return report
+    if report.status == ReportStatus.PUBLISHED:
+        raise Conflict(_("This week's report is already published."))
+    return _update(report, actor=actor, version=report.version, changes=content, campaign=campaign)
+
+
+@transaction.atomic
+def weekly_report_update(*, actor, report: WeeklyReport, version: int, data: dict) -> WeeklyReport:
+    if report.status == ReportStatus.PUBLISHED:
+        raise Conflict(_("A published report cannot be edited."))
+    errors, out = {}, {}
+    for field in REPORT_FIELDS:
+        _text(data, out, errors, field, 20000)
+    if errors:
+        raise InvalidInput(errors)
+    return _update(report, actor=actor, version=version, changes=out, campaign=report.campaign)
+
+
+@transaction.atomic
+def weekly_report_publish(*, actor, report: WeeklyReport, version: int) -> WeeklyReport:
+    if report.status == ReportStatus.PUBLISHED:
+        raise Conflict(_("This report is already published."))
+    return _update(
+        report,
+        actor=actor,
+        version=version,
+        campaign=report.campaign,
+        changes={"status": ReportStatus.PUBLISHED, "published_at": timezone.now(), "published_by": actor},
+    )

@@ -1,0 +1,78 @@
+import datetime as dt
+
+from campaignflow.execution.domain import risk, sla, weekly
+
+T0 = dt.datetime(2024, 6, 12, 9, 0, tzinfo=dt.UTC)
+
+
+def test_sla_open_issue_counts_down_to_the_24h_response():
+    state = sla.evaluate(
+        found_at=T0,
+        first_response_at=None,
+        resolved_at=None,
+        response_hours=24,
+        resolution_hours=48,
+        now=T0 + dt.timedelta(hours=20),
+    )
+    assert state.response_due == T0 + dt.timedelta(hours=24)
+    assert not state.breached
+    assert state.seconds_left == 4 * 3600
+    assert sla.countdown_label(state.seconds_left) == "4h 00m"
+
+
+def test_sla_breaches_response_after_24h_and_solution_after_48h():
+    late = sla.evaluate(
+        found_at=T0,
+        first_response_at=None,
+        resolved_at=None,
+        response_hours=24,
+        resolution_hours=48,
+        now=T0 + dt.timedelta(hours=25),
+    )
+    assert late.response_breached and not late.resolution_breached
+    assert sla.countdown_label(late.seconds_left) == "-1h 00m"
+    responded = sla.evaluate(
+        found_at=T0,
+        first_response_at=T0 + dt.timedelta(hours=2),
+        resolved_at=None,
+        response_hours=24,
+        resolution_hours=48,
+        now=T0 + dt.timedelta(hours=49),
+    )
+    assert not responded.response_breached and responded.resolution_breached
+
+
+def test_sla_met_when_resolved_in_time_even_if_checked_later():
+    done = sla.evaluate(
+        found_at=T0,
+        first_response_at=T0 + dt.timedelta(hours=1),
+        resolved_at=T0 + dt.timedelta(hours=30),
+        response_hours=24,
+        resolution_hours=48,
+        now=T0 + dt.timedelta(days=10),
+    )
+    assert not done.breached and done.seconds_left is None
+
+
+def test_risk_levels_and_heat_map():
+    assert [risk.level(s) for s in (25, 15, 12, 8, 4, 1)] == ["high", "high", "medium", "medium", "low", "low"]
+    grid = risk.heat_map([(5, 5), (1, 1), (1, 1), (3, 4), (9, 9)])
+    assert grid[0][4] == 1 and grid[4][0] == 2 and grid[1][2] == 1
+    assert sum(map(sum, grid)) == 4  # out-of-range pairs are ignored
+
+
+def test_weekly_draft_sections_from_data():
+    text = weekly.draft(
+        kpis=[weekly.KpiLine("销售额", "30万", "35万", 1.1667)],
+        done=[weekly.TaskLine("T001", "预热海报设计", "陈设计", dt.date(2024, 6, 5))],
+        delayed=[weekly.TaskLine("T002", "KOL内容对接", "张专员", dt.date(2024, 6, 8), "KOL档期调整")],
+        upcoming=[weekly.TaskLine("T003", "线下物料准备", "李助理", dt.date(2024, 6, 20))],
+        support=[weekly.SupportLine("王经理", dt.date(2024, 6, 10), "增加1名地推人员")],
+    )
+    assert "销售额：目标 30万，实际 35万，达成率 117%" in text["key_results"]
+    assert "T001 预热海报设计" in text["key_results"]
+    assert "KOL档期调整" in text["delayed_tasks"]
+    assert "T003" in text["next_week_plan"]
+    assert "增加1名地推人员" in text["resources"]
+    empty = weekly.draft(kpis=[], done=[], delayed=[], upcoming=[], support=[], zh=False)
+    assert empty["delayed_tasks"] == "None"

@@ -1,0 +1,326 @@
+"""Web UI for execution control: stand-ups and the daily table, issue log with SLA, risks with
+their heat map, execution log and run-of-show, weekly reports. Thin: services decide."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
+
+from campaignflow.campaigns.access import EDIT, MANAGE, VIEW
+from campaignflow.campaigns.views import campaign_page_context
+from campaignflow.core.errors import DomainError, InvalidInput
+
+from . import reporting, selectors, services
+from .domain import risk as risk_domain
+from .domain.sla import countdown_label
+from .forms import (
+    IssueForm,
+    IssueUpdateForm,
+    LogForm,
+    ReportForm,
+    RiskForm,
+    SegmentForm,
+    StandupForm,
+    with_member_choices,
+)
+from .models import Issue, IssueStatus, WeeklyReport
+
+SECTIONS = [
+    ("overview", gettext_lazy("Stand-ups")),
+    ("issues", gettext_lazy("Issue log")),
+    ("risks", gettext_lazy("Risks")),
+    ("logs", gettext_lazy("Execution log")),
+    ("reports", gettext_lazy("Weekly reports")),
+]
+
+
+def _context(request, campaign, section: str, **extra) -> dict:
+    return campaign_page_context(request, campaign, "execution", section=section, sections=SECTIONS, **extra)
+
+
+def _apply(form, exc: InvalidInput) -> None:
+    for field, message in exc.as_field_dict().items():
+        form.add_error(field if field in form.fields else None, message)
+
+
+def _save(request, form, call) -> bool:
+    """Run a service call for a valid form; put its field errors on the form. True on success."""
+    if not form.is_valid():
+        return False
+    try:
+        call(form.cleaned_data)
+    except InvalidInput as exc:
+        _apply(form, exc)
+        return False
+    except DomainError as exc:
+        form.add_error(None, exc.detail)
+        return False
+    return True
+
+
+@login_required
+def overview(request, pk: int):
+    """Stand-ups for a day (mine to write, the team's to read) and the daily tracking table."""
+    campaign = selectors.campaign_for_execution(request.user, pk, VIEW)
+    try:
+        day = dt.date.fromisoformat(request.GET.get("date", ""))
+    except ValueError:
+        day = timezone.localdate()
+    mine = selectors.standups(campaign, date=day, user=request.user).first()
+    initial = {"date": day}
+    if mine:
+        initial.update({f: getattr(mine, f) for f in services.STANDUP_FIELDS})
+    form = StandupForm(request.POST or None, initial=initial)
+    if request.method == "POST":
+        selectors.campaign_for_execution(request.user, pk, EDIT)
+        if _save(request, form, lambda d: services.standup_save(actor=request.user, campaign=campaign, data=d)):
+            messages.success(request, _("Your stand-up is saved."))
+            return redirect(f"{request.path}?date={form.cleaned_data['date']}")
+    team = list(selectors.standups(campaign, date=day))
+    written = {s.user_id for s in team}
+    missing = [
+        m.user
+        for m in campaign.memberships.select_related("user").exclude(role__in=["viewer", "partner"])
+        if m.user_id not in written
+    ]
+    days = [timezone.localdate() - dt.timedelta(days=i) for i in range(6, -1, -1)]
+    return render(
+        request,
+        "execution/overview.html",
+        _context(
+            request,
+            campaign,
+            "overview",
+            form=form,
+            day=day,
+            team=team,
+            missing=missing,
+            prev_day=day - dt.timedelta(days=1),
+            next_day=day + dt.timedelta(days=1),
+            daily=reporting.daily_table(campaign, days),
+        ),
+    )
+
+
+@login_required
+def issues(request, pk: int):
+    campaign = selectors.campaign_for_execution(request.user, pk, VIEW)
+    form = with_member_choices(IssueForm(request.POST or None), campaign)
+    if request.method == "POST":
+        selectors.campaign_for_execution(request.user, pk, EDIT)
+        if _save(request, form, lambda d: services.issue_create(actor=request.user, campaign=campaign, data=d)):
+            messages.success(request, _("Issue logged."))
+            return redirect("execution:issues", pk)
+    now = timezone.now()
+    rows = []
+    for issue in selectors.issues(campaign, request.GET.get("status") or None):
+        state = issue.sla_state(now)
+        rows.append(
+            {
+                "issue": issue,
+                "sla": state,
+                "countdown": countdown_label(state.seconds_left),
+                "form": IssueUpdateForm(
+                    initial={"version": issue.version, "status": issue.status, "solution": issue.solution},
+                    prefix=f"i{issue.id}",
+                ),
+            }
+        )
+    return render(
+        request,
+        "execution/issues.html",
+        _context(
+            request,
+            campaign,
+            "issues",
+            form=form,
+            rows=rows,
+            statuses=IssueStatus.choices,
+            open_count=sum(1 for r in rows if r["issue"].status != IssueStatus.RESOLVED),
+            breached_count=sum(1 for r in rows if r["sla"].breached and r["issue"].status != IssueStatus.RESOLVED),
+        ),
+    )
+
+
+@login_required
+@require_POST
+def issue_update(request, pk: int, issue_id: int):
+    issue = selectors.object_for_user(Issue, request.user, issue_id, EDIT)
+    form = IssueUpdateForm(request.POST, prefix=f"i{issue.id}")
+    if form.is_valid():
+        try:
+            services.issue_update(
+                actor=request.user,
+                issue=issue,
+                version=form.cleaned_data["version"],
+                data={"status": form.cleaned_data["status"], "solution": form.cleaned_data["solution"]},
+            )
+            messages.success(request, _("%(code)s updated.") % {"code": issue.code})
+        except DomainError as exc:
+            messages.error(request, f"{issue.code}: {exc.detail}")
+    return redirect("execution:issues", issue.campaign_id)
+
+
+@login_required
+def risks(request, pk: int):
+    campaign = selectors.campaign_for_execution(request.user, pk, VIEW)
+    form = with_member_choices(RiskForm(request.POST or None), campaign)
+    if request.method == "POST":
+        selectors.campaign_for_execution(request.user, pk, EDIT)
+        if _save(request, form, lambda d: services.risk_create(actor=request.user, campaign=campaign, data=d)):
+            messages.success(request, _("Risk added."))
+            return redirect("execution:risks", pk)
+    items = list(selectors.risks(campaign))
+    grid = risk_domain.heat_map([(r.likelihood, r.impact) for r in items if r.status != "closed"])
+    heat = [
+        {
+            "impact": 5 - i,
+            "cells": [
+                {"likelihood": j + 1, "count": n, "level": risk_domain.level((5 - i) * (j + 1))}
+                for j, n in enumerate(row)
+            ],
+        }
+        for i, row in enumerate(grid)
+    ]
+    return render(
+        request,
+        "execution/risks.html",
+        _context(
+            request,
+            campaign,
+            "risks",
+            form=form,
+            risks=[{"risk": r, "level": risk_domain.level(r.score)} for r in items],
+            heat=heat,
+        ),
+    )
+
+
+@login_required
+def logs(request, pk: int):
+    campaign = selectors.campaign_for_execution(request.user, pk, VIEW)
+    log_form = LogForm(
+        request.POST if request.POST.get("form") == "log" else None,
+        initial={"at": timezone.localtime().replace(second=0, microsecond=0)},
+    )
+    segment_form = with_member_choices(
+        SegmentForm(request.POST if request.POST.get("form") == "segment" else None), campaign
+    )
+    if request.method == "POST":
+        selectors.campaign_for_execution(request.user, pk, EDIT)
+        if request.POST.get("form") == "log" and _save(
+            request, log_form, lambda d: services.log_create(actor=request.user, campaign=campaign, data=d)
+        ):
+            messages.success(request, _("Logged."))
+            return redirect("execution:logs", pk)
+        if request.POST.get("form") == "segment" and _save(
+            request, segment_form, lambda d: services.segment_create(actor=request.user, campaign=campaign, data=d)
+        ):
+            messages.success(request, _("Segment added to the run-of-show."))
+            return redirect("execution:logs", pk)
+    return render(
+        request,
+        "execution/logs.html",
+        _context(
+            request,
+            campaign,
+            "logs",
+            log_form=log_form,
+            segment_form=segment_form,
+            entries=selectors.logs(campaign),
+            segments=selectors.run_of_show(campaign),
+            now=timezone.now(),
+        ),
+    )
+
+
+@login_required
+@require_POST
+def segment_toggle(request, pk: int, item_id: int):
+    from .models import RunOfShowItem
+
+    item = selectors.object_for_user(RunOfShowItem, request.user, item_id, EDIT)
+    try:
+        services.segment_update(
+            actor=request.user, item=item, version=int(request.POST.get("version", 0)), data={"done": not item.done_at}
+        )
+    except (DomainError, ValueError) as exc:
+        messages.error(request, getattr(exc, "detail", str(exc)))
+    return redirect("execution:logs", item.campaign_id)
+
+
+@login_required
+def reports(request, pk: int):
+    campaign = selectors.campaign_for_execution(request.user, pk, VIEW)
+    if request.method == "POST":
+        selectors.campaign_for_execution(request.user, pk, EDIT)
+        try:
+            week = dt.date.fromisoformat(request.POST.get("week_start", ""))
+        except ValueError:
+            week = timezone.localdate()
+        try:
+            report = services.weekly_report_generate(
+                actor=request.user, campaign=campaign, week_start=week, zh=request.LANGUAGE_CODE.startswith("zh")
+            )
+            messages.success(request, _("Draft generated from this week's data; edit it, then publish."))
+            return redirect("execution:report", pk, report.id)
+        except DomainError as exc:
+            messages.error(request, exc.detail)
+    return render(
+        request,
+        "execution/reports.html",
+        _context(
+            request,
+            campaign,
+            "reports",
+            reports=selectors.weekly_reports(campaign),
+            this_week=services.week_start_of(timezone.localdate()),
+        ),
+    )
+
+
+@login_required
+def report_detail(request, pk: int, report_id: int):
+    report = selectors.object_for_user(WeeklyReport, request.user, report_id, VIEW)
+    campaign = report.campaign
+    if campaign.pk != int(pk):
+        return redirect("execution:report", campaign.pk, report.id)
+    form = ReportForm(
+        request.POST or None,
+        initial={"version": report.version, **{f: getattr(report, f) for f in services.REPORT_FIELDS}},
+    )
+    if request.method == "POST":
+        selectors.object_for_user(WeeklyReport, request.user, report_id, EDIT)
+        action = request.POST.get("action", "save")
+        if _save(
+            request,
+            form,
+            lambda d: services.weekly_report_update(
+                actor=request.user, report=report, version=d["version"], data={f: d[f] for f in services.REPORT_FIELDS}
+            ),
+        ):
+            if action == "publish":
+                selectors.object_for_user(WeeklyReport, request.user, report_id, MANAGE)
+                report.refresh_from_db()
+                try:
+                    services.weekly_report_publish(actor=request.user, report=report, version=report.version)
+                    messages.success(request, _("Published."))
+                except DomainError as exc:
+                    messages.error(request, exc.detail)
+            else:
+                messages.success(request, _("Saved."))
+            return redirect("execution:report", campaign.pk, report.id)
+    return render(
+        request,
+        "execution/report_detail.html",
+        _context(
+            request, campaign, "reports", report=report, form=form, week_end=report.week_start + dt.timedelta(days=6)
+        ),
+    )
