@@ -42,6 +42,9 @@ class ApiClient:
     def patch(self, path, data=None, **extra):
         return self._call("patch", path, data if data is not None else {}, **extra)
 
+    def put(self, path, data=None, **extra):
+        return self._call("put", path, data if data is not None else {}, **extra)
+
     def delete(self, path, **extra):
         return self._call("delete", path, None, **extra)
 
@@ -141,3 +144,9 @@ def satisfy_gates(campaign, to_status: str) -> None:
             continue
         module.satisfy(campaign, campaign.status, to_status)
     campaign.refresh_from_db()
+
+
+@pytest.fixture(autouse=True)
+def _immediate_tasks(settings):
+    # Tests run background tasks inline; production uses the database backend and a worker.
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}

@@ -13,6 +13,7 @@ from campaignflow.campaigns.api import router as campaigns_router
 from campaignflow.core.errors import DomainError
 from campaignflow.execution.api import router as execution_router
 from campaignflow.goals.api import router as goals_router
+from campaignflow.notifications.api import router as notifications_router
 from campaignflow.planning.api import router as planning_router
 from campaignflow.tracking.api import router as tracking_router
 
@@ -73,6 +74,7 @@ api.add_router("", goals_router)
 api.add_router("", tracking_router)
 api.add_router("", budgets_router)
 api.add_router("", execution_router)
+api.add_router("", notifications_router)
 
 _LOCATIONS = {"body", "payload", "query", "path", "filters", "data", "form", "file"}
 

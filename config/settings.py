@@ -39,6 +39,7 @@ INSTALLED_APPS = [
     "campaignflow.tracking",
     "campaignflow.budgets",
     "campaignflow.execution",
+    "campaignflow.notifications",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -50,6 +51,8 @@ INSTALLED_APPS = [
     "django_htmx",
     "template_partials",
     "axes",
+    "django_tasks",
+    "django_tasks_db",
 ]
 
 MIDDLEWARE = [
@@ -82,6 +85,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "campaignflow.notifications.context_processors.inbox",
             ],
         },
     }
@@ -159,7 +163,17 @@ EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "campaignflow@localhost")
 
 # --- Background tasks ----------------------------------------------------------------------
-TASKS = {"default": {"BACKEND": os.environ.get("TASKS_BACKEND", "django_tasks.backends.immediate.ImmediateBackend")}}
+# Background work runs in `manage.py db_worker` (django-tasks' database backend: nothing else to
+# install); `manage.py run_scheduler` runs the periodic checks and sweeps the notification outbox.
+TASKS = {"default": {"BACKEND": os.environ.get("TASKS_BACKEND", "django_tasks_db.DatabaseBackend")}}
+
+# Notifications: webhooks only to these hosts (+ WEBHOOK_EXTRA_HOSTS), links made absolute with SITE_URL.
+WEBHOOK_ALLOWED_HOSTS = [
+    "oapi.dingtalk.com", "qyapi.weixin.qq.com", "open.feishu.cn", "open.larksuite.com", "hooks.slack.com",
+    *env_list("WEBHOOK_EXTRA_HOSTS"),
+]
+WEBHOOK_TIMEOUT_SECONDS = float(os.environ.get("WEBHOOK_TIMEOUT_SECONDS", "5"))
+SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000")
 
 # --- Security (production values come from the environment) --------------------------------
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", False)

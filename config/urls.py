@@ -20,6 +20,7 @@ urlpatterns = [
     path("", include("campaignflow.tracking.urls")),
     path("", include("campaignflow.budgets.urls")),
     path("", include("campaignflow.execution.urls")),
+    path("", include("campaignflow.notifications.urls")),
 ]
 
 if settings.DEBUG:

@@ -32,12 +32,14 @@ from .forms import (
 )
 from .models import Issue, IssueStatus, WeeklyReport
 
+# (key, label, URL name) of the execution tab's sections.
 SECTIONS = [
-    ("overview", gettext_lazy("Stand-ups")),
-    ("issues", gettext_lazy("Issue log")),
-    ("risks", gettext_lazy("Risks")),
-    ("logs", gettext_lazy("Execution log")),
-    ("reports", gettext_lazy("Weekly reports")),
+    ("overview", gettext_lazy("Stand-ups"), "execution:overview"),
+    ("issues", gettext_lazy("Issue log"), "execution:issues"),
+    ("risks", gettext_lazy("Risks"), "execution:risks"),
+    ("logs", gettext_lazy("Execution log"), "execution:logs"),
+    ("reports", gettext_lazy("Weekly reports"), "execution:reports"),
+    ("notifications", gettext_lazy("Notifications"), "notifications:campaign"),
 ]
 
 

@@ -1,0 +1,177 @@
+"""REST endpoints: the caller's inbox and preferences; a campaign's webhooks and delivery log."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.http import Http404
+from ninja import Query, Router, Schema, Status
+from pydantic import Field
+
+from campaignflow.campaigns.access import MANAGE, VIEW, campaign_for_user
+from campaignflow.core.api_types import MAX_ID, PathId
+
+from . import services
+from .models import Delivery, Notification, WebhookEndpoint
+
+router = Router(tags=["notifications"])
+
+
+class NotificationOut(Schema):
+    id: int
+    kind: str
+    title: str
+    body: str
+    url: str
+    campaign: int | None
+    created_at: dt.datetime
+    read_at: dt.datetime | None
+
+
+class InboxFilter(Schema):
+    unread: bool = False
+    limit: int = Field(50, ge=1, le=500)
+
+
+class ReadIn(Schema):
+    ids: list[int] | None = Field(None, max_length=1000)
+
+
+@router.get("/me/notifications", response=list[NotificationOut])
+def inbox(request, filters: Query[InboxFilter]):
+    qs = Notification.objects.filter(recipient=request.user)
+    if filters.unread:
+        qs = qs.filter(read_at__isnull=True)
+    return [
+        {
+            "id": n.id,
+            "kind": n.kind,
+            "title": n.title,
+            "body": n.body,
+            "url": n.url,
+            "campaign": n.campaign_id,
+            "created_at": n.created_at,
+            "read_at": n.read_at,
+        }
+        for n in qs[: filters.limit]
+    ]
+
+
+@router.post("/me/notifications/read")
+def mark_read(request, payload: ReadIn):
+    return {"marked": services.mark_read(user=request.user, ids=payload.ids)}
+
+
+class PreferenceIn(Schema):
+    preferences: dict[str, dict[str, bool]]
+
+
+@router.put("/me/notification-preferences")
+def save_preferences(request, payload: PreferenceIn):
+    services.preferences_save(user=request.user, choices=payload.preferences)
+    return {"saved": len(payload.preferences)}
+
+
+class WebhookIn(Schema):
+    name: str = Field(..., max_length=100)
+    kind: str = Field(..., max_length=20)
+    url: str = Field(..., max_length=500)
+    secret: str = Field("", max_length=200)
+    events: list[str] = Field(default_factory=list, max_length=20)
+    active: bool = True
+
+
+class WebhookPatch(Schema):
+    version: int
+    name: str | None = Field(None, max_length=100)
+    url: str | None = Field(None, max_length=500)
+    secret: str | None = Field(None, max_length=200)
+    events: list[str] | None = Field(None, max_length=20)
+    active: bool | None = None
+
+
+class WebhookOut(Schema):
+    id: int
+    name: str
+    kind: str
+    url: str
+    has_secret: bool
+    events: list[str]
+    active: bool
+    version: int
+
+
+class DeliveryOut(Schema):
+    id: int
+    channel: str
+    kind: str
+    title: str
+    status: str
+    attempts: int
+    last_error: str
+    response_status: int | None
+    created_at: dt.datetime
+    sent_at: dt.datetime | None
+    next_attempt_at: dt.datetime
+
+
+def webhook_out(w: WebhookEndpoint) -> dict:
+    return {
+        "id": w.id,
+        "name": w.name,
+        "kind": w.kind,
+        "url": w.url,
+        "has_secret": bool(w.secret),
+        "events": w.events or [],
+        "active": w.active,
+        "version": w.version,
+    }
+
+
+def _endpoint(user, webhook_id: int) -> WebhookEndpoint:
+    if not 0 < webhook_id <= MAX_ID:
+        raise Http404
+    endpoint = WebhookEndpoint.objects.filter(pk=webhook_id, campaign__isnull=False).first()
+    if endpoint is None:
+        raise Http404
+    campaign_for_user(user, endpoint.campaign_id, MANAGE)
+    return endpoint
+
+
+@router.get("/campaigns/{campaign_id}/webhooks", response=list[WebhookOut])
+def list_webhooks(request, campaign_id: PathId):
+    campaign = campaign_for_user(request.user, campaign_id, MANAGE)
+    return [webhook_out(w) for w in WebhookEndpoint.objects.filter(campaign=campaign)]
+
+
+@router.post("/campaigns/{campaign_id}/webhooks", response={201: WebhookOut})
+def create_webhook(request, campaign_id: PathId, payload: WebhookIn):
+    campaign = campaign_for_user(request.user, campaign_id, MANAGE)
+    endpoint = services.endpoint_create(actor=request.user, campaign=campaign, data=payload.dict())
+    return Status(201, webhook_out(endpoint))
+
+
+@router.patch("/webhooks/{webhook_id}", response=WebhookOut)
+def update_webhook(request, webhook_id: PathId, payload: WebhookPatch):
+    endpoint = _endpoint(request.user, webhook_id)
+    data = payload.dict(exclude_unset=True)
+    version = data.pop("version")
+    return webhook_out(services.endpoint_update(actor=request.user, endpoint=endpoint, version=version, data=data))
+
+
+@router.delete("/webhooks/{webhook_id}", response={204: None})
+def delete_webhook(request, webhook_id: PathId):
+    services.endpoint_delete(actor=request.user, endpoint=_endpoint(request.user, webhook_id))
+    return Status(204, None)
+
+
+@router.post("/webhooks/{webhook_id}/test", response={202: DeliveryOut})
+def test_webhook(request, webhook_id: PathId):
+    delivery = services.endpoint_test(actor=request.user, endpoint=_endpoint(request.user, webhook_id))
+    return Status(202, delivery)
+
+
+@router.get("/campaigns/{campaign_id}/deliveries", response=list[DeliveryOut])
+def list_deliveries(request, campaign_id: PathId):
+    campaign = campaign_for_user(request.user, campaign_id, VIEW)
+    return list(Delivery.objects.filter(campaign=campaign)[:500])

@@ -1,0 +1,122 @@
+"""Webhook payloads and signatures for DingTalk, WeCom, Feishu, Slack and generic JSON, pure.
+
+DingTalk robot: sign = urlencode(base64(HMAC-SHA256(key=secret, msg=f"{timestamp_ms}\\n{secret}"))),
+added to the URL as &timestamp=…&sign=….
+Feishu robot: sign = base64(HMAC-SHA256(key=f"{timestamp_s}\\n{secret}", msg=b"")), sent in the body.
+Generic JSON: header X-CampaignFlow-Signature: sha256=<hex HMAC-SHA256(key=secret, msg=body)>.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import hmac
+import json
+import urllib.parse
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True)
+class Message:
+    event: str
+    title: str
+    body: str
+    url: str = ""
+    campaign: str = ""
+
+
+@dataclass(frozen=True)
+class Request:
+    url: str
+    body: bytes
+    headers: dict[str, str] = field(default_factory=dict)
+
+
+def dingtalk_sign(secret: str, timestamp_ms: int) -> str:
+    digest = hmac.new(secret.encode(), f"{timestamp_ms}\n{secret}".encode(), hashlib.sha256).digest()
+    return urllib.parse.quote_plus(base64.b64encode(digest).decode())
+
+
+def feishu_sign(secret: str, timestamp_s: int) -> str:
+    digest = hmac.new(f"{timestamp_s}\n{secret}".encode(), b"", hashlib.sha256).digest()
+    return base64.b64encode(digest).decode()
+
+
+def generic_sign(secret: str, body: bytes) -> str:
+    return "sha256=" + hmac.new(secret.encode(), body, hashlib.sha256).hexdigest()
+
+
+def _text(m: Message) -> str:
+    lines = [f"【{m.campaign}】{m.title}" if m.campaign else m.title]
+    if m.body:
+        lines.append(m.body)
+    if m.url:
+        lines.append(m.url)
+    return "\n".join(lines)
+
+
+def _markdown(m: Message) -> str:
+    head = f"### {m.title}" + (f"\n> {m.campaign}" if m.campaign else "")
+    link = f"\n\n[查看 / Open]({m.url})" if m.url else ""
+    return f"{head}\n\n{m.body}{link}"
+
+
+def _json(data: dict) -> bytes:
+    return json.dumps(data, ensure_ascii=False).encode()
+
+
+def build(kind: str, url: str, secret: str, message: Message, *, now_ms: int) -> Request:
+    """The HTTP request to send for one message to one endpoint."""
+    headers = {"Content-Type": "application/json; charset=utf-8"}
+    if kind == "dingtalk":
+        if secret:
+            sep = "&" if "?" in url else "?"
+            url = f"{url}{sep}timestamp={now_ms}&sign={dingtalk_sign(secret, now_ms)}"
+        body = _json({"msgtype": "markdown", "markdown": {"title": message.title, "text": _markdown(message)}})
+    elif kind == "wecom":
+        body = _json({"msgtype": "markdown", "markdown": {"content": _markdown(message)}})
+    elif kind == "feishu":
+        data: dict = {"msg_type": "text", "content": {"text": _text(message)}}
+        if secret:
+            ts = now_ms // 1000
+            data = {"timestamp": str(ts), "sign": feishu_sign(secret, ts), **data}
+        body = _json(data)
+    elif kind == "slack":
+        body = _json({"text": _text(message)})
+    else:
+        body = _json(
+            {
+                "event": message.event,
+                "title": message.title,
+                "body": message.body,
+                "url": message.url,
+                "campaign": message.campaign,
+            }
+        )
+        if secret:
+            headers["X-CampaignFlow-Signature"] = generic_sign(secret, body)
+    return Request(url=url, body=body, headers=headers)
+
+
+def accepted(kind: str, status: int, response_body: bytes) -> tuple[bool, str]:
+    """Did the receiver take the message? DingTalk/WeCom/Feishu answer 200 with an error code inside."""
+    if not 200 <= status < 300:
+        return False, f"HTTP {status}"
+    if kind in ("dingtalk", "wecom", "feishu"):
+        try:
+            data = json.loads(response_body or b"{}")
+        except ValueError:
+            return True, ""
+        code = data.get("errcode", data.get("code", data.get("StatusCode", 0)))
+        if code not in (0, None):
+            return False, f"{kind} error {code}: {data.get('errmsg') or data.get('msg') or ''}"[:500]
+    return True, ""
+
+
+def backoff_seconds(attempts: int) -> int:
+    """Retry after 1 min, 5 min, 30 min, 2 h; None-like (0) past the last attempt."""
+    schedule = [60, 300, 1800, 7200]
+    return schedule[attempts - 1] if 0 < attempts <= len(schedule) else 0
+
+
+MAX_ATTEMPTS = 5

@@ -1,0 +1,322 @@
+"""Notify people and integrations. Nothing is sent inside the user's request: `notify` writes the
+in-app notifications and queues deliveries (the outbox); `deliver_due` sends them from the worker or
+the scheduler, with retries and a delivery log. A failing webhook never loses the message: the
+in-app notification is already stored and the delivery stays in the log."""
+
+from __future__ import annotations
+
+import datetime as dt
+import time
+import urllib.error
+import urllib.parse
+import urllib.request
+
+from django.conf import settings
+from django.core.mail import send_mail
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from campaignflow.core.audit import audit_record, snapshot
+from campaignflow.core.errors import InvalidInput
+from campaignflow.core.locking import update_versioned
+
+from .domain import webhooks
+from .models import (
+    CampaignMute,
+    Delivery,
+    DeliveryStatus,
+    EventKind,
+    Notification,
+    Preference,
+    WebhookEndpoint,
+    WebhookKind,
+)
+
+
+def notify(*, kind: str, title: str, body: str = "", url: str = "", campaign=None, recipients=()) -> list[Notification]:
+    """Inbox entries for each recipient (per their preferences) and queued e-mails and webhooks."""
+    now = timezone.now()
+    users = {u.pk: u for u in recipients if u is not None and u.is_active}
+    muted = set()
+    if campaign is not None and users:
+        muted = set(CampaignMute.objects.filter(campaign=campaign, user_id__in=users).values_list("user_id", flat=True))
+    prefs = {p.user_id: p for p in Preference.objects.filter(user_id__in=users, kind=kind)}
+    notes, deliveries = [], []
+    for user in users.values():
+        if user.pk in muted:
+            continue
+        pref = prefs.get(user.pk)
+        if pref is None or pref.inapp:
+            notes.append(
+                Notification(recipient=user, campaign=campaign, kind=kind, title=title[:200], body=body, url=url[:500])
+            )
+        if (pref is None or pref.email) and user.email:
+            deliveries.append(
+                Delivery(
+                    channel="email",
+                    recipient=user,
+                    campaign=campaign,
+                    kind=kind,
+                    title=title[:200],
+                    body=body,
+                    url=url[:500],
+                    next_attempt_at=now,
+                )
+            )
+    endpoints = WebhookEndpoint.objects.filter(active=True).filter(Q(campaign=campaign) | Q(campaign__isnull=True))
+    for endpoint in endpoints:
+        if not endpoint.events or kind in endpoint.events:
+            deliveries.append(
+                Delivery(
+                    channel="webhook",
+                    endpoint=endpoint,
+                    campaign=campaign,
+                    kind=kind,
+                    title=title[:200],
+                    body=body,
+                    url=url[:500],
+                    next_attempt_at=now,
+                )
+            )
+    Notification.objects.bulk_create(notes)
+    Delivery.objects.bulk_create(deliveries)
+    if deliveries:
+        transaction.on_commit(_enqueue_delivery)
+    return notes
+
+
+def _enqueue_delivery() -> None:
+    from .tasks import deliver_pending
+
+    try:
+        deliver_pending.enqueue()
+    except Exception:
+        import logging
+
+        logging.getLogger(__name__).warning("could not enqueue delivery; the scheduler will send it", exc_info=True)
+
+
+# --- sending ----------------------------------------------------------------------------
+
+
+def _absolute(url: str) -> str:
+    base = getattr(settings, "SITE_URL", "").rstrip("/")
+    return f"{base}{url}" if url.startswith("/") and base else url
+
+
+def _send_webhook(delivery: Delivery) -> tuple[bool, int | None, str]:
+    endpoint = delivery.endpoint
+    if endpoint is None or not endpoint.active:
+        return False, None, "endpoint removed or disabled"
+    message = webhooks.Message(
+        event=delivery.kind,
+        title=delivery.title,
+        body=delivery.body,
+        url=_absolute(delivery.url),
+        campaign=delivery.campaign.name if delivery.campaign else "",
+    )
+    request = webhooks.build(endpoint.kind, endpoint.url, endpoint.secret, message, now_ms=int(time.time() * 1000))
+    http = urllib.request.Request(request.url, data=request.body, headers=request.headers, method="POST")
+    try:
+        with urllib.request.urlopen(http, timeout=settings.WEBHOOK_TIMEOUT_SECONDS) as response:
+            status, content = response.status, response.read(65536)
+    except urllib.error.HTTPError as exc:
+        return False, exc.code, f"HTTP {exc.code}"
+    except (urllib.error.URLError, TimeoutError, OSError) as exc:
+        return False, None, str(getattr(exc, "reason", exc))[:500]
+    ok, error = webhooks.accepted(endpoint.kind, status, content)
+    return ok, status, error
+
+
+def _send_email(delivery: Delivery) -> tuple[bool, int | None, str]:
+    if delivery.recipient is None or not delivery.recipient.email:
+        return False, None, "no e-mail address"
+    body = delivery.body + (f"\n\n{_absolute(delivery.url)}" if delivery.url else "")
+    try:
+        send_mail(f"[CampaignFlow] {delivery.title}", body, settings.DEFAULT_FROM_EMAIL, [delivery.recipient.email])
+    except Exception as exc:
+        return False, None, str(exc)[:500]
+    return True, None, ""
+
+
+def deliver_due(*, now: dt.datetime | None = None, limit: int = 200) -> dict[str, int]:
+    """Send the deliveries that are due; failures are retried with back-off, then given up (kept in the log)."""
+    now = now or timezone.now()
+    counts = {"sent": 0, "failed": 0, "dead": 0}
+    ids = list(
+        Delivery.objects.filter(status__in=[DeliveryStatus.PENDING, DeliveryStatus.FAILED], next_attempt_at__lte=now)
+        .order_by("next_attempt_at")
+        .values_list("id", flat=True)[:limit]
+    )
+    for delivery_id in ids:
+        with transaction.atomic():
+            delivery = (
+                Delivery.objects.select_for_update(skip_locked=True)
+                .select_related("endpoint", "recipient", "campaign")
+                .filter(pk=delivery_id, status__in=[DeliveryStatus.PENDING, DeliveryStatus.FAILED])
+                .first()
+            )
+            if delivery is None:
+                continue  # another worker has it
+            sender = _send_webhook if delivery.channel == "webhook" else _send_email
+            ok, status, error = sender(delivery)
+            delivery.attempts += 1
+            delivery.response_status = status
+            if ok:
+                delivery.status, delivery.sent_at, delivery.last_error = DeliveryStatus.SENT, timezone.now(), ""
+                counts["sent"] += 1
+            else:
+                delivery.last_error = error
+                wait = webhooks.backoff_seconds(delivery.attempts)
+                if delivery.attempts >= webhooks.MAX_ATTEMPTS or not wait:
+                    delivery.status = DeliveryStatus.DEAD
+                    counts["dead"] += 1
+                else:
+                    delivery.status = DeliveryStatus.FAILED
+                    delivery.next_attempt_at = now + dt.timedelta(seconds=wait)
+                    counts["failed"] += 1
+            delivery.save()
+    return counts
+
+
+# --- webhook endpoints ------------------------------------------------------------------
+
+
+def validate_webhook_url(url: str) -> str:
+    """http(s) only, and only to allowed hosts (the chat platforms, plus WEBHOOK_EXTRA_HOSTS)."""
+    url = (url or "").strip()
+    parsed = urllib.parse.urlsplit(url)
+    if parsed.scheme not in ("http", "https") or not parsed.hostname:
+        raise InvalidInput({"url": _("The webhook address must start with https:// (or http://).")})
+    host = parsed.hostname.lower()
+    allowed = [h.lower() for h in settings.WEBHOOK_ALLOWED_HOSTS]
+    if not any(host == h or host.endswith("." + h) for h in allowed):
+        raise InvalidInput(
+            {
+                "url": _("Webhooks may only go to %(hosts)s (ask an administrator to allow another host).")
+                % {"hosts": ", ".join(allowed)}
+            }
+        )
+    return url
+
+
+def _clean_endpoint(data: dict, *, creating: bool) -> dict:
+    errors, out = {}, {}
+    if "name" in data or creating:
+        name = (data.get("name") or "").strip()
+        if not name or len(name) > 100:
+            errors["name"] = _("A name of 1 to 100 characters is required.")
+        out["name"] = name
+    if "kind" in data or creating:
+        if data.get("kind") not in WebhookKind.values:
+            errors["kind"] = _("Unknown type; use one of %(choices)s.") % {"choices": ", ".join(WebhookKind.values)}
+        out["kind"] = data.get("kind")
+    if "url" in data or creating:
+        try:
+            out["url"] = validate_webhook_url(data.get("url", ""))
+        except InvalidInput as exc:
+            errors.update(exc.as_field_dict())
+    if "secret" in data:
+        secret = (data.get("secret") or "").strip()
+        if len(secret) > 200:
+            errors["secret"] = _("At most %(n)d characters.") % {"n": 200}
+        out["secret"] = secret
+    if "events" in data:
+        events = data.get("events") or []
+        if not isinstance(events, list) or any(e not in EventKind.values for e in events):
+            errors["events"] = _("Unknown event; use any of %(choices)s.") % {"choices": ", ".join(EventKind.values)}
+        out["events"] = list(dict.fromkeys(events)) if isinstance(events, list) else []
+    if "active" in data:
+        out["active"] = bool(data["active"])
+    if errors:
+        raise InvalidInput(errors)
+    return out
+
+
+@transaction.atomic
+def endpoint_create(*, actor, campaign, data: dict) -> WebhookEndpoint:
+    endpoint = WebhookEndpoint.objects.create(
+        campaign=campaign, created_by=actor, **_clean_endpoint(data, creating=True)
+    )
+    audit_record(
+        actor=actor,
+        action="create",
+        obj=endpoint,
+        campaign=campaign,
+        after={**snapshot(endpoint), "secret": "***" if endpoint.secret else ""},
+    )
+    return endpoint
+
+
+@transaction.atomic
+def endpoint_update(*, actor, endpoint: WebhookEndpoint, version: int, data: dict) -> WebhookEndpoint:
+    changes = _clean_endpoint(data, creating=False)
+    before = {**snapshot(endpoint), "secret": "***"}
+    update_versioned(endpoint, expected_version=version, changes=changes)
+    audit_record(
+        actor=actor,
+        action="update",
+        obj=endpoint,
+        campaign=endpoint.campaign,
+        before=before,
+        after={**snapshot(endpoint), "secret": "***"},
+    )
+    return endpoint
+
+
+@transaction.atomic
+def endpoint_delete(*, actor, endpoint: WebhookEndpoint) -> None:
+    audit_record(
+        actor=actor,
+        action="delete",
+        obj=endpoint,
+        campaign=endpoint.campaign,
+        before={**snapshot(endpoint), "secret": "***"},
+    )
+    endpoint.delete()
+
+
+@transaction.atomic
+def endpoint_test(*, actor, endpoint: WebhookEndpoint) -> Delivery:
+    """Queue a test message to the endpoint (sent by the worker like any other)."""
+    delivery = Delivery.objects.create(
+        channel="webhook",
+        endpoint=endpoint,
+        campaign=endpoint.campaign,
+        kind=EventKind.OTHER,
+        title=_("CampaignFlow test message"),
+        body=_("If you can read this, the robot is set up."),
+        next_attempt_at=timezone.now(),
+    )
+    transaction.on_commit(_enqueue_delivery)
+    return delivery
+
+
+# --- inbox ------------------------------------------------------------------------------
+
+
+def mark_read(*, user, ids: list[int] | None = None) -> int:
+    qs = Notification.objects.filter(recipient=user, read_at__isnull=True)
+    if ids is not None:
+        qs = qs.filter(pk__in=ids)
+    return qs.update(read_at=timezone.now())
+
+
+def preferences_save(*, user, choices: dict[str, dict[str, bool]]) -> None:
+    for kind, channels in choices.items():
+        if kind not in EventKind.values:
+            raise InvalidInput({"kind": _("Unknown event %(kind)s.") % {"kind": kind}})
+        Preference.objects.update_or_create(
+            user=user,
+            kind=kind,
+            defaults={"inapp": bool(channels.get("inapp", True)), "email": bool(channels.get("email", True))},
+        )
+
+
+def mute(*, user, campaign, muted: bool) -> None:
+    if muted:
+        CampaignMute.objects.get_or_create(user=user, campaign=campaign)
+    else:
+        CampaignMute.objects.filter(user=user, campaign=campaign).delete()
