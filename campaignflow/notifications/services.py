@@ -290,6 +290,7 @@ def endpoint_test(*, actor, endpoint: WebhookEndpoint) -> Delivery:
         body=_("If you can read this, the robot is set up."),
         next_attempt_at=timezone.now(),
     )
+    audit_record(actor=actor, action="test", obj=endpoint, campaign=endpoint.campaign, after={"delivery": delivery.pk})
     transaction.on_commit(_enqueue_delivery)
     return delivery
 
