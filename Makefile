@@ -43,9 +43,7 @@ demo:
 	$(MANAGE) load_demo
 
 serve:
-	@echo ""
-	@echo "CampaignFlow: http://$(HOST):$(PORT)/"
-	$(MANAGE) runserver $(HOST):$(PORT) --noreload
+	HOST=$(HOST) PORT=$(PORT) $(PY) scripts/serve.py
 
 lint: deps
 	$(VENV)/bin/ruff check .

@@ -40,4 +40,8 @@ class Command(BaseCommand):
                         log.exception("scheduled job %s failed", job.name)
             if once or stop["now"]:
                 return
-            time.sleep(tick)
+            deadline = time.monotonic() + tick
+            while time.monotonic() < deadline and not stop["now"]:
+                time.sleep(0.5)
+            if stop["now"]:
+                return
