@@ -8,6 +8,7 @@ from ninja.parser import Parser
 
 from campaignflow.accounts.api import router as accounts_router
 from campaignflow.accounts.auth import API_AUTH
+from campaignflow.alerts.api import router as alerts_router
 from campaignflow.budgets.api import router as budgets_router
 from campaignflow.campaigns.api import router as campaigns_router
 from campaignflow.core.errors import DomainError
@@ -75,6 +76,7 @@ api.add_router("", tracking_router)
 api.add_router("", budgets_router)
 api.add_router("", execution_router)
 api.add_router("", notifications_router)
+api.add_router("", alerts_router)
 
 _LOCATIONS = {"body", "payload", "query", "path", "filters", "data", "form", "file"}
 

@@ -40,6 +40,7 @@ INSTALLED_APPS = [
     "campaignflow.budgets",
     "campaignflow.execution",
     "campaignflow.notifications",
+    "campaignflow.alerts",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",

@@ -21,6 +21,7 @@ urlpatterns = [
     path("", include("campaignflow.budgets.urls")),
     path("", include("campaignflow.execution.urls")),
     path("", include("campaignflow.notifications.urls")),
+    path("", include("campaignflow.alerts.urls")),
 ]
 
 if settings.DEBUG:

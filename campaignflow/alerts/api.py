@@ -1,0 +1,132 @@
+"""REST endpoints for alerts (API.md: GET /campaigns/{id}/alerts, POST /alerts/{id}/resolve)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.http import Http404
+from ninja import Query, Router, Schema
+from pydantic import Field
+
+from campaignflow.campaigns.access import EDIT, MANAGE, VIEW, campaign_for_user
+from campaignflow.core.api_types import MAX_ID, PathId
+
+from . import engine, services
+from .models import Alert
+
+router = Router(tags=["alerts"])
+
+
+class AlertOut(Schema):
+    id: int
+    rule: str
+    severity: str
+    message: str
+    status: str
+    created_at: dt.datetime
+    subject: str
+    data: dict
+    last_seen_at: dt.datetime
+    acknowledged_by: str | None
+    resolved_by: str | None
+    resolved_at: dt.datetime | None
+    evaluation: str
+    decision: str
+    follow_up_task: int | None
+    version: int
+
+
+class AlertFilter(Schema):
+    status: str | None = Field(None, max_length=20)
+
+
+class ResolveIn(Schema):
+    evaluation: str = Field("", max_length=10000)
+    decision: str = Field("", max_length=20)
+    follow_up: str = Field("", max_length=200)
+    version: int | None = None
+
+
+class RulesIn(Schema):
+    rules: dict[str, dict]
+
+
+def alert_out(a: Alert) -> dict:
+    return {
+        "id": a.id,
+        "rule": a.rule,
+        "severity": a.severity,
+        "message": a.message,
+        "status": a.status,
+        "created_at": a.created_at,
+        "subject": a.subject,
+        "data": a.data or {},
+        "last_seen_at": a.last_seen_at,
+        "acknowledged_by": a.acknowledged_by.username if a.acknowledged_by else None,
+        "resolved_by": a.resolved_by.username if a.resolved_by else None,
+        "resolved_at": a.resolved_at,
+        "evaluation": a.evaluation,
+        "decision": a.decision,
+        "follow_up_task": a.follow_up_task_id,
+        "version": a.version,
+    }
+
+
+def _alert(user, alert_id: int, need: str) -> Alert:
+    if not 0 < alert_id <= MAX_ID:
+        raise Http404
+    alert = Alert.objects.select_related("campaign").filter(pk=alert_id).first()
+    if alert is None:
+        raise Http404
+    alert.campaign = campaign_for_user(user, alert.campaign_id, need)
+    return alert
+
+
+@router.get("/campaigns/{campaign_id}/alerts", response=list[AlertOut])
+def list_alerts(request, campaign_id: PathId, filters: Query[AlertFilter]):
+    campaign = campaign_for_user(request.user, campaign_id, VIEW)
+    qs = Alert.objects.filter(campaign=campaign).select_related("acknowledged_by", "resolved_by")
+    if filters.status:
+        qs = qs.filter(status=filters.status)
+    return [alert_out(a) for a in qs[:1000]]
+
+
+@router.post("/campaigns/{campaign_id}/alerts/evaluate", response=list[AlertOut])
+def evaluate_now(request, campaign_id: PathId):
+    """Run the rules now (they also run after data arrives and on the scheduler); returns new alerts."""
+    campaign = campaign_for_user(request.user, campaign_id, EDIT)
+    return [alert_out(a) for a in engine.evaluate_campaign(campaign, actor=request.user)]
+
+
+@router.post("/alerts/{alert_id}/acknowledge", response=AlertOut)
+def acknowledge(request, alert_id: PathId):
+    alert = _alert(request.user, alert_id, EDIT)
+    return alert_out(services.alert_acknowledge(actor=request.user, alert=alert))
+
+
+@router.post("/alerts/{alert_id}/resolve", response=AlertOut)
+def resolve(request, alert_id: PathId, payload: ResolveIn):
+    alert = _alert(request.user, alert_id, EDIT)
+    return alert_out(
+        services.alert_resolve(
+            actor=request.user,
+            alert=alert,
+            evaluation=payload.evaluation,
+            decision=payload.decision,
+            follow_up=payload.follow_up,
+            version=payload.version,
+        )
+    )
+
+
+@router.get("/campaigns/{campaign_id}/alert-rules")
+def get_rules(request, campaign_id: PathId):
+    campaign = campaign_for_user(request.user, campaign_id, VIEW)
+    return engine.rule_settings(campaign)
+
+
+@router.put("/campaigns/{campaign_id}/alert-rules")
+def put_rules(request, campaign_id: PathId, payload: RulesIn):
+    campaign = campaign_for_user(request.user, campaign_id, MANAGE)
+    services.rule_settings_save(actor=request.user, campaign=campaign, rules=payload.rules)
+    return engine.rule_settings(campaign)

@@ -1,0 +1,105 @@
+"""Feed each rule its data from the other apps (the ORM side of alerts/domain/conditions.py).
+
+CHECKS maps a rule key to fn(campaign, params, today) -> list[Finding].
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.utils import timezone
+
+from campaignflow.execution.models import Issue, IssueStatus, Standup
+from campaignflow.planning.models import Task, TaskStatus
+
+from .domain import conditions as c
+from .domain.conditions import Finding
+
+CHECKS: dict = {}
+
+
+def check(key: str):
+    def register(fn):
+        CHECKS[key] = fn
+        return fn
+
+    return register
+
+
+@check("task_overdue")
+def task_overdue(campaign, params, today):
+    findings = []
+    for t in Task.objects.filter(campaign=campaign, end_date__lt=today).exclude(status=TaskStatus.DONE):
+        days = c.overdue(t.end_date, False, today)
+        if days:
+            findings.append(
+                Finding(f"task:{t.pk}", {"code": t.code, "name": t.name, "days": days, "due": t.end_date.isoformat()})
+            )
+    return findings
+
+
+@check("milestone_at_risk")
+def milestone_at_risk(campaign, params, today):
+    """A milestone not done whose due date is within 3 days while it is delayed/blocked or not started."""
+    findings = []
+    soon = today + dt.timedelta(days=3)
+    risky = (TaskStatus.DELAYED, TaskStatus.BLOCKED, TaskStatus.NOT_STARTED)
+    for t in Task.objects.filter(campaign=campaign, milestone=True, end_date__lte=soon).exclude(status=TaskStatus.DONE):
+        if t.status in risky or getattr(t, "at_risk", False):
+            findings.append(
+                Finding(f"milestone:{t.pk}", {"code": t.code, "name": t.name, "due": t.end_date.isoformat()})
+            )
+    return findings
+
+
+@check("issue_sla")
+def issue_sla(campaign, params, today):
+    now = timezone.now()
+    findings = []
+    for issue in Issue.objects.filter(campaign=campaign).exclude(status=IssueStatus.RESOLVED):
+        state = issue.sla_state(now)
+        if state.response_breached and not issue.first_response_at:
+            findings.append(
+                Finding(
+                    f"issue:{issue.pk}:response",
+                    {
+                        "code": issue.code,
+                        "which": "24h",
+                        "due": timezone.localtime(state.response_due).strftime("%m-%d %H:%M"),
+                    },
+                )
+            )
+        elif state.resolution_breached:
+            findings.append(
+                Finding(
+                    f"issue:{issue.pk}:resolution",
+                    {
+                        "code": issue.code,
+                        "which": "48h",
+                        "due": timezone.localtime(state.resolution_due).strftime("%m-%d %H:%M"),
+                    },
+                )
+            )
+    return findings
+
+
+@check("standup_missing")
+def standup_missing(campaign, params, today):
+    """Yesterday's stand-ups (a whole day has passed) from members who own tasks, while executing."""
+    if campaign.status != "executing":
+        return []
+    day = today - dt.timedelta(days=1)
+    if day < campaign.start_date or day > campaign.end_date or day.weekday() >= 5:
+        return []
+    written = set(Standup.objects.filter(campaign=campaign, date=day).values_list("user_id", flat=True))
+    owners = (
+        Task.objects.filter(campaign=campaign, owner__isnull=False)
+        .exclude(status=TaskStatus.DONE)
+        .values_list("owner_id", "owner__display_name", "owner__username")
+        .distinct()
+    )
+    return [
+        Finding(f"standup:{uid}:{day}", {"who": name or username, "date": day.isoformat()})
+        for uid, name, username in owners
+        if uid not in written
+    ]

@@ -1,0 +1,62 @@
+"""The default rules with the seeds' examples."""
+
+import datetime as dt
+
+import pytest
+
+from campaignflow.alerts.domain import conditions as c
+
+D = dt.date(2024, 6, 10)
+
+
+def days(values):
+    return [(D + dt.timedelta(days=i), v) for i, v in enumerate(values)]
+
+
+def test_conversion_drop_4_to_2_percent_fires_and_smaller_drop_does_not():
+    assert c.conversion_drop(days([0.04, 0.02]), 0.5) == (0.04, 0.02)
+    assert c.conversion_drop(days([0.04, 0.021]), 0.5) is None
+    assert c.conversion_drop([(D, 0.04), (D + dt.timedelta(days=2), 0.01)], 0.5) is None  # not consecutive days
+    assert c.conversion_drop(days([0.0, 0.0]), 0.5) is None
+
+
+def test_three_days_21_percent_below_benchmark_fire_two_do_not():
+    benchmark = 0.03  # industry-average CTR 3%
+    low = benchmark * 0.79
+    assert c.below_benchmark_streak(days([0.03, low, low, low]), benchmark, 0.2, 3) == 3
+    assert c.below_benchmark_streak(days([0.03, 0.03, low, low]), benchmark, 0.2, 3) is None
+    assert c.below_benchmark_streak(days([low, low, 0.03, low]), benchmark, 0.2, 3) is None
+    gap = [(D, low), (D + dt.timedelta(days=1), low), (D + dt.timedelta(days=3), low)]
+    assert c.below_benchmark_streak(gap, benchmark, 0.2, 3) is None
+
+
+def test_deviation_over_ten_percent_either_way():
+    assert c.deviation(100, 89, 0.10) == pytest.approx(-0.11)
+    assert c.deviation(100, 111, 0.10) == pytest.approx(0.11)
+    assert c.deviation(100, 110, 0.10) is None
+    assert c.deviation(0, 5, 0.10) is None
+
+
+def test_robust_z_catches_a_sudden_change_without_a_threshold():
+    history = [100, 102, 98, 101, 99, 100, 103, 97, 100, 101]
+    assert abs(c.robust_z(history, 100)) < 1
+    assert c.robust_z(history, 160) > 3.5
+    assert c.robust_z(history[:5], 160) is None
+
+
+def test_overdue_over_plan_and_contingency():
+    assert c.overdue(D, False, D + dt.timedelta(days=2)) == 2
+    assert c.overdue(D, True, D + dt.timedelta(days=2)) is None
+    assert c.overdue(D, False, D) is None
+    assert c.over_plan(80000, 86000) == 6000
+    assert c.over_plan(80000, 80000) is None
+    assert c.contingency_below(0.08, 0.10) and not c.contingency_below(0.12, 0.10)
+
+
+def test_threshold_validation_names_the_parameter():
+    assert c.validate_params("conversion_drop", {"threshold": 0.3}) == {}
+    assert "threshold" in c.validate_params("conversion_drop", {"threshold": 5})
+    assert "days" in c.validate_params("below_benchmark", {"days": 0})
+    assert "bogus" in c.validate_params("below_benchmark", {"bogus": 1})
+    assert c.validate_params("nope", {}) == {"rule": "unknown rule nope"}
+    assert c.effective_params("below_benchmark", {"days": 5}) == {"threshold": 0.2, "days": 5}

@@ -1,0 +1,122 @@
+"""Alerts page: open alerts to acknowledge and resolve with an evaluation; the campaign's thresholds."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from campaignflow.campaigns.access import EDIT, MANAGE, VIEW, campaign_for_user
+from campaignflow.campaigns.views import campaign_page_context
+from campaignflow.core.errors import DomainError, InvalidInput
+
+from . import engine, services
+from .domain.conditions import RULES
+from .models import Alert, AlertStatus, Decision
+from .rule_labels import PARAM_LABELS, RULE_LABELS
+
+
+@login_required
+def alert_list(request, pk: int):
+    campaign = campaign_for_user(request.user, pk, VIEW)
+    status = request.GET.get("status", "active")
+    qs = Alert.objects.filter(campaign=campaign).select_related("acknowledged_by", "resolved_by", "follow_up_task")
+    if status == "active":
+        qs = qs.exclude(status=AlertStatus.RESOLVED)
+    elif status in AlertStatus.values:
+        qs = qs.filter(status=status)
+    settings = engine.rule_settings(campaign)
+    rules = [
+        {
+            "key": key,
+            "label": RULE_LABELS.get(key, key),
+            "enabled": settings[key]["enabled"],
+            "severity": RULES[key].severity,
+            "params": [
+                {
+                    "name": p.name,
+                    "label": PARAM_LABELS.get(p.name, p.name),
+                    "value": settings[key]["params"][p.name],
+                    "low": p.low,
+                    "high": p.high,
+                }
+                for p in RULES[key].params
+            ],
+        }
+        for key in RULES
+    ]
+    return render(
+        request,
+        "alerts/list.html",
+        campaign_page_context(
+            request,
+            campaign,
+            "alerts",
+            alerts=qs[:300],
+            status=status,
+            decisions=Decision.choices,
+            rules=rules,
+            errors=request.session.pop("alert_errors", {}),
+            rule_labels=RULE_LABELS,
+        ),
+    )
+
+
+@login_required
+@require_POST
+def alert_action(request, pk: int, alert_id: int):
+    campaign = campaign_for_user(request.user, pk, EDIT)
+    alert = Alert.objects.filter(campaign=campaign, pk=alert_id).first()
+    if alert is None:
+        messages.error(request, _("No such alert."))
+        return redirect("alerts:list", pk)
+    try:
+        if request.POST.get("action") == "acknowledge":
+            services.alert_acknowledge(actor=request.user, alert=alert)
+            messages.success(request, _("Acknowledged."))
+        else:
+            services.alert_resolve(
+                actor=request.user,
+                alert=alert,
+                evaluation=request.POST.get("evaluation", ""),
+                decision=request.POST.get("decision", ""),
+                follow_up=request.POST.get("follow_up", ""),
+            )
+            messages.success(request, _("Resolved with the evaluation recorded."))
+    except InvalidInput as exc:
+        request.session["alert_errors"] = {str(alert.pk): exc.as_field_dict()}
+        messages.error(request, exc.detail)
+    except DomainError as exc:
+        messages.error(request, exc.detail)
+    return redirect(f"/campaigns/{pk}/alerts/#alert-{alert.pk}")
+
+
+@login_required
+@require_POST
+def evaluate_now(request, pk: int):
+    campaign = campaign_for_user(request.user, pk, EDIT)
+    new = engine.evaluate_campaign(campaign, actor=request.user)
+    messages.success(request, _("Checked: %(n)d new alerts.") % {"n": len(new)})
+    return redirect("alerts:list", pk)
+
+
+@login_required
+@require_POST
+def save_rules(request, pk: int):
+    campaign = campaign_for_user(request.user, pk, MANAGE)
+    rules = {}
+    for key, rule in RULES.items():
+        params = {}
+        for p in rule.params:
+            raw = request.POST.get(f"{key}.{p.name}", "")
+            try:
+                params[p.name] = float(raw)
+            except ValueError:
+                params[p.name] = raw
+        rules[key] = {"enabled": f"{key}.enabled" in request.POST, "params": params}
+    try:
+        services.rule_settings_save(actor=request.user, campaign=campaign, rules=rules)
+        messages.success(request, _("Thresholds saved."))
+    except InvalidInput as exc:
+        messages.error(request, exc.detail)
+    return redirect(f"/campaigns/{pk}/alerts/#rules")
