@@ -11,7 +11,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('campaigns', '0001_initial'),
-        ('planning', '0002_task_actual_finish_task_actual_start_baseline_and_more'),
+        ('planning', '0001_initial'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
