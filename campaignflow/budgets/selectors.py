@@ -1,0 +1,322 @@
+"""Reads of the budgets app, with partner visibility applied."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from decimal import Decimal
+
+from django.db.models import DecimalField, Q, Sum, Value
+from django.db.models.functions import Coalesce
+from django.utils.translation import gettext as _
+
+from campaignflow.campaigns.access import role_in
+from campaignflow.campaigns.models import MemberRole
+
+from .domain import budget as bd
+from .domain import settlement as st
+from .models import (
+    Budget,
+    BudgetLine,
+    CampaignPartner,
+    Category,
+    CostShare,
+    Expense,
+    ExpenseStatus,
+    PartnerContact,
+    SettlementSignoff,
+)
+
+ZERO = Value(Decimal("0"), output_field=DecimalField(max_digits=14, decimal_places=2))
+HOST = "host"
+SCORE_FIELDS = ("industry_relevance", "audience_overlap", "resource_strength", "brand_fit")
+
+
+def category_label(key: str) -> str:
+    try:
+        return str(Category(key).label)
+    except ValueError:
+        return key
+
+
+def is_partner(user, campaign) -> bool:
+    return role_in(user, campaign) == MemberRole.PARTNER
+
+
+def party_of(user, campaign) -> CampaignPartner | None:
+    """The participating CampaignPartner a partner contact acts for in this campaign."""
+    contact = PartnerContact.objects.filter(user=user).first()
+    if contact is None:
+        return None
+    return CampaignPartner.objects.filter(
+        campaign=campaign, partner_id=contact.partner_id, state=CampaignPartner.State.PARTICIPATING
+    ).first()
+
+
+def budget_or_default(campaign) -> Budget:
+    """The stored budget, or an unsaved draft with the default rule (reads never write)."""
+    return Budget.objects.filter(campaign=campaign).select_related("submitted_by").first() or Budget(campaign=campaign)
+
+
+def lines_for(user, campaign):
+    qs = (
+        BudgetLine.objects.filter(campaign=campaign)
+        .select_related("owner")
+        .annotate(
+            actual=Coalesce(Sum("expenses__amount", filter=Q(expenses__status=ExpenseStatus.APPROVED)), ZERO),
+            held=Coalesce(Sum("expenses__amount", filter=Q(expenses__status=ExpenseStatus.HELD)), ZERO),
+        )
+        .order_by("id")
+    )
+    if is_partner(user, campaign):
+        qs = qs.filter(shared_with_partners=True)
+    return qs
+
+
+def budget_overview(user, campaign) -> dict:
+    """Everything GET /budget and the budget page show."""
+    budget = budget_or_default(campaign)
+    lines = list(lines_for(user, campaign))
+    figures = [bd.LineFigures(ln.id, ln.category, ln.item, ln.planned, ln.actual, ln.held) for ln in lines]
+    planned_total = sum((f.planned for f in figures), Decimal("0.00"))
+    actual_total = sum((f.actual for f in figures), Decimal("0.00"))
+    held_total = sum((f.held for f in figures), Decimal("0.00"))
+    ratio = bd.contingency_ratio(figures)
+    state = bd.contingency_state(ratio, budget.contingency_min, budget.contingency_max)
+    warnings = []
+    if state == "low":
+        warnings.append(
+            _("The contingency reserve is %(ratio)s of the total, below the rule of %(low)s–%(high)s.")
+            % {"ratio": _pct(ratio), "low": _pct(budget.contingency_min), "high": _pct(budget.contingency_max)}
+        )
+    elif state == "high":
+        warnings.append(
+            _("The contingency reserve is %(ratio)s of the total, above the rule of %(low)s–%(high)s.")
+            % {"ratio": _pct(ratio), "low": _pct(budget.contingency_min), "high": _pct(budget.contingency_max)}
+        )
+    if campaign.budget_total and planned_total > campaign.budget_total and not is_partner(user, campaign):
+        warnings.append(
+            _("The lines add up to %(planned)s, more than the campaign's budget total %(total)s.")
+            % {"planned": planned_total, "total": campaign.budget_total}
+        )
+    total_dev = bd.deviation(planned_total, actual_total)
+    rows = []
+    for ln, f in zip(lines, figures, strict=True):
+        rows.append(
+            {
+                "id": ln.id,
+                "category": ln.category,
+                "category_label": category_label(ln.category),
+                "item": ln.item,
+                "planned": f.planned,
+                "actual": f.actual,
+                "held": f.held,
+                "over": f.over,
+                "deviation": f.deviation,
+                "deviation_alert": bd.deviation_alert(f.planned, f.actual),
+                "owner": ln.owner.username if ln.owner else None,
+                "owner_label": ln.owner.label if ln.owner else "",
+                "note": ln.note,
+                "channel": ln.channel,
+                "shared_with_partners": ln.shared_with_partners,
+                "version": ln.version,
+            }
+        )
+    groups = bd.by_category(figures)
+    return {
+        "budget": budget,
+        "status": budget.status,
+        "version": budget.version,
+        "revision": budget.revision,
+        "planned_total": planned_total,
+        "actual_total": actual_total,
+        "held_total": held_total,
+        "over_total": max(actual_total - planned_total, Decimal("0.00")),
+        "deviation": total_dev,
+        "deviation_alert": bd.deviation_alert(planned_total, actual_total) if figures else False,
+        "contingency_ratio": ratio,
+        "contingency_min": budget.contingency_min,
+        "contingency_max": budget.contingency_max,
+        "contingency_state": state,
+        "warnings": warnings,
+        "lines": rows,
+        "categories": [
+            {
+                "category": key,
+                "label": category_label(key),
+                "planned": g["planned"],
+                "actual": g["actual"],
+                "held": g["held"],
+                "over": g["over"],
+                "lines": [r for r in rows if r["category"] == key],
+            }
+            for key, g in groups.items()
+        ],
+        "groups": groups,
+        "submitted_by": budget.submitted_by.username if budget.submitted_by_id else None,
+        "submitted_at": budget.submitted_at,
+        "diff": pending_diff(campaign, budget) if not is_partner(user, campaign) else [],
+    }
+
+
+def _pct(value) -> str:
+    return f"{Decimal(value) * 100:.1f}%".replace(".0%", "%")
+
+
+def pending_diff(campaign, budget: Budget) -> list[dict]:
+    """Line-level before/after of a revision against the last approved lines."""
+    if not budget.pk or budget.approved_lines is None:
+        return []
+    current = bd.line_snapshot(BudgetLine.objects.filter(campaign=campaign).values("id", "category", "item", "planned"))
+    return bd.revision_diff(budget.approved_lines, current)
+
+
+def history(campaign) -> list:
+    budget = Budget.objects.filter(campaign=campaign).first()
+    if budget is None:
+        return []
+    return list(budget.events.select_related("actor"))
+
+
+def expenses_for(user, campaign):
+    qs = Expense.objects.filter(campaign=campaign).select_related(
+        "line", "paid_by__partner", "created_by", "decided_by"
+    )
+    if is_partner(user, campaign):
+        party = party_of(user, campaign)
+        qs = qs.filter(
+            Q(line__shared_with_partners=True) | Q(paid_by=party) if party else Q(line__shared_with_partners=True)
+        )
+    return qs
+
+
+def held_expenses(campaign):
+    return Expense.objects.filter(campaign=campaign, status=ExpenseStatus.HELD).select_related("line", "created_by")
+
+
+def campaign_partners(user, campaign):
+    qs = (
+        CampaignPartner.objects.filter(campaign=campaign).select_related("partner").prefetch_related("responsibilities")
+    )
+    if is_partner(user, campaign):
+        party = party_of(user, campaign)
+        qs = qs.filter(pk=party.pk) if party else qs.none()
+    return qs
+
+
+def weighted_score(cp: CampaignPartner, weights: dict) -> Decimal:
+    total = sum(
+        (Decimal(str(weights.get(f, 0))) * getattr(cp, f) for f in SCORE_FIELDS),
+        Decimal(0),
+    )
+    return total.quantize(Decimal("0.01"))
+
+
+def ranking(user, campaign) -> list[dict]:
+    """Partners ranked by weighted evaluation score (highest first)."""
+    weights = budget_or_default(campaign).partner_weights
+    rows = [{"cp": cp, "score": weighted_score(cp, weights)} for cp in campaign_partners(user, campaign)]
+    rows.sort(key=lambda r: (-r["score"], r["cp"].partner.name))
+    for i, row in enumerate(rows, 1):
+        row["rank"] = i
+    return rows
+
+
+def shares_for(user, campaign) -> dict:
+    """{"default": [...], "lines": {line_id: [...]}} — partners see only rows about their company."""
+    qs = CostShare.objects.filter(campaign=campaign).select_related("party__partner", "line")
+    if is_partner(user, campaign):
+        party = party_of(user, campaign)
+        qs = qs.filter(party=party) if party else qs.none()
+    out: dict = {"default": [], "lines": defaultdict(list)}
+    for s in qs:
+        row = {
+            "party": s.party_id or HOST,
+            "party_name": s.party.partner.name if s.party_id else _("Our company (host)"),
+            "ratio": s.ratio,
+        }
+        if s.line_id:
+            out["lines"][s.line_id].append(row)
+        else:
+            out["default"].append(row)
+    out["lines"] = dict(out["lines"])
+    return out
+
+
+def party_key(cp_id) -> str:
+    return f"p{cp_id}" if cp_id else HOST
+
+
+def settlement_statement(campaign) -> dict:
+    """The settlement: each party's share of approved costs, what it paid, transfers, sign-offs."""
+    parties = list(
+        CampaignPartner.objects.filter(campaign=campaign, state=CampaignPartner.State.PARTICIPATING)
+        .select_related("partner")
+        .order_by("id")
+    )
+    names = {HOST: _("Our company (host)"), **{party_key(p.pk): p.partner.name for p in parties}}
+    order = list(names)
+    shares: dict = defaultdict(dict)
+    for s in CostShare.objects.filter(campaign=campaign):
+        shares[s.line_id][party_key(s.party_id)] = s.ratio
+    default = shares.pop(None, None) or {HOST: Decimal(1)}
+    costs_by_line: dict = defaultdict(lambda: Decimal("0.00"))
+    paid: dict = defaultdict(lambda: Decimal("0.00"))
+    approved = Expense.objects.filter(campaign=campaign, status=ExpenseStatus.APPROVED)
+    for row in approved.values("line_id", "paid_by_id").annotate(s=Sum("amount")):
+        costs_by_line[row["line_id"]] += row["s"]
+        paid[party_key(row["paid_by_id"])] += row["s"]
+    lines = {ln.id: ln for ln in BudgetLine.objects.filter(campaign=campaign, id__in=list(costs_by_line))}
+    costs = [st.Cost(key=lid, amount=amount, shares=shares.get(lid)) for lid, amount in sorted(costs_by_line.items())]
+    result = {"names": names, "order": order, "error": None, "statement": None, "digest": "", "signoffs": []}
+    try:
+        statement = st.settle(parties=order, default_shares=default, costs=costs, paid=dict(paid))
+    except st.SettlementError:
+        result["error"] = _("The cost shares name a party that no longer takes part; set the shares again.")
+        return result
+    result["statement"] = statement
+    result["digest"] = st.digest(statement)
+    result["rows"] = [
+        {
+            "party": p,
+            "name": names[p],
+            "share": default.get(p, Decimal(0)),
+            "owed": statement.owed[p],
+            "paid": statement.paid[p],
+            "balance": statement.balance[p],
+        }
+        for p in order
+    ]
+    result["lines"] = [
+        {"line": lines[key], "category_label": category_label(lines[key].category), "parts": parts}
+        for key, parts in statement.per_cost
+    ]
+    result["transfers"] = [
+        {"payer": names[t.payer], "payee": names[t.payee], "amount": t.amount} for t in statement.transfers
+    ]
+    signoffs = SettlementSignoff.objects.filter(campaign=campaign).select_related("user", "party__partner")
+    result["signoffs"] = [
+        {
+            "party": party_key(s.party_id),
+            "name": names.get(party_key(s.party_id), s.party.partner.name if s.party_id else names[HOST]),
+            "user": s.user.label if s.user else "",
+            "username": s.user.username if s.user else "",
+            "at": s.at,
+            "current": s.digest == result["digest"],
+        }
+        for s in signoffs
+    ]
+    signed_now = {s["party"] for s in result["signoffs"] if s["current"]}
+    result["all_signed"] = set(order) <= signed_now
+    result["signed_now"] = signed_now
+    return result
+
+
+def overrun_queue(user):
+    """Held overruns of every campaign the user sees (the director's queue)."""
+    from campaignflow.campaigns.access import visible_campaigns
+
+    return (
+        Expense.objects.filter(status=ExpenseStatus.HELD, campaign__in=visible_campaigns(user))
+        .select_related("campaign", "line", "created_by")
+        .order_by("date", "id")
+    )

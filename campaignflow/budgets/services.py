@@ -1,0 +1,719 @@
+"""Every write of the budgets app: atomic, version-checked, one audit entry each."""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+from decimal import Decimal
+
+from django.db import IntegrityError, transaction
+from django.db.models import F, Sum
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from campaignflow.accounts.models import Role, User
+from campaignflow.campaigns.access import EDIT, MANAGE, can, is_admin, role_in
+from campaignflow.campaigns.models import Campaign, MemberRole
+from campaignflow.core.audit import audit_record, snapshot
+from campaignflow.core.errors import Conflict, DomainError, Forbidden, InvalidInput
+from campaignflow.core.locking import update_versioned
+
+from .domain import budget as bd
+from .models import (
+    Budget,
+    BudgetEvent,
+    BudgetLine,
+    BudgetStatus,
+    CampaignPartner,
+    CostShare,
+    Expense,
+    ExpenseStatus,
+    Partner,
+    PartnerContact,
+    Responsibility,
+    SettlementSignoff,
+)
+
+MAX_ID = 2**63 - 1
+APPROVER_ROLES = {Role.FINANCE, Role.DIRECTOR, Role.ADMIN}
+OVERRUN_ROLES = {Role.DIRECTOR, Role.ADMIN}
+RECEIPT_MAX_BYTES = 5 * 1024 * 1024
+RECEIPT_TYPES = {  # extension → magic bytes
+    "pdf": (b"%PDF-",),
+    "png": (b"\x89PNG\r\n\x1a\n",),
+    "jpg": (b"\xff\xd8\xff",),
+    "jpeg": (b"\xff\xd8\xff",),
+}
+SCORE_FIELDS = ("industry_relevance", "audience_overlap", "resource_strength", "brand_fit")
+
+
+class TooLarge(DomainError):
+    status = 413
+
+
+# --- helpers -----------------------------------------------------------------------------
+
+
+def _snap(obj) -> dict:
+    """Audit snapshot; a receipt file is recorded by its stored name."""
+    data = snapshot(obj, exclude=("created_at", "updated_at", "receipt"))
+    if isinstance(obj, Expense):
+        data["receipt"] = obj.receipt.name or ""
+    return data
+
+
+def _id(value) -> int | None:
+    """A database id from client input, or None (never an overflowing query)."""
+    if isinstance(value, bool):
+        return None
+    try:
+        number = int(str(value).strip())
+    except (TypeError, ValueError):
+        return None
+    return number if 0 < number <= MAX_ID else None
+
+
+def _money(errors: dict, field: str, value, *, allow_zero: bool = True) -> Decimal | None:
+    try:
+        return bd.parse_money(value, allow_zero=allow_zero)
+    except bd.MoneyError as exc:
+        messages = {
+            "required": _("An amount is required."),
+            "not a number": _("“%(value)s” is not an amount; type e.g. 12000, 1.2万 or 12,000.00.") % {"value": value},
+            "must not be negative": _("The amount must not be negative."),
+            "must be greater than zero": _("The amount must be greater than zero."),
+            "at most 2 decimal places": _("At most 2 decimal places (fen)."),
+            "too large": _("The amount is too large."),
+        }
+        errors[field] = messages.get(str(exc), str(exc))
+        return None
+
+
+def _text(errors: dict, field: str, value, *, max_length: int, required: bool = False) -> str:
+    text = "" if value is None else str(value).strip()
+    if required and not text:
+        errors[field] = _("This field is required.")
+    elif len(text) > max_length:
+        errors[field] = _("At most %(n)d characters.") % {"n": max_length}
+    return text
+
+
+def _user(errors: dict, field: str, username) -> User | None:
+    if username in (None, ""):
+        return None
+    user = User.objects.filter(username=str(username).strip(), is_active=True).first()
+    if user is None:
+        errors[field] = _("Unknown user %(name)s.") % {"name": username}
+    return user
+
+
+def budget_for(campaign: Campaign, *, lock: bool = False) -> Budget:
+    """The campaign's budget (created on first use), optionally locked for this transaction."""
+    budget, _created = Budget.objects.get_or_create(campaign=campaign)
+    if lock:
+        budget = Budget.objects.select_for_update().get(pk=budget.pk)
+    return budget
+
+
+def lines_snapshot(campaign: Campaign) -> list[dict]:
+    return bd.line_snapshot(BudgetLine.objects.filter(campaign=campaign).values("id", "category", "item", "planned"))
+
+
+def _line_changed(actor: User, campaign: Campaign) -> Budget:
+    """Lines may change unless the budget waits for approval; an approved budget becomes a revision."""
+    budget = budget_for(campaign, lock=True)
+    if budget.status == BudgetStatus.SUBMITTED:
+        raise Conflict(_("The budget is waiting for approval; it cannot change until it is approved or rejected."))
+    if budget.status == BudgetStatus.APPROVED:
+        Budget.objects.filter(pk=budget.pk).update(
+            status=BudgetStatus.DRAFT, version=F("version") + 1, updated_at=timezone.now()
+        )
+        BudgetEvent.objects.create(
+            budget=budget, action="revise", actor=actor, comment=_("Changed after approval: needs approval again.")
+        )
+        budget.refresh_from_db()
+    return budget
+
+
+# --- budget settings and lines ----------------------------------------------------------------
+
+
+@transaction.atomic
+def budget_update_settings(*, actor: User, campaign: Campaign, version: int, data: dict) -> Budget:
+    budget = budget_for(campaign, lock=True)
+    errors: dict = {}
+    changes = {}
+    for field in ("contingency_min", "contingency_max"):
+        if data.get(field) is not None:
+            try:
+                changes[field] = bd.parse_ratio(data[field])
+            except bd.MoneyError:
+                errors[field] = _("Give a percentage between 0 and 100%, e.g. 10%.")
+    low = changes.get("contingency_min", budget.contingency_min)
+    high = changes.get("contingency_max", budget.contingency_max)
+    if not errors and low > high:
+        errors["contingency_max"] = _("The maximum must not be below the minimum.")
+    if data.get("partner_weights") is not None:
+        weights = data["partner_weights"]
+        clean = {}
+        if not isinstance(weights, dict) or set(weights) - set(SCORE_FIELDS):
+            errors["partner_weights"] = _("Weights are given for %(fields)s.") % {"fields": ", ".join(SCORE_FIELDS)}
+        else:
+            for key in SCORE_FIELDS:
+                try:
+                    clean[key] = str(bd.parse_ratio(weights.get(key, budget.partner_weights.get(key, 0)) or 0))
+                except bd.MoneyError:
+                    errors[f"partner_weights.{key}"] = _("Give a weight between 0 and 100%.")
+            if not errors and sum(Decimal(v) for v in clean.values()) != 1:
+                errors["partner_weights"] = _("The weights must add up to 100%.")
+            changes["partner_weights"] = clean
+    if errors:
+        raise InvalidInput(errors)
+    before = _snap(budget)
+    update_versioned(budget, expected_version=version, changes=changes)
+    audit_record(actor=actor, action="update", obj=budget, campaign=campaign, before=before, after=_snap(budget))
+    return budget
+
+
+def _clean_line(data: dict, *, partial: bool) -> dict:
+    errors: dict = {}
+    out: dict = {}
+    if not partial or "category" in data:
+        out["category"] = bd.normalize_category(
+            _text(errors, "category", data.get("category"), max_length=50, required=True)
+        )
+    if not partial or "item" in data:
+        out["item"] = _text(errors, "item", data.get("item"), max_length=200, required=True)
+    if not partial or "planned" in data:
+        out["planned"] = _money(errors, "planned", data.get("planned"))
+    if "owner" in data:
+        out["owner"] = _user(errors, "owner", data.get("owner"))
+    if "note" in data:
+        out["note"] = _text(errors, "note", data.get("note"), max_length=5000)
+    if "channel" in data:
+        out["channel"] = _text(errors, "channel", data.get("channel"), max_length=100)
+    if "shared_with_partners" in data and data["shared_with_partners"] is not None:
+        out["shared_with_partners"] = bool(data["shared_with_partners"])
+    if errors:
+        raise InvalidInput(errors)
+    return out
+
+
+@transaction.atomic
+def line_create(*, actor: User, campaign: Campaign, data: dict) -> BudgetLine:
+    fields = _clean_line(data, partial=False)
+    _line_changed(actor, campaign)
+    line = BudgetLine.objects.create(campaign=campaign, **fields)
+    audit_record(actor=actor, action="create", obj=line, campaign=campaign, after=_snap(line))
+    return line
+
+
+@transaction.atomic
+def line_update(*, actor: User, line: BudgetLine, version: int, data: dict) -> BudgetLine:
+    fields = _clean_line(data, partial=True)
+    _line_changed(actor, line.campaign)
+    before = _snap(line)
+    update_versioned(line, expected_version=version, changes=fields)
+    audit_record(actor=actor, action="update", obj=line, campaign=line.campaign, before=before, after=_snap(line))
+    return line
+
+
+@transaction.atomic
+def line_delete(*, actor: User, line: BudgetLine, version: int) -> None:
+    if line.expenses.exists():
+        raise Conflict(_("This line has expenses; delete or move them first."))
+    _line_changed(actor, line.campaign)
+    before = _snap(line)
+    update_versioned(line, expected_version=version, changes={})  # the version check
+    audit_record(actor=actor, action="delete", obj=line, campaign=line.campaign, before=before)
+    line.delete()
+
+
+# --- approval workflow --------------------------------------------------------------------------
+
+
+def _record_event(budget: Budget, action: str, actor: User, comment: str, diff=None) -> BudgetEvent:
+    return BudgetEvent.objects.create(budget=budget, action=action, actor=actor, comment=comment, diff=diff)
+
+
+@transaction.atomic
+def budget_submit(*, actor: User, campaign: Campaign, comment: str = "") -> Budget:
+    errors: dict = {}
+    comment = _text(errors, "comment", comment, max_length=2000)
+    if errors:
+        raise InvalidInput(errors)
+    budget = budget_for(campaign, lock=True)
+    if budget.status not in (BudgetStatus.DRAFT, BudgetStatus.REJECTED):
+        raise Conflict(_("Only a draft or rejected budget can be submitted (it is %(s)s).") % {"s": budget.status})
+    current = lines_snapshot(campaign)
+    if not current:
+        raise InvalidInput({"lines": _("Add at least one budget line before submitting.")})
+    before = _snap(budget)
+    rows = Budget.objects.filter(pk=budget.pk, status=budget.status).update(
+        status=BudgetStatus.SUBMITTED,
+        submitted_by=actor,
+        submitted_at=timezone.now(),
+        version=F("version") + 1,
+        updated_at=timezone.now(),
+    )
+    if rows != 1:
+        raise Conflict(_("The budget changed meanwhile; reload."))
+    budget.refresh_from_db()
+    _record_event(budget, "submit", actor, comment, diff=bd.revision_diff(budget.approved_lines, current))
+    audit_record(actor=actor, action="submit", obj=budget, campaign=campaign, before=before, after=_snap(budget))
+    return budget
+
+
+def _check_approver(actor: User, budget: Budget) -> None:
+    if actor.role not in APPROVER_ROLES and not actor.is_superuser:
+        raise Forbidden(_("Approving a budget needs the finance, director or admin role."))
+    if budget.submitted_by_id == actor.pk:
+        raise Forbidden(_("You submitted this budget; someone else must approve it."))
+
+
+@transaction.atomic
+def budget_decide(*, actor: User, campaign: Campaign, approve: bool, comment: str = "") -> Budget:
+    errors: dict = {}
+    comment = _text(errors, "comment", comment, max_length=2000, required=not approve)
+    if errors:
+        raise InvalidInput(errors)
+    budget = budget_for(campaign)
+    _check_approver(actor, budget)
+    if budget.status != BudgetStatus.SUBMITTED:
+        raise Conflict(_("Only a submitted budget can be approved or rejected (it is %(s)s).") % {"s": budget.status})
+    before = _snap(budget)
+    current = lines_snapshot(campaign)
+    changes = {"status": BudgetStatus.APPROVED if approve else BudgetStatus.REJECTED}
+    if approve:
+        changes.update(approved_lines=current, revision=F("revision") + 1)
+    # One conditional UPDATE: of two approvers at once exactly one changes the row, the other gets 409.
+    rows = Budget.objects.filter(pk=budget.pk, status=BudgetStatus.SUBMITTED, version=budget.version).update(
+        **changes, version=F("version") + 1, updated_at=timezone.now()
+    )
+    if rows != 1:
+        raise Conflict(_("Someone else decided on this budget meanwhile; reload."))
+    budget.refresh_from_db()
+    _record_event(
+        budget,
+        "approve" if approve else "reject",
+        actor,
+        comment,
+        diff=bd.revision_diff(before.get("approved_lines"), current) if before.get("approved_lines") else None,
+    )
+    audit_record(
+        actor=actor,
+        action="approve" if approve else "reject",
+        obj=budget,
+        campaign=campaign,
+        before=before,
+        after=_snap(budget),
+    )
+    return budget
+
+
+# --- expenses ------------------------------------------------------------------------------------
+
+
+def _approved_sum(qs) -> Decimal:
+    return qs.filter(status=ExpenseStatus.APPROVED).aggregate(s=Sum("amount"))["s"] or Decimal(0)
+
+
+def _party(errors: dict, campaign: Campaign, value) -> CampaignPartner | None:
+    if value in (None, "", "host", 0):
+        return None
+    try:
+        party = CampaignPartner.objects.filter(
+            campaign=campaign, pk=_id(value), state=CampaignPartner.State.PARTICIPATING
+        ).first()
+    except (TypeError, ValueError, OverflowError):
+        party = None
+    if party is None:
+        errors["paid_by"] = _("Choose “host” or a participating partner of this campaign.")
+    return party
+
+
+def _date(errors: dict, field: str, value) -> dt.date | None:
+    if isinstance(value, dt.date):
+        return value
+    try:
+        return dt.date.fromisoformat(str(value or "").strip())
+    except ValueError:
+        errors[field] = _("Give a date as YYYY-MM-DD.")
+        return None
+
+
+@transaction.atomic
+def expense_create(*, actor: User, campaign: Campaign, data: dict) -> Expense:
+    errors: dict = {}
+    line = None
+    raw_line = data.get("budget_line")
+    with contextlib.suppress(TypeError, ValueError, OverflowError):
+        line = BudgetLine.objects.select_for_update().filter(campaign=campaign, pk=_id(raw_line)).first()
+    if line is None:
+        errors["budget_line"] = _("Choose a budget line of this campaign.")
+    amount = _money(errors, "amount", data.get("amount"), allow_zero=False)
+    date = _date(errors, "date", data.get("date"))
+    if date and not (dt.date(2000, 1, 1) <= date <= dt.date(2100, 12, 31)):
+        errors["date"] = _("The date is out of range.")
+    payee = _text(errors, "payee", data.get("payee"), max_length=200)
+    note = _text(errors, "note", data.get("note"), max_length=5000)
+    paid_by = _party(errors, campaign, data.get("paid_by"))
+    if errors:
+        raise InvalidInput(errors)
+    budget_for(campaign, lock=True)  # serialise spend checks of one campaign
+    lines = BudgetLine.objects.filter(campaign=campaign)
+    reason = bd.would_overrun(
+        line_planned=line.planned,
+        line_actual=_approved_sum(line.expenses),
+        total_planned=lines.aggregate(s=Sum("planned"))["s"] or Decimal(0),
+        total_actual=_approved_sum(Expense.objects.filter(campaign=campaign)),
+        amount=amount,
+    )
+    expense = Expense.objects.create(
+        campaign=campaign,
+        line=line,
+        amount=amount,
+        date=date,
+        payee=payee,
+        note=note,
+        paid_by=paid_by,
+        status=ExpenseStatus.HELD if reason else ExpenseStatus.APPROVED,
+        over_reason=reason or "",
+        created_by=actor,
+    )
+    audit_record(actor=actor, action="create", obj=expense, campaign=campaign, after=_snap(expense))
+    return expense
+
+
+@transaction.atomic
+def expense_decide(*, actor: User, expense: Expense, approve: bool, comment: str = "") -> Expense:
+    if actor.role not in OVERRUN_ROLES and not actor.is_superuser:
+        raise Forbidden(_("An overrun needs a director's approval (超支需总监审批)."))
+    errors: dict = {}
+    comment = _text(errors, "comment", comment, max_length=2000, required=not approve)
+    if errors:
+        raise InvalidInput(errors)
+    before = _snap(expense)
+    rows = Expense.objects.filter(pk=expense.pk, status=ExpenseStatus.HELD).update(
+        status=ExpenseStatus.APPROVED if approve else ExpenseStatus.REJECTED,
+        decided_by=actor,
+        decided_at=timezone.now(),
+        decision_comment=comment,
+        version=F("version") + 1,
+        updated_at=timezone.now(),
+    )
+    if rows != 1:
+        raise Conflict(_("This expense is not waiting for a decision."))
+    expense.refresh_from_db()
+    audit_record(
+        actor=actor,
+        action="approve_overrun" if approve else "reject_overrun",
+        obj=expense,
+        campaign=expense.campaign,
+        before=before,
+        after=_snap(expense),
+    )
+    return expense
+
+
+@transaction.atomic
+def expense_delete(*, actor: User, expense: Expense, version: int) -> None:
+    before = _snap(expense)
+    update_versioned(expense, expected_version=version, changes={})
+    audit_record(actor=actor, action="delete", obj=expense, campaign=expense.campaign, before=before)
+    if expense.receipt:
+        expense.receipt.delete(save=False)
+    expense.delete()
+
+
+def _receipt_kind(name: str, head: bytes) -> str | None:
+    ext = name.rsplit(".", 1)[-1].lower() if "." in name else ""
+    magics = RECEIPT_TYPES.get(ext)
+    if magics and any(head.startswith(m) for m in magics):
+        return ext
+    return None
+
+
+@transaction.atomic
+def expense_attach_receipt(*, actor: User, expense: Expense, upload) -> Expense:
+    if upload is None:
+        raise InvalidInput({"file": _("Choose a file.")})
+    if upload.size > RECEIPT_MAX_BYTES:
+        raise TooLarge(_("The receipt is larger than 5 MB."))
+    head = upload.read(16)
+    upload.seek(0)
+    name = (upload.name or "receipt").replace("\x00", "")[-150:]
+    if not _receipt_kind(name, head):
+        raise InvalidInput({"file": _("A receipt must be a PDF, PNG or JPEG file.")})
+    before = _snap(expense)
+    old = expense.receipt.name if expense.receipt else None
+    expense.receipt.save(f"{expense.pk}.{name.rsplit('.', 1)[-1].lower()}", upload, save=False)
+    Expense.objects.filter(pk=expense.pk).update(
+        receipt=expense.receipt.name, receipt_name=name, version=F("version") + 1, updated_at=timezone.now()
+    )
+    if old and old != expense.receipt.name:
+        expense.receipt.storage.delete(old)
+    expense.refresh_from_db()
+    audit_record(
+        actor=actor, action="receipt", obj=expense, campaign=expense.campaign, before=before, after=_snap(expense)
+    )
+    return expense
+
+
+# --- partners -------------------------------------------------------------------------------------
+
+
+def is_partner_user(user) -> bool:
+    return PartnerContact.objects.filter(user=user).exists()
+
+
+def _clean_partner(data: dict, *, partial: bool) -> dict:
+    errors: dict = {}
+    out = {}
+    if not partial or "name" in data:
+        out["name"] = _text(errors, "name", data.get("name"), max_length=200, required=True)
+    for field, limit in (("industry", 100), ("contacts", 2000), ("note", 5000)):
+        if field in data and data[field] is not None:
+            out[field] = _text(errors, field, data.get(field), max_length=limit)
+    if errors:
+        raise InvalidInput(errors)
+    return out
+
+
+@transaction.atomic
+def partner_create(*, actor: User, data: dict) -> Partner:
+    if is_partner_user(actor):
+        raise Forbidden(_("Partner contacts cannot create partner companies."))
+    fields = _clean_partner(data, partial=False)
+    if Partner.objects.filter(name=fields["name"]).exists():
+        raise InvalidInput({"name": _("A partner company with this name exists already.")})
+    try:
+        with transaction.atomic():
+            partner = Partner.objects.create(created_by=actor, **fields)
+    except IntegrityError:
+        raise InvalidInput({"name": _("A partner company with this name exists already.")}) from None
+    audit_record(actor=actor, action="create", obj=partner, after=_snap(partner))
+    return partner
+
+
+@transaction.atomic
+def partner_update(*, actor: User, partner: Partner, version: int, data: dict) -> Partner:
+    if is_partner_user(actor):
+        raise Forbidden(_("Partner contacts cannot edit partner companies."))
+    fields = _clean_partner(data, partial=True)
+    if "name" in fields and Partner.objects.filter(name=fields["name"]).exclude(pk=partner.pk).exists():
+        raise InvalidInput({"name": _("A partner company with this name exists already.")})
+    before = _snap(partner)
+    update_versioned(partner, expected_version=version, changes=fields)
+    audit_record(actor=actor, action="update", obj=partner, before=before, after=_snap(partner))
+    return partner
+
+
+@transaction.atomic
+def partner_contact_link(*, actor: User, partner: Partner, username: str) -> PartnerContact:
+    if not (is_admin(actor) or actor.role in APPROVER_ROLES or partner.created_by_id == actor.pk):
+        raise Forbidden(_("Only the company's creator or an administrator can link its contacts."))
+    errors: dict = {}
+    user = _user(errors, "username", username) if username else None
+    if user is None and not errors:
+        errors["username"] = _("This field is required.")
+    if errors:
+        raise InvalidInput(errors)
+    contact, _created = PartnerContact.objects.update_or_create(user=user, defaults={"partner": partner})
+    audit_record(actor=actor, action="link_contact", obj=partner, after={"user": user.username, "partner": partner.pk})
+    return contact
+
+
+def _clean_campaign_partner(errors: dict, data: dict) -> dict:
+    out = {}
+    for field in SCORE_FIELDS:
+        if data.get(field) is not None:
+            try:
+                value = Decimal(str(data[field])) if not isinstance(data[field], bool) else None
+            except ArithmeticError:
+                value = None
+            if (
+                value is None
+                or not value.is_finite()
+                or not (0 <= value <= 10)
+                or value != value.quantize(Decimal("0.1"))
+            ):
+                errors[field] = _("A score from 0 to 10 (one decimal).")
+            else:
+                out[field] = value
+    if data.get("state") is not None:
+        if data["state"] not in CampaignPartner.State.values:
+            errors["state"] = _("Use candidate or participating.")
+        else:
+            out["state"] = data["state"]
+    for field, limit in (("resources", 5000), ("role_note", 200)):
+        if data.get(field) is not None:
+            out[field] = _text(errors, field, data[field], max_length=limit)
+    return out
+
+
+@transaction.atomic
+def campaign_partner_add(*, actor: User, campaign: Campaign, data: dict) -> CampaignPartner:
+    errors: dict = {}
+    partner = None
+    with contextlib.suppress(TypeError, ValueError, OverflowError):
+        partner = Partner.objects.filter(pk=_id(data.get("partner"))).first()
+    if partner is None:
+        errors["partner"] = _("Choose a partner company.")
+    fields = _clean_campaign_partner(errors, data)
+    if errors:
+        raise InvalidInput(errors)
+    if CampaignPartner.objects.filter(campaign=campaign, partner=partner).exists():
+        raise Conflict(_("This partner is already in the campaign."))
+    try:
+        with transaction.atomic():
+            cp = CampaignPartner.objects.create(campaign=campaign, partner=partner, **fields)
+    except IntegrityError:
+        raise Conflict(_("This partner is already in the campaign.")) from None
+    audit_record(actor=actor, action="create", obj=cp, campaign=campaign, after=_snap(cp))
+    return cp
+
+
+@transaction.atomic
+def campaign_partner_update(*, actor: User, cp: CampaignPartner, version: int, data: dict) -> CampaignPartner:
+    errors: dict = {}
+    fields = _clean_campaign_partner(errors, data)
+    if errors:
+        raise InvalidInput(errors)
+    if fields.get("state") == CampaignPartner.State.CANDIDATE and (
+        cp.payments.exists() or CostShare.objects.filter(party=cp).exists()
+    ):
+        raise Conflict(_("This partner has payments or cost shares; it stays participating."))
+    before = _snap(cp)
+    update_versioned(cp, expected_version=version, changes=fields)
+    audit_record(actor=actor, action="update", obj=cp, campaign=cp.campaign, before=before, after=_snap(cp))
+    return cp
+
+
+def responsibility_clean(data: dict, *, partial: bool) -> dict:
+    errors: dict = {}
+    out = {}
+    if not partial or "text" in data:
+        out["text"] = _text(errors, "text", data.get("text"), max_length=300, required=True)
+    if data.get("due_date") not in (None, ""):
+        out["due_date"] = _date(errors, "due_date", data["due_date"])
+    if data.get("done") is not None:
+        out["done"] = bool(data["done"])
+    if errors:
+        raise InvalidInput(errors)
+    return out
+
+
+@transaction.atomic
+def responsibility_create(*, actor: User, cp: CampaignPartner, data: dict) -> Responsibility:
+    fields = responsibility_clean(data, partial=False)
+    item = Responsibility.objects.create(campaign_partner=cp, **fields)
+    audit_record(actor=actor, action="create", obj=item, campaign=cp.campaign, after=_snap(item))
+    return item
+
+
+@transaction.atomic
+def responsibility_update(*, actor: User, item: Responsibility, version: int, data: dict) -> Responsibility:
+    campaign = item.campaign_partner.campaign
+    fields = responsibility_clean(data, partial=True)
+    if not can(actor, campaign, EDIT):
+        # A partner contact may tick off their own company's items, nothing else.
+        own = (
+            role_in(actor, campaign) == MemberRole.PARTNER
+            and PartnerContact.objects.filter(user=actor, partner_id=item.campaign_partner.partner_id).exists()
+        )
+        if not own or set(fields) - {"done"}:
+            raise Forbidden(_("You can only tick off your own company's items."))
+    before = _snap(item)
+    update_versioned(item, expected_version=version, changes=fields)
+    audit_record(actor=actor, action="update", obj=item, campaign=campaign, before=before, after=_snap(item))
+    return item
+
+
+@transaction.atomic
+def cost_shares_set(*, actor: User, campaign: Campaign, line_id=None, shares: list[dict]) -> list[CostShare]:
+    """Replace the campaign-wide (or one line's) shares; they must add up to exactly 100%."""
+    errors: dict = {}
+    line = None
+    if line_id not in (None, ""):
+        try:
+            line = BudgetLine.objects.filter(campaign=campaign, pk=_id(line_id)).first()
+        except (TypeError, ValueError, OverflowError):
+            line = None
+        if line is None:
+            errors["budget_line"] = _("Choose a budget line of this campaign.")
+    rows = []
+    seen = set()
+    if not isinstance(shares, list) or not shares:
+        errors["shares"] = _("Give at least one party's share.")
+        shares = []
+    for i, row in enumerate(shares):
+        row = row if isinstance(row, dict) else {}
+        party = _party(errors, campaign, row.get("party"))
+        if "paid_by" in errors:
+            errors[f"shares[{i}].party"] = errors.pop("paid_by")
+            continue
+        key = party.pk if party else None
+        if key in seen:
+            errors[f"shares[{i}].party"] = _("This party is listed twice.")
+        seen.add(key)
+        try:
+            ratio = bd.parse_ratio(row.get("ratio"))
+        except bd.MoneyError:
+            errors[f"shares[{i}].ratio"] = _("Give a share between 0 and 100%, e.g. 60%.")
+            continue
+        rows.append((party, ratio))
+    if not errors and sum(r for _p, r in rows) != 1:
+        errors["shares"] = _("The shares add up to %(sum)s%%, not 100%%.") % {
+            "sum": f"{sum(r for _p, r in rows) * 100:.2f}".rstrip("0").rstrip(".")
+        }
+    if errors:
+        raise InvalidInput(errors)
+    budget_for(campaign, lock=True)
+    existing = CostShare.objects.filter(campaign=campaign, line=line)
+    before = [{"party": s.party_id, "ratio": str(s.ratio)} for s in existing]
+    existing.delete()
+    created = [CostShare.objects.create(campaign=campaign, line=line, party=p, ratio=r) for p, r in rows]
+    audit_record(
+        actor=actor,
+        action="cost_shares",
+        obj=line or campaign,
+        campaign=campaign,
+        before={"shares": before},
+        after={"shares": [{"party": s.party_id, "ratio": str(s.ratio)} for s in created]},
+    )
+    return created
+
+
+# --- settlement ---------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def settlement_sign(*, actor: User, campaign: Campaign, statement_digest: str) -> SettlementSignoff:
+    from .selectors import party_of, settlement_statement
+
+    statement = settlement_statement(campaign)
+    if statement["error"]:
+        raise Conflict(statement["error"])
+    if statement_digest and statement_digest != statement["digest"]:
+        raise Conflict(_("The statement changed since you opened it; reload and check it again."))
+    role = role_in(actor, campaign)
+    if role == MemberRole.PARTNER:
+        party = party_of(actor, campaign)
+        if party is None:
+            raise Forbidden(_("Your company does not take part in this campaign's settlement."))
+    elif can(actor, campaign, MANAGE):
+        party = None
+    else:
+        raise Forbidden(_("Only the campaign's managers or a partner contact can sign the statement."))
+    if SettlementSignoff.objects.filter(campaign=campaign, party=party, digest=statement["digest"]).exists():
+        raise Conflict(_("Your side has already signed this statement."))
+    signoff = SettlementSignoff.objects.create(campaign=campaign, party=party, user=actor, digest=statement["digest"])
+    audit_record(
+        actor=actor,
+        action="settlement_sign",
+        obj=signoff,
+        campaign=campaign,
+        after={"party": party.pk if party else "host", "digest": statement["digest"]},
+    )
+    return signoff

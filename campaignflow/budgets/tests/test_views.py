@@ -1,0 +1,123 @@
+"""The budget, partners and settlement pages with the session (as the browser uses them)."""
+
+import json
+from decimal import Decimal
+
+import pytest
+from django.test import Client
+
+from campaignflow.budgets.models import Budget, BudgetLine, Expense
+
+pytestmark = pytest.mark.django_db
+
+
+def client_for(user) -> Client:
+    client = Client(HTTP_ACCEPT_LANGUAGE="zh-hans")
+    client.force_login(user)
+    return client
+
+
+def test_budget_tab_line_form_accepts_wan_and_page_shows_money(users, bc):
+    owner = client_for(users["owner"])
+    page = owner.get(f"/campaigns/{bc.id}/budget/")
+    assert page.status_code == 200 and 'data-testid="add-line"' in page.content.decode()
+    assert "预算" in page.content.decode()  # the tab is there
+    response = owner.post(
+        f"/campaigns/{bc.id}/budget/lines/new/", {"category": "渠道推广", "item": "小红书KOC合作", "planned": "8万"}
+    )
+    assert response.status_code == 302
+    line = BudgetLine.objects.get()
+    assert (line.category, line.planned) == ("channel", Decimal("80000.00"))
+    html = owner.get(f"/campaigns/{bc.id}/budget/").content.decode()
+    assert "¥8万" in html and "小红书KOC合作" in html
+    chart = json.loads(html.split('id="budget-chart-data" type="application/json">')[1].split("</script>")[0])
+    assert chart["series"][0]["data"] == ["80000.00"]
+
+
+def test_line_form_shows_the_field_error(users, bc):
+    owner = client_for(users["owner"])
+    response = owner.post(
+        f"/campaigns/{bc.id}/budget/lines/new/", {"category": "channel", "item": "x", "planned": "-5"}
+    )
+    assert response.status_code == 200
+    assert "不能为负" in response.content.decode() or "must not be negative" in response.content.decode()
+    assert not BudgetLine.objects.exists()
+
+
+def test_expense_form_error_and_success(users, bc):
+    owner = client_for(users["owner"])
+    owner.post(f"/campaigns/{bc.id}/budget/lines/new/", {"category": "channel", "item": "KOC", "planned": "1万"})
+    line = BudgetLine.objects.get()
+    bad = owner.post(
+        f"/campaigns/{bc.id}/budget/expenses/", {"budget_line": line.id, "amount": "abc", "date": "2025-06-01"}
+    )
+    assert bad.status_code == 200 and "abc" in bad.content.decode() and not Expense.objects.exists()
+    ok = owner.post(
+        f"/campaigns/{bc.id}/budget/expenses/",
+        {"budget_line": line.id, "amount": "1.2万", "date": "2025-06-01", "paid_by": "host"},
+    )
+    assert ok.status_code == 302
+    assert Expense.objects.get().status == "held"  # 12,000 > 10,000 planned
+    director = client_for(users["director"])
+    page = director.get(f"/campaigns/{bc.id}/budget/").content.decode()
+    assert 'data-testid="held-queue"' in page
+    director.post(f"/campaigns/{bc.id}/budget/expenses/{Expense.objects.get().id}/decide/", {"action": "approve"})
+    assert Expense.objects.get().status == "approved"
+
+
+def test_submit_and_approve_buttons(users, bc):
+    owner = client_for(users["owner"])
+    owner.post(f"/campaigns/{bc.id}/budget/lines/new/", {"category": "channel", "item": "KOC", "planned": "1万"})
+    assert 'data-testid="submit-budget"' in owner.get(f"/campaigns/{bc.id}/budget/").content.decode()
+    owner.post(f"/campaigns/{bc.id}/budget/action/", {"action": "submit", "comment": "请审批"})
+    finance = client_for(users["finance"])
+    page = finance.get(f"/campaigns/{bc.id}/budget/").content.decode()
+    assert 'data-testid="approve-budget"' in page
+    assert 'data-testid="approve-budget"' not in owner.get(f"/campaigns/{bc.id}/budget/").content.decode()
+    viewer = client_for(users["viewer"])
+    viewer.post(f"/campaigns/{bc.id}/budget/action/", {"action": "approve"})
+    assert Budget.objects.get().status == "submitted"
+    finance.post(f"/campaigns/{bc.id}/budget/action/", {"action": "approve", "comment": "同意"})
+    assert Budget.objects.get().status == "approved"
+    assert "同意" in owner.get(f"/campaigns/{bc.id}/budget/").content.decode()
+
+
+def test_pages_for_roles(users, bc):
+    for key in ("owner", "viewer", "partner", "finance"):
+        client = client_for(users[key])
+        for url in ("budget", "partners", "settlement"):
+            assert client.get(f"/campaigns/{bc.id}/{url}/").status_code == 200, (key, url)
+        assert client.get(f"/campaigns/{bc.id}/settlement.xlsx").status_code == 200
+    outsider = client_for(users["outsider"])
+    assert outsider.get(f"/campaigns/{bc.id}/budget/").status_code == 404
+    assert client_for(users["viewer"]).get(f"/campaigns/{bc.id}/budget/lines/new/").status_code == 403
+    assert client_for(users["director"]).get("/budget/overruns/").status_code == 200
+
+
+def test_partner_page_add_partner_and_shares(users, bc):
+    owner = client_for(users["owner"])
+    assert owner.post(f"/campaigns/{bc.id}/partners/add/", {"name": "健康科技", "industry": "健康"}).status_code == 302
+    cp = bc.campaign_partners.get()
+    owner.post(
+        f"/campaigns/{bc.id}/partners/{cp.id}/evaluate/",
+        {
+            f"cp{cp.id}-{k}": v
+            for k, v in {
+                "version": 1,
+                "state": "participating",
+                "industry_relevance": 8,
+                "audience_overlap": 7,
+                "resource_strength": 9,
+                "brand_fit": 8,
+            }.items()
+        },
+    )
+    cp.refresh_from_db()
+    assert cp.state == "participating"
+    bad = owner.post(
+        f"/campaigns/{bc.id}/partners/shares/", {"party": ["host", cp.id], "ratio": ["60%", "30%"]}, follow=True
+    )
+    assert "100%" in bad.content.decode()
+    owner.post(f"/campaigns/{bc.id}/partners/shares/", {"party": ["host", cp.id], "ratio": ["60%", "40%"]})
+    html = owner.get(f"/campaigns/{bc.id}/partners/").content.decode()
+    assert "60.0%" in html and "40.0%" in html

@@ -1,0 +1,79 @@
+"""Budget in the browser: the owner adds lines (typing 万) and submits, the finance user approves."""
+
+import pytest
+from playwright.sync_api import expect
+
+from conftest import PASSWORD, make_user
+from e2e.conftest import login, shot
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+@pytest.fixture
+def setup(transactional_db):
+    from campaignflow.accounts.models import Role
+    from campaignflow.campaigns.models import Membership
+    from campaignflow.campaigns.services import campaign_create
+
+    owner = make_user("wangjl", display_name="王经理")
+    finance = make_user("zhaocw", Role.FINANCE, display_name="赵财务")
+    campaign, _w = campaign_create(
+        actor=owner,
+        data={
+            "name": "冬季新品焕新季促销",
+            "start_date": "2026-11-10",
+            "end_date": "2026-12-10",
+            "budget_total": "50万",
+        },
+    )
+    Membership.objects.create(campaign=campaign, user=finance, role="viewer")
+    return campaign
+
+
+def logout(page):
+    page.click("form[action='/logout/'] button")
+
+
+def test_owner_submits_and_finance_approves(page, setup):
+    campaign = setup
+    login(page, "wangjl", PASSWORD)
+    page.goto(f"{page.base}/campaigns/{campaign.id}/")
+    page.click("[data-testid=tab-budget]")
+    # Status values, not labels: the zh-Hans translations of this app's strings come later.
+    expect(page.locator("[data-testid=budget-status]")).to_have_attribute("data-status", "draft")
+    for category, item, planned in (
+        ("channel", "小红书KOC合作", "8万"),
+        ("materials", "直播场景搭建", "20,000"),
+        ("contingency", "应急预备金", "1.2万"),
+    ):
+        page.click("[data-testid=add-line]")
+        page.fill("#id_category", category)
+        page.fill("#id_item", item)
+        page.fill("#id_planned", planned)
+        page.click("[data-testid=save-line]")
+        expect(page.locator("[data-testid=budget-lines]")).to_contain_text(item)
+    expect(page.locator("[data-testid=planned-total]")).to_have_text("¥11.2万")
+    expect(page.locator("[data-testid=contingency]")).to_contain_text("10.7%")
+    expect(page.locator("[data-testid=budget-chart] canvas")).to_have_count(1)
+    # A bad amount is refused with the field's message and nothing is written.
+    page.select_option("#id_budget_line", index=1)
+    page.fill("#id_amount", "-5")
+    page.fill("#id_date", "2026-11-12")
+    page.click("[data-testid=add-expense]")
+    expect(page.locator("[data-testid=expense-form] .field-error")).to_be_visible()
+    shot(page, "budget-01-owner-draft")
+    page.fill("input[name=comment]", "按预算分配表提交")
+    page.click("[data-testid=submit-budget]")
+    expect(page.locator("[data-testid=budget-status]")).to_have_attribute("data-status", "submitted")
+    expect(page.locator("[data-testid=approve-budget]")).to_have_count(0)
+    logout(page)
+
+    login(page, "zhaocw", PASSWORD)
+    page.goto(f"{page.base}/campaigns/{campaign.id}/budget/")
+    page.fill("[data-testid=approval-comment]", "同意")
+    shot(page, "budget-02-finance-approves")
+    page.click("[data-testid=approve-budget]")
+    expect(page.locator("[data-testid=budget-status]")).to_have_attribute("data-status", "approved")
+    expect(page.locator("[data-testid=budget-history]")).to_contain_text("同意")
+    shot(page, "budget-03-approved")
+    assert page.console_errors == []
