@@ -170,7 +170,11 @@ TASKS = {"default": {"BACKEND": os.environ.get("TASKS_BACKEND", "django_tasks_db
 
 # Notifications: webhooks only to these hosts (+ WEBHOOK_EXTRA_HOSTS), links made absolute with SITE_URL.
 WEBHOOK_ALLOWED_HOSTS = [
-    "oapi.dingtalk.com", "qyapi.weixin.qq.com", "open.feishu.cn", "open.larksuite.com", "hooks.slack.com",
+    "oapi.dingtalk.com",
+    "qyapi.weixin.qq.com",
+    "open.feishu.cn",
+    "open.larksuite.com",
+    "hooks.slack.com",
     *env_list("WEBHOOK_EXTRA_HOSTS"),
 ]
 WEBHOOK_TIMEOUT_SECONDS = float(os.environ.get("WEBHOOK_TIMEOUT_SECONDS", "5"))

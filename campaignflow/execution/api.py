@@ -315,9 +315,9 @@ def create_segment(request, campaign_id: PathId, payload: SegmentIn):
     return Status(201, segment_out(item))
 
 
-@router.patch("/run-of-show/{item_id}", response=SegmentOut)
-def update_segment(request, item_id: PathId, payload: SegmentPatch):
-    item = selectors.object_for_user(RunOfShowItem, request.user, item_id, EDIT)
+@router.patch("/run-of-show/{segment_id}", response=SegmentOut)
+def update_segment(request, segment_id: PathId, payload: SegmentPatch):
+    item = selectors.object_for_user(RunOfShowItem, request.user, segment_id, EDIT)
     data = payload.dict(exclude_unset=True)
     version = data.pop("version")
     return segment_out(services.segment_update(actor=request.user, item=item, version=version, data=data))

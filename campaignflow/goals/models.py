@@ -1,3 +1,107 @@
-"""Models of the goals app."""
+"""Goals: quantified KPIs (SMART), their decomposition by period/channel, and the channel reach matrix."""
 
-from django.db import models  # noqa: F401
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from campaignflow.core.models import VersionedModel
+
+
+class Priority(models.TextChoices):
+    CORE = "core", _("Core")
+    AUXILIARY = "auxiliary", _("Auxiliary")
+
+
+class Direction(models.TextChoices):
+    UP = "up", _("Higher is better")
+    DOWN = "down", _("Lower is better")
+
+
+class Granularity(models.TextChoices):
+    DAY = "day", _("Day")
+    WEEK = "week", _("Week")
+    MONTH = "month", _("Month")
+    CHANNEL = "channel", _("Channel")
+
+
+class Kpi(VersionedModel):
+    campaign = models.ForeignKey("campaigns.Campaign", on_delete=models.CASCADE, related_name="kpis")
+    name = models.CharField(_("name"), max_length=200)
+    # A base KPI sums one metric; a ratio KPI (rate, ROI) divides the sums of two metrics.
+    metric = models.CharField(_("metric"), max_length=100, blank=True)
+    numerator = models.CharField(_("numerator metric"), max_length=100, blank=True)
+    denominator = models.CharField(_("denominator metric"), max_length=100, blank=True)
+    unit = models.CharField(_("unit"), max_length=20, blank=True)
+    target = models.DecimalField(_("target"), max_digits=20, decimal_places=4)
+    priority = models.CharField(_("priority"), max_length=10, choices=Priority.choices, default=Priority.CORE)
+    direction = models.CharField(_("direction"), max_length=4, choices=Direction.choices, default=Direction.UP)
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    # SMART notes
+    specific = models.TextField(_("specific"), blank=True)
+    measurable = models.TextField(_("measurable"), blank=True)
+    achievable = models.TextField(_("achievable"), blank=True)
+    relevant = models.TextField(_("relevant"), blank=True)
+    deadline = models.DateField(_("deadline (time-bound)"), null=True, blank=True)
+    position = models.PositiveIntegerField(_("position"), default=0)
+
+    class Meta:
+        ordering = ["campaign_id", "position", "id"]
+        verbose_name = _("KPI")
+        verbose_name_plural = _("KPIs")
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def is_ratio(self) -> bool:
+        return bool(self.numerator and self.denominator)
+
+    @property
+    def shows_percent(self) -> bool:
+        """Rates (click rate, conversion rate) read as percentages; ratios with a unit (元/人) do not."""
+        return self.is_ratio and self.unit in ("", "%")
+
+
+class KpiPlan(models.Model):
+    """One planned value of a KPI's decomposition: a period (starting date) or a channel."""
+
+    kpi = models.ForeignKey(Kpi, on_delete=models.CASCADE, related_name="plans")
+    granularity = models.CharField(_("granularity"), max_length=10, choices=Granularity.choices)
+    key = models.CharField(_("period start or channel"), max_length=100)
+    value = models.DecimalField(_("planned value"), max_digits=20, decimal_places=4)
+
+    class Meta:
+        ordering = ["kpi_id", "granularity", "key"]
+        constraints = [models.UniqueConstraint(fields=["kpi", "granularity", "key"], name="goals_kpiplan_unique")]
+        verbose_name = _("KPI plan value")
+        verbose_name_plural = _("KPI plan values")
+
+    def __str__(self) -> str:
+        return f"{self.kpi_id} {self.granularity} {self.key} = {self.value}"
+
+
+class Channel(VersionedModel):
+    """One row of the channel reach matrix (渠道触达矩阵)."""
+
+    campaign = models.ForeignKey("campaigns.Campaign", on_delete=models.CASCADE, related_name="channels")
+    name = models.CharField(_("name"), max_length=100)
+    content_form = models.CharField(_("content form"), max_length=200, blank=True)
+    start_date = models.DateField(_("start"), null=True, blank=True)
+    end_date = models.DateField(_("end"), null=True, blank=True)
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    targets = models.JSONField(_("targets per metric"), default=dict, blank=True)
+    benchmarks = models.JSONField(_("benchmarks per metric"), default=dict, blank=True)
+    note = models.TextField(_("note"), blank=True)
+
+    class Meta:
+        ordering = ["campaign_id", "id"]
+        constraints = [models.UniqueConstraint(fields=["campaign", "name"], name="goals_channel_unique_name")]
+        verbose_name = _("channel")
+        verbose_name_plural = _("channels")
+
+    def __str__(self) -> str:
+        return self.name

@@ -153,7 +153,7 @@ def deliver_due(*, now: dt.datetime | None = None, limit: int = 200) -> dict[str
     for delivery_id in ids:
         with transaction.atomic():
             delivery = (
-                Delivery.objects.select_for_update(skip_locked=True)
+                Delivery.objects.select_for_update(skip_locked=True, of=("self",))
                 .select_related("endpoint", "recipient", "campaign")
                 .filter(pk=delivery_id, status__in=[DeliveryStatus.PENDING, DeliveryStatus.FAILED])
                 .first()

@@ -2,16 +2,18 @@
 
 import datetime as dt
 
+from django.http import Http404, HttpResponse
+from django.utils import timezone
 from django.utils.translation import gettext as _
-from ninja import Router, Schema, Status
+from ninja import File, Form, Router, Schema, Status, UploadedFile
 from pydantic import Field
 
-from campaignflow.campaigns.access import EDIT, VIEW, campaign_for_user, can
-from campaignflow.core.api_types import PathId
-from campaignflow.core.errors import Forbidden
+from campaignflow.campaigns.access import EDIT, MANAGE, VIEW, campaign_for_user, can
+from campaignflow.core.api_types import IdField, PathId
+from campaignflow.core.errors import Forbidden, InvalidInput
 
-from . import selectors, services
-from .models import Task
+from . import io, selectors, services
+from .models import CampaignPeriod, Task, TaskDependency
 
 router = Router(tags=["plan"])
 # What the owner of a task may change without the campaign's edit right (e.g. a partner).
@@ -22,6 +24,14 @@ class DependencyOut(Schema):
     task: int
     type: str
     lag_days: int
+    workdays: bool = False
+
+
+class DependencyIn(Schema):
+    task: int | str = Field(..., description="id or code (T001) of the predecessor task")
+    type: str = Field("FS", max_length=2)
+    lag_days: int = Field(0, ge=-3650, le=3650)
+    workdays: bool = Field(False, description="count the lag in China working days")
 
 
 class TaskOut(Schema):
@@ -42,6 +52,11 @@ class TaskOut(Schema):
     delay_reason: str
     remark: str
     depends_on: list[DependencyOut]
+    actual_start: dt.date | None = None
+    actual_finish: dt.date | None = None
+    slip_days: int = 0
+    at_risk: bool = False
+    critical: bool = False
     version: int
 
 
@@ -61,6 +76,7 @@ class TaskIn(Schema):
     acceptance: str = Field("", max_length=500)
     delay_reason: str = Field("", max_length=500)
     remark: str = Field("", max_length=500)
+    depends_on: list[DependencyIn] | None = None
 
 
 class TaskPatch(Schema):
@@ -79,9 +95,11 @@ class TaskPatch(Schema):
     acceptance: str | None = Field(None, max_length=500)
     delay_reason: str | None = Field(None, max_length=500)
     remark: str | None = Field(None, max_length=500)
+    depends_on: list[DependencyIn] | None = Field(None, description="replaces the whole list")
 
 
-def task_out(t: Task) -> dict:
+def task_out(t: Task, info: dict | None = None) -> dict:
+    info = info or {}
     return {
         "id": t.id,
         "code": t.code,
@@ -99,38 +117,70 @@ def task_out(t: Task) -> dict:
         "acceptance": t.acceptance,
         "delay_reason": t.delay_reason,
         "remark": t.remark,
-        "depends_on": [],
+        "depends_on": [
+            {"task": d.predecessor_id, "type": d.type, "lag_days": d.lag_days, "workdays": d.workdays}
+            for d in t.dependencies.all()
+        ],
+        "actual_start": t.actual_start,
+        "actual_finish": t.actual_finish,
+        "slip_days": info.get("slip_days", 0),
+        "at_risk": info.get("at_risk", False),
+        "critical": info.get("critical", False),
         "version": t.version,
     }
+
+
+def _task_payload(payload) -> dict:
+    data = payload.dict(exclude_unset=True)
+    if data.get("depends_on") is not None:
+        data["depends_on"] = [dict(d) for d in data["depends_on"]]
+    return data
+
+
+def _analysis_for(user, campaign, tasks: list) -> dict:
+    ids = {t.pk for t in tasks}
+    links = [d for t in tasks for d in t.dependencies.all() if d.predecessor_id in ids]
+    return selectors.analyse(campaign, tasks, links)["tasks"]
+
+
+def _one_task_out(user, task: Task) -> dict:
+    tasks = list(selectors.tasks_with_deps(user, task.campaign))
+    info = _analysis_for(user, task.campaign, tasks)
+    fresh = next((t for t in tasks if t.pk == task.pk), None)
+    return task_out(fresh or task, info.get(task.pk))
 
 
 @router.get("/campaigns/{campaign_id}/tasks", response=list[TaskOut])
 def list_tasks(request, campaign_id: PathId):
     campaign = campaign_for_user(request.user, campaign_id, VIEW)
-    return [task_out(t) for t in selectors.tasks_for(request.user, campaign)]
+    tasks = list(selectors.tasks_with_deps(request.user, campaign))
+    info = _analysis_for(request.user, campaign, tasks)
+    return [task_out(t, info.get(t.pk)) for t in tasks]
 
 
 @router.post("/campaigns/{campaign_id}/tasks", response={201: TaskOut})
 def create_task(request, campaign_id: PathId, payload: TaskIn):
     campaign = campaign_for_user(request.user, campaign_id, EDIT)
-    task = services.task_create(actor=request.user, campaign=campaign, data=payload.dict())
-    return Status(201, task_out(task))
+    task = services.task_create(actor=request.user, campaign=campaign, data=_task_payload(payload))
+    task.campaign = campaign
+    return Status(201, _one_task_out(request.user, task))
 
 
 @router.get("/tasks/{task_id}", response=TaskOut)
 def get_task(request, task_id: PathId):
-    return task_out(selectors.task_for_user(request.user, task_id))
+    task = selectors.task_for_user(request.user, task_id)
+    return _one_task_out(request.user, task)
 
 
 @router.patch("/tasks/{task_id}", response=TaskOut)
 def update_task(request, task_id: PathId, payload: TaskPatch):
     task = selectors.task_for_user(request.user, task_id, "edit")
-    data = payload.dict(exclude_unset=True)
+    data = _task_payload(payload)
     version = data.pop("version")
     if not can(request.user, task.campaign, EDIT) and set(data) - PARTNER_FIELDS:
         raise Forbidden(_("You can only update the status, progress and delay reason of your own tasks."))
     task = services.task_update(actor=request.user, task=task, version=version, data=data)
-    return task_out(task)
+    return _one_task_out(request.user, task)
 
 
 @router.delete("/tasks/{task_id}", response={204: None})
@@ -139,3 +189,507 @@ def delete_task(request, task_id: PathId):
     campaign_for_user(request.user, task.campaign_id, EDIT)
     services.task_delete(actor=request.user, task=task)
     return Status(204, None)
+
+
+class BulkItem(Schema):
+    id: IdField
+    version: int
+
+
+class BulkIn(Schema):
+    tasks: list[BulkItem] = Field(..., min_length=1, max_length=2000)
+    status: str | None = Field(None, max_length=20)
+    delay_reason: str | None = Field(None, max_length=500)
+    owner: str | None = Field(None, max_length=150)
+
+
+@router.post("/campaigns/{campaign_id}/tasks/bulk", response=list[TaskOut])
+def bulk_update(request, campaign_id: PathId, payload: BulkIn):
+    """The same change (status, delay reason, owner) to several tasks; all or nothing."""
+    campaign = campaign_for_user(request.user, campaign_id, EDIT)
+    data = payload.dict(exclude_unset=True)
+    items = [(i["id"], i["version"]) for i in data.pop("tasks")]
+    if not data:
+        raise InvalidInput({"status": _("Nothing to change.")})
+    services.tasks_bulk_update(actor=request.user, campaign=campaign, items=items, data=data)
+    return list_tasks(request, campaign_id)
+
+
+# --- dependencies and schedule -----------------------------------------------------------------
+
+
+class LinkIn(Schema):
+    predecessor: int | str
+    successor: int
+    type: str = Field("FS", max_length=2)
+    lag_days: int = Field(0, ge=-3650, le=3650)
+    version: int | None = Field(None, description="the successor's version (optional)")
+
+
+class LinkOut(Schema):
+    id: int
+    predecessor: int
+    successor: int
+    type: str
+    lag_days: int
+    successor_version: int
+
+
+@router.post("/campaigns/{campaign_id}/dependencies", response={201: LinkOut})
+def add_dependency(request, campaign_id: PathId, payload: LinkIn):
+    campaign = campaign_for_user(request.user, campaign_id, EDIT)
+    link = services.dependency_add(
+        actor=request.user,
+        campaign=campaign,
+        predecessor_id=payload.predecessor,
+        successor_id=payload.successor,
+        type=payload.type,
+        lag_days=payload.lag_days,
+        version=payload.version,
+    )
+    return Status(201, _link_out(link))
+
+
+def _link_out(link) -> dict:
+    return {
+        "id": link.pk,
+        "predecessor": link.predecessor_id,
+        "successor": link.successor_id,
+        "type": link.type,
+        "lag_days": link.lag_days,
+        "successor_version": Task.objects.filter(pk=link.successor_id).values_list("version", flat=True).first(),
+    }
+
+
+@router.delete("/dependencies/{link_id}", response={204: None})
+def delete_dependency(request, link_id: PathId):
+    link = TaskDependency.objects.filter(pk=link_id).select_related("successor").first()
+    if link is None:
+        raise Http404
+    campaign = campaign_for_user(request.user, link.campaign_id, EDIT)
+    link.campaign = campaign
+    services.dependency_delete(actor=request.user, link=link)
+    return Status(204, None)
+
+
+class ScheduleTask(Schema):
+    id: int
+    code: str
+    early_start: dt.date
+    early_finish: dt.date
+    late_start: dt.date
+    late_finish: dt.date
+    slack_days: int
+    critical: bool
+    forecast_finish: dt.date
+    slip_days: int
+    at_risk: bool
+
+
+class ScheduleOut(Schema):
+    critical_path: list[int]
+    tasks: list[ScheduleTask]
+    at_risk_milestones: list[int]
+
+
+@router.get("/campaigns/{campaign_id}/schedule", response=ScheduleOut)
+def schedule(request, campaign_id: PathId):
+    """Critical path method over the dated tasks: early/late dates, slack, slips, milestones at risk."""
+    campaign = campaign_for_user(request.user, campaign_id, VIEW)
+    tasks = list(selectors.tasks_for(request.user, campaign))
+    result = selectors.analyse(campaign, tasks, selectors._visible_links(campaign, tasks))
+    info = result["tasks"]
+    out = [{"id": t.pk, "code": t.code, **info[t.pk]} for t in tasks if t.pk in info]
+    return {
+        "critical_path": result["critical_path"],
+        "tasks": out,
+        "at_risk_milestones": [r["id"] for r in out if r["at_risk"]],
+    }
+
+
+@router.get("/campaigns/{campaign_id}/gantt")
+def gantt(request, campaign_id: PathId, baseline: int | None = None):
+    """The Gantt's data (dhtmlx-gantt JSON: data + links, plus periods, baseline and critical path);
+    a constant number of queries however many tasks there are."""
+    campaign = campaign_for_user(request.user, campaign_id, VIEW)
+    if baseline is not None and not 0 < baseline < 2**63:
+        raise InvalidInput({"baseline": _("Unknown baseline.")})
+    return gantt_json(request.user, campaign, baseline)
+
+
+def gantt_json(user, campaign, baseline_id=None) -> dict:
+    g = selectors.gantt_data(user, campaign, baseline_id)
+    info = g["analysis"]["tasks"]
+    data, phases = [], {}
+    for t in g["tasks"]:
+        parent = 0
+        if t.phase:
+            if t.phase not in phases:
+                phases[t.phase] = f"p{len(phases) + 1}"
+                data.append({"id": phases[t.phase], "text": t.phase, "type": "project", "open": True, "readonly": True})
+            parent = phases[t.phase]
+        i = info.get(t.pk, {})
+        start = t.start_date or t.end_date
+        base = g["base"].get(t.pk)
+        row = {
+            "id": t.pk,
+            "code": t.code,
+            "text": f"{t.code} {t.name}",
+            "name": t.name,
+            "parent": parent,
+            "type": "milestone" if t.milestone else "task",
+            "start_date": (t.end_date if t.milestone else start or campaign.start_date).isoformat(),
+            "end_date": ((t.end_date or campaign.start_date) + dt.timedelta(days=0 if t.milestone else 1)).isoformat(),
+            "unscheduled": start is None,
+            "progress": t.progress / 100,
+            "owner": t.owner.label if t.owner else "",
+            "module": t.module,
+            "status": t.status,
+            "version": t.version,
+            "critical": bool(i.get("critical")),
+            "slack": i.get("slack_days"),
+            "slip_days": i.get("slip_days", 0),
+            "at_risk": bool(i.get("at_risk")),
+        }
+        if base and base[1]:
+            row["baseline_start"] = (base[0] or base[1]).isoformat()
+            row["baseline_end"] = (base[1] + dt.timedelta(days=0 if t.milestone else 1)).isoformat()
+        data.append(row)
+    links = [
+        {
+            "id": d.pk,
+            "source": d.predecessor_id,
+            "target": d.successor_id,
+            "type": LINK_TYPES[d.type],
+            "lag": d.lag_days,
+        }
+        for d in g["links"]
+    ]
+    return {
+        "data": data,
+        "links": links,
+        "critical_path": g["analysis"]["critical_path"],
+        "periods": [
+            {"kind": p.kind, "label": str(p.get_kind_display()), "start_date": p.start_date, "end_date": p.end_date}
+            for p in g["periods"]
+        ],
+        "baseline": {"id": g["baseline"].pk, "name": g["baseline"].name} if g["baseline"] else None,
+        "campaign": {"start_date": campaign.start_date, "end_date": campaign.end_date},
+    }
+
+
+# dhtmlx-gantt link types: 0 finish-to-start, 1 start-to-start, 2 finish-to-finish, 3 start-to-finish
+LINK_TYPES = {"FS": "0", "SS": "1", "FF": "2", "SF": "3"}
+
+
+# --- RACI, periods, settings, baselines ---------------------------------------------------------
+
+
+class RaciCell(Schema):
+    task: int | str
+    user: str = Field(..., max_length=150)
+    role: str = Field(..., max_length=1)
+
+
+class RaciIn(Schema):
+    version: int
+    assignments: list[RaciCell] = Field(..., max_length=100_000)
+
+
+class RaciOut(Schema):
+    version: int
+    people: list[dict]
+    assignments: list[dict]
+    tasks_without_a: list[str]
+
+
+@router.get("/campaigns/{campaign_id}/raci", response=RaciOut)
+def get_raci(request, campaign_id: PathId):
+    campaign = campaign_for_user(request.user, campaign_id, VIEW)
+    return _raci_out(request.user, campaign)
+
+
+def _raci_out(user, campaign) -> dict:
+    matrix = selectors.raci_matrix(user, campaign)
+    visible = {r["task"].pk for r in matrix["rows"]}
+    return {
+        "version": selectors.plan_settings_for(campaign).version,
+        "people": [{"username": p.username, "label": p.label} for p in matrix["people"]],
+        "assignments": [a for a in services.raci_rows(campaign) if a["task"] in visible],
+        "tasks_without_a": [r["task"].code for r in matrix["rows"] if r["a_count"] != 1],
+    }
+
+
+@router.put("/campaigns/{campaign_id}/raci", response=RaciOut)
+def put_raci(request, campaign_id: PathId, payload: RaciIn):
+    """Replace the campaign's RACI matrix. Each task has at most one A (a second A is a 422 naming the task)."""
+    campaign = campaign_for_user(request.user, campaign_id, EDIT)
+    services.raci_replace(
+        actor=request.user,
+        campaign=campaign,
+        version=payload.version,
+        assignments=[a.dict() for a in payload.assignments],
+    )
+    return _raci_out(request.user, campaign)
+
+
+class PeriodIO(Schema):
+    kind: str = Field(..., max_length=20, description="warmup 预热期 | burst 爆发期 | extension 延续期")
+    start_date: dt.date
+    end_date: dt.date
+
+
+class PeriodsIn(Schema):
+    version: int
+    periods: list[PeriodIO] = Field(..., max_length=3)
+
+
+class PeriodsOut(Schema):
+    version: int
+    periods: list[PeriodIO]
+
+
+def _periods_out(campaign) -> dict:
+    return {
+        "version": selectors.plan_settings_for(campaign).version,
+        "periods": [
+            {"kind": p.kind, "start_date": p.start_date, "end_date": p.end_date}
+            for p in CampaignPeriod.objects.filter(campaign=campaign)
+        ],
+    }
+
+
+@router.get("/campaigns/{campaign_id}/periods", response=PeriodsOut)
+def get_periods(request, campaign_id: PathId):
+    return _periods_out(campaign_for_user(request.user, campaign_id, VIEW))
+
+
+@router.put("/campaigns/{campaign_id}/periods", response=PeriodsOut)
+def put_periods(request, campaign_id: PathId, payload: PeriodsIn):
+    campaign = campaign_for_user(request.user, campaign_id, EDIT)
+    services.periods_replace(
+        actor=request.user, campaign=campaign, version=payload.version, periods=[p.dict() for p in payload.periods]
+    )
+    return _periods_out(campaign)
+
+
+class SettingsOut(Schema):
+    auto_schedule: bool
+    version: int
+
+
+class SettingsPatch(Schema):
+    version: int
+    auto_schedule: bool | None = None
+
+
+@router.get("/campaigns/{campaign_id}/plan-settings", response=SettingsOut)
+def get_settings(request, campaign_id: PathId):
+    return selectors.plan_settings_for(campaign_for_user(request.user, campaign_id, VIEW))
+
+
+@router.patch("/campaigns/{campaign_id}/plan-settings", response=SettingsOut)
+def patch_settings(request, campaign_id: PathId, payload: SettingsPatch):
+    campaign = campaign_for_user(request.user, campaign_id, MANAGE)
+    data = payload.dict(exclude_unset=True)
+    return services.plan_settings_update(actor=request.user, campaign=campaign, version=data.pop("version"), data=data)
+
+
+class BaselineIn(Schema):
+    name: str = Field(..., max_length=200)
+
+
+class BaselineOut(Schema):
+    id: int
+    name: str
+    created_at: dt.datetime
+    created_by: str | None
+
+
+def _baseline_out(b) -> dict:
+    return {
+        "id": b.pk,
+        "name": b.name,
+        "created_at": b.created_at,
+        "created_by": b.created_by.username if b.created_by else None,
+    }
+
+
+@router.get("/campaigns/{campaign_id}/baselines", response=list[BaselineOut])
+def list_baselines(request, campaign_id: PathId):
+    campaign = campaign_for_user(request.user, campaign_id, VIEW)
+    return [_baseline_out(b) for b in selectors.baselines_for(campaign)]
+
+
+@router.post("/campaigns/{campaign_id}/baselines", response={201: BaselineOut})
+def create_baseline(request, campaign_id: PathId, payload: BaselineIn):
+    campaign = campaign_for_user(request.user, campaign_id, EDIT)
+    return Status(
+        201, _baseline_out(services.baseline_create(actor=request.user, campaign=campaign, name=payload.name))
+    )
+
+
+class VarianceRow(Schema):
+    task: int
+    code: str
+    name: str
+    baseline_start: dt.date | None
+    baseline_end: dt.date | None
+    start_date: dt.date | None
+    end_date: dt.date | None
+    actual_start: dt.date | None
+    actual_finish: dt.date | None
+    finish_variance_days: int | None
+    actual_variance_days: int | None
+
+
+@router.get("/campaigns/{campaign_id}/baselines/{baseline_id}/variance", response=list[VarianceRow])
+def baseline_variance(request, campaign_id: PathId, baseline_id: PathId):
+    """Per task: planned (baseline) vs current vs actual dates; variance in days (+ = later)."""
+    campaign = campaign_for_user(request.user, campaign_id, VIEW)
+    baseline = selectors.baselines_for(campaign).filter(pk=baseline_id).first()
+    if baseline is None:
+        raise Http404
+    return [
+        {
+            "task": r["task"].pk,
+            "code": r["task"].code,
+            "name": r["task"].name,
+            "start_date": r["task"].start_date,
+            "end_date": r["task"].end_date,
+            "actual_start": r["task"].actual_start,
+            "actual_finish": r["task"].actual_finish,
+            **{k: v for k, v in r.items() if k != "task"},
+        }
+        for r in selectors.variance(request.user, campaign, baseline)
+    ]
+
+
+# --- files: import, export, calendar -------------------------------------------------------------
+
+
+class ImportError_(Schema):
+    row: int
+    column: str
+    message: str
+
+
+class ImportOut(Schema):
+    rows: int
+    errors: list[ImportError_]
+    created: int = 0
+    updated: int = 0
+    preview: list[dict] = []
+
+
+@router.post("/campaigns/{campaign_id}/tasks/import", response={200: ImportOut, 422: ImportOut})
+def import_tasks(request, campaign_id: PathId, file: UploadedFile = File(...), confirm: bool = Form(False)):
+    """Import WBS rows from CSV/XLSX (seed 002 table 2 headers, Chinese or English). Without
+    `confirm` it only previews; with `confirm` it writes all rows, or nothing if any row is bad."""
+    campaign = campaign_for_user(request.user, campaign_id, EDIT)
+    if file.size and file.size > io.MAX_UPLOAD:
+        raise io.TooLarge(_("The file is larger than %(mb)d MB.") % {"mb": io.MAX_UPLOAD // (1024 * 1024)})
+    rows, errors = io.preview(campaign, file.name, file.read(io.MAX_UPLOAD + 1))
+    preview = [{k: (v.isoformat() if isinstance(v, dt.date) else v) for k, v in r.items()} for r in rows]
+    if errors:
+        return Status(422, {"rows": len(rows) + len({e["row"] for e in errors}), "errors": errors, "preview": preview})
+    if not confirm:
+        return {"rows": len(rows), "errors": [], "preview": preview}
+    existing = set(Task.objects.filter(campaign=campaign).values_list("code", flat=True))
+    services.tasks_import(actor=request.user, campaign=campaign, rows=io.rows_for_import(rows))
+    updated = sum(1 for r in rows if r.get("code") in existing)
+    return {"rows": len(rows), "errors": [], "created": len(rows) - updated, "updated": updated}
+
+
+@router.get("/campaigns/{campaign_id}/plan.xlsx")
+def export_plan(request, campaign_id: PathId):
+    """The WBS as XLSX (seed 002 table 2 plus dependencies, critical path, slack)."""
+    campaign = campaign_for_user(request.user, campaign_id, VIEW)
+    return plan_xlsx_response(request.user, campaign)
+
+
+def plan_xlsx_response(user, campaign) -> HttpResponse:
+    tasks = list(selectors.tasks_with_deps(user, campaign))
+    info = _analysis_for(user, campaign, tasks)
+    users = {t.owner_id: t.owner for t in tasks if t.owner_id}
+    body = io.export_xlsx(campaign, tasks, info, users)
+    response = HttpResponse(body, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    response["Content-Disposition"] = f"attachment; filename=plan-{campaign.pk}.xlsx"
+    return response
+
+
+@router.get("/campaigns/{campaign_id}/calendar.ics")
+def campaign_calendar(request, campaign_id: PathId):
+    """Milestones and task deadlines of the campaign as an iCalendar feed."""
+    campaign = campaign_for_user(request.user, campaign_id, VIEW)
+    tasks = list(selectors.tasks_for(request.user, campaign))
+    for t in tasks:
+        t.campaign = campaign
+    return _ics(io.calendar_ics(campaign.name, tasks, base_url=request.build_absolute_uri("/").rstrip("/")))
+
+
+def _ics(body: bytes) -> HttpResponse:
+    response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
+    response["Content-Disposition"] = "inline; filename=calendar.ics"
+    return response
+
+
+class FeedOut(Schema):
+    url: str
+    token: str
+
+
+@router.post("/me/calendar-feed", response={201: FeedOut})
+def create_feed(request):
+    """A personal feed URL of your tasks' deadlines and milestones; replaces (revokes) the previous one."""
+    raw = services.calendar_feed_create(actor=request.user)
+    url = request.build_absolute_uri(f"/api/v1/calendar/{raw}.ics")
+    return Status(201, {"url": url, "token": raw})
+
+
+@router.delete("/me/calendar-feed", response={204: None})
+def revoke_feed(request):
+    services.calendar_feed_revoke(actor=request.user)
+    return Status(204, None)
+
+
+@router.get("/calendar/{token}.ics", auth=None)
+def personal_calendar(request, token: str):
+    """Personal feed: the deadlines of the tasks you own (no login: the URL's token is the key)."""
+    user = services.calendar_feed_user(token[:200]) if len(token) <= 200 else None
+    if user is None:
+        raise Http404
+    return _ics(io.calendar_ics(f"CampaignFlow · {user.label}", selectors.feed_tasks(user)))
+
+
+class MyTask(Schema):
+    id: int
+    code: str
+    name: str
+    campaign: int
+    campaign_name: str
+    end_date: dt.date
+    status: str
+    version: int
+    bucket: str
+
+
+@router.get("/me/tasks", response=list[MyTask])
+def my_tasks(request):
+    """Your open tasks across campaigns: overdue, due today, this week, later."""
+    groups = selectors.my_tasks(request.user, timezone.localdate())
+    return [
+        {
+            "id": t.pk,
+            "code": t.code,
+            "name": t.name,
+            "campaign": t.campaign_id,
+            "campaign_name": t.campaign.name,
+            "end_date": t.end_date,
+            "status": t.status,
+            "version": t.version,
+            "bucket": bucket,
+        }
+        for bucket, tasks in groups.items()
+        for t in tasks
+    ]

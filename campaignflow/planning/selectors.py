@@ -1,5 +1,7 @@
 """Task reads with the visibility rules: partners see only the tasks they own."""
 
+import datetime as dt
+
 from django.http import Http404
 from django.utils.translation import gettext as _
 
@@ -7,7 +9,16 @@ from campaignflow.campaigns.access import MAX_ID, campaign_for_user, can, role_i
 from campaignflow.campaigns.models import MemberRole
 from campaignflow.core.errors import Forbidden
 
-from .models import Task
+from .models import (
+    Baseline,
+    BaselineItem,
+    CampaignPeriod,
+    PlanSettings,
+    RaciAssignment,
+    Task,
+    TaskDependency,
+    TaskStatus,
+)
 
 
 def tasks_for(user, campaign):
@@ -33,3 +44,216 @@ def task_for_user(user, task_id: int, need: str = "view") -> Task:
     if need == "edit" and not (can(user, campaign, "edit") or task.owner_id == user.pk):
         raise Forbidden(_("Your role in this campaign does not allow this."))
     return task
+
+
+# --- schedule, slips, Gantt ---------------------------------------------------------------------
+# Day numbers are date ordinals; a task covers [start, end + 1) (end date inclusive), a milestone
+# is the zero-length instant at the end of its date. Tasks with no dates are left out.
+
+
+def task_days(start, end, milestone: bool) -> tuple[int, int] | None:
+    if end is None and start is None:
+        return None
+    end = end or start
+    start = start or end
+    finish = end.toordinal() + 1
+    return (finish, finish) if milestone else (min(start.toordinal(), finish - 1), finish)
+
+
+def plan_days(tasks) -> dict[int, tuple[int, int]]:
+    out = {}
+    for t in tasks:
+        days = task_days(t.start_date, t.end_date, t.milestone)
+        if days is not None:
+            out[t.pk] = days
+    return out
+
+
+def start_date_of(day: int, duration: int) -> dt.date:
+    return dt.date.fromordinal(day if duration > 0 else day - 1)
+
+
+def finish_date_of(day: int) -> dt.date:
+    return dt.date.fromordinal(day - 1)
+
+
+def campaign_links(campaign, planned: dict, tasks: dict | None = None, links=None) -> list:
+    """The campaign's links between dated tasks as schedule.Link; a lag in China working days
+    is turned into calendar days counted from the predecessor's planned date."""
+    from .domain.schedule import Link
+
+    rows = links if links is not None else TaskDependency.objects.filter(campaign=campaign)
+    out, calendar = [], None
+    for d in rows:
+        if d.predecessor_id not in planned or d.successor_id not in planned:
+            continue
+        lag = d.lag_days
+        if d.workdays and lag:
+            if calendar is None:
+                from campaignflow.core.workdays import china_calendar
+
+                calendar = china_calendar((campaign.start_date, campaign.end_date))
+            ps, pf = planned[d.predecessor_id]
+            anchor = dt.date.fromordinal((pf if d.type in ("FS", "FF") else ps + 1) - 1)
+            lag = (calendar.add_workdays(anchor, lag) - anchor).days
+        out.append(Link(d.predecessor_id, d.successor_id, d.type, lag))
+    return out
+
+
+def analyse(campaign, tasks: list, links_rows, today: dt.date | None = None) -> dict:
+    """CPM + forecast for the given tasks: {task id: {...}} and the critical path."""
+    from django.utils import timezone
+
+    from .domain import schedule as sched
+
+    today = today or timezone.localdate()
+    planned = plan_days(tasks)
+    links = campaign_links(campaign, planned, links=links_rows)
+    result = sched.cpm(
+        {t: f - s for t, (s, f) in planned.items()}, links, starts={t: s for t, (s, _f) in planned.items()}
+    )
+    overdue = {
+        t.pk: today.toordinal() + 1
+        for t in tasks
+        if t.pk in planned and t.status != TaskStatus.DONE and t.end_date and t.end_date < today
+    }
+    fc = sched.forecast(planned, links, finished_not_before=overdue)
+    info = {}
+    for t in tasks:
+        if t.pk not in planned:
+            continue
+        s, f = planned[t.pk]
+        times = result.tasks[t.pk]
+        dur = f - s
+        slip = fc[t.pk][1] - f
+        info[t.pk] = {
+            "early_start": start_date_of(times.early_start, dur),
+            "early_finish": finish_date_of(times.early_finish) if dur else start_date_of(times.early_finish, 0),
+            "late_start": start_date_of(times.late_start, dur),
+            "late_finish": finish_date_of(times.late_finish) if dur else start_date_of(times.late_finish, 0),
+            "slack_days": times.slack,
+            "critical": times.slack == 0,
+            "forecast_finish": start_date_of(fc[t.pk][1], 0) if not dur else finish_date_of(fc[t.pk][1]),
+            "slip_days": max(0, slip),
+            "at_risk": bool(t.milestone and slip > 0),
+        }
+    return {"tasks": info, "critical_path": result.critical_path}
+
+
+def schedule_for(user, campaign) -> dict:
+    tasks = list(tasks_for(user, campaign))
+    return analyse(campaign, tasks, _visible_links(campaign, tasks))
+
+
+def _visible_links(campaign, tasks) -> list:
+    ids = {t.pk for t in tasks}
+    return [
+        d for d in TaskDependency.objects.filter(campaign=campaign) if d.predecessor_id in ids and d.successor_id in ids
+    ]
+
+
+def tasks_with_deps(user, campaign):
+    return tasks_for(user, campaign).prefetch_related("dependencies")
+
+
+def gantt_data(user, campaign, baseline_id: int | None = None) -> dict:
+    """Everything the Gantt draws, in a constant number of queries."""
+    tasks = list(tasks_for(user, campaign))
+    links = _visible_links(campaign, tasks)
+    analysis = analyse(campaign, tasks, links)
+    baseline = (
+        baselines_for(campaign).filter(pk=baseline_id).first() if baseline_id else baselines_for(campaign).first()
+    )
+    base = {}
+    if baseline is not None:
+        base = {i.task_id: (i.start_date, i.end_date) for i in BaselineItem.objects.filter(baseline=baseline)}
+    periods = list(CampaignPeriod.objects.filter(campaign=campaign))
+    return {
+        "tasks": tasks,
+        "links": links,
+        "analysis": analysis,
+        "baseline": baseline,
+        "base": base,
+        "periods": periods,
+    }
+
+
+def baselines_for(campaign):
+    return Baseline.objects.filter(campaign=campaign).select_related("created_by").order_by("-created_at", "-id")
+
+
+def variance(user, campaign, baseline) -> list[dict]:
+    """Per task: baseline (planned) vs current vs actual dates and the variance in days."""
+    base = {i.task_id: i for i in baseline.items.all()} if baseline else {}
+    rows = []
+    for t in tasks_for(user, campaign):
+        b = base.get(t.pk)
+        b_end = b.end_date if b else None
+        rows.append(
+            {
+                "task": t,
+                "baseline_start": b.start_date if b else None,
+                "baseline_end": b_end,
+                "finish_variance_days": (t.end_date - b_end).days if (b_end and t.end_date) else None,
+                "actual_variance_days": (t.actual_finish - b_end).days if (b_end and t.actual_finish) else None,
+            }
+        )
+    return rows
+
+
+def plan_settings_for(campaign) -> PlanSettings:
+    obj, _created = PlanSettings.objects.get_or_create(campaign=campaign)
+    return obj
+
+
+def raci_matrix(user, campaign) -> dict:
+    tasks = list(tasks_for(user, campaign))
+    people = [m.user for m in campaign.memberships.select_related("user").order_by("id")]
+    cells: dict[int, dict[int, str]] = {}
+    for a in RaciAssignment.objects.filter(task__campaign=campaign):
+        cells.setdefault(a.task_id, {})[a.user_id] = a.role
+    rows = []
+    for t in tasks:
+        mine = cells.get(t.pk, {})
+        rows.append(
+            {
+                "task": t,
+                "cells": [(p, mine.get(p.pk, "")) for p in people],
+                "a_count": sum(1 for r in mine.values() if r == "A"),
+            }
+        )
+    return {"people": people, "rows": rows}
+
+
+def my_tasks(user, today: dt.date) -> dict:
+    """The user's open tasks across the campaigns they can see: overdue, due today, this week."""
+    from campaignflow.campaigns.access import visible_campaigns
+
+    qs = (
+        Task.objects.filter(owner=user, campaign__in=visible_campaigns(user), end_date__isnull=False)
+        .exclude(status=TaskStatus.DONE)
+        .select_related("campaign")
+        .order_by("end_date", "campaign_id", "sort_order")
+    )
+    week_end = today + dt.timedelta(days=6 - today.weekday())
+    groups = {"overdue": [], "today": [], "week": [], "later": []}
+    for t in qs[:2000]:
+        if t.end_date < today:
+            groups["overdue"].append(t)
+        elif t.end_date == today:
+            groups["today"].append(t)
+        elif t.end_date <= week_end:
+            groups["week"].append(t)
+        else:
+            groups["later"].append(t)
+    return groups
+
+
+def feed_tasks(user) -> list:
+    from campaignflow.campaigns.access import visible_campaigns
+
+    return list(
+        Task.objects.filter(owner=user, campaign__in=visible_campaigns(user), end_date__isnull=False)
+        .select_related("campaign")
+        .order_by("end_date")[:5000]
+    )

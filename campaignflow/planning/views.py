@@ -1,17 +1,40 @@
-"""Web UI for the plan: quick inline edits of a task row (owner, status) through the services."""
+"""Web UI for the plan: WBS table with inline edits, RACI matrix, Gantt, baselines, periods,
+import/export, "my tasks" and the portfolio timeline. Thin: every write goes through services."""
 
+from __future__ import annotations
+
+import base64
+import datetime as dt
+
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.shortcuts import render
+from django.http import Http404, JsonResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from campaignflow.campaigns.access import EDIT, can
-from campaignflow.core.errors import InvalidInput, StaleVersion
+from campaignflow.campaigns.access import EDIT, MANAGE, VIEW, campaign_for_user, can, visible_campaigns
+from campaignflow.campaigns.views import campaign_page_context
+from campaignflow.core.errors import DomainError, InvalidInput, StaleVersion
 
-from . import services
-from .models import TaskStatus
+from . import io, selectors, services
+from .models import PeriodKind, RaciRole, TaskStatus
 from .selectors import task_for_user
 
-QUICK_FIELDS = ("owner", "status", "progress", "delay_reason")
+QUICK_FIELDS = ("owner", "status", "progress", "delay_reason", "start_date", "end_date", "name")
+
+
+def _row_context(request, task, campaign, info=None, error=None) -> dict:
+    return {
+        "task": task,
+        "row_error": error,
+        "can_edit": can(request.user, campaign, EDIT),
+        "member_users": [m.user for m in campaign.memberships.select_related("user")],
+        "task_statuses": TaskStatus.choices,
+        "info": info or {},
+    }
 
 
 @login_required
@@ -24,23 +47,381 @@ def task_quick_update(request, task_id: int):
     error = None
     try:
         version = int(request.POST.get("version", ""))
+        if not can(request.user, task.campaign, EDIT) and set(data) - {"status", "progress", "delay_reason"}:
+            raise InvalidInput(
+                {"owner": _("You can only update the status, progress and delay reason of your own tasks.")}
+            )
         services.task_update(actor=request.user, task=task, version=version, data=data)
-    except InvalidInput as exc:
-        error = exc.detail
-    except StaleVersion as exc:
+    except (InvalidInput, StaleVersion) as exc:
         error = exc.detail
     except ValueError:
-        error = "version"
-    task.refresh_from_db()
+        error = _("The form is out of date; reload the page.")
     campaign = task.campaign
+    task = selectors.tasks_for(request.user, campaign).get(pk=task.pk)
+    if request.POST.get("row") == "wbs":
+        info = selectors.schedule_for(request.user, campaign)["tasks"].get(task.pk, {})
+        return render(request, "planning/_wbs_row.html", _row_context(request, task, campaign, info, error))
+    return render(request, "planning/_task_row.html", _row_context(request, task, campaign, None, error))
+
+
+# --- the plan tab (WBS) ------------------------------------------------------------------------
+
+
+def _wbs_groups(tasks, info) -> list[dict]:
+    """phase → module → tasks, in plan order."""
+    phases: dict[str, dict[str, list]] = {}
+    for t in tasks:
+        phases.setdefault(t.phase or "—", {}).setdefault(t.module or "", []).append(t)
+    return [
+        {"phase": phase, "modules": [{"module": m, "tasks": ts} for m, ts in modules.items()]}
+        for phase, modules in phases.items()
+    ]
+
+
+@login_required
+def plan_page(request, pk: int):
+    campaign = campaign_for_user(request.user, pk, VIEW)
+    tasks = list(selectors.tasks_for(request.user, campaign).prefetch_related("dependencies"))
+    analysis = selectors.schedule_for(request.user, campaign)
+    info = analysis["tasks"]
+    for t in tasks:
+        t.info = info.get(t.pk, {})
+    baselines = list(selectors.baselines_for(campaign)[:20])
+    chosen = next(
+        (b for b in baselines if str(b.pk) == request.GET.get("baseline")), baselines[0] if baselines else None
+    )
+    variance = selectors.variance(request.user, campaign, chosen) if chosen else []
+    settings_obj = selectors.plan_settings_for(campaign)
+    periods = {p.kind: p for p in campaign.periods.all()}
+    context = campaign_page_context(
+        request,
+        campaign,
+        "plan",
+        groups=_wbs_groups(tasks, info),
+        tasks=tasks,
+        task_count=len(tasks),
+        member_users=[m.user for m in campaign.memberships.select_related("user")],
+        task_statuses=TaskStatus.choices,
+        critical_count=len(analysis["critical_path"]),
+        at_risk=[t for t in tasks if t.info.get("at_risk")],
+        slipped=[t for t in tasks if t.info.get("slip_days")],
+        baselines=baselines,
+        baseline=chosen,
+        variance=variance,
+        settings=settings_obj,
+        period_rows=[(k, label, periods.get(k)) for k, label in PeriodKind.choices],
+        form_error=request.session.pop(f"plan-error-{campaign.pk}", None),
+    )
+    return render(request, "planning/plan.html", context)
+
+
+def _back(request, campaign, error: str | None = None, anchor: str = ""):
+    if error:
+        request.session[f"plan-error-{campaign.pk}"] = error
+    return redirect(reverse("planning:plan", args=[campaign.pk]) + anchor)
+
+
+@login_required
+@require_POST
+def task_add(request, pk: int):
+    campaign = campaign_for_user(request.user, pk, EDIT)
+    data = {
+        k: request.POST.get(k, "")
+        for k in ("name", "phase", "module", "owner", "start_date", "end_date", "deliverable")
+    }
+    data["milestone"] = request.POST.get("milestone") == "on"
+    deps = [c.strip() for c in request.POST.get("depends_on", "").replace("，", ",").split(",") if c.strip()]
+    if deps:
+        data["depends_on"] = [{"task": code, "type": "FS", "lag_days": 0} for code in deps]
+    try:
+        task = services.task_create(actor=request.user, campaign=campaign, data=data)
+    except DomainError as exc:
+        return _back(request, campaign, exc.detail, "#add-task")
+    messages.success(request, _("Task %(code)s added.") % {"code": task.code})
+    return _back(request, campaign, anchor=f"#task-{task.pk}")
+
+
+@login_required
+@require_POST
+def task_bulk(request, pk: int):
+    campaign = campaign_for_user(request.user, pk, EDIT)
+    items = []
+    for value in request.POST.getlist("task"):
+        try:
+            task_id, version = (int(x) for x in value.split(":"))
+        except ValueError:
+            continue
+        items.append((task_id, version))
+    data = {"status": request.POST.get("status", "")}
+    if request.POST.get("delay_reason"):
+        data["delay_reason"] = request.POST["delay_reason"]
+    if not items:
+        return _back(request, campaign, _("Select at least one task."))
+    try:
+        services.tasks_bulk_update(actor=request.user, campaign=campaign, items=items, data=data)
+    except DomainError as exc:
+        return _back(request, campaign, exc.detail)
+    messages.success(request, _("%(n)d tasks updated.") % {"n": len(items)})
+    return _back(request, campaign)
+
+
+@login_required
+@require_POST
+def settings_update(request, pk: int):
+    campaign = campaign_for_user(request.user, pk, MANAGE)
+    try:
+        services.plan_settings_update(
+            actor=request.user,
+            campaign=campaign,
+            version=int(request.POST.get("version", "0") or 0),
+            data={"auto_schedule": request.POST.get("auto_schedule") == "on"},
+        )
+    except DomainError as exc:
+        return _back(request, campaign, exc.detail)
+    messages.success(request, _("Plan settings saved."))
+    return _back(request, campaign)
+
+
+@login_required
+@require_POST
+def periods_update(request, pk: int):
+    campaign = campaign_for_user(request.user, pk, EDIT)
+    periods = []
+    for kind in PeriodKind.values:
+        start, end = request.POST.get(f"{kind}_start", ""), request.POST.get(f"{kind}_end", "")
+        if start or end:
+            periods.append({"kind": kind, "start_date": start, "end_date": end})
+    try:
+        services.periods_replace(
+            actor=request.user, campaign=campaign, version=int(request.POST.get("version", "0") or 0), periods=periods
+        )
+    except DomainError as exc:
+        return _back(request, campaign, exc.detail, "#periods")
+    messages.success(request, _("Campaign periods saved."))
+    return _back(request, campaign, anchor="#periods")
+
+
+@login_required
+@require_POST
+def baseline_add(request, pk: int):
+    campaign = campaign_for_user(request.user, pk, EDIT)
+    try:
+        b = services.baseline_create(actor=request.user, campaign=campaign, name=request.POST.get("name", ""))
+    except DomainError as exc:
+        return _back(request, campaign, exc.detail, "#baselines")
+    messages.success(request, _("Baseline “%(name)s” saved.") % {"name": b.name})
+    return redirect(reverse("planning:plan", args=[campaign.pk]) + f"?baseline={b.pk}#baselines")
+
+
+# --- import / export -----------------------------------------------------------------------------
+
+
+@login_required
+def import_page(request, pk: int):
+    """Upload → preview naming each bad row and column → confirm. Nothing is written before confirm."""
+    campaign = campaign_for_user(request.user, pk, EDIT)
+    key = f"plan-import-{campaign.pk}"
+    context = campaign_page_context(request, campaign, "plan", rows=None, errors=None, error=None)
+    if request.method == "POST" and request.POST.get("confirm"):
+        stored = request.session.get(key)
+        if not stored:
+            context["error"] = _("The preview expired; upload the file again.")
+        else:
+            try:
+                rows, errors = io.preview(campaign, stored["name"], base64.b64decode(stored["content"]))
+                if errors:
+                    raise InvalidInput({"file": _("The file has errors; fix them and upload it again.")})
+                services.tasks_import(actor=request.user, campaign=campaign, rows=io.rows_for_import(rows))
+            except DomainError as exc:
+                context["error"] = exc.detail
+            else:
+                request.session.pop(key, None)
+                messages.success(request, _("%(n)d tasks imported.") % {"n": len(rows)})
+                return redirect("planning:plan", campaign.pk)
+    elif request.method == "POST":
+        upload = request.FILES.get("file")
+        if upload is None:
+            context["error"] = _("Choose a CSV or XLSX file.")
+        elif upload.size > io.MAX_UPLOAD:
+            context["error"] = _("The file is larger than %(mb)d MB.") % {"mb": io.MAX_UPLOAD // (1024 * 1024)}
+        else:
+            content = upload.read()
+            try:
+                rows, errors = io.preview(campaign, upload.name, content)
+            except DomainError as exc:
+                context["error"] = exc.detail
+            else:
+                context["rows"] = [{**r, "line": r["_row"]} for r in rows]
+                context["errors"] = errors
+                context["filename"] = upload.name
+                if not errors:
+                    request.session[key] = {"name": upload.name, "content": base64.b64encode(content).decode()}
+                else:
+                    request.session.pop(key, None)
+    return render(request, "planning/import.html", context)
+
+
+# --- RACI ----------------------------------------------------------------------------------------
+
+
+@login_required
+def raci_page(request, pk: int):
+    campaign = campaign_for_user(request.user, pk, VIEW)
+    error = None
+    if request.method == "POST":
+        campaign_for_user(request.user, pk, EDIT)
+        try:
+            services.raci_set_cell(
+                actor=request.user,
+                campaign=campaign,
+                version=int(request.POST.get("version", "0") or 0),
+                task_id=int(request.POST.get("task", "0") or 0),
+                username=request.POST.get("user", ""),
+                role=request.POST.get("role", ""),
+            )
+        except DomainError as exc:
+            error = exc.detail
+        except ValueError:
+            error = _("The form is out of date; reload the page.")
+    matrix = selectors.raci_matrix(request.user, campaign)
+    context = campaign_page_context(
+        request,
+        campaign,
+        "raci",
+        matrix=matrix,
+        roles=RaciRole.values,
+        version=selectors.plan_settings_for(campaign).version,
+        raci_error=error,
+        missing=[r["task"].code for r in matrix["rows"] if r["a_count"] != 1],
+    )
+    if request.htmx:
+        return render(request, "planning/raci.html#raci-grid", context)
+    return render(request, "planning/raci.html", context)
+
+
+# --- Gantt ---------------------------------------------------------------------------------------
+
+
+def _gantt_i18n() -> dict:
+    return {
+        "task": _("Task"),
+        "phase": _("Phase"),
+        "milestone": _("Milestone"),
+        "owner": _("Owner"),
+        "start": _("Start"),
+        "days": _("Days"),
+        "slack": _("Slack"),
+        "today": _("Today"),
+        "baseline": _("Baseline"),
+        "at_risk": _("at risk"),
+        "new_task": _("New task"),
+        "save": _("Save"),
+        "cancel": _("Cancel"),
+        "delete": _("Delete"),
+        "confirm_delete": _("Delete this task?"),
+        "confirm_link_delete": _("Delete this dependency?"),
+        "link_start": _("(start)"),
+        "link_end": _("(end)"),
+        "link_from": _("From"),
+        "link_to": _("To"),
+        "saved": _("%s saved:"),
+        "linked": _("Dependency %s → %s saved."),
+        "failed": _("The change was not saved."),
+        "conflict": _("Someone else changed this task; the chart is reloaded with the current dates."),
+    }
+
+
+@login_required
+def gantt_page(request, pk: int):
+    campaign = campaign_for_user(request.user, pk, VIEW)
     return render(
         request,
-        "planning/_task_row.html",
+        "planning/gantt.html",
+        campaign_page_context(
+            request,
+            campaign,
+            "gantt",
+            baselines=list(selectors.baselines_for(campaign)[:20]),
+            today=timezone.localdate(),
+            gantt_i18n=_gantt_i18n(),
+        ),
+    )
+
+
+# --- my tasks, portfolio ---------------------------------------------------------------------------
+
+
+@login_required
+def my_tasks(request):
+    today = timezone.localdate()
+    groups = selectors.my_tasks(request.user, today)
+    feed_url = request.session.pop("feed-url", None)
+    return render(
+        request,
+        "planning/my_tasks.html",
         {
-            "task": task,
-            "row_error": error,
-            "can_edit": can(request.user, campaign, EDIT),
-            "member_users": [m.user for m in campaign.memberships.select_related("user")],
-            "task_statuses": TaskStatus.choices,
+            "groups": [
+                ("overdue", _("Overdue"), groups["overdue"]),
+                ("today", _("Due today"), groups["today"]),
+                ("week", _("This week"), groups["week"]),
+                ("later", _("Later"), groups["later"][:50]),
+            ],
+            "today": today,
+            "feed_url": feed_url,
+            "has_feed": request.user.calendar_feeds.filter(revoked_at__isnull=True).exists(),
+            "nav": "my-tasks",
         },
     )
+
+
+@login_required
+@require_POST
+def feed_update(request):
+    if request.POST.get("action") == "revoke":
+        services.calendar_feed_revoke(actor=request.user)
+        messages.success(request, _("Your calendar feed URL was revoked."))
+    else:
+        raw = services.calendar_feed_create(actor=request.user)
+        request.session["feed-url"] = request.build_absolute_uri(f"/api/v1/calendar/{raw}.ics")
+    return redirect("planning:my-tasks")
+
+
+@login_required
+def portfolio(request):
+    campaigns = list(visible_campaigns(request.user).exclude(status="cancelled").order_by("start_date", "id")[:500])
+    data = [
+        {
+            "id": c.pk,
+            "text": c.name,
+            "start_date": c.start_date.isoformat(),
+            "end_date": (c.end_date + dt.timedelta(days=1)).isoformat(),
+            "status": c.status,
+            "status_label": str(c.get_status_display()),
+            "url": reverse("planning:gantt", args=[c.pk]),
+        }
+        for c in campaigns
+    ]
+    return render(
+        request,
+        "planning/portfolio.html",
+        {
+            "campaigns": campaigns,
+            "portfolio": {"data": data, "links": []},
+            "gantt_i18n": _gantt_i18n(),
+            "nav": "campaigns",
+        },
+    )
+
+
+@login_required
+def gantt_json(request, pk: int):
+    """The same data as GET /api/v1/campaigns/{id}/gantt, for the page (session auth)."""
+    from .api import gantt_json as build
+
+    campaign = campaign_for_user(request.user, pk, VIEW)
+    baseline = request.GET.get("baseline")
+    try:
+        baseline_id = int(baseline) if baseline else None
+    except ValueError:
+        raise Http404 from None
+    return JsonResponse(build(request.user, campaign, baseline_id), json_dumps_params={"ensure_ascii": False})

@@ -1,5 +1,163 @@
-"""REST endpoints of the tracking app."""
+"""REST endpoints of the tracking app: metric rows (push, import, list), import batches, the board."""
 
-from ninja import Router
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from typing import Any
+
+from django.conf import settings
+from django.utils.translation import gettext as _
+from ninja import File, Query, Router, Schema
+from ninja.files import UploadedFile
+from pydantic import Field
+
+from campaignflow.campaigns.access import EDIT, VIEW, campaign_for_user
+from campaignflow.core.api_types import PathId
+from campaignflow.core.errors import DomainError, InvalidInput
+
+from . import selectors, services
+from .domain.parsers import FileRefused, parse_file, parse_json_rows
+from .models import BatchSource
 
 router = Router(tags=["tracking"])
+MAX_JSON_ROWS = 50_000
+
+
+class TooLarge(DomainError):
+    status = 413
+
+
+class RowsIn(Schema):
+    rows: list[Any] = Field(..., max_length=MAX_JSON_ROWS, description="[{date, channel, metric, value}, …]")
+
+
+class IngestOut(Schema):
+    created: int
+    updated: int
+    batch: int
+
+
+class MetricRowOut(Schema):
+    date: dt.date
+    channel: str
+    metric: str
+    value: Decimal
+
+
+class BatchOut(Schema):
+    id: int
+    source: str
+    filename: str
+    actor: str | None
+    created_at: dt.datetime
+    rows_total: int
+    created: int
+    updated: int
+    status: str
+    undone_at: dt.datetime | None
+
+
+def batch_out(b) -> dict:
+    return {
+        "id": b.id,
+        "source": b.source,
+        "filename": b.filename,
+        "actor": b.actor.username if b.actor else None,
+        "created_at": b.created_at,
+        "rows_total": b.rows_total,
+        "created": b.created,
+        "updated": b.updated,
+        "status": b.status,
+        "undone_at": b.undone_at,
+    }
+
+
+def read_upload(file) -> tuple[str, bytes]:
+    """The uploaded file's bytes, refusing files over settings.UPLOAD_MAX_BYTES (413)."""
+    limit = settings.UPLOAD_MAX_BYTES
+    if file is None:
+        raise InvalidInput({"file": _("Choose a CSV or XLSX file.")})
+    if file.size is not None and file.size > limit:
+        raise TooLarge(_("The file is larger than %(mb)s MB.") % {"mb": limit // (1024 * 1024)})
+    data = file.read(limit + 1)
+    if len(data) > limit:
+        raise TooLarge(_("The file is larger than %(mb)s MB.") % {"mb": limit // (1024 * 1024)})
+    if not data:
+        raise InvalidInput({"file": _("The file is empty.")})
+    return file.name or "", data
+
+
+def parse_upload(name: str, data: bytes):
+    try:
+        return parse_file(name, data)
+    except FileRefused as exc:
+        raise InvalidInput({"file": str(exc)}) from None
+
+
+@router.post("/campaigns/{campaign_id}/metrics", response=IngestOut)
+def push_metrics(request, campaign_id: PathId, payload: RowsIn):
+    campaign = campaign_for_user(request.user, campaign_id, EDIT)
+    parsed = parse_json_rows(payload.rows)
+    batch = services.metrics_ingest(actor=request.user, campaign=campaign, parsed=parsed, source=BatchSource.API)
+    return {"created": batch.created, "updated": batch.updated, "batch": batch.id}
+
+
+@router.post("/campaigns/{campaign_id}/metrics/import", response=IngestOut)
+def import_metrics(request, campaign_id: PathId, file: UploadedFile = File(...)):
+    campaign = campaign_for_user(request.user, campaign_id, EDIT)
+    name, data = read_upload(file)
+    parsed = parse_upload(name, data)
+    batch = services.metrics_ingest(
+        actor=request.user, campaign=campaign, parsed=parsed, source=BatchSource.UPLOAD, filename=name
+    )
+    return {"created": batch.created, "updated": batch.updated, "batch": batch.id}
+
+
+@router.get("/campaigns/{campaign_id}/metrics", response=list[MetricRowOut])
+def list_metrics(
+    request,
+    campaign_id: PathId,
+    metric: str | None = Query(None, max_length=100),
+    channel: str | None = Query(None, max_length=100),
+    date_from: dt.date | None = None,
+    date_to: dt.date | None = None,
+    limit: int = Query(10_000, ge=1, le=100_000),
+    offset: int = Query(0, ge=0, le=10**9),
+):
+    campaign = campaign_for_user(request.user, campaign_id, VIEW)
+    qs = selectors.metric_rows(campaign, metric=metric, channel=channel, date_from=date_from, date_to=date_to)
+    return list(qs.values("date", "channel", "metric", "value")[offset : offset + limit])
+
+
+@router.get("/campaigns/{campaign_id}/import-batches", response=list[BatchOut])
+def list_batches(request, campaign_id: PathId):
+    campaign = campaign_for_user(request.user, campaign_id, VIEW)
+    return [batch_out(b) for b in selectors.batches(campaign)[:500]]
+
+
+@router.delete("/import-batches/{batch_id}", response=BatchOut)
+def undo_batch(request, batch_id: PathId):
+    batch = selectors.batch_for_user(request.user, batch_id, EDIT)
+    batch = services.batch_undo(actor=request.user, batch=batch)
+    return batch_out(batch)
+
+
+def _jsonable(value):
+    if isinstance(value, Decimal):
+        return float(value)
+    if isinstance(value, (dt.date, dt.datetime)):
+        return value.isoformat()
+    if isinstance(value, dict):
+        return {k: _jsonable(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_jsonable(v) for v in value]
+    return value
+
+
+@router.get("/campaigns/{campaign_id}/board", response=dict)
+def get_board(request, campaign_id: PathId):
+    """The data board: KPIs (target, actual, 达成率, forecast, gauge), cumulative pace, per-channel trend,
+    funnel with step rates per channel, the daily table. ECharts options included."""
+    campaign = campaign_for_user(request.user, campaign_id, VIEW)
+    return _jsonable(selectors.board(campaign))

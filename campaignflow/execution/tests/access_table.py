@@ -21,7 +21,7 @@ ROWS = [
     ("patch log",            "patch", "/logs/{log_id}",                                    200,  200,  200, 200,   403,   403,    404,     401),
     ("list run-of-show",     "get",   "/campaigns/{campaign_id}/run-of-show",              200,  200,  200, 200,   200,   403,    404,     401),
     ("create segment",       "post",  "/campaigns/{campaign_id}/run-of-show",              201,  201,  201, 201,   403,   403,    404,     401),
-    ("patch segment",        "patch", "/run-of-show/{item_id}"  ,                         200,  200,  200, 200,   403,   403,    404,     401),
+    ("patch segment",        "patch", "/run-of-show/{segment_id}",                         200,  200,  200, 200,   403,   403,    404,     401),
     ("list standups",        "get",   "/campaigns/{campaign_id}/standups",                 200,  200,  200, 200,   200,   403,    404,     401),
     ("write standup",        "post",  "/campaigns/{campaign_id}/standups",                 201,  201,  201, 201,   403,   403,    404,     401),
     ("list weekly reports",  "get",   "/campaigns/{campaign_id}/weekly-reports",           200,  200,  200, 200,   200,   403,    404,     401),
@@ -56,5 +56,5 @@ def setup(ctx):
     ctx["risk_id"] = Risk.objects.create(campaign=campaign, code="R001", title="系统故障").pk
     ctx["issue_id"] = Issue.objects.create(campaign=campaign, code="Q001", description="到场率低", found_at=now).pk
     ctx["log_id"] = ExecutionLogEntry.objects.create(campaign=campaign, at=now, event="开场").pk
-    ctx["item_id"] = RunOfShowItem.objects.create(campaign=campaign, starts_at=now, segment="抽奖").pk
+    ctx["segment_id"] = RunOfShowItem.objects.create(campaign=campaign, starts_at=now, segment="抽奖").pk
     ctx["report_id"] = WeeklyReport.objects.create(campaign=campaign, week_start=dt.date(2025, 6, 2)).pk

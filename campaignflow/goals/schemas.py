@@ -1,0 +1,123 @@
+"""API schemas of the goals app."""
+
+import datetime as dt
+from decimal import Decimal
+
+from ninja import Schema
+from pydantic import Field
+
+Number = Decimal | int | float | str
+
+
+class KpiIn(Schema):
+    name: str = Field(..., max_length=200)
+    metric: str = Field("", max_length=100)
+    numerator: str = Field("", max_length=100)
+    denominator: str = Field("", max_length=100)
+    unit: str = Field("", max_length=20)
+    target: Number = Field(..., description='a number or a typed amount: 300000, "30万", "35%"')
+    priority: str = Field("core", description="core | auxiliary")
+    direction: str = Field("up", description="up | down")
+    owner: str | None = Field(None, max_length=150, description="username of a campaign member")
+    specific: str = Field("", max_length=5000)
+    measurable: str = Field("", max_length=5000)
+    achievable: str = Field("", max_length=5000)
+    relevant: str = Field("", max_length=5000)
+    deadline: dt.date | None = None
+
+
+class KpiPatch(Schema):
+    version: int
+    name: str | None = Field(None, max_length=200)
+    metric: str | None = Field(None, max_length=100)
+    numerator: str | None = Field(None, max_length=100)
+    denominator: str | None = Field(None, max_length=100)
+    unit: str | None = Field(None, max_length=20)
+    target: Number | None = None
+    priority: str | None = None
+    direction: str | None = None
+    owner: str | None = Field(None, max_length=150)
+    specific: str | None = Field(None, max_length=5000)
+    measurable: str | None = Field(None, max_length=5000)
+    achievable: str | None = Field(None, max_length=5000)
+    relevant: str | None = Field(None, max_length=5000)
+    deadline: dt.date | None = None
+
+
+class PlanValueOut(Schema):
+    key: str
+    value: Decimal
+
+
+class KpiOut(Schema):
+    id: int
+    name: str
+    metric: str
+    numerator: str
+    denominator: str
+    unit: str
+    target: Decimal
+    priority: str
+    direction: str
+    owner: str | None
+    specific: str
+    measurable: str
+    achievable: str
+    relevant: str
+    deadline: dt.date | None
+    actual: Decimal | None
+    achievement_rate: float | None = Field(None, description="actual/target as a fraction; down KPIs target/actual")
+    version: int
+
+
+class PlanIn(Schema):
+    granularity: str = Field(..., description="day | week | month | channel")
+    method: str = Field("even", description="even | weighted (generate)")
+    weights: list[Number] | None = Field(None, max_length=1000)
+    values: dict[str, Number | None] | None = Field(None, description="edited values {period start or channel: value}")
+
+
+class PlanOut(Schema):
+    granularity: str
+    target: Decimal
+    total: Decimal
+    gap: Decimal = Field(..., description="sum of the plan minus the target")
+    values: list[PlanValueOut]
+
+
+class ChannelIn(Schema):
+    name: str = Field(..., max_length=100)
+    content_form: str = Field("", max_length=200)
+    start_date: dt.date | None = None
+    end_date: dt.date | None = None
+    owner: str | None = Field(None, max_length=150)
+    targets: dict[str, Number] = Field(default_factory=dict, description='per metric, e.g. {"曝光": "50万"}')
+    benchmarks: dict[str, Number] = Field(
+        default_factory=dict, description='e.g. {"点击率": "2.5%"} (industry average)'
+    )
+    note: str = Field("", max_length=5000)
+
+
+class ChannelPatch(Schema):
+    version: int
+    name: str | None = Field(None, max_length=100)
+    content_form: str | None = Field(None, max_length=200)
+    start_date: dt.date | None = None
+    end_date: dt.date | None = None
+    owner: str | None = Field(None, max_length=150)
+    targets: dict[str, Number] | None = None
+    benchmarks: dict[str, Number] | None = None
+    note: str | None = Field(None, max_length=5000)
+
+
+class ChannelOut(Schema):
+    id: int
+    name: str
+    content_form: str
+    start_date: dt.date | None
+    end_date: dt.date | None
+    owner: str | None
+    targets: dict
+    benchmarks: dict
+    note: str
+    version: int

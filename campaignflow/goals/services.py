@@ -1,0 +1,329 @@
+"""All writes of the goals app: KPIs, their decomposition, channels. Each write is audited."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+from django.contrib.auth import get_user_model
+from django.db import IntegrityError, transaction
+from django.utils.translation import gettext as _
+
+from campaignflow.core.audit import audit_record, snapshot
+from campaignflow.core.domain.numbers import NotANumber, parse_number
+from campaignflow.core.errors import Conflict, InvalidInput, StaleVersion
+from campaignflow.core.locking import update_versioned
+
+from .domain import decompose
+from .models import Channel, Direction, Granularity, Kpi, KpiPlan, Priority
+
+MAX_TARGET = Decimal("1e16")
+KPI_TEXT = ("specific", "measurable", "achievable", "relevant")
+
+
+def _number(errors: dict, field: str, raw, *, required: bool = True, allow_zero: bool = True):
+    if raw is None or raw == "":
+        if required:
+            errors[field] = _("This field is required.")
+        return None
+    try:
+        value = parse_number(raw)
+    except (NotANumber, ValueError, TypeError):
+        errors[field] = _("Not a number: %(value)s (e.g. 30万, 1,200, 35%%).") % {"value": str(raw)[:40]}
+        return None
+    if value < 0 or (value == 0 and not allow_zero):
+        errors[field] = _("Must be greater than zero.") if not allow_zero else _("Must not be negative.")
+        return None
+    if value >= MAX_TARGET:
+        errors[field] = _("Too large.")
+        return None
+    return value.quantize(Decimal("0.0001"))
+
+
+def _user(errors: dict, field: str, raw, campaign):
+    if raw in (None, ""):
+        return None
+    if hasattr(raw, "pk"):
+        return raw
+    user = get_user_model().objects.filter(username=str(raw)).first()
+    if user is None or (not campaign.memberships.filter(user=user).exists() and campaign.owner_id != user.pk):
+        errors[field] = _("No campaign member with the username %(name)s.") % {"name": str(raw)[:150]}
+        return None
+    return user
+
+
+def _text(errors: dict, data: dict, field: str, max_length: int, *, required: bool = False) -> str | None:
+    if field not in data:
+        return None
+    value = str(data.get(field) or "").strip()
+    if required and not value:
+        errors[field] = _("This field is required.")
+    elif len(value) > max_length:
+        errors[field] = _("At most %(n)s characters.") % {"n": max_length}
+    return value
+
+
+def _kpi_clean(campaign, data: dict, *, partial: bool, current: Kpi | None = None) -> dict:
+    errors: dict[str, str] = {}
+    out: dict = {}
+    for field, length, required in (
+        ("name", 200, True),
+        ("metric", 100, False),
+        ("numerator", 100, False),
+        ("denominator", 100, False),
+        ("unit", 20, False),
+    ):
+        value = _text(errors, data, field, length, required=required)
+        if value is not None:
+            out[field] = value
+    if not partial and "name" not in data:
+        errors["name"] = _("This field is required.")
+    for field in KPI_TEXT:
+        value = _text(errors, data, field, 5000)
+        if value is not None:
+            out[field] = value
+    if "target" in data or not partial:
+        target = _number(errors, "target", data.get("target"))
+        if target is not None:
+            out["target"] = target
+    if "priority" in data:
+        if data["priority"] not in Priority.values:
+            errors["priority"] = _("Choose core or auxiliary.")
+        else:
+            out["priority"] = data["priority"]
+    if "direction" in data:
+        if data["direction"] not in Direction.values:
+            errors["direction"] = _("Choose up or down.")
+        else:
+            out["direction"] = data["direction"]
+    if "owner" in data:
+        out["owner"] = _user(errors, "owner", data.get("owner"), campaign)
+    if "deadline" in data:
+        raw = data.get("deadline")
+        if raw in (None, ""):
+            out["deadline"] = None
+        else:
+            try:
+                out["deadline"] = raw if isinstance(raw, dt.date) else dt.date.fromisoformat(str(raw))
+            except ValueError:
+                errors["deadline"] = _("Not a date (YYYY-MM-DD).")
+    metric = out.get("metric", current.metric if current else "")
+    numerator = out.get("numerator", current.numerator if current else "")
+    denominator = out.get("denominator", current.denominator if current else "")
+    if not errors:
+        if bool(numerator) != bool(denominator):
+            errors["denominator" if numerator else "numerator"] = _(
+                "A ratio KPI names both a numerator and a denominator metric."
+            )
+        elif numerator and metric:
+            errors["metric"] = _("A ratio KPI names a numerator and a denominator instead of a metric.")
+        elif not numerator and not metric:
+            errors["metric"] = _("Name the metric this KPI sums (or a numerator and a denominator).")
+    if errors:
+        raise InvalidInput(errors)
+    return out
+
+
+@transaction.atomic
+def kpi_create(*, actor, campaign, data: dict) -> Kpi:
+    values = _kpi_clean(campaign, data, partial=False)
+    last = campaign.kpis.order_by("-position").values_list("position", flat=True).first()
+    kpi = Kpi.objects.create(campaign=campaign, position=(last or 0) + 1, **values)
+    audit_record(actor=actor, action="kpi.create", obj=kpi, after=snapshot(kpi), campaign=campaign)
+    return kpi
+
+
+@transaction.atomic
+def kpi_update(*, actor, kpi: Kpi, version: int, data: dict) -> Kpi:
+    before = snapshot(kpi)
+    values = _kpi_clean(kpi.campaign, data, partial=True, current=kpi)
+    if "owner" in values:
+        owner = values.pop("owner")
+        values["owner_id"] = owner.pk if owner else None
+    update_versioned(kpi, expected_version=version, changes=values)
+    audit_record(actor=actor, action="kpi.update", obj=kpi, before=before, after=snapshot(kpi), campaign=kpi.campaign)
+    return kpi
+
+
+@transaction.atomic
+def kpi_delete(*, actor, kpi: Kpi, version: int) -> None:
+    if kpi.version != version:
+        raise StaleVersion(current_version=kpi.version)
+    before = snapshot(kpi)
+    campaign = kpi.campaign
+    deleted = Kpi.objects.filter(pk=kpi.pk, version=version).delete()[0]
+    if not deleted:
+        raise StaleVersion(current_version=kpi.version)
+    audit_record(actor=actor, action="kpi.delete", obj=kpi, before=before, campaign=campaign)
+
+
+# --- decomposition -----------------------------------------------------------------------
+
+
+def plan_buckets(kpi: Kpi, granularity: str) -> list[decompose.Bucket]:
+    campaign = kpi.campaign
+    if granularity == Granularity.CHANNEL:
+        return [decompose.Bucket(key=c.name, label=c.name, days=1) for c in campaign.channels.all()]
+    if granularity not in Granularity.values:
+        raise InvalidInput({"granularity": _("Choose day, week, month or channel.")})
+    return decompose.periods(campaign.start_date, campaign.end_date, granularity)
+
+
+@transaction.atomic
+def kpi_plan_generate(*, actor, kpi: Kpi, granularity: str, method: str = "even", weights=None) -> list[KpiPlan]:
+    """Distribute the KPI's target over the periods (even: by days; weighted: by given weights) or
+    over the campaign's channels (even, or weighted by their targets for this metric)."""
+    buckets = plan_buckets(kpi, granularity)
+    if not buckets:
+        raise InvalidInput({"granularity": _("There is nothing to distribute over (no periods or channels).")})
+    if method == "weighted":
+        if weights is None and granularity == Granularity.CHANNEL:
+            targets = {c.name: c.targets.get(kpi.metric) for c in kpi.campaign.channels.all()}
+            weights = [targets.get(b.key) or 0 for b in buckets]
+        errors: dict = {}
+        parsed = [_number(errors, f"weights[{i}]", w) for i, w in enumerate(weights or [])]
+        if errors:
+            raise InvalidInput(errors)
+        if len(parsed) != len(buckets):
+            raise InvalidInput({"weights": _("Give one weight per period or channel (%(n)s).") % {"n": len(buckets)}})
+        weight_values = parsed
+    elif method == "even":
+        weight_values = [Decimal(b.days) for b in buckets]
+    else:
+        raise InvalidInput({"method": _("Choose even or weighted.")})
+    parts = decompose.distribute(kpi.target, weight_values)
+    return _plan_write(actor, kpi, granularity, {b.key: v for b, v in zip(buckets, parts, strict=True)}, replace=True)
+
+
+@transaction.atomic
+def kpi_plan_save(*, actor, kpi: Kpi, granularity: str, values: dict) -> list[KpiPlan]:
+    """Save edited plan values {period key or channel: value}; blank values remove a period's value."""
+    buckets = {b.key for b in plan_buckets(kpi, granularity)}
+    errors: dict = {}
+    clean: dict[str, Decimal | None] = {}
+    for key, raw in values.items():
+        if key not in buckets:
+            errors[f"values.{key}"] = _("Not a period or channel of this campaign.")
+            continue
+        clean[key] = _number(errors, f"values.{key}", raw, required=False)
+    if errors:
+        raise InvalidInput(errors)
+    return _plan_write(actor, kpi, granularity, clean, replace=False)
+
+
+def _plan_write(actor, kpi, granularity, values: dict, *, replace: bool) -> list[KpiPlan]:
+    before = {p.key: p.value for p in kpi.plans.filter(granularity=granularity)}
+    if replace:
+        kpi.plans.filter(granularity=granularity).delete()
+    else:
+        kpi.plans.filter(granularity=granularity, key__in=list(values)).delete()
+    KpiPlan.objects.bulk_create(
+        [KpiPlan(kpi=kpi, granularity=granularity, key=k, value=v) for k, v in values.items() if v is not None]
+    )
+    plans = list(kpi.plans.filter(granularity=granularity))
+    audit_record(
+        actor=actor,
+        action="kpi.plan",
+        obj=kpi,
+        before={"granularity": granularity, "values": before},
+        after={"granularity": granularity, "values": {p.key: p.value for p in plans}},
+        campaign=kpi.campaign,
+    )
+    return plans
+
+
+# --- channels -----------------------------------------------------------------------------
+
+
+def _metric_map(errors: dict, field: str, raw) -> dict | None:
+    if raw in (None, ""):
+        return {}
+    if not isinstance(raw, dict):
+        errors[field] = _("Give an object {metric: value}.")
+        return None
+    out = {}
+    for name, value in list(raw.items())[:50]:
+        name = str(name).strip()
+        if not name or len(name) > 100:
+            errors[f"{field}.{name[:20]}"] = _("Metric names have 1 to 100 characters.")
+            continue
+        number = _number(errors, f"{field}.{name}", value)
+        if number is not None:
+            out[name] = format(number.normalize(), "f")
+    return out
+
+
+def _channel_clean(campaign, data: dict, *, partial: bool) -> dict:
+    errors: dict[str, str] = {}
+    out: dict = {}
+    for field, length, required in (("name", 100, True), ("content_form", 200, False), ("note", 5000, False)):
+        value = _text(errors, data, field, length, required=required)
+        if value is not None:
+            out[field] = value
+    if not partial and "name" not in data:
+        errors["name"] = _("This field is required.")
+    for field in ("start_date", "end_date"):
+        if field in data:
+            raw = data.get(field)
+            try:
+                out[field] = (
+                    None if raw in (None, "") else raw if isinstance(raw, dt.date) else dt.date.fromisoformat(str(raw))
+                )
+            except ValueError:
+                errors[field] = _("Not a date (YYYY-MM-DD).")
+    if out.get("start_date") and out.get("end_date") and out["end_date"] < out["start_date"]:
+        errors["end_date"] = _("The end is before the start.")
+    if "owner" in data:
+        out["owner"] = _user(errors, "owner", data.get("owner"), campaign)
+    for field in ("targets", "benchmarks"):
+        if field in data:
+            value = _metric_map(errors, field, data.get(field))
+            if value is not None:
+                out[field] = value
+    if errors:
+        raise InvalidInput(errors)
+    return out
+
+
+@transaction.atomic
+def channel_create(*, actor, campaign, data: dict) -> Channel:
+    values = _channel_clean(campaign, data, partial=False)
+    if campaign.channels.filter(name=values["name"]).exists():
+        raise InvalidInput({"name": _("This campaign already has a channel with this name.")})
+    try:
+        with transaction.atomic():
+            channel = Channel.objects.create(campaign=campaign, **values)
+    except IntegrityError:
+        raise Conflict(_("This campaign already has a channel with this name.")) from None
+    audit_record(actor=actor, action="channel.create", obj=channel, after=snapshot(channel), campaign=campaign)
+    return channel
+
+
+@transaction.atomic
+def channel_update(*, actor, channel: Channel, version: int, data: dict) -> Channel:
+    before = snapshot(channel)
+    values = _channel_clean(channel.campaign, data, partial=True)
+    if "name" in values and channel.campaign.channels.filter(name=values["name"]).exclude(pk=channel.pk).exists():
+        raise InvalidInput({"name": _("This campaign already has a channel with this name.")})
+    if "owner" in values:
+        owner = values.pop("owner")
+        values["owner_id"] = owner.pk if owner else None
+    update_versioned(channel, expected_version=version, changes=values)
+    audit_record(
+        actor=actor,
+        action="channel.update",
+        obj=channel,
+        before=before,
+        after=snapshot(channel),
+        campaign=channel.campaign,
+    )
+    return channel
+
+
+@transaction.atomic
+def channel_delete(*, actor, channel: Channel, version: int) -> None:
+    before = snapshot(channel)
+    campaign = channel.campaign
+    if not Channel.objects.filter(pk=channel.pk, version=version).delete()[0]:
+        raise StaleVersion(current_version=channel.version)
+    audit_record(actor=actor, action="channel.delete", obj=channel, before=before, campaign=campaign)

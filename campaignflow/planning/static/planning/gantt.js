@@ -1,0 +1,240 @@
+// Interactive Gantt over dhtmlx-gantt (MIT Community edition). The server computes the critical
+// path, slack, slips, baselines and periods; this file only draws them and saves edits through
+// the REST API (PATCH with `version`; a 409 tells the user and reloads).
+(function () {
+  "use strict";
+  const root = document.getElementById("gantt-app");
+  if (!root || !window.gantt) return;
+  const T = JSON.parse(document.getElementById("gantt-i18n").textContent);
+  const campaignId = root.dataset.campaign;
+  const canEdit = root.dataset.canEdit === "1";
+  const dataUrl = root.dataset.url;
+  const csrf = JSON.parse(document.body.getAttribute("hx-headers") || "{}")["X-CSRFToken"];
+  const zh = (document.documentElement.lang || "").startsWith("zh");
+  const status = document.getElementById("gantt-status");
+  let periods = [];
+  let silent = false; // true while the page itself changes the chart (no server call)
+
+  if (zh) {
+    gantt.i18n.setLocale({
+      date: {
+        month_full: ["一月", "二月", "三月", "四月", "五月", "六月", "七月", "八月", "九月", "十月", "十一月", "十二月"],
+        month_short: ["1月", "2月", "3月", "4月", "5月", "6月", "7月", "8月", "9月", "10月", "11月", "12月"],
+        day_full: ["星期日", "星期一", "星期二", "星期三", "星期四", "星期五", "星期六"],
+        day_short: ["日", "一", "二", "三", "四", "五", "六"],
+      },
+    });
+  }
+  gantt.i18n.setLocale({
+    labels: {
+      new_task: T.new_task, icon_save: T.save, icon_cancel: T.cancel, icon_delete: T.delete,
+      confirm_deleting: T.confirm_delete, confirm_link_deleting: T.confirm_link_delete,
+      link_start: T.link_start, link_end: T.link_end, link_from: T.link_from, link_to: T.link_to,
+      type_task: T.task, type_milestone: T.milestone, type_project: T.phase,
+      column_text: T.task, column_start_date: T.start, column_duration: T.days, column_add: "",
+      minutes: "分钟", hours: "小时", days: T.days, weeks: "周", months: "月", years: "年",
+    },
+  });
+
+  gantt.config.date_format = "%Y-%m-%d";
+  gantt.config.duration_unit = "day";
+  gantt.config.round_dnd_dates = true;
+  gantt.config.readonly = !canEdit;
+  gantt.config.drag_links = canEdit;
+  gantt.config.drag_progress = false;
+  gantt.config.details_on_dblclick = false;
+  gantt.config.show_unscheduled = true;
+  gantt.config.open_tree_initially = true;
+  gantt.config.row_height = 30;
+  gantt.config.bar_height = 20;
+  gantt.config.columns = [
+    { name: "text", label: T.task, tree: true, width: 230, resize: true },
+    { name: "owner", label: T.owner, align: "center", width: 70 },
+    { name: "start_date", label: T.start, align: "center", width: 84, template: (t) => (t.type === "project" ? "" : fmt(t.start_date)) },
+    { name: "slack", label: T.slack, align: "center", width: 44, template: (t) => (t.slack === undefined || t.slack === null ? "" : t.slack) },
+  ];
+  gantt.attachEvent("onBeforeLightbox", () => false);
+  gantt.templates.task_class = function (start, end, task) {
+    const cls = [];
+    if (task.critical) cls.push("cf-critical");
+    if (task.at_risk) cls.push("cf-at-risk");
+    if (task.slip_days > 0) cls.push("cf-slipped");
+    if (task.status) cls.push("cf-status-" + task.status);
+    return cls.join(" ");
+  };
+  gantt.templates.rightside_text = function (start, end, task) {
+    if (task.type === "milestone") return task.name + (task.at_risk ? " ⚠ " + T.at_risk : "");
+    return task.at_risk ? "⚠ " + T.at_risk : "";
+  };
+  gantt.templates.tooltip_text = undefined;
+  gantt.templates.task_text = (s, e, t) => (t.type === "project" ? t.text : t.name || t.text);
+  gantt.templates.grid_row_class = (s, e, t) => (t.critical ? "cf-critical-row" : "");
+
+  // Period bands (预热期/爆发期/延续期) drawn behind the bars, one coloured column per period.
+  gantt.templates.timeline_cell_class = function (task, date) {
+    for (const p of periods) {
+      if (date >= p.start && date <= p.end) return "cf-band cf-band-" + p.kind;
+    }
+    return "";
+  };
+
+  // Baselines: a thin bar under each task (our own task layer, added once the chart exists).
+  const baselineLayer = function (task) {
+    if (!task.baseline_start || !task.baseline_end || task.type === "project") return false;
+    const start = gantt.date.parseDate(task.baseline_start, "xml_date");
+    const end = gantt.date.parseDate(task.baseline_end, "xml_date");
+    const sizes = gantt.getTaskPosition(task, start, end.getTime() === start.getTime() ? gantt.date.add(start, 1, "day") : end);
+    const el = document.createElement("div");
+    el.className = "cf-baseline";
+    el.style.left = sizes.left + "px";
+    el.style.width = Math.max(sizes.width, 4) + "px";
+    el.style.top = sizes.top + gantt.config.bar_height + 7 + "px";
+    el.title = T.baseline + ": " + task.baseline_start + " ~ " + task.baseline_end;
+    return el;
+  };
+
+  // Zoom: day / week / month.
+  gantt.ext.zoom.init({
+    levels: [
+      { name: "day", scale_height: 50, min_column_width: 30, scales: [{ unit: "month", step: 1, format: zh ? "%Y年%n月" : "%F %Y" }, { unit: "day", step: 1, format: "%j" }] },
+      { name: "week", scale_height: 50, min_column_width: 60, scales: [{ unit: "month", step: 1, format: zh ? "%Y年%n月" : "%F %Y" }, { unit: "week", step: 1, format: (d) => (zh ? "第" + gantt.date.getWeek(d) + "周" : "W" + gantt.date.getWeek(d)) }] },
+      { name: "month", scale_height: 50, min_column_width: 80, scales: [{ unit: "year", step: 1, format: zh ? "%Y年" : "%Y" }, { unit: "month", step: 1, format: zh ? "%n月" : "%M" }] },
+    ],
+  });
+  gantt.ext.zoom.setLevel("day");
+  document.querySelectorAll("[data-zoom]").forEach((b) =>
+    b.addEventListener("click", () => {
+      gantt.ext.zoom.setLevel(b.dataset.zoom);
+      document.querySelectorAll("[data-zoom]").forEach((x) => x.classList.toggle("active", x === b));
+    })
+  );
+
+  function fmt(d) {
+    return gantt.date.date_to_str("%Y-%m-%d")(d);
+  }
+  function say(text, error) {
+    status.textContent = text;
+    status.className = "gantt-status " + (error ? "msg msg-error" : "msg msg-success");
+  }
+  async function api(method, url, body) {
+    const res = await fetch(url, {
+      method,
+      credentials: "same-origin",
+      headers: { "Content-Type": "application/json", "X-CSRFToken": csrf },
+      body: body ? JSON.stringify(body) : undefined,
+    });
+    let data = null;
+    try { data = await res.json(); } catch (e) { data = null; }
+    return { ok: res.ok, status: res.status, data };
+  }
+
+  function load() {
+    const baseline = document.getElementById("gantt-baseline");
+    const url = dataUrl + (baseline && baseline.value ? "?baseline=" + baseline.value : "");
+    return fetch(url, { credentials: "same-origin" })
+      .then((r) => r.json())
+      .then((d) => {
+        silent = true;
+        periods = d.periods.map((p) => ({
+          kind: p.kind, label: p.label,
+          start: gantt.date.parseDate(p.start_date, "xml_date"), end: gantt.date.parseDate(p.end_date, "xml_date"),
+        }));
+        gantt.clearAll();
+        // Show the whole campaign, its periods and today, with a little room on both sides.
+        const dates = [d.campaign.start_date, d.campaign.end_date].concat(d.periods.flatMap((p) => [p.start_date, p.end_date]));
+        d.data.forEach((t) => { if (t.start_date) dates.push(t.start_date); if (t.end_date) dates.push(t.end_date); });
+        const parsed = dates.map((x) => gantt.date.parseDate(x, "xml_date"));
+        const today = new Date(new Date().setHours(0, 0, 0, 0));
+        let lo = new Date(Math.min.apply(null, parsed)), hi = new Date(Math.max.apply(null, parsed));
+        if (today >= gantt.date.add(lo, -30, "day") && today <= hi) lo = new Date(Math.min(lo, today));
+        gantt.config.start_date = gantt.date.add(lo, -2, "day");
+        gantt.config.end_date = gantt.date.add(hi, 4, "day");
+        gantt.parse({ data: d.data, links: d.links });
+        silent = false;
+        root.dataset.loaded = String(Date.now());
+      });
+  }
+
+  gantt.attachEvent("onBeforeTaskDrag", (id) => canEdit && gantt.getTask(id).type !== "project");
+  gantt.attachEvent("onAfterTaskDrag", function (id) {
+    const t = gantt.getTask(id);
+    const start = fmt(t.start_date);
+    const end = t.type === "milestone" ? start : fmt(gantt.date.add(t.end_date, -1, "day"));
+    const body = { version: t.version, end_date: end };
+    if (t.type !== "milestone") body.start_date = start;
+    api("PATCH", "/api/v1/tasks/" + id, body).then((r) => {
+      if (r.ok) {
+        say(T.saved.replace("%s", t.code) + " " + start + (t.type === "milestone" ? "" : " ~ " + end));
+        load(); // dependants may have moved; slack and the critical path change
+      } else if (r.status === 409) {
+        window.alert(T.conflict);
+        load();
+      } else {
+        say((r.data && r.data.detail) || T.failed, true);
+        load();
+      }
+    });
+  });
+
+  const linkType = { 0: "FS", 1: "SS", 2: "FF", 3: "SF" };
+  gantt.attachEvent("onBeforeLinkAdd", function (id, link) {
+    if (silent) return true;
+    const src = gantt.getTask(link.source), dst = gantt.getTask(link.target);
+    if (src.type === "project" || dst.type === "project") return false;
+    api("POST", "/api/v1/campaigns/" + campaignId + "/dependencies", {
+      predecessor: Number(link.source), successor: Number(link.target), type: linkType[link.type] || "FS", lag_days: 0, version: dst.version,
+    }).then((r) => {
+      if (r.ok) say(T.linked.replace("%s", src.code).replace("%s", dst.code));
+      else if (r.status === 409 && r.data && r.data.current_version !== undefined) window.alert(T.conflict);
+      else say((r.data && r.data.detail) || T.failed, true);
+      load();
+    });
+    return false; // drawn after the server accepted it
+  });
+  gantt.attachEvent("onAfterLinkDelete", function (id) {
+    if (silent || !canEdit) return;
+    api("DELETE", "/api/v1/dependencies/" + id).then((r) => {
+      if (!r.ok) say((r.data && r.data.detail) || T.failed, true);
+      load();
+    });
+  });
+
+  const baselineSelect = document.getElementById("gantt-baseline");
+  if (baselineSelect) baselineSelect.addEventListener("change", load);
+  // Community builds do not always expose addTaskLayer: draw the overlay after each render instead.
+  function overlay(cls, left, text) {
+    const el = document.createElement("div");
+    el.className = cls;
+    el.style.left = left + "px";
+    if (text) el.textContent = text;
+    return el;
+  }
+  function drawBaselines() {
+    const area = gantt.$task_data;
+    if (!area) return;
+    area.querySelectorAll(".cf-baseline, .cf-today-line, .cf-today-label, .cf-period-label").forEach((el) => el.remove());
+    // Today marker and period labels (the Community build has no marker plugin).
+    const state = gantt.getState();
+    const height = Math.max(area.scrollHeight, gantt.getVisibleTaskCount() * gantt.config.row_height) + "px";
+    const today = new Date(new Date().setHours(0, 0, 0, 0));
+    if (today >= state.min_date && today <= state.max_date) {
+      const line = overlay("cf-today-line", gantt.posFromDate(today));
+      line.style.height = height;
+      area.appendChild(line);
+      area.appendChild(overlay("cf-today-label", gantt.posFromDate(today), T.today));
+    }
+    for (const p of periods) {
+      if (p.start >= state.min_date && p.start <= state.max_date) {
+        area.appendChild(overlay("cf-period-label cf-period-" + p.kind, gantt.posFromDate(p.start), p.label));
+      }
+    }
+    gantt.eachTask(function (task) {
+      if (!gantt.isTaskVisible(task.id)) return;
+      const el = baselineLayer(task);
+      if (el) area.appendChild(el);
+    });
+  }
+  gantt.attachEvent("onDataRender", drawBaselines);
+  gantt.init("gantt-chart");
+  load();
+})();

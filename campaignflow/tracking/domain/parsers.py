@@ -1,0 +1,419 @@
+"""Parsing metric rows from JSON, CSV and XLSX, pure (no ORM): validate everything, write nothing.
+
+Numbers as people type them (1,200 / 1.2万 / 3亿 / 35%), dates as 2025-06-01, 2025/6/1 or 2025年6月1日,
+CSV in UTF-8, UTF-8 with BOM or GBK/GB18030, XLSX read with python-calamine after a zip-bomb and
+XML-entity check.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import csv
+import datetime as dt
+import gc
+import io
+import re
+import zipfile
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from typing import NamedTuple
+
+from campaignflow.core.domain.numbers import NotANumber, parse_number
+
+MAX_ROWS = 1_000_000
+MAX_ERRORS = 200  # errors listed one by one; the count covers all of them
+MAX_NAME = 100
+MAX_VALUE = Decimal("1e16")  # DecimalField(max_digits=20, decimal_places=4)
+Q4 = Decimal("0.0001")
+# XLSX: refuse archives that would inflate beyond this or whose members compress implausibly well.
+XLSX_MAX_UNCOMPRESSED = 600 * 1024 * 1024
+XLSX_MAX_RATIO = 150
+XLSX_MAX_MEMBERS = 2000
+
+HEADERS = {
+    "date": {"日期", "date", "day", "日期(date)"},
+    "channel": {"渠道", "channel", "渠道名称", "来源渠道"},
+    "metric": {"指标", "metric", "指标名称", "kpi"},
+    "value": {"数值", "value", "值", "数据", "数量", "实际值"},
+}
+REQUIRED = ("date", "metric", "value")
+
+_DATE = re.compile(r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?(?:[ T]\d{1,2}:\d{2}(?::\d{2})?)?$")
+_PLAIN = re.compile(r"^\d{1,16}(?:\.\d{1,4})?$")
+
+
+class FileRefused(ValueError):
+    """A file that cannot be read at all (wrong type, corrupt, a zip bomb, too many rows)."""
+
+
+class Row(NamedTuple):
+    """One validated row, in the form the database takes it: ISO date text and canonical decimal text
+    (so a million rows go to `executemany` without another conversion pass)."""
+
+    date: str  # YYYY-MM-DD
+    channel: str
+    metric: str
+    value: str  # decimal text, e.g. "1200" or "0.35"
+
+    @property
+    def day(self) -> dt.date:
+        return dt.date.fromisoformat(self.date)
+
+    @property
+    def amount(self) -> Decimal:
+        return Decimal(self.value)
+
+
+@dataclass
+class ParseResult:
+    rows: list[Row] = field(default_factory=list)
+    errors: list[dict] = field(default_factory=list)
+    error_count: int = 0
+    line_offset: int | None = None  # files: spreadsheet line of rows[0] (2 after the header)
+
+    def add_error(self, index: int, name: str, message: str) -> None:
+        self.error_count += 1
+        if len(self.errors) < MAX_ERRORS:
+            error = {"row": index, "field": f"rows[{index}].{name}", "message": message}
+            if self.line_offset is not None:
+                error["line"] = index + self.line_offset
+            self.errors.append(error)
+
+    @property
+    def ok(self) -> bool:
+        return self.error_count == 0
+
+
+# --- cells ---------------------------------------------------------------------------------
+
+
+def parse_date(raw) -> dt.date:
+    if isinstance(raw, dt.datetime):
+        value = raw.date()
+    elif isinstance(raw, dt.date):
+        value = raw
+    else:
+        text = str(raw if raw is not None else "").strip()
+        match = _DATE.match(text)
+        if not match:
+            raise ValueError("date")
+        year, month, day = (int(g) for g in match.groups())
+        value = dt.date(year, month, day)  # ValueError for 2025-02-30
+    if not 2000 <= value.year <= 2100:
+        raise ValueError("range")
+    return value
+
+
+def parse_value(raw) -> Decimal:
+    if isinstance(raw, str) and _PLAIN.match(raw):
+        return Decimal(raw)
+    if isinstance(raw, bool) or raw is None or raw == "":
+        raise NotANumber(raw)
+    if isinstance(raw, float):
+        if raw != raw or raw in (float("inf"), float("-inf")):
+            raise NotANumber(raw)
+        value = Decimal(repr(raw))
+    else:
+        value = parse_number(raw)
+    if value < 0:
+        raise ValueError("negative")
+    if value >= MAX_VALUE:
+        raise ValueError("too large")
+    if value.as_tuple().exponent < -4:
+        value = value.quantize(Q4, rounding=ROUND_HALF_UP)
+    return value
+
+
+def _name(raw) -> str:
+    if raw is None:
+        return ""
+    if isinstance(raw, float) and raw.is_integer():
+        raw = int(raw)
+    return str(raw).strip()
+
+
+# --- rows ----------------------------------------------------------------------------------
+
+
+class RowParser:
+    """Parse and validate rows one by one; keeps a date cache (dates repeat a lot in real files)."""
+
+    def __init__(self, result: ParseResult, *, require_channel: bool = False):
+        self.result = result
+        self.require_channel = require_channel
+        self._dates: dict = {}
+        self._seen: dict[tuple, int] = {}
+
+    def add(self, index: int, raw_date, raw_channel, raw_metric, raw_value) -> None:
+        result = self.result
+        bad = False
+        try:
+            date = self._dates[raw_date]
+        except (KeyError, TypeError):
+            try:
+                date = parse_date(raw_date)
+            except (ValueError, TypeError) as exc:
+                date = None
+                bad = True
+                if str(exc) == "range":
+                    result.add_error(index, "date", "date must be between 2000 and 2100")
+                else:
+                    result.add_error(index, "date", f"not a date: {_show(raw_date)} (use 2025-06-01)")
+            else:
+                with contextlib.suppress(TypeError):
+                    self._dates[raw_date] = date
+        channel = _name(raw_channel)
+        metric = _name(raw_metric)
+        if self.require_channel and not channel:
+            bad = True
+            result.add_error(index, "channel", "channel is required")
+        elif len(channel) > MAX_NAME or "\x00" in channel:
+            bad = True
+            result.add_error(index, "channel", f"channel must be at most {MAX_NAME} characters without NUL")
+        if not metric:
+            bad = True
+            result.add_error(index, "metric", "metric is required")
+        elif len(metric) > MAX_NAME or "\x00" in metric:
+            bad = True
+            result.add_error(index, "metric", f"metric must be at most {MAX_NAME} characters without NUL")
+        try:
+            value = parse_value(raw_value)
+        except (NotANumber, InvalidOperation, TypeError):
+            bad = True
+            result.add_error(index, "value", f"not a number: {_show(raw_value)} (e.g. 1200, 1.2万, 35%)")
+        except ValueError as exc:
+            bad = True
+            message = "value must not be negative" if str(exc) == "negative" else "value is too large"
+            result.add_error(index, "value", message)
+        if bad:
+            return
+        iso = date.isoformat()
+        key = (iso, channel, metric)
+        first = self._seen.get(key)
+        if first is not None:
+            result.add_error(index, "row", f"duplicate of row {first} (same date, channel and metric)")
+            return
+        self._seen[key] = index
+        result.rows.append(Row(iso, channel, metric, format(value, "f")))
+
+
+def _show(raw) -> str:
+    text = "" if raw is None else str(raw)
+    return repr(text[:40])
+
+
+def parse_json_rows(rows: Iterable[dict]) -> ParseResult:
+    """Rows sent to the API: [{date, channel, metric, value}, …]."""
+    result = ParseResult()
+    parser = RowParser(result, require_channel=False)
+    for index, row in enumerate(rows):
+        if not isinstance(row, dict):
+            result.add_error(index, "row", "each row must be an object {date, channel, metric, value}")
+            continue
+        parser.add(index, row.get("date"), row.get("channel"), row.get("metric"), row.get("value"))
+    if not result.rows and not result.error_count:
+        result.add_error(0, "row", "no rows")
+    return result
+
+
+# --- files ---------------------------------------------------------------------------------
+
+
+def header_columns(header: list) -> dict[str, int]:
+    """Map the header row (Chinese or English) to column indexes; FileRefused names what is missing."""
+    columns: dict[str, int] = {}
+    for i, cell in enumerate(header):
+        label = _name(cell).lstrip("\ufeff").strip().lower()
+        for key, aliases in HEADERS.items():
+            if label in aliases and key not in columns:
+                columns[key] = i
+    missing = [k for k in REQUIRED if k not in columns]
+    if missing:
+        raise FileRefused(
+            "missing column(s): "
+            + ", ".join(f"{k} ({'/'.join(sorted(HEADERS[k], key=len)[:2])})" for k in missing)
+            + ". The first row must name the columns 日期/date, 渠道/channel, 指标/metric, 数值/value."
+        )
+    return columns
+
+
+@contextlib.contextmanager
+def gc_paused():
+    """Pause the cyclic garbage collector while building a million small tuples: its generation scans
+    otherwise double the time of a bulk parse (measured: 0.55 s instead of 1.2 s per 200,000 rows).
+    The rows hold no reference cycles; the collector is re-enabled right after."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
+def parse_table(lines: Iterator[list], *, max_rows: int = MAX_ROWS) -> ParseResult:
+    """A header row then data rows (lists of cells) → validated rows."""
+    with gc_paused():
+        return _parse_table(lines, max_rows=max_rows)
+
+
+def _parse_table(lines: Iterator[list], *, max_rows: int) -> ParseResult:
+    result = ParseResult(line_offset=2)
+    header = None
+    for cells in lines:
+        if any(_name(c) for c in cells):
+            header = cells
+            break
+    if header is None:
+        raise FileRefused("the file is empty")
+    cols = header_columns(list(header))
+    i_date, i_metric, i_value = cols["date"], cols["metric"], cols["value"]
+    i_channel = cols.get("channel")
+    width = max(cols.values()) + 1
+    parser = RowParser(result)
+    add = parser.add
+    seen = parser._seen
+    append = result.rows.append
+    dates: dict = {}  # raw date cell → ISO text (dates repeat on every row of a day)
+    index = -1
+    for cells in lines:
+        index += 1
+        if len(cells) < width:
+            if not any(_name(c) for c in cells):
+                continue
+            cells = list(cells) + [""] * (width - len(cells))
+        if index >= max_rows:
+            raise FileRefused(f"too many rows: at most {max_rows:,} per import")
+        raw_date, raw_metric, raw_value = cells[i_date], cells[i_metric], cells[i_value]
+        raw_channel = cells[i_channel] if i_channel is not None else ""
+        # Fast path for the common, clean row; anything unusual goes through RowParser.add, which
+        # validates it fully and names the problem.
+        iso = dates.get(raw_date) if raw_date.__hash__ is not None else None
+        if iso is None:
+            try:
+                iso = parse_date(raw_date).isoformat()
+                dates[raw_date] = iso
+            except (ValueError, TypeError):
+                iso = None
+        if iso is not None and type(raw_metric) is str and type(raw_channel) is str:
+            metric = raw_metric.strip()
+            channel = raw_channel.strip()
+            t = type(raw_value)
+            if t is str and raw_value.isdigit() and len(raw_value) <= 16:
+                text = raw_value
+            elif t is float and raw_value.is_integer() and 0 <= raw_value < 1e16:
+                text = str(int(raw_value))
+            elif t is int and 0 <= raw_value < 10**16:
+                text = str(raw_value)
+            else:
+                text = None
+            if (
+                text is not None
+                and metric
+                and len(metric) <= MAX_NAME
+                and len(channel) <= MAX_NAME
+                and "\x00" not in metric
+                and "\x00" not in channel
+            ):
+                key = (iso, channel, metric)
+                if key not in seen:
+                    seen[key] = index
+                    append(Row(iso, channel, metric, text))
+                    continue
+        add(index, raw_date, raw_channel, raw_metric, raw_value)
+    if index < 0:
+        raise FileRefused("the file has a header but no data rows")
+    return result
+
+
+def decode_text(data: bytes) -> str:
+    """UTF-8 (with or without BOM), else GB18030 (a superset of GBK/GB2312)."""
+    if data.startswith(b"\xef\xbb\xbf"):
+        return data[3:].decode("utf-8", errors="strict")
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        pass
+    try:
+        return data.decode("gb18030")
+    except UnicodeDecodeError:
+        raise FileRefused("the file is neither UTF-8 nor GBK/GB18030 text") from None
+
+
+def csv_lines(data: bytes) -> Iterator[list]:
+    text = decode_text(data)
+    if "\x00" in text:
+        raise FileRefused("the file contains NUL characters: not a CSV text file")
+    first = text[: text.find("\n")] if "\n" in text else text
+    delimiter = "\t" if "\t" in first and "," not in first else ","
+    return csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+
+
+def parse_csv(data: bytes, *, max_rows: int = MAX_ROWS) -> ParseResult:
+    try:
+        return parse_table(csv_lines(data), max_rows=max_rows)
+    except csv.Error as exc:
+        raise FileRefused(f"malformed CSV: {exc}") from None
+
+
+def check_xlsx_archive(data: bytes) -> None:
+    """Refuse zip bombs and XML with DOCTYPE/ENTITY declarations before any XML is parsed."""
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(data))
+    except (zipfile.BadZipFile, ValueError):
+        raise FileRefused("not a valid XLSX file (it is not a zip archive)") from None
+    with archive:
+        infos = archive.infolist()
+        if len(infos) > XLSX_MAX_MEMBERS:
+            raise FileRefused("the XLSX archive has too many parts")
+        total = sum(i.file_size for i in infos)
+        packed = sum(i.compress_size for i in infos) or 1
+        if total > XLSX_MAX_UNCOMPRESSED or total / packed > XLSX_MAX_RATIO:
+            raise FileRefused("the XLSX file expands to an implausible size (a zip bomb?); refused")
+        for info in infos:
+            if info.compress_size and info.file_size / info.compress_size > XLSX_MAX_RATIO * 4:
+                raise FileRefused("the XLSX file expands to an implausible size (a zip bomb?); refused")
+            if not info.filename.endswith((".xml", ".rels")):
+                continue
+            try:
+                with archive.open(info) as member:
+                    head = member.read(64 * 1024)
+            except (zipfile.BadZipFile, RuntimeError, NotImplementedError, OSError):
+                raise FileRefused("the XLSX file is corrupt") from None
+            upper = head.upper()
+            if b"<!DOCTYPE" in upper or b"<!ENTITY" in upper:
+                raise FileRefused("the XLSX file declares XML entities (DOCTYPE); refused for safety")
+
+
+def xlsx_lines(data: bytes) -> Iterator[list]:
+    from python_calamine import CalamineWorkbook
+
+    check_xlsx_archive(data)
+    try:
+        workbook = CalamineWorkbook.from_filelike(io.BytesIO(data))
+        sheet = workbook.get_sheet_by_index(0)
+        rows = sheet.iter_rows()
+    except Exception as exc:  # calamine raises its own errors for every kind of corruption
+        raise FileRefused(f"the XLSX file cannot be read: {type(exc).__name__}") from None
+    return rows
+
+
+def parse_xlsx(data: bytes, *, max_rows: int = MAX_ROWS) -> ParseResult:
+    lines = xlsx_lines(data)
+    try:
+        return parse_table(lines, max_rows=max_rows)
+    except FileRefused:
+        raise
+    except Exception as exc:
+        raise FileRefused(f"the XLSX file cannot be read: {type(exc).__name__}") from None
+
+
+def parse_file(name: str, data: bytes, *, max_rows: int = MAX_ROWS) -> ParseResult:
+    """CSV or XLSX by content (zip signature) and name."""
+    lower = (name or "").lower()
+    if data[:4] == b"PK\x03\x04" or lower.endswith((".xlsx", ".xlsm")):
+        return parse_xlsx(data, max_rows=max_rows)
+    if lower.endswith((".xls",)) or data[:8] == b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1":
+        raise FileRefused("old .xls files are not supported: save as .xlsx or CSV")
+    return parse_csv(data, max_rows=max_rows)

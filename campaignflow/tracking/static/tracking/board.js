@@ -1,0 +1,15 @@
+// Draws the board's ECharts from option dicts built on the server (tracking/domain/charts.py).
+(function () {
+  const data = document.getElementById("board-charts");
+  if (!data || !window.echarts) return;
+  const options = JSON.parse(data.textContent);
+  const charts = [];
+  document.querySelectorAll("[data-chart]").forEach((el) => {
+    const option = options[el.dataset.chart];
+    if (!option) return;
+    const chart = window.echarts.init(el);
+    chart.setOption(option);
+    charts.push(chart);
+  });
+  window.addEventListener("resize", () => charts.forEach((c) => c.resize()));
+})();

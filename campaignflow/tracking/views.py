@@ -1,0 +1,250 @@
+"""Web UI of daily tracking: the board, the grid, uploads with a preview, batches with undo. Thin."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import secrets
+import tempfile
+import time
+from pathlib import Path
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from campaignflow.campaigns.access import EDIT, VIEW, campaign_for_user
+from campaignflow.campaigns.views import campaign_page_context
+from campaignflow.core.errors import Conflict, InvalidInput
+from campaignflow.goals.selectors import channels as campaign_channels
+from campaignflow.goals.selectors import kpis as campaign_kpis
+
+from . import selectors, services
+from .api import TooLarge, read_upload
+from .domain import charts
+from .domain.parsers import FileRefused, ParseResult, RowParser, parse_file
+from .models import BatchSource, MetricRow
+
+PENDING_DIR = Path(tempfile.gettempdir()) / "campaignflow-uploads"
+PENDING_TTL = 24 * 3600
+TOKEN = re.compile(r"^[0-9a-f]{32}$")
+GRID_MAX_DAYS = 120
+PREVIEW_ROWS = 20
+
+
+@login_required
+def board(request, pk: int):
+    campaign = campaign_for_user(request.user, pk, VIEW)
+    data = selectors.board(campaign)
+    charts_json = {f"gauge-{c['id']}": c["gauge"] for c in data["kpis"]}
+    if data["cumulative"]:
+        charts_json["cumulative"] = data["cumulative"]["option"]
+    if data["trend"]:
+        charts_json["trend"] = data["trend"]["option"]
+    if data["funnel"]["option"]:
+        charts_json["funnel"] = data["funnel"]["option"]
+    context = campaign_page_context(request, campaign, "board", board=data, charts_json=charts_json)
+    return render(request, "tracking/board.html", context)
+
+
+# --- uploads -----------------------------------------------------------------------------------
+
+
+def _pending_path(campaign, user, token: str) -> Path:
+    return PENDING_DIR / f"{campaign.pk}-{user.pk}-{token}"
+
+
+def _clean_pending() -> None:
+    now = time.time()
+    for path in PENDING_DIR.glob("*"):
+        try:
+            if now - path.stat().st_mtime > PENDING_TTL:
+                path.unlink()
+        except OSError:
+            pass
+
+
+def _data_context(request, campaign, **extra):
+    return campaign_page_context(
+        request,
+        campaign,
+        "data",
+        batches=selectors.batches(campaign)[:100],
+        channels=list(campaign_channels(campaign)),
+        **extra,
+    )
+
+
+@login_required
+def data(request, pk: int):
+    """Upload a CSV/XLSX (preview first), the batch list with undo, links to the grid."""
+    campaign = campaign_for_user(request.user, pk, VIEW if request.method == "GET" else EDIT)
+    if request.method == "GET":
+        return render(request, "tracking/data.html", _data_context(request, campaign))
+    error, status = None, 200
+    parsed: ParseResult | None = None
+    token = name = ""
+    try:
+        name, content = read_upload(request.FILES.get("file"))
+        parsed = parse_file(name, content)
+    except TooLarge as exc:
+        error, status = exc.detail, 413
+    except InvalidInput as exc:
+        error, status = exc.detail, 422
+    except FileRefused as exc:
+        error, status = str(exc), 422
+    if parsed is not None and parsed.ok:
+        PENDING_DIR.mkdir(parents=True, exist_ok=True)
+        _clean_pending()
+        token = secrets.token_hex(16)
+        path = _pending_path(campaign, request.user, token)
+        path.write_bytes(content)
+        (path.with_suffix(".name")).write_text(name[:255], encoding="utf-8")
+    elif parsed is not None:
+        status = 422
+    context = _data_context(
+        request,
+        campaign,
+        upload_error=error,
+        parsed=parsed,
+        preview=parsed.rows[:PREVIEW_ROWS] if parsed else [],
+        token=token,
+        filename=name,
+    )
+    return render(request, "tracking/data.html", context, status=status)
+
+
+@login_required
+@require_POST
+def upload_confirm(request, pk: int):
+    campaign = campaign_for_user(request.user, pk, EDIT)
+    token = request.POST.get("token", "")
+    path = _pending_path(campaign, request.user, token) if TOKEN.match(token) else None
+    if path is None or not path.exists():
+        messages.error(request, _("The upload has expired or was already imported: upload the file again."))
+        return redirect("tracking:data", campaign.pk)
+    name_path = path.with_suffix(".name")
+    name = name_path.read_text(encoding="utf-8") if name_path.exists() else ""
+    try:
+        parsed = parse_file(name, path.read_bytes())
+        batch = services.metrics_ingest(
+            actor=request.user, campaign=campaign, parsed=parsed, source=BatchSource.UPLOAD, filename=name
+        )
+    except (InvalidInput, FileRefused) as exc:
+        messages.error(request, getattr(exc, "detail", str(exc)))
+        return redirect("tracking:data", campaign.pk)
+    finally:
+        path.unlink(missing_ok=True)
+        name_path.unlink(missing_ok=True)
+    messages.success(
+        request,
+        _("Imported %(rows)s rows (%(created)s new, %(updated)s replaced).")
+        % {"rows": batch.rows_total, "created": batch.created, "updated": batch.updated},
+    )
+    return redirect("tracking:data", campaign.pk)
+
+
+@login_required
+@require_POST
+def batch_undo(request, pk: int, batch_id: int):
+    campaign = campaign_for_user(request.user, pk, EDIT)
+    batch = selectors.batch_for_user(request.user, batch_id, EDIT)
+    if batch.campaign_id != campaign.pk:
+        return redirect("tracking:data", campaign.pk)
+    try:
+        services.batch_undo(actor=request.user, batch=batch)
+    except Conflict as exc:
+        messages.error(request, exc.detail)
+    else:
+        messages.success(request, _("Import #%(id)s undone.") % {"id": batch.pk})
+    return redirect("tracking:data", campaign.pk)
+
+
+# --- grid --------------------------------------------------------------------------------------
+
+
+def _grid_dates(campaign) -> list[dt.date]:
+    today = timezone.localdate()
+    end = campaign.end_date if campaign.start_date > today else min(campaign.end_date, today)
+    days = charts.dates_between(campaign.start_date, end)
+    return days[-GRID_MAX_DAYS:]
+
+
+@login_required
+def grid(request, pk: int):
+    """Enter one channel's metrics by date; a block pasted from Excel/WPS fills the cells."""
+    campaign = campaign_for_user(request.user, pk, VIEW if request.method == "GET" else EDIT)
+    channel = (request.GET.get("channel") or request.POST.get("channel") or "").strip()[:100]
+    dates = _grid_dates(campaign)
+    metrics = [
+        m
+        for m in dict.fromkeys(
+            [k.metric for k in campaign_kpis(campaign) if k.metric]
+            + selectors.metric_names(campaign)
+            + [m.strip()[:100] for m in request.GET.get("add", "").split(",") if m.strip()]
+        )
+    ]
+    if not metrics:
+        metrics = ["曝光", "点击", "转化", "购买", "销售额"]
+    stored = {
+        (r.date, r.metric): r.value
+        for r in MetricRow.objects.filter(
+            campaign_id=campaign.pk, channel=channel, metric__in=metrics, date__in=dates
+        ).only("date", "metric", "value")
+    }
+    errors: list[dict] = []
+    cells: dict = {}
+    if request.method == "POST":
+        metrics = [request.POST.get(f"m{i}", "").strip()[:100] for i in range(int(request.POST.get("cols") or 0))]
+        result = ParseResult()
+        parser = RowParser(result)
+        index = 0
+        for r, day in enumerate(dates):
+            for c, metric in enumerate(metrics):
+                raw = request.POST.get(f"c{r}_{c}", "").strip()
+                cells[(r, c)] = raw
+                if raw and metric:
+                    parser.add(index, day, channel, metric, raw)
+                    if result.error_count and result.errors[-1]["row"] == index:
+                        result.errors[-1]["cell"] = f"{day.isoformat()} · {metric}"
+                    index += 1
+        if result.ok:
+            current = {(d.isoformat(), channel, m): v for (d, m), v in stored.items()}
+            changes = services.grid_changes(current, result.rows)
+            if changes:
+                services.metrics_ingest(
+                    actor=request.user,
+                    campaign=campaign,
+                    parsed=ParseResult(rows=changes),
+                    source=BatchSource.GRID,
+                    filename=channel,
+                )
+                messages.success(request, _("Saved %(n)s values.") % {"n": len(changes)})
+            else:
+                messages.info(request, _("Nothing changed."))
+            return redirect(f"{request.path}?channel={channel}")
+        errors = result.errors
+    rows = []
+    for r, day in enumerate(dates):
+        values = []
+        for c, metric in enumerate(metrics):
+            if request.method == "POST":
+                values.append(cells.get((r, c), ""))
+            else:
+                value = stored.get((day, metric))
+                values.append("" if value is None else format(value.normalize(), "f"))
+        rows.append({"r": r, "date": day, "values": values})
+    context = campaign_page_context(
+        request,
+        campaign,
+        "data",
+        channel=channel,
+        channels=list(campaign_channels(campaign)),
+        metrics=list(enumerate(metrics)),
+        rows=rows,
+        grid_errors=errors,
+    )
+    return render(request, "tracking/grid.html", context, status=422 if errors else 200)

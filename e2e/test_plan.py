@@ -1,0 +1,162 @@
+"""Plan in the browser: WBS tab, RACI, and the Gantt — drag a bar and the new dates persist."""
+
+import datetime as dt
+
+import pytest
+from playwright.sync_api import expect
+
+from conftest import PASSWORD, make_user
+from e2e.conftest import login, shot
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+@pytest.fixture
+def plan(transactional_db):
+    from campaignflow.campaigns.playbook_sync import sync_builtin_playbooks
+    from campaignflow.campaigns.services import campaign_create
+    from campaignflow.planning import services
+    from campaignflow.planning.models import Task
+
+    sync_builtin_playbooks()
+    owner = make_user("wangjl", display_name="王经理")
+    today = dt.date.today()
+    start = today + dt.timedelta(days=3)
+    campaign, _w = campaign_create(
+        actor=owner,
+        data={
+            "name": "冬季新品焕新季促销",
+            "start_date": start.isoformat(),
+            "end_date": (start + dt.timedelta(days=20)).isoformat(),
+            "budget_total": "500000",
+            "description": "销售额30万",
+            "owner": owner,
+        },
+    )
+    a = services.task_create(
+        actor=owner,
+        campaign=campaign,
+        data={
+            "name": "预热海报设计",
+            "phase": "预热期",
+            "owner": owner,
+            "start_date": start,
+            "end_date": start + dt.timedelta(days=2),
+        },
+    )
+    b = services.task_create(
+        actor=owner,
+        campaign=campaign,
+        data={
+            "name": "KOL内容对接",
+            "phase": "预热期",
+            "start_date": start + dt.timedelta(days=3),
+            "end_date": start + dt.timedelta(days=6),
+            "depends_on": [{"task": a.pk, "type": "FS", "lag_days": 0}],
+        },
+    )
+    services.task_create(
+        actor=owner,
+        campaign=campaign,
+        data={
+            "name": "活动上线",
+            "phase": "爆发期",
+            "end_date": start + dt.timedelta(days=8),
+            "milestone": True,
+            "depends_on": [{"task": b.pk, "type": "FS", "lag_days": 1}],
+        },
+    )
+    services.periods_replace(
+        actor=owner,
+        campaign=campaign,
+        version=services.plan_settings(campaign).version,
+        periods=[
+            {"kind": "warmup", "start_date": start, "end_date": start + dt.timedelta(days=6)},
+            {"kind": "burst", "start_date": start + dt.timedelta(days=7), "end_date": start + dt.timedelta(days=14)},
+        ],
+    )
+    services.baseline_create(actor=owner, campaign=campaign, name="V1.0")
+    return {"campaign": campaign, "a": a, "b": b, "Task": Task}
+
+
+def test_drag_a_gantt_bar_and_the_dates_persist(page, plan):
+    campaign, a = plan["campaign"], plan["a"]
+    login(page, "wangjl", PASSWORD)
+    page.goto(f"{page.base}/campaigns/{campaign.id}/gantt/")
+    bar = page.locator(f".gantt_task_line[data-task-id='{a.pk}']")
+    expect(bar).to_be_visible()
+    expect(page.locator(".gantt_task_line.cf-critical").first).to_be_attached()
+    expect(page.locator(".cf-baseline").first).to_be_attached()
+    shot(page, "plan-01-gantt")
+
+    box = bar.bounding_box()
+    column = page.locator(".gantt_scale_line").last.locator(".gantt_scale_cell").first.bounding_box()["width"]
+    y = box["y"] + box["height"] / 2
+    page.mouse.move(box["x"] + box["width"] / 2, y)
+    page.mouse.down()
+    for step in range(1, 11):
+        page.mouse.move(box["x"] + box["width"] / 2 + column * 2 * step / 10, y)
+    page.mouse.up()
+    expect(page.locator("[data-testid=gantt-status]")).to_contain_text("T001")
+
+    Task = plan["Task"]
+    moved = Task.objects.get(pk=a.pk)
+    assert (moved.start_date - a.start_date).days == 2
+    assert (moved.end_date - a.end_date).days == 2
+    assert moved.version == a.version + 1
+    # The new dates persist: a reload draws the bar where it was dropped, and the plan shows the slip.
+    page.reload()
+    expect(page.locator(f".gantt_task_line[data-task-id='{a.pk}']")).to_be_visible()
+    page.wait_for_function("document.getElementById('gantt-app').dataset.loaded")
+    drawn = page.evaluate(f"gantt.date.date_to_str('%Y-%m-%d')(gantt.getTask({a.pk}).start_date)")
+    assert drawn == moved.start_date.isoformat()
+    shot(page, "plan-02-gantt-after-drag")
+
+    # A stale version (someone else edited meanwhile) is refused with 409 and the chart reloads.
+    Task.objects.filter(pk=a.pk).update(version=moved.version + 5)
+    page.once("dialog", lambda d: d.accept())
+    bar = page.locator(f".gantt_task_line[data-task-id='{a.pk}']")
+    box = bar.bounding_box()
+    page.mouse.move(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+    page.mouse.down()
+    for step in range(1, 11):
+        page.mouse.move(box["x"] + box["width"] / 2 + column * step / 10, box["y"] + box["height"] / 2)
+    page.mouse.up()
+    page.wait_for_timeout(800)
+    assert Task.objects.get(pk=a.pk).start_date == moved.start_date
+
+    page.click("[data-testid=zoom-week]")
+    page.click("[data-testid=zoom-month]")
+    # The only console error is the deliberate 409 above.
+    assert [e for e in page.console_errors if "409" not in e] == []
+
+
+def test_plan_tab_wbs_raci_and_my_tasks(page, plan):
+    campaign = plan["campaign"]
+    login(page, "wangjl", PASSWORD)
+    page.goto(f"{page.base}/campaigns/{campaign.id}/")
+    page.click("[data-testid=tab-plan]")
+    wbs = page.locator("[data-testid=wbs]")
+    expect(wbs).to_contain_text("预热海报设计")
+    expect(wbs.locator("tr.phase-row").first).to_contain_text("预热期")
+    # Inline edit through htmx: move T001's due date two days later → the milestone becomes at risk.
+    end = page.locator("[data-testid=end-T001]")
+    new_end = (plan["a"].end_date + dt.timedelta(days=4)).isoformat()
+    end.fill(new_end)
+    end.dispatch_event("change")
+    expect(page.locator("[data-testid=end-T001]")).to_have_value(new_end)
+    page.wait_for_timeout(300)
+    page.reload()
+    expect(page.locator("[data-testid=milestones-at-risk]")).to_contain_text("T003")
+    expect(page.locator("[data-testid=wbs-T002]")).to_contain_text("4")
+    shot(page, "plan-03-wbs")
+
+    page.click("[data-testid=tab-raci]")
+    page.select_option("[data-testid=raci-T001-wangjl]", "A")
+    expect(page.locator("[data-testid=raci-missing]")).not_to_contain_text("T001")
+    shot(page, "plan-04-raci")
+
+    page.click("[data-testid=nav-my-tasks]")
+    expect(page.locator("[data-testid=bucket-later]")).to_contain_text("预热海报设计")
+    shot(page, "plan-05-my-tasks")
+    assert page.console_errors == []

@@ -1,0 +1,113 @@
+"""Goals and daily tracking in the browser: add a KPI, upload a GBK CSV (preview, then confirm), see the
+board update, undo the import."""
+
+from decimal import Decimal
+
+import pytest
+from playwright.sync_api import expect
+
+from conftest import PASSWORD, make_user
+from e2e.conftest import login, shot
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+@pytest.fixture
+def campaign(transactional_db):
+    from campaignflow.campaigns.playbook_sync import sync_builtin_playbooks
+    from campaignflow.campaigns.services import campaign_create
+    from campaignflow.goals.models import Channel, Kpi
+
+    sync_builtin_playbooks()
+    owner = make_user("wangjl", display_name="王经理")
+    c, _w = campaign_create(
+        actor=owner,
+        data={
+            "name": "2024年夏季新品促销",
+            "start_date": "2024-06-01",
+            "end_date": "2024-06-30",
+            "budget_total": "500000",
+            "description": "销售额30万",
+        },
+        playbook_key="enterprise-campaign",
+    )
+    Kpi.objects.create(campaign=c, name="新增会员", metric="新增会员", target=Decimal(3000), priority="auxiliary")
+    for name in ("抖音", "小红书"):
+        Channel.objects.create(campaign=c, name=name, benchmarks={"点击率": "0.03"})
+    return c
+
+
+def test_kpi_upload_gbk_csv_board_and_undo(page, campaign, tmp_path):
+    login(page, "wangjl", PASSWORD)
+    page.goto(f"{page.base}/campaigns/{campaign.id}/goals/")
+    page.click("text=添加 KPI") if page.locator("text=添加 KPI").count() else page.locator(
+        ".add-box summary"
+    ).first.click()
+    form = page.locator("[data-testid=kpi-form]")
+    form.locator("input[name=name]").fill("销售额")
+    form.locator("input[name=metric]").fill("销售额")
+    form.locator("input[name=target]").fill("30万")
+    form.locator("button[type=submit]").click()
+    expect(page.locator("[data-testid=kpi-table]")).to_contain_text("销售额")
+    shot(page, "tracking-01-goals")
+
+    csv_path = tmp_path / "每日数据.csv"
+    lines = ["日期,渠道,指标,数值"]
+    for day in range(1, 11):
+        lines.append(f"2024年6月{day}日,抖音,销售额,2万")
+        lines.append(f'2024/6/{day},小红书,销售额,"15,000"')
+        lines.append(f"2024-06-{day:02d},抖音,曝光,10万")
+        lines.append(f"2024-06-{day:02d},抖音,点击,1万")
+        lines.append(f"2024-06-{day:02d},抖音,转化,1000")
+        lines.append(f"2024-06-{day:02d},抖音,购买,500")
+    csv_path.write_bytes("\n".join(lines).encode("gbk"))
+
+    page.goto(f"{page.base}/campaigns/{campaign.id}/data/")
+    page.set_input_files("[data-testid=upload-file]", str(csv_path))
+    page.locator("[data-testid=upload-form] button[type=submit]").click()
+    preview = page.locator("[data-testid=preview]")
+    expect(preview).to_contain_text("60")
+    expect(preview).to_contain_text("小红书")
+    shot(page, "tracking-02-preview")
+    page.click("[data-testid=confirm-import]")
+    expect(page.locator("[data-testid=batches]")).to_contain_text("每日数据.csv")
+
+    page.goto(f"{page.base}/campaigns/{campaign.id}/board/")
+    card = page.locator("[data-testid=kpi-card]", has_text="销售额")
+    expect(card.locator("[data-testid=kpi-actual]")).to_contain_text("35万")
+    expect(card.locator("[data-testid=kpi-rate]")).to_have_text("117%")
+    expect(page.locator("[data-testid=funnel-table]")).to_contain_text("50.00%")
+    page.wait_for_function("document.querySelectorAll('[data-chart] canvas').length >= 4")
+    shot(page, "tracking-03-board")
+
+    page.goto(f"{page.base}/campaigns/{campaign.id}/data/")
+    page.once("dialog", lambda d: d.accept())
+    page.locator("[data-testid^=undo-]").first.click()
+    expect(page.locator("[data-testid=batches] [data-status=undone]")).to_have_count(1)
+    page.goto(f"{page.base}/campaigns/{campaign.id}/board/")
+    expect(
+        page.locator("[data-testid=kpi-card]", has_text="销售额").locator("[data-testid=kpi-actual]")
+    ).to_contain_text("0")
+    assert page.console_errors == []
+
+
+def test_grid_paste_block(page, campaign):
+    login(page, "wangjl", PASSWORD)
+    page.goto(f"{page.base}/campaigns/{campaign.id}/data/grid/?channel=抖音&add=曝光,点击")
+    first = page.locator("input[data-r='0'][data-c='0']")
+    first.focus()
+    page.evaluate(
+        """() => {
+            const dt = new DataTransfer();
+            dt.setData('text/plain', '100\\t10\\n200\\t20\\n');
+            const el = document.querySelector("input[data-r='0'][data-c='0']");
+            el.dispatchEvent(new ClipboardEvent('paste', {clipboardData: dt, bubbles: true, cancelable: true}));
+        }"""
+    )
+    expect(page.locator("input[data-r='1'][data-c='1']")).to_have_value("20")
+    shot(page, "tracking-04-grid")
+    page.click("[data-testid=grid-save]")
+    expect(page.locator(".msg-success")).to_be_visible()
+    from campaignflow.tracking.models import MetricRow
+
+    assert MetricRow.objects.filter(campaign_id=campaign.id, channel="抖音").count() == 4
