@@ -16,7 +16,7 @@ from django.utils import timezone
 from campaignflow.campaigns.models import Campaign, Status
 from campaignflow.core.audit import audit_record
 
-from . import sources
+from . import sources, sources_data  # noqa: F401 - sources_data registers the data-driven checks
 from .domain.conditions import RULES, effective_params
 from .messages import render_message
 from .models import Alert, AlertStatus, RuleSetting

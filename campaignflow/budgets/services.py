@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from campaignflow.accounts.models import Role, User
+from campaignflow.alerts.tasks import after_data_changed
 from campaignflow.campaigns.access import EDIT, MANAGE, can, is_admin, role_in
 from campaignflow.campaigns.models import Campaign, MemberRole
 from campaignflow.core.audit import audit_record, snapshot
@@ -382,6 +383,7 @@ def expense_create(*, actor: User, campaign: Campaign, data: dict) -> Expense:
         created_by=actor,
     )
     audit_record(actor=actor, action="create", obj=expense, campaign=campaign, after=_snap(expense))
+    after_data_changed(expense.campaign)  # alert rules (budget over plan) run once this commits
     return expense
 
 
@@ -413,6 +415,7 @@ def expense_decide(*, actor: User, expense: Expense, approve: bool, comment: str
         before=before,
         after=_snap(expense),
     )
+    after_data_changed(expense.campaign)  # alert rules (budget over plan) run once this commits
     return expense
 
 

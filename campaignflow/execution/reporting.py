@@ -22,8 +22,33 @@ def register_kpi_source(fn: Callable) -> None:
         KPI_SOURCES.append(fn)
 
 
+def goals_kpi_lines(campaign) -> list[KpiLine]:
+    """The campaign's KPIs with target, actual and achievement rate (core ones first)."""
+    from campaignflow.core.domain.numbers import format_cn
+    from campaignflow.goals.selectors import kpis_with_actuals
+
+    items = sorted(kpis_with_actuals(campaign), key=lambda k: (k.priority != "core", k.position))
+
+    def show(value, unit):
+        if value is None:
+            return "—"
+        if unit == "%":
+            return f"{float(value) * 100:.1f}%"
+        return f"{format_cn(value)}{unit if unit not in ('元', '') else ''}"
+
+    return [
+        KpiLine(
+            name=k.name,
+            target=show(k.target, k.unit),
+            actual=show(k.actual, k.unit),
+            rate=float(k.achievement_rate) if k.achievement_rate is not None else None,
+        )
+        for k in items
+    ]
+
+
 def kpi_lines(campaign) -> list[KpiLine]:
-    lines: list[KpiLine] = []
+    lines: list[KpiLine] = goals_kpi_lines(campaign)
     for source in KPI_SOURCES:
         lines.extend(source(campaign))
     return lines

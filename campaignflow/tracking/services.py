@@ -9,6 +9,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from campaignflow.alerts.tasks import after_data_changed
 from campaignflow.core.audit import audit_record
 from campaignflow.core.errors import Conflict, InvalidInput
 
@@ -131,6 +132,7 @@ def metrics_ingest(*, actor, campaign, parsed: ParseResult, source: str, filenam
         },
         campaign=campaign,
     )
+    after_data_changed(batch.campaign)  # alert rules run once this commits
     return batch
 
 
@@ -180,6 +182,7 @@ def batch_undo(*, actor, batch: ImportBatch) -> ImportBatch:
         after={"deleted": deleted, "restored": len(restore)},
         campaign=batch.campaign,
     )
+    after_data_changed(batch.campaign)  # alert rules run once this commits
     return batch
 
 

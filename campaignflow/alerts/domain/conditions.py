@@ -127,7 +127,7 @@ register(Rule("below_benchmark", "medium", (Param("threshold", 0.20, 0.01, 1.0),
 register(Rule("anomaly", "medium", (Param("z", 3.5, 2.0, 10.0), Param("history_days", 14, 7, 90))))
 register(Rule("task_overdue", "medium"))
 register(Rule("milestone_at_risk", "high"))
-register(Rule("budget_over", "high", (Param("threshold", 0.10, 0.0, 1.0),), requires_evaluation=True))
+register(Rule("budget_over", "high", (Param("threshold", 0.0, 0.0, 1.0),), requires_evaluation=True))
 register(Rule("contingency_low", "medium", (Param("minimum", 0.10, 0.0, 0.5),)))
 register(Rule("issue_sla", "high"))
 register(Rule("standup_missing", "low"))

@@ -1,0 +1,213 @@
+"""Alert sources that read KPIs, daily metrics and the budget (goals, tracking and budgets apps)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from decimal import Decimal
+
+from campaignflow.budgets.domain import budget as budget_domain
+from campaignflow.budgets.models import Budget, BudgetLine, ExpenseStatus
+from campaignflow.goals.domain.decompose import daily_plan
+from campaignflow.goals.models import Channel, KpiPlan
+from campaignflow.goals.selectors import kpis_with_actuals
+from campaignflow.tracking.domain.charts import FUNNEL_STEPS
+from campaignflow.tracking.models import MetricRow
+
+from .domain import conditions as c
+from .domain.conditions import Finding
+from .sources import check
+
+STEP_NAMES = dict(FUNNEL_STEPS)
+# Rates teams set benchmarks on, as (numerator step, denominator step).
+RATES = {
+    "点击率": ("click", "exposure"),
+    "ctr": ("click", "exposure"),
+    "CTR": ("click", "exposure"),
+    "转化率": ("conversion", "click"),
+    "conversion rate": ("conversion", "click"),
+    "购买率": ("purchase", "conversion"),
+}
+LOOKBACK_DAYS = 90
+
+
+def _series(campaign, today: dt.date) -> dict[tuple[str, str], dict[dt.date, float]]:
+    """(channel, metric) → {date: value} for the recent window, in one query."""
+    since = today - dt.timedelta(days=LOOKBACK_DAYS)
+    out: dict[tuple[str, str], dict[dt.date, float]] = defaultdict(dict)
+    rows = MetricRow.objects.filter(campaign_id=campaign.pk, date__gte=since, date__lte=today).values_list(
+        "channel", "metric", "date", "value"
+    )
+    for channel, metric, day, value in rows:
+        out[(channel, metric)][day] = float(value)
+    return out
+
+
+def _step_series(series, channel: str, step: str) -> dict[dt.date, float]:
+    for name in STEP_NAMES[step]:
+        if (channel, name) in series:
+            return series[(channel, name)]
+    return {}
+
+
+def _metric_series(series, channel: str, metric: str) -> list[tuple[dt.date, float]]:
+    """A raw metric, or a rate computed per day from its funnel steps (e.g. 转化率 = 转化 / 点击)."""
+    if (channel, metric) in series:
+        values = series[(channel, metric)]
+        # Rates typed as percentages (8 for 8%) compare with benchmarks stored as fractions (0.08).
+        return sorted(values.items())
+    if metric in RATES:
+        top, bottom = RATES[metric]
+        num, den = _step_series(series, channel, top), _step_series(series, channel, bottom)
+        return sorted((d, num[d] / den[d]) for d in num.keys() & den.keys() if den[d])
+    return []
+
+
+@check("conversion_drop")
+def conversion_drop(campaign, params, today):
+    series = _series(campaign, today)
+    channels = {ch for ch, _m in series}
+    findings = []
+    for channel in sorted(channels):
+        rates = _metric_series(series, channel, "转化率")
+        hit = c.conversion_drop(rates, params["threshold"])
+        if hit:
+            day = rates[-1][0]
+            findings.append(
+                Finding(
+                    f"channel:{channel}:{day}",
+                    {"channel": channel or "—", "before": hit[0], "after": hit[1], "date": day.isoformat()},
+                )
+            )
+    return findings
+
+
+@check("below_benchmark")
+def below_benchmark(campaign, params, today):
+    series = _series(campaign, today)
+    findings = []
+    for channel in Channel.objects.filter(campaign=campaign).exclude(benchmarks={}):
+        for metric, benchmark in (channel.benchmarks or {}).items():
+            values = _metric_series(series, channel.name, metric)
+            streak = c.below_benchmark_streak(
+                values, float(Decimal(str(benchmark))), params["threshold"], int(params["days"])
+            )
+            if streak:
+                findings.append(
+                    Finding(
+                        f"benchmark:{channel.name}:{metric}",
+                        {"channel": channel.name, "metric": metric, "threshold": params["threshold"], "days": streak},
+                    )
+                )
+    return findings
+
+
+@check("anomaly")
+def anomaly(campaign, params, today):
+    series = _series(campaign, today)
+    findings = []
+    window = int(params["history_days"])
+    for (channel, metric), values in series.items():
+        if len(values) < 8:
+            continue
+        latest_day = max(values)
+        history = [v for d, v in values.items() if latest_day - dt.timedelta(days=window) <= d < latest_day]
+        z = c.robust_z(history, values[latest_day])
+        if z is not None and abs(z) >= params["z"]:
+            findings.append(
+                Finding(
+                    f"anomaly:{channel}:{metric}:{latest_day}",
+                    {
+                        "channel": channel or "—",
+                        "metric": metric,
+                        "date": latest_day.isoformat(),
+                        "value": f"{values[latest_day]:,.0f}",
+                        "z": z if abs(z) != float("inf") else 99.0,
+                    },
+                )
+            )
+    return findings
+
+
+@check("kpi_deviation")
+def kpi_deviation(campaign, params, today):
+    """Actual to date against the plan to date (the decomposed plan, or the target spread evenly)."""
+    if today < campaign.start_date:
+        return []
+    last_day = min(today, campaign.end_date)
+    plans: dict[int, dict[str, dict[str, Decimal]]] = defaultdict(lambda: defaultdict(dict))
+    for p in KpiPlan.objects.filter(kpi__campaign=campaign).exclude(granularity="channel"):
+        plans[p.kpi_id][p.granularity][p.key] = p.value
+    findings = []
+    for kpi in kpis_with_actuals(campaign):
+        if kpi.actual is None or not kpi.target:
+            continue
+        if kpi.metric:
+            per_day = daily_plan(
+                start=campaign.start_date, end=campaign.end_date, target=kpi.target, plans=plans.get(kpi.pk, {})
+            )
+            plan = float(sum(v for d, v in per_day.items() if d <= last_day))
+        else:  # a ratio KPI: its rate against the target rate
+            plan = float(kpi.target)
+        actual = float(kpi.actual)
+        deviation = c.deviation(plan, actual, params["threshold"])
+        if deviation is None:
+            continue
+        if kpi.direction == "down":
+            deviation = -deviation
+        findings.append(
+            Finding(
+                f"kpi:{kpi.pk}",
+                {
+                    "kpi": kpi.name,
+                    "deviation": deviation,
+                    "plan": f"{plan:,.0f}" if kpi.metric else f"{plan:.4g}",
+                    "actual": f"{actual:,.0f}" if kpi.metric else f"{actual:.4g}",
+                },
+            )
+        )
+    return findings
+
+
+def _line_figures(campaign):
+    from django.db.models import Q, Sum
+    from django.db.models.functions import Coalesce
+
+    zero = Decimal("0")
+    lines = BudgetLine.objects.filter(campaign=campaign).annotate(
+        actual=Coalesce(Sum("expenses__amount", filter=Q(expenses__status=ExpenseStatus.APPROVED)), zero)
+    )
+    return [budget_domain.LineFigures(ln.id, ln.category, ln.item, ln.planned, ln.actual) for ln in lines]
+
+
+@check("budget_over")
+def budget_over(campaign, params, today):
+    findings = []
+    for line in _line_figures(campaign):
+        over = c.over_plan(float(line.planned) * (1 + params["threshold"]), float(line.actual))
+        if over is not None:
+            findings.append(
+                Finding(
+                    f"budget_line:{line.id}",
+                    {
+                        "item": line.item,
+                        "over": f"¥{float(line.actual) - float(line.planned):,.2f}",
+                        "planned": f"¥{float(line.planned):,.2f}",
+                        "actual": f"¥{float(line.actual):,.2f}",
+                    },
+                )
+            )
+    return findings
+
+
+@check("contingency_low")
+def contingency_low(campaign, params, today):
+    figures = _line_figures(campaign)
+    if not figures:
+        return []
+    ratio = budget_domain.contingency_ratio(figures)
+    budget = Budget.objects.filter(campaign=campaign).first()
+    minimum = float(budget.contingency_min) if budget else params["minimum"]
+    if ratio is not None and c.contingency_below(float(ratio), minimum):
+        return [Finding("contingency", {"ratio": float(ratio), "minimum": minimum})]
+    return []
