@@ -4,7 +4,8 @@ import datetime as dt
 
 from django.utils import timezone
 
-from campaignflow.alerts.models import Alert
+from campaignflow.alerts.domain.conditions import RULES
+from campaignflow.alerts.models import Alert, RuleSetting
 
 # fmt: off
 # operation              method  path                                          admin owner mgr  member viewer partner outsider anon
@@ -25,8 +26,11 @@ BODIES = {
 
 
 def _one_overdue_task(ctx):
-    """Evaluating then raises exactly one alert (one audit entry)."""
-    ctx["campaign"].tasks.filter(code="T003").update(end_date=timezone.localdate() - dt.timedelta(days=2))
+    """Evaluating then raises exactly one alert (one audit entry): only the overdue-task rule is on."""
+    campaign = ctx["campaign"]
+    campaign.tasks.filter(code="T003").update(end_date=timezone.localdate() - dt.timedelta(days=2))
+    for rule in RULES:
+        RuleSetting.objects.update_or_create(campaign=campaign, rule=rule, defaults={"enabled": rule == "task_overdue"})
 
 
 PREPARE = {"evaluate alerts": _one_overdue_task}
