@@ -100,7 +100,10 @@ def rule_settings_save(*, actor, campaign, rules: dict[str, dict]) -> None:
     for key, value in rules.items():
         setting, _created = RuleSetting.objects.get_or_create(campaign=campaign, rule=key)
         before = snapshot(setting)
-        changes = {"enabled": bool(value.get("enabled", True)), "params": value.get("params") or {}}
+        changes = {
+            "enabled": bool(value.get("enabled", True)),
+            "params": {**setting.params, **(value.get("params") or {})},
+        }
         if changes["enabled"] != setting.enabled or changes["params"] != setting.params:
             update_versioned(setting, expected_version=setting.version, changes=changes)
             audit_record(

@@ -56,7 +56,7 @@ def alert_list(request, pk: int):
             status=status,
             decisions=Decision.choices,
             rules=rules,
-            errors=request.session.pop("alert_errors", {}),
+            errors={int(k): v for k, v in request.session.pop("alert_errors", {}).items()},
             rule_labels=RULE_LABELS,
         ),
     )
@@ -108,7 +108,9 @@ def save_rules(request, pk: int):
     for key, rule in RULES.items():
         params = {}
         for p in rule.params:
-            raw = request.POST.get(f"{key}.{p.name}", "")
+            raw = request.POST.get(f"{key}.{p.name}")
+            if raw is None:
+                continue  # not on the form: keep the current value
             try:
                 params[p.name] = float(raw)
             except ValueError:

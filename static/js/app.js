@@ -18,3 +18,14 @@ document.addEventListener("htmx:responseError", (event) => {
     : (document.documentElement.lang.startsWith("zh") ? "操作失败（" + status + "）" : "Request failed (" + status + ")");
   window.alert(text);
 });
+
+// No inline event handlers (the Content-Security-Policy forbids them): behaviour comes from data attributes.
+// <select data-autosubmit> submits its form on change; <form data-confirm="…"> asks before submitting.
+document.addEventListener("change", (event) => {
+  const field = event.target.closest("[data-autosubmit]");
+  if (field && field.form) field.form.requestSubmit ? field.form.requestSubmit() : field.form.submit();
+});
+document.addEventListener("submit", (event) => {
+  const form = event.target.closest("form[data-confirm]");
+  if (form && !window.confirm(form.dataset.confirm)) event.preventDefault();
+}, true);

@@ -1,0 +1,46 @@
+"""Every main page of the demo, in Chinese and English: it renders, and no page logs a JavaScript
+error (which includes Content-Security-Policy violations)."""
+
+import pytest
+from django.core.management import call_command
+
+from e2e.conftest import login, shot
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+@pytest.fixture
+def demo(transactional_db, settings):
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    call_command("load_demo", stdout=open("/dev/null", "w"))
+    from campaignflow.campaigns.models import Campaign
+
+    return Campaign.objects.get(name="冬季新品焕新季促销")
+
+
+def _tab_urls(page, base) -> list[str]:
+    return [base + href for href in page.eval_on_selector_all(
+        "[data-testid=campaign-tabs] a", "els => els.map(e => e.getAttribute('href'))")]
+
+
+@pytest.mark.parametrize("language", ["zh-hans", "en"])
+def test_main_pages_render_without_javascript_errors(page, demo, language):
+    login(page, "wangjl", "CampaignFlow2025")
+    if language == "en":
+        page.select_option("[data-testid=language]", "en")
+        page.wait_for_load_state()
+    page.goto(f"{page.base}/campaigns/{demo.pk}/")
+    urls = [f"{page.base}/campaigns/", f"{page.base}/playbooks/", f"{page.base}/playbooks/enterprise-campaign/",
+            f"{page.base}/inbox/", f"{page.base}/profile/", *_tab_urls(page, page.base)]
+    assert len(urls) > 8, urls
+    visited = []
+    for url in dict.fromkeys(urls):
+        response = page.goto(url)
+        page.wait_for_load_state("networkidle")
+        assert response.status == 200, url
+        visited.append(url)
+        if language == "zh-hans":
+            assert page.locator("html").get_attribute("lang") == "zh-hans"
+    shot(page, f"pages-last-{language}")
+    assert page.console_errors == [], page.console_errors
+    assert len(visited) == len(dict.fromkeys(urls))
