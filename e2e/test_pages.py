@@ -1,6 +1,8 @@
 """Every main page of the demo, in Chinese and English: it renders, and no page logs a JavaScript
 error (which includes Content-Security-Policy violations)."""
 
+import io
+
 import pytest
 from django.core.management import call_command
 
@@ -12,15 +14,19 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 @pytest.fixture
 def demo(transactional_db, settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-    call_command("load_demo", stdout=open("/dev/null", "w"))
+    call_command("load_demo", stdout=io.StringIO())
     from campaignflow.campaigns.models import Campaign
 
     return Campaign.objects.get(name="冬季新品焕新季促销")
 
 
 def _tab_urls(page, base) -> list[str]:
-    return [base + href for href in page.eval_on_selector_all(
-        "[data-testid=campaign-tabs] a", "els => els.map(e => e.getAttribute('href'))")]
+    return [
+        base + href
+        for href in page.eval_on_selector_all(
+            "[data-testid=campaign-tabs] a", "els => els.map(e => e.getAttribute('href'))"
+        )
+    ]
 
 
 @pytest.mark.parametrize("language", ["zh-hans", "en"])
@@ -30,8 +36,14 @@ def test_main_pages_render_without_javascript_errors(page, demo, language):
         page.select_option("[data-testid=language]", "en")
         page.wait_for_load_state()
     page.goto(f"{page.base}/campaigns/{demo.pk}/")
-    urls = [f"{page.base}/campaigns/", f"{page.base}/playbooks/", f"{page.base}/playbooks/enterprise-campaign/",
-            f"{page.base}/inbox/", f"{page.base}/profile/", *_tab_urls(page, page.base)]
+    urls = [
+        f"{page.base}/campaigns/",
+        f"{page.base}/playbooks/",
+        f"{page.base}/playbooks/enterprise-campaign/",
+        f"{page.base}/inbox/",
+        f"{page.base}/profile/",
+        *_tab_urls(page, page.base),
+    ]
     assert len(urls) > 8, urls
     visited = []
     for url in dict.fromkeys(urls):

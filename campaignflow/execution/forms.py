@@ -2,6 +2,7 @@
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from .models import IssueStatus, RiskCategory, RiskStatus, Severity
 
@@ -52,7 +53,9 @@ class RiskForm(forms.Form):
 class LogForm(forms.Form):
     at = forms.DateTimeField(label=_("Time"), widget=DateTimeInput(), required=False)
     event = forms.CharField(label=_("Event"), max_length=500)
-    handling = forms.CharField(label=_("Handling"), required=False, widget=forms.Textarea(attrs={"rows": 1}))
+    handling = forms.CharField(
+        label=pgettext_lazy("execution log", "Handling"), required=False, widget=forms.Textarea(attrs={"rows": 1})
+    )
     result = forms.CharField(label=_("Result"), required=False, widget=forms.Textarea(attrs={"rows": 1}))
 
 

@@ -13,6 +13,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from django.views.decorators.http import require_POST
 
 from campaignflow.campaigns.access import EDIT, MANAGE, VIEW, campaign_for_user, can, visible_campaigns
@@ -310,7 +311,7 @@ def _gantt_i18n() -> dict:
         "owner": _("Owner"),
         "start": _("Start"),
         "days": _("Days"),
-        "slack": _("Slack"),
+        "slack": pgettext("schedule float", "Slack"),
         "today": _("Today"),
         "baseline": _("Baseline"),
         "at_risk": _("at risk"),
