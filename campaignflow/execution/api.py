@@ -463,26 +463,26 @@ def publish_report(request, report_id: PathId, payload: VersionIn):
 # --- settings ---------------------------------------------------------------------------
 
 
-class SettingsOut(Schema):
+class ExecutionSettingsOut(Schema):
     response_sla_hours: int
     resolution_sla_hours: int
     version: int
 
 
-class SettingsPatch(Schema):
+class ExecutionSettingsPatch(Schema):
     version: int
     response_sla_hours: int | None = None
     resolution_sla_hours: int | None = None
 
 
-@router.get("/campaigns/{campaign_id}/execution-settings", response=SettingsOut)
+@router.get("/campaigns/{campaign_id}/execution-settings", response=ExecutionSettingsOut)
 def get_settings(request, campaign_id: PathId):
     campaign = selectors.campaign_for_execution(request.user, campaign_id, VIEW)
     return services.settings_for(campaign)
 
 
-@router.patch("/campaigns/{campaign_id}/execution-settings", response=SettingsOut)
-def update_settings(request, campaign_id: PathId, payload: SettingsPatch):
+@router.patch("/campaigns/{campaign_id}/execution-settings", response=ExecutionSettingsOut)
+def update_settings(request, campaign_id: PathId, payload: ExecutionSettingsPatch):
     campaign = selectors.campaign_for_execution(request.user, campaign_id, MANAGE)
     data = payload.dict(exclude_unset=True)
     version = data.pop("version")

@@ -582,7 +582,16 @@ class ImportOut(Schema):
     preview: list[dict] = []
 
 
-@router.post("/campaigns/{campaign_id}/tasks/import", response={200: ImportOut, 422: ImportOut})
+class ImportProblem(Schema):
+    """422: bad rows ({row, column, message}) or a missing/invalid field ({field, message})."""
+
+    detail: str
+    rows: int | None = None
+    errors: list[dict]
+    preview: list[dict] = []
+
+
+@router.post("/campaigns/{campaign_id}/tasks/import", response={200: ImportOut, 422: ImportProblem})
 def import_tasks(request, campaign_id: PathId, file: UploadedFile = File(...), confirm: bool = Form(False)):
     """Import WBS rows from CSV/XLSX (seed 002 table 2 headers, Chinese or English). Without
     `confirm` it only previews; with `confirm` it writes all rows, or nothing if any row is bad."""
@@ -592,7 +601,16 @@ def import_tasks(request, campaign_id: PathId, file: UploadedFile = File(...), c
     rows, errors = io.preview(campaign, file.name, file.read(io.MAX_UPLOAD + 1))
     preview = [{k: (v.isoformat() if isinstance(v, dt.date) else v) for k, v in r.items()} for r in rows]
     if errors:
-        return Status(422, {"rows": len(rows) + len({e["row"] for e in errors}), "errors": errors, "preview": preview})
+        detail = "; ".join(f"row {e['row']}, {e['column']}: {e['message']}" for e in errors[:20])
+        return Status(
+            422,
+            {
+                "detail": detail,
+                "rows": len(rows) + len({e["row"] for e in errors}),
+                "errors": errors,
+                "preview": preview,
+            },
+        )
     if not confirm:
         return {"rows": len(rows), "errors": [], "preview": preview}
     existing = set(Task.objects.filter(campaign=campaign).values_list("code", flat=True))
