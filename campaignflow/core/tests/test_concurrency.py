@@ -1,0 +1,132 @@
+"""Concurrent edits through a real multi-process server: 4 gunicorn workers, 300 read-modify-write
+edits of the same campaign from 12 threads. Every write either wins (200) or gets 409; no update is
+lost (the final value counts exactly the wins) and nothing answers 5xx. Runs on the database kind the
+suite uses (SQLite file, or a scratch PostgreSQL database)."""
+
+import json
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+import uuid
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[3]
+EDITS, THREADS, WORKERS = 300, 12, 4
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _database_env(tmp_path) -> tuple[dict, callable]:
+    url = os.environ.get("DATABASE_URL", "")
+    if url.startswith("postgres"):
+        import psycopg
+
+        name = f"cf_conc_{uuid.uuid4().hex[:8]}"
+        base, _slash, _db = url.rpartition("/")
+        with psycopg.connect(f"{base}/postgres", autocommit=True) as conn:
+            conn.execute(f'CREATE DATABASE "{name}"')
+
+        def drop():
+            with psycopg.connect(f"{base}/postgres", autocommit=True) as conn:
+                conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+        return {"DATABASE_URL": f"{base}/{name}"}, drop
+    return {"SQLITE_PATH": str(tmp_path / "concurrency.sqlite3")}, lambda: None
+
+
+def _request(method, url, token, body=None):
+    data = json.dumps(body).encode() if body is not None else None
+    req = urllib.request.Request(
+        url, data=data, method=method, headers={"Authorization": f"Bearer {token}", "Content-Type": "application/json"}
+    )
+    try:
+        with urllib.request.urlopen(req, timeout=30) as response:
+            return response.status, json.loads(response.read())
+    except urllib.error.HTTPError as exc:
+        return exc.code, json.loads(exc.read() or b"{}")
+
+
+@pytest.mark.django_db(transaction=False)
+def test_concurrent_edits_lose_nothing(tmp_path):
+    db_env, drop = _database_env(tmp_path)
+    env = {**os.environ, "AXES_ENABLED": "0", "DJANGO_SETTINGS_MODULE": "config.settings"}
+    env.pop("DATABASE_URL", None)
+    env.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
+    env.update(db_env)
+    manage = [sys.executable, str(ROOT / "manage.py")]
+    server = None
+    try:
+        subprocess.run([*manage, "migrate", "-v0"], cwd=ROOT, env=env, check=True, timeout=300)
+        setup = (
+            "from campaignflow.accounts.models import User;"
+            "from campaignflow.accounts.services import token_create;"
+            "from campaignflow.campaigns.services import campaign_create;"
+            "u=User.objects.create_user('racer', role='admin', is_superuser=True);"
+            "c,_=campaign_create(actor=u, data={'name':'并发测试','start_date':'2025-06-01',"
+            "'end_date':'2025-06-30','budget_total':'0'});"
+            "print(c.pk, token_create(user=u)[1])"
+        )
+        out = subprocess.run(
+            [*manage, "shell", "-c", setup], cwd=ROOT, env=env, check=True, capture_output=True, text=True, timeout=120
+        ).stdout.split()
+        campaign_id, token = out[-2], out[-1]
+        port = _free_port()
+        server = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "gunicorn",
+                "config.wsgi",
+                "-w",
+                str(WORKERS),
+                "-b",
+                f"127.0.0.1:{port}",
+                "--timeout",
+                "60",
+            ],
+            cwd=ROOT,
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+        )
+        url = f"http://127.0.0.1:{port}/api/v1/campaigns/{campaign_id}"
+        for _ in range(100):
+            try:
+                urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=1)
+                break
+            except OSError:
+                time.sleep(0.2)
+
+        def edit(_i):
+            status, body = _request("GET", url, token)
+            assert status == 200, body
+            new_total = float(body["budget_total"]) + 1
+            return _request("PATCH", url, token, {"version": body["version"], "budget_total": new_total})
+
+        with ThreadPoolExecutor(THREADS) as pool:
+            results = list(pool.map(edit, range(EDITS)))
+        statuses = [status for status, _body in results]
+        wins, conflicts = statuses.count(200), statuses.count(409)
+        assert [s for s in statuses if s >= 500] == []
+        assert wins + conflicts == EDITS, sorted(set(statuses))
+        assert all("current_version" in body for status, body in results if status == 409)
+        final = _request("GET", url, token)[1]
+        assert float(final["budget_total"]) == wins, "an update was lost"
+        assert final["version"] == 1 + wins
+        print(f"{EDITS} concurrent edits through {WORKERS} workers: {wins} won, {conflicts} got 409, 0 lost, 0 5xx")
+    finally:
+        if server is not None:
+            server.terminate()
+            server.wait(timeout=20)
+        drop()
