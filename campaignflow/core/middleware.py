@@ -61,3 +61,26 @@ class SecurityHeadersMiddleware:
         response.headers.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
         response.headers.setdefault("Cross-Origin-Opener-Policy", "same-origin")
         return response
+
+
+class UploadSizeLimitMiddleware:
+    """Refuse an oversized request body with 413 from its Content-Length, before any of it is read."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        from django.conf import settings
+        from django.http import JsonResponse
+
+        try:
+            length = int(request.META.get("CONTENT_LENGTH") or 0)
+        except ValueError:
+            length = 0
+        limit = settings.UPLOAD_MAX_BYTES + 64 * 1024  # the file plus its multipart envelope
+        if length > limit:
+            message = f"The upload is larger than the {settings.UPLOAD_MAX_BYTES // (1024 * 1024)} MB limit."
+            if request.path.startswith("/api/"):
+                return JsonResponse({"detail": message}, status=413)
+            return render(request, "error.html", {"status": 413, "message": message}, status=413)
+        return self.get_response(request)

@@ -67,3 +67,29 @@ def test_login_form_and_forms_carry_csrf(db):
     client = Client(enforce_csrf_checks=True)
     assert client.post("/login/", {"username": "x", "password": "y"}).status_code == 403
     assert 'name="csrfmiddlewaretoken"' in client.get("/login/").content.decode()
+
+
+def test_oversized_upload_is_refused_before_the_body_is_read(db, settings, users, campaign, api_for):
+    settings.UPLOAD_MAX_BYTES = 1024 * 1024
+    api = api_for(users["owner"])
+
+    class Exploding:
+        """A body stream that fails if anything reads it."""
+
+        def read(self, *args):
+            raise AssertionError("the body was read")
+
+    from django.test import RequestFactory
+
+    from config.wsgi import application
+
+    request = RequestFactory().post(
+        f"/api/v1/campaigns/{campaign.id}/metrics/import",
+        data=b"",
+        content_type="multipart/form-data; boundary=x",
+        HTTP_AUTHORIZATION=api.headers["HTTP_AUTHORIZATION"],
+    )
+    request.META["CONTENT_LENGTH"] = str(50 * 1024 * 1024)
+    request.META["wsgi.input"] = Exploding()
+    response = application.get_response(request)
+    assert response.status_code == 413 and b"1 MB" in response.content
