@@ -18,6 +18,7 @@ import datetime as dt
 import io
 import os
 import sqlite3
+import statistics
 import sys
 import tempfile
 import time
@@ -96,6 +97,8 @@ def raw_floor(tmp: Path, rows) -> float:
         cursor.execute("SELECT sql FROM sqlite_master WHERE tbl_name = 'tracking_metricrow' AND sql IS NOT NULL")
         ddl = [r[0] for r in cursor.fetchall()]
     path = tmp / "raw.sqlite3"
+    for suffix in ("", "-wal", "-shm"):
+        Path(f"{path}{suffix}").unlink(missing_ok=True)
     db = sqlite3.connect(path, isolation_level=None)
     db.executescript(PRAGMAS)
     for statement in ddl:
@@ -113,6 +116,85 @@ def raw_floor(tmp: Path, rows) -> float:
     elapsed = time.perf_counter() - t0
     db.close()
     return len(rows) / elapsed
+
+
+def pg_copy_floor(rows) -> float:
+    """PostgreSQL COPY of parsed rows into a temporary clone of the table (same indexes)."""
+    from django.db import connection, transaction
+
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("CREATE TEMP TABLE bench_copy (LIKE tracking_metricrow INCLUDING ALL) ON COMMIT DROP")
+        t0 = time.perf_counter()
+        with cursor.cursor.copy(
+            "COPY bench_copy (campaign_id, batch_id, date, channel, metric, value) FROM STDIN"
+        ) as cp:
+            for d, c, m, v in rows:
+                cp.write_row((1, 1, d, c, m, v))
+        elapsed = time.perf_counter() - t0
+    return len(rows) / elapsed
+
+
+def calamine_bare(xdata: bytes) -> float:
+    """The fastest bare read of python-calamine (iter_rows or to_python), rows/s."""
+    from python_calamine import CalamineWorkbook
+
+    best = 0.0
+    for how in ("iter", "list", "iter", "list"):
+        t0 = time.perf_counter()
+        sheet = CalamineWorkbook.from_filelike(io.BytesIO(xdata)).get_sheet_by_index(0)
+        count = sum(1 for _ in sheet.iter_rows()) if how == "iter" else len(sheet.to_python())
+        best = max(best, (count - 1) / (time.perf_counter() - t0))
+    return best
+
+
+def run(n: int, tmp: Path, user) -> list[dict]:
+    """The import benchmarks for `python -m bench`: result dicts (see bench/__main__.record)."""
+    from django.db import connection
+
+    from campaignflow.tracking.domain.parsers import parse_csv, parse_xlsx
+    from campaignflow.tracking.services import metrics_ingest
+
+    out = []
+    rows = make_rows(n)
+    data = make_csv(rows)
+    size = f"{n:,} rows"
+    rates = []
+    for i in range(3 if n <= 200_000 else 1):
+        campaign = new_campaign(user, f"bench-csv-{i}")
+        t0 = time.perf_counter()
+        parsed = parse_csv(data)
+        metrics_ingest(actor=user, campaign=campaign, parsed=parsed, source="upload", filename="bench.csv")
+        rates.append(n / (time.perf_counter() - t0))
+        del parsed
+    service = statistics.median(rates)
+    if connection.vendor == "sqlite":
+        raw = statistics.median([raw_floor(tmp, rows) for _ in range(3 if n <= 200_000 else 1)])
+        out.append(dict(name="CSV import vs raw sqlite3 executemany", value=f"{service:,.0f}", unit="rows/s",
+                        goal="≥ 50% of raw", ok=service / raw >= 0.5, reference=f"executemany {raw:,.0f} rows/s",
+                        ratio=service / raw, size=size))  # fmt: skip
+    if connection.vendor == "postgresql":
+        copy = pg_copy_floor(rows)
+        out.append(dict(name="CSV import vs PostgreSQL COPY", value=f"{service:,.0f}", unit="rows/s",
+                        goal="≥ 50% of COPY", ok=service / copy >= 0.5, reference=f"COPY {copy:,.0f} rows/s",
+                        ratio=service / copy, size=size))  # fmt: skip
+    xdata = make_xlsx(rows)
+    bare = calamine_bare(xdata)
+    parse_rates, total_rates = [], []
+    for i in range(3 if n <= 200_000 else 1):
+        campaign = new_campaign(user, f"bench-xlsx-{i}")
+        t0 = time.perf_counter()
+        parsed = parse_xlsx(xdata)
+        t_parse = time.perf_counter() - t0
+        metrics_ingest(actor=user, campaign=campaign, parsed=parsed, source="upload", filename="bench.xlsx")
+        parse_rates.append(n / t_parse)
+        total_rates.append(n / (time.perf_counter() - t0))
+        del parsed
+    total, parse = statistics.median(total_rates), statistics.median(parse_rates)
+    out.append(dict(name="XLSX import vs calamine bare read", value=f"{total:,.0f}", unit="rows/s",
+                    goal="≥ 70% of calamine", ok=total / bare >= 0.7, reference=f"calamine {bare:,.0f} rows/s",
+                    ratio=total / bare, size=size,
+                    note=f"parse+validate alone {parse:,.0f} rows/s = {parse / bare:.0%} of calamine"))  # fmt: skip
+    return out
 
 
 def main() -> int:

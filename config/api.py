@@ -16,6 +16,8 @@ from campaignflow.execution.api import router as execution_router
 from campaignflow.goals.api import router as goals_router
 from campaignflow.notifications.api import router as notifications_router
 from campaignflow.planning.api import router as planning_router
+from campaignflow.reports.api import router as reports_router
+from campaignflow.review.api import router as review_router
 from campaignflow.tracking.api import router as tracking_router
 
 NUL_MESSAGE = gettext_lazy("Text must not contain NUL (\\u0000) characters.")
@@ -77,6 +79,8 @@ api.add_router("", budgets_router)
 api.add_router("", execution_router)
 api.add_router("", notifications_router)
 api.add_router("", alerts_router)
+api.add_router("", review_router)
+api.add_router("", reports_router)
 
 _LOCATIONS = {"body", "payload", "query", "path", "filters", "data", "form", "file"}
 

@@ -56,6 +56,8 @@ INSTALLED_APPS = [
     "axes",
     "django_tasks",
     "django_tasks_db",
+    "django_rq",
+    "django_tasks_rq",
 ]
 
 MIDDLEWARE = [
@@ -165,12 +167,18 @@ EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "25"))
 EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
 EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
+EMAIL_USE_SSL = env_bool("EMAIL_USE_SSL", False)
+EMAIL_FILE_PATH = os.environ.get("EMAIL_FILE_PATH", str(BASE_DIR / "mail"))
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "campaignflow@localhost")
 
 # --- Background tasks ----------------------------------------------------------------------
 # Background work runs in `manage.py db_worker` (django-tasks' database backend: nothing else to
 # install); `manage.py run_scheduler` runs the periodic checks and sweeps the notification outbox.
-TASKS = {"default": {"BACKEND": os.environ.get("TASKS_BACKEND", "django_tasks_db.DatabaseBackend")}}
+# Scale-out path: TASKS_BACKEND=django_tasks_rq.RQBackend with REDIS_URL, and `manage.py rqworker default`.
+TASKS = {
+    "default": {"BACKEND": os.environ.get("TASKS_BACKEND", "django_tasks_db.DatabaseBackend"), "QUEUES": ["default"]}
+}
+RQ_QUEUES = {"default": {"URL": os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/0"), "DEFAULT_TIMEOUT": 600}}
 
 # Notifications: webhooks only to these hosts (+ WEBHOOK_EXTRA_HOSTS), links made absolute with SITE_URL.
 WEBHOOK_ALLOWED_HOSTS = [
@@ -211,6 +219,9 @@ SECURE_REFERRER_POLICY = "same-origin"
 # --- Application limits --------------------------------------------------------------------
 DATA_UPLOAD_MAX_MEMORY_SIZE = int(os.environ.get("DATA_UPLOAD_MAX_MEMORY_SIZE", str(50 * 1024 * 1024)))
 UPLOAD_MAX_BYTES = int(os.environ.get("UPLOAD_MAX_BYTES", str(20 * 1024 * 1024)))
+# Metric uploads above either size are imported by the background worker with a progress bar.
+METRIC_IMPORT_BACKGROUND_BYTES = int(os.environ.get("METRIC_IMPORT_BACKGROUND_BYTES", str(2 * 1024 * 1024)))
+METRIC_IMPORT_BACKGROUND_ROWS = int(os.environ.get("METRIC_IMPORT_BACKGROUND_ROWS", "50000"))
 
 LOGGING = {
     "version": 1,

@@ -22,6 +22,7 @@ urlpatterns = [
     path("", include("campaignflow.execution.urls")),
     path("", include("campaignflow.notifications.urls")),
     path("", include("campaignflow.alerts.urls")),
+    path("", include("campaignflow.review.urls")),
 ]
 
 if settings.DEBUG:

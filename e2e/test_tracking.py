@@ -111,3 +111,55 @@ def test_grid_paste_block(page, campaign):
     from campaignflow.tracking.models import MetricRow
 
     assert MetricRow.objects.filter(campaign_id=campaign.id, channel="抖音").count() == 4
+
+
+def test_large_upload_runs_in_the_background_with_a_progress_bar(page, campaign, tmp_path, settings):
+    """A file above the background threshold skips the preview: the page shows the job's progress bar
+    (polled every second), then the result; the inbox gets a notification."""
+    settings.METRIC_IMPORT_BACKGROUND_ROWS = 100
+    login(page, "wangjl", PASSWORD)
+    csv_path = tmp_path / "大批量数据.csv"
+    lines = ["日期,渠道,指标,数值"]
+    for i in range(600):
+        lines.append(f"2024-06-{(i % 30) + 1:02d},抖音,指标{i // 30},{1000 + i}")
+    csv_path.write_bytes("\n".join(lines).encode("utf-8"))
+    page.goto(f"{page.base}/campaigns/{campaign.id}/data/")
+    page.set_input_files("[data-testid=upload-file]", str(csv_path))
+    page.locator("[data-testid=upload-form] button[type=submit]").click()
+    job = page.locator("[data-testid=import-job]")
+    expect(job).to_be_visible()
+    expect(job).to_have_attribute("data-status", "done")
+    expect(page.locator("[data-testid=job-progress]")).to_have_attribute("value", "100")
+    expect(page.locator("[data-testid=job-result]")).to_contain_text("600")
+    shot(page, "tracking-05-background-import")
+    from campaignflow.notifications.models import Notification
+    from campaignflow.tracking.models import MetricRow
+
+    assert MetricRow.objects.filter(campaign=campaign).count() == 600
+    assert Notification.objects.filter(title__contains="大批量数据.csv").exists()
+
+    # a bad row: the job fails, names the row, writes nothing
+    lines[250] = "2024-06-05,抖音,指标99,很多"
+    csv_path.write_bytes("\n".join(lines).encode("utf-8"))
+    page.goto(f"{page.base}/campaigns/{campaign.id}/data/")
+    page.set_input_files("[data-testid=upload-file]", str(csv_path))
+    page.locator("[data-testid=upload-form] button[type=submit]").click()
+    expect(page.locator("[data-testid=import-job]")).to_have_attribute("data-status", "failed")
+    expect(page.locator("[data-testid=job-errors]")).to_contain_text("251")
+    assert MetricRow.objects.filter(campaign=campaign, metric="指标99").count() == 0
+
+
+def test_progress_bar_polls_until_the_job_ends(page, campaign):
+    """A job still running: the bar is polled (htmx every 1s) and moves on to the result by itself."""
+    from campaignflow.accounts.models import User
+    from campaignflow.tracking.models import ImportJob
+
+    owner = User.objects.get(username="wangjl")
+    job = ImportJob.objects.create(campaign=campaign, actor=owner, filename="慢.csv", status="parsing", rows_total=1000)
+    ImportJob.objects.filter(pk=job.pk).update(rows_done=500)
+    login(page, "wangjl", PASSWORD)
+    page.goto(f"{page.base}/campaigns/{campaign.id}/data/?job={job.pk}")
+    expect(page.locator("[data-testid=job-progress]")).to_have_attribute("value", "30")
+    ImportJob.objects.filter(pk=job.pk).update(status="done", rows_done=1000, message="Imported 1000 rows")
+    expect(page.locator("[data-testid=import-job]")).to_have_attribute("data-status", "done", timeout=5000)
+    expect(page.locator("[data-testid=job-result]")).to_contain_text("1000")

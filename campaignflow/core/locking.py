@@ -16,6 +16,10 @@ def update_versioned(obj: models.Model, *, expected_version: int, changes: dict)
     StaleVersion carrying the current version. `obj` is refreshed on success.
     """
     model = type(obj)
+    if not isinstance(expected_version, int) or not 0 <= expected_version < 2**63:
+        # A version no row can have (e.g. 2**70 from a client) is simply stale; never a database overflow.
+        current = model._base_manager.filter(pk=obj.pk).values_list("version", flat=True).first()
+        raise StaleVersion(current_version=current if current is not None else 0)
     values = dict(changes)
     if any(f.name == "updated_at" for f in model._meta.concrete_fields):
         values["updated_at"] = timezone.now()

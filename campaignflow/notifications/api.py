@@ -9,7 +9,7 @@ from ninja import Query, Router, Schema, Status
 from pydantic import Field
 
 from campaignflow.campaigns.access import MANAGE, VIEW, campaign_for_user
-from campaignflow.core.api_types import MAX_ID, PathId
+from campaignflow.core.api_types import MAX_ID, IdField, PathId
 
 from . import services
 from .models import Delivery, Notification, WebhookEndpoint
@@ -34,7 +34,7 @@ class InboxFilter(Schema):
 
 
 class ReadIn(Schema):
-    ids: list[int] | None = Field(None, max_length=1000)
+    ids: list[IdField] | None = Field(None, max_length=1000)
 
 
 @router.get("/me/notifications", response=list[NotificationOut])

@@ -28,7 +28,7 @@ class DependencyOut(Schema):
 
 
 class DependencyIn(Schema):
-    task: int | str = Field(..., description="id or code (T001) of the predecessor task")
+    task: IdField | str = Field(..., description="id or code (T001) of the predecessor task")
     type: str = Field("FS", max_length=2)
     lag_days: int = Field(0, ge=-3650, le=3650)
     workdays: bool = Field(False, description="count the lag in China working days")
@@ -219,8 +219,8 @@ def bulk_update(request, campaign_id: PathId, payload: BulkIn):
 
 
 class LinkIn(Schema):
-    predecessor: int | str
-    successor: int
+    predecessor: IdField | str
+    successor: IdField
     type: str = Field("FS", max_length=2)
     lag_days: int = Field(0, ge=-3650, le=3650)
     version: int | None = Field(None, description="the successor's version (optional)")
@@ -386,7 +386,7 @@ LINK_TYPES = {"FS": "0", "SS": "1", "FF": "2", "SF": "3"}
 
 
 class RaciCell(Schema):
-    task: int | str
+    task: IdField | str
     user: str = Field(..., max_length=150)
     role: str = Field(..., max_length=1)
 

@@ -8,7 +8,7 @@ from typing import Any
 
 from django.conf import settings
 from django.utils.translation import gettext as _
-from ninja import File, Query, Router, Schema
+from ninja import File, Query, Router, Schema, Status
 from ninja.files import UploadedFile
 from pydantic import Field
 
@@ -103,15 +103,73 @@ def push_metrics(request, campaign_id: PathId, payload: RowsIn):
     return {"created": batch.created, "updated": batch.updated, "batch": batch.id}
 
 
-@router.post("/campaigns/{campaign_id}/metrics/import", response=IngestOut)
+class JobAccepted(Schema):
+    job: int
+    status: str
+    status_url: str
+
+
+class JobOut(Schema):
+    id: int
+    campaign: int
+    filename: str
+    size: int
+    status: str
+    rows_total: int
+    rows_done: int
+    percent: int
+    error_count: int
+    errors: list[dict]
+    message: str
+    batch: int | None
+    created_at: dt.datetime
+    finished_at: dt.datetime | None
+
+
+def job_out(job) -> dict:
+    rows_done = job.rows_done
+    if job.status == "writing":
+        rows_done = services.job_write_progress(job.pk) or rows_done
+        job.rows_done = rows_done
+    return {
+        "id": job.id,
+        "campaign": job.campaign_id,
+        "filename": job.filename,
+        "size": job.size,
+        "status": job.status,
+        "rows_total": job.rows_total,
+        "rows_done": rows_done,
+        "percent": job.percent,
+        "error_count": job.error_count,
+        "errors": job.errors or [],
+        "message": job.message,
+        "batch": job.batch_id,
+        "created_at": job.created_at,
+        "finished_at": job.finished_at,
+    }
+
+
+@router.post("/campaigns/{campaign_id}/metrics/import", response={200: IngestOut, 202: JobAccepted})
 def import_metrics(request, campaign_id: PathId, file: UploadedFile = File(...)):
+    """Import a CSV/XLSX file. Normal files: 200 with the batch. Files above the background threshold
+    (settings METRIC_IMPORT_BACKGROUND_BYTES / _ROWS, default 2 MB / 50,000 rows): 202 with a job id
+    and the URL to poll (`GET /import-jobs/{id}`); the job writes all rows or none."""
     campaign = campaign_for_user(request.user, campaign_id, EDIT)
     name, data = read_upload(file)
+    if services.runs_in_background(name, data):
+        job = services.import_job_create(actor=request.user, campaign=campaign, name=name, data=data)
+        return Status(202, {"job": job.pk, "status": job.status, "status_url": f"/api/v1/import-jobs/{job.pk}"})
     parsed = parse_upload(name, data)
     batch = services.metrics_ingest(
         actor=request.user, campaign=campaign, parsed=parsed, source=BatchSource.UPLOAD, filename=name
     )
     return {"created": batch.created, "updated": batch.updated, "batch": batch.id}
+
+
+@router.get("/import-jobs/{job_id}", response=JobOut)
+def get_import_job(request, job_id: PathId):
+    """A background import's status (queued/parsing/validating/writing/done/failed), progress and bad rows."""
+    return job_out(selectors.job_for_user(request.user, job_id))
 
 
 @router.get("/campaigns/{campaign_id}/metrics", response=list[MetricRowOut])

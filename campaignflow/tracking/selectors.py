@@ -19,7 +19,7 @@ from campaignflow.goals.models import Channel, KpiPlan, Priority
 from campaignflow.goals.selectors import kpis_with_actuals
 
 from .domain import charts
-from .models import ImportBatch, MetricRow
+from .models import ImportBatch, ImportJob, MetricRow
 
 
 def metric_rows(campaign, *, metric=None, channel=None, date_from=None, date_to=None):
@@ -43,6 +43,15 @@ def batch_for_user(user, batch_id: int, need: str) -> ImportBatch:
     batch = get_object_or_404(ImportBatch.objects.select_related("campaign"), pk=batch_id)
     campaign_for_user(user, batch.campaign_id, need)
     return batch
+
+
+def job_for_user(user, job_id: int) -> ImportJob:
+    """A background import job, for those who can see its campaign (404 otherwise)."""
+    from campaignflow.campaigns.access import VIEW
+
+    job = get_object_or_404(ImportJob.objects.defer("data"), pk=job_id)
+    campaign_for_user(user, job.campaign_id, VIEW)
+    return job
 
 
 def metric_names(campaign) -> list[str]:

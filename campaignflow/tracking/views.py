@@ -11,7 +11,9 @@ from pathlib import Path
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.http import Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -26,7 +28,7 @@ from . import selectors, services
 from .api import TooLarge, read_upload
 from .domain import charts
 from .domain.parsers import FileRefused, ParseResult, RowParser, parse_file
-from .models import BatchSource, MetricRow
+from .models import BatchSource, ImportJob, JobStatus, MetricRow
 
 PENDING_DIR = Path(tempfile.gettempdir()) / "campaignflow-uploads"
 PENDING_TTL = 24 * 3600
@@ -78,17 +80,30 @@ def _data_context(request, campaign, **extra):
     )
 
 
+def _job_of(request, campaign, job_id) -> ImportJob | None:
+    try:
+        job = selectors.job_for_user(request.user, int(job_id))
+    except (TypeError, ValueError, Http404):
+        return None
+    return job if job.campaign_id == campaign.pk else None
+
+
 @login_required
 def data(request, pk: int):
-    """Upload a CSV/XLSX (preview first), the batch list with undo, links to the grid."""
+    """Upload a CSV/XLSX (preview first; large files go to the background worker with a progress
+    bar), the batch list with undo, links to the grid."""
     campaign = campaign_for_user(request.user, pk, VIEW if request.method == "GET" else EDIT)
     if request.method == "GET":
-        return render(request, "tracking/data.html", _data_context(request, campaign))
+        job = _job_of(request, campaign, request.GET.get("job")) if request.GET.get("job") else None
+        return render(request, "tracking/data.html", _data_context(request, campaign, job=job))
     error, status = None, 200
     parsed: ParseResult | None = None
     token = name = ""
     try:
         name, content = read_upload(request.FILES.get("file"))
+        if services.runs_in_background(name, content):
+            job = services.import_job_create(actor=request.user, campaign=campaign, name=name, data=content)
+            return redirect(f"{reverse('tracking:data', args=[campaign.pk])}?job={job.pk}")
         parsed = parse_file(name, content)
     except TooLarge as exc:
         error, status = exc.detail, 413
@@ -115,6 +130,18 @@ def data(request, pk: int):
         filename=name,
     )
     return render(request, "tracking/data.html", context, status=status)
+
+
+@login_required
+def job_progress(request, pk: int, job_id: int):
+    """The progress bar partial that the upload page polls every second until the job ends."""
+    campaign = campaign_for_user(request.user, pk, VIEW)
+    job = _job_of(request, campaign, job_id)
+    if job is None:
+        raise Http404
+    if job.status == JobStatus.WRITING:
+        job.rows_done = services.job_write_progress(job.pk) or job.rows_done
+    return render(request, "tracking/_job.html", {"job": job, "campaign": campaign})
 
 
 @login_required

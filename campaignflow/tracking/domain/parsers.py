@@ -252,13 +252,17 @@ def gc_paused():
             gc.enable()
 
 
-def parse_table(lines: Iterator[list], *, max_rows: int = MAX_ROWS) -> ParseResult:
-    """A header row then data rows (lists of cells) → validated rows."""
+PROGRESS_EVERY = 20_000
+
+
+def parse_table(lines: Iterator[list], *, max_rows: int = MAX_ROWS, progress=None) -> ParseResult:
+    """A header row then data rows (lists of cells) → validated rows. `progress(rows_read)` is called
+    every PROGRESS_EVERY rows when given (background imports show it)."""
     with gc_paused():
-        return _parse_table(lines, max_rows=max_rows)
+        return _parse_table(lines, max_rows=max_rows, progress=progress)
 
 
-def _parse_table(lines: Iterator[list], *, max_rows: int) -> ParseResult:
+def _parse_table(lines: Iterator[list], *, max_rows: int, progress=None) -> ParseResult:
     result = ParseResult(line_offset=2)
     header = None
     for cells in lines:
@@ -277,8 +281,12 @@ def _parse_table(lines: Iterator[list], *, max_rows: int) -> ParseResult:
     append = result.rows.append
     dates: dict = {}  # raw date cell → ISO text (dates repeat on every row of a day)
     index = -1
+    report_at = PROGRESS_EVERY if progress is not None else -2
     for cells in lines:
         index += 1
+        if index == report_at:
+            progress(index)
+            report_at += PROGRESS_EVERY
         if len(cells) < width:
             if not any(_name(c) for c in cells):
                 continue
@@ -350,9 +358,9 @@ def csv_lines(data: bytes) -> Iterator[list]:
     return csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
 
 
-def parse_csv(data: bytes, *, max_rows: int = MAX_ROWS) -> ParseResult:
+def parse_csv(data: bytes, *, max_rows: int = MAX_ROWS, progress=None) -> ParseResult:
     try:
-        return parse_table(csv_lines(data), max_rows=max_rows)
+        return parse_table(csv_lines(data), max_rows=max_rows, progress=progress)
     except csv.Error as exc:
         raise FileRefused(f"malformed CSV: {exc}") from None
 
@@ -399,21 +407,32 @@ def xlsx_lines(data: bytes) -> Iterator[list]:
     return rows
 
 
-def parse_xlsx(data: bytes, *, max_rows: int = MAX_ROWS) -> ParseResult:
+def parse_xlsx(data: bytes, *, max_rows: int = MAX_ROWS, progress=None) -> ParseResult:
     lines = xlsx_lines(data)
     try:
-        return parse_table(lines, max_rows=max_rows)
+        return parse_table(lines, max_rows=max_rows, progress=progress)
     except FileRefused:
         raise
     except Exception as exc:
         raise FileRefused(f"the XLSX file cannot be read: {type(exc).__name__}") from None
 
 
-def parse_file(name: str, data: bytes, *, max_rows: int = MAX_ROWS) -> ParseResult:
+def is_xlsx(name: str, data: bytes) -> bool:
+    return data[:4] == b"PK\x03\x04" or (name or "").lower().endswith((".xlsx", ".xlsm"))
+
+
+def estimate_rows(name: str, data: bytes) -> int:
+    """Data rows in a file, cheaply: CSV line count; XLSX by its size (~20 bytes per packed row)."""
+    if is_xlsx(name, data):
+        return len(data) // 20
+    return max(0, data.count(b"\n") - 1 + (0 if data.endswith(b"\n") else 1))
+
+
+def parse_file(name: str, data: bytes, *, max_rows: int = MAX_ROWS, progress=None) -> ParseResult:
     """CSV or XLSX by content (zip signature) and name."""
     lower = (name or "").lower()
-    if data[:4] == b"PK\x03\x04" or lower.endswith((".xlsx", ".xlsm")):
-        return parse_xlsx(data, max_rows=max_rows)
+    if is_xlsx(name, data):
+        return parse_xlsx(data, max_rows=max_rows, progress=progress)
     if lower.endswith((".xls",)) or data[:8] == b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1":
         raise FileRefused("old .xls files are not supported: save as .xlsx or CSV")
-    return parse_csv(data, max_rows=max_rows)
+    return parse_csv(data, max_rows=max_rows, progress=progress)

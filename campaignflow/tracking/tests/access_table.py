@@ -4,7 +4,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from campaignflow.tracking import services
 from campaignflow.tracking.domain.parsers import parse_json_rows
-from campaignflow.tracking.models import BatchSource
+from campaignflow.tracking.models import BatchSource, ImportJob
 
 # fmt: off
 # operation             method    path                                             admin owner mgr  member viewer partner outsider anon
@@ -15,6 +15,7 @@ ROWS = [
     ("list import batches", "get",    "/campaigns/{campaign_id}/import-batches",       200,  200,  200, 200,   200,   200,    404,     401),
     ("undo import batch",   "delete", "/import-batches/{batch_id}",                    200,  200,  200, 200,   403,   403,    404,     401),
     ("board",               "get",    "/campaigns/{campaign_id}/board",                200,  200,  200, 200,   200,   200,    404,     401),
+    ("get import job",      "get",    "/import-jobs/{job_id}",                         200,  200,  200, 200,   200,   200,    404,     401),
 ]
 # fmt: on
 
@@ -36,4 +37,7 @@ def setup(ctx):
     parsed = parse_json_rows([{"date": "2025-06-11", "channel": "抖音", "metric": "销售额", "value": 42000}])
     ctx["batch_id"] = services.metrics_ingest(
         actor=ctx["users"]["owner"], campaign=ctx["campaign"], parsed=parsed, source=BatchSource.API
+    ).pk
+    ctx["job_id"] = ImportJob.objects.create(
+        campaign=ctx["campaign"], actor=ctx["users"]["member"], filename="big.csv", status="done", rows_total=1
     ).pk

@@ -1,0 +1,70 @@
+"""Document endpoints: the seeds' workbook (XLSX), PDF reports, CSV lists. Internal documents:
+partners get 403 (they see what is shared with them on the pages instead)."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from django.http import FileResponse, HttpResponse, StreamingHttpResponse
+from ninja import Query, Router, Schema
+from pydantic import Field
+
+from campaignflow.campaigns.access import VIEW
+from campaignflow.core.api_types import PathId
+from campaignflow.review.access import campaign_for_review
+
+from . import csvs, pdf
+from .collect import campaign_sheets
+from .xlsx import workbook_file
+
+router = Router(tags=["reports"])
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+@router.get("/campaigns/{campaign_id}/export.xlsx")
+def export_xlsx(request, campaign_id: PathId):
+    """One workbook with the seeds' tables as sheets (Chinese headers), plus every metric row."""
+    campaign = campaign_for_review(request.user, campaign_id, VIEW)
+    handle = workbook_file(campaign_sheets(campaign, request.user))
+    return FileResponse(handle, as_attachment=True, filename=f"campaign-{campaign.pk}.xlsx", content_type=XLSX)
+
+
+class ReportQuery(Schema):
+    kind: Literal["weekly", "evaluation"] = Field("evaluation")
+
+
+@router.get("/campaigns/{campaign_id}/report.pdf")
+def report_pdf(request, campaign_id: PathId, query: Query[ReportQuery]):
+    """kind=weekly: the latest weekly report with KPI progress; kind=evaluation: evaluation, attribution, ROI,
+    retrospective."""
+    campaign = campaign_for_review(request.user, campaign_id, VIEW)
+    body = pdf.weekly_report(campaign) if query.kind == "weekly" else pdf.evaluation_report(campaign)
+    response = HttpResponse(body, content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="{query.kind}-{campaign.pk}.pdf"'
+    return response
+
+
+def _csv(lines, name: str) -> StreamingHttpResponse:
+    response = StreamingHttpResponse(lines, content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
+
+
+@router.get("/campaigns/{campaign_id}/tasks.csv")
+def tasks_csv(request, campaign_id: PathId):
+    campaign = campaign_for_review(request.user, campaign_id, VIEW)
+    return _csv(csvs.csv_lines(csvs.TASK_HEADER, csvs.tasks_rows(campaign)), f"tasks-{campaign.pk}.csv")
+
+
+@router.get("/campaigns/{campaign_id}/metrics.csv")
+def metrics_csv(request, campaign_id: PathId):
+    campaign = campaign_for_review(request.user, campaign_id, VIEW)
+    return _csv(csvs.csv_lines(csvs.METRIC_HEADER, csvs.metric_rows(campaign)), f"metrics-{campaign.pk}.csv")
+
+
+@router.get("/campaigns/{campaign_id}/expenses.csv")
+def expenses_csv(request, campaign_id: PathId):
+    campaign = campaign_for_review(request.user, campaign_id, VIEW)
+    return _csv(
+        csvs.csv_lines(csvs.EXPENSE_HEADER, csvs.expense_rows(request.user, campaign)), f"expenses-{campaign.pk}.csv"
+    )

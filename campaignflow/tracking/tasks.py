@@ -1,0 +1,11 @@
+"""Background work of the tracking app: large metric imports (run by `manage.py db_worker`)."""
+
+from django_tasks import task
+
+
+@task()
+def run_import_job(job_id: int) -> str:
+    from .services import import_job_run
+
+    job = import_job_run(job_id)
+    return job.status if job is not None else "missing"

@@ -1,0 +1,153 @@
+"""Large uploads run in the background (tests use the ImmediateBackend: the job runs at enqueue time)."""
+
+import io
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+
+from campaignflow.core.models import AuditEntry
+from campaignflow.notifications.models import Notification
+from campaignflow.tracking import services
+from campaignflow.tracking.models import ImportBatch, ImportJob, JobStatus, MetricRow
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _small_threshold(settings):
+    settings.METRIC_IMPORT_BACKGROUND_ROWS = 100
+    settings.METRIC_IMPORT_BACKGROUND_BYTES = 10 * 1024 * 1024
+
+
+def big_csv(n=10_000, bad_at=None) -> bytes:
+    lines = ["日期,渠道,指标,数值"]
+    for i in range(n):
+        value = "12元多" if i == bad_at else str(1000 + i)
+        lines.append(f"2025-06-{(i % 28) + 1:02d},抖音,m{i // 28},{value}")
+    return ("\n".join(lines) + "\n").encode()
+
+
+def upload(api, campaign, name, content):
+    return api.client.post(
+        f"/api/v1/campaigns/{campaign.id}/metrics/import",
+        {"file": SimpleUploadedFile(name, content)},
+        **api.headers,
+    )
+
+
+def test_large_csv_answers_202_and_the_job_writes_every_row(campaign, users, api_for):
+    api = api_for(users["member"])
+    r = upload(api, campaign, "big.csv", big_csv())
+    assert r.status_code == 202, r.content
+    body = r.json()
+    assert body["status_url"] == f"/api/v1/import-jobs/{body['job']}"
+    status = api.get(body["status_url"].removeprefix("/api/v1"))
+    assert status.status_code == 200
+    job = status.json()
+    assert job["status"] == "done" and job["percent"] == 100
+    assert job["rows_total"] == job["rows_done"] == 10_000
+    assert MetricRow.objects.filter(campaign=campaign).count() == 10_000
+    batch = ImportBatch.objects.get(pk=job["batch"])
+    assert batch.created == 10_000 and batch.filename == "big.csv"
+    assert AuditEntry.objects.filter(action="metrics.import").count() == 1
+    note = Notification.objects.get(recipient=users["member"])
+    assert "big.csv" in note.title and f"job={job['id']}" in note.url
+    assert ImportJob.objects.get(pk=job["id"]).data is None  # the file is not kept once imported
+
+
+def test_small_file_keeps_the_synchronous_answer(campaign, users, api_for):
+    r = upload(api_for(users["member"]), campaign, "s.csv", big_csv(50))
+    assert r.status_code == 200 and r.json()["created"] == 50
+    assert not ImportJob.objects.exists()
+
+
+def test_one_bad_row_among_10000_fails_the_job_and_writes_nothing(campaign, users, api_for):
+    api = api_for(users["member"])
+    r = upload(api, campaign, "bad.csv", big_csv(bad_at=7345))
+    assert r.status_code == 202
+    job = api.get(f"/import-jobs/{r.json()['job']}").json()
+    assert job["status"] == "failed" and job["error_count"] == 1
+    assert job["errors"][0]["field"] == "rows[7345].value" and job["errors"][0]["line"] == 7347
+    assert "nothing was written" in job["message"]
+    assert MetricRow.objects.count() == 0 and ImportBatch.objects.count() == 0
+    assert AuditEntry.objects.filter(action="metrics.import").count() == 0
+    assert "failed" in Notification.objects.get(recipient=users["member"]).title
+
+
+def test_a_failure_while_writing_rolls_everything_back(campaign, users, api_for, monkeypatch):
+    def boom(*args, **kwargs):
+        raise RuntimeError("disk full")
+
+    monkeypatch.setattr(services, "audit_record", boom)  # the last step of the write transaction
+    r = upload(api_for(users["member"]), campaign, "big.csv", big_csv(500))
+    job = ImportJob.objects.get(pk=r.json()["job"])
+    assert job.status == JobStatus.FAILED and "RuntimeError" in job.message
+    assert MetricRow.objects.count() == 0 and ImportBatch.objects.count() == 0
+
+
+def test_corrupt_large_xlsx_fails_with_a_clear_message(campaign, users, api_for):
+    r = upload(api_for(users["member"]), campaign, "x.xlsx", b"PK\x03\x04" + b"\0" * 5000)
+    assert r.status_code == 202
+    job = ImportJob.objects.get(pk=r.json()["job"])
+    assert job.status == JobStatus.FAILED and job.errors[0]["field"] == "file"
+    assert "XLSX" in job.message
+
+
+def test_large_xlsx_in_the_background(campaign, users, api_for, settings):
+    import openpyxl
+
+    settings.METRIC_IMPORT_BACKGROUND_BYTES = 1000
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.append(["日期", "渠道", "指标", "数值"])
+    for i in range(300):
+        ws.append([f"2025-06-{(i % 28) + 1:02d}", "小红书", f"m{i // 28}", i])
+    buf = io.BytesIO()
+    wb.save(buf)
+    r = upload(api_for(users["member"]), campaign, "m.xlsx", buf.getvalue())
+    assert r.status_code == 202
+    assert ImportJob.objects.get(pk=r.json()["job"]).status == JobStatus.DONE
+    assert MetricRow.objects.filter(campaign=campaign).count() == 300
+
+
+def test_job_status_is_404_outside_the_campaign(campaign, users, api_for):
+    r = upload(api_for(users["member"]), campaign, "big.csv", big_csv(200))
+    job_id = r.json()["job"]
+    assert api_for(users["outsider"]).get(f"/import-jobs/{job_id}").status_code == 404
+    assert api_for(users["viewer"]).get(f"/import-jobs/{job_id}").status_code == 200
+    assert api_for(users["member"]).get("/import-jobs/999999").status_code == 404
+
+
+def test_upload_page_polls_a_progress_bar(campaign, users, client):
+    client.force_login(users["member"])
+    r = client.post(f"/campaigns/{campaign.id}/data/", {"file": SimpleUploadedFile("big.csv", big_csv(300))})
+    assert r.status_code == 302 and "?job=" in r["Location"]
+    page = client.get(r["Location"])
+    assert page.status_code == 200
+    assert b'data-testid="import-job"' in page.content and b'data-status="done"' in page.content
+    assert MetricRow.objects.filter(campaign=campaign).count() == 300
+    # a job still running: the partial polls every second and shows its progress
+    queued = ImportJob.objects.create(campaign=campaign, actor=users["member"], filename="q.csv", rows_total=400)
+    ImportJob.objects.filter(pk=queued.pk).update(status=JobStatus.PARSING, rows_done=200)
+    part = client.get(f"/campaigns/{campaign.id}/data/jobs/{queued.pk}/")
+    assert part.status_code == 200
+    assert b'hx-trigger="every 1s"' in part.content and b'value="30"' in part.content
+    ImportJob.objects.filter(pk=queued.pk).update(status=JobStatus.DONE, message="Imported 400 rows")
+    part = client.get(f"/campaigns/{campaign.id}/data/jobs/{queued.pk}/")
+    assert b"hx-trigger" not in part.content and b"Imported 400 rows" in part.content
+    client.force_login(users["outsider"])
+    assert client.get(f"/campaigns/{campaign.id}/data/jobs/{queued.pk}/").status_code == 404
+
+
+def test_write_progress_is_read_from_the_worker_file(campaign, users):
+    job = ImportJob.objects.create(campaign=campaign, filename="p.csv", rows_total=1000, status=JobStatus.WRITING)
+    path = services._progress_file(job.pk)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text("500")
+    try:
+        assert services.job_write_progress(job.pk) == 500
+        job.rows_done = 500
+        assert job.percent == 80
+    finally:
+        path.unlink()
+    assert services.job_write_progress(job.pk) is None
