@@ -33,8 +33,8 @@ def _tab_urls(page, base) -> list[str]:
 def test_main_pages_render_without_javascript_errors(page, demo, language):
     login(page, "wangjl", "CampaignFlow2025")
     if language == "en":
-        page.select_option("[data-testid=language]", "en")
-        page.wait_for_load_state()
+        with page.expect_navigation():
+            page.select_option("[data-testid=language]", "en")  # the switch submits its form
     page.goto(f"{page.base}/campaigns/{demo.pk}/")
     urls = [
         f"{page.base}/campaigns/",

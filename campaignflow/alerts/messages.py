@@ -42,6 +42,8 @@ def render_message(rule: str, p: dict) -> str:
         }
     if rule == "issue_sla":
         return _("Issue %(code)s has passed its %(which)s deadline (%(due)s).") % p
+    if rule == "retro_overdue":
+        return _("The retrospective was due on %(due)s and is %(days)d days late.") % p
     if rule == "standup_missing":
         return _("No stand-up from %(who)s for %(date)s.") % p
     return rule

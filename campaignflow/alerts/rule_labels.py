@@ -11,6 +11,7 @@ RULE_LABELS = {
     "contingency_low": _("Contingency reserve below the rule"),
     "issue_sla": _("Issue SLA breached (24 h response / 48 h solution)"),
     "standup_missing": _("Stand-up missing"),
+    "retro_overdue": _("Retrospective late (due 3 working days after the end)"),
 }
 PARAM_LABELS = {
     "threshold": _("threshold"),

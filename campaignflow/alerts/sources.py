@@ -103,3 +103,16 @@ def standup_missing(campaign, params, today):
         for uid, name, username in owners
         if uid not in written
     ]
+
+
+@check("retro_overdue")
+def retro_overdue(campaign, params, today):
+    """The retrospective is due within 3 China working days after the end (seed 000); late → alert."""
+    if campaign.status not in ("executing", "reviewing") or campaign.end_date >= today:
+        return []
+    from campaignflow.review.selectors import retro_status, retrospective_of
+
+    status = retro_status(campaign, retrospective_of(campaign), today=today)
+    if status["completed"] or status["days_late"] <= 0:
+        return []
+    return [Finding("retrospective", {"due": status["due_date"].isoformat(), "days": status["days_late"]})]

@@ -54,12 +54,17 @@ def role_in(user, campaign: Campaign) -> str | None:
     return role
 
 
-def can(user, campaign: Campaign, need: str) -> bool:
+def can(user, campaign: Campaign, need: str, *, archived_ok: bool = False) -> bool:
+    """`archived_ok`: the action does not change the campaign itself (e.g. promoting its plan into a playbook)."""
     role = role_in(user, campaign)
+    if need != VIEW and campaign.status == "archived" and not archived_ok:
+        return False  # an archived campaign is a closed case: read-only for everyone
     return role is not None and need in RIGHTS.get(role, set())
 
 
-def campaign_for_user(user, campaign_id, need: str = VIEW, *, include_deleted: bool = False) -> Campaign:
+def campaign_for_user(
+    user, campaign_id, need: str = VIEW, *, include_deleted: bool = False, archived_ok: bool = False
+) -> Campaign:
     try:
         campaign_id = int(campaign_id)
     except (TypeError, ValueError):
@@ -74,6 +79,8 @@ def campaign_for_user(user, campaign_id, need: str = VIEW, *, include_deleted: b
     )
     if campaign is None:
         raise Http404
-    if not can(user, campaign, need):
+    if not can(user, campaign, need, archived_ok=archived_ok):
+        if need != VIEW and campaign.status == "archived":
+            raise Forbidden(_("This campaign is archived and can no longer be changed."))
         raise Forbidden(_("Your role in this campaign does not allow this."))
     return campaign

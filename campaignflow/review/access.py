@@ -12,8 +12,8 @@ def not_partner(user, campaign, role) -> bool:
     return role != MemberRole.PARTNER
 
 
-def campaign_for_review(user, campaign_id, need: str = VIEW):
-    campaign = campaign_for_user(user, campaign_id, need)
+def campaign_for_review(user, campaign_id, need: str = VIEW, *, archived_ok: bool = False):
+    campaign = campaign_for_user(user, campaign_id, need, archived_ok=archived_ok)
     if role_in(user, campaign) == MemberRole.PARTNER:
         raise Forbidden(_("The review is internal to the campaign team."))
     return campaign

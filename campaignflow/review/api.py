@@ -167,7 +167,7 @@ def preview_promotion(request, campaign_id: PathId):
 
 @router.post("/campaigns/{campaign_id}/playbook-promotion", response={201: dict})
 def promote_playbook(request, campaign_id: PathId, payload: PromotionIn):
-    campaign = campaign_for_review(request.user, campaign_id, MANAGE)
+    campaign = campaign_for_review(request.user, campaign_id, MANAGE, archived_ok=True)
     pv = services.playbook_promote(actor=request.user, campaign=campaign, **payload.dict())
     return Status(201, {"playbook": pv.playbook.key, "name": pv.playbook.name, "version": pv.number, "note": pv.note})
 

@@ -112,7 +112,7 @@ def promote(request, pk: int):
     except DomainError as exc:
         error = exc.detail
     if request.method == "POST" and preview is not None:
-        campaign = campaign_for_review(request.user, pk, MANAGE)
+        campaign = campaign_for_review(request.user, pk, MANAGE, archived_ok=True)
         try:
             pv = services.playbook_promote(
                 actor=request.user,

@@ -131,6 +131,7 @@ register(Rule("budget_over", "high", (Param("threshold", 0.0, 0.0, 1.0),), requi
 register(Rule("contingency_low", "medium", (Param("minimum", 0.10, 0.0, 0.5),)))
 register(Rule("issue_sla", "high"))
 register(Rule("standup_missing", "low"))
+register(Rule("retro_overdue", "medium"))
 
 
 def validate_params(key: str, params: dict) -> dict[str, str]:

@@ -77,3 +77,18 @@ def test_rule_thresholds_validated_and_disabling_a_rule(api_for, users, campaign
     assert ok.status_code == 200 and ok.json()["task_overdue"]["enabled"] is False
     _overdue_task(campaign)
     assert "task_overdue" not in [a.rule for a in engine.evaluate_campaign(campaign, notify=False)]
+
+
+def test_retrospective_late_after_three_working_days(campaign, users):
+    from campaignflow.campaigns.models import Campaign
+
+    today = timezone.localdate()
+    Campaign.objects.filter(pk=campaign.pk).update(
+        status="reviewing", start_date=today - dt.timedelta(days=40), end_date=today - dt.timedelta(days=20)
+    )
+    campaign.refresh_from_db()
+    Task.objects.filter(campaign=campaign).update(status="done")
+    rules = [a.rule for a in engine.evaluate_campaign(campaign, notify=False)]
+    assert "retro_overdue" in rules
+    alert = Alert.objects.get(rule="retro_overdue")
+    assert "days late" in alert.message or "天" in alert.message

@@ -5,6 +5,7 @@ import io
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import translation
 
 from campaignflow.core.models import AuditEntry
 from campaignflow.planning.models import RaciAssignment, Task, TaskDependency
@@ -94,11 +95,19 @@ def test_self_cross_campaign_unknown_and_bad_type_are_422(api, api_for, users, c
     assert r.status_code == 422 and "depends_on[0].task" in r.json()["detail"] and "T001" in r.json()["detail"]
     other = c.post("/campaigns", {"name": "另一个活动", "start_date": "2025-07-01", "end_date": "2025-07-10"}).json()
     foreign = make(c, other["id"], name="外部任务")
-    r = c.patch(f"/tasks/{a['id']}", {"version": a["version"], "depends_on": [{"task": foreign["id"]}]})
+    r = c.patch(
+        f"/tasks/{a['id']}",
+        {"version": a["version"], "depends_on": [{"task": foreign["id"]}]},
+        HTTP_ACCEPT_LANGUAGE="en",
+    )
     assert r.status_code == 422 and "not in this campaign" in r.json()["detail"]
     r = c.patch(f"/tasks/{a['id']}", {"version": a["version"], "depends_on": [{"task": b["id"], "type": "XX"}]})
     assert r.status_code == 422 and "depends_on[0].type" in r.json()["detail"]
-    r = c.patch(f"/tasks/{b['id']}", {"version": b["version"], "depends_on": [{"task": a["id"]}, {"task": "T001"}]})
+    r = c.patch(
+        f"/tasks/{b['id']}",
+        {"version": b["version"], "depends_on": [{"task": a["id"]}, {"task": "T001"}]},
+        HTTP_ACCEPT_LANGUAGE="en",
+    )
     assert r.status_code == 422 and "twice" in r.json()["detail"]
     r = c.patch(f"/tasks/{a['id']}", {"version": a["version"], "depends_on": [{"task": 2**70}]})
     assert r.status_code == 422
@@ -271,11 +280,13 @@ def test_gate_needs_owner_and_exactly_one_a(api, users, campaign):
     from campaignflow.campaigns.gates import unmet_conditions
 
     campaign.refresh_from_db()
-    unmet = unmet_conditions(campaign, "executing")
+    with translation.override("en"):
+        unmet = unmet_conditions(campaign, "executing")
     assert any("accountable person (A)" in u and "T001" in u for u in unmet)
     for t in campaign.tasks.all():
         RaciAssignment.objects.create(task=t, user=users["owner"], role="A")
-    assert not any("accountable" in u for u in unmet_conditions(campaign, "executing"))
+    with translation.override("en"):
+        assert not any("accountable" in u for u in unmet_conditions(campaign, "executing"))
 
 
 # --- periods, baselines ------------------------------------------------------------------------

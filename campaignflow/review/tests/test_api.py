@@ -9,8 +9,7 @@ from campaignflow.core.models import AuditEntry
 from campaignflow.goals.models import Channel, Kpi
 from campaignflow.planning.models import Task
 from campaignflow.review.models import EvaluationNote, Retrospective
-
-from .conftest import move_to
+from conftest import move_to
 
 pytestmark = pytest.mark.django_db
 
@@ -112,7 +111,7 @@ def test_completing_the_retrospective_needs_its_text(campaign, api_for, users):
 def test_the_archive_gate_needs_evaluation_retrospective_and_settlement(seeded, api_for, users):
     owner = api_for(users["owner"])
     move_to(seeded, owner, "planning", "executing", "reviewing")
-    response = owner.post(f"/campaigns/{seeded.pk}/transition", {"to": "archived"})
+    response = owner.post(f"/campaigns/{seeded.pk}/transition", {"to": "archived"}, HTTP_ACCEPT_LANGUAGE="en")
     assert response.status_code == 409
     unmet = " ".join(response.json()["unmet"])
     assert "3" in unmet and "retrospective" in unmet
@@ -129,15 +128,20 @@ def test_the_archive_gate_needs_evaluation_retrospective_and_settlement(seeded, 
     # a participating partner: the settlement must be signed by every party
     partner = Partner.objects.create(name="健康科技")
     CampaignPartner.objects.create(campaign=seeded, partner=partner, state=CampaignPartner.State.PARTICIPATING)
-    response = owner.post(f"/campaigns/{seeded.pk}/transition", {"to": "archived"})
+    response = owner.post(f"/campaigns/{seeded.pk}/transition", {"to": "archived"}, HTTP_ACCEPT_LANGUAGE="en")
     assert response.status_code == 409 and "settlement" in " ".join(response.json()["unmet"])
     CampaignPartner.objects.all().delete()
     response = owner.post(f"/campaigns/{seeded.pk}/transition", {"to": "archived"})
     assert response.status_code == 200, response.content
-    # archived: the evaluation is final
+    # archived: the campaign is read-only (403), the evaluation final
     kpi = Kpi.objects.filter(campaign=seeded).first()
+    response = owner.patch(f"/campaigns/{seeded.pk}/evaluation/{kpi.pk}", {"version": 1, "analysis": "改"})
     assert (
-        owner.patch(f"/campaigns/{seeded.pk}/evaluation/{kpi.pk}", {"version": 1, "analysis": "改"}).status_code == 409
+        response.status_code == 403
+        and "archived"
+        in owner.patch(
+            f"/campaigns/{seeded.pk}/evaluation/{kpi.pk}", {"version": 1, "analysis": "改"}, HTTP_ACCEPT_LANGUAGE="en"
+        ).json()["detail"]
     )
 
 
