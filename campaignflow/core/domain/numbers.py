@@ -57,6 +57,8 @@ def format_cn(value: Decimal | int | float | None, places: int = 2) -> str:
         return _trim(value / 100_000_000, places) + "亿"
     if magnitude >= 10_000:
         return _trim(value / 10_000, places) + "万"
+    if magnitude >= 100:
+        return _trim(value, 0)  # 9,677 rather than 9,677.42: decimals add noise at this size
     return _trim(value, places)
 
 
