@@ -15,6 +15,7 @@ from campaignflow.accounts.models import Role, User
 from campaignflow.alerts.tasks import after_data_changed
 from campaignflow.campaigns.access import EDIT, MANAGE, can, is_admin, role_in
 from campaignflow.campaigns.models import Campaign, MemberRole
+from campaignflow.core.api_types import MAX_ID
 from campaignflow.core.audit import audit_record, snapshot
 from campaignflow.core.errors import Conflict, DomainError, Forbidden, InvalidInput
 from campaignflow.core.locking import update_versioned
@@ -35,7 +36,6 @@ from .models import (
     SettlementSignoff,
 )
 
-MAX_ID = 2**63 - 1
 APPROVER_ROLES = {Role.FINANCE, Role.DIRECTOR, Role.ADMIN}
 OVERRUN_ROLES = {Role.DIRECTOR, Role.ADMIN}
 RECEIPT_MAX_BYTES = 5 * 1024 * 1024

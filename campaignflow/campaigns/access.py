@@ -10,6 +10,7 @@ from __future__ import annotations
 from django.http import Http404
 from django.utils.translation import gettext as _
 
+from campaignflow.core.api_types import MAX_ID
 from campaignflow.core.errors import Forbidden
 
 from .models import Campaign, MemberRole
@@ -25,7 +26,6 @@ RIGHTS = {
     MemberRole.VIEWER: {VIEW},
     MemberRole.PARTNER: {VIEW},
 }
-MAX_ID = 2**63 - 1
 
 
 def is_admin(user) -> bool:

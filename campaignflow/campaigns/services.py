@@ -15,8 +15,8 @@ from django.utils.translation import gettext as _
 from campaignflow.accounts.models import User
 from campaignflow.core.audit import audit_record, snapshot
 from campaignflow.core.domain.numbers import NotANumber, parse_number
-from campaignflow.core.errors import Conflict, Forbidden, GateUnmet, InvalidInput, StaleVersion
-from campaignflow.core.locking import update_versioned
+from campaignflow.core.errors import Conflict, Forbidden, GateUnmet, InvalidInput
+from campaignflow.core.locking import changed_only, refuse_if_stale, update_versioned
 from campaignflow.core.workdays import china_calendar, unknown_year_warning
 from campaignflow.planning.models import Task
 
@@ -197,22 +197,15 @@ def campaign_create(*, actor: User, data: dict, playbook_key: str | None = None)
     return campaign, warnings
 
 
-def _differs(current, new) -> bool:
-    if hasattr(current, "pk") or hasattr(new, "pk"):
-        return getattr(current, "pk", current) != getattr(new, "pk", new)
-    return current != new
-
-
 @transaction.atomic
 def campaign_update(*, actor: User, campaign: Campaign, version: int, data: dict) -> Campaign:
     changes = _clean_campaign_fields(
         {k: v for k, v in data.items() if k in EDITABLE_FIELDS}, partial=True, current=campaign
     )
     before = snapshot(campaign)
-    changes = {k: v for k, v in changes.items() if _differs(getattr(campaign, k), v)}
+    changes = changed_only(campaign, changes)
     if not changes:
-        if version != campaign.version:
-            raise StaleVersion(current_version=campaign.version)
+        refuse_if_stale(campaign, version)
         return campaign  # nothing changed: no new version, no audit entry
     update_versioned(campaign, expected_version=version, changes=changes)
     if "owner" in changes and changes["owner"] is not None:

@@ -6,7 +6,19 @@ from django.db import models
 from django.db.models import F
 from django.utils import timezone
 
+from .api_types import MAX_ID
 from .errors import StaleVersion
+
+
+def changed_only(obj: models.Model, changes: dict) -> dict:
+    """The entries of `changes` that differ from the object's current values (models compare by pk)."""
+    return {k: v for k, v in changes.items() if getattr(obj, k) != v}
+
+
+def refuse_if_stale(obj: models.Model, version: int) -> None:
+    """A write that changes nothing still has to name the current version, else 409."""
+    if version != obj.version:
+        raise StaleVersion(current_version=obj.version)
 
 
 def update_versioned(obj: models.Model, *, expected_version: int, changes: dict) -> models.Model:
@@ -16,7 +28,7 @@ def update_versioned(obj: models.Model, *, expected_version: int, changes: dict)
     StaleVersion carrying the current version. `obj` is refreshed on success.
     """
     model = type(obj)
-    if not isinstance(expected_version, int) or not 0 <= expected_version < 2**63:
+    if not isinstance(expected_version, int) or not 0 <= expected_version <= MAX_ID:
         # A version no row can have (e.g. 2**70 from a client) is simply stale; never a database overflow.
         current = model._base_manager.filter(pk=obj.pk).values_list("version", flat=True).first()
         raise StaleVersion(current_version=current if current is not None else 0)

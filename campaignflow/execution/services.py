@@ -12,8 +12,8 @@ from django.utils.translation import gettext as _
 from campaignflow.accounts.models import User
 from campaignflow.campaigns.models import Campaign, Membership
 from campaignflow.core.audit import audit_record, snapshot
-from campaignflow.core.errors import Conflict, InvalidInput, StaleVersion
-from campaignflow.core.locking import update_versioned
+from campaignflow.core.errors import Conflict, InvalidInput
+from campaignflow.core.locking import changed_only, refuse_if_stale, update_versioned
 
 from .models import (
     ExecutionLogEntry,
@@ -117,10 +117,9 @@ def _create_with_code(model, campaign: Campaign, prefix: str, fields: dict):
 
 
 def _update(obj, *, actor, version: int, changes: dict, campaign: Campaign):
-    changes = {k: v for k, v in changes.items() if getattr(obj, k) != v}
+    changes = changed_only(obj, changes)
     if not changes:
-        if version != obj.version:
-            raise StaleVersion(current_version=obj.version)
+        refuse_if_stale(obj, version)
         return obj
     before = snapshot(obj)
     update_versioned(obj, expected_version=version, changes=changes)

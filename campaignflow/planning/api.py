@@ -9,7 +9,7 @@ from ninja import File, Form, Router, Schema, Status, UploadedFile
 from pydantic import Field
 
 from campaignflow.campaigns.access import EDIT, MANAGE, VIEW, campaign_for_user, can
-from campaignflow.core.api_types import IdField, PathId
+from campaignflow.core.api_types import MAX_ID, IdField, PathId
 from campaignflow.core.errors import Forbidden, InvalidInput
 
 from . import io, selectors, services
@@ -312,7 +312,7 @@ def gantt(request, campaign_id: PathId, baseline: int | None = None):
     """The Gantt's data (dhtmlx-gantt JSON: data + links, plus periods, baseline and critical path);
     a constant number of queries however many tasks there are."""
     campaign = campaign_for_user(request.user, campaign_id, VIEW)
-    if baseline is not None and not 0 < baseline < 2**63:
+    if baseline is not None and not 0 < baseline <= MAX_ID:
         raise InvalidInput({"baseline": _("Unknown baseline.")})
     return gantt_json(request.user, campaign, baseline)
 

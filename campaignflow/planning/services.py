@@ -10,9 +10,10 @@ from django.utils.translation import gettext as _
 
 from campaignflow.accounts.models import User
 from campaignflow.campaigns.models import Campaign, Membership
+from campaignflow.core.api_types import MAX_ID
 from campaignflow.core.audit import audit_record, snapshot
 from campaignflow.core.errors import Conflict, InvalidInput, StaleVersion
-from campaignflow.core.locking import update_versioned
+from campaignflow.core.locking import changed_only, refuse_if_stale, update_versioned
 
 from .domain import schedule as sched
 from .models import (
@@ -159,7 +160,7 @@ def _clean_dependencies(campaign: Campaign, task_id: int | None, raw) -> list[di
     codes = [r for _i, r, *_ in wanted if isinstance(r, str)]
     found = {}
     if ids:
-        for t in Task.objects.filter(pk__in=[i for i in ids if 0 < i < 2**63]).only("id", "code", "campaign_id"):
+        for t in Task.objects.filter(pk__in=[i for i in ids if 0 < i <= MAX_ID]).only("id", "code", "campaign_id"):
             found[t.pk] = t
     if codes:
         for t in Task.objects.filter(campaign=campaign, code__in=codes).only("id", "code", "campaign_id"):
@@ -245,7 +246,7 @@ def task_create(*, actor: User, campaign: Campaign, data: dict) -> Task:
 def task_update(*, actor: User, task: Task, version: int, data: dict) -> Task:
     campaign = task.campaign
     changes = _clean(campaign, {k: v for k, v in data.items() if k in EDITABLE}, current=task)
-    changes = {k: v for k, v in changes.items() if getattr(task, k) != v}
+    changes = changed_only(task, changes)
     deps = None
     if data.get("depends_on") is not None:
         deps = _clean_dependencies(campaign, task.pk, data["depends_on"])
@@ -254,8 +255,7 @@ def task_update(*, actor: User, task: Task, version: int, data: dict) -> Task:
         if sorted(before_deps, key=lambda d: d["task"]) == sorted(new_deps, key=lambda d: d["task"]):
             deps = None
     if not changes and deps is None:
-        if version != task.version:
-            raise StaleVersion(current_version=task.version)
+        refuse_if_stale(task, version)
         return task  # nothing changed: no new version, no audit entry
     before = snapshot(task)
     old_start, old_end = task.start_date, task.end_date
@@ -359,7 +359,7 @@ def dependency_delete(*, actor: User, link: TaskDependency) -> None:
 
 
 def _is_id(value) -> bool:
-    return isinstance(value, int) and not isinstance(value, bool) and 0 < value < 2**63
+    return isinstance(value, int) and not isinstance(value, bool) and 0 < value <= MAX_ID
 
 
 @transaction.atomic
