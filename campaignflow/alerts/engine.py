@@ -42,6 +42,7 @@ def evaluate_campaign(campaign: Campaign, *, notify: bool = True, actor=None) ->
     """Run every enabled rule; returns the alerts that are new in this run. `actor`: who asked (None: the system)."""
     settings = rule_settings(campaign)
     today = timezone.localdate()
+    shared: dict = {}  # data the rules of this run share (see sources.CHECKS)
     new: list[Alert] = []
     for key, setting in settings.items():
         if not setting["enabled"]:
@@ -50,7 +51,7 @@ def evaluate_campaign(campaign: Campaign, *, notify: bool = True, actor=None) ->
         if check is None:
             continue
         try:
-            findings = check(campaign, setting["params"], today)
+            findings = check(campaign, setting["params"], today, shared)
         except Exception:  # one broken rule must not stop the others
             log.exception("alert rule %s failed for campaign %s", key, campaign.pk)
             continue

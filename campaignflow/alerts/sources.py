@@ -1,6 +1,7 @@
 """Feed each rule its data from the other apps (the ORM side of alerts/domain/conditions.py).
 
-CHECKS maps a rule key to fn(campaign, params, today) -> list[Finding].
+CHECKS maps a rule key to fn(campaign, params, today, ctx) -> list[Finding]; `ctx` is a dict shared by
+the checks of one evaluation run, so data several rules read (e.g. the daily metric series) is loaded once.
 """
 
 from __future__ import annotations
@@ -27,7 +28,7 @@ def check(key: str):
 
 
 @check("task_overdue")
-def task_overdue(campaign, params, today):
+def task_overdue(campaign, params, today, ctx):
     findings = []
     for t in Task.objects.filter(campaign=campaign, end_date__lt=today).exclude(status=TaskStatus.DONE):
         days = c.overdue(t.end_date, False, today)
@@ -39,7 +40,7 @@ def task_overdue(campaign, params, today):
 
 
 @check("milestone_at_risk")
-def milestone_at_risk(campaign, params, today):
+def milestone_at_risk(campaign, params, today, ctx):
     """A milestone not done whose due date is within 3 days while it is delayed/blocked or not started."""
     findings = []
     soon = today + dt.timedelta(days=3)
@@ -53,7 +54,7 @@ def milestone_at_risk(campaign, params, today):
 
 
 @check("issue_sla")
-def issue_sla(campaign, params, today):
+def issue_sla(campaign, params, today, ctx):
     now = timezone.now()
     findings = []
     for issue in Issue.objects.filter(campaign=campaign).exclude(status=IssueStatus.RESOLVED):
@@ -84,7 +85,7 @@ def issue_sla(campaign, params, today):
 
 
 @check("standup_missing")
-def standup_missing(campaign, params, today):
+def standup_missing(campaign, params, today, ctx):
     """Yesterday's stand-ups (a whole day has passed) from members who own tasks, while executing."""
     if campaign.status != "executing":
         return []
@@ -106,7 +107,7 @@ def standup_missing(campaign, params, today):
 
 
 @check("retro_overdue")
-def retro_overdue(campaign, params, today):
+def retro_overdue(campaign, params, today, ctx):
     """The retrospective is due within 3 China working days after the end (seed 000); late → alert."""
     if campaign.status not in ("executing", "reviewing") or campaign.end_date >= today:
         return []

@@ -7,7 +7,8 @@ from collections import defaultdict
 from decimal import Decimal
 
 from campaignflow.budgets.domain import budget as budget_domain
-from campaignflow.budgets.models import Budget, BudgetLine, ExpenseStatus
+from campaignflow.budgets.models import Budget
+from campaignflow.budgets.selectors import annotated_lines, line_figures
 from campaignflow.goals.domain.decompose import daily_plan
 from campaignflow.goals.models import Channel, KpiPlan
 from campaignflow.goals.selectors import kpis_with_actuals
@@ -31,8 +32,11 @@ RATES = {
 LOOKBACK_DAYS = 90
 
 
-def _series(campaign, today: dt.date) -> dict[tuple[str, str], dict[dt.date, float]]:
-    """(channel, metric) → {date: value} for the recent window, in one query."""
+def _series(campaign, today: dt.date, ctx: dict) -> dict[tuple[str, str], dict[dt.date, float]]:
+    """(channel, metric) → {date: value} for the recent window, in one query per evaluation run
+    (the metric rules share it through `ctx`)."""
+    if "series" in ctx:
+        return ctx["series"]
     since = today - dt.timedelta(days=LOOKBACK_DAYS)
     out: dict[tuple[str, str], dict[dt.date, float]] = defaultdict(dict)
     rows = MetricRow.objects.filter(campaign_id=campaign.pk, date__gte=since, date__lte=today).values_list(
@@ -40,6 +44,7 @@ def _series(campaign, today: dt.date) -> dict[tuple[str, str], dict[dt.date, flo
     )
     for channel, metric, day, value in rows:
         out[(channel, metric)][day] = float(value)
+    ctx["series"] = out
     return out
 
 
@@ -64,8 +69,8 @@ def _metric_series(series, channel: str, metric: str) -> list[tuple[dt.date, flo
 
 
 @check("conversion_drop")
-def conversion_drop(campaign, params, today):
-    series = _series(campaign, today)
+def conversion_drop(campaign, params, today, ctx):
+    series = _series(campaign, today, ctx)
     channels = {ch for ch, _m in series}
     findings = []
     for channel in sorted(channels):
@@ -83,8 +88,8 @@ def conversion_drop(campaign, params, today):
 
 
 @check("below_benchmark")
-def below_benchmark(campaign, params, today):
-    series = _series(campaign, today)
+def below_benchmark(campaign, params, today, ctx):
+    series = _series(campaign, today, ctx)
     findings = []
     for channel in Channel.objects.filter(campaign=campaign).exclude(benchmarks={}):
         for metric, benchmark in (channel.benchmarks or {}).items():
@@ -103,8 +108,8 @@ def below_benchmark(campaign, params, today):
 
 
 @check("anomaly")
-def anomaly(campaign, params, today):
-    series = _series(campaign, today)
+def anomaly(campaign, params, today, ctx):
+    series = _series(campaign, today, ctx)
     findings = []
     window = int(params["history_days"])
     for (channel, metric), values in series.items():
@@ -130,7 +135,7 @@ def anomaly(campaign, params, today):
 
 
 @check("kpi_deviation")
-def kpi_deviation(campaign, params, today):
+def kpi_deviation(campaign, params, today, ctx):
     """Actual to date against the plan to date (the decomposed plan, or the target spread evenly)."""
     if today < campaign.start_date:
         return []
@@ -170,18 +175,11 @@ def kpi_deviation(campaign, params, today):
 
 
 def _line_figures(campaign):
-    from django.db.models import Q, Sum
-    from django.db.models.functions import Coalesce
-
-    zero = Decimal("0")
-    lines = BudgetLine.objects.filter(campaign=campaign).annotate(
-        actual=Coalesce(Sum("expenses__amount", filter=Q(expenses__status=ExpenseStatus.APPROVED)), zero)
-    )
-    return [budget_domain.LineFigures(ln.id, ln.category, ln.item, ln.planned, ln.actual) for ln in lines]
+    return line_figures(annotated_lines(campaign))
 
 
 @check("budget_over")
-def budget_over(campaign, params, today):
+def budget_over(campaign, params, today, ctx):
     findings = []
     for line in _line_figures(campaign):
         over = c.over_plan(float(line.planned) * (1 + params["threshold"]), float(line.actual))
@@ -201,7 +199,7 @@ def budget_over(campaign, params, today):
 
 
 @check("contingency_low")
-def contingency_low(campaign, params, today):
+def contingency_low(campaign, params, today, ctx):
     figures = _line_figures(campaign)
     if not figures:
         return []

@@ -57,8 +57,9 @@ def budget_or_default(campaign) -> Budget:
     return Budget.objects.filter(campaign=campaign).select_related("submitted_by").first() or Budget(campaign=campaign)
 
 
-def lines_for(user, campaign):
-    qs = (
+def annotated_lines(campaign):
+    """The campaign's budget lines with `actual` (approved spend) and `held` (waiting for the director)."""
+    return (
         BudgetLine.objects.filter(campaign=campaign)
         .select_related("owner")
         .annotate(
@@ -67,6 +68,14 @@ def lines_for(user, campaign):
         )
         .order_by("id")
     )
+
+
+def line_figures(lines) -> list[bd.LineFigures]:
+    return [bd.LineFigures(ln.id, ln.category, ln.item, ln.planned, ln.actual, ln.held) for ln in lines]
+
+
+def lines_for(user, campaign):
+    qs = annotated_lines(campaign)
     if is_partner(user, campaign):
         qs = qs.filter(shared_with_partners=True)
     return qs
@@ -76,7 +85,7 @@ def budget_overview(user, campaign) -> dict:
     """Everything GET /budget and the budget page show."""
     budget = budget_or_default(campaign)
     lines = list(lines_for(user, campaign))
-    figures = [bd.LineFigures(ln.id, ln.category, ln.item, ln.planned, ln.actual, ln.held) for ln in lines]
+    figures = line_figures(lines)
     planned_total = sum((f.planned for f in figures), Decimal("0.00"))
     actual_total = sum((f.actual for f in figures), Decimal("0.00"))
     held_total = sum((f.held for f in figures), Decimal("0.00"))

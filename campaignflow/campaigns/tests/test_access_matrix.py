@@ -96,11 +96,6 @@ CASES = [
 ROWS = {row[0]: row for row in TABLE}
 
 
-@pytest.fixture(autouse=True)
-def _fast_passwords(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 @pytest.fixture
 def ctx(users):
     """conftest's `campaign` without the playbook (150 cases: keep each one cheap), one member per role."""

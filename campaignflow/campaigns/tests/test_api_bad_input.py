@@ -12,11 +12,6 @@ VALID = {"name": "双12年终盛典", "start_date": "2025-12-01", "end_date": "2
 MISSING = object()
 
 
-@pytest.fixture(autouse=True)
-def _fast_passwords(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 @pytest.fixture
 def owner(api_for, users):
     client = api_for(users["owner"])

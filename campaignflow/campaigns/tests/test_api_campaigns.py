@@ -20,12 +20,6 @@ BUILTIN_KEYS = {"enterprise-campaign", "cross-industry", "online-event", "strate
 STEP_FIELDS = {"name", "owner_role", "anchor", "offset_days", "workdays", "output", "remark"}
 
 
-@pytest.fixture(autouse=True)
-def _fast_passwords(settings):
-    # conftest's users hash real passwords; PBKDF2 would make every test take seconds.
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 @pytest.fixture
 def api(api_for, users):
     """api(key) → a client for users[key] that asks for English messages (None: anonymous)."""
