@@ -19,6 +19,7 @@ def reviewing(transactional_db):
     from campaignflow.campaigns.playbook_sync import sync_builtin_playbooks
     from campaignflow.campaigns.services import campaign_create
     from campaignflow.goals.models import Channel, Kpi
+    from campaignflow.tracking import rollups
     from campaignflow.tracking.models import MetricRow
 
     sync_builtin_playbooks()
@@ -40,6 +41,7 @@ def reviewing(transactional_db):
         MetricRow.objects.create(
             campaign=campaign, date=dt.date(2025, 6, day), channel="抖音", metric="GMV", value=value
         )
+    rollups.refresh(campaign.pk)  # rows written outside the ingestion service
     Campaign.objects.filter(pk=campaign.pk).update(status="reviewing")
     return campaign
 

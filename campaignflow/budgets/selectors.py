@@ -9,8 +9,7 @@ from django.db.models import DecimalField, Q, Sum, Value
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext as _
 
-from campaignflow.campaigns.access import role_in
-from campaignflow.campaigns.models import MemberRole
+from campaignflow.campaigns.access import is_partner
 
 from .domain import budget as bd
 from .domain import settlement as st
@@ -36,10 +35,6 @@ def category_label(key: str) -> str:
         return str(Category(key).label)
     except ValueError:
         return key
-
-
-def is_partner(user, campaign) -> bool:
-    return role_in(user, campaign) == MemberRole.PARTNER
 
 
 def party_of(user, campaign) -> CampaignPartner | None:

@@ -54,6 +54,11 @@ def role_in(user, campaign: Campaign) -> str | None:
     return role
 
 
+def is_partner(user, campaign: Campaign) -> bool:
+    """Partners see only what the team shared with them; selectors filter on this."""
+    return role_in(user, campaign) == MemberRole.PARTNER
+
+
 def can(user, campaign: Campaign, need: str, *, archived_ok: bool = False) -> bool:
     """`archived_ok`: the action does not change the campaign itself (e.g. promoting its plan into a playbook)."""
     role = role_in(user, campaign)

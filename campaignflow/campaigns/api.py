@@ -15,7 +15,7 @@ from campaignflow.core.api_types import PathId
 from campaignflow.core.errors import Forbidden
 
 from . import gates, selectors, services
-from .access import MANAGE, VIEW, campaign_for_user, is_admin
+from .access import MANAGE, VIEW, campaign_for_user, is_admin, is_partner
 from .domain import lifecycle as lc
 from .models import Campaign, Membership, Playbook
 from .schemas import (
@@ -279,7 +279,7 @@ def remove_member(request, campaign_id: PathId, member_id: PathId):
 @router.get("/campaigns/{campaign_id}/history", response=list[AuditOut])
 def campaign_history(request, campaign_id: PathId):
     campaign = campaign_for_user(request.user, campaign_id, VIEW)
-    if campaign_role_is_partner(request.user, campaign):
+    if is_partner(request.user, campaign):
         raise Forbidden(_("Partners do not see the campaign's internal history."))
     return [
         {
@@ -297,7 +297,3 @@ def campaign_history(request, campaign_id: PathId):
     ]
 
 
-def campaign_role_is_partner(user, campaign) -> bool:
-    from .access import role_in
-
-    return role_in(user, campaign) == "partner"

@@ -37,6 +37,7 @@ def kpi_out(k: Kpi) -> dict:
         "deadline": k.deadline,
         "actual": getattr(k, "actual", None),
         "achievement_rate": float(rate) if rate is not None else None,
+        "shared_with_partners": k.shared_with_partners,
         "version": k.version,
     }
 
@@ -52,19 +53,20 @@ def channel_out(c) -> dict:
         "targets": c.targets or {},
         "benchmarks": c.benchmarks or {},
         "note": c.note,
+        "shared_with_partners": c.shared_with_partners,
         "version": c.version,
     }
 
 
-def _with_actual(campaign, kpi_id: int) -> dict:
-    item = next(k for k in selectors.kpis_with_actuals(campaign) if k.id == kpi_id)
+def _with_actual(campaign, kpi_id: int, user=None) -> dict:
+    item = next(k for k in selectors.kpis_with_actuals(campaign, user) if k.id == kpi_id)
     return kpi_out(item)
 
 
 @router.get("/campaigns/{campaign_id}/kpis", response=list[KpiOut])
 def list_kpis(request, campaign_id: PathId):
     campaign = campaign_for_user(request.user, campaign_id, VIEW)
-    return [kpi_out(k) for k in selectors.kpis_with_actuals(campaign)]
+    return [kpi_out(k) for k in selectors.kpis_with_actuals(campaign, request.user)]
 
 
 @router.post("/campaigns/{campaign_id}/kpis", response={201: KpiOut})
@@ -77,8 +79,8 @@ def create_kpi(request, campaign_id: PathId, payload: KpiIn):
 @router.get("/campaigns/{campaign_id}/kpis/{kpi_id}", response=KpiOut)
 def get_kpi(request, campaign_id: PathId, kpi_id: PathId):
     campaign = campaign_for_user(request.user, campaign_id, VIEW)
-    selectors.kpi_for_campaign(campaign, kpi_id)
-    return _with_actual(campaign, kpi_id)
+    selectors.kpi_for_campaign(campaign, kpi_id, request.user)
+    return _with_actual(campaign, kpi_id, request.user)
 
 
 @router.patch("/campaigns/{campaign_id}/kpis/{kpi_id}", response=KpiOut)
@@ -114,7 +116,7 @@ def _plan_out(kpi: Kpi, granularity: str) -> dict:
 @router.get("/campaigns/{campaign_id}/kpis/{kpi_id}/plan", response=PlanOut)
 def get_plan(request, campaign_id: PathId, kpi_id: PathId, granularity: str = "day"):
     campaign = campaign_for_user(request.user, campaign_id, VIEW)
-    kpi = selectors.kpi_for_campaign(campaign, kpi_id)
+    kpi = selectors.kpi_for_campaign(campaign, kpi_id, request.user)
     return _plan_out(kpi, granularity)
 
 
@@ -135,7 +137,7 @@ def save_plan(request, campaign_id: PathId, kpi_id: PathId, payload: PlanIn):
 @router.get("/campaigns/{campaign_id}/channels", response=list[ChannelOut])
 def list_channels(request, campaign_id: PathId):
     campaign = campaign_for_user(request.user, campaign_id, VIEW)
-    return [channel_out(c) for c in selectors.channels(campaign)]
+    return [channel_out(c) for c in selectors.channels(campaign, request.user)]
 
 
 @router.post("/campaigns/{campaign_id}/channels", response={201: ChannelOut})

@@ -50,6 +50,9 @@ CHANNELS = [
     ("线下门店", "地推+体验活动", {"曝光": "10万", "点击": "1万"}, {"转化率": "15%"}),
 ]
 OWNERS = {"抖音": "zhangzy", "小红书": "lich", "微信公众号": "zhangzy", "线下门店": "wangjl"}
+# The cross-brand campaign has a partner: its core KPI and the channels the partner runs are shared.
+PARTNER_CAMPAIGN = "科技+健康跨界联名活动"
+PARTNER_CHANNELS = {"抖音", "线下门店"}
 
 
 def extend_demo(*, campaigns, users, specs) -> None:
@@ -74,6 +77,7 @@ def extend_demo(*, campaigns, users, specs) -> None:
                     relevant="支撑本次活动核心目标",
                     deadline=campaign.end_date,
                     position=i + 1,
+                    shared_with_partners=name == PARTNER_CAMPAIGN and priority == "core",
                 )
         for channel_name, form, targets, benchmarks in CHANNELS:
             Channel.objects.get_or_create(
@@ -86,6 +90,7 @@ def extend_demo(*, campaigns, users, specs) -> None:
                     "owner": users.get(OWNERS[channel_name]),
                     "targets": {k: _n(v) for k, v in targets.items()},
                     "benchmarks": {k: _n(v) for k, v in benchmarks.items()},
+                    "shared_with_partners": name == PARTNER_CAMPAIGN and channel_name in PARTNER_CHANNELS,
                 },
             )
 

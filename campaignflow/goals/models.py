@@ -45,6 +45,9 @@ class Kpi(VersionedModel):
     relevant = models.TextField(_("relevant"), blank=True)
     deadline = models.DateField(_("deadline (time-bound)"), null=True, blank=True)
     position = models.PositiveIntegerField(_("position"), default=0)
+    shared_with_partners = models.BooleanField(
+        _("shared with partners"), default=False, help_text=_("Partners see this KPI and its achievement.")
+    )
 
     class Meta:
         ordering = ["campaign_id", "position", "id"]
@@ -96,6 +99,9 @@ class Channel(VersionedModel):
     targets = models.JSONField(_("targets per metric"), default=dict, blank=True)
     benchmarks = models.JSONField(_("benchmarks per metric"), default=dict, blank=True)
     note = models.TextField(_("note"), blank=True)
+    shared_with_partners = models.BooleanField(
+        _("shared with partners"), default=False, help_text=_("Partners see this channel's data.")
+    )
 
     class Meta:
         ordering = ["campaign_id", "id"]

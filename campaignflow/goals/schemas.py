@@ -24,6 +24,7 @@ class KpiIn(Schema):
     achievable: str = Field("", max_length=5000)
     relevant: str = Field("", max_length=5000)
     deadline: dt.date | None = None
+    shared_with_partners: bool = Field(False, description="partners of the campaign see this KPI")
 
 
 class KpiPatch(Schema):
@@ -42,6 +43,7 @@ class KpiPatch(Schema):
     achievable: str | None = Field(None, max_length=5000)
     relevant: str | None = Field(None, max_length=5000)
     deadline: dt.date | None = None
+    shared_with_partners: bool | None = None
 
 
 class PlanValueOut(Schema):
@@ -67,6 +69,7 @@ class KpiOut(Schema):
     deadline: dt.date | None
     actual: Decimal | None
     achievement_rate: float | None = Field(None, description="actual/target as a fraction; down KPIs target/actual")
+    shared_with_partners: bool
     version: int
 
 
@@ -96,6 +99,7 @@ class ChannelIn(Schema):
         default_factory=dict, description='e.g. {"点击率": "2.5%"} (industry average)'
     )
     note: str = Field("", max_length=5000)
+    shared_with_partners: bool = Field(False, description="partners of the campaign see this channel's data")
 
 
 class ChannelPatch(Schema):
@@ -108,6 +112,7 @@ class ChannelPatch(Schema):
     targets: dict[str, Number] | None = None
     benchmarks: dict[str, Number] | None = None
     note: str | None = Field(None, max_length=5000)
+    shared_with_partners: bool | None = None
 
 
 class ChannelOut(Schema):
@@ -120,4 +125,5 @@ class ChannelOut(Schema):
     targets: dict
     benchmarks: dict
     note: str
+    shared_with_partners: bool
     version: int

@@ -11,28 +11,38 @@ from .models import Channel, Kpi
 
 
 def metric_totals(campaign, metrics) -> dict[str, Decimal]:
-    """Sum of each metric over the campaign's rows: one GROUP BY query."""
-    from campaignflow.tracking.models import MetricRow
+    """Sum of each metric over the campaign's rows: one GROUP BY query over the per-channel totals
+    (a few rows per metric, whatever the number of metric rows)."""
+    from campaignflow.tracking.models import MetricChannelTotal
 
     metrics = sorted(set(metrics))
     if not metrics:
         return {}
     rows = (
-        MetricRow.objects.filter(campaign_id=campaign.pk, metric__in=metrics)
+        MetricChannelTotal.objects.filter(campaign_id=campaign.pk, metric__in=metrics)
         .values("metric")
-        .annotate(total=Sum("value"))
+        .annotate(total=Sum("total"))
         .order_by()
     )
     return {r["metric"]: Decimal(r["total"]) for r in rows}
 
 
-def kpis(campaign):
-    return Kpi.objects.filter(campaign=campaign).select_related("owner")
+def _partner_view(user, campaign) -> bool:
+    from campaignflow.campaigns.access import is_partner
+
+    return user is not None and is_partner(user, campaign)
 
 
-def kpis_with_actuals(campaign) -> list[Kpi]:
-    """The campaign's KPIs, each with `.actual` and `.achievement_rate`: two queries in all."""
-    items = list(kpis(campaign))
+def kpis(campaign, user=None):
+    """The campaign's KPIs; for a partner only those shared with partners."""
+    qs = Kpi.objects.filter(campaign=campaign).select_related("owner")
+    return qs.filter(shared_with_partners=True) if _partner_view(user, campaign) else qs
+
+
+def kpis_with_actuals(campaign, user=None) -> list[Kpi]:
+    """The campaign's KPIs (visible to `user`), each with `.actual` and `.achievement_rate`: two queries.
+    A shared KPI shows the campaign's whole actual, also to partners (that is what was shared)."""
+    items = list(kpis(campaign, user))
     totals = metric_totals(campaign, metrics_of((k.metric, k.numerator, k.denominator) for k in items))
     for k in items:
         k.actual = kpi_actual(metric=k.metric, numerator=k.numerator, denominator=k.denominator, totals=totals)
@@ -40,17 +50,26 @@ def kpis_with_actuals(campaign) -> list[Kpi]:
     return items
 
 
-def channels(campaign):
-    return Channel.objects.filter(campaign=campaign).select_related("owner")
+def channels(campaign, user=None):
+    """The campaign's channels; for a partner only those shared with partners."""
+    qs = Channel.objects.filter(campaign=campaign).select_related("owner")
+    return qs.filter(shared_with_partners=True) if _partner_view(user, campaign) else qs
 
 
-def kpi_for_campaign(campaign, kpi_id: int) -> Kpi:
+def shared_channel_names(campaign, user) -> list[str] | None:
+    """None when `user` sees every channel's data; else the names of the channels shared with partners."""
+    if not _partner_view(user, campaign):
+        return None
+    return list(Channel.objects.filter(campaign=campaign, shared_with_partners=True).values_list("name", flat=True))
+
+
+def kpi_for_campaign(campaign, kpi_id: int, user=None) -> Kpi:
     from django.shortcuts import get_object_or_404
 
-    return get_object_or_404(Kpi.objects.select_related("campaign", "owner"), pk=kpi_id, campaign=campaign)
+    return get_object_or_404(kpis(campaign, user).select_related("campaign"), pk=kpi_id)
 
 
-def channel_for_campaign(campaign, channel_id: int) -> Channel:
+def channel_for_campaign(campaign, channel_id: int, user=None) -> Channel:
     from django.shortcuts import get_object_or_404
 
-    return get_object_or_404(Channel.objects.select_related("campaign", "owner"), pk=channel_id, campaign=campaign)
+    return get_object_or_404(channels(campaign, user).select_related("campaign"), pk=channel_id)

@@ -63,6 +63,13 @@ def _text(errors: dict, data: dict, field: str, max_length: int, *, required: bo
     return value
 
 
+def _flag(out: dict, data: dict, field: str) -> None:
+    """A yes/no field given as true/false (JSON) or "on"/"1"/"true" (forms); absent or null: unchanged."""
+    if data.get(field) is not None:
+        raw = data[field]
+        out[field] = raw if isinstance(raw, bool) else str(raw).strip().lower() in ("1", "on", "true", "yes")
+
+
 def _kpi_clean(campaign, data: dict, *, partial: bool, current: Kpi | None = None) -> dict:
     errors: dict[str, str] = {}
     out: dict = {}
@@ -107,6 +114,7 @@ def _kpi_clean(campaign, data: dict, *, partial: bool, current: Kpi | None = Non
                 out["deadline"] = raw if isinstance(raw, dt.date) else dt.date.fromisoformat(str(raw))
             except ValueError:
                 errors["deadline"] = _("Not a date (YYYY-MM-DD).")
+    _flag(out, data, "shared_with_partners")
     metric = out.get("metric", current.metric if current else "")
     numerator = out.get("numerator", current.numerator if current else "")
     denominator = out.get("denominator", current.denominator if current else "")
@@ -275,6 +283,7 @@ def _channel_clean(campaign, data: dict, *, partial: bool) -> dict:
         errors["end_date"] = _("The end is before the start.")
     if "owner" in data:
         out["owner"] = _user(errors, "owner", data.get("owner"), campaign)
+    _flag(out, data, "shared_with_partners")
     for field in ("targets", "benchmarks"):
         if field in data:
             value = _metric_map(errors, field, data.get(field))

@@ -12,4 +12,5 @@ urlpatterns = [
     path("campaigns/<int:pk>/goals/kpis/<int:kpi_id>/plan/", views.kpi_plan, name="kpi-plan"),
     path("campaigns/<int:pk>/goals/channels/new/", views.channel_create, name="channel-create"),
     path("campaigns/<int:pk>/goals/channels/<int:channel_id>/delete/", views.channel_delete, name="channel-delete"),
+    path("campaigns/<int:pk>/goals/channels/<int:channel_id>/share/", views.channel_share, name="channel-share"),
 ]

@@ -33,8 +33,9 @@ KPI_FIELDS = (
     "achievable",
     "relevant",
     "deadline",
+    "shared_with_partners",
 )
-CHANNEL_FIELDS = ("name", "content_form", "start_date", "end_date", "owner", "note")
+CHANNEL_FIELDS = ("name", "content_form", "start_date", "end_date", "owner", "note", "shared_with_partners")
 
 
 def parse_metric_map(text: str) -> dict:
@@ -65,8 +66,11 @@ def _page(request, campaign, **extra):
         request,
         campaign,
         "goals",
-        kpis=selectors.kpis_with_actuals(campaign),
-        channels=[(c, metric_map_text(c.targets), metric_map_text(c.benchmarks)) for c in selectors.channels(campaign)],
+        kpis=selectors.kpis_with_actuals(campaign, request.user),
+        channels=[
+            (c, metric_map_text(c.targets), metric_map_text(c.benchmarks))
+            for c in selectors.channels(campaign, request.user)
+        ],
         members=_members(campaign),
         priorities=Priority.choices,
         directions=Direction.choices,
@@ -97,7 +101,7 @@ def kpi_create(request, pk: int):
 @login_required
 def kpi_edit(request, pk: int, kpi_id: int):
     campaign = campaign_for_user(request.user, pk, EDIT if request.method == "POST" else VIEW)
-    kpi = selectors.kpi_for_campaign(campaign, kpi_id)
+    kpi = selectors.kpi_for_campaign(campaign, kpi_id, request.user)
     errors: dict = {}
     if request.method == "POST":
         data = _form_data(request.POST, KPI_FIELDS)
@@ -134,7 +138,7 @@ def kpi_edit(request, pk: int, kpi_id: int):
 @require_POST
 def kpi_delete(request, pk: int, kpi_id: int):
     campaign = campaign_for_user(request.user, pk, EDIT)
-    kpi = selectors.kpi_for_campaign(campaign, kpi_id)
+    kpi = selectors.kpi_for_campaign(campaign, kpi_id, request.user)
     try:
         services.kpi_delete(actor=request.user, kpi=kpi, version=int(request.POST.get("version") or 0))
     except StaleVersion as exc:
@@ -147,7 +151,7 @@ def kpi_delete(request, pk: int, kpi_id: int):
 @login_required
 def kpi_plan(request, pk: int, kpi_id: int):
     campaign = campaign_for_user(request.user, pk, EDIT if request.method == "POST" else VIEW)
-    kpi = selectors.kpi_for_campaign(campaign, kpi_id)
+    kpi = selectors.kpi_for_campaign(campaign, kpi_id, request.user)
     granularity = request.GET.get("g") or request.POST.get("granularity") or Granularity.WEEK
     if granularity not in Granularity.values:
         granularity = Granularity.WEEK
@@ -213,9 +217,34 @@ def channel_create(request, pk: int):
 @require_POST
 def channel_delete(request, pk: int, channel_id: int):
     campaign = campaign_for_user(request.user, pk, EDIT)
-    channel = selectors.channel_for_campaign(campaign, channel_id)
+    channel = selectors.channel_for_campaign(campaign, channel_id, request.user)
     try:
         services.channel_delete(actor=request.user, channel=channel, version=int(request.POST.get("version") or 0))
     except StaleVersion as exc:
         messages.error(request, exc.detail)
+    return redirect("goals:kpis", campaign.pk)
+
+
+@login_required
+@require_POST
+def channel_share(request, pk: int, channel_id: int):
+    """Share a channel's data with the campaign's partners, or stop sharing it."""
+    campaign = campaign_for_user(request.user, pk, EDIT)
+    channel = selectors.channel_for_campaign(campaign, channel_id, request.user)
+    shared = request.POST.get("shared_with_partners") == "1"
+    try:
+        services.channel_update(
+            actor=request.user,
+            channel=channel,
+            version=int(request.POST.get("version") or 0),
+            data={"shared_with_partners": shared},
+        )
+    except StaleVersion as exc:
+        messages.error(request, exc.detail)
+    else:
+        messages.success(
+            request,
+            (_("“%(name)s” is now shared with partners.") if shared else _("“%(name)s” is no longer shared."))
+            % {"name": channel.name},
+        )
     return redirect("goals:kpis", campaign.pk)

@@ -90,16 +90,13 @@ def step_labels() -> dict[str, str]:
 def attribution(campaign) -> dict:
     """Funnel per channel with contributions, ROI/CPA/CPC/CPM per channel, marginal-ROI ranking: 4 queries."""
     from campaignflow.budgets.models import BudgetLine, Expense, ExpenseStatus
-    from campaignflow.tracking.models import MetricRow
+    from campaignflow.tracking.models import MetricChannelTotal, MetricRow
 
     steps = _funnel_step_names()
     names = {n for _k, ns in steps for n in ns} | set(at.REVENUE_METRICS)
     per_channel: dict[str, dict[str, Decimal]] = defaultdict(dict)
-    for r in (
-        MetricRow.objects.filter(campaign_id=campaign.pk, metric__in=names)
-        .values("channel", "metric")
-        .annotate(total=Sum("value"))
-        .order_by()
+    for r in MetricChannelTotal.objects.filter(campaign_id=campaign.pk, metric__in=names).values(
+        "channel", "metric", "total"
     ):
         per_channel[r["channel"]][r["metric"]] = Decimal(r["total"])
     funnel = at.funnel_by_channel({ch: v for ch, v in per_channel.items()}, steps)

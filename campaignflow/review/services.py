@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from campaignflow.accounts.models import User
+from campaignflow.campaigns.access import is_partner
 from campaignflow.campaigns.models import Campaign, MemberRole, Membership, Playbook, Status
 from campaignflow.core.audit import audit_record, snapshot
 from campaignflow.core.errors import Conflict, Forbidden, InvalidInput, StaleVersion
@@ -307,7 +308,7 @@ def campaign_from_case(*, actor: User, source: Campaign, data: dict) -> Campaign
     from campaignflow.goals.models import Channel
     from campaignflow.planning.models import Task
 
-    if role_is_partner(actor, source):
+    if is_partner(actor, source):
         raise Forbidden(_("Partners cannot copy a campaign."))
     if source.status != Status.ARCHIVED:
         raise Conflict(_("Only an archived campaign is a case to start from."))
@@ -430,7 +431,3 @@ def campaign_from_case(*, actor: User, source: Campaign, data: dict) -> Campaign
     return campaign
 
 
-def role_is_partner(user, campaign) -> bool:
-    from campaignflow.campaigns.access import role_in
-
-    return role_in(user, campaign) == MemberRole.PARTNER

@@ -184,14 +184,16 @@ def list_metrics(
     offset: int = Query(0, ge=0, le=10**9),
 ):
     campaign = campaign_for_user(request.user, campaign_id, VIEW)
-    qs = selectors.metric_rows(campaign, metric=metric, channel=channel, date_from=date_from, date_to=date_to)
+    qs = selectors.metric_rows(
+        campaign, metric=metric, channel=channel, date_from=date_from, date_to=date_to, user=request.user
+    )
     return list(qs.values("date", "channel", "metric", "value")[offset : offset + limit])
 
 
 @router.get("/campaigns/{campaign_id}/import-batches", response=list[BatchOut])
 def list_batches(request, campaign_id: PathId):
     campaign = campaign_for_user(request.user, campaign_id, VIEW)
-    return [batch_out(b) for b in selectors.batches(campaign)[:500]]
+    return [batch_out(b) for b in selectors.batches(campaign, request.user)[:500]]
 
 
 @router.delete("/import-batches/{batch_id}", response=BatchOut)
@@ -218,4 +220,4 @@ def get_board(request, campaign_id: PathId):
     """The data board: KPIs (target, actual, 达成率, forecast, gauge), cumulative pace, per-channel trend,
     funnel with step rates per channel, the daily table. ECharts options included."""
     campaign = campaign_for_user(request.user, campaign_id, VIEW)
-    return _jsonable(selectors.board(campaign))
+    return _jsonable(selectors.board(campaign, user=request.user))

@@ -145,3 +145,45 @@ class ImportJob(models.Model):
         if self.status == JobStatus.WRITING:
             return int(60 + 40 * share)
         return int(60 * share)
+
+
+class MetricDayTotal(models.Model):
+    """Pre-aggregated: one metric's sum over all channels on one day. Kept in step with MetricRow by
+    `tracking.rollups.refresh` inside every write transaction, so the board reads a few hundred rows
+    instead of aggregating millions."""
+
+    campaign = models.ForeignKey("campaigns.Campaign", on_delete=models.CASCADE, related_name="+", db_index=False)
+    metric = models.CharField(max_length=100)
+    date = models.DateField()
+    total = models.DecimalField(max_digits=24, decimal_places=4)
+    row_count = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["campaign", "metric", "date"], name="tracking_metricdaytotal_key")
+        ]
+        verbose_name = _("daily metric total")
+        verbose_name_plural = _("daily metric totals")
+
+    def __str__(self) -> str:
+        return f"{self.date} {self.metric}={self.total}"
+
+
+class MetricChannelTotal(models.Model):
+    """Pre-aggregated: one metric's sum over the whole campaign in one channel (see MetricDayTotal)."""
+
+    campaign = models.ForeignKey("campaigns.Campaign", on_delete=models.CASCADE, related_name="+", db_index=False)
+    metric = models.CharField(max_length=100)
+    channel = models.CharField(max_length=100, blank=True)
+    total = models.DecimalField(max_digits=24, decimal_places=4)
+    row_count = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["campaign", "metric", "channel"], name="tracking_metricchanneltotal_key")
+        ]
+        verbose_name = _("channel metric total")
+        verbose_name_plural = _("channel metric totals")
+
+    def __str__(self) -> str:
+        return f"{self.channel} {self.metric}={self.total}"

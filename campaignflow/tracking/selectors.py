@@ -12,18 +12,23 @@ from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from campaignflow.campaigns.access import campaign_for_user
+from campaignflow.campaigns.access import campaign_for_user, is_partner
 from campaignflow.goals.domain.decompose import daily_plan
 from campaignflow.goals.domain.kpi import achievement_rate
-from campaignflow.goals.models import Channel, KpiPlan, Priority
-from campaignflow.goals.selectors import kpis_with_actuals
+from campaignflow.goals.models import KpiPlan, Priority
+from campaignflow.goals.selectors import channels as goal_channels
+from campaignflow.goals.selectors import kpis_with_actuals, shared_channel_names
 
 from .domain import charts
-from .models import ImportBatch, ImportJob, MetricRow
+from .models import ImportBatch, ImportJob, MetricChannelTotal, MetricDayTotal, MetricRow
 
 
-def metric_rows(campaign, *, metric=None, channel=None, date_from=None, date_to=None):
+def metric_rows(campaign, *, metric=None, channel=None, date_from=None, date_to=None, user=None):
+    """Metric rows, filtered; for a partner only the rows of channels shared with partners."""
     qs = MetricRow.objects.filter(campaign_id=campaign.pk)
+    shared = shared_channel_names(campaign, user)
+    if shared is not None:
+        qs = qs.filter(channel__in=shared)
     if metric:
         qs = qs.filter(metric=metric)
     if channel is not None:
@@ -35,8 +40,12 @@ def metric_rows(campaign, *, metric=None, channel=None, date_from=None, date_to=
     return qs.order_by("date", "channel", "metric")
 
 
-def batches(campaign):
-    return ImportBatch.objects.filter(campaign=campaign).select_related("actor", "undone_by")
+def batches(campaign, user=None):
+    """Import batches; a partner sees only their own (file names and counts are the team's business)."""
+    qs = ImportBatch.objects.filter(campaign=campaign).select_related("actor", "undone_by")
+    if user is not None and is_partner(user, campaign):
+        qs = qs.filter(actor=user)
+    return qs
 
 
 def batch_for_user(user, batch_id: int, need: str) -> ImportBatch:
@@ -64,11 +73,19 @@ def _today() -> dt.date:
     return timezone.localdate()
 
 
-def board(campaign, *, today: dt.date | None = None) -> dict:
-    """Everything the data board shows: 7 queries, aggregated by the database."""
+TREND_TOP_CHANNELS = 8  # the trend chart draws the biggest channels; the rest are one "other" line
+
+
+def board(campaign, *, user=None, today: dt.date | None = None) -> dict:
+    """Everything the data board shows, in a fixed number of queries whatever the data size: the daily
+    and per-channel figures come from the pre-aggregated totals (tracking.rollups), and only the trend
+    of the core metric reads metric rows, for its biggest channels.
+
+    `user`: a partner sees the KPIs and channels shared with partners, nothing else."""
     today = today or _today()
-    kpis = kpis_with_actuals(campaign)  # 2 queries
-    channels = list(Channel.objects.filter(campaign=campaign))  # 1
+    kpis = kpis_with_actuals(campaign, user)  # 2-3 queries
+    channels = list(goal_channels(campaign, user))  # 1
+    shared = None if user is None or not is_partner(user, campaign) else [c.name for c in channels]
     start, end = campaign.start_date, campaign.end_date
     days = charts.dates_between(start, end)
     total_days = len(days)
@@ -84,14 +101,19 @@ def board(campaign, *, today: dt.date | None = None) -> dict:
         plans[p.kpi_id][p.granularity][p.key] = p.value
 
     by_day: dict[str, dict[dt.date, Decimal]] = defaultdict(dict)
-    if base_metrics:
-        for r in (
-            MetricRow.objects.filter(campaign_id=campaign.pk, metric__in=base_metrics)
-            .values("metric", "date")
-            .annotate(total=Sum("value"))
-            .order_by()
-        ):  # 1
-            by_day[r["metric"]][r["date"]] = Decimal(r["total"])
+    for metric, date, total in MetricDayTotal.objects.filter(
+        campaign_id=campaign.pk, metric__in=base_metrics
+    ).values_list("metric", "date", "total"):  # 1
+        by_day[metric][date] = total
+
+    # per-channel totals of the funnel metrics and the core metric (for the trend's biggest channels)
+    wanted = set(charts.FUNNEL_METRICS) | ({core.metric} if core else set())
+    channel_totals = MetricChannelTotal.objects.filter(campaign_id=campaign.pk, metric__in=wanted)
+    if shared is not None:
+        channel_totals = channel_totals.filter(channel__in=shared)
+    per_channel: dict[str, dict[str, Decimal]] = defaultdict(dict)
+    for metric, channel, total in channel_totals.values_list("metric", "channel", "total"):  # 1
+        per_channel[channel][metric] = total
 
     kpi_cards = []
     for k in kpis:
@@ -162,36 +184,15 @@ def board(campaign, *, today: dt.date | None = None) -> dict:
             for i, d in enumerate(days)
             if d <= last_day
         ]
-        # per-channel daily trend of the core metric
-        series: dict[str, dict[dt.date, Decimal]] = defaultdict(dict)
-        for r in (
-            MetricRow.objects.filter(campaign_id=campaign.pk, metric=core.metric, date__gte=start, date__lte=end)
-            .values("channel", "date")
-            .annotate(total=Sum("value"))
-            .order_by()
-        ):  # 1
-            series[r["channel"]][r["date"]] = Decimal(r["total"])
-        shown = [d for d in days if d <= last_day]
-        result["trend"] = {
-            "metric": core.metric,
-            "option": charts.trend_option(
-                dates=shown, series={ch: [vals.get(d) for d in shown] for ch, vals in sorted(series.items())}
-            ),
-        }
+        result["trend"] = _trend(campaign, core.metric, per_channel, actual_by_day, days, last_day, shared)  # 1
     for card in kpi_cards:
         card.pop("_plan", None)
 
-    # funnel: totals per channel and step, one query
-    per_channel: dict[str, dict[str, Decimal]] = defaultdict(dict)
     totals: dict[str, Decimal] = defaultdict(Decimal)
-    for r in (
-        MetricRow.objects.filter(campaign_id=campaign.pk, metric__in=charts.FUNNEL_METRICS)
-        .values("channel", "metric")
-        .annotate(total=Sum("value"))
-        .order_by()
-    ):  # 1
-        per_channel[r["channel"]][r["metric"]] = Decimal(r["total"])
-        totals[r["metric"]] += Decimal(r["total"])
+    for values in per_channel.values():
+        for metric, total in values.items():
+            if metric in charts.FUNNEL_METRICS:
+                totals[metric] += total
     steps = charts.funnel_steps(totals)
     step_labels = {
         "exposure": _("Exposure"),
@@ -199,12 +200,46 @@ def board(campaign, *, today: dt.date | None = None) -> dict:
         "conversion": _("Conversion"),
         "purchase": _("Purchase"),
     }
+    funnel_channels = []
+    for ch, values in sorted(per_channel.items()):
+        ch_steps = charts.funnel_steps({m: v for m, v in values.items() if m in charts.FUNNEL_METRICS})
+        if ch_steps:
+            funnel_channels.append({"channel": ch, "steps": ch_steps})
     result["funnel"] = {
         "steps": steps,
         "option": charts.funnel_option(steps, step_labels) if steps else None,
         "labels": step_labels,
-        "channels": [
-            {"channel": ch, "steps": charts.funnel_steps(values)} for ch, values in sorted(per_channel.items())
-        ],
+        "channels": funnel_channels,
     }
     return result
+
+
+def _trend(campaign, metric, per_channel, day_totals, days, last_day, shared) -> dict:
+    """Daily values of `metric` for its biggest channels (one query on the covering index) and, for the
+    team, one line for all other channels (day total minus the drawn channels)."""
+    ranked = sorted(
+        ((values[metric], ch) for ch, values in per_channel.items() if metric in values), key=lambda t: (-t[0], t[1])
+    )
+    top = [ch for _total, ch in ranked[:TREND_TOP_CHANNELS]]
+    shown = [d for d in days if d <= last_day]
+    series: dict[str, dict[dt.date, Decimal]] = defaultdict(dict)
+    if top:
+        for channel, date, value in (
+            MetricRow.objects.filter(
+                campaign_id=campaign.pk, metric=metric, channel__in=top, date__gte=shown[0] if shown else days[0]
+            )
+            .filter(date__lte=last_day)
+            .values_list("channel", "date")
+            .annotate(total=Sum("value"))
+            .order_by()
+        ):
+            series[channel][date] = Decimal(value)
+    lines = {ch: [series[ch].get(d) for d in shown] for ch in sorted(top)}
+    if shared is None and len(ranked) > len(top):
+        other = []
+        for d in shown:
+            total = day_totals.get(d)
+            drawn = sum((series[ch].get(d) or 0 for ch in top), Decimal(0))
+            other.append(None if total is None else total - drawn)
+        lines[_("Other channels (%(n)s)") % {"n": len(ranked) - len(top)}] = other
+    return {"metric": metric, "option": charts.trend_option(dates=shown, series=lines)}

@@ -18,6 +18,7 @@ from campaignflow.alerts.tasks import after_data_changed
 from campaignflow.core.audit import audit_record
 from campaignflow.core.errors import Conflict, InvalidInput
 
+from . import rollups
 from .domain.parsers import FileRefused, ParseResult, Row, estimate_rows, gc_paused, parse_file
 from .models import BatchPrior, BatchSource, BatchStatus, ImportBatch, ImportJob, JobStatus, MetricRow
 
@@ -130,6 +131,10 @@ def metrics_ingest(
         with connection.cursor() as cursor, gc_paused():
             for start in range(0, len(priors), CHUNK):
                 cursor.executemany(prior_sql, priors[start : start + CHUNK])
+    if rows:
+        rollups.refresh(
+            campaign.pk, set(map(itemgetter(2), rows)), min(map(itemgetter(0), rows)), max(map(itemgetter(0), rows))
+        )
     batch.rows_total = len(rows)
     batch.updated = len(priors)
     batch.created = len(rows) - len(priors)
@@ -185,6 +190,7 @@ def batch_undo(*, actor, batch: ImportBatch) -> ImportBatch:
         for p in batch.priors.all().iterator(chunk_size=5000)
     ]
     MetricRow.objects.bulk_create(restore, batch_size=2000)
+    rollups.refresh(batch.campaign_id)
     batch.status = BatchStatus.UNDONE
     batch.undone_at = timezone.now()
     batch.undone_by = actor if getattr(actor, "pk", None) else None

@@ -23,6 +23,7 @@ from campaignflow.campaigns.views import campaign_page_context
 from campaignflow.core.errors import Conflict, InvalidInput
 from campaignflow.goals.selectors import channels as campaign_channels
 from campaignflow.goals.selectors import kpis as campaign_kpis
+from campaignflow.goals.selectors import shared_channel_names
 
 from . import selectors, services
 from .api import TooLarge, read_upload
@@ -40,7 +41,7 @@ PREVIEW_ROWS = 20
 @login_required
 def board(request, pk: int):
     campaign = campaign_for_user(request.user, pk, VIEW)
-    data = selectors.board(campaign)
+    data = selectors.board(campaign, user=request.user)
     charts_json = {f"gauge-{c['id']}": c["gauge"] for c in data["kpis"]}
     if data["cumulative"]:
         charts_json["cumulative"] = data["cumulative"]["option"]
@@ -74,8 +75,8 @@ def _data_context(request, campaign, **extra):
         request,
         campaign,
         "data",
-        batches=selectors.batches(campaign)[:100],
-        channels=list(campaign_channels(campaign)),
+        batches=selectors.batches(campaign, request.user)[:100],
+        channels=list(campaign_channels(campaign, request.user)),
         **extra,
     )
 
@@ -205,6 +206,10 @@ def grid(request, pk: int):
     """Enter one channel's metrics by date; a block pasted from Excel/WPS fills the cells."""
     campaign = campaign_for_user(request.user, pk, VIEW if request.method == "GET" else EDIT)
     channel = (request.GET.get("channel") or request.POST.get("channel") or "").strip()[:100]
+    shared = shared_channel_names(campaign, request.user)
+    hidden = False
+    if shared is not None and channel not in shared:  # a partner sees only the channels shared with them
+        channel, hidden = (shared[0], False) if shared else ("", True)
     dates = _grid_dates(campaign)
     metrics = [
         m
@@ -222,6 +227,8 @@ def grid(request, pk: int):
             campaign_id=campaign.pk, channel=channel, metric__in=metrics, date__in=dates
         ).only("date", "metric", "value")
     }
+    if hidden:
+        stored = {}
     errors: list[dict] = []
     cells: dict = {}
     if request.method == "POST":
@@ -269,7 +276,7 @@ def grid(request, pk: int):
         campaign,
         "data",
         channel=channel,
-        channels=list(campaign_channels(campaign)),
+        channels=list(campaign_channels(campaign, request.user)),
         metrics=list(enumerate(metrics)),
         rows=rows,
         grid_errors=errors,

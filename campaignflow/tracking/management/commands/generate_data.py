@@ -19,6 +19,7 @@ from campaignflow.accounts.models import User
 from campaignflow.campaigns.models import Campaign, Membership
 from campaignflow.core.audit import audit_record
 from campaignflow.goals.models import Channel, Kpi
+from campaignflow.tracking import rollups
 from campaignflow.tracking.domain.parsers import gc_paused
 from campaignflow.tracking.models import BatchSource, ImportBatch, MetricRow
 
@@ -125,6 +126,7 @@ class Command(BaseCommand):
             else:
                 with connection.cursor() as cursor:
                     self._copy(cursor, table, campaign.pk, batch.pk, rows())
+        rollups.refresh(campaign.pk)
         ImportBatch.objects.filter(pk=batch.pk).update(rows_total=count, created=count)
         audit_record(actor=owner, action="metrics.generate", obj=batch, after={"rows": count}, campaign=campaign)
         return count

