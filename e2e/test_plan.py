@@ -1,6 +1,7 @@
 """Plan in the browser: WBS tab, RACI, and the Gantt — drag a bar and the new dates persist."""
 
 import datetime as dt
+import re
 
 import pytest
 from playwright.sync_api import expect
@@ -159,4 +160,95 @@ def test_plan_tab_wbs_raci_and_my_tasks(page, plan):
     page.click("[data-testid=nav-my-tasks]")
     expect(page.locator("[data-testid=bucket-later]")).to_contain_text("预热海报设计")
     shot(page, "plan-05-my-tasks")
+    assert page.console_errors == []
+
+
+def saved(page) -> None:
+    expect(page.locator("[data-testid=wbs-status]")).to_have_attribute("data-state", "saved")
+
+
+def _wbs_order(page) -> list[str]:
+    return page.eval_on_selector_all("[data-testid=wbs] tr.task-row", "rows => rows.map(r => r.dataset.code)")
+
+
+def test_reorder_wbs_rows_and_edit_wbs_fields_inline(page, plan):
+    campaign, Task = plan["campaign"], plan["Task"]
+
+    def stored() -> list[str]:
+        return list(Task.objects.filter(campaign=campaign).order_by("sort_order", "id").values_list("code", flat=True))
+
+    login(page, "wangjl", PASSWORD)
+    page.goto(f"{page.base}/campaigns/{campaign.id}/plan/")
+    assert _wbs_order(page) == ["T001", "T002", "T003"]
+
+    # Keyboard: focus T001's "move down" button and press Enter → saved; the order persists.
+    page.focus("[data-testid=down-T001]")
+    page.keyboard.press("Enter")
+    saved(page)
+    expect(page.locator("[data-testid=wbs-status]")).to_contain_text("T001")
+    assert _wbs_order(page) == ["T002", "T001", "T003"]
+    assert stored() == ["T002", "T001", "T003"]
+    # The first task of a group cannot move up; a task never leaves its phase by moving.
+    page.click("[data-testid=up-T002]")
+    expect(page.locator("[data-testid=wbs-status]")).to_have_attribute("data-state", "info")
+    expect(page.locator("[data-testid=wbs-status]")).to_contain_text("T002")
+    page.click("[data-testid=down-T001]")
+    page.wait_for_timeout(300)
+    assert stored() == ["T002", "T001", "T003"]
+    page.reload()
+    assert _wbs_order(page) == ["T002", "T001", "T003"]
+
+    # Drag T001's handle onto the upper half of T002's row: T001 goes first again.
+    target = page.locator("[data-testid=wbs-T002]")
+    box = target.bounding_box()
+    page.locator("[data-testid=drag-T001]").drag_to(target, target_position={"x": box["width"] / 2, "y": 3})
+    saved(page)
+    assert _wbs_order(page) == ["T001", "T002", "T003"]
+    assert stored() == ["T001", "T002", "T003"]
+    page.reload()
+    assert _wbs_order(page) == ["T001", "T002", "T003"]
+    shot(page, "plan-06-wbs-reordered")
+
+    # The Gantt draws the tasks in the same order.
+    page.click("[data-testid=down-T001]")
+    saved(page)
+    page.goto(f"{page.base}/campaigns/{campaign.id}/gantt/")
+    expect(page.locator("#gantt-app")).to_have_attribute("data-loaded", re.compile(r"^\d+$"))
+    ids = {t.code: t.pk for t in Task.objects.filter(campaign=campaign)}
+    drawn = page.evaluate("ids => ids.map(id => gantt.getGlobalTaskIndex(id))", [ids["T002"], ids["T001"], ids["T003"]])
+    assert drawn == sorted(drawn), drawn
+
+    # Inline edit of the WBS fields: deliverable and acceptance criterion in place …
+    page.goto(f"{page.base}/campaigns/{campaign.id}/plan/")
+    page.click("[data-testid=details-T002]")
+    deliverable = page.locator("[data-testid=edit-deliverable-T002]")
+    deliverable.fill("2篇KOL种草稿件")
+    deliverable.dispatch_event("change")
+    expect(page.locator("[data-testid=deliverable-T002]")).to_contain_text("2篇KOL种草稿件")
+    acceptance = page.locator("[data-testid=edit-acceptance-T002]")
+    expect(acceptance).to_be_visible()  # the panel stays open after the edit
+    acceptance.fill("品牌方确认")
+    acceptance.dispatch_event("change")
+    expect(page.locator("[data-testid=acceptance-T002]")).to_contain_text("品牌方确认")
+    task = Task.objects.get(campaign=campaign, code="T002")
+    assert (task.deliverable, task.acceptance) == ("2篇KOL种草稿件", "品牌方确认")
+
+    # … a new phase moves the task to the end of that phase (the page redraws its groups) …
+    phase = page.locator("[data-testid=edit-phase-T002]")
+    phase.fill("爆发期")
+    phase.dispatch_event("change")
+    expect(page.locator("tbody:has(tr.phase-row:has-text('爆发期')) [data-testid=wbs-T002]")).to_be_visible()
+    assert _wbs_order(page) == ["T001", "T003", "T002"]
+    assert stored() == ["T001", "T003", "T002"]
+
+    # … and a stale form (someone else changed the task meanwhile) shows the conflict, writing nothing.
+    task = Task.objects.get(campaign=campaign, code="T002")
+    Task.objects.filter(pk=task.pk).update(version=task.version + 1)
+    page.click("[data-testid=details-T002]")
+    module = page.locator("[data-testid=edit-module-T002]")
+    module.fill("直播")
+    module.dispatch_event("change")
+    expect(page.locator("[data-testid=row-error-T002]")).to_be_visible()
+    assert Task.objects.get(pk=task.pk).module == ""
+    shot(page, "plan-07-wbs-inline-conflict")
     assert page.console_errors == []

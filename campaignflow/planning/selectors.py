@@ -100,8 +100,10 @@ def campaign_links(campaign, planned: dict, tasks: dict | None = None, links=Non
     return out
 
 
-def analyse(campaign, tasks: list, links_rows, today: dt.date | None = None) -> dict:
-    """CPM + forecast for the given tasks: {task id: {...}} and the critical path."""
+def analyse(campaign, tasks: list, links_rows, today: dt.date | None = None, *, dates: bool = True) -> dict:
+    """CPM + forecast for the given tasks: {task id: {...}} and the critical path. `tasks` are model
+    instances or rows with pk, start_date, end_date, milestone and status; `dates=False` leaves out
+    the early/late/forecast dates (the Gantt needs only slack, slip and the flags)."""
     from django.utils import timezone
 
     from .domain import schedule as sched
@@ -118,25 +120,31 @@ def analyse(campaign, tasks: list, links_rows, today: dt.date | None = None) -> 
         if t.pk in planned and t.status != TaskStatus.DONE and t.end_date and t.end_date < today
     }
     fc = sched.forecast(planned, links, finished_not_before=overdue)
+    times_of = result.tasks
     info = {}
     for t in tasks:
-        if t.pk not in planned:
+        days = planned.get(t.pk)
+        if days is None:
             continue
-        s, f = planned[t.pk]
-        times = result.tasks[t.pk]
-        dur = f - s
-        slip = fc[t.pk][1] - f
-        info[t.pk] = {
-            "early_start": start_date_of(times.early_start, dur),
-            "early_finish": finish_date_of(times.early_finish) if dur else start_date_of(times.early_finish, 0),
-            "late_start": start_date_of(times.late_start, dur),
-            "late_finish": finish_date_of(times.late_finish) if dur else start_date_of(times.late_finish, 0),
-            "slack_days": times.slack,
-            "critical": times.slack == 0,
-            "forecast_finish": start_date_of(fc[t.pk][1], 0) if not dur else finish_date_of(fc[t.pk][1]),
-            "slip_days": max(0, slip),
+        s, f = days
+        times = times_of[t.pk]
+        slack = times.late_start - times.early_start
+        forecast_finish = fc[t.pk][1]
+        slip = forecast_finish - f
+        row = {
+            "slack_days": slack,
+            "critical": slack == 0,
+            "slip_days": slip if slip > 0 else 0,
             "at_risk": bool(t.milestone and slip > 0),
         }
+        if dates:
+            dur = f - s
+            row["early_start"] = start_date_of(times.early_start, dur)
+            row["early_finish"] = finish_date_of(times.early_finish) if dur else start_date_of(times.early_finish, 0)
+            row["late_start"] = start_date_of(times.late_start, dur)
+            row["late_finish"] = finish_date_of(times.late_finish) if dur else start_date_of(times.late_finish, 0)
+            row["forecast_finish"] = finish_date_of(forecast_finish) if dur else start_date_of(forecast_finish, 0)
+        info[t.pk] = row
     return {"tasks": info, "critical_path": result.critical_path}
 
 
@@ -156,17 +164,53 @@ def tasks_with_deps(user, campaign):
     return tasks_for(user, campaign).prefetch_related("dependencies")
 
 
+GANTT_FIELDS = (
+    "pk",
+    "code",
+    "name",
+    "phase",
+    "module",
+    "start_date",
+    "end_date",
+    "milestone",
+    "progress",
+    "status",
+    "version",
+    "owner__username",
+    "owner__display_name",
+)
+LINK_FIELDS = ("id", "predecessor_id", "successor_id", "type", "lag_days", "workdays")
+
+
+def link_rows(campaign, ids: set[int] | None = None) -> list:
+    """The campaign's dependencies as light named rows (no model instances), one query; with `ids`,
+    only the links between those tasks (what a partner sees)."""
+    rows = TaskDependency.objects.filter(campaign=campaign).values_list(*LINK_FIELDS, named=True)
+    if ids is None:
+        return list(rows)
+    return [d for d in rows if d.predecessor_id in ids and d.successor_id in ids]
+
+
 def gantt_data(user, campaign, baseline_id: int | None = None) -> dict:
-    """Everything the Gantt draws, in a constant number of queries."""
-    tasks = list(tasks_for(user, campaign))
-    links = _visible_links(campaign, tasks)
-    analysis = analyse(campaign, tasks, links)
+    """Everything the Gantt draws, in a constant number of queries. Tasks and links are named rows
+    (`values_list`), not model instances: at 10,000 tasks building instances cost more than the
+    whole schedule analysis."""
+    qs = tasks_for(user, campaign)
+    partner = role_in(user, campaign) == MemberRole.PARTNER
+    tasks = list(qs.values_list(*GANTT_FIELDS, named=True))
+    links = link_rows(campaign, {t.pk for t in tasks} if partner else None)
+    analysis = analyse(campaign, tasks, links, dates=False)
     baseline = (
         baselines_for(campaign).filter(pk=baseline_id).first() if baseline_id else baselines_for(campaign).first()
     )
     base = {}
     if baseline is not None:
-        base = {i.task_id: (i.start_date, i.end_date) for i in BaselineItem.objects.filter(baseline=baseline)}
+        base = {
+            task_id: (start, end)
+            for task_id, start, end in BaselineItem.objects.filter(baseline=baseline).values_list(
+                "task_id", "start_date", "end_date"
+            )
+        }
     periods = list(CampaignPeriod.objects.filter(campaign=campaign))
     return {
         "tasks": tasks,

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 from django.db import IntegrityError, transaction
-from django.db.models import Max
+from django.db.models import F
 from django.utils.translation import gettext as _
 
 from campaignflow.accounts.models import User
@@ -221,14 +221,111 @@ def _set_dependencies(campaign: Campaign, task: Task, rows: list[dict]) -> None:
     )
 
 
+# --- plan order -------------------------------------------------------------------------------
+# A campaign's tasks are ordered by `sort_order` (then id). Writes keep it 1..n without gaps and
+# change only the rows whose number moves, a handful of UPDATEs (one per distinct shift).
+
+
+def _plan_order(campaign: Campaign, *, with_code: bool = False) -> list[tuple]:
+    """(id, sort_order, phase, module[, code]) of every task of the campaign, in plan order."""
+    fields = ("id", "sort_order", "phase", "module", *(("code",) if with_code else ()))
+    return list(Task.objects.filter(campaign=campaign).order_by("sort_order", "id").values_list(*fields))
+
+
+def _renumber(rows: list[tuple], ids: list[int]) -> int:
+    """Give the tasks `ids` (a new order of the campaign's tasks) the sort_order 1..n; write only
+    the rows that change, one UPDATE per distinct shift (bulk_update when the order is a mess).
+    Returns the number of tasks that moved."""
+    current = {r[0]: r[1] for r in rows}
+    by_shift: dict[int, list[int]] = {}
+    for n, task_id in enumerate(ids, start=1):
+        old = current.get(task_id)
+        if old is not None and old != n:
+            by_shift.setdefault(n - old, []).append(task_id)
+    moved = sum(len(v) for v in by_shift.values())
+    if len(by_shift) > 8:
+        position = {task_id: n for n, task_id in enumerate(ids, start=1)}
+        changed = [Task(pk=t, sort_order=position[t]) for group in by_shift.values() for t in group]
+        Task.objects.bulk_update(changed, ["sort_order"], batch_size=500)
+        return moved
+    for shift, group in by_shift.items():
+        for i in range(0, len(group), 2000):
+            Task.objects.filter(pk__in=group[i : i + 2000]).update(sort_order=F("sort_order") + shift)
+    return moved
+
+
+def _group_end(rows: list[tuple], phase: str, module: str) -> int:
+    """The index after the last task of the same phase and module, else of the same phase, else the end."""
+    same_phase = None
+    for i in range(len(rows) - 1, -1, -1):
+        p, m = rows[i][2], rows[i][3]
+        if p == phase and m == module:
+            return i + 1
+        if same_phase is None and p == phase:
+            same_phase = i + 1
+    return same_phase if same_phase is not None else len(rows)
+
+
+def _place(campaign: Campaign, phase: str, module: str, *, task_id: int | None = None) -> int:
+    """Make room for a task at the end of its phase/module group (new tasks, or a task whose
+    phase or module changed) and return its sort_order."""
+    rows = [r for r in _plan_order(campaign) if r[0] != task_id]
+    at = _group_end(rows, phase or "", module or "")
+    ids = [r[0] for r in rows]
+    _renumber(rows, [*ids[:at], -1, *ids[at:]])
+    return at + 1
+
+
+@transaction.atomic
+def task_reorder(*, actor: User, campaign: Campaign, ordered_ids) -> list[int]:
+    """Put the listed tasks in the given order. They take the places the listed tasks hold now, so
+    a client may send the whole plan or only one phase/module; the other tasks keep their places.
+    Every id must be a task of this campaign, once (422 naming the entry, nothing written). One audit
+    entry (before/after order of the listed tasks' codes); no entry and no write when nothing moves.
+    Returns the campaign's task ids in the new order. Task versions are unchanged: the order is the
+    plan's, not a task's content, so an open edit form is not made stale by someone's reordering."""
+    if not isinstance(ordered_ids, list | tuple) or not ordered_ids:
+        raise InvalidInput({"ids": _("A non-empty list of task ids is expected.")})
+    # Two reorders of one plan at once take turns (the shifts are relative: interleaved they would mix).
+    Campaign.objects.select_for_update().filter(pk=campaign.pk).values_list("pk", flat=True).first()
+    rows = _plan_order(campaign, with_code=True)
+    codes = {r[0]: r[4] for r in rows}
+    errors: dict[str, str] = {}
+    seen: set[int] = set()
+    for i, task_id in enumerate(ordered_ids):
+        if not _is_id(task_id) or task_id not in codes:
+            errors[f"ids[{i}]"] = _("Task %(ref)s is not in this campaign.") % {"ref": task_id}
+        elif task_id in seen:
+            errors[f"ids[{i}]"] = _("Task %(code)s is listed twice.") % {"code": codes[task_id]}
+        seen.add(task_id)
+    if errors:
+        raise InvalidInput(errors)
+    listed = set(ordered_ids)
+    current = [r[0] for r in rows]
+    slots = iter(ordered_ids)
+    new = [next(slots) if task_id in listed else task_id for task_id in current]
+    if new == current:
+        return current
+    moved = _renumber(rows, new)
+    audit_record(
+        actor=actor,
+        action="reorder",
+        obj=campaign,
+        campaign=campaign,
+        before={"tasks": [codes[t] for t in current if t in listed]},
+        after={"tasks": [codes[t] for t in ordered_ids], "moved": moved},
+    )
+    return new
+
+
 @transaction.atomic
 def task_create(*, actor: User, campaign: Campaign, data: dict) -> Task:
     fields = _clean(campaign, data, current=None)
     deps = _clean_dependencies(campaign, None, data["depends_on"]) if data.get("depends_on") is not None else None
-    order = (Task.objects.filter(campaign=campaign).aggregate(m=Max("sort_order"))["m"] or 0) + 1
     code = (data.get("code") or "").strip() or next_code(campaign)
     if len(code) > 20:
         raise InvalidInput({"code": _("At most %(n)d characters.") % {"n": 20}})
+    order = _place(campaign, fields.get("phase", ""), fields.get("module", ""))
     try:
         with transaction.atomic():
             task = Task.objects.create(campaign=campaign, code=code, sort_order=order, **fields)
@@ -259,6 +356,12 @@ def task_update(*, actor: User, task: Task, version: int, data: dict) -> Task:
         return task  # nothing changed: no new version, no audit entry
     before = snapshot(task)
     old_start, old_end = task.start_date, task.end_date
+    if {"phase", "module"} & changes.keys():
+        refuse_if_stale(task, version)
+        # A task moved to another phase or module goes to the end of that group, as a new one would.
+        changes["sort_order"] = _place(
+            campaign, changes.get("phase", task.phase), changes.get("module", task.module), task_id=task.pk
+        )
     update_versioned(task, expected_version=version, changes=changes)
     after = snapshot(task)
     if deps is not None:

@@ -8,13 +8,14 @@ import datetime as dt
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, JsonResponse
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 from django.views.decorators.http import require_POST
+from django_htmx.http import HttpResponseClientRefresh
 
 from campaignflow.campaigns.access import EDIT, MANAGE, VIEW, campaign_for_user, can, visible_campaigns
 from campaignflow.campaigns.views import campaign_page_context
@@ -24,7 +25,19 @@ from . import io, selectors, services
 from .models import PeriodKind, RaciRole, TaskStatus
 from .selectors import task_for_user
 
-QUICK_FIELDS = ("owner", "status", "progress", "delay_reason", "start_date", "end_date", "name")
+QUICK_FIELDS = (
+    "owner",
+    "status",
+    "progress",
+    "delay_reason",
+    "start_date",
+    "end_date",
+    "name",
+    "phase",
+    "module",
+    "deliverable",
+    "acceptance",
+)
 
 
 def _row_context(request, task, campaign, info=None, error=None) -> dict:
@@ -35,6 +48,8 @@ def _row_context(request, task, campaign, info=None, error=None) -> dict:
         "member_users": [m.user for m in campaign.memberships.select_related("user")],
         "task_statuses": TaskStatus.choices,
         "info": info or {},
+        # The WBS fields panel stays open after an edit made in it.
+        "details_open": request.POST.get("panel") == "details",
     }
 
 
@@ -46,23 +61,32 @@ def task_quick_update(request, task_id: int):
     if "progress" in data:
         data["progress"] = int(data["progress"]) if data["progress"].isdigit() else data["progress"]
     error = None
+    group = (task.phase, task.module)
     try:
         version = int(request.POST.get("version", ""))
         if not can(request.user, task.campaign, EDIT) and set(data) - {"status", "progress", "delay_reason"}:
             raise InvalidInput(
                 {"owner": _("You can only update the status, progress and delay reason of your own tasks.")}
             )
-        services.task_update(actor=request.user, task=task, version=version, data=data)
+        task = services.task_update(actor=request.user, task=task, version=version, data=data)
     except (InvalidInput, StaleVersion) as exc:
         error = exc.detail
     except ValueError:
         error = _("The form is out of date; reload the page.")
+    if error is None and (task.phase, task.module) != group and request.POST.get("row") == "wbs":
+        # The task moved to another phase/module group (at its end): redraw the table's groups.
+        messages.success(request, _("%(code)s moved to %(group)s.") % {"code": task.code, "group": _group_label(task)})
+        return HttpResponseClientRefresh()
     campaign = task.campaign
     task = selectors.tasks_for(request.user, campaign).get(pk=task.pk)
     if request.POST.get("row") == "wbs":
         info = selectors.schedule_for(request.user, campaign)["tasks"].get(task.pk, {})
         return render(request, "planning/_wbs_row.html", _row_context(request, task, campaign, info, error))
     return render(request, "planning/_task_row.html", _row_context(request, task, campaign, None, error))
+
+
+def _group_label(task) -> str:
+    return " / ".join(x for x in (task.phase or "—", task.module) if x)
 
 
 # --- the plan tab (WBS) ------------------------------------------------------------------------
@@ -112,8 +136,21 @@ def plan_page(request, pk: int):
         settings=settings_obj,
         period_rows=[(k, label, periods.get(k)) for k, label in PeriodKind.choices],
         form_error=request.session.pop(f"plan-error-{campaign.pk}", None),
+        module_names=sorted({t.module for t in tasks if t.module}),
+        wbs_i18n=_wbs_i18n(),
     )
     return render(request, "planning/plan.html", context)
+
+
+def _wbs_i18n() -> dict:
+    return {
+        "saving": _("Saving the new order…"),
+        "saved": _("Order saved: %s"),
+        "failed": _("The new order was not saved."),
+        "first": _("%s is already the first task of its group."),
+        "last": _("%s is already the last task of its group."),
+        "other_group": _("A task can only be moved within its phase and module; edit its phase or module instead."),
+    }
 
 
 def _back(request, campaign, error: str | None = None, anchor: str = ""):
@@ -417,7 +454,7 @@ def portfolio(request):
 @login_required
 def gantt_json(request, pk: int):
     """The same data as GET /api/v1/campaigns/{id}/gantt, for the page (session auth)."""
-    from .api import gantt_json as build
+    from .api import gantt_response
 
     campaign = campaign_for_user(request.user, pk, VIEW)
     baseline = request.GET.get("baseline")
@@ -425,4 +462,4 @@ def gantt_json(request, pk: int):
         baseline_id = int(baseline) if baseline else None
     except ValueError:
         raise Http404 from None
-    return JsonResponse(build(request.user, campaign, baseline_id), json_dumps_params={"ensure_ascii": False})
+    return gantt_response(request.user, campaign, baseline_id)

@@ -71,15 +71,33 @@ def find_cycle(nodes: Iterable[int], links: Iterable[tuple[int, int]]) -> list[i
 
 
 def _order(ids: list[int], links: list[Link]) -> list[int]:
-    graph: dict[int, list[int]] = {i: [] for i in ids}
+    """A topological order (Kahn's algorithm: plain dicts and lists, several times faster than
+    graphlib on 10,000-task plans); graphlib is only asked to name the cycle when there is one."""
+    indegree = dict.fromkeys(ids, 0)
+    children: dict[int, list[int]] = {}
     for link in links:
-        if link.pred not in graph or link.succ not in graph:
+        if link.pred not in indegree or link.succ not in indegree:
             raise KeyError(f"link {link} names an unknown task")
+        indegree[link.succ] += 1
+        children.setdefault(link.pred, []).append(link.succ)
+    order = [t for t, n in indegree.items() if n == 0]
+    i = 0
+    while i < len(order):
+        for child in children.get(order[i], ()):
+            indegree[child] -= 1
+            if indegree[child] == 0:
+                order.append(child)
+        i += 1
+    if len(order) == len(indegree):
+        return order
+    graph: dict[int, list[int]] = {t: [] for t in indegree}
+    for link in links:
         graph[link.succ].append(link.pred)
     try:
-        return list(TopologicalSorter(graph).static_order())
+        TopologicalSorter(graph).prepare()
     except CycleError as exc:
         raise DependencyCycle(list(reversed(exc.args[1]))) from None
+    raise AssertionError("unreachable: Kahn's algorithm stopped without a cycle")  # pragma: no cover
 
 
 def _forward(order, duration, lower, incoming) -> dict[int, int]:

@@ -24,6 +24,7 @@ ROWS = [
     ("delete dependency",  "delete", "/dependencies/{link_id}",                                     204,  204,  204, 204,   403,   403,    404,     401),
     ("bulk edit tasks",    "post",   "/campaigns/{campaign_id}/tasks/bulk",                         200,  200,  200, 200,   403,   403,    404,     401),
     ("import tasks",       "post",   "/campaigns/{campaign_id}/tasks/import",                       200,  200,  200, 200,   403,   403,    404,     401),
+    ("reorder tasks",      "post",   "/campaigns/{campaign_id}/tasks/reorder",                      200,  200,  200, 200,   403,   403,    404,     401),
 ]
 # fmt: on
 
@@ -42,6 +43,7 @@ BODIES = {
     "save baseline": lambda ctx: {"name": "评审后基线"},
     "add dependency": lambda ctx: {"predecessor": "T002", "successor": _task(ctx, "T003").pk, "type": "FS"},
     "bulk edit tasks": lambda ctx: {"tasks": [{"id": _task(ctx, "T003").pk, "version": 1}], "status": "in_progress"},
+    "reorder tasks": lambda ctx: {"ids": [_task(ctx, code).pk for code in ("T003", "T001", "T002")]},
 }
 MULTIPART = {
     "import tasks": lambda ctx: {
