@@ -176,6 +176,11 @@ def test_campaign_lifecycle_in_chinese(page, team, tmp_path):
 
     page.click("[data-testid=tab-raci]")
     for code in codes:
+        # Change the select only once htmx has wired up the swapped-in grid (else no request is sent).
+        page.wait_for_function(
+            "sel => { const s = document.querySelector(sel); return s && s.form && s.form['htmx-internal-data']; }",
+            arg=f"[data-testid=raci-{code}-wangjl]",
+        )
         page.select_option(f"[data-testid=raci-{code}-wangjl]", "A")
         # The grid is swapped in by htmx (with the next version): the row no longer lacks an A.
         expect(page.locator(f"tr:has([data-testid=raci-{code}-wangjl])")).not_to_have_class(re.compile("no-a"))

@@ -12,6 +12,7 @@ from campaignflow.campaigns.access import EDIT, MANAGE, VIEW, campaign_for_user
 from campaignflow.core.api_types import MAX_ID, PathId
 
 from . import engine, services
+from .access import campaign_for_alerts
 from .models import Alert
 
 router = Router(tags=["alerts"])
@@ -84,7 +85,7 @@ def _alert(user, alert_id: int, need: str) -> Alert:
 
 @router.get("/campaigns/{campaign_id}/alerts", response=list[AlertOut])
 def list_alerts(request, campaign_id: PathId, filters: Query[AlertFilter]):
-    campaign = campaign_for_user(request.user, campaign_id, VIEW)
+    campaign = campaign_for_alerts(request.user, campaign_id, VIEW)
     qs = Alert.objects.filter(campaign=campaign).select_related("acknowledged_by", "resolved_by")
     if filters.status:
         qs = qs.filter(status=filters.status)

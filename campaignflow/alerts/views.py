@@ -11,6 +11,7 @@ from campaignflow.campaigns.views import campaign_page_context
 from campaignflow.core.errors import DomainError, InvalidInput
 
 from . import engine, services
+from .access import campaign_for_alerts
 from .domain.conditions import RULES
 from .models import Alert, AlertStatus, Decision
 from .rule_labels import PARAM_LABELS, RULE_LABELS
@@ -18,7 +19,7 @@ from .rule_labels import PARAM_LABELS, RULE_LABELS
 
 @login_required
 def alert_list(request, pk: int):
-    campaign = campaign_for_user(request.user, pk, VIEW)
+    campaign = campaign_for_alerts(request.user, pk, VIEW)
     status = request.GET.get("status", "active")
     qs = Alert.objects.filter(campaign=campaign).select_related("acknowledged_by", "resolved_by", "follow_up_task")
     if status == "active":

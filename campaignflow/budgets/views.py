@@ -12,7 +12,7 @@ from django.views.decorators.http import require_POST
 
 from campaignflow.campaigns.access import EDIT, MANAGE, VIEW, campaign_for_user, can
 from campaignflow.campaigns.views import campaign_page_context
-from campaignflow.core.errors import DomainError, InvalidInput, StaleVersion
+from campaignflow.core.errors import DomainError, Forbidden, InvalidInput, StaleVersion
 
 from . import selectors, services
 from .domain.budget import category_chart
@@ -192,7 +192,7 @@ def expense_delete(request, pk: int, expense_id: int):
 @require_POST
 def expense_decide(request, pk: int, expense_id: int):
     campaign = campaign_for_user(request.user, pk, VIEW)
-    expense = Expense.objects.filter(campaign=campaign, pk=expense_id).first()
+    expense = selectors.expenses_for(request.user, campaign).filter(pk=expense_id).first()
     if expense is None:
         raise Http404
     approve = request.POST.get("action") == "approve"
@@ -201,6 +201,8 @@ def expense_decide(request, pk: int, expense_id: int):
             actor=request.user, expense=expense, approve=approve, comment=request.POST.get("comment", "")
         )
         messages.success(request, _("Overrun approved.") if approve else _("Overrun rejected."))
+    except Forbidden:
+        raise  # overruns are a director's decision: a refusal (403), not a message
     except DomainError as exc:
         messages.error(request, exc.detail)
     return redirect("budgets:budget", campaign.pk)
@@ -231,6 +233,8 @@ def budget_action(request, pk: int):
             messages.success(request, _("Budget approved.") if action == "approve" else _("Budget rejected."))
         else:
             messages.error(request, _("Unknown action."))
+    except Forbidden:
+        raise  # approving needs a finance/director/admin role: a refusal (403), not a message
     except DomainError as exc:
         messages.error(request, exc.detail)
     return redirect("budgets:budget", campaign.pk)
@@ -370,6 +374,8 @@ def responsibility_toggle(request, pk: int, item_id: int):
             version=int(request.POST.get("version") or 0),
             data={"done": request.POST.get("done") == "1"},
         )
+    except Forbidden:
+        raise  # neither the edit right nor the partner's own item: a refusal (403)
     except DomainError as exc:
         messages.error(request, exc.detail)
     return redirect("budgets:partners", campaign.pk)
@@ -425,6 +431,8 @@ def settlement_sign(request, pk: int):
     try:
         services.settlement_sign(actor=request.user, campaign=campaign, statement_digest=request.POST.get("digest", ""))
         messages.success(request, _("Signed."))
+    except Forbidden:
+        raise  # only the campaign's managers and partner contacts sign: a refusal (403)
     except DomainError as exc:
         messages.error(request, exc.detail)
     return redirect("budgets:settlement", campaign.pk)

@@ -59,6 +59,20 @@ def is_partner(user, campaign: Campaign) -> bool:
     return role_in(user, campaign) == MemberRole.PARTNER
 
 
+def not_partner(user, campaign: Campaign, role) -> bool:
+    """Tab visibility for the team-internal sections (register_tab(..., visible=not_partner))."""
+    return role != MemberRole.PARTNER
+
+
+def campaign_for_team(user, campaign_id, need: str = VIEW, *, message: str, archived_ok: bool = False) -> Campaign:
+    """`campaign_for_user` for a section internal to the campaign team (execution records, alerts, the
+    review): partners get 403 with `message`; everything else as for the campaign."""
+    campaign = campaign_for_user(user, campaign_id, need, archived_ok=archived_ok)
+    if role_in(user, campaign) == MemberRole.PARTNER:
+        raise Forbidden(message)
+    return campaign
+
+
 def can(user, campaign: Campaign, need: str, *, archived_ok: bool = False) -> bool:
     """`archived_ok`: the action does not change the campaign itself (e.g. promoting its plan into a playbook)."""
     role = role_in(user, campaign)

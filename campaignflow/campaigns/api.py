@@ -295,5 +295,3 @@ def campaign_history(request, campaign_id: PathId):
         }
         for e in selectors.history(campaign)
     ]
-
-

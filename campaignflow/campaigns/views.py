@@ -254,6 +254,8 @@ def campaign_restore(request, pk: int):
     try:
         services.campaign_restore(actor=request.user, campaign=campaign)
         messages.success(request, _("Campaign “%(name)s” restored.") % {"name": campaign.name})
+    except Forbidden:
+        raise  # not an admin: a refusal (403), not a message on the page
     except DomainError as exc:
         messages.error(request, exc.detail)
     return redirect("campaigns:detail", campaign.pk)

@@ -3,18 +3,13 @@
 from django.http import Http404
 from django.utils.translation import gettext as _
 
-from campaignflow.campaigns.access import MAX_ID, campaign_for_user, role_in
-from campaignflow.campaigns.models import MemberRole
-from campaignflow.core.errors import Forbidden
+from campaignflow.campaigns.access import MAX_ID, campaign_for_team
 
 from .models import ExecutionLogEntry, Issue, Risk, RunOfShowItem, Standup, WeeklyReport
 
 
 def campaign_for_execution(user, campaign_id, need: str = "view"):
-    campaign = campaign_for_user(user, campaign_id, need)
-    if role_in(user, campaign) == MemberRole.PARTNER:
-        raise Forbidden(_("Execution records are internal to the campaign team."))
-    return campaign
+    return campaign_for_team(user, campaign_id, need, message=_("Execution records are internal to the campaign team."))
 
 
 def object_for_user(model, user, object_id: int, need: str = "view"):

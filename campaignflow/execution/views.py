@@ -299,8 +299,9 @@ def report_detail(request, pk: int, report_id: int):
         initial={"version": report.version, **{f: getattr(report, f) for f in services.REPORT_FIELDS}},
     )
     if request.method == "POST":
-        selectors.object_for_user(WeeklyReport, request.user, report_id, EDIT)
         action = request.POST.get("action", "save")
+        # Publishing needs the manage right: check it before saving anything (not after the save).
+        selectors.object_for_user(WeeklyReport, request.user, report_id, MANAGE if action == "publish" else EDIT)
         if _save(
             request,
             form,
@@ -309,7 +310,6 @@ def report_detail(request, pk: int, report_id: int):
             ),
         ):
             if action == "publish":
-                selectors.object_for_user(WeeklyReport, request.user, report_id, MANAGE)
                 report.refresh_from_db()
                 try:
                     services.weekly_report_publish(actor=request.user, report=report, version=report.version)

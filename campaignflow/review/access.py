@@ -3,17 +3,12 @@ partners get 403 (they see the settlement on the budget tab, which is shared wit
 
 from django.utils.translation import gettext as _
 
-from campaignflow.campaigns.access import VIEW, campaign_for_user, role_in
-from campaignflow.campaigns.models import MemberRole
-from campaignflow.core.errors import Forbidden
+from campaignflow.campaigns.access import VIEW, campaign_for_team, not_partner
 
-
-def not_partner(user, campaign, role) -> bool:
-    return role != MemberRole.PARTNER
+__all__ = ["campaign_for_review", "not_partner"]
 
 
 def campaign_for_review(user, campaign_id, need: str = VIEW, *, archived_ok: bool = False):
-    campaign = campaign_for_user(user, campaign_id, need, archived_ok=archived_ok)
-    if role_in(user, campaign) == MemberRole.PARTNER:
-        raise Forbidden(_("The review is internal to the campaign team."))
-    return campaign
+    return campaign_for_team(
+        user, campaign_id, need, archived_ok=archived_ok, message=_("The review is internal to the campaign team.")
+    )

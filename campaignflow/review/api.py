@@ -11,6 +11,7 @@ from pydantic import Field
 
 from campaignflow.campaigns.access import EDIT, MANAGE, VIEW
 from campaignflow.core.api_types import PathId
+from campaignflow.core.json_out import json_response
 
 from . import selectors, services
 from .access import campaign_for_review
@@ -78,16 +79,6 @@ def patch_evaluation_row(request, campaign_id: PathId, kpi_id: PathId, payload: 
     return _row_out(row)
 
 
-def _jsonable(value):
-    if isinstance(value, Decimal):
-        return float(value)
-    if isinstance(value, dict):
-        return {k: _jsonable(v) for k, v in value.items()}
-    if isinstance(value, (list, tuple)):
-        return [_jsonable(v) for v in value]
-    return value
-
-
 @router.get("/campaigns/{campaign_id}/attribution")
 def get_attribution(request, campaign_id: PathId):
     """Funnel per channel (曝光→点击→转化→购买, each channel's share), channel ROI (销售额 / cost of the budget
@@ -95,7 +86,7 @@ def get_attribution(request, campaign_id: PathId):
     campaign = campaign_for_review(request.user, campaign_id, VIEW)
     data = selectors.attribution(campaign)
     data.pop("charts")
-    return _jsonable(data)
+    return json_response(data)
 
 
 class AssetIn(Schema):
@@ -187,13 +178,13 @@ class CaseFilters(Schema):
 def list_cases(request, filters: Query[CaseFilters]):
     """The case library (案例库): archived campaigns the caller sees, searched by text (Chinese substrings),
     type, industry, channel, period (overlapping date_from..date_to) and results (core KPI achieved)."""
-    return _jsonable(selectors.search_cases(request.user, **filters.dict()))
+    return json_response(selectors.search_cases(request.user, **filters.dict()))
 
 
 @router.get("/campaigns/{campaign_id}/similar")
 def similar(request, campaign_id: PathId):
     campaign = campaign_for_review(request.user, campaign_id, VIEW)
-    return _jsonable(selectors.similar_cases(request.user, campaign))
+    return json_response(selectors.similar_cases(request.user, campaign))
 
 
 class FromCaseIn(Schema):

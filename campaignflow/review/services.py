@@ -429,5 +429,3 @@ def campaign_from_case(*, actor: User, source: Campaign, data: dict) -> Campaign
         },
     )
     return campaign
-
-

@@ -105,6 +105,8 @@ def retrospective(request, pk: int):
 @login_required
 def promote(request, pk: int):
     campaign = campaign_for_review(request.user, pk, VIEW)
+    if request.method == "POST":  # promoting needs the manage right, whether or not there is a preview
+        campaign = campaign_for_review(request.user, pk, MANAGE, archived_ok=True)
     error = None
     preview = None
     try:
@@ -112,7 +114,6 @@ def promote(request, pk: int):
     except DomainError as exc:
         error = exc.detail
     if request.method == "POST" and preview is not None:
-        campaign = campaign_for_review(request.user, pk, MANAGE, archived_ok=True)
         try:
             pv = services.playbook_promote(
                 actor=request.user,

@@ -15,6 +15,7 @@ from pydantic import Field
 from campaignflow.campaigns.access import EDIT, VIEW, campaign_for_user
 from campaignflow.core.api_types import PathId
 from campaignflow.core.errors import DomainError, InvalidInput
+from campaignflow.core.json_out import json_response
 
 from . import selectors, services
 from .domain.parsers import FileRefused, parse_file, parse_json_rows
@@ -156,7 +157,11 @@ def import_metrics(request, campaign_id: PathId, file: UploadedFile = File(...))
     and the URL to poll (`GET /import-jobs/{id}`); the job writes all rows or none."""
     campaign = campaign_for_user(request.user, campaign_id, EDIT)
     name, data = read_upload(file)
-    if services.runs_in_background(name, data):
+    try:
+        background = services.runs_in_background(name, data)
+    except FileRefused as exc:
+        raise InvalidInput({"file": str(exc)}) from None
+    if background:
         job = services.import_job_create(actor=request.user, campaign=campaign, name=name, data=data)
         return Status(202, {"job": job.pk, "status": job.status, "status_url": f"/api/v1/import-jobs/{job.pk}"})
     parsed = parse_upload(name, data)
@@ -203,21 +208,9 @@ def undo_batch(request, batch_id: PathId):
     return batch_out(batch)
 
 
-def _jsonable(value):
-    if isinstance(value, Decimal):
-        return float(value)
-    if isinstance(value, (dt.date, dt.datetime)):
-        return value.isoformat()
-    if isinstance(value, dict):
-        return {k: _jsonable(v) for k, v in value.items()}
-    if isinstance(value, list):
-        return [_jsonable(v) for v in value]
-    return value
-
-
 @router.get("/campaigns/{campaign_id}/board", response=dict)
 def get_board(request, campaign_id: PathId):
     """The data board: KPIs (target, actual, 达成率, forecast, gauge), cumulative pace, per-channel trend,
     funnel with step rates per channel, the daily table. ECharts options included."""
     campaign = campaign_for_user(request.user, campaign_id, VIEW)
-    return _jsonable(selectors.board(campaign, user=request.user))
+    return json_response(selectors.board(campaign, user=request.user))

@@ -59,10 +59,11 @@ class MetricRow(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["campaign", "date", "channel", "metric"], name="tracking_metricrow_key")
         ]
-        # The board's GROUP BYs filter on campaign + metric: a covering index answers them without
-        # touching the table (measured at 1,000,000 rows: 0.85 s → 0.17 s for the three aggregates).
+        # Covering index for reads by metric and channel: the board's per-channel trend seeks each drawn
+        # channel's date range (8 × 357 entries instead of scanning a metric's 35,700 at 1,000,000 rows:
+        # 12 ms → 1 ms), and the rollups' per-channel GROUP BY reads it in order.
         indexes = [
-            models.Index(fields=["campaign", "metric", "date", "channel", "value"], name="tracking_metric_board")
+            models.Index(fields=["campaign", "metric", "channel", "date", "value"], name="tracking_metric_channel")
         ]
         verbose_name = _("metric row")
         verbose_name_plural = _("metric rows")

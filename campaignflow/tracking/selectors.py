@@ -7,7 +7,7 @@ import datetime as dt
 from collections import defaultdict
 from decimal import Decimal
 
-from django.db.models import Sum
+from django.db import connection
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -223,17 +223,20 @@ def _trend(campaign, metric, per_channel, day_totals, days, last_day, shared) ->
     top = [ch for _total, ch in ranked[:TREND_TOP_CHANNELS]]
     shown = [d for d in days if d <= last_day]
     series: dict[str, dict[dt.date, Decimal]] = defaultdict(dict)
-    if top:
-        for channel, date, value in (
-            MetricRow.objects.filter(
-                campaign_id=campaign.pk, metric=metric, channel__in=top, date__gte=shown[0] if shown else days[0]
-            )
-            .filter(date__lte=last_day)
-            .values_list("channel", "date")
-            .annotate(total=Sum("value"))
-            .order_by()
-        ):
-            series[channel][date] = Decimal(value)
+    if top and shown:
+        # One row per (date, channel, metric) by the unique key: no GROUP BY needed. Plain SQL without
+        # Django's per-value converters (thousands of values); dates come back as text on SQLite.
+        sql = (
+            f"SELECT channel, date, value FROM {MetricRow._meta.db_table} WHERE campaign_id = %s AND metric = %s "
+            f"AND date >= %s AND date <= %s AND channel IN ({', '.join(['%s'] * len(top))})"
+        )
+        with connection.cursor() as cursor:
+            cursor.execute(sql, [campaign.pk, metric, shown[0], last_day, *top])
+            by_text = {d.isoformat(): d for d in shown}
+            for channel, date, value in cursor.fetchall():
+                day = by_text.get(str(date)[:10])
+                if day is not None:
+                    series[channel][day] = Decimal(str(value))
     lines = {ch: [series[ch].get(d) for d in shown] for ch in sorted(top)}
     if shared is None and len(ranked) > len(top):
         other = []

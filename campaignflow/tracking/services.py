@@ -19,7 +19,16 @@ from campaignflow.core.audit import audit_record
 from campaignflow.core.errors import Conflict, InvalidInput
 
 from . import rollups
-from .domain.parsers import FileRefused, ParseResult, Row, estimate_rows, gc_paused, parse_file
+from .domain.parsers import (
+    FileRefused,
+    ParseResult,
+    Row,
+    check_xlsx_archive,
+    estimate_rows,
+    gc_paused,
+    is_xlsx,
+    parse_file,
+)
 from .models import BatchPrior, BatchSource, BatchStatus, ImportBatch, ImportJob, JobStatus, MetricRow
 
 CHUNK = 5000  # rows per executemany call and per existing-row lookup
@@ -225,6 +234,10 @@ def background_threshold() -> tuple[int, int]:
 
 
 def runs_in_background(name: str, data: bytes) -> bool:
+    """True for a file big enough for the worker. Raises FileRefused at once for a hostile XLSX (zip
+    bomb, XML entities): such a file is never stored or queued."""
+    if is_xlsx(name, data):
+        check_xlsx_archive(data)
     max_bytes, max_rows = background_threshold()
     return len(data) > max_bytes or estimate_rows(name, data) > max_rows
 

@@ -10,7 +10,7 @@ from campaignflow.alerts.models import Alert, RuleSetting
 # fmt: off
 # operation              method  path                                          admin owner mgr  member viewer partner outsider anon
 ROWS = [
-    ("list alerts",          "get",  "/campaigns/{campaign_id}/alerts",              200,  200,  200, 200,   200,   200,    404,     401),
+    ("list alerts",          "get",  "/campaigns/{campaign_id}/alerts",              200,  200,  200, 200,   200,   403,    404,     401),
     ("evaluate alerts",      "post", "/campaigns/{campaign_id}/alerts/evaluate",     200,  200,  200, 200,   403,   403,    404,     401),
     ("acknowledge alert",    "post", "/alerts/{alert_id}/acknowledge",               200,  200,  200, 200,   403,   403,    404,     401),
     ("resolve alert",        "post", "/alerts/{alert_id}/resolve",                   200,  200,  200, 200,   403,   403,    404,     401),

@@ -14,6 +14,7 @@ import gc
 import io
 import re
 import zipfile
+import zlib
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
@@ -30,6 +31,7 @@ Q4 = Decimal("0.0001")
 XLSX_MAX_UNCOMPRESSED = 600 * 1024 * 1024
 XLSX_MAX_RATIO = 150
 XLSX_MAX_MEMBERS = 2000
+XLSX_MAX_PROLOG = 1024 * 1024  # what may come before an XML part's root element (declaration, comments)
 
 HEADERS = {
     "date": {"日期", "date", "day", "日期(date)"},
@@ -386,12 +388,38 @@ def check_xlsx_archive(data: bytes) -> None:
                 continue
             try:
                 with archive.open(info) as member:
-                    head = member.read(64 * 1024)
-            except (zipfile.BadZipFile, RuntimeError, NotImplementedError, OSError):
+                    declares = _declares_dtd(member)
+            except (zipfile.BadZipFile, RuntimeError, NotImplementedError, OSError, EOFError, zlib.error):
                 raise FileRefused("the XLSX file is corrupt") from None
-            upper = head.upper()
-            if b"<!DOCTYPE" in upper or b"<!ENTITY" in upper:
+            if declares:
                 raise FileRefused("the XLSX file declares XML entities (DOCTYPE); refused for safety")
+
+
+_PROLOG_ITEM = re.compile(rb"\s*(?:<\?.*?\?>|<!--.*?-->)", re.S)
+_PROLOG_OPENINGS = (b"<?", b"<!--", b"<!DOCTYPE")
+
+
+def _declares_dtd(member) -> bool:
+    """Whether an XML part declares a DOCTYPE (where entities are declared) or an ENTITY. Entities can only
+    be declared before the root element, so this reads the prolog (XML declaration, comments, processing
+    instructions) however much it is padded, up to XLSX_MAX_PROLOG, and stops at the root element."""
+    chunk = member.read(64 * 1024)
+    if b"<!ENTITY" in chunk.upper():
+        return True
+    data, pos = chunk.removeprefix(b"\xef\xbb\xbf"), 0
+    while True:
+        while match := _PROLOG_ITEM.match(data, pos):
+            pos = match.end()
+        rest = data[pos:].lstrip()[:16].upper()
+        if rest.startswith(b"<!DOCTYPE") or pos > XLSX_MAX_PROLOG:
+            return True  # (a prolog this long is padding to hide a declaration: refused as one)
+        unfinished = not rest or any(rest.startswith(o) or o.startswith(rest) for o in _PROLOG_OPENINGS)
+        if not unfinished or not chunk:
+            return False  # the root element (or not XML at all: the reader refuses that)
+        if len(data) > XLSX_MAX_PROLOG:
+            return True
+        chunk = member.read(64 * 1024)
+        data += chunk
 
 
 def xlsx_lines(data: bytes) -> Iterator[list]:

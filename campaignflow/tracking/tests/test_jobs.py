@@ -86,12 +86,21 @@ def test_a_failure_while_writing_rolls_everything_back(campaign, users, api_for,
     assert MetricRow.objects.count() == 0 and ImportBatch.objects.count() == 0
 
 
-def test_corrupt_large_xlsx_fails_with_a_clear_message(campaign, users, api_for):
+def test_corrupt_large_xlsx_is_refused_before_it_is_queued(campaign, users, api_for):
     r = upload(api_for(users["member"]), campaign, "x.xlsx", b"PK\x03\x04" + b"\0" * 5000)
-    assert r.status_code == 202
-    job = ImportJob.objects.get(pk=r.json()["job"])
+    assert r.status_code == 422 and "XLSX" in str(r.json()["errors"]) and "file" in str(r.json()["errors"])
+    assert not ImportJob.objects.exists()
+
+
+def test_a_job_whose_file_turns_out_corrupt_fails_with_a_clear_message(campaign, users):
+    from campaignflow.tracking.services import import_job_run
+
+    job = ImportJob.objects.create(
+        campaign=campaign, actor=users["member"], filename="x.xlsx", data=b"PK\x03\x04" + b"\0" * 5000
+    )
+    job = import_job_run(job.pk)
     assert job.status == JobStatus.FAILED and job.errors[0]["field"] == "file"
-    assert "XLSX" in job.message
+    assert "XLSX" in job.message and job.data is None
 
 
 def test_large_xlsx_in_the_background(campaign, users, api_for, settings):
