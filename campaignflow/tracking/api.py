@@ -18,7 +18,7 @@ from campaignflow.core.errors import DomainError, InvalidInput
 from campaignflow.core.json_out import json_response
 
 from . import selectors, services
-from .domain.parsers import FileRefused, parse_file, parse_json_rows
+from .domain.parsers import FileRefused, parse_json_rows
 from .models import BatchSource
 
 router = Router(tags=["tracking"])
@@ -89,13 +89,6 @@ def read_upload(file) -> tuple[str, bytes]:
     return file.name or "", data
 
 
-def parse_upload(name: str, data: bytes):
-    try:
-        return parse_file(name, data)
-    except FileRefused as exc:
-        raise InvalidInput({"file": str(exc)}) from None
-
-
 @router.post("/campaigns/{campaign_id}/metrics", response=IngestOut)
 def push_metrics(request, campaign_id: PathId, payload: RowsIn):
     campaign = campaign_for_user(request.user, campaign_id, EDIT)
@@ -164,10 +157,10 @@ def import_metrics(request, campaign_id: PathId, file: UploadedFile = File(...))
     if background:
         job = services.import_job_create(actor=request.user, campaign=campaign, name=name, data=data)
         return Status(202, {"job": job.pk, "status": job.status, "status_url": f"/api/v1/import-jobs/{job.pk}"})
-    parsed = parse_upload(name, data)
-    batch = services.metrics_ingest(
-        actor=request.user, campaign=campaign, parsed=parsed, source=BatchSource.UPLOAD, filename=name
-    )
+    try:
+        batch = services.metrics_import_file(actor=request.user, campaign=campaign, name=name, data=data)
+    except FileRefused as exc:
+        raise InvalidInput({"file": str(exc)}) from None
     return {"created": batch.created, "updated": batch.updated, "batch": batch.id}
 
 

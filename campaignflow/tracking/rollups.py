@@ -52,6 +52,9 @@ def refresh(
     day_where, day_params = _where(campaign_id, listed, date_from, date_to, dates=True)
     chan_where, chan_params = _where(campaign_id, listed, None, None, dates=False)
     with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            # the hash aggregate of a million rows fits in memory instead of spilling (0.68 → 0.50 s)
+            cursor.execute("SET LOCAL work_mem = '64MB'")
         cursor.execute(f"DELETE FROM {day} WHERE {day_where}", day_params)
         cursor.execute(
             f"INSERT INTO {day} (campaign_id, metric, date, total, row_count) "

@@ -28,7 +28,7 @@ from campaignflow.goals.selectors import shared_channel_names
 from . import selectors, services
 from .api import TooLarge, read_upload
 from .domain import charts
-from .domain.parsers import FileRefused, ParseResult, RowParser, parse_file
+from .domain.parsers import FileRefused, ParseResult, Row, RowParser, parse_file
 from .models import BatchSource, ImportJob, JobStatus, MetricRow
 
 PENDING_DIR = Path(tempfile.gettempdir()) / "campaignflow-uploads"
@@ -126,7 +126,7 @@ def data(request, pk: int):
         campaign,
         upload_error=error,
         parsed=parsed,
-        preview=parsed.rows[:PREVIEW_ROWS] if parsed else [],
+        preview=[Row._make(r) for r in parsed.rows[:PREVIEW_ROWS]] if parsed else [],
         token=token,
         filename=name,
     )
@@ -157,10 +157,7 @@ def upload_confirm(request, pk: int):
     name_path = path.with_suffix(".name")
     name = name_path.read_text(encoding="utf-8") if name_path.exists() else ""
     try:
-        parsed = parse_file(name, path.read_bytes())
-        batch = services.metrics_ingest(
-            actor=request.user, campaign=campaign, parsed=parsed, source=BatchSource.UPLOAD, filename=name
-        )
+        batch = services.metrics_import_file(actor=request.user, campaign=campaign, name=name, data=path.read_bytes())
     except (InvalidInput, FileRefused) as exc:
         messages.error(request, getattr(exc, "detail", str(exc)))
         return redirect("tracking:data", campaign.pk)

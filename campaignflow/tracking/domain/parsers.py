@@ -69,7 +69,7 @@ class Row(NamedTuple):
 
 @dataclass
 class ParseResult:
-    rows: list[Row] = field(default_factory=list)
+    rows: list[Row] = field(default_factory=list)  # Row or plain tuples in the same layout (fast path)
     errors: list[dict] = field(default_factory=list)
     error_count: int = 0
     line_offset: int | None = None  # files: spreadsheet line of rows[0] (2 after the header)
@@ -257,14 +257,31 @@ def gc_paused():
 PROGRESS_EVERY = 20_000
 
 
-def parse_table(lines: Iterator[list], *, max_rows: int = MAX_ROWS, progress=None) -> ParseResult:
+def parse_table(
+    lines: Iterator[list], *, max_rows: int = MAX_ROWS, progress=None, check_duplicates: bool = True
+) -> ParseResult:
     """A header row then data rows (lists of cells) → validated rows. `progress(rows_read)` is called
-    every PROGRESS_EVERY rows when given (background imports show it)."""
+    every PROGRESS_EVERY rows when given (background imports show it).
+
+    `check_duplicates=False` leaves repeated (date, channel, metric) keys to the caller's unique index:
+    a million-key dict is most of the parsing time, and a file with duplicates is rare (the ingestion
+    service parses again with the check to name them)."""
     with gc_paused():
-        return _parse_table(lines, max_rows=max_rows, progress=progress)
+        return _parse_table(lines, max_rows=max_rows, progress=progress, check_duplicates=check_duplicates)
 
 
-def _parse_table(lines: Iterator[list], *, max_rows: int, progress=None) -> ParseResult:
+def _clean_name(raw) -> str | None:
+    """A channel or metric cell on the fast path: the stripped text, or None when it needs the full
+    check (not text, too long, NUL)."""
+    if type(raw) is not str:
+        return None
+    text = raw.strip()
+    if len(text) > MAX_NAME or "\x00" in text:
+        return None
+    return text
+
+
+def _parse_table(lines: Iterator[list], *, max_rows: int, progress=None, check_duplicates: bool) -> ParseResult:
     result = ParseResult(line_offset=2)
     header = None
     for cells in lines:
@@ -281,7 +298,9 @@ def _parse_table(lines: Iterator[list], *, max_rows: int, progress=None) -> Pars
     add = parser.add
     seen = parser._seen
     append = result.rows.append
-    dates: dict = {}  # raw date cell → ISO text (dates repeat on every row of a day)
+    # Caches of raw cell → clean value: dates, channels and metrics repeat on almost every row.
+    dates: dict = {}  # raw date cell → ISO text, or None when it is not a valid date
+    names: dict = {}  # raw channel/metric cell → clean name, or None (needs the full check)
     index = -1
     report_at = PROGRESS_EVERY if progress is not None else -2
     for cells in lines:
@@ -297,18 +316,31 @@ def _parse_table(lines: Iterator[list], *, max_rows: int, progress=None) -> Pars
             raise FileRefused(f"too many rows: at most {max_rows:,} per import")
         raw_date, raw_metric, raw_value = cells[i_date], cells[i_metric], cells[i_value]
         raw_channel = cells[i_channel] if i_channel is not None else ""
-        # Fast path for the common, clean row; anything unusual goes through RowParser.add, which
-        # validates it fully and names the problem.
-        iso = dates.get(raw_date) if raw_date.__hash__ is not None else None
-        if iso is None:
+        # Fast path for the common, clean row (plain tuples in the Row layout); anything unusual goes
+        # through RowParser.add, which validates it fully and names the problem.
+        try:
+            iso = dates[raw_date]
+        except KeyError:
             try:
                 iso = parse_date(raw_date).isoformat()
-                dates[raw_date] = iso
             except (ValueError, TypeError):
                 iso = None
-        if iso is not None and type(raw_metric) is str and type(raw_channel) is str:
-            metric = raw_metric.strip()
-            channel = raw_channel.strip()
+            dates[raw_date] = iso
+        except TypeError:  # an unhashable cell
+            iso = None
+        try:
+            metric = names[raw_metric]
+        except KeyError:
+            metric = names[raw_metric] = _clean_name(raw_metric)
+        except TypeError:
+            metric = None
+        try:
+            channel = names[raw_channel]
+        except KeyError:
+            channel = names[raw_channel] = _clean_name(raw_channel)
+        except TypeError:
+            channel = None
+        if iso is not None and metric and channel is not None:
             t = type(raw_value)
             if t is str and raw_value.isdigit() and len(raw_value) <= 16:
                 text = raw_value
@@ -318,18 +350,14 @@ def _parse_table(lines: Iterator[list], *, max_rows: int, progress=None) -> Pars
                 text = str(raw_value)
             else:
                 text = None
-            if (
-                text is not None
-                and metric
-                and len(metric) <= MAX_NAME
-                and len(channel) <= MAX_NAME
-                and "\x00" not in metric
-                and "\x00" not in channel
-            ):
+            if text is not None:
+                if not check_duplicates:
+                    append((iso, channel, metric, text))
+                    continue
                 key = (iso, channel, metric)
                 if key not in seen:
                     seen[key] = index
-                    append(Row(iso, channel, metric, text))
+                    append((iso, channel, metric, text))
                     continue
         add(index, raw_date, raw_channel, raw_metric, raw_value)
     if index < 0:
@@ -360,9 +388,9 @@ def csv_lines(data: bytes) -> Iterator[list]:
     return csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
 
 
-def parse_csv(data: bytes, *, max_rows: int = MAX_ROWS, progress=None) -> ParseResult:
+def parse_csv(data: bytes, *, max_rows: int = MAX_ROWS, progress=None, check_duplicates: bool = True) -> ParseResult:
     try:
-        return parse_table(csv_lines(data), max_rows=max_rows, progress=progress)
+        return parse_table(csv_lines(data), max_rows=max_rows, progress=progress, check_duplicates=check_duplicates)
     except csv.Error as exc:
         raise FileRefused(f"malformed CSV: {exc}") from None
 
@@ -435,10 +463,10 @@ def xlsx_lines(data: bytes) -> Iterator[list]:
     return rows
 
 
-def parse_xlsx(data: bytes, *, max_rows: int = MAX_ROWS, progress=None) -> ParseResult:
+def parse_xlsx(data: bytes, *, max_rows: int = MAX_ROWS, progress=None, check_duplicates: bool = True) -> ParseResult:
     lines = xlsx_lines(data)
     try:
-        return parse_table(lines, max_rows=max_rows, progress=progress)
+        return parse_table(lines, max_rows=max_rows, progress=progress, check_duplicates=check_duplicates)
     except FileRefused:
         raise
     except Exception as exc:
@@ -456,11 +484,13 @@ def estimate_rows(name: str, data: bytes) -> int:
     return max(0, data.count(b"\n") - 1 + (0 if data.endswith(b"\n") else 1))
 
 
-def parse_file(name: str, data: bytes, *, max_rows: int = MAX_ROWS, progress=None) -> ParseResult:
+def parse_file(
+    name: str, data: bytes, *, max_rows: int = MAX_ROWS, progress=None, check_duplicates: bool = True
+) -> ParseResult:
     """CSV or XLSX by content (zip signature) and name."""
     lower = (name or "").lower()
     if is_xlsx(name, data):
-        return parse_xlsx(data, max_rows=max_rows, progress=progress)
+        return parse_xlsx(data, max_rows=max_rows, progress=progress, check_duplicates=check_duplicates)
     if lower.endswith((".xls",)) or data[:8] == b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1":
         raise FileRefused("old .xls files are not supported: save as .xlsx or CSV")
-    return parse_csv(data, max_rows=max_rows, progress=progress)
+    return parse_csv(data, max_rows=max_rows, progress=progress, check_duplicates=check_duplicates)

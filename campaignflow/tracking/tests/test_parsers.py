@@ -9,6 +9,7 @@ import pytest
 from campaignflow.tracking.domain import charts
 from campaignflow.tracking.domain.parsers import (
     FileRefused,
+    Row,
     parse_csv,
     parse_date,
     parse_file,
@@ -59,7 +60,7 @@ CSV_TEXT = (
 def test_csv_encodings(encoding):
     result = parse_csv(CSV_TEXT.encode(encoding))
     assert result.ok, result.errors
-    assert [(r.day.day, r.channel, r.metric, r.amount) for r in result.rows] == [
+    assert [(r.day.day, r.channel, r.metric, r.amount) for r in map(Row._make, result.rows)] == [
         (1, "抖音", "曝光", Decimal(1200)),
         (2, "小红书", "销售额", Decimal(12000)),
         (3, "门店", "转化率", Decimal("0.35")),
@@ -98,7 +99,10 @@ def test_xlsx_with_dates_and_numbers():
     )
     result = parse_file("m.xlsx", data)
     assert result.ok, result.errors
-    assert [(r.day, r.amount) for r in result.rows] == [(dt.date(2025, 6, 1), 1200), (dt.date(2025, 6, 2), 12000)]
+    assert [(r.day, r.amount) for r in map(Row._make, result.rows)] == [
+        (dt.date(2025, 6, 1), 1200),
+        (dt.date(2025, 6, 2), 12000),
+    ]
 
 
 def test_xlsx_zip_bomb_and_entities_refused():

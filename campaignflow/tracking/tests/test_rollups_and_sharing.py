@@ -189,3 +189,71 @@ def test_sharing_is_set_through_api_and_page(campaign, users, api_for, client):
         {"version": channel.version, "shared_with_partners": "1"},
     )
     assert denied.status_code == 403
+
+
+def _upload(api, campaign, name, content):
+    return api.client.post(
+        f"/api/v1/campaigns/{campaign.id}/metrics/import", {"file": SimpleUploadedFile(name, content)}, **api.headers
+    )
+
+
+@pytest.mark.parametrize("has_rows", [False, True])
+def test_a_repeated_key_in_a_file_is_named_and_nothing_is_written(campaign, users, api_for, has_rows):
+    """Into an empty campaign the file is parsed without the duplicate dict and the unique index refuses
+    the repeat; the service parses again and names the row, as it does for a campaign with rows."""
+    from campaignflow.tracking.models import ImportBatch, MetricRow
+
+    api = api_for(users["member"])
+    if has_rows:
+        push(api, campaign, rows_for(1, ["微博"]))
+    before = (MetricRow.objects.count(), ImportBatch.objects.count(), MetricDayTotal.objects.count())
+    lines = ["日期,渠道,指标,数值"] + [f"2025-06-{d:02d},抖音,曝光,{d}" for d in range(1, 21)]
+    lines.append("2025/6/3,抖音 ,曝光,99")  # the same key as line 4, written differently
+    response = _upload(api, campaign, "dup.csv", "\n".join(lines).encode())
+    assert response.status_code == 422
+    errors = response.json()["errors"]
+    assert errors[0]["line"] == 22 and "row 2" in errors[0]["message"] and errors[0]["field"] == "rows[20].row"
+    assert (MetricRow.objects.count(), ImportBatch.objects.count(), MetricDayTotal.objects.count()) == before
+
+
+def test_fresh_import_of_csv_and_xlsx_counts_and_totals(campaign, users, api_for):
+    import io
+
+    import openpyxl
+
+    api = api_for(users["member"])
+    lines = ["日期,渠道,指标,数值"] + [f"2025-06-{d:02d},抖音,曝光,{d * 100}" for d in range(1, 11)]
+    first = _upload(api, campaign, "a.csv", "\n".join(lines).encode()).json()
+    assert (first["created"], first["updated"]) == (10, 0)
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.append(["date", "channel", "metric", "value"])
+    for d in range(1, 4):
+        ws.append([dt.date(2025, 6, d), "抖音", "曝光", d])
+    buf = io.BytesIO()
+    wb.save(buf)
+    second = _upload(api, campaign, "b.xlsx", buf.getvalue()).json()
+    assert (second["created"], second["updated"]) == (0, 3)
+    assert day_total(campaign, "曝光", dt.date(2025, 6, 2)) == 2
+    assert rollups.matches_rows(campaign.pk)
+
+
+def test_rows_follow_their_campaign_and_batch_without_database_constraints(campaign, users, api_for):
+    """MetricRow has no database FK constraints (bulk speed); the ORM still cascades and nulls."""
+    from campaignflow.tracking.models import ImportBatch, MetricRow
+
+    result = push(api_for(users["member"]), campaign, rows_for(2, ["抖音"]))
+    ImportBatch.objects.filter(pk=result["batch"]).delete()
+    assert MetricRow.objects.filter(campaign=campaign, batch__isnull=True).count() == 2
+    campaign.delete()
+    assert not MetricRow.objects.exists() and not MetricDayTotal.objects.exists()
+    assert not MetricChannelTotal.objects.exists()
+
+
+def test_names_with_backslashes_and_tabs_survive_the_bulk_path(campaign, users, api_for):
+    from campaignflow.tracking.models import MetricRow
+
+    content = '日期,渠道,指标,数值\n2025-06-01,"C:\\\\门店\\\\一店",曝光,5\n2025-06-02,"抖\t音",曝光,6\n'
+    response = _upload(api_for(users["member"]), campaign, "odd.csv", content.encode())
+    assert response.status_code == 200, response.content
+    assert set(MetricRow.objects.values_list("channel", flat=True)) == {"C:\\\\门店\\\\一店", "抖\t音"}
