@@ -18,6 +18,7 @@ def main() -> int:
     p.add_argument("--concurrency", type=int, default=16)
     p.add_argument("--requests", type=int, default=400)
     p.add_argument("--seconds", type=float, default=60)
+    p.add_argument("--warmup", type=int, default=0, help="requests sent first and not counted (workers warm up)")
     a = p.parse_args()
     parts = urlsplit(a.url)
     path = parts.path + (f"?{parts.query}" if parts.query else "")
@@ -46,6 +47,17 @@ def main() -> int:
             with lock:
                 (latencies if ok else errors).append(elapsed if ok else str(getattr(resp, "status", resp)))
 
+    if a.warmup:
+        limit, a.requests = a.requests, a.warmup
+        warm = [threading.Thread(target=worker) for _ in range(a.concurrency)]
+        for t in warm:
+            t.start()
+        for t in warm:
+            t.join()
+        latencies.clear()
+        errors.clear()
+        issued[0], a.requests = 0, limit
+        deadline = time.monotonic() + a.seconds
     threads = [threading.Thread(target=worker) for _ in range(a.concurrency)]
     t0 = time.perf_counter()
     for t in threads:
