@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from campaignflow.alerts.tasks import after_data_changed
 from campaignflow.core.audit import audit_record
 from campaignflow.core.errors import Conflict, InvalidInput
+from campaignflow.core.gc_pause import gc_paused
 
 from . import rollups
 from .domain.parsers import (
@@ -25,7 +26,6 @@ from .domain.parsers import (
     Row,
     check_xlsx_archive,
     estimate_rows,
-    gc_paused,
     is_xlsx,
     parse_file,
 )

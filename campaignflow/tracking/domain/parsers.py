@@ -10,7 +10,6 @@ from __future__ import annotations
 import contextlib
 import csv
 import datetime as dt
-import gc
 import io
 import re
 import zipfile
@@ -21,6 +20,7 @@ from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from typing import NamedTuple
 
 from campaignflow.core.domain.numbers import NotANumber, parse_number
+from campaignflow.core.gc_pause import gc_paused
 
 MAX_ROWS = 1_000_000
 MAX_ERRORS = 200  # errors listed one by one; the count covers all of them
@@ -238,20 +238,6 @@ def header_columns(header: list) -> dict[str, int]:
             + ". The first row must name the columns 日期/date, 渠道/channel, 指标/metric, 数值/value."
         )
     return columns
-
-
-@contextlib.contextmanager
-def gc_paused():
-    """Pause the cyclic garbage collector while building a million small tuples: its generation scans
-    otherwise double the time of a bulk parse (measured: 0.55 s instead of 1.2 s per 200,000 rows).
-    The rows hold no reference cycles; the collector is re-enabled right after."""
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
 
 
 PROGRESS_EVERY = 20_000

@@ -18,9 +18,9 @@ from django.db import connection, transaction
 from campaignflow.accounts.models import User
 from campaignflow.campaigns.models import Campaign, Membership
 from campaignflow.core.audit import audit_record
+from campaignflow.core.gc_pause import gc_paused
 from campaignflow.goals.models import Channel, Kpi
 from campaignflow.tracking import rollups
-from campaignflow.tracking.domain.parsers import gc_paused
 from campaignflow.tracking.models import BatchSource, ImportBatch, MetricRow
 
 BASE_METRICS = ["曝光", "点击", "转化", "购买", "销售额", "新增会员", "报名", "分享", "收藏", "评论"]
