@@ -8,7 +8,7 @@ from django.http import Http404
 from ninja import Query, Router, Schema, Status
 from pydantic import Field
 
-from campaignflow.campaigns.access import MANAGE, VIEW, campaign_for_user
+from campaignflow.campaigns.access import MANAGE, campaign_for_user
 from campaignflow.core.api_types import MAX_ID, IdField, PathId
 
 from . import services
@@ -173,5 +173,7 @@ def test_webhook(request, webhook_id: PathId):
 
 @router.get("/campaigns/{campaign_id}/deliveries", response=list[DeliveryOut])
 def list_deliveries(request, campaign_id: PathId):
-    campaign = campaign_for_user(request.user, campaign_id, VIEW)
+    """The campaign's delivery log (the last 500 messages sent to robots and by e-mail, alert texts
+    included): owners and managers, as on the notifications page."""
+    campaign = campaign_for_user(request.user, campaign_id, MANAGE)
     return list(Delivery.objects.filter(campaign=campaign)[:500])

@@ -1,13 +1,15 @@
-"""Inbox page and a campaign's notification settings (group-chat robots, delivery log)."""
+"""Inbox page (with the user's own preferences and muted campaigns), muting a campaign for oneself
+(any member), and a campaign's notification settings (group-chat robots, delivery log: managers)."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from campaignflow.campaigns.access import MANAGE, campaign_for_user
+from campaignflow.campaigns.access import MANAGE, VIEW, campaign_for_user, visible_campaigns
 from campaignflow.campaigns.views import campaign_page_context
 from campaignflow.core.errors import DomainError, InvalidInput
 
@@ -31,7 +33,21 @@ def inbox(request):
         }
         for value, label in EventKind.choices
     ]
-    return render(request, "notifications/inbox.html", {"page": page, "prefs": rows, "nav": "inbox"})
+    visible = visible_campaigns(request.user)
+    muted = list(
+        CampaignMute.objects.filter(user=request.user, campaign__in=visible)
+        .select_related("campaign")
+        .order_by("campaign__name", "campaign_id")
+    )
+    muted_ids = {m.campaign_id for m in muted}
+    on_page = {n.campaign_id for n in page if n.campaign_id} - muted_ids
+    # Only campaigns the user still belongs to get a "mute" button (muting one needs its view right).
+    mutable = set(visible.filter(pk__in=on_page).values_list("pk", flat=True)) if on_page else set()
+    return render(
+        request,
+        "notifications/inbox.html",
+        {"page": page, "prefs": rows, "muted": muted, "mutable": mutable, "nav": "inbox"},
+    )
 
 
 @login_required
@@ -56,7 +72,26 @@ def preferences(request):
 
 
 @login_required
+@require_POST
+def campaign_mute(request, pk: int):
+    """Mute (muted=1) or unmute a campaign for oneself: no inbox entries or e-mails for its events.
+    A personal choice, so any member may make it (the campaign's view right), partners included."""
+    campaign = campaign_for_user(request.user, pk, VIEW)
+    muted = request.POST.get("muted") == "1"
+    services.mute(user=request.user, campaign=campaign, muted=muted)
+    if muted:
+        messages.success(request, _("You no longer get notifications of %(name)s.") % {"name": campaign.name})
+    else:
+        messages.success(request, _("You get notifications of %(name)s again.") % {"name": campaign.name})
+    target = request.POST.get("next", "")
+    if url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
+        return redirect(target)
+    return redirect("campaigns:detail", campaign.pk)
+
+
+@login_required
 def campaign_settings(request, pk: int):
+    """The campaign's robots and delivery log: managers only (the log shows every message sent)."""
     campaign = campaign_for_user(request.user, pk, MANAGE)
     errors = {}
     if request.method == "POST":
@@ -89,8 +124,6 @@ def campaign_settings(request, pk: int):
                 else:
                     services.endpoint_test(actor=request.user, endpoint=endpoint)
                     messages.success(request, _("Test message queued; its result appears in the delivery log."))
-            elif action == "mute":
-                services.mute(user=request.user, campaign=campaign, muted=request.POST.get("muted") == "1")
             return redirect("notifications:campaign", campaign.pk) if not errors else None
         except InvalidInput as exc:
             errors = exc.as_field_dict()

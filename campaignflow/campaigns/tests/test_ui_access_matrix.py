@@ -88,14 +88,14 @@ TABLE = [
     ("campaigns/<int:pk>/edit/",                                        "POST",           OK,   OK,   OK,  403,   403,   403,    404,     L),
     ("campaigns/<int:pk>/history/",                                     "GET",            200,  200,  200, 200,   200,   403,    404,     L),
     ("campaigns/<int:pk>/delete/",                                      "GET",            405,  405,  405, 405,   405,   405,    405,     L),
-    ("campaigns/<int:pk>/delete/",                                      "POST",           OK,   OK,   OK,  403,   403,   403,    404,     L),
+    ("campaigns/<int:pk>/delete/",                                      "POST",           302,  302,  302, 403,   403,   403,    404,     L),
     ("campaigns/<int:pk>/restore/",                                     "GET",            405,  405,  405, 405,   405,   405,    405,     L),
     ("campaigns/<int:pk>/restore/",                                     "POST",           OK,   403,  403, 403,   403,   403,    404,     L),
     ("campaigns/<int:pk>/restore/",                                     "POST:deleted",   OK,   404,  404, 404,   404,   404,    404,     L),
     ("campaigns/<int:pk>/transition/",                                  "GET",            405,  405,  405, 405,   405,   405,    405,     L),
-    ("campaigns/<int:pk>/transition/",                                  "POST",           OK,   OK,   OK,  403,   403,   403,    404,     L),
+    ("campaigns/<int:pk>/transition/",                                  "POST",           302,  302,  302, 403,   403,   403,    404,     L),
     ("campaigns/<int:pk>/members/",                                     "GET",            405,  405,  405, 405,   405,   405,    405,     L),
-    ("campaigns/<int:pk>/members/",                                     "POST",           OK,   OK,   OK,  403,   403,   403,    404,     L),
+    ("campaigns/<int:pk>/members/",                                     "POST",           302,  302,  302, 403,   403,   403,    404,     L),
     ("campaigns/<int:pk>/members/<int:member_id>/",                     "GET",            405,  405,  405, 405,   405,   405,    405,     L),
     ("campaigns/<int:pk>/members/<int:member_id>/",                     "POST",           OK,   OK,   OK,  403,   403,   403,    404,     L),
     # --- plan (planning) ----------------------------------------------------------------------------------------------------
@@ -202,6 +202,9 @@ TABLE = [
     ("campaigns/<int:pk>/execution/reports/<int:report_id>/",           "POST:publish",   OK,   OK,   OK,  403,   403,   403,    404,     L),
     ("campaigns/<int:pk>/execution/notifications/",                     "GET",            200,  200,  200, 403,   403,   403,    404,     L),
     ("campaigns/<int:pk>/execution/notifications/",                     "POST",           OK,   OK,   OK,  403,   403,   403,    404,     L),
+    ("campaigns/<int:pk>/notifications/mute/",                          "GET",            405,  405,  405, 405,   405,   405,    405,     L),
+    ("campaigns/<int:pk>/notifications/mute/",                          "POST",           OK,   OK,   OK,  OK,    OK,    OK,     404,     L),
+    ("campaigns/<int:pk>/notifications/mute/",                          "POST:mute",      OK,   OK,   OK,  OK,    OK,    OK,     404,     L),
     # --- alerts (internal: their messages name unshared tasks, budget lines, issues; partners get 403) ----------------------
     ("campaigns/<int:pk>/alerts/",                                      "GET",            200,  200,  200, 200,   200,   403,    404,     L),
     ("campaigns/<int:pk>/alerts/<int:alert_id>/",                       "GET",            405,  405,  405, 405,   405,   405,    405,     L),
@@ -237,6 +240,8 @@ TABLE = [
 # - Signing the settlement: the campaign's managers for the host, a partner contact for their company.
 # - "POST:deleted": restoring a deleted campaign; only admins see deleted campaigns at all.
 # - Starting a campaign from a case is open to every team member (it creates a new campaign they own).
+# - Muting a campaign for oneself ("POST:mute"; plain POST unmutes) is open to every member, partners included;
+#   the campaign's robots and delivery log (execution/notifications/) are for owners and managers.
 
 ROUTE_IDS = {  # URL parameter → ctx key, where the parameter name alone is ambiguous
     ("campaigns/<int:pk>/execution/run-of-show/<int:item_id>/toggle/", "item_id"): "segment_id",
@@ -255,6 +260,7 @@ BODIES = {
     ("campaigns/<int:pk>/execution/reports/<int:report_id>/", "POST"): {**REPORT, "action": "save"},
     ("campaigns/<int:pk>/execution/reports/<int:report_id>/", "POST:publish"): {**REPORT, "action": "publish"},
     ("campaigns/<int:pk>/transition/", "POST"): {"to": "cancelled"},
+    ("campaigns/<int:pk>/notifications/mute/", "POST:mute"): {"muted": "1"},
 }
 
 

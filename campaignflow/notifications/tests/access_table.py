@@ -1,4 +1,5 @@
-"""Notification endpoints in the access matrix: robots are managed by owners and managers."""
+"""Notification endpoints in the access matrix: robots and their delivery log (message titles, alert texts
+included) are for owners and managers, as on the campaign's notifications page."""
 
 from campaignflow.notifications.models import WebhookEndpoint
 
@@ -10,7 +11,7 @@ ROWS = [
     ("patch webhook",        "patch",  "/webhooks/{webhook_id}",                200,  200,  200, 403,   403,   403,    404,     401),
     ("delete webhook",       "delete", "/webhooks/{webhook_id}",                204,  204,  204, 403,   403,   403,    404,     401),
     ("test webhook",         "post",   "/webhooks/{webhook_id}/test",           202,  202,  202, 403,   403,   403,    404,     401),
-    ("list deliveries",      "get",    "/campaigns/{campaign_id}/deliveries",   200,  200,  200, 200,   200,   200,    404,     401),
+    ("list deliveries",      "get",    "/campaigns/{campaign_id}/deliveries",   200,  200,  200, 403,   403,   403,    404,     401),
 ]
 # fmt: on
 

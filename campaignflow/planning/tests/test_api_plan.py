@@ -539,3 +539,44 @@ def test_bulk_status(api, campaign, plan):
     )
     assert r.status_code == 200
     assert set(Task.objects.filter(pk__in=[a["id"], b["id"]]).values_list("status", flat=True)) == {"done"}
+
+
+# --- the lists served without a schema pass still match their documented schema -----------------------
+
+
+def test_lists_served_directly_match_their_documented_schema(api, users, campaign, plan):
+    """The task list, one task, the schedule, the variance, the RACI matrix and my tasks are serialised
+    without pydantic (it was most of their time at 10,000 tasks): check them against the OpenAPI document."""
+    import jsonschema_rs
+
+    from config.api import api as ninja_api
+
+    a, _b, m = plan
+    doc = ninja_api.get_openapi_schema()
+    c = api()
+    Task.objects.filter(pk=a["id"]).update(owner=users["owner"], actual_start=dt.date(2030, 6, 2))
+    baseline = c.post(f"/campaigns/{campaign.id}/baselines", {"name": "V1"}).json()["id"]
+    RaciAssignment.objects.create(task_id=a["id"], user=users["member"], role="A")
+    cid = campaign.id
+    for path, url in (
+        ("/api/v1/campaigns/{campaign_id}/tasks", f"/campaigns/{cid}/tasks"),
+        ("/api/v1/tasks/{task_id}", f"/tasks/{m['id']}"),
+        ("/api/v1/campaigns/{campaign_id}/schedule", f"/campaigns/{cid}/schedule"),
+        (
+            "/api/v1/campaigns/{campaign_id}/baselines/{baseline_id}/variance",
+            f"/campaigns/{cid}/baselines/{baseline}/variance",
+        ),
+        ("/api/v1/campaigns/{campaign_id}/raci", f"/campaigns/{cid}/raci"),
+        ("/api/v1/me/tasks", "/me/tasks"),
+    ):
+        schema = doc["paths"][path]["get"]["responses"][200]["content"]["application/json"]["schema"]
+        validator = jsonschema_rs.validator_for({**schema, "components": doc["components"]}, validate_formats=True)
+        response = c.get(url)
+        assert response.status_code == 200, (url, response.content[:200])
+        body = response.json()
+        assert body, url
+        errors = [e.message for e in validator.iter_errors(body)]
+        assert not errors, (url, errors[:3])
+    listed = c.get(f"/campaigns/{cid}/tasks").json()
+    assert listed[0]["owner"] == "owner1" and listed[0]["actual_start"] == "2030-06-02"
+    assert listed[2]["milestone"] is True and listed[2]["depends_on"][0]["lag_days"] == 1
