@@ -224,14 +224,19 @@ def _trend(campaign, metric, per_channel, day_totals, days, last_day, shared) ->
     shown = [d for d in days if d <= last_day]
     series: dict[str, dict[dt.date, Decimal]] = defaultdict(dict)
     if top and shown:
-        # One row per (date, channel, metric) by the unique key: no GROUP BY needed. Plain SQL without
-        # Django's per-value converters (thousands of values); dates come back as text on SQLite.
-        sql = (
+        # One row per (date, channel, metric) by the unique key: no GROUP BY needed. One seek per channel
+        # (UNION ALL of equalities) so the index range is used even when the planner's statistics have
+        # not caught up with a bulk load (PostgreSQL with `channel IN (…)`: 31 ms instead of 2 ms).
+        # Plain SQL without Django's per-value converters; dates come back as text on SQLite.
+        one = (
             f"SELECT channel, date, value FROM {MetricRow._meta.db_table} WHERE campaign_id = %s AND metric = %s "
-            f"AND date >= %s AND date <= %s AND channel IN ({', '.join(['%s'] * len(top))})"
+            f"AND channel = %s AND date >= %s AND date <= %s"
         )
+        params: list = []
+        for channel in top:
+            params += [campaign.pk, metric, channel, shown[0], last_day]
         with connection.cursor() as cursor:
-            cursor.execute(sql, [campaign.pk, metric, shown[0], last_day, *top])
+            cursor.execute(" UNION ALL ".join([one] * len(top)), params)
             by_text = {d.isoformat(): d for d in shown}
             for channel, date, value in cursor.fetchall():
                 day = by_text.get(str(date)[:10])
