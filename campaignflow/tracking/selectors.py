@@ -214,7 +214,7 @@ def board(campaign, *, user=None, today: dt.date | None = None) -> dict:
     return result
 
 
-def _trend(campaign, metric, per_channel, day_totals, days, last_day, shared) -> dict:
+def _trend(campaign, metric, per_channel, day_totals, days, last_day, shared) -> dict | None:
     """Daily values of `metric` for its biggest channels (one query on the covering index) and, for the
     team, one line for all other channels (day total minus the drawn channels)."""
     ranked = sorted(
@@ -250,4 +250,6 @@ def _trend(campaign, metric, per_channel, day_totals, days, last_day, shared) ->
             drawn = sum((series[ch].get(d) or 0 for ch in top), Decimal(0))
             other.append(None if total is None else total - drawn)
         lines[_("Other channels (%(n)s)") % {"n": len(ranked) - len(top)}] = other
+    if not shown or not lines:
+        return None  # nothing to draw yet (the campaign has not started, or no channel has data)
     return {"metric": metric, "option": charts.trend_option(dates=shown, series=lines)}

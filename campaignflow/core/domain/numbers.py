@@ -62,6 +62,15 @@ def format_cn(value: Decimal | int | float | None, places: int = 2) -> str:
     return _trim(value, places)
 
 
+def format_en(value: Decimal | int | float | None, places: int = 2) -> str:
+    """English reading with thousands separators: 5000000.0000 → "5,000,000", 54347.826 → "54,348",
+    0.3512 → "0.35" (stored precision is not display precision)."""
+    if value is None:
+        return "—"
+    value = Decimal(str(value))
+    return _trim(value, 0 if abs(value) >= 100 else places)
+
+
 def format_money(value, lang: str = "zh-hans", currency: str = "¥") -> str:
     if value is None:
         return "—"

@@ -3,7 +3,7 @@
 from django import template
 from django.utils.translation import get_language
 
-from campaignflow.core.domain.numbers import format_cn, format_money
+from campaignflow.core.domain.numbers import format_cn, format_en, format_money
 
 register = template.Library()
 
@@ -19,7 +19,7 @@ def number(value):
         return "—"
     if (get_language() or "").startswith("zh"):
         return format_cn(value)
-    return f"{value:,}"
+    return format_en(value)
 
 
 @register.filter

@@ -67,3 +67,20 @@ def test_format_money_by_language():
 @given(st.decimals(min_value=-(10**12), max_value=10**12, places=2, allow_nan=False, allow_infinity=False))
 def test_parse_reads_back_plain_numbers(value):
     assert parse_number(f"{value:,.2f}") == value
+
+
+@pytest.mark.parametrize(
+    ("value", "text"),
+    [
+        (Decimal("5000000.0000"), "5,000,000"),
+        (Decimal("54347.826086956521739130434"), "54,348"),
+        (Decimal("0.3512"), "0.35"),
+        (Decimal("12.50"), "12.5"),
+        (3, "3"),
+        (None, "—"),
+    ],
+)
+def test_format_en(value, text):
+    from campaignflow.core.domain.numbers import format_en
+
+    assert format_en(value) == text
