@@ -60,3 +60,17 @@ def login(page, username: str, password: str) -> None:
     page.fill("#id_password", password)
     page.click("button[type=submit]")
     page.wait_for_url("**/campaigns/")
+
+
+def htmx_ready(locator) -> None:
+    """Wait until htmx has wired up the form of `locator`'s element. Content swapped in by htmx is
+    processed a moment after it appears; a change fired before that sends no request."""
+    locator.page.wait_for_function(
+        "el => el.form && el.form['htmx-internal-data']", arg=locator.element_handle(), timeout=10_000
+    )
+
+
+def change(locator) -> None:
+    """Fire `change` on an htmx-driven field once its form is wired up."""
+    htmx_ready(locator)
+    locator.dispatch_event("change")

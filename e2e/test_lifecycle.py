@@ -9,7 +9,7 @@ import pytest
 from playwright.sync_api import expect
 
 from conftest import PASSWORD, make_user
-from e2e.conftest import login, shot
+from e2e.conftest import htmx_ready, login, shot
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -176,11 +176,7 @@ def test_campaign_lifecycle_in_chinese(page, team, tmp_path):
 
     page.click("[data-testid=tab-raci]")
     for code in codes:
-        # Change the select only once htmx has wired up the swapped-in grid (else no request is sent).
-        page.wait_for_function(
-            "sel => { const s = document.querySelector(sel); return s && s.form && s.form['htmx-internal-data']; }",
-            arg=f"[data-testid=raci-{code}-wangjl]",
-        )
+        htmx_ready(page.locator(f"[data-testid=raci-{code}-wangjl]"))  # the swapped-in grid is wired up
         page.select_option(f"[data-testid=raci-{code}-wangjl]", "A")
         # The grid is swapped in by htmx (with the next version): the row no longer lacks an A.
         expect(page.locator(f"tr:has([data-testid=raci-{code}-wangjl])")).not_to_have_class(re.compile("no-a"))

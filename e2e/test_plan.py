@@ -7,7 +7,7 @@ import pytest
 from playwright.sync_api import expect
 
 from conftest import PASSWORD, make_user
-from e2e.conftest import login, shot
+from e2e.conftest import change, login, shot
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -144,7 +144,7 @@ def test_plan_tab_wbs_raci_and_my_tasks(page, plan):
     end = page.locator("[data-testid=end-T001]")
     new_end = (plan["a"].end_date + dt.timedelta(days=4)).isoformat()
     end.fill(new_end)
-    end.dispatch_event("change")
+    change(end)
     expect(page.locator("[data-testid=end-T001]")).to_have_value(new_end)
     page.wait_for_timeout(300)
     page.reload()
@@ -223,12 +223,12 @@ def test_reorder_wbs_rows_and_edit_wbs_fields_inline(page, plan):
     page.click("[data-testid=details-T002]")
     deliverable = page.locator("[data-testid=edit-deliverable-T002]")
     deliverable.fill("2篇KOL种草稿件")
-    deliverable.dispatch_event("change")
+    change(deliverable)
     expect(page.locator("[data-testid=deliverable-T002]")).to_contain_text("2篇KOL种草稿件")
     acceptance = page.locator("[data-testid=edit-acceptance-T002]")
     expect(acceptance).to_be_visible()  # the panel stays open after the edit
     acceptance.fill("品牌方确认")
-    acceptance.dispatch_event("change")
+    change(acceptance)
     expect(page.locator("[data-testid=acceptance-T002]")).to_contain_text("品牌方确认")
     task = Task.objects.get(campaign=campaign, code="T002")
     assert (task.deliverable, task.acceptance) == ("2篇KOL种草稿件", "品牌方确认")
@@ -236,7 +236,7 @@ def test_reorder_wbs_rows_and_edit_wbs_fields_inline(page, plan):
     # … a new phase moves the task to the end of that phase (the page redraws its groups) …
     phase = page.locator("[data-testid=edit-phase-T002]")
     phase.fill("爆发期")
-    phase.dispatch_event("change")
+    change(phase)
     expect(page.locator("tbody:has(tr.phase-row:has-text('爆发期')) [data-testid=wbs-T002]")).to_be_visible()
     assert _wbs_order(page) == ["T001", "T003", "T002"]
     assert stored() == ["T001", "T003", "T002"]
@@ -247,7 +247,7 @@ def test_reorder_wbs_rows_and_edit_wbs_fields_inline(page, plan):
     page.click("[data-testid=details-T002]")
     module = page.locator("[data-testid=edit-module-T002]")
     module.fill("直播")
-    module.dispatch_event("change")
+    change(module)
     expect(page.locator("[data-testid=row-error-T002]")).to_be_visible()
     assert Task.objects.get(pk=task.pk).module == ""
     shot(page, "plan-07-wbs-inline-conflict")
