@@ -129,21 +129,27 @@ def satisfy_gates(campaign, to_status: str) -> None:
     Every app that registers gate conditions provides `campaignflow/<app>/tests/gate_fixtures.py`
     with `satisfy(campaign, from_status, to_status)`; this calls each of them.
     """
+    for module in app_test_modules("gate_fixtures"):
+        module.satisfy(campaign, campaign.status, to_status)
+    campaign.refresh_from_db()
+
+
+def app_test_modules(name: str) -> list:
+    """`campaignflow/<app>/tests/<name>.py` of every app that has one (gate fixtures, access tables)."""
     import importlib
 
     from django.apps import apps
 
+    modules = []
     for config in apps.get_app_configs():
         if not config.name.startswith("campaignflow."):
             continue
         try:
-            module = importlib.import_module(f"{config.name}.tests.gate_fixtures")
+            modules.append(importlib.import_module(f"{config.name}.tests.{name}"))
         except ModuleNotFoundError as exc:
-            if exc.name != f"{config.name}.tests.gate_fixtures":
+            if exc.name != f"{config.name}.tests.{name}":
                 raise
-            continue
-        module.satisfy(campaign, campaign.status, to_status)
-    campaign.refresh_from_db()
+    return modules
 
 
 @pytest.fixture(autouse=True)

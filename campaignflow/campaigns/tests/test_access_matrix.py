@@ -67,19 +67,9 @@ def _app_tables():
     ROWS (same format as TABLE), optional BODIES and PREPARE (operation → fn(ctx)), and optional
     `setup(ctx)` that creates the objects its paths name and puts their ids in ctx (e.g. ctx["risk_id"]).
     """
-    import importlib
+    from conftest import app_test_modules
 
-    from django.apps import apps
-
-    modules = []
-    for config in apps.get_app_configs():
-        if config.name.startswith("campaignflow."):
-            try:
-                modules.append(importlib.import_module(f"{config.name}.tests.access_table"))
-            except ModuleNotFoundError as exc:
-                if exc.name != f"{config.name}.tests.access_table":
-                    raise
-    return modules
+    return app_test_modules("access_table")
 
 
 APP_TABLES = _app_tables()

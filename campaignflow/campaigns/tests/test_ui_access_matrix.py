@@ -16,12 +16,10 @@ that is rolled back when the module ends; every cell runs in its own test transa
 
 from __future__ import annotations
 
-import importlib
 import inspect
 import re
 
 import pytest
-from django.apps import apps
 from django.conf import settings
 from django.db import transaction
 from django.shortcuts import resolve_url
@@ -36,7 +34,7 @@ from campaignflow.campaigns.models import Campaign, Membership, Playbook, Playbo
 from campaignflow.campaigns.services import campaign_create
 from campaignflow.core.models import AuditEntry
 from campaignflow.planning.models import Task
-from conftest import make_user
+from conftest import app_test_modules, make_user
 
 ACTORS = ("admin", "owner", "manager", "member", "viewer", "partner", "outsider", "anonymous")
 LOGIN, OK, NOOP = "login", "ok", "noop"
@@ -293,18 +291,6 @@ KNOWN_BUGS: dict[tuple[str, str, str], str] = {}
 # --- the data, once per module ----------------------------------------------------------------------------
 
 
-def _app_access_tables():
-    modules = []
-    for config in apps.get_app_configs():
-        if config.name.startswith("campaignflow."):
-            try:
-                modules.append(importlib.import_module(f"{config.name}.tests.access_table"))
-            except ModuleNotFoundError as exc:
-                if exc.name != f"{config.name}.tests.access_table":
-                    raise
-    return modules
-
-
 def _build(tmp_media) -> dict:
     users = {
         "admin": make_user("admin1", Role.ADMIN),
@@ -340,7 +326,7 @@ def _build(tmp_media) -> dict:
         "member_id": memberships["viewer"].pk,
         "users": users,
     }
-    for module in _app_access_tables():  # the objects each app's API access table works on (ids in ctx)
+    for module in app_test_modules("access_table"):  # the objects each app's API access table works on (ids in ctx)
         if hasattr(module, "setup"):
             module.setup(ctx)
     receipt = tmp_media / "receipts" / "r.pdf"
