@@ -102,39 +102,6 @@ class TaskPatch(Schema):
     depends_on: list[DependencyIn] | None = Field(None, description="replaces the whole list")
 
 
-def task_out(t: Task, info: dict | None = None) -> dict:
-    """One task from its model instance (lists use `_task_dicts`, from light rows)."""
-    info = info or {}
-    deps = t.dependencies.all()
-    return {
-        "id": t.id,
-        "code": t.code,
-        "name": t.name,
-        "phase": t.phase,
-        "module": t.module,
-        "owner": t.owner.username if t.owner else None,
-        "owner_role": t.owner_role,
-        "start_date": t.start_date,
-        "end_date": t.end_date,
-        "status": t.status,
-        "progress": t.progress,
-        "milestone": t.milestone,
-        "deliverable": t.deliverable,
-        "acceptance": t.acceptance,
-        "delay_reason": t.delay_reason,
-        "remark": t.remark,
-        "depends_on": [
-            {"task": d.predecessor_id, "type": d.type, "lag_days": d.lag_days, "workdays": d.workdays} for d in deps
-        ],
-        "actual_start": t.actual_start,
-        "actual_finish": t.actual_finish,
-        "slip_days": info.get("slip_days", 0),
-        "at_risk": info.get("at_risk", False),
-        "critical": info.get("critical", False),
-        "version": t.version,
-    }
-
-
 def _task_payload(payload) -> dict:
     data = payload.dict(exclude_unset=True)
     if data.get("depends_on") is not None:
@@ -153,7 +120,9 @@ def _one_task_out(user, task: Task) -> dict:
     whole plan, done on light rows (as for the list), not on model instances."""
     with gc_paused():
         rows = _task_dicts(user, task.campaign, only=task.pk)
-    return rows[0] if rows else task_out(task)
+    if not rows:  # deleted by someone else since it was read in this request
+        raise Http404
+    return rows[0]
 
 
 def _date(value):
