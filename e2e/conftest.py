@@ -74,3 +74,16 @@ def change(locator) -> None:
     """Fire `change` on an htmx-driven field once its form is wired up."""
     htmx_ready(locator)
     locator.dispatch_event("change")
+
+
+def add_budget_lines(page, lines) -> None:
+    """On the budget tab: add each (category, item, planned) line through the form and see it listed."""
+    from playwright.sync_api import expect
+
+    for category, item, planned in lines:
+        page.click("[data-testid=add-line]")
+        page.fill("#id_category", category)
+        page.fill("#id_item", item)
+        page.fill("#id_planned", planned)
+        page.click("[data-testid=save-line]")
+        expect(page.locator("[data-testid=budget-lines]")).to_contain_text(item)

@@ -4,7 +4,7 @@ import pytest
 from playwright.sync_api import expect
 
 from conftest import PASSWORD, make_user
-from e2e.conftest import login, shot
+from e2e.conftest import add_budget_lines, login, shot
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -41,17 +41,14 @@ def test_owner_submits_and_finance_approves(page, setup):
     page.click("[data-testid=tab-budget]")
     # Status values, not labels: the zh-Hans translations of this app's strings come later.
     expect(page.locator("[data-testid=budget-status]")).to_have_attribute("data-status", "draft")
-    for category, item, planned in (
-        ("channel", "小红书KOC合作", "8万"),
-        ("materials", "直播场景搭建", "20,000"),
-        ("contingency", "应急预备金", "1.2万"),
-    ):
-        page.click("[data-testid=add-line]")
-        page.fill("#id_category", category)
-        page.fill("#id_item", item)
-        page.fill("#id_planned", planned)
-        page.click("[data-testid=save-line]")
-        expect(page.locator("[data-testid=budget-lines]")).to_contain_text(item)
+    add_budget_lines(
+        page,
+        (
+            ("channel", "小红书KOC合作", "8万"),
+            ("materials", "直播场景搭建", "20,000"),
+            ("contingency", "应急预备金", "1.2万"),
+        ),
+    )
     expect(page.locator("[data-testid=planned-total]")).to_have_text("¥11.2万")
     expect(page.locator("[data-testid=contingency]")).to_contain_text("10.7%")
     expect(page.locator("[data-testid=budget-chart] canvas")).to_have_count(1)

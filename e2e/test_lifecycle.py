@@ -9,7 +9,7 @@ import pytest
 from playwright.sync_api import expect
 
 from conftest import PASSWORD, make_user
-from e2e.conftest import htmx_ready, login, shot
+from e2e.conftest import add_budget_lines, htmx_ready, login, shot
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -115,18 +115,15 @@ def test_campaign_lifecycle_in_chinese(page, team, tmp_path):
     # 4. Budget: the owner adds lines and submits; finance approves.
     page.click("[data-testid=tab-budget]")
     expect(page.locator("[data-testid=budget-status]")).to_have_attribute("data-status", "draft")
-    for category, item, planned in (
-        ("channel", "抖音信息流投放", "30万"),
-        ("channel", "渠道推广", "8万"),
-        ("materials", "物料与赠品", "7万"),
-        ("contingency", "应急预备金", "5万"),
-    ):
-        page.click("[data-testid=add-line]")
-        page.fill("#id_category", category)
-        page.fill("#id_item", item)
-        page.fill("#id_planned", planned)
-        page.click("[data-testid=save-line]")
-        expect(page.locator("[data-testid=budget-lines]")).to_contain_text(item)
+    add_budget_lines(
+        page,
+        (
+            ("channel", "抖音信息流投放", "30万"),
+            ("channel", "渠道推广", "8万"),
+            ("materials", "物料与赠品", "7万"),
+            ("contingency", "应急预备金", "5万"),
+        ),
+    )
     expect(page.locator("[data-testid=planned-total]")).to_have_text("¥50万")
     expect(page.locator("[data-testid=contingency]")).to_contain_text("10.0%")
     page.fill("input[name=comment]", "按预算分配表提交")

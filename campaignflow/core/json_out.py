@@ -18,7 +18,7 @@ def _default(value):
         return float(value)
     if isinstance(value, (dt.date, dt.datetime)):
         return value.isoformat()
-    if isinstance(value, (set, frozenset, tuple)):
+    if isinstance(value, (set, frozenset)):  # tuples are encoded as lists by the encoder itself
         return list(value)
     raise TypeError(f"not JSON serialisable: {type(value).__name__}")
 
