@@ -49,6 +49,20 @@ def _raise_errors(result: ParseResult) -> None:
     raise InvalidInput(errors, detail=detail)
 
 
+def _lock_metrics(campaign_id: int) -> None:
+    """Serialise the writers of one campaign's metric rows (row lock on the campaign until commit).
+
+    Two imports into the same campaign at once would otherwise both recompute the same rollup slice
+    (tracking.rollups.refresh: DELETE + INSERT … SELECT) from snapshots that miss each other's rows:
+    a unique violation on PostgreSQL, or totals that disagree with the rows. SQLite's BEGIN IMMEDIATE
+    already serialises writers. Taken first, before any other lock of the write, so the lock order is
+    the same everywhere (campaign, then batch).
+    """
+    from campaignflow.campaigns.models import Campaign
+
+    list(Campaign.objects.select_for_update().filter(pk=campaign_id).order_by().values_list("pk", flat=True))
+
+
 def _existing(campaign_id: int, rows: list[Row]) -> dict[tuple, tuple]:
     """Current (value, batch id) of the rows' keys that already exist, by (ISO date, channel, metric):
     one query bounded by the batch's date range and metric names."""
@@ -115,6 +129,7 @@ def metrics_ingest(
     if source not in BatchSource.values:
         raise InvalidInput({"source": _("Unknown source.")})
     rows = parsed.rows
+    _lock_metrics(campaign.pk)
     existing = {} if unchecked_keys else _existing(campaign.pk, rows)
     batch = ImportBatch.objects.create(
         campaign=campaign, actor=actor if getattr(actor, "pk", None) else None, source=source, filename=filename[:255]
@@ -282,6 +297,7 @@ def batch_undo(*, actor, batch: ImportBatch) -> ImportBatch:
     Refused (409) when a later batch that is still applied overwrote some of this batch's rows:
     undo that one first, so no one's later data is silently lost.
     """
+    _lock_metrics(batch.campaign_id)
     batch = ImportBatch.objects.select_for_update().get(pk=batch.pk)
     if batch.status == BatchStatus.UNDONE:
         raise Conflict(_("This import was already undone."))
