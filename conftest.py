@@ -69,6 +69,17 @@ def _fast_password_hashing(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    # Database ids repeat between tests (rolled-back transactions), so a cache entry keyed by ids
+    # could outlive its test and be served to the next one.
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
+
+
 @pytest.fixture
 def playbooks(db):
     sync_builtin_playbooks()

@@ -23,7 +23,13 @@ def _default(value):
     raise TypeError(f"not JSON serialisable: {type(value).__name__}")
 
 
-def json_response(data, status: int = 200) -> HttpResponse:
-    """`data` as application/json (Decimal → number, date → ISO text, non-ASCII kept as UTF-8)."""
+def dumps(data) -> bytes:
+    """`data` as compact UTF-8 JSON (Decimal → number, date → ISO text, non-ASCII kept as UTF-8)."""
     body = json.dumps(data, default=_default, ensure_ascii=False, allow_nan=False, separators=(",", ":"))
-    return HttpResponse(body.encode("utf-8"), status=status, content_type="application/json; charset=utf-8")
+    return body.encode("utf-8")
+
+
+def json_response(data, status: int = 200) -> HttpResponse:
+    """`data` (or JSON bytes made by `dumps`) as an application/json response."""
+    body = data if isinstance(data, bytes) else dumps(data)
+    return HttpResponse(body, status=status, content_type="application/json; charset=utf-8")

@@ -36,7 +36,11 @@ class AuditEntry(models.Model):
 
     class Meta:
         ordering = ["-at", "-id"]
-        indexes = [models.Index(fields=["object_type", "object_id"])]
+        indexes = [
+            models.Index(fields=["object_type", "object_id"]),
+            # a campaign's newest entry in one seek: the change stamp of cached reads (tracking.board_cache)
+            models.Index(fields=["campaign", "id"], name="core_audit_campaign_id"),
+        ]
         verbose_name = _("audit entry")
         verbose_name_plural = _("audit log")
 

@@ -17,7 +17,7 @@ from campaignflow.core.api_types import PathId
 from campaignflow.core.errors import DomainError, InvalidInput
 from campaignflow.core.json_out import json_response
 
-from . import selectors, services
+from . import board_cache, selectors, services
 from .domain.parsers import FileRefused, parse_json_rows
 from .models import BatchSource
 
@@ -206,4 +206,4 @@ def get_board(request, campaign_id: PathId):
     """The data board: KPIs (target, actual, 达成率, forecast, gauge), cumulative pace, per-channel trend,
     funnel with step rates per channel, the daily table. ECharts options included."""
     campaign = campaign_for_user(request.user, campaign_id, VIEW)
-    return json_response(selectors.board(campaign, user=request.user))
+    return json_response(board_cache.board_json(campaign, user=request.user))

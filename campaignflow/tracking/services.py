@@ -10,7 +10,7 @@ from operator import itemgetter
 from pathlib import Path
 
 from django.conf import settings
-from django.db import IntegrityError, connection, transaction
+from django.db import DatabaseError, IntegrityError, connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -487,6 +487,11 @@ def import_job_run(job_id: int) -> ImportJob | None:
     finally:
         progress_path.unlink(missing_ok=True)
     job.refresh_from_db()
+    if job.status == JobStatus.DONE:
+        try:
+            rollups.after_bulk_load(job.rows_total)
+        except DatabaseError:  # maintenance only: the import itself has committed
+            logging.getLogger(__name__).warning("VACUUM after import job %s failed", job.pk, exc_info=True)
     if job.actor is not None:
         from django.urls import reverse
 

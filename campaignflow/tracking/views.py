@@ -25,7 +25,7 @@ from campaignflow.goals.selectors import channels as campaign_channels
 from campaignflow.goals.selectors import kpis as campaign_kpis
 from campaignflow.goals.selectors import shared_channel_names
 
-from . import selectors, services
+from . import board_cache, selectors, services
 from .api import TooLarge, read_upload
 from .domain import charts
 from .domain.parsers import FileRefused, ParseResult, Row, RowParser, parse_file
@@ -41,7 +41,7 @@ PREVIEW_ROWS = 20
 @login_required
 def board(request, pk: int):
     campaign = campaign_for_user(request.user, pk, VIEW)
-    data = selectors.board(campaign, user=request.user)
+    data = board_cache.board_data(campaign, user=request.user)
     charts_json = {f"gauge-{c['id']}": c["gauge"] for c in data["kpis"]}
     if data["cumulative"]:
         charts_json["cumulative"] = data["cumulative"]["option"]

@@ -257,3 +257,22 @@ def test_names_with_backslashes_and_tabs_survive_the_bulk_path(campaign, users, 
     response = _upload(api_for(users["member"]), campaign, "odd.csv", content.encode())
     assert response.status_code == 200, response.content
     assert set(MetricRow.objects.values_list("channel", flat=True)) == {"C:\\\\门店\\\\一店", "抖\t音"}
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_large_load_is_vacuumed_on_postgresql():
+    """After a large committed load, PostgreSQL's visibility map and statistics are set (the board's
+    index-only reads then skip the heap); nothing to do on SQLite, nor inside a transaction."""
+    from django.db import connection, transaction
+
+    assert rollups.after_bulk_load(10) is False  # small loads: autovacuum's business
+    with transaction.atomic():
+        assert rollups.after_bulk_load(10**6) is False  # VACUUM cannot run in a transaction
+    ran = rollups.after_bulk_load(10**6)
+    assert ran is (connection.vendor == "postgresql")
+    if ran:
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT last_vacuum IS NOT NULL FROM pg_stat_user_tables WHERE relname = 'tracking_metricrow'"
+            )
+            assert cursor.fetchone() == (True,)

@@ -66,11 +66,8 @@ class Command(BaseCommand):
             total_rows += self._metrics(owner, campaign, dates, channels, metrics)
             if n_tasks:
                 self._tasks(campaign, start, days, n_tasks)
-        if connection.vendor == "postgresql":
-            # Fresh planner statistics after a bulk load, as after any large load into PostgreSQL
-            # (autovacuum would get there later; benchmarks should not measure stale plans).
-            with connection.cursor() as cursor:
-                cursor.execute(f"ANALYZE {MetricRow._meta.db_table}")
+        # PostgreSQL: visibility map and planner statistics after the load, as an import job does
+        rollups.after_bulk_load(total_rows, force=True)
         elapsed = time.perf_counter() - t0
         self.stdout.write(
             f"campaigns {ids}: {total_rows:,} metric rows, {n_tasks * n_camp:,} tasks in {elapsed:.1f} s "

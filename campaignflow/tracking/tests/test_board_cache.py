@@ -1,0 +1,144 @@
+"""The cached board (tracking.board_cache) is never staler than the last committed change: every write
+of what the board shows gives a new key; partners, languages and days get entries of their own."""
+
+import datetime as dt
+from decimal import Decimal
+from unittest import mock
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from campaignflow.goals.models import Channel, Kpi
+
+pytestmark = pytest.mark.django_db
+
+
+def push(api, campaign, rows):
+    response = api.post(f"/campaigns/{campaign.id}/metrics", {"rows": rows})
+    assert response.status_code == 200, response.content
+
+
+def row(date, channel, value, metric="销售额"):
+    return {"date": date, "channel": channel, "metric": metric, "value": str(value)}
+
+
+def board(api, campaign) -> dict:
+    response = api.get(f"/campaigns/{campaign.id}/board")
+    assert response.status_code == 200, response.content
+    return response.json()
+
+
+def card(data, name):
+    return next(k for k in data["kpis"] if k["name"] == name)
+
+
+@pytest.fixture
+def api(campaign, users, api_for):
+    member = api_for(users["member"])
+    created = member.post(
+        f"/campaigns/{campaign.id}/kpis",
+        {"name": "销售额", "metric": "销售额", "target": "30万", "priority": "core", "direction": "up"},
+    )
+    assert created.status_code in (200, 201), created.content
+    push(member, campaign, [row("2025-06-01", "抖音", "20万"), row("2025-06-02", "小红书", "15万")])
+    return member
+
+
+def test_a_repeated_read_is_served_from_the_cache(campaign, api):
+    first = api.get(f"/campaigns/{campaign.id}/board")
+    with CaptureQueriesContext(connection) as cold:
+        api.client.get(f"/api/v1/campaigns/{campaign.id}/board?x=1", **api.headers)  # same key: warm
+    from django.core.cache import cache
+
+    cache.clear()
+    with CaptureQueriesContext(connection) as rebuilt:
+        again = api.get(f"/campaigns/{campaign.id}/board")
+    assert again.content == first.content
+    assert len(cold) < len(rebuilt)  # token, campaign, role, stamp — no board queries
+    assert card(first.json(), "销售额")["actual"] == 350000
+    assert card(first.json(), "销售额")["achievement_rate"] == pytest.approx(1.1667, abs=1e-4)
+
+
+def test_every_kind_of_write_shows_at_once(campaign, api, users, client, api_for):
+    assert card(board(api, campaign), "销售额")["actual"] == 350000
+
+    push(api, campaign, [row("2025-06-02", "小红书", "5万")])  # upsert: a day replaced
+    data = board(api, campaign)
+    assert card(data, "销售额")["actual"] == 250000
+
+    kpi = Kpi.objects.get(campaign=campaign, name="销售额")
+    patched = api.patch(f"/campaigns/{campaign.id}/kpis/{kpi.id}", {"version": kpi.version, "target": "25万"})
+    assert patched.status_code == 200, patched.content
+    assert card(board(api, campaign), "销售额")["target"] == 250000
+
+    batches = api.get(f"/campaigns/{campaign.id}/import-batches").json()
+    newest = max(b["id"] for b in batches)
+    assert api.delete(f"/import-batches/{newest}").status_code == 200  # undo restores 15万
+    assert card(board(api, campaign), "销售额")["actual"] == 350000
+
+    client.force_login(users["member"])  # the grid of the web UI
+    page = client.post(
+        f"/campaigns/{campaign.id}/data/grid/?channel=抖音",
+        {"channel": "抖音", "cols": "1", "m0": "销售额", "c0_0": "1000"},
+    )
+    assert page.status_code in (200, 302)
+    assert card(board(api, campaign), "销售额")["actual"] == 151000  # 抖音 on 6-01: 20万 → 1000
+
+    owner = api_for(users["owner"])
+    moved = owner.patch(f"/campaigns/{campaign.id}", {"version": campaign.version, "end_date": "2025-07-31"})
+    assert moved.status_code == 200, moved.content
+    assert board(api, campaign)["campaign"]["end_date"] == "2025-07-31"
+
+
+def test_partners_and_team_get_their_own_entries(campaign, api, users, api_for):
+    Channel.objects.create(campaign=campaign, name="抖音", shared_with_partners=True)
+    hidden = Channel.objects.create(campaign=campaign, name="小红书")
+    kpi = Kpi.objects.get(campaign=campaign, name="销售额")
+    shared = api.patch(
+        f"/campaigns/{campaign.id}/kpis/{kpi.id}", {"version": kpi.version, "shared_with_partners": True}
+    )
+    assert shared.status_code == 200
+    partner = api_for(users["partner"])
+    assert set(board(api, campaign)["channels"]) == {"抖音", "小红书"}  # the team's entry first
+    assert board(partner, campaign)["channels"] == ["抖音"]
+    assert set(board(api, campaign)["channels"]) == {"抖音", "小红书"}
+
+    hidden.refresh_from_db()
+    response = api.patch(
+        f"/campaigns/{campaign.id}/channels/{hidden.id}", {"version": hidden.version, "shared_with_partners": True}
+    )
+    assert response.status_code == 200, response.content
+    assert set(board(partner, campaign)["channels"]) == {"抖音", "小红书"}  # sharing shows at once
+
+
+def test_languages_and_days_have_their_own_entries(campaign, api):
+    chinese = api.get(f"/campaigns/{campaign.id}/board", HTTP_ACCEPT_LANGUAGE="zh-hans").json()
+    english = api.get(f"/campaigns/{campaign.id}/board", HTTP_ACCEPT_LANGUAGE="en").json()
+    names = {s["name"] for s in english["cumulative"]["option"]["series"]}
+    assert "Plan (cumulative)" in names
+    assert "Plan (cumulative)" not in {s["name"] for s in chinese["cumulative"]["option"]["series"]}
+
+    with mock.patch("django.utils.timezone.localdate", return_value=dt.date(2025, 6, 1)):
+        early = board(api, campaign)
+    with mock.patch("django.utils.timezone.localdate", return_value=dt.date(2025, 6, 2)):
+        later = board(api, campaign)
+    assert early["campaign"]["today"] == "2025-06-01" and len(early["daily"]) == 1
+    assert later["campaign"]["today"] == "2025-06-02" and len(later["daily"]) == 2
+
+
+def test_the_page_uses_the_same_cache_and_sees_writes(campaign, api, users, client):
+    client.force_login(users["member"])
+    before = client.get(f"/campaigns/{campaign.id}/board/")
+    assert before.status_code == 200
+    push(api, campaign, [row("2025-06-03", "微博", "7777")])
+    after = client.get(f"/campaigns/{campaign.id}/board/")
+    assert after.context["board"] != before.context["board"]
+    assert card(after.context["board"], "销售额")["actual"] == 350000 + 7777
+
+
+def test_the_cache_can_be_turned_off(campaign, api, settings):
+    settings.BOARD_CACHE_SECONDS = 0
+    board(api, campaign)
+    Kpi.objects.filter(campaign=campaign).update(target=Decimal(100))  # behind the services' back
+    assert card(board(api, campaign), "销售额")["target"] == 100
