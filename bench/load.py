@@ -24,7 +24,7 @@ def main() -> int:
     path = parts.path + (f"?{parts.query}" if parts.query else "")
     headers = {"Authorization": f"Bearer {a.token}"} if a.token else {}
     latencies, errors, lock = [], [], threading.Lock()
-    issued = [0]
+    issued, size = [0], [0]
     deadline = time.monotonic() + a.seconds
 
     def worker():
@@ -38,7 +38,7 @@ def main() -> int:
                 conn = http.client.HTTPConnection(parts.hostname, parts.port, timeout=60)
                 conn.request("GET", path, headers=headers)
                 resp = conn.getresponse()
-                resp.read()
+                size[0] = max(size[0], len(resp.read()))
                 conn.close()
                 ok = resp.status == 200
             except OSError as exc:
@@ -64,7 +64,8 @@ def main() -> int:
         t.start()
     for t in threads:
         t.join()
-    print(json.dumps({"latencies_ms": latencies, "errors": errors[:20], "wall_s": time.perf_counter() - t0}))
+    wall = time.perf_counter() - t0
+    print(json.dumps({"latencies_ms": latencies, "errors": errors[:20], "wall_s": wall, "bytes": size[0]}))
     return 0
 
 

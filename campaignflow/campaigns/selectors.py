@@ -91,11 +91,14 @@ def object_history(obj, limit: int = 100):
 
 
 def playbooks():
-    """Playbooks with their latest version, in two queries."""
+    """Playbooks with their latest version, in two queries however many there are (the versions are
+    selected by a subquery, not by a list of ids: `in_bulk` splits a list of more than 999 ids into
+    several queries on SQLite)."""
     latest = PlaybookVersion.objects.filter(playbook=OuterRef("pk")).order_by("-number")
     qs = Playbook.objects.annotate(latest_id=Subquery(latest.values("id")[:1]), has_versions=Exists(latest))
     items = list(qs.filter(has_versions=True))
-    versions = PlaybookVersion.objects.in_bulk([p.latest_id for p in items])
+    # keyed by playbook: a version saved between the two queries is simply the newer latest one
+    versions = {v.playbook_id: v for v in PlaybookVersion.objects.filter(pk__in=qs.values("latest_id"))}
     for p in items:
-        p.latest_version = versions[p.latest_id]
-    return items
+        p.latest_version = versions.get(p.pk)
+    return [p for p in items if p.latest_version is not None]

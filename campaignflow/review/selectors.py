@@ -15,7 +15,7 @@ from campaignflow.campaigns.access import visible_campaigns
 from campaignflow.campaigns.models import Campaign, MemberRole, Status
 from campaignflow.core.workdays import china_calendar
 from campaignflow.goals.models import Channel
-from campaignflow.goals.selectors import kpis_with_actuals
+from campaignflow.goals.selectors import kpis_with_actuals, kpis_with_actuals_by_campaign
 
 from .domain import attribution as at
 from .domain import evaluation as ev
@@ -276,7 +276,8 @@ def search_cases(
 
 
 def case_cards(campaigns: list[Campaign]) -> list[dict]:
-    """A card per campaign with its key numbers (core KPI, budget, spend, channels)."""
+    """A card per campaign with its key numbers (core KPI, budget, spend, channels): six queries, however
+    many campaigns."""
     from campaignflow.budgets.models import Expense, ExpenseStatus
 
     ids = [c.pk for c in campaigns]
@@ -290,9 +291,10 @@ def case_cards(campaigns: list[Campaign]) -> list[dict]:
         .values_list("campaign_id", "s")
     )
     retros = {r.campaign_id: r for r in Retrospective.objects.filter(campaign_id__in=ids)}
+    kpis_of = kpis_with_actuals_by_campaign(ids)  # 2 queries for all the cards
     cards = []
     for c in campaigns:
-        kpis = kpis_with_actuals(c)
+        kpis = kpis_of.get(c.pk, [])
         core = next((k for k in kpis if k.priority == "core"), None) or (kpis[0] if kpis else None)
         retro = retros.get(c.pk)
         cards.append(

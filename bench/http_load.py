@@ -1,0 +1,86 @@
+"""A gunicorn server against the bench database and the load runs against it (bench/load.py, a second
+process on 127.0.0.1, N concurrent connections, bounded in count and time)."""
+
+from __future__ import annotations
+
+import json
+import os
+import socket
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class Server:
+    """gunicorn on a free port against the bench database, started and stopped by the bench."""
+
+    def __init__(self, workers: int, **env_extra: str):
+        self.port = free_port()
+        env = {**os.environ, "DEBUG": "0", "CONN_MAX_AGE": "60", **env_extra}
+        self.proc = subprocess.Popen(
+            [sys.executable, "-m", "gunicorn", "config.wsgi", "-b", f"127.0.0.1:{self.port}", "-w", str(workers),
+             "--log-level", "warning", "--timeout", "120"],
+            cwd=ROOT, env=env,
+        )  # fmt: skip
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            try:
+                socket.create_connection(("127.0.0.1", self.port), timeout=1).close()
+                return
+            except OSError:
+                time.sleep(0.2)
+        raise RuntimeError("gunicorn did not start")
+
+    @property
+    def base(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    def stop(self):
+        self.proc.terminate()
+        try:
+            self.proc.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.stop()
+
+
+def load(url: str, token: str, concurrency: int, requests: int, seconds: float) -> dict:
+    """Run bench/load.py as a second process: {"p50", "p95", "p99", "median", "rate", "note"} in ms."""
+    out = subprocess.run(
+        [sys.executable, str(ROOT / "bench" / "load.py"), url, "--token", token, "--concurrency", str(concurrency),
+         "--requests", str(requests), "--seconds", str(seconds), "--warmup", str(concurrency * 2)],
+        capture_output=True, text=True, check=True, timeout=900,
+    )  # fmt: skip
+    data = json.loads(out.stdout)
+    lat = sorted(data["latencies_ms"])
+    if not lat:
+        raise RuntimeError(f"no successful request: {data['errors']}")
+
+    def pct(p):
+        return round(lat[min(len(lat) - 1, int(p / 100 * len(lat)))], 1)
+
+    rate = len(lat) / data["wall_s"]
+    return {
+        "p50": pct(50),
+        "p95": pct(95),
+        "p99": pct(99),
+        "median": round(statistics.median(lat), 1),
+        "rate": rate,
+        "bytes": data.get("bytes"),
+        "note": f"{len(lat)} requests in {data['wall_s']:.1f} s ({rate:.0f} req/s), errors {len(data['errors'])}",
+    }
