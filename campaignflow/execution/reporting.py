@@ -22,33 +22,45 @@ def register_kpi_source(fn: Callable) -> None:
         KPI_SOURCES.append(fn)
 
 
-def goals_kpi_lines(campaign) -> list[KpiLine]:
+def kpi_value(value, *, percent: bool, unit: str, zh: bool = True) -> str:
+    """A KPI's target or actual as the KPI tables show it: rates as percentages (0.076 → "7.6%"), other
+    values with 万/亿 in Chinese ("30万元", "3,000人") or thousands separators in English ("300,000 元"),
+    followed by the unit."""
+    from campaignflow.core.domain.numbers import format_cn, format_en
+
+    if value is None:
+        return "—"
+    if percent:
+        return f"{float(value) * 100:.1f}%"
+    if zh:
+        return f"{format_cn(value)}{unit}"
+    return f"{format_en(value)} {unit}".rstrip()
+
+
+def goals_kpi_lines(campaign, *, zh: bool = True) -> list[KpiLine]:
     """The campaign's KPIs with target, actual and achievement rate (core ones first)."""
-    from campaignflow.core.domain.numbers import format_cn
     from campaignflow.goals.selectors import kpis_with_actuals
 
     items = sorted(kpis_with_actuals(campaign), key=lambda k: (k.priority != "core", k.position))
 
-    def show(value, unit):
-        if value is None:
-            return "—"
-        if unit == "%":
-            return f"{float(value) * 100:.1f}%"
-        return f"{format_cn(value)}{unit if unit not in ('元', '') else ''}"
+    def show(value, k):
+        # money reads without its 元 in the sentence ("目标 30万"), as it always has; other units stay
+        unit = "" if k.shows_percent or k.unit == "元" else k.unit
+        return kpi_value(value, percent=k.shows_percent, unit=unit, zh=zh)
 
     return [
         KpiLine(
             name=k.name,
-            target=show(k.target, k.unit),
-            actual=show(k.actual, k.unit),
+            target=show(k.target, k),
+            actual=show(k.actual, k),
             rate=float(k.achievement_rate) if k.achievement_rate is not None else None,
         )
         for k in items
     ]
 
 
-def kpi_lines(campaign) -> list[KpiLine]:
-    lines: list[KpiLine] = goals_kpi_lines(campaign)
+def kpi_lines(campaign, *, zh: bool = True) -> list[KpiLine]:
+    lines: list[KpiLine] = goals_kpi_lines(campaign, zh=zh)
     for source in KPI_SOURCES:
         lines.extend(source(campaign))
     return lines
@@ -78,7 +90,7 @@ def weekly_draft_for(campaign, week_start: dt.date, *, zh: bool = True) -> dict[
         .order_by("date")
     )
     return draft(
-        kpis=kpi_lines(campaign),
+        kpis=kpi_lines(campaign, zh=zh),
         done=[_task_line(t) for t in done],
         delayed=[_task_line(t) for t in delayed.order_by("end_date", "sort_order")],
         upcoming=[_task_line(t) for t in upcoming.order_by("end_date", "sort_order")],

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass, field
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 from django.utils.translation import gettext as _
 
@@ -153,6 +154,8 @@ def daily_sheet(campaign, board) -> Sheet:
 
     days = [d["date"] for d in board["daily"]] or []
     table = {r["date"]: r for r in daily_table(campaign, days)} if days else {}
+    core = next((k for k in board["kpis"] if k["metric"] == board["core_metric"]), None)
+    money = core is not None and is_money(core["metric"], core["unit"])
 
     def names(items):
         return "、".join(t.name for t in items) or "无"
@@ -164,7 +167,7 @@ def daily_sheet(campaign, board) -> Sheet:
             (
                 d["date"],
                 board["core_metric"],
-                d["target"],
+                round_amount(d["target"], money=money),
                 d["actual"],
                 d["achievement_rate"],
                 names(t.get("done", [])),
@@ -189,6 +192,26 @@ def daily_sheet(campaign, board) -> Sheet:
         ],
         rows,
     )
+
+
+MONEY_UNITS = ("元", "万元", "亿元", "¥", "￥", "RMB", "CNY")
+
+
+def is_money(metric: str, unit: str) -> bool:
+    from campaignflow.review.domain.attribution import REVENUE_METRICS
+
+    return (unit or "").strip() in MONEY_UNITS or metric in REVENUE_METRICS
+
+
+def round_amount(value, *, money: bool):
+    """A stored amount rounded the way it is read: money to the fen (2 decimals), counts to whole
+    numbers (a daily plan of 3,000 members over 31 days is 97, not 96.7741935…). Small non-money
+    values (under 10, e.g. a plan of 0.32 orders a day) keep 2 decimals rather than become 0."""
+    if value is None:
+        return None
+    value = Decimal(value)
+    places = Decimal("0.01") if money or abs(value) < 10 else Decimal(1)
+    return value.quantize(places, rounding=ROUND_HALF_UP)
 
 
 def issues_sheet(campaign) -> Sheet:
@@ -337,7 +360,7 @@ def channels_sheet(campaign) -> Sheet:
     from campaignflow.goals.models import Channel
 
     def pairs(d):
-        return "；".join(f"{k} {v}" for k, v in (d or {}).items())
+        return "；".join(f"{k} {metric_value(k, v)}" for k, v in (d or {}).items())
 
     return Sheet(
         "渠道触达矩阵表",
@@ -366,6 +389,30 @@ def channels_sheet(campaign) -> Sheet:
             for c in Channel.objects.filter(campaign=campaign).select_related("owner")
         ],
     )
+
+
+_RATE_WORD = re.compile(r"\b(rate|ctr|cvr)\b", re.IGNORECASE)
+
+
+def is_rate_metric(name: str) -> bool:
+    """点击率, 转化率, 互动率, click rate, CTR…: stored as fractions (2.5% → 0.025), read as percentages."""
+    name = (name or "").strip()
+    return name.endswith("率") or bool(_RATE_WORD.search(name))
+
+
+def metric_value(name: str, value) -> str:
+    """A channel's target or benchmark for one metric: rates as percentages (0.03 → "3%", 0.025 →
+    "2.5%"), other values as stored."""
+    if not is_rate_metric(name) or value in (None, ""):
+        return str(value)
+    try:
+        percent = Decimal(str(value)) * 100
+    except InvalidOperation:
+        return str(value)
+    if not percent.is_finite():
+        return str(value)
+    text = f"{percent:.2f}".rstrip("0").rstrip(".")
+    return f"{text}%"
 
 
 def risks_sheet(campaign) -> Sheet:

@@ -18,7 +18,9 @@ def _cell(value):
     if value is None:
         return ""
     if isinstance(value, Decimal):
-        return format(value.normalize(), "f") if value == value.to_integral() else str(value)
+        # stored with 4 decimal places: 955.8000 → "955.8", 1200.0000 → "1200", 0.0500 → "0.05";
+        # format "f" never gives an exponent (normalize() alone makes 1200 "1.2E+3")
+        return format(value.normalize(), "f") if value else "0"
     if isinstance(value, (dt.date, dt.datetime)):
         return value.isoformat()
     return neutralise(str(value))

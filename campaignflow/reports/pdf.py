@@ -5,12 +5,15 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import math
 from decimal import Decimal
 from pathlib import Path
 from xml.sax.saxutils import escape
 
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
 from reportlab.graphics.charts.barcharts import HorizontalBarChart, VerticalBarChart
-from reportlab.graphics.shapes import Drawing, String
+from reportlab.graphics.shapes import Drawing, Rect, String
 from reportlab.lib import colors
 from reportlab.lib.enums import TA_CENTER
 from reportlab.lib.pagesizes import A4
@@ -18,7 +21,7 @@ from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
-from reportlab.platypus import PageBreak, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+from reportlab.platypus import KeepTogether, PageBreak, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
 FONT_NAME = "WQYMicroHei"
 FONT_PATH = Path(__file__).resolve().parent / "fonts" / "wqy-microhei.ttc"
@@ -51,19 +54,36 @@ def p(text, style) -> Paragraph:
     return Paragraph(escape(str(text if text is not None else "")).replace("\n", "<br/>"), style)
 
 
+def _zh() -> bool:
+    return (get_language() or "zh-hans").startswith("zh")
+
+
 def fmt_num(v) -> str:
+    """A number read the way the page shows it: 万/亿 in Chinese (1.2万), thousands separators in English."""
     if v is None:
         return "—"
-    from campaignflow.core.domain.numbers import format_cn
+    from campaignflow.core.domain.numbers import format_cn, format_en
 
-    return format_cn(v)
+    return format_cn(v) if _zh() else format_en(v)
 
 
-def fmt_rate(v) -> str:
-    return "—" if v is None else f"{float(v) * 100:.1f}%"
+def fmt_rate(v, places: int = 1) -> str:
+    return "—" if v is None else f"{float(v) * 100:.{places}f}%"
 
 
 def fmt_money(v) -> str:
+    return "—" if v is None else f"{Decimal(v):,.2f}"
+
+
+def fmt_yuan(v) -> str:
+    """Money like the page's |money filter: ¥9.5万 in Chinese, ¥95,027.00 in English."""
+    from campaignflow.core.domain.numbers import format_money
+
+    return format_money(v, "zh-hans" if _zh() else "en")
+
+
+def fmt_ratio(v) -> str:
+    """ROI and marginal ROI: revenue per yuan spent, a ratio with 2 decimals (1.19; break-even is 1)."""
     return "—" if v is None else f"{Decimal(v):,.2f}"
 
 
@@ -115,6 +135,75 @@ def bar_chart(labels: list[str], values: list[float], *, title: str, percent: bo
     return d
 
 
+FUNNEL_DECADE = 0.18  # a funnel bar is this much narrower per tenfold drop from the first step …
+FUNNEL_MIN = 0.12  # … and never narrower than this (of the full width), so every step shows
+
+
+def funnel_width(value, first) -> float:
+    """A funnel bar's width as a share of the first step's, on a log scale (like the page's funnel chart):
+    1.2M → 123k → 13.6k → 6.9k give 100% / 82% / 65% / 60%, where a linear scale draws the last steps 1%
+    wide (invisible); 373M → 4.1M → 51k → 6.9k give 100% / 65% / 31% / 15%."""
+    if not first or not value or value <= 0 or first <= 0:
+        return FUNNEL_MIN
+    drop = max(0.0, math.log10(float(first) / float(value)))
+    return max(FUNNEL_MIN, min(1.0, 1 - FUNNEL_DECADE * drop))
+
+
+def fmt_funnel_rate(v) -> str:
+    """A conversion rate with 2 decimals, or 2 significant digits when smaller (0.0018%, not 0.00%)."""
+    if v is None:
+        return "—"
+    percent = float(v) * 100
+    places = 2 if percent <= 0 or percent >= 0.01 else min(6, 1 - math.floor(math.log10(percent)))
+    return f"{percent:.{places}f}%"
+
+
+def funnel_chart(steps: list[tuple[str, object]], *, title: str) -> Drawing:
+    """The funnel as centred bars (log-scaled widths, see `funnel_width`), each step with its value and,
+    after the first, its conversion from the step before and from the first step."""
+    register_font()
+    row, bar = 12 * mm, 8 * mm
+    height = 18 + row * len(steps)
+    d = Drawing(170 * mm, height)
+    d.add(String(0, height - 12, title, fontName=FONT_NAME, fontSize=10))
+    left, span = 22 * mm, 80 * mm
+    first = steps[0][1] if steps else None
+    previous = None
+    grey = colors.HexColor("#475569")
+    for i, (label, value) in enumerate(steps):
+        y = height - 22 - row * (i + 1) + (row - bar) / 2
+        middle = y + bar / 2 - 3.5
+        width = span * funnel_width(value, first)
+        d.add(Rect(left + (span - width) / 2, y, width, bar, fillColor=BLUE, strokeColor=None))
+        d.add(String(left - 3 * mm, middle, label, fontName=FONT_NAME, fontSize=9, textAnchor="end"))
+        d.add(String(left + span + 3 * mm, middle, fmt_num(value), fontName=FONT_NAME, fontSize=10))
+        if i:
+            step = value / previous if value is not None and previous else None
+            overall = value / first if value is not None and first else None
+            d.add(
+                String(
+                    left + span + 28 * mm,
+                    middle + 4.5,
+                    _("Step rate %(rate)s") % {"rate": fmt_funnel_rate(step)},
+                    fontName=FONT_NAME,
+                    fontSize=7.5,
+                    fillColor=grey,
+                )
+            )
+            d.add(
+                String(
+                    left + span + 28 * mm,
+                    middle - 5,
+                    _("Overall rate %(rate)s") % {"rate": fmt_funnel_rate(overall)},
+                    fontName=FONT_NAME,
+                    fontSize=7.5,
+                    fillColor=grey,
+                )
+            )
+        previous = value
+    return d
+
+
 def _page_decor(title: str):
     def draw(canvas, doc):
         canvas.saveState()
@@ -146,9 +235,9 @@ def _title_page(story, styles, campaign, kind_title: str, subtitle: str):
 
 
 def _value(r, key) -> str:
-    if r.get("percent"):
-        return fmt_rate(r[key])
-    return fmt_num(r[key]) + (r.get("unit") or "") if r[key] is not None else "—"
+    from campaignflow.execution.reporting import kpi_value
+
+    return kpi_value(r[key], percent=bool(r.get("percent")), unit=r.get("unit") or "", zh=_zh())
 
 
 def _kpi_rows(rows):
@@ -269,11 +358,9 @@ def evaluation_report(campaign) -> bytes:
         story.append(table(header, body, styles))
         story += [
             Spacer(1, 4 * mm),
-            bar_chart(
-                [str(labels[k]) for k in keys],
-                [float(s["total"]) for s in att["funnel"]["steps"]],
+            funnel_chart(
+                [(str(labels[k]), s["total"]) for k, s in zip(keys, att["funnel"]["steps"], strict=True)],
                 title="漏斗：曝光 → 点击 → 转化 → 购买",
-                horizontal=False,
             ),
         ]
     if att["channels"]:
@@ -285,13 +372,13 @@ def evaluation_report(campaign) -> bytes:
                     [
                         i,
                         r["channel"],
-                        fmt_money(r["revenue"]),
-                        fmt_money(r["cost"]),
-                        r["roi"] or "—",
-                        r["cpa"] or "—",
-                        r["cpc"] or "—",
-                        r["cpm"] or "—",
-                        r["marginal_roi"] or "—",
+                        fmt_yuan(r["revenue"]),
+                        fmt_yuan(r["cost"]),
+                        fmt_ratio(r["roi"]),
+                        fmt_yuan(r["cpa"]),
+                        fmt_yuan(r["cpc"]),
+                        fmt_yuan(r["cpm"]),
+                        fmt_ratio(r["marginal_roi"]),
                     ]
                     for i, r in enumerate(att["channels"], start=1)
                 ],
@@ -327,6 +414,57 @@ def evaluation_report(campaign) -> bytes:
     return _build(story, f"{campaign.name} 效果评估报告")
 
 
+HEADINGS = ("h1", "h2")
+
+
+def _start_height(flowable, width: float, height: float) -> float:
+    """How much of `flowable` its heading must not be parted from: a table's header and first two rows,
+    a paragraph's first two lines, anything else (a chart, a heading kept with its own start) whole."""
+    if isinstance(flowable, KeepWithStart):
+        return flowable.start_height(width, height)
+    _w, full = flowable.wrap(width, height)
+    start = full
+    if isinstance(flowable, Table):
+        start = sum(flowable._rowHeights[:3])
+    elif isinstance(flowable, Paragraph):
+        start = 2 * flowable.style.leading
+    return min(full, start) + flowable.getSpaceBefore()
+
+
+class KeepWithStart(KeepTogether):
+    """A section heading kept with the start of what follows it (keep-with-next): when the heading and
+    the first rows or lines do not fit at the foot of the page, both move to the next page; when they
+    do, what follows may split as usual (a long table is not pushed whole to a new page)."""
+
+    def __init__(self, heading, following):
+        super().__init__([heading, following])
+
+    def start_height(self, width: float, height: float) -> float:
+        heading, following = self._content
+        _w, h = heading.wrap(width, height)
+        h += heading.getSpaceBefore() + heading.getSpaceAfter()
+        return h + _start_height(following, width, max(0.0, height - h))
+
+    def split(self, aW, aH):
+        if getattr(self, "_wrapInfo", None) != (aW, aH):
+            self.wrap(aW, aH)
+        if self.start_height(aW, aH) <= aH:
+            return list(self._content)
+        return super().split(aW, aH)
+
+
+def keep_headings(story: list) -> list:
+    """Every h1/h2 heading bound to the flowable after it (see `KeepWithStart`)."""
+    out: list = []
+    for flowable in reversed(story):
+        style = getattr(getattr(flowable, "style", None), "name", None)
+        if style in HEADINGS and out and not isinstance(out[-1], PageBreak):
+            out[-1] = KeepWithStart(flowable, out[-1])
+        else:
+            out.append(flowable)
+    return out[::-1]
+
+
 def _build(story, title: str) -> bytes:
     buffer = io.BytesIO()
     doc = SimpleDocTemplate(
@@ -340,5 +478,5 @@ def _build(story, title: str) -> bytes:
         author="CampaignFlow",
     )
     decor = _page_decor(title)
-    doc.build(story, onFirstPage=decor, onLaterPages=decor)
+    doc.build(keep_headings(story), onFirstPage=decor, onLaterPages=decor)
     return buffer.getvalue()

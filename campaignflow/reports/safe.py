@@ -1,13 +1,28 @@
-"""Spreadsheet formula-injection guard (CSV and XLSX): text that a spreadsheet would run as a
-formula gets a leading apostrophe, so it shows as the text it is."""
+"""Spreadsheet formula-injection guard (CSV and XLSX).
+
+A spreadsheet reads a typed (or CSV-imported) text as a formula when it starts with = + - @, or with a
+tab or CR before one. `is_risky` says which texts could; a text made only of dashes ("-", "--", "—",
+"–": the "nothing here" placeholder) cannot, and stays as it is.
+
+How the risky ones are neutralised depends on the format (see `neutralise` for CSV and
+`xlsx._text_cell` for XLSX): a CSV field has no type, so it gets a leading apostrophe; an XLSX cell has
+one, so it is written as a string cell without any apostrophe.
+"""
 
 from __future__ import annotations
 
 TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
+# ASCII hyphen-minus, the Unicode hyphens, figure dash, en/em dash, horizontal bar, minus sign
+DASHES = "-\u2010\u2011\u2012\u2013\u2014\u2015\u2212"
+
+
+def is_risky(value) -> bool:
+    """Text starting with = + - @, a tab or a CR, unless it is nothing but dashes."""
+    return isinstance(value, str) and value.startswith(TRIGGERS) and bool(value.strip(DASHES))
 
 
 def neutralise(value):
-    """Text starting with = + - @, a tab or a CR → "'" + text; every other value unchanged."""
-    if isinstance(value, str) and value.startswith(TRIGGERS):
+    """Risky text → "'" + text (how a CSV field says "text, not a formula"); every other value unchanged."""
+    if is_risky(value):
         return "'" + value
     return value

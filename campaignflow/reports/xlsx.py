@@ -16,7 +16,7 @@ from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 
 from .collect import DATE, DATETIME, MONEY, NUM, RATE, Sheet
-from .safe import neutralise
+from .safe import is_risky
 
 FONT = "Microsoft YaHei"
 TITLE_FONT = Font(name=FONT, bold=True, size=13)
@@ -34,7 +34,30 @@ def _value(value):
         return float(value)
     if isinstance(value, dt.datetime) and value.tzinfo is not None:
         return value.replace(tzinfo=None)
-    return neutralise(value)
+    return value
+
+
+# Formula injection, XLSX side. Unlike a CSV field (untyped: a spreadsheet parses it as if typed, so
+# "=cmd" would run and the only in-band way to say "text" is a leading apostrophe, see safe.neutralise),
+# an XLSX cell carries its type: a string cell (t="inlineStr" or "s") is never evaluated, whatever it
+# starts with. An apostrophe in its value would just be shown, as a stray "'". So text is written as it
+# is, always as a string cell (openpyxl would otherwise store text starting with "=" as a formula), and
+# a risky text also gets the cell style's quotePrefix: what Excel itself stores when someone types a
+# leading apostrophe. It is not shown, and it keeps the cell text if someone edits it and presses Enter.
+
+
+def _text_cell(ws, text: str) -> WriteOnlyCell:
+    cell = WriteOnlyCell(ws, value=text)
+    cell.data_type = "s"
+    if is_risky(text):
+        cell.quotePrefix = True
+    return cell
+
+
+def _cell(ws, value) -> WriteOnlyCell:
+    if isinstance(value, str):
+        return _text_cell(ws, value)
+    return WriteOnlyCell(ws, value=_value(value))
 
 
 def write_sheet(wb: Workbook, sheet: Sheet, *, styled_rows: bool = True) -> int:
@@ -42,12 +65,12 @@ def write_sheet(wb: Workbook, sheet: Sheet, *, styled_rows: bool = True) -> int:
     for i, (_h, _kind, width) in enumerate(sheet.columns, start=1):
         ws.column_dimensions[get_column_letter(i)].width = width
     ws.freeze_panes = "A3"
-    title = WriteOnlyCell(ws, value=neutralise(sheet.heading))
+    title = _text_cell(ws, sheet.heading)
     title.font = TITLE_FONT
     ws.append([title])
     header = []
     for h, _kind, _w in sheet.columns:
-        cell = WriteOnlyCell(ws, value=neutralise(h))
+        cell = _text_cell(ws, h)
         cell.font, cell.fill, cell.alignment, cell.border = HEAD_FONT, HEAD_FILL, CENTER, BORDER
         header.append(cell)
     ws.append(header)
@@ -59,7 +82,7 @@ def write_sheet(wb: Workbook, sheet: Sheet, *, styled_rows: bool = True) -> int:
         if styled_rows:
             cells = []
             for value, fmt in zip(row, formats, strict=False):
-                cell = WriteOnlyCell(ws, value=_value(value))
+                cell = _cell(ws, value)
                 cell.border = BORDER
                 if fmt and value is not None and not isinstance(value, str):
                     cell.number_format = fmt
@@ -70,25 +93,32 @@ def write_sheet(wb: Workbook, sheet: Sheet, *, styled_rows: bool = True) -> int:
         else:
             # the big data sheet: plain cells (a style per cell would cost time and memory);
             # dates still become real dates, numbers real numbers
-            ws.append([_value(v) for v in row])
+            ws.append([_cell(ws, v) if isinstance(v, str) else _value(v) for v in row])
     return count
 
 
 MARKER = "__cf_stream_rows__"
+QUOTED = "quoted"  # style key of a quote-prefixed text cell in the streamed sheet
 BIG = "数据明细"
 _ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 EPOCH = dt.date(1899, 12, 30)
 
 
 def _placeholder(wb: Workbook, sheet: Sheet) -> None:
-    """The big sheet's title, header and one sample row (to learn the date/number style ids); its rows are
-    streamed in afterwards by `_stream_rows` (openpyxl writes ~30k cells/s without lxml: too slow)."""
+    """The big sheet's title, header, one sample row (to learn the date/number style ids) and one
+    quote-prefixed text cell (its style id); its rows are streamed in afterwards by `_stream_rows`
+    (openpyxl writes ~30k cells/s without lxml: too slow)."""
     sample = []
     for _h, kind, _w in sheet.columns:
         value = {DATE: dt.date(2000, 1, 1), NUM: 1.5}.get(kind, MARKER)
         sample.append(value)
     placeholder = Sheet(sheet.title, sheet.heading, sheet.columns, [tuple(sample)])
     write_sheet(wb, placeholder)
+    # row 4: a plain quote-prefixed text cell, to learn that style's id (see `_text_cell`)
+    ws = wb.worksheets[-1]
+    quoted = _text_cell(ws, MARKER)
+    quoted.quotePrefix = True
+    ws.append([quoted])
 
 
 def _cell_xml(value, kind: str, styles: dict) -> str:
@@ -100,9 +130,11 @@ def _cell_xml(value, kind: str, styles: dict) -> str:
         return f'<c s="{styles[DATE]}"><v>{(value - EPOCH).days}</v></c>'
     if isinstance(value, (int, float, Decimal)) and not isinstance(value, bool):
         return f'<c s="{styles[NUM]}"><v>{value}</v></c>'
-    text = escape(_ILLEGAL.sub("", str(neutralise(value))))
+    text = _ILLEGAL.sub("", str(value))
+    quoted = f' s="{styles[QUOTED]}"' if is_risky(text) else ""  # see `_text_cell`
+    text = escape(text)
     space = ' xml:space="preserve"' if text != text.strip() else ""
-    return f'<c t="inlineStr"><is><t{space}>{text}</t></is></c>'
+    return f'<c t="inlineStr"{quoted}><is><t{space}>{text}</t></is></c>'
 
 
 def _stream_rows(source_zip, target, sheet: Sheet) -> int:
@@ -113,7 +145,7 @@ def _stream_rows(source_zip, target, sheet: Sheet) -> int:
         for info in zin.infolist():
             data = zin.read(info.filename)
             if not (info.filename.startswith("xl/worksheets/") and MARKER.encode() in data):
-                zout.writestr(info, data)
+                zout.writestr(info, data, compress_type=zipfile.ZIP_DEFLATED)
                 continue
             xml = data.decode("utf-8")
             start = xml.index('<row r="3"')
@@ -122,9 +154,12 @@ def _stream_rows(source_zip, target, sheet: Sheet) -> int:
             styles = {
                 DATE: re.search(r'<c r="A3"[^>]*?s="(\d+)"', sample).group(1) if DATE in kinds[:1] else "0",
                 NUM: (re.findall(r'<c r="[A-Z]+3"[^>]*?s="(\d+)"[^>]*?t="n"', sample) or ["0"])[-1],
+                QUOTED: re.search(r'<c r="A4"[^>]*?s="(\d+)"', sample).group(1),
             }
             head = re.sub(r"<dimension [^>]*/>", "", xml[:start])
-            with zout.open(zipfile.ZipInfo(info.filename, date_time=info.date_time), "w", force_zip64=True) as out:
+            member = zipfile.ZipInfo(info.filename, date_time=info.date_time)
+            member.compress_type = zipfile.ZIP_DEFLATED  # a bare ZipInfo is ZIP_STORED (100,000 rows: 17.5 MB, not 1.3)
+            with zout.open(member, "w", force_zip64=True) as out:
                 out.write(head.encode("utf-8"))
                 buffer = []
                 for row in sheet.rows:

@@ -12,8 +12,8 @@ from openpyxl import load_workbook
 
 from campaignflow.planning.models import Task
 from campaignflow.reports.collect import TEXT, Sheet
-from campaignflow.reports.safe import TRIGGERS, neutralise
-from campaignflow.reports.xlsx import build_workbook
+from campaignflow.reports.safe import DASHES, TRIGGERS, is_risky, neutralise
+from campaignflow.reports.xlsx import BIG, build_workbook
 from campaignflow.tracking.models import MetricRow
 
 SHEETS = [
@@ -58,9 +58,11 @@ def test_the_workbook_has_the_seeds_tables(evil, api_for, users):
     assert [c.value for c in process[2]] == ["阶段", "关键环节", "负责人", "时间节点", "日期", "输出成果", "备注"]
     assert process["A3"].value == "筹备阶段" and process["D3"].value == "活动开始前30天"
     assert isinstance(process["E3"].value, dt.datetime) and process["E3"].value.date() == dt.date(2025, 5, 2)
-    # formula injection neutralised in every text cell
-    assert process["B3"].value == '\'=HYPERLINK("http://evil","点我")' and process["B3"].data_type == "s"
-    assert process["F3"].value == "'@SUM(A1)"
+    # formula injection neutralised in every text cell: a string cell (never a formula), quote-prefixed,
+    # with no apostrophe of its own (see xlsx._text_cell)
+    assert process["B3"].value == '=HYPERLINK("http://evil","点我")' and process["B3"].data_type == "s"
+    assert process["B3"].quotePrefix
+    assert process["F3"].value == "@SUM(A1)" and process["F3"].quotePrefix
     for ws in wb.worksheets:
         for row in ws.iter_rows():
             for cell in row:
@@ -74,35 +76,60 @@ def test_the_workbook_has_the_seeds_tables(evil, api_for, users):
     assert data.max_row == 2 + MetricRow.objects.filter(campaign=evil).count()
     assert isinstance(data["D3"].value, (int, float))
     assert isinstance(data["A3"].value, dt.datetime) and data["A3"].number_format == "yyyy-mm-dd"
-    assert "'=1+1" in [c.value for c in data["B"]]
+    evil_channel = next(c for c in data["B"] if c.value == "=1+1")
+    assert evil_channel.data_type == "s" and evil_channel.quotePrefix
+    assert not any(c.quotePrefix for c in data["B"] if c.value != "=1+1")
     basic = wb["表1 活动基本信息与目标表"]
     assert basic["A3"].value == "2024年夏季新品促销" and basic["G3"].value == 500000
 
 
-@given(st.text(max_size=40))
-@settings(max_examples=300, deadline=None)
+def _only_dashes(text: str) -> bool:
+    return bool(text) and not text.strip(DASHES)
+
+
+@given(st.one_of(st.text(max_size=40), st.text(alphabet="-—–=+@\t\r1a ", max_size=8)))
+@settings(max_examples=400, deadline=None)
 def test_neutralise_property(text):
     out = neutralise(text)
-    if text.startswith(TRIGGERS):
+    if text.startswith(TRIGGERS) and not _only_dashes(text):
         assert out == "'" + text
     else:
         assert out == text
-    assert not out.startswith(TRIGGERS)
+    # what comes out cannot start a formula: no trigger first, or nothing but dashes (a placeholder)
+    assert not out.startswith(TRIGGERS) or _only_dashes(out)
+    assert is_risky(text) == (out != text)
 
 
-@given(st.lists(st.text(alphabet=st.sampled_from("=+-@\t\r'abc中文1 ()\""), max_size=12), min_size=1, max_size=8))
+@pytest.mark.parametrize("text", ["-", "--", "—", "–", "——", "-—–", "", "无", "中-文", "a=b"])
+def test_placeholders_and_plain_text_are_left_alone(text):
+    assert neutralise(text) == text and not is_risky(text)
+
+
+@pytest.mark.parametrize(
+    "text", ["-1+2", "=cmd", "+x", "@SUM(A1)", "\t=1+1", "\r=1", "- 1", "-—=1", "--1", "-x-", "=", "@"]
+)
+def test_formula_starts_are_neutralised(text):
+    assert is_risky(text) and neutralise(text) == "'" + text
+
+
+@given(st.lists(st.text(alphabet=st.sampled_from("=+-—@\t\r'abc中文1 ()\""), max_size=12), min_size=1, max_size=8))
 @settings(max_examples=60, deadline=None)
 def test_no_text_ever_becomes_a_formula_in_the_workbook(texts):
     texts = ["".join(ch for ch in t if ch != "\r") or "x" for t in texts]  # XML normalises a bare CR
     sheet = Sheet("t", "=标题", [(f"+h{i}", TEXT, 10) for i in range(len(texts))], [tuple(texts)])
+    big = Sheet(BIG, "明细", [(f"c{i}", TEXT, 10) for i in range(len(texts))], [tuple(texts)])
     buffer = io.BytesIO()
-    build_workbook([sheet], buffer)
-    ws = load_workbook(io.BytesIO(buffer.getvalue()))["t"]
-    assert ws["A1"].value == "'=标题"
-    for cell, text in zip(ws[3], texts, strict=True):
+    build_workbook([sheet, big], buffer)
+    wb = load_workbook(io.BytesIO(buffer.getvalue()))
+    ws = wb["t"]
+    assert ws["A1"].value == "=标题" and ws["A1"].data_type == "s" and ws["A1"].quotePrefix
+    assert ws["A2"].value == "+h0" and ws["A2"].quotePrefix
+    # in XLSX a text is a string cell whatever it starts with: written as it is (no apostrophe to show),
+    # and quote-prefixed when typing it would start a formula, in the styled and the streamed sheets alike
+    for cell, text in [*zip(ws[3], texts, strict=True), *zip(wb[BIG][3], texts, strict=True)]:
         assert cell.data_type == "s"
-        assert cell.value == neutralise(text)
-        assert not str(cell.value).startswith(("=", "+", "-", "@"))
+        assert cell.value == text
+        assert bool(cell.quotePrefix) == is_risky(text)
 
 
 @pytest.mark.django_db

@@ -1,0 +1,80 @@
+"""The weekly report's KPI lines read like the KPI tables: rates as percentages, 万 and the unit."""
+
+import datetime as dt
+from decimal import Decimal
+
+import pytest
+
+from campaignflow.execution.reporting import goals_kpi_lines, kpi_value, weekly_draft_for
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def kpis(campaign, api_for, users):
+    owner = api_for(users["owner"])
+    for body in (
+        {"name": "销售额", "metric": "销售额", "unit": "元", "target": "30万", "priority": "core"},
+        {"name": "新增会员", "metric": "新增会员", "unit": "人", "target": "3000", "priority": "auxiliary"},
+        {"name": "点击率", "numerator": "点击", "denominator": "曝光", "target": "8%", "priority": "auxiliary"},
+        {
+            "name": "获客成本",
+            "numerator": "推广费",
+            "denominator": "新增会员",
+            "unit": "元/人",
+            "target": "50",
+            "priority": "auxiliary",
+            "direction": "down",
+        },
+    ):
+        assert owner.post(f"/campaigns/{campaign.pk}/kpis", body).status_code == 201, body
+    rows = [
+        {"date": "2025-06-10", "channel": "抖音", "metric": metric, "value": value}
+        for metric, value in (
+            ("销售额", "209795"),
+            ("新增会员", "1940"),
+            ("曝光", "1000000"),
+            ("点击", "76000"),
+            ("推广费", "97756.6"),
+        )
+    ]
+    assert owner.post(f"/campaigns/{campaign.pk}/metrics", {"rows": rows}).status_code == 200
+    return campaign
+
+
+def test_kpi_lines_read_like_the_table_in_chinese(kpis):
+    lines = {k.name: k for k in goals_kpi_lines(kpis)}
+    assert (lines["点击率"].target, lines["点击率"].actual) == ("8.0%", "7.6%")
+    assert lines["点击率"].rate == pytest.approx(0.95)
+    assert (lines["销售额"].target, lines["销售额"].actual) == ("30万", "20.98万")
+    assert (lines["新增会员"].target, lines["新增会员"].actual) == ("3,000人", "1,940人")
+    assert (lines["获客成本"].target, lines["获客成本"].actual) == ("50元/人", "50.39元/人")
+
+
+def test_weekly_draft_states_percent_kpis_as_percentages(kpis):
+    week = dt.date(2025, 6, 9)
+    zh = weekly_draft_for(kpis, week)["key_results"]
+    assert "• 点击率：目标 8.0%，实际 7.6%，达成率 95%" in zh
+    assert "• 销售额：目标 30万，实际 20.98万，达成率 70%" in zh
+    assert "0.08" not in zh
+    en = weekly_draft_for(kpis, week, zh=False)["key_results"]
+    assert "• 点击率: target 8.0%, actual 7.6%, achieved 95%" in en
+    assert "• 销售额: target 300,000, actual 209,795, achieved 70%" in en
+    assert "• 新增会员: target 3,000 人, actual 1,940 人, achieved 65%" in en
+
+
+@pytest.mark.parametrize(
+    ("value", "percent", "unit", "zh", "shown"),
+    [
+        (Decimal("0.0763"), True, "", True, "7.6%"),
+        (Decimal("0.0763"), True, "%", False, "7.6%"),
+        (Decimal("123456789"), False, "次", True, "1.23亿次"),
+        (Decimal("123456789"), False, "次", False, "123,456,789 次"),
+        (Decimal("5000000.0000"), False, "", False, "5,000,000"),
+        (Decimal("12.346"), False, "元/人", True, "12.35元/人"),
+        (None, True, "", True, "—"),
+        (None, False, "元", False, "—"),
+    ],
+)
+def test_kpi_value(value, percent, unit, zh, shown):
+    assert kpi_value(value, percent=percent, unit=unit, zh=zh) == shown
