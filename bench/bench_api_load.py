@@ -8,7 +8,7 @@ member ("planner", not an admin) of the first campaigns, owner of every 20th tas
 endpoint returns is the same at both sizes and only the database around it grows (goal: p95 growth
 ≤ 1.5×).
 
-The board is measured as deployed (cached per change stamp, tracking.board_cache) and with the cache
+The board is measured as deployed (cached per change stamp, campaigns.read_cache) and with the cache
 off (every request rebuilt from the rollups), so both figures are visible.
 """
 
@@ -62,7 +62,7 @@ def run(sizes: dict, record) -> None:
 
     with Server(workers) as server:
         small = _measure(server, token, endpoints, sizes, " (small)")
-    with Server(workers, BOARD_CACHE_SECONDS="0") as server:
+    with Server(workers, READ_CACHE_SECONDS="0") as server:
         uncached = load(f"{server.base}/api/v1{endpoints[0][1]}", token, 16, sizes["load_requests"], 60)
         single = load(f"{server.base}/api/v1{endpoints[0][1]}", token, 1, 20, 60)
     _record_all(record, endpoints, small, small_size)

@@ -118,8 +118,8 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Cache ---------------------------------------------------------------------------------
 # Per-process memory by default; CACHE_URL=redis://127.0.0.1:6379/1 shares one cache between the
-# workers of a deployment. Cached reads are keyed by the data's change stamp (tracking.board_cache), so
-# per-process caches never serve a stale board after a committed change.
+# workers of a deployment. Cached reads are keyed by the data's change stamp (campaigns.read_cache), so
+# per-process caches never serve a stale read after a committed change.
 CACHES = {
     "default": (
         {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": os.environ["CACHE_URL"]}
@@ -127,7 +127,7 @@ CACHES = {
         else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "OPTIONS": {"MAX_ENTRIES": 1000}}
     )
 }
-BOARD_CACHE_SECONDS = int(os.environ.get("BOARD_CACHE_SECONDS", "60"))
+READ_CACHE_SECONDS = int(os.environ.get("READ_CACHE_SECONDS", "60"))
 
 # --- Auth ----------------------------------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"

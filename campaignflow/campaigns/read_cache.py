@@ -1,22 +1,27 @@
-"""The data board, cached: it is opened far more often than its inputs change (metrics arrive daily or
-hourly, while the whole team keeps the board open), and building it costs ~30 ms of queries and Python
-per request (ADR 0004).
+"""Cached campaign reads: the board, the task list, the Gantt data. They are opened far more often than
+their inputs change (the whole team keeps them open; data arrives daily or hourly), while building them
+costs tens of milliseconds (the board's aggregates, the plan's critical-path analysis). ADR 0004.
 
-An entry is keyed by what the board depends on:
-- the campaign's change stamp: the id of its newest audit entry. Every write of the board's inputs
-  (metric imports, pushes, grid saves and undo; KPIs and their plans; channels and their sharing; the
-  campaign's dates) records an audit entry with the campaign in its own transaction, so a committed
-  change always gives a new key, for every worker process, without any invalidation message;
-- the day (pace, forecast and the daily table depend on today), the language (labels are translated),
-  and the audience: the team, or partners (who see only what is shared with them).
+An entry is keyed by everything the read depends on:
+- the campaign's change stamp: the id of its newest audit entry. Every write of a campaign's data
+  records an audit entry with the campaign in its own transaction (metric imports, pushes, the grid and
+  undo; KPIs, plans, channels and their sharing; tasks, links, RACI, periods; the campaign itself), so
+  a committed change always gives a new key, for every worker process, with no invalidation message;
+- the day (pace, forecasts, slips and the daily table depend on today) and the language (labels);
+- the audience: the team (every team role sees the same), or one partner (partners see only what is
+  shared with them, or assigned to them);
+- the read's own parameters (`variant`).
 
-Entries also expire after `BOARD_CACHE_SECONDS` (default 60; 0 turns the cache off). That bounds the one
-case a stamp cannot see: two writers whose audit ids commit out of order, with a board built between
-the two commits (metric writes are serialised per campaign, so it takes e.g. a KPI edit racing an
-import).
+Entries also expire after `READ_CACHE_SECONDS` (default 60; 0 turns the cache off). That bounds what a
+stamp cannot see: two writers whose audit ids commit out of order with a read built between the two
+commits (metric writes are serialised per campaign, so it takes e.g. a KPI edit racing an import), and
+the rare change recorded elsewhere (a user renamed).
 """
 
 from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TypeVar
 
 from django.conf import settings
 from django.core.cache import cache
@@ -24,11 +29,12 @@ from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import get_language
 
-from campaignflow.campaigns.access import is_partner
 from campaignflow.core.json_out import dumps
 from campaignflow.core.models import AuditEntry
 
-from . import selectors
+from .access import is_partner
+
+T = TypeVar("T")
 
 
 def change_stamp(campaign_id: int) -> int:
@@ -36,37 +42,29 @@ def change_stamp(campaign_id: int) -> int:
     return AuditEntry.objects.filter(campaign_id=campaign_id).aggregate(m=Max("id"))["m"] or 0
 
 
-def _key(campaign, user, kind: str) -> str:
-    audience = "partner" if user is not None and is_partner(user, campaign) else "team"
-    stamp = change_stamp(campaign.pk)
-    return f"board:{kind}:{campaign.pk}:{stamp}:{timezone.localdate().isoformat()}:{get_language()}:{audience}"
-
-
 def _seconds() -> int:
-    return int(getattr(settings, "BOARD_CACHE_SECONDS", 60))
+    return int(getattr(settings, "READ_CACHE_SECONDS", 60))
 
 
-def board_data(campaign, *, user=None) -> dict:
-    """`tracking.selectors.board`, from the cache when nothing it reads has changed."""
+def _key(campaign, user, kind: str, variant: str) -> str:
+    audience = f"partner-{user.pk}" if user is not None and is_partner(user, campaign) else "team"
+    day = timezone.localdate().isoformat()
+    return f"read:{kind}:{campaign.pk}:{change_stamp(campaign.pk)}:{day}:{get_language()}:{audience}:{variant}"
+
+
+def cached(campaign, user, kind: str, build: Callable[[], T], *, variant: str = "") -> T:
+    """`build()`, or what it returned for the same key (a deep copy: the cache pickles)."""
     seconds = _seconds()
     if seconds <= 0:
-        return selectors.board(campaign, user=user)
-    key = _key(campaign, user, "data")
-    data = cache.get(key)
-    if data is None:
-        data = selectors.board(campaign, user=user)
-        cache.set(key, data, seconds)
-    return data
+        return build()
+    key = _key(campaign, user, kind, variant)
+    value = cache.get(key)
+    if value is None:
+        value = build()
+        cache.set(key, value, seconds)
+    return value
 
 
-def board_json(campaign, *, user=None) -> bytes:
-    """The board as UTF-8 JSON bytes (what the API returns), from the cache when nothing changed."""
-    seconds = _seconds()
-    if seconds <= 0:
-        return dumps(selectors.board(campaign, user=user))
-    key = _key(campaign, user, "json")
-    body = cache.get(key)
-    if body is None:
-        body = dumps(selectors.board(campaign, user=user))
-        cache.set(key, body, seconds)
-    return body
+def cached_json(campaign, user, kind: str, build: Callable[[], object], *, variant: str = "") -> bytes:
+    """`build()` serialised as UTF-8 JSON bytes (core.json_out), cached like `cached`."""
+    return cached(campaign, user, f"{kind}.json", lambda: dumps(build()), variant=variant)

@@ -19,6 +19,22 @@ SORTS = {
 }
 
 
+def _task_count(**filters):
+    from django.db.models import IntegerField
+    from django.db.models.functions import Coalesce
+
+    from campaignflow.planning.models import Task
+
+    counted = (
+        Task.objects.filter(campaign=OuterRef("pk"), **filters)
+        .order_by()
+        .values("campaign")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    return Coalesce(Subquery(counted, output_field=IntegerField()), 0)
+
+
 def campaign_list(
     user,
     *,
@@ -54,8 +70,10 @@ def campaign_list(
     qs = (
         qs.select_related("owner", "playbook_version__playbook")
         .annotate(
-            task_count=Count("tasks", distinct=True),
-            tasks_done=Count("tasks", filter=Q(tasks__status=TaskStatus.DONE), distinct=True),
+            # correlated counts per listed campaign: joining the tasks and counting DISTINCT sorted every
+            # task of every visible campaign (11 campaigns of 1,000 tasks: 12 ms → 2 ms on PostgreSQL)
+            task_count=_task_count(),
+            tasks_done=_task_count(status=TaskStatus.DONE),
             my_role=Subquery(role),
         )
         .order_by(*SORTS.get(sort, SORTS["-start"]))

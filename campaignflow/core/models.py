@@ -38,7 +38,7 @@ class AuditEntry(models.Model):
         ordering = ["-at", "-id"]
         indexes = [
             models.Index(fields=["object_type", "object_id"]),
-            # a campaign's newest entry in one seek: the change stamp of cached reads (tracking.board_cache)
+            # a campaign's newest entry in one seek: the change stamp of cached reads (campaigns.read_cache)
             models.Index(fields=["campaign", "id"], name="core_audit_campaign_id"),
         ]
         verbose_name = _("audit entry")

@@ -11,6 +11,7 @@ from ninja import File, Form, Router, Schema, Status, UploadedFile
 from pydantic import Field
 
 from campaignflow.campaigns.access import EDIT, MANAGE, VIEW, campaign_for_user, can
+from campaignflow.campaigns.read_cache import cached, cached_json
 from campaignflow.core.api_types import MAX_ID, IdField, PathId
 from campaignflow.core.errors import Forbidden, InvalidInput
 from campaignflow.core.gc_pause import gc_paused
@@ -189,9 +190,14 @@ def list_tasks(request, campaign_id: PathId):
     (Django skips a prefetch when there are no tasks)."""
     # The rows are plain dicts of JSON values, serialised directly: validating 10,000 of them against
     # `TaskOut` (still the documented response) was most of the time (10,000 tasks: 1.4 s → 0.23 s in all).
+    # Cached per change stamp (campaigns.read_cache): the plan's analysis is most of the cost.
     campaign = campaign_for_user(request.user, campaign_id, VIEW)
-    with gc_paused():
-        return json_response(_task_dicts(request.user, campaign))
+
+    def build():
+        with gc_paused():
+            return _task_dicts(request.user, campaign)
+
+    return json_response(cached_json(campaign, request.user, "tasks", build))
 
 
 @router.post("/campaigns/{campaign_id}/tasks", response={201: TaskOut})
@@ -385,9 +391,14 @@ def gantt(request, campaign_id: PathId, baseline: int | None = None):
 def gantt_response(user, campaign, baseline_id=None) -> HttpResponse:
     """The Gantt JSON, serialised directly: the rows are plain dicts of strings and numbers, so
     there is nothing for a schema to validate (at 10,000 tasks that validation was a third of the time)."""
-    with gc_paused():
-        body = json.dumps(gantt_json(user, campaign, baseline_id), ensure_ascii=False, separators=(",", ":"))
-    return HttpResponse(body.encode(), content_type="application/json")
+
+    def build() -> bytes:
+        with gc_paused():
+            body = json.dumps(gantt_json(user, campaign, baseline_id), ensure_ascii=False, separators=(",", ":"))
+        return body.encode()
+
+    body = cached(campaign, user, "gantt", build, variant=str(baseline_id or ""))  # campaigns.read_cache
+    return HttpResponse(body, content_type="application/json")
 
 
 def gantt_json(user, campaign, baseline_id=None) -> dict:
@@ -797,21 +808,19 @@ class MyTask(Schema):
 def my_tasks(request):
     """Your open tasks across campaigns: overdue, due today, this week, later."""
     # Up to 2,000 rows: serialised directly, as the task list (documented: `MyTask`).
-    groups = selectors.my_tasks(request.user, timezone.localdate())
     return json_response(
         [
             {
-                "id": t.pk,
+                "id": t.id,
                 "code": t.code,
                 "name": t.name,
                 "campaign": t.campaign_id,
-                "campaign_name": t.campaign.name,
+                "campaign_name": t.campaign__name,
                 "end_date": t.end_date,
                 "status": t.status,
                 "version": t.version,
                 "bucket": bucket,
             }
-            for bucket, tasks in groups.items()
-            for t in tasks
+            for bucket, t in selectors.my_task_rows(request.user, timezone.localdate())
         ]
     )

@@ -46,7 +46,11 @@ class Task(VersionedModel):
     class Meta:
         ordering = ["campaign", "sort_order", "id"]
         constraints = [models.UniqueConstraint(fields=["campaign", "code"], name="uniq_task_code")]
-        indexes = [models.Index(fields=["campaign", "end_date"]), models.Index(fields=["owner", "status"])]
+        indexes = [
+            models.Index(fields=["campaign", "end_date"]),
+            models.Index(fields=["owner", "status"]),
+            models.Index(fields=["campaign", "status"], name="planning_task_campaign_status"),  # list counts
+        ]
         verbose_name = _("task")
         verbose_name_plural = _("tasks")
 

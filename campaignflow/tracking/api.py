@@ -13,11 +13,12 @@ from ninja.files import UploadedFile
 from pydantic import Field
 
 from campaignflow.campaigns.access import EDIT, VIEW, campaign_for_user
+from campaignflow.campaigns.read_cache import cached_json
 from campaignflow.core.api_types import PathId
 from campaignflow.core.errors import DomainError, InvalidInput
 from campaignflow.core.json_out import json_response
 
-from . import board_cache, selectors, services
+from . import selectors, services
 from .domain.parsers import FileRefused, parse_json_rows
 from .models import BatchSource
 
@@ -185,7 +186,11 @@ def list_metrics(
     qs = selectors.metric_rows(
         campaign, metric=metric, channel=channel, date_from=date_from, date_to=date_to, user=request.user
     )
-    return list(qs.values("date", "channel", "metric", "value")[offset : offset + limit])
+    # Serialised directly: validating thousands of rows through the schema cost ~70 ms per 2,800 rows.
+    rows = qs.values_list("date", "channel", "metric", "value")[offset : offset + limit]
+    return json_response(
+        [{"date": d.isoformat(), "channel": c, "metric": m, "value": format(v, "f")} for d, c, m, v in rows]
+    )
 
 
 @router.get("/campaigns/{campaign_id}/import-batches", response=list[BatchOut])
@@ -206,4 +211,6 @@ def get_board(request, campaign_id: PathId):
     """The data board: KPIs (target, actual, 达成率, forecast, gauge), cumulative pace, per-channel trend,
     funnel with step rates per channel, the daily table. ECharts options included."""
     campaign = campaign_for_user(request.user, campaign_id, VIEW)
-    return json_response(board_cache.board_json(campaign, user=request.user))
+    return json_response(
+        cached_json(campaign, request.user, "board", lambda: selectors.board(campaign, user=request.user))
+    )

@@ -19,13 +19,14 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from campaignflow.campaigns.access import EDIT, VIEW, campaign_for_user
+from campaignflow.campaigns.read_cache import cached
 from campaignflow.campaigns.views import campaign_page_context
 from campaignflow.core.errors import Conflict, InvalidInput
 from campaignflow.goals.selectors import channels as campaign_channels
 from campaignflow.goals.selectors import kpis as campaign_kpis
 from campaignflow.goals.selectors import shared_channel_names
 
-from . import board_cache, selectors, services
+from . import selectors, services
 from .api import TooLarge, read_upload
 from .domain import charts
 from .domain.parsers import FileRefused, ParseResult, Row, RowParser, parse_file
@@ -41,7 +42,7 @@ PREVIEW_ROWS = 20
 @login_required
 def board(request, pk: int):
     campaign = campaign_for_user(request.user, pk, VIEW)
-    data = board_cache.board_data(campaign, user=request.user)
+    data = cached(campaign, request.user, "board", lambda: selectors.board(campaign, user=request.user))
     charts_json = {f"gauge-{c['id']}": c["gauge"] for c in data["kpis"]}
     if data["cumulative"]:
         charts_json["cumulative"] = data["cumulative"]["option"]

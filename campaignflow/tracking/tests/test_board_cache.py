@@ -1,4 +1,4 @@
-"""The cached board (tracking.board_cache) is never staler than the last committed change: every write
+"""The cached board (campaigns.read_cache) is never staler than the last committed change: every write
 of what the board shows gives a new key; partners, languages and days get entries of their own."""
 
 import datetime as dt
@@ -138,7 +138,7 @@ def test_the_page_uses_the_same_cache_and_sees_writes(campaign, api, users, clie
 
 
 def test_the_cache_can_be_turned_off(campaign, api, settings):
-    settings.BOARD_CACHE_SECONDS = 0
+    settings.READ_CACHE_SECONDS = 0
     board(api, campaign)
     Kpi.objects.filter(campaign=campaign).update(target=Decimal(100))  # behind the services' back
     assert card(board(api, campaign), "销售额")["target"] == 100
