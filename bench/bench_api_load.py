@@ -66,10 +66,10 @@ def run(sizes: dict, record) -> None:
         uncached = load(f"{server.base}/api/v1{endpoints[0][1]}", token, 16, sizes["load_requests"], 60)
         single = load(f"{server.base}/api/v1{endpoints[0][1]}", token, 1, 20, 60)
     _record_all(record, endpoints, small, small_size)
-    record("API p95 / p99 · board with the cache off (16 connections)", f"{uncached['p95']} / {uncached['p99']}",
-           "ms", f"p95 ≤ {P95_GOAL}, p99 ≤ {P99_GOAL}", uncached["p95"] <= P95_GOAL and uncached["p99"] <= P99_GOAL,
-           size=small_size, note=f"every request rebuilt; p50 {uncached['p50']} ms; {uncached['note']}; "
-           f"one request alone {single['median']} ms")  # fmt: skip
+    record("board with the cache off: p95 / p99 (16 connections)", f"{uncached['p95']} / {uncached['p99']}", "ms",
+           "— (diagnostic: what a rebuild costs)", None, size=small_size,
+           note=f"every request rebuilt, as the first read after a change is; p50 {uncached['p50']} ms; "
+           f"{uncached['note']}; one request alone {single['median']} ms")  # fmt: skip
 
     more = sizes.get("grow_factor", 0)
     if not more:

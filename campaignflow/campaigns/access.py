@@ -7,13 +7,14 @@ needed right get 403.
 
 from __future__ import annotations
 
+from django.db.models import OuterRef, Subquery
 from django.http import Http404
 from django.utils.translation import gettext as _
 
 from campaignflow.core.api_types import MAX_ID
 from campaignflow.core.errors import Forbidden
 
-from .models import Campaign, MemberRole
+from .models import Campaign, MemberRole, Membership
 
 VIEW, EDIT, MANAGE = "view", "edit", "manage"
 
@@ -90,14 +91,17 @@ def campaign_for_user(
         raise Http404 from None
     if not 0 < campaign_id <= MAX_ID:
         raise Http404
-    campaign = (
-        visible_campaigns(user, include_deleted=include_deleted)
-        .select_related("owner", "playbook_version__playbook")
-        .filter(pk=campaign_id)
-        .first()
-    )
+    qs = visible_campaigns(user, include_deleted=include_deleted).select_related("owner", "playbook_version__playbook")
+    if not is_admin(user) and user and user.is_authenticated:
+        # the caller's role in the same query (every campaign request asks for it next)
+        qs = qs.annotate(
+            _my_role=Subquery(Membership.objects.filter(campaign=OuterRef("pk"), user=user).values("role")[:1])
+        )
+    campaign = qs.filter(pk=campaign_id).first()
     if campaign is None:
         raise Http404
+    if hasattr(campaign, "_my_role"):
+        campaign._role_cache = {user.pk: campaign._my_role}
     if not can(user, campaign, need, archived_ok=archived_ok):
         if need != VIEW and campaign.status == "archived":
             raise Forbidden(_("This campaign is archived and can no longer be changed."))

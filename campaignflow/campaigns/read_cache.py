@@ -20,14 +20,18 @@ the rare change recorded elsewhere (a user renamed).
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 from typing import TypeVar
 
 from django.conf import settings
 from django.core.cache import cache
 from django.db.models import Max
+from django.http import HttpResponse
 from django.utils import timezone
 from django.utils.translation import get_language
+from ninja.renderers import JSONRenderer
+from pydantic import TypeAdapter
 
 from campaignflow.core.json_out import dumps
 from campaignflow.core.models import AuditEntry
@@ -68,3 +72,25 @@ def cached(campaign, user, kind: str, build: Callable[[], T], *, variant: str = 
 def cached_json(campaign, user, kind: str, build: Callable[[], object], *, variant: str = "") -> bytes:
     """`build()` serialised as UTF-8 JSON bytes (core.json_out), cached like `cached`."""
     return cached(campaign, user, f"{kind}.json", lambda: dumps(build()), variant=variant)
+
+
+@functools.cache
+def _adapter(schema_type) -> TypeAdapter:
+    return TypeAdapter(schema_type)
+
+
+def schema_json(schema_type, data) -> bytes:
+    """`data` validated against the documented response type and rendered exactly as django-ninja
+    renders an endpoint's return value (same validation, same `model_dump`, same JSON renderer)."""
+    adapter = _adapter(schema_type)
+    dumped = adapter.dump_python(adapter.validate_python(data, context={"response_status": 200}))
+    return JSONRenderer().render(None, dumped, response_status=200).encode()
+
+
+def cached_response(request, campaign, kind: str, schema_type, build: Callable[[], object], *, variant: str = ""):
+    """For an API list endpoint: its documented body, cached (`build()` returns what the endpoint would
+    return). With the cache off, `build()` itself, so django-ninja validates and renders it as usual."""
+    if _seconds() <= 0:
+        return build()
+    body = cached(campaign, request.user, kind, lambda: schema_json(schema_type, build()), variant=variant)
+    return HttpResponse(body, content_type="application/json; charset=utf-8")

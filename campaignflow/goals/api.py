@@ -7,6 +7,7 @@ from decimal import Decimal
 from ninja import Query, Router, Status
 
 from campaignflow.campaigns.access import EDIT, VIEW, campaign_for_user
+from campaignflow.campaigns.read_cache import cached_response
 from campaignflow.core.api_types import PathId
 
 from . import selectors, services
@@ -66,7 +67,10 @@ def _with_actual(campaign, kpi_id: int, user=None) -> dict:
 @router.get("/campaigns/{campaign_id}/kpis", response=list[KpiOut])
 def list_kpis(request, campaign_id: PathId):
     campaign = campaign_for_user(request.user, campaign_id, VIEW)
-    return [kpi_out(k) for k in selectors.kpis_with_actuals(campaign, request.user)]
+    return cached_response(  # campaigns.read_cache: actuals change with every metric write, which is audited
+        request, campaign, "kpis", list[KpiOut],
+        lambda: [kpi_out(k) for k in selectors.kpis_with_actuals(campaign, request.user)],
+    )  # fmt: skip
 
 
 @router.post("/campaigns/{campaign_id}/kpis", response={201: KpiOut})
@@ -137,7 +141,10 @@ def save_plan(request, campaign_id: PathId, kpi_id: PathId, payload: PlanIn):
 @router.get("/campaigns/{campaign_id}/channels", response=list[ChannelOut])
 def list_channels(request, campaign_id: PathId):
     campaign = campaign_for_user(request.user, campaign_id, VIEW)
-    return [channel_out(c) for c in selectors.channels(campaign, request.user)]
+    return cached_response(
+        request, campaign, "channels", list[ChannelOut],
+        lambda: [channel_out(c) for c in selectors.channels(campaign, request.user)],
+    )  # fmt: skip
 
 
 @router.post("/campaigns/{campaign_id}/channels", response={201: ChannelOut})

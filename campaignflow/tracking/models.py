@@ -196,3 +196,31 @@ class MetricChannelTotal(models.Model):
 
     def __str__(self) -> str:
         return f"{self.channel} {self.metric}={self.total}"
+
+
+class DateText(models.Func):
+    """A date column as ISO text, formatted by the database (SQLite stores it so already; the cast keeps
+    the driver from parsing the declared date type into a date object)."""
+
+    output_field = models.CharField()
+
+    def as_sqlite(self, compiler, connection, **extra):
+        return self.as_sql(compiler, connection, template="CAST(%(expressions)s AS TEXT)", **extra)
+
+    def as_postgresql(self, compiler, connection, **extra):
+        return self.as_sql(compiler, connection, template="to_char(%(expressions)s, 'YYYY-MM-DD')", **extra)
+
+
+class DecimalText(models.Func):
+    """A metric value as text with its 4 decimals (as the API has always shown it: "5832.0000"),
+    formatted by the database instead of a Decimal made per row in Python."""
+
+    output_field = models.CharField()
+
+    def as_sqlite(self, compiler, connection, **extra):
+        # the format travels as a parameter: a literal "%" in the SQL breaks Django's query logging
+        sql, params = self.as_sql(compiler, connection, template="printf(%%s, %(expressions)s)", **extra)
+        return sql, ("%.4f", *params)
+
+    def as_postgresql(self, compiler, connection, **extra):
+        return self.as_sql(compiler, connection, template="(%(expressions)s)::text", **extra)
