@@ -214,3 +214,17 @@ def move_to(campaign, api, *statuses):
         assert response.status_code == 200, response.content
     campaign.refresh_from_db()
     return campaign
+
+
+def assert_matches_openapi(path: str, body, method: str = "get", status: int = 200) -> None:
+    """`body` conforms to the documented response of `path` (an OpenAPI path template such as
+    "/api/v1/campaigns/{campaign_id}/metrics"): for endpoints that serialise directly, bypassing ninja."""
+    import jsonschema_rs
+
+    from config.api import api as ninja_api
+
+    doc = ninja_api.get_openapi_schema()
+    schema = doc["paths"][path][method]["responses"][status]["content"]["application/json"]["schema"]
+    validator = jsonschema_rs.validator_for({**schema, "components": doc["components"]}, validate_formats=True)
+    errors = [e.message for e in validator.iter_errors(body)]
+    assert not errors, (path, errors[:3])

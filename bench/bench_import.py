@@ -120,18 +120,29 @@ def raw_floor(tmp: Path, rows) -> float:
 
 
 def pg_copy_floor(rows) -> float:
-    """PostgreSQL COPY of parsed rows into a temporary clone of the table (same indexes)."""
+    """PostgreSQL COPY of parsed rows into a clone of the table (same columns and indexes, a regular
+    logged table like the real one: a TEMP table skips the write-ahead log and flatters the reference),
+    committed, then dropped."""
     from django.db import connection, transaction
 
-    with transaction.atomic(), connection.cursor() as cursor:
-        cursor.execute("CREATE TEMP TABLE bench_copy (LIKE tracking_metricrow INCLUDING ALL) ON COMMIT DROP")
+    with connection.cursor() as cursor:
+        cursor.execute("DROP TABLE IF EXISTS bench_copy")
+        cursor.execute("CREATE TABLE bench_copy (LIKE tracking_metricrow INCLUDING ALL)")
+    try:
         t0 = time.perf_counter()
-        with cursor.cursor.copy(
-            "COPY bench_copy (campaign_id, batch_id, date, channel, metric, value) FROM STDIN"
-        ) as cp:
+        with (
+            transaction.atomic(),
+            connection.cursor() as cursor,
+            cursor.cursor.copy(
+                "COPY bench_copy (campaign_id, batch_id, date, channel, metric, value) FROM STDIN"
+            ) as cp,
+        ):
             for d, c, m, v in rows:
                 cp.write_row((1, 1, d, c, m, v))
         elapsed = time.perf_counter() - t0
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute("DROP TABLE IF EXISTS bench_copy")
     return len(rows) / elapsed
 
 
@@ -179,23 +190,25 @@ def run(n: int, tmp: Path, user) -> list[dict]:
     xdata = make_xlsx(rows)
     bare = calamine_bare(xdata)
     parse_rates, total_rates = [], []
-    for i in range(3 if n <= 200_000 else 1):
-        campaign = new_campaign(user, f"bench-xlsx-{i}")
+    for _ in range(4):  # the same statistic as the reference's: the best of 4 reads
         t0 = time.perf_counter()
         parsed = parse_xlsx(xdata, check_duplicates=False)
         parse_rates.append(n / (time.perf_counter() - t0))
         del parsed
+    for i in range(3 if n <= 200_000 else 1):
+        campaign = new_campaign(user, f"bench-xlsx-{i}")
         t0 = time.perf_counter()
         metrics_import_file(actor=user, campaign=campaign, name="bench.xlsx", data=xdata)
         total_rates.append(n / (time.perf_counter() - t0))
-    total, parse = statistics.median(total_rates), statistics.median(parse_rates)
+    total, parse = statistics.median(total_rates), max(parse_rates)
     # The goal compares reading the file: writing a million rows to the database alone takes longer
     # than 1/0.7 of calamine's read (see the CSV figure against executemany), so the whole import is
     # reported beside it, not held to 70 %.
     out.append(dict(name="XLSX import: read + validate vs calamine bare read", value=f"{parse:,.0f}",
                     unit="rows/s", goal="≥ 70% of calamine", ok=parse / bare >= 0.7,
                     reference=f"calamine {bare:,.0f} rows/s", ratio=parse / bare, size=size,
-                    note="the import's read of the file: cells → validated rows, as the writer takes them"))  # fmt: skip
+                    note="the import's read of the file: cells → validated rows, as the writer takes them; "
+                         "best of 4 reads, as the reference"))  # fmt: skip
     out.append(dict(name="XLSX import: whole (read + validate + write + rollups)", value=f"{total:,.0f}",
                     unit="rows/s", goal="—", ok=None, reference=f"calamine {bare:,.0f} rows/s",
                     ratio=total / bare, size=size,

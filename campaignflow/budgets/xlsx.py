@@ -9,14 +9,7 @@ from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 
-DANGEROUS = ("=", "+", "-", "@", "\t", "\r")
-
-
-def safe(value):
-    """Text a spreadsheet would run as a formula gets a leading apostrophe-like quote."""
-    if isinstance(value, str) and value.startswith(DANGEROUS):
-        return "'" + value
-    return value
+from campaignflow.reports.safe import guard_sheet
 
 
 def settlement_xlsx(campaign, data: dict) -> bytes:
@@ -25,10 +18,10 @@ def settlement_xlsx(campaign, data: dict) -> bytes:
     ws.title = _("Settlement")[:31]
     bold = Font(bold=True)
     head_fill = PatternFill("solid", fgColor="E8EEF9")
-    ws.append([safe(_("Settlement statement")), safe(campaign.name)])
+    ws.append([_("Settlement statement"), campaign.name])
     ws["A1"].font = Font(bold=True, size=14)
     if data["error"]:
-        ws.append([safe(data["error"])])
+        ws.append([data["error"]])
         return _save(wb)
     statement = data["statement"]
     ws.append([_("Total approved cost"), statement.total_cost])
@@ -38,7 +31,7 @@ def settlement_xlsx(campaign, data: dict) -> bytes:
     for cell in ws[ws.max_row]:
         cell.font, cell.fill = bold, head_fill
     for row in data["rows"]:
-        ws.append([safe(row["name"]), row["share"], row["owed"], row["paid"], row["balance"]])
+        ws.append([row["name"], row["share"], row["owed"], row["paid"], row["balance"]])
         ws.cell(ws.max_row, 2).number_format = "0.00%"
         for col in (3, 4, 5):
             ws.cell(ws.max_row, col).number_format = "#,##0.00"
@@ -49,26 +42,24 @@ def settlement_xlsx(campaign, data: dict) -> bytes:
     for cell in ws[ws.max_row]:
         cell.font, cell.fill = bold, head_fill
     for t in data["transfers"]:
-        ws.append([safe(t["payer"]), safe(t["payee"]), t["amount"]])
+        ws.append([t["payer"], t["payee"], t["amount"]])
         ws.cell(ws.max_row, 3).number_format = "#,##0.00"
     ws.append([])
     ws.append([_("Costs by budget line")])
     ws.cell(ws.max_row, 1).font = bold
-    ws.append([_("Category"), _("Item"), *[safe(data["names"][p]) for p in data["order"]]])
+    ws.append([_("Category"), _("Item"), *[data["names"][p] for p in data["order"]]])
     for cell in ws[ws.max_row]:
         cell.font, cell.fill = bold, head_fill
     for row in data["lines"]:
-        ws.append(
-            [safe(row["category_label"]), safe(row["line"].item), *[row["parts"].get(p, 0) for p in data["order"]]]
-        )
+        ws.append([row["category_label"], row["line"].item, *[row["parts"].get(p, 0) for p in data["order"]]])
     ws.append([])
     ws.append([_("Sign-offs")])
     ws.cell(ws.max_row, 1).font = bold
     for s in data["signoffs"]:
         ws.append(
             [
-                safe(s["name"]),
-                safe(s["user"]),
+                s["name"],
+                s["user"],
                 timezone.localtime(s["at"]).strftime("%Y-%m-%d %H:%M"),
                 "" if s["current"] else _("outdated"),
             ]
@@ -80,6 +71,7 @@ def settlement_xlsx(campaign, data: dict) -> bytes:
 
 
 def _save(wb) -> bytes:
+    guard_sheet(wb.active)  # formula injection (reports.safe)
     buffer = io.BytesIO()
     wb.save(buffer)
     return buffer.getvalue()

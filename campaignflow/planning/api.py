@@ -1,7 +1,6 @@
 """REST endpoints for the plan's tasks."""
 
 import datetime as dt
-import json
 from collections import Counter
 
 from django.http import Http404, HttpResponse
@@ -15,7 +14,7 @@ from campaignflow.campaigns.read_cache import cached, cached_json
 from campaignflow.core.api_types import MAX_ID, IdField, PathId
 from campaignflow.core.errors import Forbidden, InvalidInput
 from campaignflow.core.gc_pause import gc_paused
-from campaignflow.core.json_out import json_response
+from campaignflow.core.json_out import dumps, json_response
 
 from . import io, selectors, services
 from .models import CampaignPeriod, Task, TaskDependency
@@ -394,8 +393,7 @@ def gantt_response(user, campaign, baseline_id=None) -> HttpResponse:
 
     def build() -> bytes:
         with gc_paused():
-            body = json.dumps(gantt_json(user, campaign, baseline_id), ensure_ascii=False, separators=(",", ":"))
-        return body.encode()
+            return dumps(gantt_json(user, campaign, baseline_id))
 
     body = cached(campaign, user, "gantt", build, variant=str(baseline_id or ""))  # campaigns.read_cache
     return HttpResponse(body, content_type="application/json")

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 
 from campaignflow.accounts.models import User
 from campaignflow.core.errors import DomainError, InvalidInput
+from campaignflow.reports.safe import guard_sheet
 
 from .domain.importing import parse_rows
 
@@ -109,15 +110,6 @@ def rows_for_import(rows: list[dict]) -> list[dict]:
 
 # --- export -------------------------------------------------------------------------------------
 
-DANGEROUS = ("=", "+", "-", "@", "\t", "\r")
-
-
-def safe_cell(value):
-    """Neutralise spreadsheet formula injection: text starting with = + - @ or a tab is quoted."""
-    if isinstance(value, str) and value.startswith(DANGEROUS):
-        return "'" + value
-    return value
-
 
 def export_xlsx(campaign, tasks: list, analysis: dict, users: dict) -> bytes:
     from openpyxl import Workbook
@@ -135,7 +127,7 @@ def export_xlsx(campaign, tasks: list, analysis: dict, users: dict) -> bytes:
     wb = Workbook()
     ws = wb.active
     ws.title = "任务分解与责任跟踪表"
-    ws.append([safe_cell(f"{campaign.name} — 表2：任务分解与责任跟踪表")])
+    ws.append([f"{campaign.name} — 表2：任务分解与责任跟踪表"])
     ws["A1"].font = Font(bold=True, size=13)
     header = [
         "任务ID",
@@ -173,25 +165,22 @@ def export_xlsx(campaign, tasks: list, analysis: dict, users: dict) -> bytes:
         span = f"{t.start_date:%Y.%-m.%-d}-{t.end_date:%-m.%-d}" if t.start_date and t.end_date else ""
         ws.append(
             [
-                safe_cell(v)
-                for v in (
-                    t.code,
-                    t.name,
-                    t.phase,
-                    t.module,
-                    (owner.label if owner else ""),
-                    t.start_date,
-                    t.end_date,
-                    span,
-                    t.deliverable,
-                    status_zh.get(t.status, t.status),
-                    t.progress,
-                    t.delay_reason or "-",
-                    preds,
-                    "◆" if t.milestone else "",
-                    "是" if info.get("critical") else "",
-                    info.get("slack_days", ""),
-                )
+                t.code,
+                t.name,
+                t.phase,
+                t.module,
+                (owner.label if owner else ""),
+                t.start_date,
+                t.end_date,
+                span,
+                t.deliverable,
+                status_zh.get(t.status, t.status),
+                t.progress,
+                t.delay_reason or "-",
+                preds,
+                "◆" if t.milestone else "",
+                "是" if info.get("critical") else "",
+                info.get("slack_days", ""),
             ]
         )
         for cell in ws[ws.max_row][5:7]:
@@ -200,6 +189,7 @@ def export_xlsx(campaign, tasks: list, analysis: dict, users: dict) -> bytes:
     for i, w in enumerate(widths):
         ws.column_dimensions[chr(ord("A") + i)].width = w
     ws.freeze_panes = "C3"
+    guard_sheet(ws)  # formula injection (reports.safe)
     out = io.BytesIO()
     wb.save(out)
     return out.getvalue()

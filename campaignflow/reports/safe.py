@@ -26,3 +26,20 @@ def neutralise(value):
     if is_risky(value):
         return "'" + value
     return value
+
+
+def mark_text(cell) -> None:
+    """XLSX side of the guard, for an openpyxl cell holding text: always a string cell (openpyxl would
+    store text starting with "=" as a formula), and a risky text quote-prefixed, as Excel stores a typed
+    leading apostrophe (not shown; the cell stays text when edited). No apostrophe in the value itself."""
+    cell.data_type = "s"
+    if is_risky(cell.value):
+        cell.quotePrefix = True
+
+
+def guard_sheet(ws) -> None:
+    """`mark_text` on every text cell of a (not write-only) openpyxl worksheet, before it is saved."""
+    for row in ws.iter_rows():
+        for cell in row:
+            if isinstance(cell.value, str):
+                mark_text(cell)

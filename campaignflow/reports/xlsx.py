@@ -16,7 +16,7 @@ from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 
 from .collect import DATE, DATETIME, MONEY, NUM, RATE, Sheet
-from .safe import is_risky
+from .safe import is_risky, mark_text
 
 FONT = "Microsoft YaHei"
 TITLE_FONT = Font(name=FONT, bold=True, size=13)
@@ -48,9 +48,7 @@ def _value(value):
 
 def _text_cell(ws, text: str) -> WriteOnlyCell:
     cell = WriteOnlyCell(ws, value=text)
-    cell.data_type = "s"
-    if is_risky(text):
-        cell.quotePrefix = True
+    mark_text(cell)
     return cell
 
 

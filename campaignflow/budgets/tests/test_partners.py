@@ -161,7 +161,8 @@ def test_settlement_xlsx_neutralises_formulas(api, bc, users):
     response = api("viewer").get(f"/campaigns/{bc.id}/settlement.xlsx")
     assert response.status_code == 200
     sheet = load_workbook(io.BytesIO(response.content)).active
-    values = [c.value for row in sheet.iter_rows() for c in row if c.value is not None]
-    assert '\'=HYPERLINK("http://evil")' in values
-    assert not any(isinstance(v, str) and v.startswith("=") for v in values)
+    cells = [c for row in sheet.iter_rows() for c in row if c.value is not None]
+    evil = [c for c in cells if c.value == '=HYPERLINK("http://evil")']
+    assert evil and all(c.data_type == "s" and c.quotePrefix for c in evil)  # text, never a formula
+    assert not any(c.data_type == "f" for c in cells)
     assert api("outsider").get(f"/campaigns/{bc.id}/settlement.xlsx").status_code == 404

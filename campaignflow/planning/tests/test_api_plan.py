@@ -471,8 +471,11 @@ def test_export_xlsx_neutralises_formulas(api, campaign):
     assert r.status_code == 200 and r["Content-Type"].startswith("application/vnd.openxmlformats")
     ws = load_workbook(io.BytesIO(r.content)).active
     assert ws["A2"].value == "任务ID"
-    row = next(r for r in ws.iter_rows(min_row=3, values_only=True) if r[0] == "T001")
-    assert row[1] == '\'=HYPERLINK("http://x")' and row[8] == "'@SUM(1)"
+    row = next(r for r in ws.iter_rows(min_row=3) if r[0].value == "T001")
+    # the text as typed, in string cells (never evaluated), quote-prefixed as Excel stores a typed "'"
+    assert row[1].value == '=HYPERLINK("http://x")' and row[8].value == "@SUM(1)"
+    assert all(c.data_type == "s" and c.quotePrefix for c in (row[1], row[8]))
+    assert not row[0].quotePrefix
 
 
 def test_calendar_ics_and_personal_feed(api, users, campaign):

@@ -276,3 +276,30 @@ def test_a_large_load_is_vacuumed_on_postgresql():
                 "SELECT last_vacuum IS NOT NULL FROM pg_stat_user_tables WHERE relname = 'tracking_metricrow'"
             )
             assert cursor.fetchone() == (True,)
+
+
+def test_metric_rows_list_as_documented(campaign, users, api_for):
+    """The metric rows are written as JSON by the database (SQLite) or directly (PostgreSQL): the same
+    documented shape, order, filters and text values ("5832.0000") either way."""
+    from conftest import assert_matches_openapi
+
+    api = api_for(users["member"])
+    push(api, campaign, rows_for(3, ["抖音", "小红书"]) + rows_for(2, ['微博"引号"\\反斜杠'], metric="曝光", value=1.5))
+    rows = api.get(f"/campaigns/{campaign.id}/metrics").json()
+    assert_matches_openapi("/api/v1/campaigns/{campaign_id}/metrics", rows)
+    assert len(rows) == 8
+    assert [r["date"] for r in rows] == sorted(r["date"] for r in rows)  # then channel, metric (collation)
+    assert {"date": "2025-06-01", "channel": "小红书", "metric": "销售额", "value": "100.0000"} in rows
+    odd = [r for r in rows if r["metric"] == "曝光"]
+    assert odd[0]["channel"] == '微博"引号"\\反斜杠' and odd[0]["value"] == "1.5000"
+    day = api.get(f"/campaigns/{campaign.id}/metrics", {"date_from": "2025-06-02", "date_to": "2025-06-02"}).json()
+    assert {r["date"] for r in day} == {"2025-06-02"} and len(day) == 3
+    page = api.get(f"/campaigns/{campaign.id}/metrics", {"limit": 2, "offset": 1}).json()
+    assert page == rows[1:3]
+    assert api.get(f"/campaigns/{campaign.id}/metrics", {"metric": "无此指标"}).json() == []
+
+
+def test_a_partner_without_shared_channels_gets_no_rows(campaign, users, api_for):
+    push(api_for(users["member"]), campaign, rows_for(2, ["抖音"]))
+    response = api_for(users["partner"]).get(f"/campaigns/{campaign.id}/metrics")
+    assert response.status_code == 200 and response.json() == []
