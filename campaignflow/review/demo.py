@@ -70,6 +70,13 @@ def _settlement(campaign) -> None:
         )
 
 
+def _held(campaign):
+    import datetime as dt
+
+    day = campaign.end_date + dt.timedelta(days=2)
+    return timezone.make_aware(dt.datetime.combine(day, dt.time(17, 0)))
+
+
 def extend_demo(*, campaigns, users, specs) -> None:
     targets = {s["name"]: s.get("to") for s in specs}
     for name, campaign in campaigns.items():
@@ -80,7 +87,8 @@ def extend_demo(*, campaigns, users, specs) -> None:
         if to == "archived":
             Retrospective.objects.get_or_create(
                 campaign=campaign,
-                defaults={**RETRO, "completed_at": timezone.now(), "completed_by": users.get("wangjl")},
+                # held two days after the end, within the 3 working days the seeds give for it
+                defaults={**RETRO, "completed_at": _held(campaign), "completed_by": users.get("wangjl")},
             )
             _settlement(campaign)
         else:
