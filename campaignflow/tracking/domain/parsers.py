@@ -328,10 +328,10 @@ def _parse_table(lines: Iterator[list], *, max_rows: int, progress=None, check_d
             channel = None
         if iso is not None and metric and channel is not None:
             t = type(raw_value)
-            if t is str and raw_value.isdigit() and len(raw_value) <= 16:
-                text = raw_value
-            elif t is float and raw_value.is_integer() and 0 <= raw_value < 1e16:
+            if t is float and raw_value.is_integer() and 0 <= raw_value < 1e16:  # XLSX numbers
                 text = str(int(raw_value))
+            elif t is str and raw_value.isdigit() and len(raw_value) <= 16:  # CSV text
+                text = raw_value
             elif t is int and 0 <= raw_value < 10**16:
                 text = str(raw_value)
             else:
