@@ -38,8 +38,10 @@ def mark_text(cell) -> None:
 
 
 def guard_sheet(ws) -> None:
-    """`mark_text` on every text cell of a (not write-only) openpyxl worksheet, before it is saved."""
-    for row in ws.iter_rows():
-        for cell in row:
-            if isinstance(cell.value, str):
-                mark_text(cell)
+    """`mark_text` on every text cell of a (not write-only) openpyxl worksheet, before it is saved.
+
+    Walks the cells that exist, not the bounding box: `iter_rows()` would create every empty cell of a
+    sparse sheet (a settlement with 1,000 partner columns and 2,000 rows: 2 million cells, 40 s)."""
+    for cell in list(ws._cells.values()):
+        if isinstance(cell.value, str):
+            mark_text(cell)

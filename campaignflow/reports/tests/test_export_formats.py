@@ -309,3 +309,17 @@ def test_workbook_channel_rates_and_daily_targets(seeded, api_for, users):
     assert len(targets) == 30  # 5,000,000 of sales over June: 166,666.67 a day, to the fen
     assert set(targets) == {166666.67}
     assert daily["C3"].number_format == "#,##0.####"
+
+
+def test_formula_guard_walks_only_the_cells_a_sparse_sheet_has():
+    from openpyxl import Workbook
+
+    from campaignflow.reports.safe import guard_sheet
+
+    ws = Workbook().active
+    ws["A1"], ws["ALL2000"], ws["B2"] = "=1+1", "@SUM(A1)", 42
+    guard_sheet(ws)
+    assert len(ws._cells) == 3  # the empty 2-million-cell box between them is not created
+    assert (ws["A1"].data_type, ws["A1"].quotePrefix) == ("s", True)
+    assert (ws["ALL2000"].data_type, ws["ALL2000"].quotePrefix) == ("s", True)
+    assert (ws["B2"].value, ws["B2"].quotePrefix) == (42, False)
