@@ -1,4 +1,5 @@
-"""Scale data for benchmarks and load tests, written on the bulk paths (≥ 100k metric rows/s).
+"""Scale data for benchmarks and load tests, written on bulk paths (metric rows built inside the database:
+~90k rows/s on SQLite, ~55k rows/s on PostgreSQL with two loads at once, on 2 cores).
 
     manage.py generate_data --campaigns 1 --days 365 --channels 100 --metrics 28 --tasks 10000
 
@@ -10,21 +11,22 @@ by finish-to-start links (about two links per task). Prints the campaign ids.
 from __future__ import annotations
 
 import datetime as dt
+import json
 import time
+from concurrent.futures import ThreadPoolExecutor
+from functools import partial
 
 from django.core.management.base import BaseCommand, CommandError
-from django.db import connection, transaction
+from django.db import connection, connections, transaction
 
 from campaignflow.accounts.models import User
 from campaignflow.campaigns.models import Campaign, Membership
 from campaignflow.core.audit import audit_record
-from campaignflow.core.gc_pause import gc_paused
 from campaignflow.goals.models import Channel, Kpi
 from campaignflow.tracking import rollups
 from campaignflow.tracking.models import BatchSource, ImportBatch, MetricRow
 
 BASE_METRICS = ["曝光", "点击", "转化", "购买", "销售额", "新增会员", "报名", "分享", "收藏", "评论"]
-CHUNK = 100_000
 
 
 def metric_names(n: int) -> list[str]:
@@ -34,6 +36,25 @@ def metric_names(n: int) -> list[str]:
 def channel_names(n: int) -> list[str]:
     base = ["抖音", "小红书", "微信公众号", "视频号", "微博", "B站", "快手", "线下门店"]
     return base[:n] + [f"渠道{i}" for i in range(len(base), n)]
+
+
+def _generated_rows_sql(campaign_id, batch_id, dates, channels, metrics) -> tuple[str, list]:
+    """One INSERT … SELECT building days × channels × metrics rows inside the database (no row crosses
+    into Python: 2× faster than executemany/COPY from a generator). Values are deterministic and varied."""
+    table = MetricRow._meta.db_table
+    n_ch, n_m = len(channels), len(metrics)
+    lists = [json.dumps(dates), json.dumps(channels, ensure_ascii=False), json.dumps(metrics, ensure_ascii=False)]
+    cols = "(campaign_id, batch_id, date, channel, metric, value)"
+    if connection.vendor == "postgresql":
+        each, day = "jsonb_array_elements_text(%s::jsonb) WITH ORDINALITY AS {0}(v, i)", "d.v::date"
+    else:  # SQLite: the same, 1-based like ORDINALITY
+        each, day = "(SELECT key + 1 AS i, value AS v FROM json_each(%s)) AS {0}", "d.v"
+    value = f"100 + (((d.i - 1) * {n_ch} + c.i - 1) * {n_m} + m.i - 1) * 7919 %% 9000"  # %% : a literal % beside the %s parameters
+    sql = (
+        f"INSERT INTO {table} {cols} SELECT %s, %s, {day}, c.v, m.v, {value} "
+        f"FROM {each.format('d')}, {each.format('c')}, {each.format('m')}"
+    )
+    return sql, [campaign_id, batch_id, *lists]
 
 
 class Command(BaseCommand):
@@ -58,14 +79,15 @@ class Command(BaseCommand):
         owner, _created = User.objects.get_or_create(username=opts["owner"], defaults={"display_name": opts["owner"]})
         metrics, channels = metric_names(n_m), channel_names(n_ch)
         dates = [(start + dt.timedelta(days=d)).isoformat() for d in range(days)]
-        total_rows, t0 = 0, time.perf_counter()
-        ids = []
-        for c in range(n_camp):
-            campaign = self._campaign(owner, c, start, days, metrics, channels)
-            ids.append(campaign.pk)
-            total_rows += self._metrics(owner, campaign, dates, channels, metrics)
-            if n_tasks:
-                self._tasks(campaign, start, days, n_tasks)
+        t0 = time.perf_counter()
+        campaigns = [self._campaign(owner, c, start, days, metrics, channels) for c in range(n_camp)]
+        ids = [c.pk for c in campaigns]
+        load = partial(self._metrics, owner, dates=dates, channels=channels, metrics=metrics)
+        # PostgreSQL builds each campaign's rows in its own backend: two loads at once on two
+        # connections (2 × 1M rows: 41 → 27 s); SQLite has one writer.
+        total_rows = sum(_in_parallel(load, campaigns, 2 if connection.vendor == "postgresql" else 1))
+        for campaign in campaigns if n_tasks else ():
+            self._tasks(campaign, start, days, n_tasks)
         # PostgreSQL: visibility map and planner statistics after the load, as an import job does
         rollups.after_bulk_load(total_rows, force=True)
         elapsed = time.perf_counter() - t0
@@ -104,66 +126,81 @@ class Command(BaseCommand):
     @transaction.atomic
     def _metrics(self, owner, campaign, dates, channels, metrics) -> int:
         batch = ImportBatch.objects.create(campaign=campaign, actor=owner, source=BatchSource.DEMO, filename="generate")
-        table = MetricRow._meta.db_table
-        sql = (
-            f"INSERT INTO {table} (campaign_id, batch_id, date, channel, metric, value) "
-            f"VALUES ({int(campaign.pk)}, {int(batch.pk)}, %s, %s, %s, %s)"
-        )
-        values = [str(100 + (i * 7919) % 9000) for i in range(997)]  # deterministic, varied
-        count = 0
-
-        def rows():
-            nonlocal count
-            i = 0
-            for d in dates:
-                for ch in channels:
-                    for m in metrics:
-                        yield (d, ch, m, values[i % 997])
-                        i += 1
-            count = i
-
-        with gc_paused():
+        count = len(dates) * len(channels) * len(metrics)
+        with connection.cursor() as cursor:
             if connection.vendor == "sqlite":
-                connection.connection.executemany(sql.replace("%s", "?"), rows())
-            else:
-                with connection.cursor() as cursor:
-                    self._copy(cursor, table, campaign.pk, batch.pk, rows())
+                # the covering index takes rows in 2,800 interleaved streams (metric × channel): with
+                # SQLite's default 2 MB page cache they miss (1M rows: 19.7 → 11.3 s with 256 MB)
+                cursor.execute("PRAGMA cache_size")
+                (cache_before,) = cursor.fetchone()
+                cursor.execute("PRAGMA cache_size = -262144")
+            try:
+                cursor.execute(*_generated_rows_sql(campaign.pk, batch.pk, dates, channels, metrics))
+            finally:
+                if connection.vendor == "sqlite":
+                    cursor.execute(f"PRAGMA cache_size = {int(cache_before)}")
         rollups.refresh(campaign.pk)
         ImportBatch.objects.filter(pk=batch.pk).update(rows_total=count, created=count)
         audit_record(actor=owner, action="metrics.generate", obj=batch, after={"rows": count}, campaign=campaign)
         return count
 
-    @staticmethod
-    def _copy(cursor, table, campaign_id, batch_id, rows):
-        raw = cursor.cursor  # psycopg 3 cursor under Django's wrapper
-        cols = "(campaign_id, batch_id, date, channel, metric, value)"
-        with raw.copy(f"COPY {table} {cols} FROM STDIN") as copy:
-            for r in rows:
-                copy.write_row((campaign_id, batch_id, *r))
-
     @transaction.atomic
     def _tasks(self, campaign, start, days, n_tasks):
         from campaignflow.planning.models import Task, TaskDependency
 
-        tasks = [
-            Task(
-                campaign=campaign,
-                code=f"T{i + 1:05d}",
-                name=f"任务 {i + 1}",
-                phase=f"阶段 {i // 1000 + 1}",
-                module=f"模块 {i // 100 + 1}",
-                start_date=start + dt.timedelta(days=(i * 7) % max(1, days - 10)),
-                end_date=start + dt.timedelta(days=(i * 7) % max(1, days - 10) + 1 + i % 7),
-                sort_order=i,
-                milestone=i % 500 == 499,
-            )
-            for i in range(n_tasks)
-        ]
-        Task.objects.bulk_create(tasks, batch_size=2000)
+        span = max(1, days - 10)
+        _insert_rows(
+            Task(campaign=campaign),
+            ["code", "name", "phase", "module", "start_date", "end_date", "sort_order", "milestone"],
+            (
+                (
+                    f"T{i + 1:05d}",
+                    f"任务 {i + 1}",
+                    f"阶段 {i // 1000 + 1}",
+                    f"模块 {i // 100 + 1}",
+                    start + dt.timedelta(days=(i * 7) % span),
+                    start + dt.timedelta(days=(i * 7) % span + 1 + i % 7),
+                    i,
+                    i % 500 == 499,
+                )
+                for i in range(n_tasks)
+            ),
+        )
         ids = list(Task.objects.filter(campaign=campaign).order_by("sort_order").values_list("pk", flat=True))
-        links = []
-        for i in range(1, len(ids)):
-            links.append(TaskDependency(campaign=campaign, predecessor_id=ids[i - 1], successor_id=ids[i]))
-            if i >= 50:
-                links.append(TaskDependency(campaign=campaign, predecessor_id=ids[i - 50], successor_id=ids[i]))
-        TaskDependency.objects.bulk_create(links, batch_size=2000)
+        links = [(ids[i - 1], ids[i]) for i in range(1, len(ids))]
+        links += [(ids[i - 50], ids[i]) for i in range(50, len(ids))]
+        _insert_rows(TaskDependency(campaign=campaign), ["predecessor_id", "successor_id"], links)
+
+
+def _in_parallel(fn, items, workers: int) -> list:
+    """fn(item) for each item, on `workers` threads (each with its own database connection)."""
+    if workers <= 1 or len(items) <= 1:
+        return [fn(item) for item in items]
+
+    def run(item):
+        try:
+            return fn(item)
+        finally:
+            connections.close_all()  # this thread's connections only
+
+    with ThreadPoolExecutor(workers) as pool:
+        return list(pool.map(run, items))
+
+
+def _insert_rows(template, varying: list[str], rows) -> None:
+    """Insert rows of `template`'s model: the `varying` fields from each row (as the database takes
+    them), every other field as on `template` (defaults, auto_now). Without a model instance per row:
+    100,000 tasks in ~3 s instead of 40 s through bulk_create."""
+    fields = [f for f in template._meta.concrete_fields if not f.primary_key]
+    constant = {
+        f.attname: f.get_db_prep_save(f.pre_save(template, add=True), connection)
+        for f in fields
+        if f.attname not in varying
+    }
+    prep = [template._meta.get_field(name).get_db_prep_save for name in varying]
+    names = list(constant) + varying
+    columns = ", ".join(connection.ops.quote_name(template._meta.get_field(n).column) for n in names)
+    sql = f"INSERT INTO {template._meta.db_table} ({columns}) VALUES ({', '.join(['%s'] * len(names))})"
+    head = list(constant.values())
+    with connection.cursor() as cursor:
+        cursor.executemany(sql, [[*head, *(p(v, connection) for p, v in zip(prep, row, strict=True))] for row in rows])
