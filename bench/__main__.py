@@ -38,6 +38,7 @@ SIZES = (
 )  # fmt: skip
 RESULTS_DIR = ROOT / "bench" / "results"
 RESULTS: list[dict] = []
+STEP_SECONDS: dict[str, float] = {}  # wall time of each step of this run
 
 
 def record(name, value, unit, goal, ok=None, *, reference=None, ratio=None, size="", note=""):
@@ -256,6 +257,7 @@ def _meta(database: str, elapsed: float) -> dict:
         "machine": f"{platform.machine()} {os.cpu_count()} cores, Python {platform.python_version()}",
         "sizes": SIZES,
         "elapsed_s": round(elapsed, 1),
+        "step_seconds": dict(STEP_SECONDS),
     }
 
 
@@ -263,6 +265,8 @@ def _table(run: dict) -> list[str]:
     meta = run["meta"]
     lines = [
         f"## {meta['database']} · {meta['machine']} · {meta['elapsed_s']} s",
+        "",
+        "Steps (s): " + ", ".join(f"{k} {v}" for k, v in meta.get("step_seconds", {}).items()),
         "",
         "| benchmark | figure | goal | reference | ratio | meets | size | note |",
         "| --- | --- | --- | --- | --- | --- | --- | --- |",
@@ -324,11 +328,14 @@ def run_one(out: Path) -> int:
             if only and name not in only:
                 continue
             print(f"\n== {name}", flush=True)
+            t_step = time.perf_counter()
             try:
                 fn()
             except Exception as exc:
                 traceback.print_exc()
                 record(name, "error", "", "", False, note=f"{type(exc).__name__}: {exc}"[:200])
+            STEP_SECONDS[name] = round(time.perf_counter() - t_step, 1)
+            print(f"   ({name}: {STEP_SECONDS[name]} s)", flush=True)
     finally:
         from django.db import connection
 

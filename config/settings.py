@@ -114,6 +114,12 @@ DATABASES = {
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["OPTIONS"] = SQLITE_OPTIONS
+else:
+    # PostgreSQL's default random_page_cost (4) prices random reads for spinning disks: it then sorts
+    # the 2,800 rows of a campaign's day after a bitmap scan (20 ms) instead of reading them in order
+    # from the (campaign, date, channel, metric) index (6 ms). 1.1 is the usual value for SSDs.
+    _pg = DATABASES["default"].setdefault("OPTIONS", {})
+    _pg["options"] = f"{_pg.get('options', '')} -c random_page_cost={os.environ.get('PG_RANDOM_PAGE_COST', '1.1')}"
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Cache ---------------------------------------------------------------------------------

@@ -29,7 +29,7 @@ def _task_count(**filters):
         Task.objects.filter(campaign=OuterRef("pk"), **filters)
         .order_by()
         .values("campaign")
-        .annotate(n=Count("pk"))
+        .annotate(n=Count("*"))  # not the id: the (campaign, status) index alone answers (index-only scan)
         .values("n")
     )
     return Coalesce(Subquery(counted, output_field=IntegerField()), 0)
@@ -66,7 +66,7 @@ def campaign_list(
         )
     if tag:
         qs = qs.filter(tags__icontains=tag[:40])
-    role = Membership.objects.filter(campaign=OuterRef("pk"), user=user).values("role")[:1]
+    role = Membership.objects.filter(campaign=OuterRef("pk"), user=user).order_by().values("role")[:1]
     qs = (
         qs.select_related("owner", "playbook_version__playbook")
         .annotate(
