@@ -111,15 +111,19 @@ def analyse(campaign, tasks: list, links_rows, today: dt.date | None = None, *, 
     today = today or timezone.localdate()
     planned = plan_days(tasks)
     links = campaign_links(campaign, planned, links=links_rows)
+    prepared = sched.prepare(planned, links)  # one topological sort for both passes
     result = sched.cpm(
-        {t: f - s for t, (s, f) in planned.items()}, links, starts={t: s for t, (s, _f) in planned.items()}
+        {t: f - s for t, (s, f) in planned.items()},
+        links,
+        starts={t: s for t, (s, _f) in planned.items()},
+        prepared=prepared,
     )
     overdue = {
         t.pk: today.toordinal() + 1
         for t in tasks
         if t.pk in planned and t.status != TaskStatus.DONE and t.end_date and t.end_date < today
     }
-    fc = sched.forecast(planned, links, finished_not_before=overdue)
+    fc = sched.forecast(planned, links, finished_not_before=overdue, prepared=prepared)
     times_of = result.tasks
     info = {}
     for t in tasks:

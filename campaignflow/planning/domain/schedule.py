@@ -131,9 +131,23 @@ def _by_succ(links: list[Link]) -> dict[int, list[tuple[int, str, int]]]:
     return incoming
 
 
-def cpm(durations: Mapping[int, int], links: Iterable[Link], *, starts: Mapping[int, int] | None = None) -> Schedule:
+def prepare(ids: Iterable[int], links: Iterable[Link]) -> tuple[list[int], dict]:
+    """The topological order and the incoming links per task: what `cpm` and `forecast` both start
+    from; a caller running both on the same plan computes it once and passes it as `prepared`."""
+    links = list(links)
+    return _order(list(ids), links), _by_succ(links)
+
+
+def cpm(
+    durations: Mapping[int, int],
+    links: Iterable[Link],
+    *,
+    starts: Mapping[int, int] | None = None,
+    prepared: tuple[list[int], dict] | None = None,
+) -> Schedule:
     """Early/late dates and slack. `starts` optionally gives each task's earliest possible start
-    (e.g. "not before the campaign starts"); the default is day 0 for every task."""
+    (e.g. "not before the campaign starts"); the default is day 0 for every task. `prepared`: see
+    `prepare` (same tasks and links)."""
     links = list(links)
     ids = list(durations)
     if not ids:
@@ -141,8 +155,7 @@ def cpm(durations: Mapping[int, int], links: Iterable[Link], *, starts: Mapping[
     for t, d in durations.items():
         if d < 0:
             raise ValueError(f"task {t} has a negative duration")
-    order = _order(ids, links)
-    incoming = _by_succ(links)
+    order, incoming = prepared or prepare(ids, links)
     lower = starts if starts is not None else dict.fromkeys(ids, 0)
     es = _forward(order, durations, lower, incoming)
     project_start = min(es.values())
@@ -182,6 +195,7 @@ def forecast(
     links: Iterable[Link],
     *,
     finished_not_before: Mapping[int, int] | None = None,
+    prepared: tuple[list[int], dict] | None = None,
 ) -> dict[int, tuple[int, int]]:
     """Where each task will really be, given the links: (start, finish) per task.
 
@@ -192,8 +206,7 @@ def forecast(
     """
     links = list(links)
     ids = list(planned)
-    order = _order(ids, links)
-    incoming = _by_succ(links)
+    order, incoming = prepared or prepare(ids, links)
     duration = {t: planned[t][1] - planned[t][0] for t in ids}
     lower = {t: planned[t][0] for t in ids}
     if finished_not_before:
