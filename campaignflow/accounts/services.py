@@ -82,7 +82,8 @@ def token_revoke(*, user: User, token_id: int) -> ApiToken:
 def user_for_token(raw: str) -> User | None:
     if not raw or not raw.startswith(TOKEN_PREFIX) or len(raw) > 200:
         return None
-    token = ApiToken.objects.select_related("user").filter(token_hash=hash_token(raw), revoked_at__isnull=True).first()
+    found = ApiToken.objects.select_related("user").filter(token_hash=hash_token(raw), revoked_at__isnull=True)
+    token = next(iter(found.order_by()[:1]), None)  # unique hash: no ORDER BY to compile (every API request)
     if token is None or not token.user.is_active:
         return None
     now = timezone.now()
