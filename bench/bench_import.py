@@ -23,7 +23,9 @@ import statistics
 import sys
 import tempfile
 import time
+import zipfile
 from pathlib import Path
+from xml.sax.saxutils import escape
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
@@ -54,16 +56,32 @@ def make_csv(rows) -> bytes:
 
 
 def make_xlsx(rows) -> bytes:
+    """The rows as the XLSX file openpyxl's write-only mode writes (inline strings, numbers typed "n"):
+    openpyxl writes the package with the header row, and the rows of its sheet are written here the same
+    way, directly (openpyxl took ~100 s for a million rows on the bench machine, this ~10 s)."""
     import openpyxl
 
+    header = ["日期", "渠道", "指标", "数值"]
     wb = openpyxl.Workbook(write_only=True)
-    ws = wb.create_sheet()
-    ws.append(["日期", "渠道", "指标", "数值"])
-    for d, c, m, v in rows:
-        ws.append([d, c, m, int(v)])
-    buf = io.BytesIO()
-    wb.save(buf)
-    return buf.getvalue()
+    wb.create_sheet().append(header)
+    skeleton = io.BytesIO()
+    wb.save(skeleton)
+
+    def text(ref: str, value: str) -> str:
+        return f'<c r="{ref}" t="inlineStr"><is><t>{escape(value)}</t></is></c>'
+
+    body = []
+    for r, (d, c, m, v) in enumerate(rows, start=2):
+        body.append(f'<row r="{r}">{text(f"A{r}", d)}{text(f"B{r}", c)}{text(f"C{r}", m)}<c r="D{r}" t="n"><v>{int(v)}</v></c></row>')  # fmt: skip
+    out = io.BytesIO()
+    with zipfile.ZipFile(skeleton) as src, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
+        for item in src.infolist():
+            data = src.read(item)
+            if item.filename == "xl/worksheets/sheet1.xml":
+                head, _sep, tail = data.decode().partition("</row>")  # after the header row
+                data = "".join([head, "</row>", *body, tail]).encode()
+            dst.writestr(item, data)
+    return out.getvalue()
 
 
 def setup_django(tmp: Path):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 from typing import Annotated
 
 from django.http import Http404
@@ -18,6 +19,7 @@ from . import gates, selectors, services
 from .access import MANAGE, VIEW, campaign_for_user, is_admin, is_partner
 from .domain import lifecycle as lc
 from .models import Campaign, Membership, Playbook
+from .read_cache import cached_user_response
 from .schemas import (
     AuditOut,
     CampaignIn,
@@ -144,7 +146,14 @@ class CampaignFilters(Schema):
 
 @router.get("/campaigns", response=list[CampaignOut])
 def list_campaigns(request, filters: Query[CampaignFilters]):
-    return [campaign_out(c) for c in selectors.campaign_list(request.user, **filters.dict())]
+    query = filters.dict()
+
+    def build():
+        return [campaign_out(c) for c in selectors.campaign_list(request.user, **query)]
+
+    # campaigns.read_cache: any audited change anywhere gives a new key; the filters are free text (hashed)
+    variant = hashlib.sha256(repr(sorted(query.items())).encode()).hexdigest()[:32]
+    return cached_user_response(request, "campaigns", list[CampaignOut], build, variant=variant)
 
 
 @router.post("/campaigns", response={201: CampaignOut})

@@ -142,3 +142,37 @@ def test_the_cache_can_be_turned_off(campaign, api, settings):
     board(api, campaign)
     Kpi.objects.filter(campaign=campaign).update(target=Decimal(100))  # behind the services' back
     assert card(board(api, campaign), "销售额")["target"] == 100
+
+
+def _rows(api, campaign, query="") -> list[tuple]:
+    response = api.get(f"/campaigns/{campaign.id}/metrics{query}")
+    assert response.status_code == 200, response.content
+    return [(r["date"], r["channel"], r["value"]) for r in response.json()]
+
+
+def test_metric_rows_are_cached_per_filter_audience_and_write(campaign, api, users, api_for, client):
+    day = "?date_from=2025-06-02&date_to=2025-06-02"
+    assert _rows(api, campaign, day) == [("2025-06-02", "小红书", "150000.0000")]
+    assert len(_rows(api, campaign)) == 2  # other filters: another entry
+    assert _rows(api, campaign, "?channel=抖音") == [("2025-06-01", "抖音", "200000.0000")]
+    assert _rows(api, campaign, "?channel=抖 音") == []  # free text in the key (hashed)
+
+    push(api, campaign, [row("2025-06-02", "小红书", "5万")])  # an upsert shows at once
+    assert _rows(api, campaign, day) == [("2025-06-02", "小红书", "50000.0000")]
+    newest = max(b["id"] for b in api.get(f"/campaigns/{campaign.id}/import-batches").json())
+    assert api.delete(f"/import-batches/{newest}").status_code == 200  # so does an undo
+    assert _rows(api, campaign, day) == [("2025-06-02", "小红书", "150000.0000")]
+    client.force_login(users["member"])  # and the grid of the web UI
+    page = client.post(
+        f"/campaigns/{campaign.id}/data/grid/?channel=小红书",
+        {"channel": "小红书", "cols": "1", "m0": "销售额", "c1_0": "7"},  # row 1: 2025-06-02
+    )
+    assert page.status_code in (200, 302)
+    assert _rows(api, campaign, day) == [("2025-06-02", "小红书", "7.0000")]
+
+    # a partner sees only shared channels, even right after the team's read of the same filter
+    Channel.objects.create(campaign=campaign, name="抖音", shared_with_partners=True)
+    Channel.objects.create(campaign=campaign, name="小红书")
+    everything = _rows(api, campaign)
+    assert {r[1] for r in everything} == {"抖音", "小红书"}
+    assert {r[1] for r in _rows(api_for(users["partner"]), campaign)} == {"抖音"}
