@@ -102,16 +102,25 @@ def cached_response(request, campaign, kind: str, schema_type, build: Callable[[
     return HttpResponse(body, content_type="application/json; charset=utf-8")
 
 
-def cached_user_response(request, kind: str, schema_type, build: Callable[[], object], *, variant: str = ""):
-    """`cached_response` for a read across the caller's campaigns (their campaign list): keyed by the
-    caller, the newest audit entry of all (a change to any campaign, membership or task gives a new key),
-    the day and the language."""
-    if _seconds() <= 0:
+def cached_for_user(request, kind: str, build: Callable[[], bytes], *, variant: str = "") -> bytes:
+    """`build()` (JSON bytes) for a read across the caller's campaigns (their campaign list, their tasks):
+    keyed by the caller, the newest audit entry of all (a change to any campaign, membership or task
+    gives a new key), the day and the language."""
+    seconds = _seconds()
+    if seconds <= 0:
         return build()
     day = timezone.localdate().isoformat()
     key = f"read:{kind}:user-{request.user.pk}:{global_stamp()}:{day}:{get_language()}:{variant}"
     body = cache.get(key)
     if body is None:
-        body = schema_json(schema_type, build())
-        cache.set(key, body, _seconds())
+        body = build()
+        cache.set(key, body, seconds)
+    return body
+
+
+def cached_user_response(request, kind: str, schema_type, build: Callable[[], object], *, variant: str = ""):
+    """`cached_for_user` for an API endpoint documented by `schema_type` (see `cached_response`)."""
+    if _seconds() <= 0:
+        return build()
+    body = cached_for_user(request, kind, lambda: schema_json(schema_type, build()), variant=variant)
     return HttpResponse(body, content_type="application/json; charset=utf-8")

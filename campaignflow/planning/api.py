@@ -10,7 +10,7 @@ from ninja import File, Form, Router, Schema, Status, UploadedFile
 from pydantic import Field
 
 from campaignflow.campaigns.access import EDIT, MANAGE, VIEW, campaign_for_user, can
-from campaignflow.campaigns.read_cache import cached, cached_json
+from campaignflow.campaigns.read_cache import cached, cached_for_user, cached_json
 from campaignflow.core.api_types import MAX_ID, IdField, PathId
 from campaignflow.core.errors import Forbidden, InvalidInput
 from campaignflow.core.gc_pause import gc_paused
@@ -805,20 +805,23 @@ class MyTask(Schema):
 @router.get("/me/tasks", response=list[MyTask])
 def my_tasks(request):
     """Your open tasks across campaigns: overdue, due today, this week, later."""
-    # Up to 2,000 rows: serialised directly, as the task list (documented: `MyTask`).
-    return json_response(
-        [
-            {
-                "id": t.id,
-                "code": t.code,
-                "name": t.name,
-                "campaign": t.campaign_id,
-                "campaign_name": t.campaign__name,
-                "end_date": t.end_date,
-                "status": t.status,
-                "version": t.version,
-                "bucket": bucket,
-            }
-            for bucket, t in selectors.my_task_rows(request.user, timezone.localdate())
-        ]
-    )
+    # Up to 2,000 rows: serialised directly, as the task list (documented: `MyTask`); cached per caller
+    # until any audited change (campaigns.read_cache)
+    return json_response(cached_for_user(request, "my-tasks", lambda: dumps(_my_task_dicts(request.user))))
+
+
+def _my_task_dicts(user) -> list[dict]:
+    return [
+        {
+            "id": t.id,
+            "code": t.code,
+            "name": t.name,
+            "campaign": t.campaign_id,
+            "campaign_name": t.campaign__name,
+            "end_date": t.end_date,
+            "status": t.status,
+            "version": t.version,
+            "bucket": bucket,
+        }
+        for bucket, t in selectors.my_task_rows(user, timezone.localdate())
+    ]

@@ -42,3 +42,20 @@ def test_task_counts_follow_task_changes(campaign, users, api_for):
     assert created.status_code in (200, 201), created.content
     after = owner.get("/campaigns").json()[0]
     assert after["task_count"] == before["task_count"] + 1
+
+
+def test_my_tasks_follow_task_changes_and_are_per_user(campaign, users, api_for):
+    owner, member = api_for(users["owner"]), api_for(users["member"])
+    assert member.get("/me/tasks").json() == []
+    created = owner.post(
+        f"/campaigns/{campaign.id}/tasks",
+        {"name": "写推文", "phase": "筹备", "owner": users["member"].username, "end_date": "2025-06-10"},
+    )
+    assert created.status_code in (200, 201), created.content
+    mine = member.get("/me/tasks").json()
+    assert [t["name"] for t in mine] == ["写推文"]
+    assert owner.get("/me/tasks").json() == []  # another caller: another entry
+    task = created.json()
+    done = owner.patch(f"/tasks/{task['id']}", {"version": task["version"], "status": "done"})
+    assert done.status_code == 200, done.content
+    assert member.get("/me/tasks").json() == []  # done tasks leave the list at once
