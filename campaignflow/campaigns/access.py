@@ -99,7 +99,7 @@ def campaign_for_user(
     if not is_admin(user) and user and user.is_authenticated:
         # the caller's role in the same query (every campaign request asks for it next); as raw SQL
         # and without ORDER BY because compiling the ORM's Subquery and ordering cost more than running
-        # the query (10.4 → 6.7 ms for the whole call, on every campaign request)
+        # the query (10.4 → 6.4 ms for the whole call, on every campaign request)
         qs = qs.annotate(_my_role=RawSQL(_ROLE_SQL, (user.pk,)))
     campaign = next(iter(qs.filter(pk=campaign_id).order_by()[:1]), None)
     if campaign is None:

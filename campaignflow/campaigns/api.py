@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 from typing import Annotated
 
 from django.http import Http404
@@ -19,7 +18,7 @@ from . import gates, selectors, services
 from .access import MANAGE, VIEW, campaign_for_user, is_admin, is_partner
 from .domain import lifecycle as lc
 from .models import Campaign, Membership, Playbook
-from .read_cache import cached_user_response
+from .read_cache import cached_user_response, variant_of
 from .schemas import (
     AuditOut,
     CampaignIn,
@@ -152,7 +151,7 @@ def list_campaigns(request, filters: Query[CampaignFilters]):
         return [campaign_out(c) for c in selectors.campaign_list(request.user, **query)]
 
     # campaigns.read_cache: any audited change anywhere gives a new key; the filters are free text (hashed)
-    variant = hashlib.sha256(repr(sorted(query.items())).encode()).hexdigest()[:32]
+    variant = variant_of(*sorted(query.items()))
     return cached_user_response(request, "campaigns", list[CampaignOut], build, variant=variant)
 
 

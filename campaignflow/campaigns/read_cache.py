@@ -21,6 +21,7 @@ the rare change recorded elsewhere (a user renamed).
 from __future__ import annotations
 
 import functools
+import hashlib
 from collections.abc import Callable
 from typing import TypeVar
 
@@ -62,17 +63,27 @@ def _key(campaign, user, kind: str, variant: str) -> str:
     return f"read:{kind}:{campaign.pk}:{change_stamp(campaign.pk)}:{day}:{get_language()}:{audience}:{variant}"
 
 
-def cached(campaign, user, kind: str, build: Callable[[], T], *, variant: str = "") -> T:
-    """`build()`, or what it returned for the same key (a deep copy: the cache pickles)."""
+def variant_of(*parameters) -> str:
+    """A read's own parameters as a key part: hashed, since filters are free text (spaces, any length)."""
+    return hashlib.sha256(repr(parameters).encode()).hexdigest()[:32]
+
+
+def _get_or_build(key: Callable[[], str], build: Callable[[], T]) -> T:
+    """What `build()` returned under `key()`, or `build()` stored there; with the cache off, `build()`."""
     seconds = _seconds()
     if seconds <= 0:
         return build()
-    key = _key(campaign, user, kind, variant)
-    value = cache.get(key)
+    name = key()
+    value = cache.get(name)
     if value is None:
         value = build()
-        cache.set(key, value, seconds)
+        cache.set(name, value, seconds)
     return value
+
+
+def cached(campaign, user, kind: str, build: Callable[[], T], *, variant: str = "") -> T:
+    """`build()`, or what it returned for the same key (a deep copy: the cache pickles)."""
+    return _get_or_build(lambda: _key(campaign, user, kind, variant), build)
 
 
 def cached_json(campaign, user, kind: str, build: Callable[[], object], *, variant: str = "") -> bytes:
@@ -106,16 +117,12 @@ def cached_for_user(request, kind: str, build: Callable[[], bytes], *, variant: 
     """`build()` (JSON bytes) for a read across the caller's campaigns (their campaign list, their tasks):
     keyed by the caller, the newest audit entry of all (a change to any campaign, membership or task
     gives a new key), the day and the language."""
-    seconds = _seconds()
-    if seconds <= 0:
-        return build()
-    day = timezone.localdate().isoformat()
-    key = f"read:{kind}:user-{request.user.pk}:{global_stamp()}:{day}:{get_language()}:{variant}"
-    body = cache.get(key)
-    if body is None:
-        body = build()
-        cache.set(key, body, seconds)
-    return body
+
+    def key() -> str:
+        day = timezone.localdate().isoformat()
+        return f"read:{kind}:user-{request.user.pk}:{global_stamp()}:{day}:{get_language()}:{variant}"
+
+    return _get_or_build(key, build)
 
 
 def cached_user_response(request, kind: str, schema_type, build: Callable[[], object], *, variant: str = ""):

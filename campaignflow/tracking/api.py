@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 from decimal import Decimal
 from typing import Any
 
@@ -15,7 +14,7 @@ from ninja.files import UploadedFile
 from pydantic import Field
 
 from campaignflow.campaigns.access import EDIT, VIEW, campaign_for_user
-from campaignflow.campaigns.read_cache import cached, cached_json
+from campaignflow.campaigns.read_cache import cached, cached_json, variant_of
 from campaignflow.core.api_types import PathId
 from campaignflow.core.errors import DomainError, InvalidInput
 from campaignflow.core.json_out import json_response
@@ -198,7 +197,7 @@ def list_metrics(
 
     # campaigns.read_cache: every metric write is audited with the campaign, so a new write is a new key;
     # the filters are hashed into the key (they are free text)
-    variant = hashlib.sha256(repr((metric, channel, date_from, date_to, limit, offset)).encode()).hexdigest()[:32]
+    variant = variant_of(metric, channel, date_from, date_to, limit, offset)
     return HttpResponse(cached(campaign, request.user, "metric-rows", build, variant=variant), content_type=JSON_UTF8)
 
 
