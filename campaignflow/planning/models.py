@@ -50,6 +50,9 @@ class Task(VersionedModel):
             models.Index(fields=["campaign", "end_date"]),
             models.Index(fields=["owner", "status"]),
             models.Index(fields=["campaign", "status"], name="planning_task_campaign_status"),  # list counts
+            # plan order: the Gantt, the task list and the schedule read a campaign's tasks in it
+            # (at 10,000 tasks the sort it saves cost a third of the read)
+            models.Index(fields=["campaign", "sort_order", "id"], name="planning_task_plan_order"),
         ]
         verbose_name = _("task")
         verbose_name_plural = _("tasks")

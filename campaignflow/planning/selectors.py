@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 from campaignflow.campaigns.access import MAX_ID, campaign_for_user, can, role_in
 from campaignflow.campaigns.models import MemberRole
 from campaignflow.core.errors import Forbidden
+from campaignflow.core.named_rows import named_rows
 
 from .models import (
     Baseline,
@@ -218,9 +219,9 @@ def task_rows(user, campaign) -> list:
 def link_rows(campaign, ids: set[int] | None = None) -> list:
     """The campaign's dependencies as light named rows (no model instances), one query; with `ids`,
     only the links between those tasks (what a partner sees)."""
-    rows = TaskDependency.objects.filter(campaign=campaign).values_list(*LINK_FIELDS, named=True)
+    rows = named_rows(TaskDependency.objects.filter(campaign=campaign), *LINK_FIELDS)
     if ids is None:
-        return list(rows)
+        return rows
     return [d for d in rows if d.predecessor_id in ids and d.successor_id in ids]
 
 
@@ -230,7 +231,7 @@ def gantt_data(user, campaign, baseline_id: int | None = None) -> dict:
     whole schedule analysis."""
     qs = tasks_for(user, campaign)
     partner = role_in(user, campaign) == MemberRole.PARTNER
-    tasks = list(qs.values_list(*GANTT_FIELDS, named=True))
+    tasks = named_rows(qs, *GANTT_FIELDS)
     links = link_rows(campaign, {t.pk for t in tasks} if partner else None)
     analysis = analyse(campaign, tasks, links, dates=False)
     baseline = (
