@@ -14,6 +14,7 @@
   const status = document.getElementById("gantt-status");
   let periods = [];
   let silent = false; // true while the page itself changes the chart (no server call)
+  let hasBaselines = false; // no baseline bars to draw: the overlay skips its walk over every task
 
   if (zh) {
     gantt.i18n.setLocale({
@@ -141,11 +142,14 @@
         }));
         gantt.clearAll();
         // Show the whole campaign, its periods and today, with a little room on both sides.
-        const dates = [d.campaign.start_date, d.campaign.end_date].concat(d.periods.flatMap((p) => [p.start_date, p.end_date]));
-        d.data.forEach((t) => { if (t.start_date) dates.push(t.start_date); if (t.end_date) dates.push(t.end_date); });
-        const parsed = dates.map((x) => gantt.date.parseDate(x, "xml_date"));
+        // ISO dates order as strings: find the range first, parse two dates (not 10,000).
+        let first = d.campaign.start_date, last = d.campaign.end_date;
+        const widen = (x) => { if (x) { if (x < first) first = x; if (x > last) last = x; } };
+        d.periods.forEach((p) => { widen(p.start_date); widen(p.end_date); });
+        hasBaselines = false;
+        d.data.forEach((t) => { widen(t.start_date); widen(t.end_date); if (t.baseline_start) hasBaselines = true; });
         const today = new Date(new Date().setHours(0, 0, 0, 0));
-        let lo = new Date(Math.min.apply(null, parsed)), hi = new Date(Math.max.apply(null, parsed));
+        let lo = gantt.date.parseDate(first, "xml_date"), hi = gantt.date.parseDate(last, "xml_date");
         if (today >= gantt.date.add(lo, -30, "day") && today <= hi) lo = new Date(Math.min(lo, today));
         gantt.config.start_date = gantt.date.add(lo, -2, "day");
         gantt.config.end_date = gantt.date.add(hi, 4, "day");
@@ -228,6 +232,7 @@
         area.appendChild(overlay("cf-period-label cf-period-" + p.kind, gantt.posFromDate(p.start), p.label));
       }
     }
+    if (!hasBaselines) return;
     gantt.eachTask(function (task) {
       if (!gantt.isTaskVisible(task.id)) return;
       const el = baselineLayer(task);
