@@ -59,7 +59,7 @@ sys.path.insert(0, str(ROOT))
 
 GOAL_S = 10
 GOAL_MB = 200
-RUNS = 3
+RUNS = 2  # plus a tracemalloc run and a fresh-process run per export: four reads of each
 EXPORTS = [  # (label, path after /api/v1/campaigns/{id}/, file name for --keep)
     ("export.xlsx workbook", "export.xlsx", "export.xlsx"),
     ("weekly PDF report", "report.pdf?kind=weekly", "weekly.pdf"),

@@ -164,7 +164,7 @@ def pg_copy_floor(rows) -> float:
     return len(rows) / elapsed
 
 
-def xlsx_reads(xdata: bytes, n: int, rounds: int = 5) -> tuple[float, float]:
+def xlsx_reads(xdata: bytes, n: int, rounds: int = 3) -> tuple[float, float]:
     """(python-calamine's fastest bare read, the import's read + validation), rows/s of CPU time.
 
     Interleaved rounds (bare iter_rows, bare to_python, ours) and the best of each, timed by the process's
@@ -241,7 +241,7 @@ def run(n: int, tmp: Path, user) -> list[dict]:
                     unit="rows/s", goal="≥ 70% of calamine", ok=parse / bare >= 0.7,
                     reference=f"calamine {bare:,.0f} rows/s", ratio=parse / bare, size=size,
                     note="the import's read of the file: cells → validated rows, as the writer takes them; "
-                         "best of 5 interleaved rounds of CPU time, as the reference"))  # fmt: skip
+                         "best of 3 interleaved rounds of CPU time, as the reference"))  # fmt: skip
     out.append(dict(name="XLSX import: whole (read + validate + write + rollups)", value=f"{total:,.0f}",
                     unit="rows/s", goal="—", ok=None, reference=f"calamine {bare:,.0f} rows/s",
                     ratio=total / bare, size=size,
