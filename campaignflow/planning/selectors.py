@@ -83,7 +83,7 @@ def campaign_links(campaign, planned: dict, tasks: dict | None = None, links=Non
     is turned into calendar days counted from the predecessor's planned date."""
     from .domain.schedule import Link
 
-    rows = links if links is not None else TaskDependency.objects.filter(campaign=campaign)
+    rows = links if links is not None else TaskDependency.objects.filter(campaign=campaign).order_by("id")
     out, calendar = [], None
     for d in rows:
         if d.predecessor_id not in planned or d.successor_id not in planned:
@@ -161,7 +161,7 @@ def schedule_for(user, campaign) -> dict:
 def _visible_links(campaign, tasks) -> list:
     ids = {t.pk for t in tasks}
     return [
-        d for d in TaskDependency.objects.filter(campaign=campaign) if d.predecessor_id in ids and d.successor_id in ids
+        d for d in TaskDependency.objects.filter(campaign=campaign).order_by("id") if d.predecessor_id in ids and d.successor_id in ids
     ]
 
 
@@ -219,7 +219,9 @@ def task_rows(user, campaign) -> list:
 def link_rows(campaign, ids: set[int] | None = None) -> list:
     """The campaign's dependencies as light named rows (no model instances), one query; with `ids`,
     only the links between those tasks (what a partner sees)."""
-    rows = named_rows(TaskDependency.objects.filter(campaign=campaign), *LINK_FIELDS)
+    # by id, not the model's default order (successor → task plan order → campaign): that joined two
+    # tables and sorted 20,000 rows (PostgreSQL: 100 ms of a 30 ms read)
+    rows = named_rows(TaskDependency.objects.filter(campaign=campaign).order_by("id"), *LINK_FIELDS)
     if ids is None:
         return rows
     return [d for d in rows if d.predecessor_id in ids and d.successor_id in ids]
