@@ -27,7 +27,7 @@ from typing import TypeVar
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db.models import Max
+from django.db import connection
 from django.http import HttpResponse
 from django.utils import timezone
 from django.utils.translation import get_language
@@ -42,15 +42,27 @@ from .access import is_partner
 T = TypeVar("T")
 
 
+# As SQL text: these run on every cached read, and compiling the ORM aggregate cost ~2 ms (ten times
+# the query itself).
+_STAMP_SQL = f"SELECT MAX(id) FROM {AuditEntry._meta.db_table} WHERE campaign_id = %s"
+_GLOBAL_STAMP_SQL = f"SELECT MAX(id) FROM {AuditEntry._meta.db_table}"
+
+
+def _scalar(sql: str, params=()) -> int:
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchone()[0] or 0
+
+
 def change_stamp(campaign_id: int) -> int:
     """The id of the campaign's newest audit entry (one seek on the (campaign, id) index)."""
-    return AuditEntry.objects.filter(campaign_id=campaign_id).aggregate(m=Max("id"))["m"] or 0
+    return _scalar(_STAMP_SQL, [campaign_id])
 
 
 def global_stamp() -> int:
     """The id of the newest audit entry of all (one seek on the primary key): the change stamp of reads
     that span campaigns, such as a user's campaign list."""
-    return AuditEntry.objects.aggregate(m=Max("id"))["m"] or 0
+    return _scalar(_GLOBAL_STAMP_SQL)
 
 
 def _seconds() -> int:
