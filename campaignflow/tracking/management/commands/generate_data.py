@@ -22,6 +22,7 @@ from django.db import connection, connections, transaction
 from campaignflow.accounts.models import User
 from campaignflow.campaigns.models import Campaign, Membership
 from campaignflow.core.audit import audit_record
+from campaignflow.core.vacuum import vacuum_analyze
 from campaignflow.goals.models import Channel, Kpi
 from campaignflow.tracking import rollups
 from campaignflow.tracking.models import BatchSource, ImportBatch, MetricRow
@@ -90,11 +91,10 @@ class Command(BaseCommand):
             self._tasks(campaign, start, days, n_tasks)
         # PostgreSQL: visibility map and planner statistics after the load, as an import job does
         rollups.after_bulk_load(total_rows, force=True)
-        if n_tasks and connection.vendor == "postgresql":
+        if n_tasks:  # the same for the tasks (the campaign list counts them from their index alone)
             from campaignflow.planning.models import Task, TaskDependency
 
-            with connection.cursor() as cursor:  # the same for the tasks (counted from their index alone)
-                cursor.execute(f"VACUUM (ANALYZE) {Task._meta.db_table}, {TaskDependency._meta.db_table}")
+            vacuum_analyze(Task, TaskDependency)
         elapsed = time.perf_counter() - t0
         self.stdout.write(
             f"campaigns {ids}: {total_rows:,} metric rows, {n_tasks * n_camp:,} tasks in {elapsed:.1f} s "
