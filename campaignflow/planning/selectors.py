@@ -161,7 +161,9 @@ def schedule_for(user, campaign) -> dict:
 def _visible_links(campaign, tasks) -> list:
     ids = {t.pk for t in tasks}
     return [
-        d for d in TaskDependency.objects.filter(campaign=campaign).order_by("id") if d.predecessor_id in ids and d.successor_id in ids
+        d
+        for d in TaskDependency.objects.filter(campaign=campaign).order_by("id")
+        if d.predecessor_id in ids and d.successor_id in ids
     ]
 
 

@@ -185,7 +185,9 @@ def _clean_dependencies(campaign: Campaign, task_id: int | None, raw) -> list[di
 
 
 def _refuse_cycles(campaign: Campaign, successor_id: int, predecessor_ids: list[int], *, replace: bool) -> None:
-    links = list(TaskDependency.objects.filter(campaign=campaign).order_by().values_list("predecessor_id", "successor_id"))
+    links = list(
+        TaskDependency.objects.filter(campaign=campaign).order_by().values_list("predecessor_id", "successor_id")
+    )
     if replace:
         links = [(p, s) for p, s in links if s != successor_id]
     links += [(p, successor_id) for p in predecessor_ids]
