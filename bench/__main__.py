@@ -223,7 +223,7 @@ def bench_gantt_page(user):
     client = Client()
     client.force_login(user)
     session = client.cookies["sessionid"].value
-    fcp, bars = [], []
+    fcp, bars, whole = [], [], []
     # the read cache off: every load builds the Gantt data, as the first one after a change does
     with Server(workers=2, READ_CACHE_SECONDS="0") as server, sync_playwright() as p:
         browser = p.chromium.launch(executable_path=chromium, headless=True, args=["--no-sandbox"])
@@ -232,18 +232,25 @@ def bench_gantt_page(user):
         page = ctx.new_page()
         for i in range(4):
             page.goto(f"{server.base}/campaigns/{cid}/gantt/", wait_until="commit")
-            page.wait_for_selector(".gantt_task_line", timeout=30_000)
-            drawn = page.evaluate("performance.now()")
-            paint = page.evaluate(
-                "(performance.getEntriesByName('first-contentful-paint')[0] || {startTime: null}).startTime"
+            # gantt.js marks "cf-gantt-painted" in the first task after the frame that showed the bars;
+            # "loaded" is set once every row is in the chart (a large plan is drawn in two steps)
+            page.wait_for_function("() => document.getElementById('gantt-app').dataset.loaded", timeout=30_000)
+            assert page.locator(".gantt_task_line").count() > 0, "no bars drawn"
+            t = page.evaluate(
+                """() => ({painted: performance.getEntriesByName('cf-gantt-painted')[0].startTime,
+                          whole: Number(document.getElementById('gantt-app').dataset.loaded) - performance.timeOrigin,
+                          fcp: (performance.getEntriesByName('first-contentful-paint')[0] || {}).startTime})"""
             )
             if i:  # the first load warms the server (imports, connections)
-                bars.append(drawn)
-                fcp.append(paint or drawn)
+                bars.append(t["painted"])
+                whole.append(t["whole"])
+                fcp.append(t["fcp"] or t["painted"])
         browser.close()
     ms = statistics.median(bars)
     record("Gantt page: bars drawn (Chromium)", round(ms), "ms", "≤ 1000 ms", ms <= 1000, size=f"{n:,} tasks",
-           note=f"first contentful paint {statistics.median(fcp):.0f} ms; median of 3 loads")  # fmt: skip
+           note=f"from navigation to the first screen of bars painted; every row in the chart at "
+           f"{statistics.median(whole):.0f} ms; first contentful paint {statistics.median(fcp):.0f} ms; "
+           "median of 3 loads")  # fmt: skip
 
 
 # --- report ---------------------------------------------------------------------------------------

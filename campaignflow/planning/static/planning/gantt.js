@@ -153,10 +153,33 @@
         if (today >= gantt.date.add(lo, -30, "day") && today <= hi) lo = new Date(Math.min(lo, today));
         gantt.config.start_date = gantt.date.add(lo, -2, "day");
         gantt.config.end_date = gantt.date.add(hi, 4, "day");
-        gantt.parse({ data: d.data, links: d.links });
-        silent = false;
-        root.dataset.loaded = String(Date.now());
+        parseInStages(d, ++generation);
       });
+  }
+
+  // A large plan is drawn in two steps: the first rows (more than a screenful) at once, the rest
+  // right after the browser has painted them. Parsing 5,000 tasks takes dhtmlx-gantt about half a
+  // second, and the first screen should not wait for rows far below it. The plan order puts each
+  // phase row before its tasks, so the first rows hold their own parents.
+  const FIRST_ROWS = 150;
+  let generation = 0; // a newer load() abandons the rest of an older one
+  function parseInStages(d, mine) {
+    const head = d.data.length > FIRST_ROWS * 2 ? d.data.slice(0, FIRST_ROWS) : d.data;
+    const inHead = new Set(head.map((t) => String(t.id)));
+    const early = (l) => inHead.has(String(l.source)) && inHead.has(String(l.target));
+    gantt.parse({ data: head, links: head === d.data ? d.links : d.links.filter(early) });
+    silent = false;
+    const done = () => { root.dataset.loaded = String(Date.now()); };
+    // a task after the next frame runs once the bars are on screen: the mark times the first paint
+    requestAnimationFrame(() => setTimeout(() => {
+      if (mine !== generation) return;
+      performance.mark("cf-gantt-painted");
+      if (head === d.data) return done();
+      silent = true;
+      gantt.parse({ data: d.data.slice(FIRST_ROWS), links: d.links.filter((l) => !early(l)) });
+      silent = false;
+      done();
+    }, 0));
   }
 
   gantt.attachEvent("onBeforeTaskDrag", (id) => canEdit && gantt.getTask(id).type !== "project");
