@@ -10,7 +10,7 @@ from decimal import Decimal
 from pathlib import Path
 from xml.sax.saxutils import escape
 
-from django.utils.translation import get_language
+from django.utils.translation import get_language, pgettext
 from django.utils.translation import gettext as _
 from reportlab.graphics.charts.barcharts import HorizontalBarChart, VerticalBarChart
 from reportlab.graphics.shapes import Drawing, Rect, String
@@ -26,7 +26,21 @@ from reportlab.platypus import KeepTogether, PageBreak, Paragraph, SimpleDocTemp
 FONT_NAME = "WQYMicroHei"
 FONT_PATH = Path(__file__).resolve().parent / "fonts" / "wqy-microhei.ttc"
 BLUE = colors.HexColor("#2563EB")
-STEP_ZH = {"exposure": "曝光", "click": "点击", "conversion": "转化", "purchase": "购买"}
+
+
+def t(message: str, **values) -> str:
+    """A report string in the request's language (context "report pdf": the PDF's own wording)."""
+    text = pgettext("report pdf", message)
+    return text % values if values else text
+
+
+def _step_labels() -> dict[str, str]:
+    return {
+        "exposure": t("Exposure"),
+        "click": t("Click"),
+        "conversion": t("Conversion"),
+        "purchase": t("Purchase"),
+    }
 
 
 def register_font() -> str:
@@ -69,10 +83,6 @@ def fmt_num(v) -> str:
 
 def fmt_rate(v, places: int = 1) -> str:
     return "—" if v is None else f"{float(v) * 100:.{places}f}%"
-
-
-def fmt_money(v) -> str:
-    return "—" if v is None else f"{Decimal(v):,.2f}"
 
 
 def fmt_yuan(v) -> str:
@@ -119,6 +129,9 @@ def bar_chart(labels: list[str], values: list[float], *, title: str, percent: bo
     chart.valueAxis.labels.fontName = FONT_NAME
     chart.valueAxis.labels.fontSize = 7
     chart.valueAxis.valueMin = 0
+    top = max(values, default=0)
+    if top > 0:  # room past the longest bar for its label (an extreme rate such as 1,234.5% was cut off)
+        chart.valueAxis.valueMax = top * 1.2
     if percent:
         chart.valueAxis.labelTextFormat = "%d%%"
     if horizontal:
@@ -210,7 +223,7 @@ def _page_decor(title: str):
         canvas.setFont(FONT_NAME, 8)
         canvas.setFillColor(colors.HexColor("#64748B"))
         canvas.drawString(18 * mm, 10 * mm, f"CampaignFlow · {title}")
-        canvas.drawRightString(A4[0] - 18 * mm, 10 * mm, f"第 {doc.page} 页")
+        canvas.drawRightString(A4[0] - 18 * mm, 10 * mm, t("Page %(n)s", n=doc.page))
         canvas.restoreState()
 
     return draw
@@ -226,8 +239,13 @@ def _title_page(story, styles, campaign, kind_title: str, subtitle: str):
         p(subtitle, styles["subtitle"]),
         Spacer(1, 30 * mm),
         p(
-            f"活动周期：{campaign.start_date:%Y-%m-%d} ~ {campaign.end_date:%Y-%m-%d}　　负责人："
-            f"{campaign.owner.label if campaign.owner else '—'}　　预算总额：{fmt_money(campaign.budget_total)} 元",
+            t(
+                "Period: %(start)s ~ %(end)s　　Owner: %(owner)s　　Total budget: %(budget)s",
+                start=f"{campaign.start_date:%Y-%m-%d}",
+                end=f"{campaign.end_date:%Y-%m-%d}",
+                owner=campaign.owner.label if campaign.owner else "—",
+                budget=fmt_yuan(campaign.budget_total),
+            ),
             styles["subtitle"],
         ),
         PageBreak(),
@@ -251,7 +269,7 @@ def _achievement_chart(rows):
     return bar_chart(
         [r["kpi"] for r in rated],
         [float(r["achievement_rate"]) * 100 for r in rated],
-        title="各指标达成率（%）",
+        title=t("Achievement by KPI (%)"),
         percent=True,
     )
 
@@ -268,37 +286,48 @@ def weekly_report(campaign, *, today: dt.date | None = None) -> bytes:
     if report is not None:
         week_start = report.week_start
         texts = {f: getattr(report, f) for f in ("key_results", "delayed_tasks", "next_week_plan", "resources")}
-        state = "已发布" if report.published_at else "草稿"
+        state = t("Published") if report.published_at else t("Draft")
     else:
         week_start = today - dt.timedelta(days=today.weekday())
         texts = weekly_draft_for(campaign, week_start)
-        state = "自动生成草稿"
+        state = t("Automatic draft")
     week_end = week_start + dt.timedelta(days=6)
     story: list = []
-    _title_page(story, styles, campaign, "周进度报告", f"{week_start:%Y-%m-%d} ~ {week_end:%Y-%m-%d}（{state}）")
+    _title_page(
+        story,
+        styles,
+        campaign,
+        t("Weekly progress report"),
+        t("%(start)s ~ %(end)s (%(state)s)", start=f"{week_start:%Y-%m-%d}", end=f"{week_end:%Y-%m-%d}", state=state),
+    )
     rows = evaluation_rows(campaign)
-    story.append(p("一、核心指标进度", styles["h1"]))
+    story.append(p(t("1. Core KPI progress"), styles["h1"]))
     story.append(
-        table(["指标", "目标值", "实际值", "达成率"], _kpi_rows(rows), styles, [60 * mm, 35 * mm, 35 * mm, 30 * mm])
+        table(
+            [t("KPI"), t("Target value"), t("Actual value"), t("Achievement")],
+            _kpi_rows(rows),
+            styles,
+            [60 * mm, 35 * mm, 35 * mm, 30 * mm],
+        )
     )
     if chart := _achievement_chart(rows):
         story += [Spacer(1, 4 * mm), chart]
     sections = [
-        ("二、本周关键成果", "key_results"),
-        ("三、滞后任务及原因", "delayed_tasks"),
-        ("四、下周计划", "next_week_plan"),
-        ("五、需协调资源", "resources"),
+        (t("2. Key results this week"), "key_results"),
+        (t("3. Delayed tasks and reasons"), "delayed_tasks"),
+        (t("4. Plan for next week"), "next_week_plan"),
+        (t("5. Resources to coordinate"), "resources"),
     ]
     for heading, key in sections:
         story.append(p(heading, styles["h1"]))
-        story.append(p(texts.get(key) or "无", styles["base"]))
+        story.append(p(texts.get(key) or t("None"), styles["base"]))
     data = board(campaign, today=min(week_end, campaign.end_date) if campaign.end_date >= week_start else None)
     days = [d for d in data["daily"] if week_start <= d["date"] <= week_end]
     if days:
-        story.append(p(f"六、每日跟踪（核心指标：{data['core_metric']}）", styles["h1"]))
+        story.append(p(t("6. Daily tracking (core KPI: %(metric)s)", metric=data["core_metric"]), styles["h1"]))
         story.append(
             table(
-                ["日期", "目标", "实际", "达成率"],
+                [t("Date"), t("Target"), t("Actual"), t("Achievement")],
                 [
                     [
                         f"{d['date']:%Y-%m-%d}",
@@ -311,7 +340,7 @@ def weekly_report(campaign, *, today: dt.date | None = None) -> bytes:
                 styles,
             )
         )
-    return _build(story, f"{campaign.name} 周进度报告")
+    return _build(story, t("%(campaign)s weekly progress report", campaign=campaign.name))
 
 
 def evaluation_report(campaign) -> bytes:
@@ -320,16 +349,31 @@ def evaluation_report(campaign) -> bytes:
     styles = _styles()
     rows = evaluation_rows(campaign)
     story: list = []
-    _title_page(story, styles, campaign, "活动效果评估报告", "目标对比 · 归因分析 · 经验沉淀")
-    story.append(p("一、活动效果评估表", styles["h1"]))
+    _title_page(
+        story, styles, campaign, t("Campaign evaluation report"), t("Targets vs actuals · Attribution · Lessons")
+    )
+    story.append(p(t("1. Campaign evaluation table"), styles["h1"]))
     story.append(
         table(
-            ["核心指标", "目标值", "实际值", "达成率", "原因分析（成功/未达标）", "改进建议"],
+            [
+                t("Core KPI"),
+                t("Target value"),
+                t("Actual value"),
+                t("Achievement"),
+                t("Cause (success / shortfall)"),
+                t("Improvement"),
+            ],
             [
                 [
                     *r,
                     (
-                        ("成功：" if x["cause"] == "success" else "未达标：" if x["cause"] == "shortfall" else "")
+                        (
+                            t("Success: ")
+                            if x["cause"] == "success"
+                            else t("Shortfall: ")
+                            if x["cause"] == "shortfall"
+                            else ""
+                        )
                         + x["analysis"]
                     )
                     if x["analysis"]
@@ -345,29 +389,39 @@ def evaluation_report(campaign) -> bytes:
     if chart := _achievement_chart(rows):
         story += [Spacer(1, 4 * mm), chart]
     att = attribution(campaign)
-    labels = STEP_ZH
+    labels = _step_labels()
     if att["funnel"]["steps"]:
-        story.append(p("二、漏斗归因", styles["h1"]))
+        story.append(p(t("2. Funnel attribution"), styles["h1"]))
         keys = [s["key"] for s in att["funnel"]["steps"]]
-        header = ["渠道"] + [str(labels[k]) for k in keys] + ["贡献占比（末级）"]
+        header = [t("Channel")] + [str(labels[k]) for k in keys] + [t("Share (last step)")]
         body = [
             [c["channel"]] + [fmt_num(c["values"].get(k)) for k in keys] + [fmt_rate(c["share"].get(keys[-1]))]
             for c in att["funnel"]["channels"]
         ]
-        body.append(["合计"] + [fmt_num(s["total"]) for s in att["funnel"]["steps"]] + [""])
+        body.append([t("Total")] + [fmt_num(s["total"]) for s in att["funnel"]["steps"]] + [""])
         story.append(table(header, body, styles))
         story += [
             Spacer(1, 4 * mm),
             funnel_chart(
                 [(str(labels[k]), s["total"]) for k, s in zip(keys, att["funnel"]["steps"], strict=True)],
-                title="漏斗：曝光 → 点击 → 转化 → 购买",
+                title=t("Funnel: exposure → click → conversion → purchase"),
             ),
         ]
     if att["channels"]:
-        story.append(p("三、渠道ROI与单位成本", styles["h1"]))
+        story.append(p(t("3. Channel ROI and unit costs"), styles["h1"]))
         story.append(
             table(
-                ["排名", "渠道", "销售额", "成本", "ROI", "CPA", "CPC", "CPM", "边际ROI"],
+                [
+                    t("Rank"),
+                    t("Channel"),
+                    t("Revenue"),
+                    t("Cost"),
+                    "ROI",
+                    "CPA",
+                    "CPC",
+                    "CPM",
+                    t("Marginal ROI"),
+                ],
                 [
                     [
                         i,
@@ -389,29 +443,41 @@ def evaluation_report(campaign) -> bytes:
         if good:
             story.append(
                 p(
-                    "下次预算建议：" + "；".join(f"{s['channel']} {fmt_rate(s['suggested_share'])}" for s in good),
+                    t("Budget suggestion for next time: ")
+                    + t("; ").join(f"{s['channel']} {fmt_rate(s['suggested_share'])}" for s in good),
                     styles["base"],
                 )
             )
     retro = retrospective(campaign)
-    story.append(p("四、复盘总结", styles["h1"]))
+    story.append(p(t("4. Retrospective"), styles["h1"]))
     status = (
-        f"截止日期：{retro['due_date']:%Y-%m-%d}（活动结束后3个工作日）"
-        + (f"，已于 {retro['completed_on']:%Y-%m-%d} 完成" if retro["completed"] else "，尚未完成")
-        + (f"，逾期 {retro['days_late']} 天" if retro["days_late"] else "")
+        t("Due %(date)s (3 working days after the campaign ends)", date=f"{retro['due_date']:%Y-%m-%d}")
+        + (
+            t(", completed on %(date)s", date=f"{retro['completed_on']:%Y-%m-%d}")
+            if retro["completed"]
+            else t(", not completed yet")
+        )
+        + (t(", %(days)s days late", days=retro["days_late"]) if retro["days_late"] else "")
     )
     story.append(p(status, styles["small"]))
-    for heading, key in (("成功经验", "worked"), ("待改进点", "improve"), ("经验教训", "lessons")):
+    for heading, key in ((t("What worked"), "worked"), (t("To improve"), "improve"), (t("Lessons"), "lessons")):
         story.append(p(heading, styles["h2"]))
         story.append(p(retro[key] or "—", styles["base"]))
     if retro["assets"]:
-        story.append(p("可复用资产", styles["h2"]))
-        story.append(table(["名称", "链接"], [[a["title"], a.get("url", "")] for a in retro["assets"]], styles))
+        story.append(p(t("Reusable assets"), styles["h2"]))
+        story.append(table([t("Name"), t("Link")], [[a["title"], a.get("url", "")] for a in retro["assets"]], styles))
     settlement = settlement_status(campaign)
     if settlement["needed"]:
-        story.append(p("五、合作方结算", styles["h1"]))
-        story.append(p("各方已确认结算单。" if settlement["all_signed"] else "结算单尚待各方确认。", styles["base"]))
-    return _build(story, f"{campaign.name} 效果评估报告")
+        story.append(p(t("5. Partner settlement"), styles["h1"]))
+        story.append(
+            p(
+                t("Every party has confirmed the settlement.")
+                if settlement["all_signed"]
+                else t("The settlement awaits confirmation by the parties."),
+                styles["base"],
+            )
+        )
+    return _build(story, t("%(campaign)s evaluation report", campaign=campaign.name))
 
 
 HEADINGS = ("h1", "h2")
