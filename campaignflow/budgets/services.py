@@ -695,11 +695,7 @@ def cost_shares_set(*, actor: User, campaign: Campaign, line_id=None, shares: li
 def settlement_sign(*, actor: User, campaign: Campaign, statement_digest: str) -> SettlementSignoff:
     from .selectors import party_of, settlement_statement
 
-    statement = settlement_statement(campaign)
-    if statement["error"]:
-        raise Conflict(statement["error"])
-    if statement_digest and statement_digest != statement["digest"]:
-        raise Conflict(_("The statement changed since you opened it; reload and check it again."))
+    # who may sign first: someone who may not gets 403 whatever the statement's state
     role = role_in(actor, campaign)
     if role == MemberRole.PARTNER:
         party = party_of(actor, campaign)
@@ -709,6 +705,11 @@ def settlement_sign(*, actor: User, campaign: Campaign, statement_digest: str) -
         party = None
     else:
         raise Forbidden(_("Only the campaign's managers or a partner contact can sign the statement."))
+    statement = settlement_statement(campaign)
+    if statement["error"]:
+        raise Conflict(statement["error"])
+    if statement_digest and statement_digest != statement["digest"]:
+        raise Conflict(_("The statement changed since you opened it; reload and check it again."))
     if SettlementSignoff.objects.filter(campaign=campaign, party=party, digest=statement["digest"]).exists():
         raise Conflict(_("Your side has already signed this statement."))
     signoff = SettlementSignoff.objects.create(campaign=campaign, party=party, user=actor, digest=statement["digest"])

@@ -146,6 +146,8 @@ def test_settlement_splits_approved_costs_and_records_signoffs(api, bc, partners
     assert signed.status_code == 201, signed.content
     assert api("partner").post(f"/campaigns/{bc.id}/settlement/sign", {"digest": body["digest"]}).status_code == 409
     assert api("member").post(f"/campaigns/{bc.id}/settlement/sign", {"digest": body["digest"]}).status_code == 403
+    # no right to sign: 403 also with a stale digest (the refusal does not depend on the statement)
+    assert api("member").post(f"/campaigns/{bc.id}/settlement/sign", {"digest": "0" * 64}).status_code == 403
     assert api("owner").post(f"/campaigns/{bc.id}/settlement/sign", {"digest": "0" * 64}).status_code == 409
     assert api("owner").post(f"/campaigns/{bc.id}/settlement/sign", {"digest": body["digest"]}).status_code == 201
     signoff = SettlementSignoff.objects.get(user=users["partner"])
