@@ -363,8 +363,7 @@ def schedule(request, campaign_id: PathId):
     campaign = campaign_for_user(request.user, campaign_id, VIEW)
     with gc_paused():
         tasks = selectors.task_rows(request.user, campaign)
-        ids = {t.pk for t in tasks}
-        links = [d for d in selectors.link_rows(campaign) if d.predecessor_id in ids and d.successor_id in ids]
+        links = selectors.link_rows(campaign, {t.pk for t in tasks})
         result = selectors.analyse(campaign, tasks, links)
         info = result["tasks"]
         out = [{"id": t.pk, "code": t.code, **info[t.pk]} for t in tasks if t.pk in info]

@@ -83,7 +83,7 @@ def campaign_links(campaign, planned: dict, tasks: dict | None = None, links=Non
     is turned into calendar days counted from the predecessor's planned date."""
     from .domain.schedule import Link
 
-    rows = links if links is not None else TaskDependency.objects.filter(campaign=campaign).order_by("id")
+    rows = links if links is not None else link_rows(campaign)
     out, calendar = [], None
     for d in rows:
         if d.predecessor_id not in planned or d.successor_id not in planned:
@@ -155,16 +155,7 @@ def analyse(campaign, tasks: list, links_rows, today: dt.date | None = None, *, 
 
 def schedule_for(user, campaign) -> dict:
     tasks = list(tasks_for(user, campaign))
-    return analyse(campaign, tasks, _visible_links(campaign, tasks))
-
-
-def _visible_links(campaign, tasks) -> list:
-    ids = {t.pk for t in tasks}
-    return [
-        d
-        for d in TaskDependency.objects.filter(campaign=campaign).order_by("id")
-        if d.predecessor_id in ids and d.successor_id in ids
-    ]
+    return analyse(campaign, tasks, link_rows(campaign, {t.pk for t in tasks}))
 
 
 def tasks_with_deps(user, campaign):

@@ -57,12 +57,11 @@ class Schedule:
 
 @dataclass(frozen=True, slots=True)
 class Prepared:
-    """What `cpm` and `forecast` both start from: the tasks in a topological order and the links as
-    (pred, succ, lag, uses pred's finish, binds succ's finish), ordered by their predecessor's place
-    in that order. So one forward sweep over the links sees every predecessor's dates final, and one
-    backward sweep every successor's."""
+    """What `cpm` and `forecast` both start from: the links as (pred, succ, lag, uses pred's finish,
+    binds succ's finish), ordered by their predecessor's place in a topological order of the tasks.
+    So one forward sweep over the links sees every predecessor's dates final, and one backward sweep
+    every successor's."""
 
-    order: list[int]
     links: list[tuple[int, int, int, int, int]]
 
 
@@ -117,7 +116,7 @@ def prepare(ids: Iterable[int], links: Iterable[Link]) -> Prepared:
                 if not n:
                     order.append(succ)
     if len(order) == len(indegree):
-        return Prepared(order, swept)
+        return Prepared(swept)
     graph: dict[int, list[int]] = {t: [] for t in indegree}
     for edges in children.values():
         for pred, succ, *_ in edges:
@@ -163,7 +162,7 @@ def cpm(
         if d < 0:
             raise ValueError(f"task {t} has a negative duration")
     prepared = prepared or prepare(durations, links)
-    es = dict(starts) if starts is not None else dict.fromkeys(durations, 0)
+    es = {t: starts[t] for t in durations} if starts is not None else dict.fromkeys(durations, 0)
     offsets = _forward(prepared, durations, es)
     project_start = min(es.values())
     project_finish = max(es[t] + d for t, d in durations.items())
