@@ -34,15 +34,6 @@ def t(message: str, **values) -> str:
     return text % values if values else text
 
 
-def _step_labels() -> dict[str, str]:
-    return {
-        "exposure": t("Exposure"),
-        "click": t("Click"),
-        "conversion": t("Conversion"),
-        "purchase": t("Purchase"),
-    }
-
-
 def register_font() -> str:
     if FONT_NAME not in pdfmetrics.getRegisteredFontNames():
         pdfmetrics.registerFont(TTFont(FONT_NAME, str(FONT_PATH), subfontIndex=0))
@@ -344,7 +335,13 @@ def weekly_report(campaign, *, today: dt.date | None = None) -> bytes:
 
 
 def evaluation_report(campaign) -> bytes:
-    from campaignflow.review.selectors import attribution, evaluation_rows, retrospective, settlement_status
+    from campaignflow.review.selectors import (
+        attribution,
+        evaluation_rows,
+        retrospective,
+        settlement_status,
+        step_labels,
+    )
 
     styles = _styles()
     rows = evaluation_rows(campaign)
@@ -389,7 +386,7 @@ def evaluation_report(campaign) -> bytes:
     if chart := _achievement_chart(rows):
         story += [Spacer(1, 4 * mm), chart]
     att = attribution(campaign)
-    labels = _step_labels()
+    labels = step_labels()
     if att["funnel"]["steps"]:
         story.append(p(t("2. Funnel attribution"), styles["h1"]))
         keys = [s["key"] for s in att["funnel"]["steps"]]
