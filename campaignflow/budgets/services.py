@@ -9,6 +9,7 @@ from decimal import Decimal
 from django.db import IntegrityError, transaction
 from django.db.models import F, Sum
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from campaignflow.accounts.models import Role, User
@@ -17,6 +18,7 @@ from campaignflow.campaigns.access import EDIT, MANAGE, can, is_admin, role_in
 from campaignflow.campaigns.models import Campaign, MemberRole
 from campaignflow.core.api_types import MAX_ID
 from campaignflow.core.audit import audit_record, snapshot
+from campaignflow.core.domain.numbers import format_money
 from campaignflow.core.errors import Conflict, DomainError, Forbidden, InvalidInput
 from campaignflow.core.locking import update_versioned
 
@@ -84,7 +86,8 @@ def _money(errors: dict, field: str, value, *, allow_zero: bool = True) -> Decim
             "must not be negative": _("The amount must not be negative."),
             "must be greater than zero": _("The amount must be greater than zero."),
             "at most 2 decimal places": _("At most 2 decimal places (fen)."),
-            "too large": _("The amount is too large."),
+            "too large": _("The amount is too large: it must be less than %(limit)s.")
+            % {"limit": format_money(bd.MAX_MONEY + bd.CENT, get_language() or "zh-hans")},
         }
         errors[field] = messages.get(str(exc), str(exc))
         return None

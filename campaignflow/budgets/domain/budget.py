@@ -56,12 +56,11 @@ def parse_money(value, *, allow_zero: bool = True) -> Decimal:
         raise MoneyError("must not be negative")
     if amount == 0 and not allow_zero:
         raise MoneyError("must be greater than zero")
+    if amount > MAX_MONEY:  # before quantize: 1e30 or 40 digits exceed its 28-digit context (InvalidOperation)
+        raise MoneyError("too large")
     if amount != amount.quantize(CENT, rounding=ROUND_HALF_UP):
         raise MoneyError("at most 2 decimal places")
-    amount = amount.quantize(CENT)
-    if amount > MAX_MONEY:
-        raise MoneyError("too large")
-    return amount
+    return amount.quantize(CENT)
 
 
 def parse_ratio(value) -> Decimal:
