@@ -209,6 +209,8 @@ WEBHOOK_ALLOWED_HOSTS = [
     *env_list("WEBHOOK_EXTRA_HOSTS"),
 ]
 WEBHOOK_TIMEOUT_SECONDS = float(os.environ.get("WEBHOOK_TIMEOUT_SECONDS", "5"))
+# The same alert (rule × subject) again within this many hours is counted on its notification, not re-sent.
+NOTIFICATION_REPEAT_HOURS = float(os.environ.get("NOTIFICATION_REPEAT_HOURS", "24"))
 SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000")
 
 # --- Security ----------------------------------------------------------------------------------

@@ -111,6 +111,8 @@ def _notify(campaign: Campaign, alerts: list[Alert]) -> None:
             campaign=campaign,
             url=f"/campaigns/{campaign.pk}/alerts/#alert-{alert.pk}",
             recipients=recipients,
+            # Raised again (resolved while the condition holds, re-evaluated every 5 min): one entry, counted.
+            group_key=f"alert:{campaign.pk}:{alert.rule}:{alert.subject}",
         )
 
 

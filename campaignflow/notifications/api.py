@@ -26,6 +26,7 @@ class NotificationOut(Schema):
     campaign: int | None
     created_at: dt.datetime
     read_at: dt.datetime | None
+    count: int = 1  # how often the same event (e.g. an alert) came up; counted here, not as new entries
 
 
 class InboxFilter(Schema):
@@ -52,6 +53,7 @@ def inbox(request, filters: Query[InboxFilter]):
             "campaign": n.campaign_id,
             "created_at": n.created_at,
             "read_at": n.read_at,
+            "count": n.count,
         }
         for n in qs[: filters.limit]
     ]

@@ -28,10 +28,16 @@ class Notification(models.Model):
     url = models.CharField(_("link"), max_length=500, blank=True)
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
     read_at = models.DateTimeField(_("read at"), null=True, blank=True)
+    # The same event again (e.g. one alert rule × subject) is counted here instead of a new inbox entry.
+    group_key = models.CharField(max_length=300, blank=True)
+    count = models.PositiveIntegerField(_("times"), default=1)
 
     class Meta:
         ordering = ["-created_at", "-id"]
-        indexes = [models.Index(fields=["recipient", "read_at"])]
+        indexes = [
+            models.Index(fields=["recipient", "read_at"]),
+            models.Index(fields=["recipient", "group_key"], name="notif_recipient_group"),
+        ]
         verbose_name = _("notification")
         verbose_name_plural = _("notifications")
 
@@ -131,6 +137,7 @@ class Delivery(models.Model):
     response_status = models.PositiveSmallIntegerField(null=True, blank=True)
     sent_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
+    group_key = models.CharField(max_length=300, blank=True, db_index=True)  # see Notification.group_key
 
     class Meta:
         ordering = ["-created_at", "-id"]

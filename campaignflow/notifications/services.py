@@ -14,7 +14,7 @@ import urllib.request
 from django.conf import settings
 from django.core.mail import send_mail
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -35,22 +35,49 @@ from .models import (
 )
 
 
-def notify(*, kind: str, title: str, body: str = "", url: str = "", campaign=None, recipients=()) -> list[Notification]:
-    """Inbox entries for each recipient (per their preferences) and queued e-mails and webhooks."""
+def notify(
+    *,
+    kind: str,
+    title: str,
+    body: str = "",
+    url: str = "",
+    campaign=None,
+    recipients=(),
+    group_key: str = "",
+) -> list[Notification]:
+    """Inbox entries for each recipient (per their preferences) and queued e-mails and webhooks.
+
+    `group_key` names the event (e.g. one alert rule × subject): a person who already has it unread,
+    or was told within NOTIFICATION_REPEAT_HOURS, gets no new entry or e-mail; their entry counts the
+    repeat (×2, ×3 …) and shows the newest text. A robot gets it once in that period."""
     now = timezone.now()
     users = {u.pk: u for u in recipients if u is not None and u.is_active}
     muted = set()
     if campaign is not None and users:
         muted = set(CampaignMute.objects.filter(campaign=campaign, user_id__in=users).values_list("user_id", flat=True))
     prefs = {p.user_id: p for p in Preference.objects.filter(user_id__in=users, kind=kind)}
+    since = now - dt.timedelta(hours=settings.NOTIFICATION_REPEAT_HOURS)
+    repeated, told = _repeats(group_key, users, since) if group_key else ({}, set())
+    if repeated:
+        Notification.objects.filter(pk__in=repeated.values()).update(
+            count=F("count") + 1, title=title[:200], body=body, url=url[:500]
+        )
     notes, deliveries = [], []
     for user in users.values():
-        if user.pk in muted:
+        if user.pk in muted or user.pk in told:
             continue
         pref = prefs.get(user.pk)
         if pref is None or pref.inapp:
             notes.append(
-                Notification(recipient=user, campaign=campaign, kind=kind, title=title[:200], body=body, url=url[:500])
+                Notification(
+                    recipient=user,
+                    campaign=campaign,
+                    kind=kind,
+                    title=title[:200],
+                    body=body,
+                    url=url[:500],
+                    group_key=group_key,
+                )
             )
         if (pref is None or pref.email) and user.email:
             deliveries.append(
@@ -63,9 +90,13 @@ def notify(*, kind: str, title: str, body: str = "", url: str = "", campaign=Non
                     body=body,
                     url=url[:500],
                     next_attempt_at=now,
+                    group_key=group_key,
                 )
             )
     endpoints = WebhookEndpoint.objects.filter(active=True).filter(Q(campaign=campaign) | Q(campaign__isnull=True))
+    if group_key:
+        sent_to = Delivery.objects.filter(channel="webhook", group_key=group_key, created_at__gte=since)
+        endpoints = endpoints.exclude(pk__in=sent_to.values("endpoint_id"))
     for endpoint in endpoints:
         if not endpoint.events or kind in endpoint.events:
             deliveries.append(
@@ -78,6 +109,7 @@ def notify(*, kind: str, title: str, body: str = "", url: str = "", campaign=Non
                     body=body,
                     url=url[:500],
                     next_attempt_at=now,
+                    group_key=group_key,
                 )
             )
     Notification.objects.bulk_create(notes)
@@ -85,6 +117,22 @@ def notify(*, kind: str, title: str, body: str = "", url: str = "", campaign=Non
     if deliveries:
         transaction.on_commit(_enqueue_delivery)
     return notes
+
+
+def _repeats(group_key: str, users: dict, since: dt.datetime) -> tuple[dict[int, int], set[int]]:
+    """({user: their open entry for the event}, {users already told}): an unread entry, or anything
+    (entry or e-mail) since `since`."""
+    entries = (
+        Notification.objects.filter(recipient_id__in=users, group_key=group_key)
+        .filter(Q(read_at__isnull=True) | Q(created_at__gte=since))
+        .order_by("created_at", "id")
+        .values_list("recipient_id", "id")
+    )
+    repeated = dict(entries)  # the newest entry per person
+    mailed = Delivery.objects.filter(
+        channel="email", group_key=group_key, recipient_id__in=users, created_at__gte=since
+    ).values_list("recipient_id", flat=True)
+    return repeated, set(repeated) | set(mailed)
 
 
 def _enqueue_delivery() -> None:
