@@ -75,6 +75,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "campaignflow.core.middleware.DomainErrorMiddleware",
+    "campaignflow.core.middleware.ApiJsonErrorsMiddleware",
     "axes.middleware.AxesMiddleware",
 ]
 

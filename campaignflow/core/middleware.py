@@ -1,5 +1,6 @@
 """Domain errors that escape a web view become a friendly page with the right status."""
 
+from django.http import JsonResponse
 from django.shortcuts import render
 
 from .errors import DomainError
@@ -26,6 +27,29 @@ class DomainErrorMiddleware:
                 status=exception.status,
             )
         return None
+
+
+class ApiJsonErrorsMiddleware:
+    """Unknown /api/v1/ paths (Django's resolver 404) and a wrong method on a known path (ninja's
+    plain-text 405) answer JSON like the API's other errors, not the site's HTML pages."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if (
+            response.status_code in (404, 405)
+            and request.path.startswith("/api/v1/")
+            and not response.get("Content-Type", "").startswith("application/json")
+        ):
+            if response.status_code == 404:
+                return JsonResponse({"detail": "Not found."}, status=404)
+            allowed = response.get("Allow", "")
+            json_response = JsonResponse({"detail": f"Method {request.method} not allowed; use {allowed}."}, status=405)
+            json_response["Allow"] = allowed
+            return json_response
+        return response
 
 
 def _has_nul(request) -> bool:
