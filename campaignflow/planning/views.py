@@ -18,6 +18,7 @@ from django.views.decorators.http import require_POST
 from django_htmx.http import HttpResponseClientRefresh
 
 from campaignflow.campaigns.access import EDIT, MANAGE, VIEW, campaign_for_user, can, visible_campaigns
+from campaignflow.campaigns.models import Status
 from campaignflow.campaigns.views import campaign_page_context
 from campaignflow.core.errors import DomainError, InvalidInput, StaleVersion
 
@@ -347,6 +348,7 @@ def _gantt_i18n() -> dict:
         "milestone": _("Milestone"),
         "owner": _("Owner"),
         "start": _("Start"),
+        "end": _("End"),
         "days": _("Days"),
         "slack": pgettext("schedule float", "Slack"),
         "today": _("Today"),
@@ -372,6 +374,7 @@ def _gantt_i18n() -> dict:
 @login_required
 def gantt_page(request, pk: int):
     campaign = campaign_for_user(request.user, pk, VIEW)
+    today = timezone.localdate()
     return render(
         request,
         "planning/gantt.html",
@@ -380,7 +383,9 @@ def gantt_page(request, pk: int):
             campaign,
             "gantt",
             baselines=list(selectors.baselines_for(campaign)[:20]),
-            today=timezone.localdate(),
+            today=today,
+            # running: the chart opens scrolled to today
+            running=campaign.status == Status.EXECUTING or campaign.start_date <= today <= campaign.end_date,
             gantt_i18n=_gantt_i18n(),
         ),
     )

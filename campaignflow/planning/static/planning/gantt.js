@@ -15,6 +15,10 @@
   let periods = [];
   let silent = false; // true while the page itself changes the chart (no server call)
   let hasBaselines = false; // no baseline bars to draw: the overlay skips its walk over every task
+  const running = root.dataset.running === "1"; // the first load scrolls today into view
+  const narrow = root.clientWidth < 700; // a phone: fewer, narrower columns leave room for the bars
+  // dhtmlx-gantt inserts what its templates return as HTML: every name goes through esc().
+  const esc = (s) => String(s === undefined || s === null ? "" : s).replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[c]);
 
   if (zh) {
     gantt.i18n.setLocale({
@@ -48,12 +52,18 @@
   gantt.config.open_tree_initially = true;
   gantt.config.row_height = 30;
   gantt.config.bar_height = 20;
-  gantt.config.columns = [
-    { name: "text", label: T.task, tree: true, width: 230, resize: true },
-    { name: "owner", label: T.owner, align: "center", width: 70 },
-    { name: "start_date", label: T.start, align: "center", width: 84, template: (t) => (t.type === "project" ? "" : fmt(t.start_date)) },
-    { name: "slack", label: T.slack, align: "center", width: 44, template: (t) => (t.slack === undefined || t.slack === null ? "" : t.slack) },
+  // Short dates in the grid ("12月4日" / "Dec 4"); the scale above the bars gives the year.
+  const shortDate = gantt.date.date_to_str(zh ? "%n月%j日" : "%M %j");
+  const lastDay = (t) => (t.type === "milestone" ? t.start_date : gantt.date.add(t.end_date, -1, "day"));
+  const columns = [
+    { name: "text", label: T.task, tree: true, width: narrow ? 100 : 210, resize: true, template: (t) => esc(t.text) },
+    { name: "owner", label: T.owner, align: "center", width: 64, template: (t) => esc(t.owner) },
+    { name: "start_date", label: T.start, align: "center", width: 72, template: (t) => (t.type === "project" ? "" : shortDate(t.start_date)) },
+    { name: "end_date", label: T.end, align: "center", width: 72, template: (t) => (t.type === "project" ? "" : shortDate(lastDay(t))) },
+    { name: "slack", label: T.slack, align: "center", width: 56, template: (t) => (t.slack === undefined || t.slack === null ? "" : t.slack) },
   ];
+  gantt.config.columns = narrow ? columns.filter((c) => c.name === "text" || c.name === "start_date") : columns;
+  if (narrow) gantt.config.task_scroll_offset = 30; // today near the left edge of a narrow timeline
   gantt.attachEvent("onBeforeLightbox", () => false);
   gantt.templates.task_class = function (start, end, task) {
     const cls = [];
@@ -64,11 +74,19 @@
     return cls.join(" ");
   };
   gantt.templates.rightside_text = function (start, end, task) {
-    if (task.type === "milestone") return task.name + (task.at_risk ? " ⚠ " + T.at_risk : "");
-    return task.at_risk ? "⚠ " + T.at_risk : "";
+    if (task.type === "milestone") return esc(task.name) + (task.at_risk ? " ⚠ " + esc(T.at_risk) : "");
+    return task.at_risk ? "⚠ " + esc(T.at_risk) : "";
   };
-  gantt.templates.tooltip_text = undefined;
-  gantt.templates.task_text = (s, e, t) => (t.type === "project" ? t.text : t.name || t.text);
+  gantt.templates.tooltip_text = (s, e, t) => esc(t.text);
+  gantt.templates.task_text = (s, e, t) => esc(t.type === "project" ? t.text : t.name || t.text);
+  // the text of "delete this dependency?" and the tooltip while a link is dragged
+  gantt.templates.link_description = (l) => "<b>" + esc(gantt.getTask(l.source).text) + "</b> – <b>" + esc(gantt.getTask(l.target).text) + "</b>";
+  gantt.templates.drag_link = function (from, fromStart, to, toStart) {
+    const end = (start) => esc(start ? T.link_start : T.link_end);
+    let html = "<b>" + esc(gantt.getTask(from).text) + "</b> " + end(fromStart);
+    if (to) html += "<br><b>" + esc(gantt.getTask(to).text) + "</b> " + end(toStart);
+    return html;
+  };
   gantt.templates.grid_row_class = (s, e, t) => (t.critical ? "cf-critical-row" : "");
 
   // Period bands (预热期/爆发期/延续期) drawn behind the bars, one coloured column per period.
@@ -98,7 +116,7 @@
   gantt.ext.zoom.init({
     levels: [
       { name: "day", scale_height: 50, min_column_width: 30, scales: [{ unit: "month", step: 1, format: zh ? "%Y年%n月" : "%F %Y" }, { unit: "day", step: 1, format: "%j" }] },
-      { name: "week", scale_height: 50, min_column_width: 60, scales: [{ unit: "month", step: 1, format: zh ? "%Y年%n月" : "%F %Y" }, { unit: "week", step: 1, format: (d) => (zh ? "第" + gantt.date.getWeek(d) + "周" : "W" + gantt.date.getWeek(d)) }] },
+      { name: "week", scale_height: 50, min_column_width: 60, scales: [{ unit: "month", step: 1, format: zh ? "%Y年%n月" : "%F %Y" }, { unit: "week", step: 1, format: zh ? "%n月%j日" : "%M %j" }] },
       { name: "month", scale_height: 50, min_column_width: 80, scales: [{ unit: "year", step: 1, format: zh ? "%Y年" : "%Y" }, { unit: "month", step: 1, format: zh ? "%n月" : "%M" }] },
     ],
   });
@@ -151,6 +169,7 @@
         const today = new Date(new Date().setHours(0, 0, 0, 0));
         let lo = gantt.date.parseDate(first, "xml_date"), hi = gantt.date.parseDate(last, "xml_date");
         if (today >= gantt.date.add(lo, -30, "day") && today <= hi) lo = new Date(Math.min(lo, today));
+        if (running && today > hi) hi = today; // a running campaign past its end date still shows today
         gantt.config.start_date = gantt.date.add(lo, -2, "day");
         gantt.config.end_date = gantt.date.add(hi, 4, "day");
         parseInStages(d, ++generation);
@@ -169,6 +188,8 @@
     const early = (l) => inHead.has(String(l.source)) && inHead.has(String(l.target));
     gantt.parse({ data: head, links: head === d.data ? d.links : d.links.filter(early) });
     silent = false;
+    // A running campaign opens on today (only the first load: later loads keep where the user scrolled).
+    if (running && mine === 1) gantt.showDate(new Date(new Date().setHours(0, 0, 0, 0)));
     const done = () => { root.dataset.loaded = String(Date.now()); };
     // a task after the next frame runs once the bars are on screen: the mark times the first paint
     requestAnimationFrame(() => setTimeout(() => {
@@ -176,8 +197,10 @@
       performance.mark("cf-gantt-painted");
       if (head === d.data) return done();
       silent = true;
+      const x = gantt.getScrollState().x;
       gantt.parse({ data: d.data.slice(FIRST_ROWS), links: d.links.filter((l) => !early(l)) });
       silent = false;
+      if (gantt.getScrollState().x !== x) gantt.scrollTo(x, null); // the rest of the rows keeps today in view
       done();
     }, 0));
   }

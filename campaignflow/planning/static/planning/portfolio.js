@@ -7,10 +7,17 @@
   const zh = (document.documentElement.lang || "").startsWith("zh");
   gantt.config.date_format = "%Y-%m-%d";
   gantt.config.readonly = true;
-  gantt.config.columns = [{ name: "text", label: zh ? "营销活动" : "Campaign", tree: false, width: 260 }, { name: "status_label", label: "", width: 70, align: "center" }];
+  // dhtmlx-gantt inserts what its templates return as HTML: every name goes through esc().
+  const esc = (s) => String(s === undefined || s === null ? "" : s).replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[c]);
+  gantt.config.columns = [
+    { name: "text", label: zh ? "营销活动" : "Campaign", tree: false, width: 260, template: (t) => esc(t.text) },
+    { name: "status_label", label: "", width: 70, align: "center", template: (t) => esc(t.status_label) },
+  ];
   gantt.config.scales = [{ unit: "year", step: 1, format: zh ? "%Y年" : "%Y" }, { unit: "month", step: 1, format: zh ? "%n月" : "%M" }];
   gantt.config.min_column_width = 50;
   gantt.templates.task_class = (s, e, t) => "cf-campaign-" + t.status;
+  gantt.templates.task_text = (s, e, t) => esc(t.text);
+  gantt.templates.tooltip_text = (s, e, t) => esc(t.text);
   gantt.attachEvent("onTaskClick", (id) => { window.location = gantt.getTask(id).url; return false; });
   gantt.init("portfolio-chart");
   gantt.parse(JSON.parse(document.getElementById("portfolio-data").textContent));
