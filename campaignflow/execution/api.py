@@ -4,7 +4,9 @@ weekly reports and the campaign's execution settings."""
 from __future__ import annotations
 
 import datetime as dt
+from decimal import Decimal
 
+from django.urls import reverse
 from django.utils import timezone
 from ninja import Query, Router, Schema, Status
 from pydantic import Field
@@ -458,6 +460,63 @@ def update_report(request, report_id: PathId, payload: ReportPatch):
 def publish_report(request, report_id: PathId, payload: VersionIn):
     report = selectors.object_for_user(WeeklyReport, request.user, report_id, MANAGE)
     return report_out(services.weekly_report_publish(actor=request.user, report=report, version=payload.version))
+
+
+class WeekFigureOut(Schema):
+    kpi: str
+    unit: str
+    percent: bool
+    direction: str
+    this_week: Decimal | None
+    last_week: Decimal | None
+    change: Decimal | None
+    change_rate: Decimal | None
+    good: bool | None
+    target: Decimal
+    actual: Decimal | None
+    achievement_rate: Decimal | None
+
+
+class WeekTrendOut(Schema):
+    kpi: str
+    values: list[Decimal | None]
+
+
+class WeekFiguresOut(Schema):
+    week_start: dt.date
+    week_end: dt.date
+    rows: list[WeekFigureOut]
+    trend_dates: list[dt.date]
+    trend: list[WeekTrendOut]
+
+
+@router.get("/weekly-reports/{report_id}/figures", response=WeekFiguresOut)
+def report_figures(request, report_id: PathId):
+    """The report week's key results: each KPI this week against last week (change, direction-aware
+    `good`) with its cumulative achievement rate, and the daily values of the last 4 weeks."""
+    from .reporting import week_figures
+
+    report = selectors.object_for_user(WeeklyReport, request.user, report_id, VIEW)
+    data = week_figures(report.campaign, report.week_start, user=request.user)
+    return {
+        "week_start": data["week_start"],
+        "week_end": data["week_end"],
+        "rows": data["rows"],
+        "trend_dates": data["trend"]["dates"],
+        "trend": data["trend"]["series"],
+    }
+
+
+class ShareOut(Schema):
+    notified: int
+
+
+@router.post("/weekly-reports/{report_id}/share", response=ShareOut)
+def share_report(request, report_id: PathId):
+    """Send a published report to the team's inboxes and chat robots (409 for a draft)."""
+    report = selectors.object_for_user(WeeklyReport, request.user, report_id, EDIT)
+    url = reverse("execution:report", args=[report.campaign_id, report.id])
+    return {"notified": services.weekly_report_share(actor=request.user, report=report, url=url)}
 
 
 # --- settings ---------------------------------------------------------------------------

@@ -10,7 +10,7 @@ from django.db.models import Q
 
 from campaignflow.planning.models import Task, TaskStatus
 
-from .domain.weekly import KpiLine, SupportLine, TaskLine, draft
+from .domain.weekly import KpiLine, SupportLine, TaskLine, change_percent, draft, week_change
 from .models import Standup
 
 # Callables (campaign) -> list[KpiLine]; the goals app registers one in its AppConfig.ready().
@@ -59,8 +59,129 @@ def goals_kpi_lines(campaign, *, zh: bool = True) -> list[KpiLine]:
     ]
 
 
-def kpi_lines(campaign, *, zh: bool = True) -> list[KpiLine]:
-    lines: list[KpiLine] = goals_kpi_lines(campaign, zh=zh)
+TREND_WEEKS = 4  # the weekly report's trend chart: daily values over the report's week and the 3 before
+
+
+def show_kpi_value(value, *, percent: bool, unit: str, zh: bool = True) -> str:
+    """A weekly figure as the pages show it: money like |money (¥12万 / ¥120,000.00), rates as
+    percentages, other values with 万 and their unit."""
+    from campaignflow.core.domain.numbers import format_money
+
+    if unit == "元" and not percent and value is not None:
+        return format_money(value, "zh-hans" if zh else "en")
+    return kpi_value(value, percent=percent, unit=unit, zh=zh)
+
+
+def _signed(delta, *, percent: bool, unit: str, zh: bool) -> str:
+    if delta is None:
+        return "—"
+    if percent:  # a rate's change in percentage points
+        points = f"{abs(float(delta)) * 100:.1f}"
+        text = f"{points}个百分点" if zh else f"{points} pts"
+    else:
+        text = show_kpi_value(abs(delta), percent=False, unit=unit, zh=zh)
+    return ("+" if delta > 0 else "−" if delta < 0 else "") + text
+
+
+def week_figures(campaign, week_start: dt.date, *, user=None, zh: bool = True, today: dt.date | None = None) -> dict:
+    """Each KPI's figure over the report's week (Mon–Sun) against the week before, with the change
+    (direction-aware: a fall is good for a "down" KPI) and its cumulative achievement, plus the daily
+    values of the last TREND_WEEKS weeks for the trend chart. Three queries (KPIs, totals, daily sums)."""
+    from django.utils import timezone
+
+    from campaignflow.goals.domain.kpi import kpi_actual, metrics_of
+    from campaignflow.goals.selectors import kpis_with_actuals
+    from campaignflow.tracking.models import MetricDayTotal
+
+    today = today or timezone.localdate()
+    week_end = week_start + dt.timedelta(days=6)
+    last_start = week_start - dt.timedelta(days=7)
+    trend_start = week_start - dt.timedelta(days=7 * (TREND_WEEKS - 1))
+    items = sorted(kpis_with_actuals(campaign, user), key=lambda k: (k.priority != "core", k.position))
+    by_day: dict[dt.date, dict[str, object]] = {}
+    metrics = metrics_of((k.metric, k.numerator, k.denominator) for k in items)
+    if metrics:
+        for metric, date, total in MetricDayTotal.objects.filter(
+            campaign_id=campaign.pk, metric__in=metrics, date__range=(trend_start, week_end)
+        ).values_list("metric", "date", "total"):
+            by_day.setdefault(date, {})[metric] = total
+
+    def summed(first: dt.date, last: dt.date) -> dict:
+        sums: dict = {}
+        for date, values in by_day.items():
+            if first <= date <= last:
+                for metric, total in values.items():
+                    sums[metric] = sums.get(metric, 0) + total
+        return sums
+
+    def value_of(k, sums):
+        return kpi_actual(metric=k.metric, numerator=k.numerator, denominator=k.denominator, totals=sums)
+
+    this_sums, last_sums = summed(week_start, week_end), summed(last_start, week_start - dt.timedelta(days=1))
+    dates = [trend_start + dt.timedelta(days=i) for i in range(7 * TREND_WEEKS)]
+    rows, series = [], []
+    for k in items:
+        unit = "" if k.shows_percent else k.unit
+        this, last = value_of(k, this_sums), value_of(k, last_sums)
+        change = week_change(this, last, direction=k.direction)
+
+        def show(value, k=k, unit=unit):
+            return show_kpi_value(value, percent=k.shows_percent, unit=unit, zh=zh)
+
+        rows.append(
+            {
+                "kpi": k.name,
+                "unit": k.unit,
+                "percent": k.shows_percent,
+                "direction": k.direction,
+                "priority": k.priority,
+                "this_week": this,
+                "last_week": last,
+                "change": change.delta,
+                "change_rate": change.rate,
+                "good": change.good,
+                "target": k.target,
+                "actual": k.actual,
+                "achievement_rate": k.achievement_rate,
+                "shown": {
+                    "this_week": show(this),
+                    "last_week": show(last),
+                    "change": _signed(change.delta, percent=k.shows_percent, unit=unit, zh=zh),
+                    "change_rate": change_percent(change.rate),
+                    "target": show(k.target),
+                    "actual": show(k.actual),
+                },
+            }
+        )
+        values = [value_of(k, by_day.get(d, {})) if d <= today and d in by_day else None for d in dates]
+        series.append({"kpi": k.name, "percent": k.shows_percent, "unit": unit, "values": values})
+    return {"week_start": week_start, "week_end": week_end, "rows": rows, "trend": {"dates": dates, "series": series}}
+
+
+def weekly_kpi_lines(campaign, week_start: dt.date, *, zh: bool = True) -> list[KpiLine]:
+    """The draft's key results: each KPI's week against the week before, then its cumulative 达成率."""
+    lines = []
+    for r in week_figures(campaign, week_start, zh=zh)["rows"]:
+        shown = r["shown"]
+        rate = r["achievement_rate"]
+        lines.append(
+            KpiLine(
+                name=r["kpi"],
+                target=shown["target"],
+                actual=shown["actual"],
+                rate=float(rate) if rate is not None else None,
+                this_week=shown["this_week"],
+                last_week=shown["last_week"],
+                change=shown["change_rate"] if r["change_rate"] is not None else shown["change"],
+            )
+        )
+    return lines
+
+
+def kpi_lines(campaign, *, zh: bool = True, week_start: dt.date | None = None) -> list[KpiLine]:
+    lines: list[KpiLine] = (
+        weekly_kpi_lines(campaign, week_start, zh=zh) if week_start else goals_kpi_lines(campaign, zh=zh)
+    )
     for source in KPI_SOURCES:
         lines.extend(source(campaign))
     return lines
@@ -90,7 +211,7 @@ def weekly_draft_for(campaign, week_start: dt.date, *, zh: bool = True) -> dict[
         .order_by("date")
     )
     return draft(
-        kpis=kpi_lines(campaign, zh=zh),
+        kpis=kpi_lines(campaign, zh=zh, week_start=week_start),
         done=[_task_line(t) for t in done],
         delayed=[_task_line(t) for t in delayed.order_by("end_date", "sort_order")],
         upcoming=[_task_line(t) for t in upcoming.order_by("end_date", "sort_order")],
@@ -128,3 +249,35 @@ def daily_table(campaign, days: list[dt.date]) -> list[dict]:
             }
         )
     return rows
+
+
+def trend_option(figures: dict, *, week_label: str) -> dict:
+    """The ECharts option of the weekly report's trend: one line per KPI over the trend weeks, one shown
+    at a time (KPIs have different scales; the legend switches), the report's week shaded. Rates are in
+    percent. Axis and tooltip numbers are formatted by the page (万 in Chinese: static/js/app.js)."""
+    dates = [d.isoformat()[5:] for d in figures["trend"]["dates"]]
+    series = []
+    for s in figures["trend"]["series"]:
+        scale = 100 if s["percent"] else 1
+        name = f"{s['kpi']} (%)" if s["percent"] else s["kpi"]
+        series.append(
+            {
+                "name": name,
+                "type": "line",
+                "data": [None if v is None else round(float(v) * scale, 4) for v in s["values"]],
+                "connectNulls": True,
+                "markArea": {
+                    "silent": True,
+                    "itemStyle": {"color": "rgba(37, 99, 235, 0.08)"},
+                    "data": [[{"name": week_label, "xAxis": dates[-7]}, {"xAxis": dates[-1]}]] if dates else [],
+                },
+            }
+        )
+    return {
+        "tooltip": {"trigger": "axis"},
+        "legend": {"top": 0, "selectedMode": "single", "type": "scroll"},
+        "grid": {"left": 60, "right": 20, "top": 40, "bottom": 30},
+        "xAxis": {"type": "category", "data": dates, "boundaryGap": False},
+        "yAxis": {"type": "value"},
+        "series": series,
+    }

@@ -402,3 +402,28 @@ def weekly_report_publish(*, actor, report: WeeklyReport, version: int) -> Weekl
         campaign=report.campaign,
         changes={"status": ReportStatus.PUBLISHED, "published_at": timezone.now(), "published_by": actor},
     )
+
+
+@transaction.atomic
+def weekly_report_share(*, actor, report: WeeklyReport, url: str = "") -> int:
+    """Send a published report to the team: an inbox entry for each internal member (partners get
+    the shared pages, not internal reports) and a message to the campaign's chat robots, through the
+    notification outbox. Returns the number of people notified."""
+    from campaignflow.notifications.services import notify
+
+    if report.status != ReportStatus.PUBLISHED:
+        raise Conflict(_("Publish the report before sending it to the team."))
+    campaign = report.campaign
+    members = campaign.memberships.select_related("user").exclude(role="partner")
+    week_end = report.week_start + dt.timedelta(days=6)
+    notes = notify(
+        kind="report",
+        title=_("%(campaign)s weekly report %(start)s ~ %(end)s")
+        % {"campaign": campaign.name, "start": f"{report.week_start:%Y-%m-%d}", "end": f"{week_end:%Y-%m-%d}"},
+        body=report.key_results,
+        url=url,
+        campaign=campaign,
+        recipients=[m.user for m in members],
+    )
+    audit_record(actor=actor, action="share", obj=report, campaign=campaign)
+    return len(notes)

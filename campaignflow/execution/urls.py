@@ -13,4 +13,5 @@ urlpatterns = [
     path("campaigns/<int:pk>/execution/run-of-show/<int:item_id>/toggle/", views.segment_toggle, name="segment-toggle"),
     path("campaigns/<int:pk>/execution/reports/", views.reports, name="reports"),
     path("campaigns/<int:pk>/execution/reports/<int:report_id>/", views.report_detail, name="report"),
+    path("campaigns/<int:pk>/execution/reports/<int:report_id>/share/", views.report_share, name="report-share"),
 ]

@@ -8,6 +8,7 @@ import datetime as dt
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -319,10 +320,38 @@ def report_detail(request, pk: int, report_id: int):
             else:
                 messages.success(request, _("Saved."))
             return redirect("execution:report", campaign.pk, report.id)
+    figures = reporting.week_figures(
+        campaign, report.week_start, user=request.user, zh=request.LANGUAGE_CODE.startswith("zh")
+    )
     return render(
         request,
         "execution/report_detail.html",
         _context(
-            request, campaign, "reports", report=report, form=form, week_end=report.week_start + dt.timedelta(days=6)
+            request,
+            campaign,
+            "reports",
+            report=report,
+            form=form,
+            week_end=figures["week_end"],
+            figures=figures["rows"],
+            trend=reporting.trend_option(figures, week_label=_("This week")),
+            share_url=request.build_absolute_uri(),
         ),
     )
+
+
+@login_required
+@require_POST
+def report_share(request, pk: int, report_id: int):
+    """Send a published report to the team (inboxes and the campaign's chat robots)."""
+    report = selectors.object_for_user(WeeklyReport, request.user, report_id, EDIT)
+    try:
+        count = services.weekly_report_share(
+            actor=request.user, report=report, url=reverse("execution:report", args=[report.campaign_id, report.id])
+        )
+        messages.success(
+            request, _("Sent to %(count)s team members and the campaign's chat robots.") % {"count": count}
+        )
+    except DomainError as exc:
+        messages.error(request, exc.detail)
+    return redirect("execution:report", report.campaign_id, report.id)

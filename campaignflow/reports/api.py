@@ -3,6 +3,7 @@ partners get 403 (they see what is shared with them on the pages instead)."""
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Literal
 
 from django.http import FileResponse, HttpResponse, StreamingHttpResponse
@@ -31,14 +32,19 @@ def export_xlsx(request, campaign_id: PathId):
 
 class ReportQuery(Schema):
     kind: Literal["weekly", "evaluation"] = Field("evaluation")
+    week_start: dt.date | None = Field(None, description="kind=weekly: the week's report (default: the latest)")
 
 
 @router.get("/campaigns/{campaign_id}/report.pdf")
 def report_pdf(request, campaign_id: PathId, query: Query[ReportQuery]):
-    """kind=weekly: the latest weekly report with KPI progress; kind=evaluation: evaluation, attribution, ROI,
+    """kind=weekly: the weekly report of `week_start`'s week (default: the latest) with the week's KPI
+    figures against last week and their trend; kind=evaluation: evaluation, attribution, ROI,
     retrospective."""
     campaign = campaign_for_review(request.user, campaign_id, VIEW)
-    body = pdf.weekly_report(campaign) if query.kind == "weekly" else pdf.evaluation_report(campaign)
+    if query.kind == "weekly":
+        body = pdf.weekly_report(campaign, week_start=query.week_start)
+    else:
+        body = pdf.evaluation_report(campaign)
     response = HttpResponse(body, content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="{query.kind}-{campaign.pk}.pdf"'
     return response

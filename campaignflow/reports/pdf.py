@@ -89,7 +89,8 @@ def fmt_ratio(v) -> str:
 
 
 def table(header: list[str], rows: list[list], styles, widths=None) -> Table:
-    data = [[p(h, styles["small"]) for h in header]] + [[p(c, styles["small"]) for c in r] for r in rows]
+    cells = [[c if isinstance(c, Paragraph) else p(c, styles["small"]) for c in r] for r in rows]
+    data = [[p(h, styles["small"]) for h in header], *cells]
     t = Table(data, colWidths=widths, repeatRows=1)
     t.setStyle(
         TableStyle(
@@ -265,22 +266,72 @@ def _achievement_chart(rows):
     )
 
 
-def weekly_report(campaign, *, today: dt.date | None = None) -> bytes:
+GOOD, BAD = colors.HexColor("#16A34A"), colors.HexColor("#DC2626")
+
+
+def _change_cell(row, styles) -> Paragraph:
+    """The week-on-week change with an arrow, green when it is good for the KPI (a fall for a "down"
+    KPI such as cost per lead), red when bad."""
+    shown = row["shown"]
+    arrow = "↑" if (row["change"] or 0) > 0 else "↓" if (row["change"] or 0) < 0 else ""
+    text = f"{arrow} {shown['change']}" + (f" ({shown['change_rate']})" if row["change_rate"] is not None else "")
+    colour = {True: GOOD, False: BAD}.get(row["good"], colors.HexColor("#475569"))
+    return Paragraph(f'<font color="#{colour.hexval()[2:]}">{escape(text.strip())}</font>', styles["small"])
+
+
+def trend_chart(dates: list[dt.date], values: list, *, title: str, percent: bool = False) -> Drawing:
+    """One KPI's daily values over the trend weeks as a line (the page draws the same with ECharts);
+    axis labels read like the page (万 in Chinese, a percentage for rates)."""
+    from reportlab.graphics.charts.lineplots import LinePlot
+    from reportlab.graphics.widgets.markers import makeMarker
+
+    register_font()
+    d = Drawing(170 * mm, 150)
+    plot = LinePlot()
+    plot.x, plot.y, plot.width, plot.height = 22 * mm, 28, 140 * mm, 95
+    points = [(i, float(v) * (100 if percent else 1)) for i, v in enumerate(values) if v is not None]
+    plot.data = [points or [(0, 0)]]
+    plot.lines[0].strokeColor = BLUE
+    plot.lines[0].strokeWidth = 1.5
+    plot.lines[0].symbol = makeMarker("FilledCircle", size=2.5)
+    plot.xValueAxis.valueMin, plot.xValueAxis.valueMax = 0, max(len(dates) - 1, 1)
+    plot.xValueAxis.valueSteps = list(range(0, len(dates), 7))
+    plot.xValueAxis.labelTextFormat = lambda i: f"{dates[int(i)]:%m-%d}" if 0 <= int(i) < len(dates) else ""
+    plot.yValueAxis.valueMin = 0
+    plot.yValueAxis.labelTextFormat = (lambda v: f"{v:.1f}%") if percent else fmt_num
+    for axis in (plot.xValueAxis, plot.yValueAxis):
+        axis.labels.fontName, axis.labels.fontSize = FONT_NAME, 7
+    d.add(plot)
+    d.add(String(0, 138, title, fontName=FONT_NAME, fontSize=10))
+    return d
+
+
+TREND_CHARTS = 3  # the PDF draws the trend of the first KPIs (core ones first)
+
+
+def weekly_report(campaign, *, today: dt.date | None = None, week_start: dt.date | None = None) -> bytes:
+    """The weekly report of `week_start`'s week (default: the latest report, or this week's automatic
+    draft when there is none)."""
     from campaignflow.execution.models import WeeklyReport
-    from campaignflow.execution.reporting import weekly_draft_for
+    from campaignflow.execution.reporting import week_figures, weekly_draft_for
+    from campaignflow.execution.services import week_start_of
     from campaignflow.review.selectors import evaluation_rows
     from campaignflow.tracking.selectors import board
 
     styles = _styles()
     today = today or dt.date.today()
-    report = WeeklyReport.objects.filter(campaign=campaign).order_by("-week_start").first()
+    reports = WeeklyReport.objects.filter(campaign=campaign)
+    if week_start is not None:
+        week_start = week_start_of(week_start)
+        reports = reports.filter(week_start=week_start)
+    report = reports.order_by("-week_start").first()
     if report is not None:
         week_start = report.week_start
         texts = {f: getattr(report, f) for f in ("key_results", "delayed_tasks", "next_week_plan", "resources")}
         state = t("Published") if report.published_at else t("Draft")
     else:
-        week_start = today - dt.timedelta(days=today.weekday())
-        texts = weekly_draft_for(campaign, week_start)
+        week_start = week_start or week_start_of(today)
+        texts = weekly_draft_for(campaign, week_start, zh=_zh())
         state = t("Automatic draft")
     week_end = week_start + dt.timedelta(days=6)
     story: list = []
@@ -291,8 +342,32 @@ def weekly_report(campaign, *, today: dt.date | None = None) -> bytes:
         t("Weekly progress report"),
         t("%(start)s ~ %(end)s (%(state)s)", start=f"{week_start:%Y-%m-%d}", end=f"{week_end:%Y-%m-%d}", state=state),
     )
+    figures = week_figures(campaign, week_start, zh=_zh())
+    story.append(p(t("1. Key results this week (against last week)"), styles["h1"]))
+    header = [t("KPI"), t("This week"), t("Last week"), t("Change"), t("Achievement to date")]
+    cells = [
+        [
+            r["kpi"],
+            r["shown"]["this_week"],
+            r["shown"]["last_week"],
+            _change_cell(r, styles),
+            fmt_rate(r["achievement_rate"]),
+        ]
+        for r in figures["rows"]
+    ]
+    story.append(table(header, cells, styles, [45 * mm, 30 * mm, 30 * mm, 40 * mm, 29 * mm]))
+    trend = figures["trend"]
+    for series in trend["series"][:TREND_CHARTS]:
+        if any(v is not None for v in series["values"]):
+            title = t("%(kpi)s: daily, last %(weeks)s weeks", kpi=series["kpi"], weeks=len(trend["dates"]) // 7)
+            story += [
+                Spacer(1, 3 * mm),
+                trend_chart(trend["dates"], series["values"], title=title, percent=series["percent"]),
+            ]
+    story.append(Spacer(1, 3 * mm))
+    story.append(p(texts.get("key_results") or t("None"), styles["base"]))
     rows = evaluation_rows(campaign)
-    story.append(p(t("1. Core KPI progress"), styles["h1"]))
+    story.append(p(t("2. Core KPI progress (to date)"), styles["h1"]))
     story.append(
         table(
             [t("KPI"), t("Target value"), t("Actual value"), t("Achievement")],
@@ -304,7 +379,6 @@ def weekly_report(campaign, *, today: dt.date | None = None) -> bytes:
     if chart := _achievement_chart(rows):
         story += [Spacer(1, 4 * mm), chart]
     sections = [
-        (t("2. Key results this week"), "key_results"),
         (t("3. Delayed tasks and reasons"), "delayed_tasks"),
         (t("4. Plan for next week"), "next_week_plan"),
         (t("5. Resources to coordinate"), "resources"),

@@ -29,3 +29,29 @@ document.addEventListener("submit", (event) => {
   const form = event.target.closest("form[data-confirm]");
   if (form && !window.confirm(form.dataset.confirm)) event.preventDefault();
 }, true);
+
+// Numbers in charts read like the page's |number filter: 万/亿 in Chinese (35万), thousands separators in
+// English (350,000). cfChartNumbers(option) gives value axes and axis tooltips that formatter unless the
+// option brings its own (options are built on the server as JSON, which cannot carry functions).
+window.cfNumber = function (value) {
+  if (value === null || value === undefined || value === "" || isNaN(value)) return "—";
+  const v = Number(value);
+  const trim = (x, places) => x.toLocaleString("en-US", { maximumFractionDigits: places });
+  if (!document.documentElement.lang.startsWith("zh")) return trim(v, Math.abs(v) >= 100 ? 0 : 2);
+  const m = Math.abs(v);
+  if (m >= 1e8) return trim(v / 1e8, 2) + "亿";
+  if (m >= 1e4) return trim(v / 1e4, 2) + "万";
+  return trim(v, m >= 100 ? 0 : 2);
+};
+window.cfChartNumbers = function (option) {
+  const axes = [].concat(option.xAxis || [], option.yAxis || []);
+  axes.forEach((axis) => {
+    if (axis.type !== "value") return;
+    axis.axisLabel = axis.axisLabel || {};
+    if (!axis.axisLabel.formatter) axis.axisLabel.formatter = window.cfNumber;
+  });
+  if (option.tooltip && !option.tooltip.formatter && !option.tooltip.valueFormatter && axes.length) {
+    option.tooltip.valueFormatter = window.cfNumber;
+  }
+  return option;
+};

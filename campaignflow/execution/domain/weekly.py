@@ -1,13 +1,15 @@
 """The weekly report draft (seed 002 周进度报告), written from the week's data, pure.
 
-Sections: key results (KPI progress), delayed tasks and causes, next week's plan (upcoming
-tasks), resources to coordinate (from stand-ups' "need support").
+Sections: key results (each KPI's figure this week against last week, and its cumulative achievement),
+delayed tasks and causes, next week's plan (upcoming tasks), resources to coordinate (from stand-ups'
+"need support").
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from decimal import Decimal
 
 
 @dataclass(frozen=True)
@@ -15,7 +17,39 @@ class KpiLine:
     name: str
     target: str
     actual: str
-    rate: float | None
+    rate: float | None  # cumulative achievement (达成率), campaign to date
+    # This week's and last week's figure and the change, shown (empty: a source without weekly figures).
+    this_week: str = ""
+    last_week: str = ""
+    change: str = ""
+
+
+@dataclass(frozen=True)
+class WeekChange:
+    delta: Decimal | None  # this week − last week
+    rate: Decimal | None  # delta / last week (None when last week was 0 or unknown)
+    good: bool | None  # direction-aware: a fall is good for a "down" KPI (cost per lead); None when flat
+
+
+def week_change(this: Decimal | None, last: Decimal | None, *, direction: str = "up") -> WeekChange:
+    """12万 this week against 10万 last week → delta 2万, rate +0.2, good (for an "up" KPI)."""
+    if this is None or last is None:
+        return WeekChange(None, None, None)
+    delta = Decimal(this) - Decimal(last)
+    rate = (delta / Decimal(last)).quantize(Decimal("0.0001")) if last else None
+    good = None if not delta else (delta > 0) == (direction != "down")
+    return WeekChange(delta, rate, good)
+
+
+def change_percent(rate: Decimal | None) -> str:
+    """A week-on-week change as a signed percentage: +20%, −4.5% (one decimal under 10%), — unknown."""
+    if rate is None:
+        return "—"
+    percent = float(rate) * 100
+    text = f"{abs(percent):.{1 if abs(percent) < 10 else 0}f}%"
+    if text in ("0.0%", "0%"):
+        return "0%"
+    return ("+" if percent > 0 else "−") + text
 
 
 @dataclass(frozen=True)
@@ -49,13 +83,20 @@ def draft(
     results = []
     for k in kpis:
         rate = f"{k.rate * 100:.0f}%" if k.rate is not None else "—"
-        results.append(
-            bullet(
+        if k.this_week:  # the week's own figure first; the campaign-to-date achievement after it
+            line = (
+                f"{k.name}：本周 {k.this_week}，上周 {k.last_week}，环比 {k.change}；累计达成率 {rate}（目标 {k.target}）"
+                if zh
+                else f"{k.name}: this week {k.this_week}, last week {k.last_week}, {k.change} week on week; "
+                f"{rate} of the target {k.target} to date"
+            )
+        else:
+            line = (
                 f"{k.name}：目标 {k.target}，实际 {k.actual}，达成率 {rate}"
                 if zh
                 else f"{k.name}: target {k.target}, actual {k.actual}, achieved {rate}"
             )
-        )
+        results.append(bullet(line))
     for t in done:
         results.append(
             bullet(f"已完成 {t.code} {t.name}（{t.owner}）" if zh else f"Done {t.code} {t.name} ({t.owner})")

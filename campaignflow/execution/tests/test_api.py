@@ -175,4 +175,5 @@ def test_weekly_report_key_results_come_from_the_kpis(owner_api, campaign, users
     )
     rollups.refresh(campaign.pk)  # rows written outside the ingestion service
     report = owner_api.post(f"/campaigns/{campaign.id}/weekly-reports", {"week_start": "2025-06-02"}).json()
-    assert "销售额：目标 30万，实际 35万，达成率 117%" in report["key_results"]
+    # the row is in the week before the report's (2025-06-01 is a Sunday): this week has none of it
+    assert "销售额：本周 ¥0，上周 ¥35万，环比 −100%；累计达成率 117%（目标 ¥30万）" in report["key_results"]

@@ -52,15 +52,17 @@ def test_kpi_lines_read_like_the_table_in_chinese(kpis):
 
 
 def test_weekly_draft_states_percent_kpis_as_percentages(kpis):
+    """The week's figures (all the rows fall in the week of 2025-06-09; none the week before), rates as
+    percentages, money as the pages show it, then the cumulative achievement."""
     week = dt.date(2025, 6, 9)
     zh = weekly_draft_for(kpis, week)["key_results"]
-    assert "• 点击率：目标 8.0%，实际 7.6%，达成率 95%" in zh
-    assert "• 销售额：目标 30万，实际 20.98万，达成率 70%" in zh
+    assert "• 点击率：本周 7.6%，上周 —，环比 —；累计达成率 95%（目标 8.0%）" in zh
+    assert "• 销售额：本周 ¥20.98万，上周 ¥0，环比 +¥20.98万；累计达成率 70%（目标 ¥30万）" in zh
     assert "0.08" not in zh
     en = weekly_draft_for(kpis, week, zh=False)["key_results"]
-    assert "• 点击率: target 8.0%, actual 7.6%, achieved 95%" in en
-    assert "• 销售额: target 300,000, actual 209,795, achieved 70%" in en
-    assert "• 新增会员: target 3,000 人, actual 1,940 人, achieved 65%" in en
+    assert "• 点击率: this week 7.6%, last week —, — week on week; 95% of the target 8.0% to date" in en
+    assert "• 销售额: this week ¥209,795.00, last week ¥0.00, +¥209,795.00 week on week; 70% of the target" in en
+    assert "• 新增会员: this week 1,940 人, last week 0 人, +1,940 人 week on week; 65% of the target 3,000 人" in en
 
 
 @pytest.mark.parametrize(

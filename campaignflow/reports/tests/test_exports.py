@@ -177,7 +177,7 @@ def test_pdf_reports_embed_the_cjk_font(seeded, api_for, users, kind, headings):
     ("kind", "headings"),
     [
         ("evaluation", ["Campaign evaluation report", "1. Campaign evaluation table", "4. Retrospective"]),
-        ("weekly", ["Weekly progress report", "1. Core KPI progress", "4. Plan for next week"]),
+        ("weekly", ["Weekly progress report", "1. Key results this week", "2. Core KPI progress", "4. Plan"]),
     ],
 )
 def test_pdf_reports_in_english(seeded, api_for, users, kind, headings):

@@ -1,0 +1,22 @@
+// The weekly report page: its trend chart (option built on the server, numbers formatted like the page)
+// and the "copy link" button (no inline handlers: the Content-Security-Policy forbids them).
+(function () {
+  const data = document.getElementById("report-trend");
+  const el = document.querySelector("[data-report-chart]");
+  if (data && el && window.echarts) {
+    const option = JSON.parse(data.textContent);
+    const chart = window.echarts.init(el);
+    chart.setOption(window.cfChartNumbers ? window.cfChartNumbers(option) : option);
+    window.addEventListener("resize", () => chart.resize());
+  }
+  document.querySelectorAll("[data-copy]").forEach((button) => {
+    button.addEventListener("click", () => {
+      const done = () => { button.textContent = button.dataset.copied; };
+      if (navigator.clipboard && window.isSecureContext) {
+        navigator.clipboard.writeText(button.dataset.copy).then(done, () => window.prompt("", button.dataset.copy));
+      } else {
+        window.prompt("", button.dataset.copy);  // plain http: let the user copy it from the prompt
+      }
+    });
+  });
+})();

@@ -1,0 +1,127 @@
+"""The weekly report's key results are the week's own figures against last week (issue #18), not the
+campaign-to-date totals: in the draft, the API, the page (with its trend chart and share actions) and the PDF."""
+
+import pytest
+from django.test import Client
+
+from campaignflow.notifications.models import Delivery, Notification, WebhookEndpoint
+
+pytestmark = pytest.mark.django_db
+
+THIS_WEEK, LAST_WEEK = "2025-06-09", "2025-06-02"  # Mondays; the campaign runs 2025-06-01 ~ 06-30
+
+
+@pytest.fixture
+def weeks(campaign, api_for, users):
+    """Sales 3万 before the weeks, 10万 last week, 12万 this week (25万 to date of a 30万 target); cost per
+    member 50 last week, 40 this week (a "down" KPI: the fall is good)."""
+    owner = api_for(users["owner"])
+    for body in (
+        {"name": "销售额", "metric": "销售额", "unit": "元", "target": "30万", "priority": "core"},
+        {
+            "name": "获客成本",
+            "numerator": "推广费",
+            "denominator": "新增会员",
+            "unit": "元/人",
+            "target": "45",
+            "priority": "auxiliary",
+            "direction": "down",
+        },
+    ):
+        assert owner.post(f"/campaigns/{campaign.pk}/kpis", body).status_code == 201, body
+    values = [
+        ("2025-06-01", "销售额", "30000"),
+        ("2025-06-03", "销售额", "40000"),
+        ("2025-06-05", "销售额", "60000"),
+        ("2025-06-04", "推广费", "20000"),
+        ("2025-06-04", "新增会员", "400"),
+        ("2025-06-10", "销售额", "50000"),
+        ("2025-06-12", "销售额", "70000"),
+        ("2025-06-11", "推广费", "18000"),
+        ("2025-06-11", "新增会员", "450"),
+    ]
+    rows = [{"date": d, "channel": "抖音", "metric": m, "value": v} for d, m, v in values]
+    assert owner.post(f"/campaigns/{campaign.pk}/metrics", {"rows": rows}).status_code == 200
+    return campaign
+
+
+def test_draft_key_results_are_the_weeks_figures_with_the_change(weeks, api_for, users):
+    owner = api_for(users["owner"])
+    report = owner.post(f"/campaigns/{weeks.pk}/weekly-reports", {"week_start": "2025-06-11"}).json()
+    text = report["key_results"]
+    assert "销售额：本周 ¥12万，上周 ¥10万，环比 +20%；累计达成率 83%（目标 ¥30万）" in text
+    assert "获客成本：本周 40元/人，上周 50元/人，环比 −20%" in text
+    assert "25万" not in text  # the campaign-to-date total is not a key result of the week
+    owner.headers["HTTP_ACCEPT_LANGUAGE"] = "en"
+    report = owner.post(f"/campaigns/{weeks.pk}/weekly-reports", {"week_start": THIS_WEEK}).json()
+    assert (
+        "销售额: this week ¥120,000.00, last week ¥100,000.00, +20% week on week; 83% of the target"
+        in (report["key_results"])
+    )
+
+
+def test_figures_endpoint_gives_the_week_last_week_change_and_trend(weeks, api_for, users):
+    owner = api_for(users["owner"])
+    report = owner.post(f"/campaigns/{weeks.pk}/weekly-reports", {"week_start": THIS_WEEK}).json()
+    response = owner.get(f"/weekly-reports/{report['id']}/figures")
+    assert response.status_code == 200
+    body = response.json()
+    assert (body["week_start"], body["week_end"]) == (THIS_WEEK, "2025-06-15")
+    sales, cost = body["rows"]
+    assert (float(sales["this_week"]), float(sales["last_week"]), float(sales["change"])) == (120000, 100000, 20000)
+    assert float(sales["change_rate"]) == pytest.approx(0.2) and sales["good"] is True
+    assert float(sales["achievement_rate"]) == pytest.approx(0.8333)
+    assert (float(cost["this_week"]), float(cost["last_week"])) == (40, 50)
+    assert float(cost["change_rate"]) == pytest.approx(-0.2) and cost["good"] is True  # lower cost is better
+    assert len(body["trend_dates"]) == 28 and body["trend_dates"][-1] == "2025-06-15"
+    daily = dict(zip(body["trend_dates"], body["trend"][0]["values"], strict=True))
+    assert float(daily["2025-06-10"]) == 50000 and daily["2025-06-09"] is None
+    assert api_for(users["outsider"]).get(f"/weekly-reports/{report['id']}/figures").status_code == 404
+    assert owner.get("/weekly-reports/999999/figures").status_code == 404
+
+
+def test_report_page_shows_the_week_chart_and_share_actions(weeks, api_for, users):
+    owner_api = api_for(users["owner"])
+    report = owner_api.post(f"/campaigns/{weeks.pk}/weekly-reports", {"week_start": THIS_WEEK}).json()
+    client = Client()
+    client.force_login(users["owner"])
+    url = f"/campaigns/{weeks.pk}/execution/reports/{report['id']}/"
+    html = client.get(url, HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
+    assert 'data-testid="week-figures"' in html and 'data-testid="trend-chart"' in html
+    assert "本周" in html and "上周" in html and "累计达成率" in html
+    assert "¥12万" in html and "¥10万" in html and "+20%" in html
+    assert f"report.pdf?kind=weekly&amp;week_start={THIS_WEEK}" in html
+    assert 'data-testid="copy-link"' in html
+    assert 'data-testid="send-report"' not in html  # a draft is not sent to the team
+
+    # published: sent to the team's inboxes and the campaign's chat robot
+    WebhookEndpoint.objects.create(campaign=weeks, name="群机器人", kind="generic", url="https://example.com/hook")
+    assert owner_api.post(f"/weekly-reports/{report['id']}/share").status_code == 409
+    assert owner_api.post(f"/weekly-reports/{report['id']}/publish", {"version": report["version"]}).status_code == 200
+    assert 'data-testid="send-report"' in client.get(url).content.decode()
+    assert client.post(url + "share/").status_code == 302
+    notified = set(Notification.objects.filter(kind="report").values_list("recipient__username", flat=True))
+    assert notified >= {"owner1", "manager1", "member1", "viewer1"} and "partner1" not in notified
+    assert Delivery.objects.filter(channel="webhook", kind="report").count() == 1
+    viewer = Client()
+    viewer.force_login(users["viewer"])
+    assert viewer.post(url + "share/").status_code == 403
+
+
+def test_weekly_pdf_has_the_weeks_figures_and_trend(weeks, api_for, users):
+    from campaignflow.reports.tests.test_exports import pdf_text
+
+    owner = api_for(users["owner"])
+    owner.post(f"/campaigns/{weeks.pk}/weekly-reports", {"week_start": LAST_WEEK})
+    owner.post(f"/campaigns/{weeks.pk}/weekly-reports", {"week_start": THIS_WEEK})
+    response = owner.get(f"/campaigns/{weeks.pk}/report.pdf", {"kind": "weekly", "week_start": THIS_WEEK})
+    assert response.status_code == 200
+    text = pdf_text(response.content).replace(" ", "")
+    assert "2025-06-09~2025-06-15" in text
+    assert "本周核心成果" in text and "本周" in text and "上周" in text and "累计达成率" in text
+    assert "¥12万" in text and "¥10万" in text and "+20%" in text and "83.3%" in text
+    assert "销售额：近4周每日" in text  # the trend chart's title
+    earlier = owner.get(f"/campaigns/{weeks.pk}/report.pdf", {"kind": "weekly", "week_start": LAST_WEEK})
+    assert "2025-06-02~2025-06-08" in pdf_text(earlier.content).replace(" ", "")
+    bad = owner.get(f"/campaigns/{weeks.pk}/report.pdf", {"kind": "weekly", "week_start": "next week"})
+    assert bad.status_code == 422
