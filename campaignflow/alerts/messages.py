@@ -1,21 +1,131 @@
-"""Human-readable alert messages (translated at evaluation time)."""
+"""Human-readable alert messages (translated at evaluation time), in words a marketer reads."""
 
+from decimal import Decimal
+
+from django.utils.translation import get_language, pgettext
 from django.utils.translation import gettext as _
+
+from campaignflow.core.domain.numbers import format_cn, format_en
 
 
 def _pct(x) -> str:
     return f"{float(x) * 100:.0f}%"
 
 
+def _num(x, percent: bool = False) -> str:
+    """A figure as the pages show it: rates as percentages (0.023 → 2.3%), amounts 11.7万 / 117,000."""
+    if percent:
+        return format_en(Decimal(str(x)) * 100, 2) + "%"
+    return format_cn(x) if (get_language() or "zh-hans").startswith("zh") else format_en(x)
+
+
+def _kpi(p: dict, ahead: bool) -> str:
+    values = {
+        "kpi": p["kpi"],
+        "dev": _pct(abs(p["deviation"])),
+        # Said as it is: actual above or below plan (whether that is good depends on the KPI's direction).
+        "dir": _("above") if p["deviation"] > 0 else _("below"),
+        "plan": _num(p["plan"], p.get("percent")),
+        "actual": _num(p["actual"], p.get("percent")),
+        "rate": _pct(1 + p["deviation"]),
+    }
+    if not ahead:
+        return (
+            _("%(kpi)s is %(dev)s %(dir)s plan (plan %(plan)s, actual %(actual)s): an evaluation is required.") % values
+        )
+    if p.get("direction") == "down":
+        return (
+            _(
+                "%(kpi)s is better than plan: %(dev)s %(dir)s plan (plan %(plan)s, actual %(actual)s); no evaluation needed."
+            )
+            % values
+        )
+    return (
+        _(
+            "%(kpi)s is ahead of plan: %(rate)s of the plan to date (plan %(plan)s, actual %(actual)s); "
+            "no evaluation needed."
+        )
+        % values
+    )
+
+
+def _how_far(m: dict, days: int) -> str:
+    """A robust z as words: how far from the usual level of the window, never the number itself."""
+    up = m["z"] > 0
+    text = {
+        ("slight", True): _("somewhat above the usual level of the last %(days)d days"),
+        ("clear", True): _("well above the usual level of the last %(days)d days"),
+        ("far", True): _("far above the usual level of the last %(days)d days"),
+        ("slight", False): _("somewhat below the usual level of the last %(days)d days"),
+        ("clear", False): _("well below the usual level of the last %(days)d days"),
+        ("far", False): _("far below the usual level of the last %(days)d days"),
+    }[(m["band"], up)]
+    return text % {"days": days}
+
+
+def _times(m: dict) -> str:
+    if not m.get("ratio"):
+        return _("usual %(typical)s") % {"typical": _num(m["typical"], m.get("percent"))}
+    values = {"typical": _num(m["typical"], m.get("percent")), "ratio": format_en(Decimal(str(m["ratio"])), 1)}
+    if m["z"] > 0:
+        return _("usual %(typical)s, about %(ratio)s×") % values
+    return _("usual %(typical)s, about %(share)s of it") % {**values, "share": _pct(m["ratio"])}
+
+
+def _detail(m: dict, days: int) -> str:
+    return _("%(metric)s %(value)s, %(how)s, %(times)s") % {
+        "metric": m["metric"],
+        "value": _num(m["value"], m.get("percent")),
+        "how": _how_far(m, days),
+        "times": _times(m),
+    }
+
+
+def _anomaly(p: dict) -> str:
+    days, metrics = p["window"], p["metrics"]
+    if len(p["channels"]) > 1:  # several channels: per channel the metrics that moved, and the largest move
+        parts = []
+        for channel in p["channels"]:
+            moved = [m for m in metrics if m["channel"] == channel]
+            top = max(moved, key=lambda m: abs(m["z"]))
+            if len(moved) == 1:
+                parts.append(_("%(channel)s: %(detail)s") % {"channel": channel or "—", "detail": _detail(top, days)})
+                continue
+            parts.append(
+                _("%(channel)s: %(metrics)s (largest: %(detail)s)")
+                % {
+                    "channel": channel or "—",
+                    "metrics": pgettext("list separator", ", ").join(m["metric"] for m in moved),
+                    "detail": _detail(top, days),
+                }
+            )
+        if p.get("whole_day"):
+            text = _("Every channel's figures are unusual on %(date)s: %(details)s.")
+        else:
+            text = _("Unusual figures on %(date)s: %(details)s.")
+        return text % {"date": p["date"], "details": pgettext("list separator", "; ").join(parts)}
+    details = pgettext("list separator", "; ").join(
+        _("%(metric)s %(value)s, %(how)s (%(times)s)")
+        % {
+            "metric": m["metric"],
+            "value": _num(m["value"], m.get("percent")),
+            "how": _how_far(m, days),
+            "times": _times(m),
+        }
+        for m in metrics
+    )
+    return _("%(channel)s's figures on %(date)s are unusual: %(details)s.") % {
+        "channel": p["channels"][0] or "—",
+        "date": p["date"],
+        "details": details,
+    }
+
+
 def render_message(rule: str, p: dict) -> str:
     if rule == "kpi_deviation":
-        return _("%(kpi)s is %(dev)s %(dir)s plan (plan %(plan)s, actual %(actual)s): an evaluation is required.") % {
-            "kpi": p["kpi"],
-            "dev": _pct(abs(p["deviation"])),
-            "dir": _("above") if p["deviation"] > 0 else _("below"),
-            "plan": p["plan"],
-            "actual": p["actual"],
-        }
+        return _kpi(p, ahead=False)
+    if rule == "kpi_ahead":
+        return _kpi(p, ahead=True)
     if rule == "conversion_drop":
         return _("%(channel)s: conversion rate fell from %(before)s to %(after)s day over day.") % {
             "channel": p["channel"],
@@ -28,7 +138,7 @@ def render_message(rule: str, p: dict) -> str:
             "consider pausing the channel."
         ) % {"channel": p["channel"], "metric": p["metric"], "threshold": _pct(p["threshold"]), "days": p["days"]}
     if rule == "anomaly":
-        return _("%(channel)s: %(metric)s on %(date)s is unusual (%(value)s, robust z = %(z).1f).") % p
+        return _anomaly(p)
     if rule == "task_overdue":
         return _("Task %(code)s %(name)s is %(days)d days overdue.") % p
     if rule == "milestone_at_risk":

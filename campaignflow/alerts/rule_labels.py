@@ -1,10 +1,11 @@
 from django.utils.translation import gettext_lazy as _
 
 RULE_LABELS = {
-    "kpi_deviation": _("KPI deviates from plan by more than the threshold → evaluation required"),
+    "kpi_deviation": _("KPI behind plan by more than the threshold → evaluation required"),
+    "kpi_ahead": _("KPI ahead of plan by more than the threshold → good news, no evaluation"),
     "conversion_drop": _("A channel's conversion rate drops day over day"),
     "below_benchmark": _("A channel stays below its benchmark for several days → suggest pausing"),
-    "anomaly": _("Statistical anomaly against the channel's own history"),
+    "anomaly": _("A day's figures far from the channel's usual level (one alert per day)"),
     "task_overdue": _("Task overdue"),
     "milestone_at_risk": _("Milestone at risk"),
     "budget_over": _("Budget line over plan"),
@@ -16,7 +17,13 @@ RULE_LABELS = {
 PARAM_LABELS = {
     "threshold": _("threshold"),
     "days": _("days"),
-    "z": _("robust z"),
+    "z": _("sensitivity"),
     "history_days": _("history (days)"),
     "minimum": _("minimum share"),
 }
+# The anomaly rule's robust-z threshold as a marketer picks it: more sensitive → smaller changes alert.
+SENSITIVITY = (
+    (2.5, _("High: smaller changes alert too")),
+    (3.5, _("Medium")),
+    (5.0, _("Low: only large changes")),
+)

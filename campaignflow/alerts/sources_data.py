@@ -17,6 +17,7 @@ from campaignflow.tracking.models import MetricRow
 
 from .domain import conditions as c
 from .domain.conditions import Finding
+from .models import Alert, AlertStatus
 from .sources import check
 
 STEP_NAMES = dict(FUNNEL_STEPS)
@@ -107,71 +108,134 @@ def below_benchmark(campaign, params, today, ctx):
     return findings
 
 
+def _is_rate(metric: str) -> bool:
+    """Metrics imported as rates (stored as fractions: 0.023 for 2.3%) read as percentages."""
+    return metric in RATES or metric.endswith("率") or metric.lower().endswith("rate")
+
+
 @check("anomaly")
 def anomaly(campaign, params, today, ctx):
+    """Each series' latest day against its own recent history; the unusual ones grouped by day
+    (c.group_unusual): one odd day is one alert naming its channels and metrics, and is not raised again."""
     series = _series(campaign, today, ctx)
-    findings = []
     window = int(params["history_days"])
+    hits, found = [], {}
+    channels_by_day: dict[dt.date, set[str]] = defaultdict(set)
     for (channel, metric), values in series.items():
+        for day in values:
+            channels_by_day[day].add(channel)
         if len(values) < 8:
             continue
         latest_day = max(values)
         history = [v for d, v in values.items() if latest_day - dt.timedelta(days=window) <= d < latest_day]
-        z = c.robust_z(history, values[latest_day])
-        if z is not None and abs(z) >= params["z"]:
-            findings.append(
-                Finding(
-                    f"anomaly:{channel}:{metric}:{latest_day}",
-                    {
-                        "channel": channel or "—",
-                        "metric": metric,
-                        "date": latest_day.isoformat(),
-                        "value": f"{values[latest_day]:,.0f}",
-                        "z": z if abs(z) != float("inf") else 99.0,
-                    },
-                )
+        hit = c.unusual(history, values[latest_day], params["z"])
+        if hit is not None:
+            hits.append((channel, metric, latest_day))
+            found[(channel, metric)] = (values[latest_day], hit)
+    groups = c.group_unusual(hits, channels_by_day)
+    if not groups:
+        return []
+    # A day's channels in a resolved alert were reported: the next runs (every few minutes) and later
+    # imports of that day raise only channels not reported yet; an open alert of the day is refreshed.
+    reported: dict[str, set[str]] = defaultdict(set)
+    resolved = Alert.objects.filter(
+        campaign=campaign,
+        rule="anomaly",
+        status=AlertStatus.RESOLVED,
+        subject__in=[_anomaly_subject(g[0]) for g in groups],
+    )
+    for subject, data in resolved.values_list("subject", "data"):
+        reported[subject].update((data or {}).get("channels", []))
+    findings = []
+    for day, channels, pairs, whole_day in groups:
+        fresh = tuple(ch for ch in channels if ch not in reported[_anomaly_subject(day)])
+        if not fresh:
+            continue
+        metrics = []
+        for channel, metric in pairs:
+            if channel not in fresh:
+                continue
+            value, hit = found[(channel, metric)]
+            metrics.append(
+                {
+                    "channel": channel,
+                    "metric": metric,
+                    "value": value,
+                    "typical": hit.typical,
+                    "ratio": hit.ratio,
+                    "band": hit.band,
+                    "z": round(max(min(hit.z, 99.0), -99.0), 2),  # ± inf (a flat history) is not JSON
+                    "percent": _is_rate(metric),
+                }
             )
+        whole_day = whole_day and len(fresh) == len(channels)
+        data = {"date": day.isoformat(), "channels": list(fresh), "whole_day": whole_day, "window": window}
+        findings.append(Finding(_anomaly_subject(day), {**data, "metrics": metrics}))
     return findings
 
 
-@check("kpi_deviation")
-def kpi_deviation(campaign, params, today, ctx):
-    """Actual to date against the plan to date (the decomposed plan, or the target spread evenly)."""
-    if today < campaign.start_date:
-        return []
-    last_day = min(today, campaign.end_date)
-    plans: dict[int, dict[str, dict[str, Decimal]]] = defaultdict(lambda: defaultdict(dict))
-    for p in KpiPlan.objects.filter(kpi__campaign=campaign).exclude(granularity="channel"):
-        plans[p.kpi_id][p.granularity][p.key] = p.value
+def _anomaly_subject(day: dt.date) -> str:
+    return f"anomaly:{day.isoformat()}"
+
+
+def _kpi_progress(campaign, today, ctx) -> list[tuple]:
+    """(kpi, plan to date, actual) of the KPIs with a target and data, shared by the two KPI rules of a run:
+    actual to date against the plan to date (the decomposed plan, or the target spread evenly)."""
+    if "kpi_progress" in ctx:
+        return ctx["kpi_progress"]
+    out = []
+    if today >= campaign.start_date:
+        last_day = min(today, campaign.end_date)
+        plans: dict[int, dict[str, dict[str, Decimal]]] = defaultdict(lambda: defaultdict(dict))
+        for p in KpiPlan.objects.filter(kpi__campaign=campaign).exclude(granularity="channel"):
+            plans[p.kpi_id][p.granularity][p.key] = p.value
+        for kpi in kpis_with_actuals(campaign):
+            if kpi.actual is None or not kpi.target:
+                continue
+            if kpi.metric:
+                per_day = daily_plan(
+                    start=campaign.start_date, end=campaign.end_date, target=kpi.target, plans=plans.get(kpi.pk, {})
+                )
+                plan = float(sum(v for d, v in per_day.items() if d <= last_day))
+            else:  # a ratio KPI: its rate against the target rate
+                plan = float(kpi.target)
+            out.append((kpi, plan, float(kpi.actual)))
+    ctx["kpi_progress"] = out
+    return out
+
+
+def _kpi_findings(campaign, params, today, ctx, standing: str) -> list[Finding]:
     findings = []
-    for kpi in kpis_with_actuals(campaign):
-        if kpi.actual is None or not kpi.target:
+    for kpi, plan, actual in _kpi_progress(campaign, today, ctx):
+        hit = c.kpi_standing(plan, actual, params["threshold"], kpi.direction)
+        if hit is None or hit[0] != standing:
             continue
-        if kpi.metric:
-            per_day = daily_plan(
-                start=campaign.start_date, end=campaign.end_date, target=kpi.target, plans=plans.get(kpi.pk, {})
-            )
-            plan = float(sum(v for d, v in per_day.items() if d <= last_day))
-        else:  # a ratio KPI: its rate against the target rate
-            plan = float(kpi.target)
-        actual = float(kpi.actual)
-        deviation = c.deviation(plan, actual, params["threshold"])
-        if deviation is None:
-            continue
-        if kpi.direction == "down":
-            deviation = -deviation
         findings.append(
             Finding(
                 f"kpi:{kpi.pk}",
                 {
                     "kpi": kpi.name,
-                    "deviation": deviation,
-                    "plan": f"{plan:,.0f}" if kpi.metric else f"{plan:.4g}",
-                    "actual": f"{actual:,.0f}" if kpi.metric else f"{actual:.4g}",
+                    "direction": kpi.direction,
+                    "deviation": hit[1],  # (actual - plan) / plan: positive above plan, whichever is better
+                    "plan": plan,
+                    "actual": actual,
+                    "percent": kpi.shows_percent,
                 },
             )
         )
     return findings
+
+
+@check("kpi_deviation")
+def kpi_deviation(campaign, params, today, ctx):
+    """Behind plan in the KPI's direction (below for sales, above for cost per lead): evaluate (seed 004)."""
+    return _kpi_findings(campaign, params, today, ctx, "behind")
+
+
+@check("kpi_ahead")
+def kpi_ahead(campaign, params, today, ctx):
+    """Ahead of plan in the KPI's direction: good news (seed 004's 超额完成), no evaluation."""
+    return _kpi_findings(campaign, params, today, ctx, "ahead")
 
 
 def _line_figures(campaign):

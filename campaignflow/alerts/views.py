@@ -14,7 +14,15 @@ from . import engine, services
 from .access import campaign_for_alerts
 from .domain.conditions import RULES
 from .models import Alert, AlertStatus, Decision
-from .rule_labels import PARAM_LABELS, RULE_LABELS
+from .rule_labels import PARAM_LABELS, RULE_LABELS, SENSITIVITY
+
+
+def _choices(value) -> list[tuple[float, str]]:
+    """The sensitivity levels, and the stored threshold when it is none of them (set through the API)."""
+    levels = [(z, str(label)) for z, label in SENSITIVITY]
+    if all(z != value for z, _label in levels):
+        levels.append((value, _("Custom (%(value)s)") % {"value": f"{value:g}"}))
+    return levels
 
 
 @login_required
@@ -22,8 +30,10 @@ def alert_list(request, pk: int):
     campaign = campaign_for_alerts(request.user, pk, VIEW)
     status = request.GET.get("status", "active")
     qs = Alert.objects.filter(campaign=campaign).select_related("acknowledged_by", "resolved_by", "follow_up_task")
-    if status == "active":
-        qs = qs.exclude(status=AlertStatus.RESOLVED)
+    if status == "active":  # what needs attention: good news (info) is listed on its own
+        qs = qs.exclude(status=AlertStatus.RESOLVED).exclude(severity="info")
+    elif status == "good":
+        qs = qs.filter(severity="info").exclude(status=AlertStatus.RESOLVED)
     elif status in AlertStatus.values:
         qs = qs.filter(status=status)
     settings = engine.rule_settings(campaign)
@@ -40,6 +50,7 @@ def alert_list(request, pk: int):
                     "value": settings[key]["params"][p.name],
                     "low": p.low,
                     "high": p.high,
+                    "choices": _choices(settings[key]["params"][p.name]) if (key, p.name) == ("anomaly", "z") else None,
                 }
                 for p in RULES[key].params
             ],

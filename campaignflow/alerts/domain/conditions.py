@@ -30,7 +30,7 @@ class Param:
 @dataclass(frozen=True)
 class Rule:
     key: str
-    severity: str  # high / medium / low
+    severity: str  # high / medium / low, or info: good news, nothing to act on
     params: tuple[Param, ...] = ()
     requires_evaluation: bool = False  # resolving needs analysis + decision (seed 004: >10% deviation)
 
@@ -49,6 +49,17 @@ def deviation(plan: float, actual: float, threshold: float) -> float | None:
         return None
     ratio = (actual - plan) / plan
     return ratio if abs(ratio) > threshold else None
+
+
+def kpi_standing(plan: float, actual: float, threshold: float, direction: str = "up") -> tuple[str, float] | None:
+    """("behind" | "ahead", relative deviation) when actual is off plan by more than the threshold.
+    Whether off plan is bad depends on the KPI's direction: more is better for "up" (sales, sign-ups),
+    less for "down" (cost per lead); only "behind" is a deviation to evaluate (seed 004)."""
+    ratio = deviation(plan, actual, threshold)
+    if ratio is None:
+        return None
+    better = ratio < 0 if direction == "down" else ratio > 0
+    return ("ahead" if better else "behind", ratio)
 
 
 def conversion_drop(rates: Sequence[tuple[dt.date, float]], threshold: float) -> tuple[float, float] | None:
@@ -95,6 +106,47 @@ def robust_z(history: Sequence[float], latest: float) -> float | None:
     return 0.6745 * (_f(latest) - median) / mad
 
 
+@dataclass(frozen=True)
+class Unusual:
+    z: float  # robust z (± inf when the history is flat): kept for machines, never shown to people
+    typical: float  # the history's median, the "usual level"
+    ratio: float | None  # latest / typical
+    band: str  # how far from the usual level, in words: "slight", "clear" or "far"
+
+
+# |z| from which a change reads as clear / far from the usual level (below: slight).
+BANDS = ((10.0, "far"), (5.0, "clear"))
+
+
+def unusual(history: Sequence[float], latest: float, threshold: float) -> Unusual | None:
+    """The latest value when it is at least `threshold` robust z away from its history, in readable terms."""
+    z = robust_z(history, latest)
+    if z is None or abs(z) < threshold:
+        return None
+    typical = statistics.median(_f(v) for v in history if v is not None)
+    band = next((name for limit, name in BANDS if abs(z) >= limit), "slight")
+    return Unusual(z, typical, _f(latest) / typical if typical else None, band)
+
+
+def group_unusual(
+    hits: Sequence[tuple[str, str, dt.date]], channels_by_day: dict[dt.date, set[str]]
+) -> list[tuple[dt.date, tuple[str, ...], list[tuple[str, str]], bool]]:
+    """The unusual (channel, metric, day) hits as one group per day, so one odd day (a duplicated import
+    moves every metric of a channel) is one alert, not one per metric and channel.
+    Returns [(day, channels, [(channel, metric)], whole_day)]; whole_day: every channel with data that day
+    (more than one) is unusual, more likely a data problem than a channel's."""
+    by_day: dict[dt.date, dict[str, list[str]]] = {}
+    for channel, metric, day in hits:
+        by_day.setdefault(day, {}).setdefault(channel, []).append(metric)
+    groups = []
+    for day in sorted(by_day):
+        channels = tuple(sorted(by_day[day]))
+        pairs = [(ch, m) for ch in channels for m in by_day[day][ch]]
+        whole_day = len(channels) > 1 and set(channels) >= channels_by_day.get(day, set())
+        groups.append((day, channels, pairs, whole_day))
+    return groups
+
+
 def overdue(due: dt.date | None, done: bool, today: dt.date) -> int | None:
     """Days past the due date of an unfinished item."""
     if due is None or done or due >= today:
@@ -122,6 +174,8 @@ def register(rule: Rule) -> Rule:
 
 
 register(Rule("kpi_deviation", "high", (Param("threshold", 0.10, 0.01, 1.0),), requires_evaluation=True))
+# Ahead of plan (seed 004's 超额完成): good news to note, not a deviation to evaluate.
+register(Rule("kpi_ahead", "info", (Param("threshold", 0.10, 0.01, 1.0),)))
 register(Rule("conversion_drop", "high", (Param("threshold", 0.50, 0.05, 1.0),)))
 register(Rule("below_benchmark", "medium", (Param("threshold", 0.20, 0.01, 1.0), Param("days", 3, 1, 30))))
 register(Rule("anomaly", "medium", (Param("z", 3.5, 2.0, 10.0), Param("history_days", 14, 7, 90))))

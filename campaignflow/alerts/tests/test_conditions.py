@@ -60,3 +60,43 @@ def test_threshold_validation_names_the_parameter():
     assert "bogus" in c.validate_params("below_benchmark", {"bogus": 1})
     assert c.validate_params("nope", {}) == {"rule": "unknown rule nope"}
     assert c.effective_params("below_benchmark", {"days": 5}) == {"threshold": 0.2, "days": 5}
+
+
+def test_kpi_standing_depends_on_the_kpis_direction():
+    # Seed 002: sales target 30万, actual 35万 → 117%: ahead of plan, good news, not a deviation to evaluate.
+    assert c.kpi_standing(300000, 350000, 0.10, "up") == ("ahead", pytest.approx(1 / 6))
+    assert c.kpi_standing(100000, 80000, 0.10, "up") == ("behind", pytest.approx(-0.2))
+    # Less is better (cost per lead): over plan is the deviation, under plan the good news.
+    assert c.kpi_standing(50, 60, 0.10, "down") == ("behind", pytest.approx(0.2))
+    assert c.kpi_standing(50, 40, 0.10, "down") == ("ahead", pytest.approx(-0.2))
+    assert c.kpi_standing(100, 105, 0.10, "up") is None
+    assert c.kpi_standing(0, 5, 0.10, "down") is None
+
+
+def test_unusual_gives_the_typical_value_the_multiple_and_a_band():
+    history = [100, 102, 98, 101, 99, 100, 103, 97, 100, 101]
+    assert c.unusual(history, 101, 3.5) is None
+    high = c.unusual(history, 320, 3.5)
+    assert high.typical == 100 and high.ratio == pytest.approx(3.2) and high.band == "far" and high.z > 3.5
+    assert c.unusual(history, 106, 3.5).band == "slight"
+    low = c.unusual(history, 90, 3.5)
+    assert low.z < 0 and low.band == "clear" and low.ratio == pytest.approx(0.9)
+    assert c.unusual([5] * 10, 5, 3.5) is None  # a flat history: only a change is unusual
+    assert c.unusual([5] * 10, 9, 3.5).band == "far"
+    assert c.unusual(history[:5], 320, 3.5) is None
+
+
+def test_unusual_findings_group_by_day():
+    day, next_day = D, D + dt.timedelta(days=1)
+    hits = [("抖音", "曝光", day), ("抖音", "点击", day), ("抖音", "转化", day), ("小红书", "点击", day)]
+    # One channel of two unusual that day → one group naming that channel and its metrics.
+    groups = c.group_unusual(hits[:3], {day: {"抖音", "小红书"}})
+    assert groups == [(day, ("抖音",), [("抖音", "曝光"), ("抖音", "点击"), ("抖音", "转化")], False)]
+    # Every channel with data that day is unusual → still one group, marked as the whole day.
+    [(on, channels, pairs, whole_day)] = c.group_unusual(hits, {day: {"抖音", "小红书"}})
+    assert (on, channels, len(pairs), whole_day) == (day, ("小红书", "抖音"), 4, True)
+    # Two of three channels: one group, not the whole day; another day is another group.
+    groups = c.group_unusual([*hits, ("抖音", "曝光", next_day)], {day: {"抖音", "小红书", "微信"}})
+    assert [(g[0], g[1], g[3]) for g in groups] == [(day, ("小红书", "抖音"), False), (next_day, ("抖音",), False)]
+    # A single-channel campaign: its odd day is that channel's, not "every channel".
+    assert c.group_unusual(hits[:2], {day: {"抖音"}})[0][3] is False
