@@ -4,6 +4,7 @@ Every knob an operator may turn is an environment variable; the defaults make `m
 work on a laptop (SQLite, DEBUG on for the local server only when asked).
 """
 
+import ipaddress
 import os
 from pathlib import Path
 
@@ -210,6 +211,10 @@ WEBHOOK_ALLOWED_HOSTS = [
     *env_list("WEBHOOK_EXTRA_HOSTS"),
 ]
 WEBHOOK_TIMEOUT_SECONDS = float(os.environ.get("WEBHOOK_TIMEOUT_SECONDS", "5"))
+# Webhooks connect only to public addresses on ports 80/443 (checked when connecting, no redirects):
+# an internal service needs its network listed (e.g. "10.8.0.0/16") and, on another port, the port.
+WEBHOOK_ALLOWED_PORTS = [int(p) for p in env_list("WEBHOOK_ALLOWED_PORTS")] or [80, 443]
+WEBHOOK_ALLOWED_NETWORKS = [str(ipaddress.ip_network(n, strict=False)) for n in env_list("WEBHOOK_ALLOWED_NETWORKS")]
 # The same alert (rule × subject) again within this many hours is counted on its notification, not re-sent.
 NOTIFICATION_REPEAT_HOURS = float(os.environ.get("NOTIFICATION_REPEAT_HOURS", "24"))
 SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000")

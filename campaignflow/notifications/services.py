@@ -6,10 +6,9 @@ in-app notification is already stored and the delivery stays in the log."""
 from __future__ import annotations
 
 import datetime as dt
+import http.client
 import time
-import urllib.error
 import urllib.parse
-import urllib.request
 
 from django.conf import settings
 from django.core.mail import send_mail
@@ -19,9 +18,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from campaignflow.core.audit import audit_record, snapshot
+from campaignflow.core.domain.text import clean_text
 from campaignflow.core.errors import InvalidInput
 from campaignflow.core.locking import update_versioned
 
+from . import outbound
 from .domain import webhooks
 from .models import (
     CampaignMute,
@@ -166,14 +167,16 @@ def _send_webhook(delivery: Delivery) -> tuple[bool, int | None, str]:
         campaign=delivery.campaign.name if delivery.campaign else "",
     )
     request = webhooks.build(endpoint.kind, endpoint.url, endpoint.secret, message, now_ms=int(time.time() * 1000))
-    http = urllib.request.Request(request.url, data=request.body, headers=request.headers, method="POST")
     try:
-        with urllib.request.urlopen(http, timeout=settings.WEBHOOK_TIMEOUT_SECONDS) as response:
-            status, content = response.status, response.read(65536)
-    except urllib.error.HTTPError as exc:
-        return False, exc.code, f"HTTP {exc.code}"
-    except (urllib.error.URLError, TimeoutError, OSError) as exc:
-        return False, None, str(getattr(exc, "reason", exc))[:500]
+        status, content, location = outbound.post(
+            request.url, request.body, request.headers, timeout=settings.WEBHOOK_TIMEOUT_SECONDS
+        )
+    except outbound.Refused as exc:
+        return False, None, f"refused: {exc}"[:500]
+    except (OSError, http.client.HTTPException) as exc:  # timeouts, TLS and connection errors
+        return False, None, (str(exc) or type(exc).__name__)[:500]
+    if 300 <= status < 400:
+        return False, status, f"HTTP {status}: redirects are not followed (to {location or '?'})"[:500]
     ok, error = webhooks.accepted(endpoint.kind, status, content)
     return ok, status, error
 
@@ -233,7 +236,9 @@ def deliver_due(*, now: dt.datetime | None = None, limit: int = 200) -> dict[str
 
 
 def validate_webhook_url(url: str) -> str:
-    """http(s) only, and only to allowed hosts (the chat platforms, plus WEBHOOK_EXTRA_HOSTS)."""
+    """http(s) only, to allowed hosts (the chat platforms, plus WEBHOOK_EXTRA_HOSTS), on an allowed port
+    (80/443), not to an internal address. Sending checks the address again (outbound.post): the name
+    may resolve elsewhere by then."""
     url = (url or "").strip()
     parsed = urllib.parse.urlsplit(url)
     if parsed.scheme not in ("http", "https") or not parsed.hostname:
@@ -247,13 +252,33 @@ def validate_webhook_url(url: str) -> str:
                 % {"hosts": ", ".join(allowed)}
             }
         )
+    try:
+        port = outbound.port_of(parsed)
+    except outbound.Refused:
+        raise InvalidInput({"url": _("The port must be a number from 1 to 65535.")}) from None
+    if port not in settings.WEBHOOK_ALLOWED_PORTS:
+        ports = ", ".join(map(str, settings.WEBHOOK_ALLOWED_PORTS))
+        raise InvalidInput(
+            {
+                "url": _("Port %(port)s is not allowed; webhooks may only use %(ports)s.")
+                % {"port": port, "ports": ports}
+            }
+        ) from None
+    try:
+        outbound.resolve(host, port)
+    except outbound.Refused:
+        raise InvalidInput(
+            {"url": _("%(host)s is an internal address; webhooks may not go there.") % {"host": host}}
+        ) from None
+    except OSError:
+        pass  # not resolvable from here now: sending will tell (and check the address then)
     return url
 
 
 def _clean_endpoint(data: dict, *, creating: bool) -> dict:
     errors, out = {}, {}
     if "name" in data or creating:
-        name = (data.get("name") or "").strip()
+        name = clean_text(data.get("name"))
         if not name or len(name) > 100:
             errors["name"] = _("A name of 1 to 100 characters is required.")
         out["name"] = name

@@ -4,6 +4,7 @@ import base64
 import hashlib
 import hmac
 import json
+import socket
 import threading
 import urllib.parse
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -23,10 +24,16 @@ class Receiver(BaseHTTPRequestHandler):
 
     received: list = []
     fail_next = 0
+    redirect_to = ""
 
     def do_POST(self):
         body = self.rfile.read(int(self.headers["Content-Length"]))
         url = urllib.parse.urlsplit(self.path)
+        if url.path == "/redirect":
+            self.send_response(302)
+            self.send_header("Location", type(self).redirect_to)
+            self.end_headers()
+            return
         query = dict(urllib.parse.parse_qsl(url.query))
         data = json.loads(body)
         ok = True
@@ -59,15 +66,49 @@ class Receiver(BaseHTTPRequestHandler):
         pass
 
 
+class Internal(BaseHTTPRequestHandler):
+    """Stands for a service inside the network (an admin page, a metadata endpoint): records any request."""
+
+    hits: list = []
+
+    def do_GET(self):
+        type(self).hits.append(("GET", self.path))
+        self.send_response(200)
+        self.end_headers()
+
+    def do_POST(self):
+        type(self).hits.append(("POST", self.path))
+        self.send_response(200)
+        self.end_headers()
+
+    def log_message(self, *args):
+        pass
+
+
+def _serve(handler):
+    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    return server
+
+
 @pytest.fixture
 def receiver(settings):
     Receiver.received = []
     Receiver.fail_next = 0
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Receiver)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
+    server = _serve(Receiver)
     settings.WEBHOOK_ALLOWED_HOSTS = ["127.0.0.1"]
+    # The test servers listen on loopback at a random port: allowed here only.
+    settings.WEBHOOK_ALLOWED_NETWORKS = ["127.0.0.0/8"]
+    settings.WEBHOOK_ALLOWED_PORTS = [server.server_address[1]]
     yield f"http://127.0.0.1:{server.server_address[1]}"
+    server.shutdown()
+
+
+@pytest.fixture
+def internal_service():
+    Internal.hits = []
+    server = _serve(Internal)
+    yield server.server_address[1]
     server.shutdown()
 
 
@@ -132,8 +173,121 @@ def test_server_error_then_success_on_retry(db, users, campaign, receiver):
 
 def test_unreachable_endpoint_does_not_raise(db, users, campaign, settings):
     settings.WEBHOOK_ALLOWED_HOSTS = ["127.0.0.1"]
+    settings.WEBHOOK_ALLOWED_NETWORKS = ["127.0.0.0/8"]
+    settings.WEBHOOK_ALLOWED_PORTS = [9]
     services.endpoint_create(
         actor=users["owner"], campaign=campaign, data={"name": "x", "kind": "slack", "url": "http://127.0.0.1:9/hook"}
     )
     services.notify(kind="alert", title="预警", campaign=campaign, recipients=[])
     assert services.deliver_due()["failed"] == 1
+
+
+# --- SSRF: the address is checked when connecting, redirects are not followed, ports 80/443 only ----------
+
+
+def _delivered_once(campaign):
+    services.notify(kind="alert", title="预警", campaign=campaign, recipients=[])
+    counts = services.deliver_due()
+    return counts, Delivery.objects.get(channel="webhook")
+
+
+def test_a_redirect_to_an_internal_address_is_not_followed(db, users, campaign, receiver, internal_service, settings):
+    settings.WEBHOOK_ALLOWED_PORTS = [*settings.WEBHOOK_ALLOWED_PORTS, internal_service]
+    Receiver.redirect_to = f"http://127.0.0.1:{internal_service}/admin/delete-everything"
+    _endpoint(campaign, users, receiver, "/redirect", "generic")
+    counts, delivery = _delivered_once(campaign)
+    assert counts["failed"] == 1 and Internal.hits == []
+    assert delivery.response_status == 302
+    assert "redirect" in delivery.last_error and "/admin/delete-everything" in delivery.last_error
+
+
+def test_a_host_name_resolving_to_loopback_is_refused(db, users, campaign, receiver, api_for, settings):
+    port = settings.WEBHOOK_ALLOWED_PORTS[0]
+    settings.WEBHOOK_ALLOWED_HOSTS = ["localhost", "127.0.0.1"]
+    settings.WEBHOOK_ALLOWED_NETWORKS = []  # the default: no internal address
+    api = api_for(users["owner"])
+    for url in (f"http://localhost:{port}/generic", f"http://127.0.0.1:{port}/generic"):
+        saved = api.post(f"/campaigns/{campaign.id}/webhooks", {"name": "x", "kind": "generic", "url": url})
+        assert saved.status_code == 422, saved.content
+        assert saved.json()["errors"][0]["field"] == "url" and "内部网络地址" in saved.json()["detail"]
+    # Saved before (or by another way): refused when sending, nothing reaches the server.
+    settings.WEBHOOK_ALLOWED_NETWORKS = ["127.0.0.0/8"]
+    endpoint = _endpoint(campaign, users, receiver, "/generic", "generic")
+    settings.WEBHOOK_ALLOWED_NETWORKS = []
+    WebhookEndpoint.objects.filter(pk=endpoint.pk).update(url=f"http://localhost:{port}/generic")
+    counts, delivery = _delivered_once(campaign)
+    assert counts["failed"] == 1 and Receiver.received == []
+    assert "internal address" in delivery.last_error
+
+
+def test_dns_rebinding_is_caught_when_connecting(db, users, campaign, receiver, settings, monkeypatch):
+    """The name is public when the webhook is saved and 127.0.0.1 when the message is sent."""
+    port = settings.WEBHOOK_ALLOWED_PORTS[0]
+    settings.WEBHOOK_ALLOWED_HOSTS = ["rebind.example"]
+    settings.WEBHOOK_ALLOWED_NETWORKS = []
+    real_getaddrinfo = socket.getaddrinfo
+    answers = iter(["93.184.216.34"])
+
+    def rebinding(host, *args, **kwargs):
+        if host == "rebind.example":
+            address = next(answers, "127.0.0.1")
+            return [(socket.AF_INET, socket.SOCK_STREAM, 6, "", (address, port))]
+        return real_getaddrinfo(host, *args, **kwargs)
+
+    monkeypatch.setattr(socket, "getaddrinfo", rebinding)
+    services.endpoint_create(
+        actor=users["owner"],
+        campaign=campaign,
+        data={"name": "x", "kind": "generic", "url": f"http://rebind.example:{port}/generic"},
+    )
+    counts, delivery = _delivered_once(campaign)
+    assert counts["failed"] == 1 and Receiver.received == []
+    assert "rebind.example resolves to 127.0.0.1, an internal address" in delivery.last_error
+
+
+def test_port_8080_is_refused_unless_allowed(db, users, campaign, api_for, settings):
+    settings.WEBHOOK_ALLOWED_HOSTS = ["hooks.slack.com", "127.0.0.1"]
+    api = api_for(users["owner"])
+    saved = api.post(
+        f"/campaigns/{campaign.id}/webhooks",
+        {"name": "x", "kind": "slack", "url": "https://hooks.slack.com:8080/services/T/B/x"},
+    )
+    assert saved.status_code == 422 and saved.json()["errors"][0]["field"] == "url"
+    assert "8080" in saved.json()["detail"]
+    settings.WEBHOOK_ALLOWED_NETWORKS = ["127.0.0.0/8"]
+    endpoint = services.endpoint_create(
+        actor=users["owner"], campaign=campaign, data={"name": "x", "kind": "generic", "url": "http://127.0.0.1/x"}
+    )
+    WebhookEndpoint.objects.filter(pk=endpoint.pk).update(url="http://127.0.0.1:8080/x")
+    _counts, delivery = _delivered_once(campaign)
+    assert "port 8080 is not allowed" in delivery.last_error
+
+
+@pytest.mark.parametrize(
+    ("address", "refused"),
+    [
+        ("127.0.0.1", True),
+        ("10.1.2.3", True),
+        ("172.16.0.1", True),
+        ("192.168.1.1", True),
+        ("169.254.169.254", True),  # cloud metadata
+        ("100.64.0.1", True),  # shared address space (carrier NAT)
+        ("0.0.0.0", True),
+        ("224.0.0.1", True),
+        ("240.0.0.1", True),
+        ("::1", True),
+        ("::", True),
+        ("fe80::1", True),
+        ("fc00::1", True),
+        ("::ffff:127.0.0.1", True),  # IPv4-mapped
+        ("2002:7f00:1::1", True),  # 6to4 around 127.0.0.1
+        ("64:ff9b::a00:1", True),  # NAT64 around 10.0.0.1
+        ("93.184.216.34", False),
+        ("2606:4700:4700::1111", False),
+    ],
+)
+def test_internal_addresses(address, refused, settings):
+    from campaignflow.notifications import outbound
+
+    settings.WEBHOOK_ALLOWED_NETWORKS = []
+    assert outbound.internal(address) is refused
