@@ -19,6 +19,7 @@ from campaignflow.campaigns.models import Campaign, MemberRole
 from campaignflow.core.api_types import MAX_ID
 from campaignflow.core.audit import audit_record, snapshot
 from campaignflow.core.domain.numbers import format_money
+from campaignflow.core.domain.text import clean_text
 from campaignflow.core.errors import Conflict, DomainError, Forbidden, InvalidInput
 from campaignflow.core.locking import update_versioned
 
@@ -94,7 +95,7 @@ def _money(errors: dict, field: str, value, *, allow_zero: bool = True) -> Decim
 
 
 def _text(errors: dict, field: str, value, *, max_length: int, required: bool = False) -> str:
-    text = "" if value is None else str(value).strip()
+    text = clean_text(value)
     if required and not text:
         errors[field] = _("This field is required.")
     elif len(text) > max_length:

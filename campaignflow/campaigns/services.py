@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from campaignflow.accounts.models import User
 from campaignflow.core.audit import audit_record, snapshot
 from campaignflow.core.domain.numbers import NotANumber, parse_number
+from campaignflow.core.domain.text import clean_text
 from campaignflow.core.errors import Conflict, Forbidden, GateUnmet, InvalidInput
 from campaignflow.core.locking import changed_only, refuse_if_stale, update_versioned
 from campaignflow.core.workdays import china_calendar, unknown_year_warning
@@ -39,7 +40,7 @@ def _clean_campaign_fields(data: dict, *, partial: bool, current: Campaign | Non
     errors: dict[str, str] = {}
     out: dict = {}
     if "name" in data or not partial:
-        name = (data.get("name") or "").strip()
+        name = clean_text(data.get("name"))
         if not name:
             errors["name"] = _("Name is required.")
         elif len(name) > NAME_MAX:
@@ -351,7 +352,8 @@ def member_remove(*, actor: User, campaign: Campaign, membership_id: int) -> Non
 @transaction.atomic
 def playbook_copy(*, actor: User, source: Playbook, name: str, key: str) -> Playbook:
     errors = {}
-    if not name.strip():
+    name = clean_text(name)
+    if not name:
         errors["name"] = _("Name is required.")
     if not key or Playbook.objects.filter(key=key).exists():
         errors["key"] = _("This key is taken or empty.")

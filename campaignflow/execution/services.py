@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from campaignflow.accounts.models import User
 from campaignflow.campaigns.models import Campaign, Membership
 from campaignflow.core.audit import audit_record, snapshot
+from campaignflow.core.domain.text import clean_text
 from campaignflow.core.errors import Conflict, InvalidInput
 from campaignflow.core.locking import changed_only, refuse_if_stale, update_versioned
 
@@ -38,7 +39,7 @@ def _text(data: dict, out: dict, errors: dict, field: str, limit: int, *, requir
         if required:
             errors[field] = _("This field is required.")
         return
-    value = (data[field] or "").strip() if isinstance(data[field], str) or data[field] is None else None
+    value = clean_text(data[field]) if isinstance(data[field], str) or data[field] is None else None
     if value is None:
         errors[field] = _("Must be text.")
     elif required and not value:

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 
 from campaignflow.core.audit import audit_record, snapshot
 from campaignflow.core.domain.numbers import NotANumber, parse_number
+from campaignflow.core.domain.text import clean_text
 from campaignflow.core.errors import Conflict, InvalidInput, StaleVersion
 from campaignflow.core.locking import update_versioned
 
@@ -55,7 +56,7 @@ def _user(errors: dict, field: str, raw, campaign):
 def _text(errors: dict, data: dict, field: str, max_length: int, *, required: bool = False) -> str | None:
     if field not in data:
         return None
-    value = str(data.get(field) or "").strip()
+    value = clean_text(data.get(field) or "")
     if required and not value:
         errors[field] = _("This field is required.")
     elif len(value) > max_length:

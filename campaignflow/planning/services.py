@@ -12,6 +12,7 @@ from campaignflow.accounts.models import User
 from campaignflow.campaigns.models import Campaign, Membership
 from campaignflow.core.api_types import MAX_ID
 from campaignflow.core.audit import audit_record, snapshot
+from campaignflow.core.domain.text import clean_text
 from campaignflow.core.errors import Conflict, InvalidInput, StaleVersion
 from campaignflow.core.locking import changed_only, refuse_if_stale, update_versioned
 
@@ -49,7 +50,7 @@ def _clean(campaign: Campaign, data: dict, *, current: Task | None) -> dict:
     out: dict = {}
     for field, limit in TEXT_FIELDS.items():
         if field in data:
-            value = (data[field] or "").strip()
+            value = clean_text(data[field])
             if len(value) > limit:
                 errors[field] = _("At most %(n)d characters.") % {"n": limit}
             out[field] = value
