@@ -19,7 +19,6 @@ from django.utils.translation import gettext as _
 
 from campaignflow.core.audit import audit_record, snapshot
 from campaignflow.core.domain.text import clean_text
-from campaignflow.core.domain.text import clean_text
 from campaignflow.core.errors import InvalidInput
 from campaignflow.core.locking import update_versioned
 
