@@ -204,11 +204,19 @@ def grid(request, pk: int):
     """Enter one channel's metrics by date; a block pasted from Excel/WPS fills the cells."""
     campaign = campaign_for_user(request.user, pk, VIEW if request.method == "GET" else EDIT)
     channel = (request.GET.get("channel") or request.POST.get("channel") or "").strip()[:100]
+    # The grid opens on the channels the user is responsible for (their first one), with a switch to
+    # all of them; someone responsible for none sees all.
+    every = list(campaign_channels(campaign, request.user))
+    mine = [c for c in every if c.owner_id == request.user.pk]
+    if not channel and every:
+        channel = (mine or every)[0].name
+    show_all = not mine or request.GET.get("all") == "1" or channel not in {c.name for c in mine}
     shared = shared_channel_names(campaign, request.user)
     hidden = False
     if shared is not None and channel not in shared:  # a partner sees only the channels shared with them
         channel, hidden = (shared[0], False) if shared else ("", True)
     dates = _grid_dates(campaign)
+    today = timezone.localdate()
     metrics = [
         m
         for m in dict.fromkeys(
@@ -274,9 +282,13 @@ def grid(request, pk: int):
         campaign,
         "data",
         channel=channel,
-        channels=list(campaign_channels(campaign, request.user)),
+        channels=every if show_all else mine,
+        show_all=show_all,
+        has_mine=bool(mine),
         metrics=list(enumerate(metrics)),
         rows=rows,
+        today=today,
+        opening_day=min(max(today, dates[0]), dates[-1]) if dates else None,  # today, or the nearest day
         grid_errors=errors,
     )
     return render(request, "tracking/grid.html", context, status=422 if errors else 200)

@@ -2,6 +2,13 @@
 (function () {
   const grid = document.getElementById("metric-grid");
   if (!grid) return;
+  // Open on today's row (or the campaign day nearest to it), ready for typing.
+  const today = grid.querySelector("tr.grid-today");
+  if (today) {
+    today.scrollIntoView({ block: "center" });
+    const cell = today.querySelector("input:not([disabled])");
+    if (cell) cell.focus({ preventScroll: true });
+  }
   grid.addEventListener("paste", (event) => {
     const target = event.target;
     if (!target.dataset || target.dataset.r === undefined) return;
