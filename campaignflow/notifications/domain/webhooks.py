@@ -46,19 +46,43 @@ def generic_sign(secret: str, body: bytes) -> str:
     return "sha256=" + hmac.new(secret.encode(), body, hashlib.sha256).hexdigest()
 
 
-def _text(m: Message) -> str:
-    lines = [f"【{m.campaign}】{m.title}" if m.campaign else m.title]
+# People's text (campaign and task names, alert messages) must not become markup in the group chat.
+# DingTalk and WeCom markdown document no escape character, so what starts a link, emphasis, heading,
+# quote, code, HTML or a WeCom <@userid> mention becomes its full-width twin (natural in Chinese text).
+_MARKDOWN_INERT = str.maketrans(
+    {"[": "［", "]": "］", "*": "＊", "_": "＿", "#": "＃", ">": "＞", "<": "＜", "`": "｀", "~": "～", "&": "＆"}
+)
+# Feishu text: <at user_id="all"></at> mentions everyone.
+_FEISHU_INERT = str.maketrans({"<": "＜", ">": "＞"})
+
+
+def _line(text: str) -> str:
+    return " ".join(text.split())
+
+
+def markdown_text(text: str) -> str:
+    return text.translate(_MARKDOWN_INERT)
+
+
+def slack_text(text: str) -> str:
+    """Slack's control characters as the entities it documents (<!channel>, <url|label> become text)."""
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def _text(m: Message, escape=lambda t: t) -> str:
+    lines = [escape(f"【{_line(m.campaign)}】{_line(m.title)}" if m.campaign else _line(m.title))]
     if m.body:
-        lines.append(m.body)
+        lines.append(escape(m.body))
     if m.url:
         lines.append(m.url)
     return "\n".join(lines)
 
 
 def _markdown(m: Message) -> str:
-    head = f"### {m.title}" + (f"\n> {m.campaign}" if m.campaign else "")
-    link = f"\n\n[查看 / Open]({m.url})" if m.url else ""
-    return f"{head}\n\n{m.body}{link}"
+    head = f"### {markdown_text(_line(m.title))}" + (f"\n> {markdown_text(_line(m.campaign))}" if m.campaign else "")
+    # Our own link: its address is ours (SITE_URL + path); quoted so a space or ")" cannot end it early.
+    link = f"\n\n[查看 / Open]({urllib.parse.quote(m.url, safe=':/?#&=%+@,;~')})" if m.url else ""
+    return f"{head}\n\n{markdown_text(m.body)}{link}"
 
 
 def _json(data: dict) -> bytes:
@@ -72,17 +96,18 @@ def build(kind: str, url: str, secret: str, message: Message, *, now_ms: int) ->
         if secret:
             sep = "&" if "?" in url else "?"
             url = f"{url}{sep}timestamp={now_ms}&sign={dingtalk_sign(secret, now_ms)}"
-        body = _json({"msgtype": "markdown", "markdown": {"title": message.title, "text": _markdown(message)}})
+        body = _json({"msgtype": "markdown", "markdown": {"title": _line(message.title), "text": _markdown(message)}})
     elif kind == "wecom":
         body = _json({"msgtype": "markdown", "markdown": {"content": _markdown(message)}})
     elif kind == "feishu":
-        data: dict = {"msg_type": "text", "content": {"text": _text(message)}}
+        data: dict = {"msg_type": "text", "content": {"text": _text(message, lambda t: t.translate(_FEISHU_INERT))}}
         if secret:
             ts = now_ms // 1000
             data = {"timestamp": str(ts), "sign": feishu_sign(secret, ts), **data}
         body = _json(data)
     elif kind == "slack":
-        body = _json({"text": _text(message)})
+        # mrkdwn off: Slack has no escape for *bold*, _italic_, ~strike~; its plain URL is still a link.
+        body = _json({"text": _text(message, slack_text), "mrkdwn": False})
     else:
         body = _json(
             {

@@ -291,3 +291,48 @@ def test_internal_addresses(address, refused, settings):
 
     settings.WEBHOOK_ALLOWED_NETWORKS = []
     assert outbound.internal(address) is refused
+
+
+# --- chat markup: a member's text cannot plant links, mentions or formatting in the group chat ------------
+
+PLANTED = "[点我](http://evil.example) <!channel> **粗体** <a href='http://evil.example'>x</a> <@all>"
+
+
+def test_campaign_and_task_text_is_inert_in_every_chat(
+    db, users, campaign, receiver, django_capture_on_commit_callbacks
+):
+    from campaignflow.alerts import engine
+    from campaignflow.planning.models import Task
+
+    campaign.name = f"双11 {PLANTED}"
+    campaign.save(update_fields=["name"])
+    Task.objects.filter(campaign=campaign).update(end_date=timezone.localdate() + timezone.timedelta(days=30))
+    Task.objects.filter(campaign=campaign, code="T001").update(
+        name=f"# 标题\n> 引用 {PLANTED}", end_date=timezone.localdate() - timezone.timedelta(days=2)
+    )
+    for kind in ("dingtalk", "wecom", "feishu", "slack"):
+        _endpoint(campaign, users, receiver, f"/{kind}", kind)
+    with django_capture_on_commit_callbacks(execute=True):
+        (alert,) = engine.evaluate_campaign(campaign)
+    services.deliver_due()
+    got = {path: data for path, data, _ok in Receiver.received}
+    assert set(got) == {"/dingtalk", "/wecom", "/feishu", "/slack"}, Receiver.received
+    link = f"/campaigns/{campaign.pk}/alerts/#alert-{alert.pk}"
+    texts = {
+        "dingtalk": got["/dingtalk"]["markdown"]["text"],
+        "wecom": got["/wecom"]["markdown"]["content"],
+        "feishu": got["/feishu"]["content"]["text"],
+        "slack": got["/slack"]["text"],
+    }
+    for kind in ("dingtalk", "wecom"):
+        text = texts[kind]
+        assert "点我" in text and "粗体" in text  # the words are still there …
+        assert "](http://evil" not in text and "[点我]" not in text  # … no link,
+        assert "<" not in text and "**" not in text  # no HTML, mention or bold,
+        assert "\n#" not in text and "\n>" not in text.replace("\n> 双11", "")  # no heading or quote of theirs
+        assert text.count("](") == 1 and f"[查看 / Open](http://127.0.0.1:8000{link})" in text  # our link works
+    assert "<" not in texts["feishu"] and "点我" in texts["feishu"]  # <at user_id="all"> would mention everyone
+    slack = got["/slack"]
+    assert "<" not in texts["slack"] and "&lt;!channel&gt;" in texts["slack"]
+    assert slack["mrkdwn"] is False  # *bold*, _italic_, ~strike~ have no escape in Slack: formatting off
+    assert f"http://127.0.0.1:8000{link}" in texts["slack"]
