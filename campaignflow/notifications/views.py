@@ -146,6 +146,7 @@ def campaign_settings(request, pk: int):
             posted=request.POST,
             muted=CampaignMute.objects.filter(user=request.user, campaign=campaign).exists(),
         ),
+        status=422 if errors else 200,
     )
 
 

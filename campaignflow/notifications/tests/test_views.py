@@ -64,3 +64,19 @@ def test_managers_mute_from_the_robots_page_and_come_back_to_it(users, campaign)
     response = client.post(f"/campaigns/{campaign.id}/notifications/mute/", {"muted": "1", "next": page})
     assert response.status_code == 302 and response.url == page
     assert CampaignMute.objects.filter(user=users["manager"], campaign=campaign).exists()
+
+
+def test_the_robot_form_refuses_an_internal_address_or_another_port_at_the_url_field(users, campaign, settings):
+    settings.WEBHOOK_ALLOWED_HOSTS = ["hooks.slack.com", "169.254.169.254"]
+    client = _client(users["owner"])
+    for url, message in (
+        ("https://hooks.slack.com:8080/services/T/B/x", "不允许端口 8080"),
+        ("http://169.254.169.254/latest/meta-data/", "169.254.169.254 是内部网络地址"),
+    ):
+        page = client.post(
+            SETTINGS.format(id=campaign.id), {"action": "create", "name": "群", "kind": "slack", "url": url}
+        )
+        assert page.status_code == 422
+        html = page.content.decode()
+        assert 'class="field has-error"><label for="wh-url">' in html and message in html
+    assert not campaign.webhooks.exists()
