@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from campaignflow.execution.models import Issue, IssueStatus, Standup
 from campaignflow.planning.models import Task, TaskStatus
+from campaignflow.planning.selectors import overdue
 
 from .domain import conditions as c
 from .domain.conditions import Finding
@@ -30,7 +31,7 @@ def check(key: str):
 @check("task_overdue")
 def task_overdue(campaign, params, today, ctx):
     findings = []
-    for t in Task.objects.filter(campaign=campaign, end_date__lt=today).exclude(status=TaskStatus.DONE):
+    for t in overdue(Task.objects.filter(campaign=campaign), today):  # what every overdue count sees
         days = c.overdue(t.end_date, False, today)
         if days:
             findings.append(

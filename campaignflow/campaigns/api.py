@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Annotated
+from typing import Annotated, Literal
 
 from django.http import Http404
 from django.shortcuts import get_object_or_404
@@ -100,14 +100,28 @@ def get_playbook(request, key: PlaybookKey):
 
 
 @router.get("/playbooks/{key}/preview", response=PreviewOut, tags=["playbooks"])
-def preview_playbook(request, key: PlaybookKey, start_date: dt.date, end_date: dt.date):
+def preview_playbook(
+    request,
+    key: PlaybookKey,
+    start_date: dt.date,
+    end_date: dt.date,
+    past_steps: Literal["reschedule", "keep"] = "keep",
+):
+    """The tasks a campaign created today would get; steps already past are flagged (`past_due`), and
+    with past_steps=reschedule shown with the dates they would get. Writes nothing."""
     if not Playbook.objects.filter(key=key).exists():
         raise Http404  # a path that names no playbook: 404, like GET /playbooks/{key}
     version = services.playbook_latest(key)
     # The same date rules as a campaign (range 2000–2100, end not before start): far-off dates overflowed (500).
     start_date, end_date = services.campaign_dates_clean(start_date, end_date)
-    specs, warnings = services.plan_preview(playbook_version=version, start=start_date, end=end_date)
-    return {"tasks": [s.__dict__ for s in specs], "warnings": warnings}
+    specs, warnings = services.plan_preview(
+        playbook_version=version, start=start_date, end=end_date, past_steps=past_steps
+    )
+    return {
+        "tasks": [s.__dict__ for s in specs],
+        "warnings": warnings,
+        "past_due_count": sum(s.past_due for s in specs),
+    }
 
 
 @router.post("/playbooks/{key}/copy", response={201: PlaybookOut}, tags=["playbooks"])
@@ -157,11 +171,14 @@ def list_campaigns(request, filters: Query[CampaignFilters]):
 
 @router.post("/campaigns", response={201: CampaignOut})
 def create_campaign(request, payload: CampaignIn):
-    data = payload.dict(exclude={"playbook"}, exclude_unset=True)
+    data = payload.dict(exclude={"playbook", "past_steps"}, exclude_unset=True)
     data.setdefault("start_date", payload.start_date)
     data.setdefault("end_date", payload.end_date)
     data.setdefault("name", payload.name)
-    campaign, warnings = services.campaign_create(actor=request.user, data=data, playbook_key=payload.playbook)
+    # Without past_steps: "keep" (each task's due date is its step's time node, as documented)
+    campaign, warnings = services.campaign_create(
+        actor=request.user, data=data, playbook_key=payload.playbook, past_steps=payload.past_steps
+    )
     return Status(201, campaign_out(selectors.with_counts(campaign, request.user), warnings))
 
 

@@ -2,6 +2,7 @@
 
 import datetime as dt
 from decimal import Decimal
+from typing import Literal
 
 from ninja import Schema
 from pydantic import Field
@@ -56,6 +57,12 @@ class CampaignIn(Schema):
     industry: str = Field("", max_length=100)
     tags: list[str] = Field(default_factory=list, max_length=20)
     owner: str | None = Field(None, max_length=150, description="username of the campaign owner (总负责人)")
+    past_steps: Literal["reschedule", "keep"] = Field(
+        "keep",
+        description="playbook steps whose dates are already past today: `reschedule` moves them to today or "
+        "later (order kept, the campaign's dates stay); `keep` keeps their dates and leaves them out of "
+        "overdue alerts and counts",
+    )
 
 
 class CampaignPatch(Schema):
@@ -148,8 +155,11 @@ class PreviewTaskOut(Schema):
     start_date: dt.date
     end_date: dt.date
     deliverable: str
+    past_due: bool = Field(False, description="its computed start or due date is before today")
+    original_end_date: dt.date | None = Field(None, description="the computed due date, when rescheduled")
 
 
 class PreviewOut(Schema):
     tasks: list[PreviewTaskOut]
     warnings: list[str]
+    past_due_count: int = 0

@@ -139,12 +139,36 @@ def playbook_latest(key: str) -> PlaybookVersion:
     return version
 
 
+PAST_STEPS = ("reschedule", "keep")  # what to do with steps whose dates are past on the day of creation
+
+
+def _past_steps_clean(past_steps: str | None) -> str | None:
+    if past_steps is not None and past_steps not in PAST_STEPS:
+        raise InvalidInput(
+            {
+                "past_steps": _("Unknown choice %(value)s; use one of %(choices)s.")
+                % {"value": past_steps, "choices": ", ".join(PAST_STEPS)}
+            }
+        )
+    return past_steps
+
+
 def plan_preview(
-    *, playbook_version: PlaybookVersion, start: dt.date, end: dt.date
+    *, playbook_version: PlaybookVersion, start: dt.date, end: dt.date, past_steps: str | None = None
 ) -> tuple[list[TaskSpec], list[str]]:
-    """The tasks a playbook would generate for these dates, and warnings (unknown holiday years)."""
-    calendar = china_calendar(around=(start, end))
-    specs = generate_tasks(parse_phases(playbook_version.phases), start, end, calendar)
+    """The tasks a playbook would generate for these dates if created today, and warnings (unknown
+    holiday years). Each task says whether its dates are already past; with past_steps="reschedule"
+    those are moved to today or later. Writes nothing."""
+    past_steps = _past_steps_clean(past_steps)
+    calendar = china_calendar(around=(min(start, timezone.localdate()), end))
+    specs = generate_tasks(
+        parse_phases(playbook_version.phases),
+        start,
+        end,
+        calendar,
+        today=timezone.localdate(),
+        reschedule=past_steps == "reschedule",
+    )
     warning = unknown_year_warning(calendar)
     return specs, [warning] if warning else []
 
@@ -160,8 +184,15 @@ def _ensure_member(campaign: Campaign, user: User, role: str) -> None:
 
 
 @transaction.atomic
-def campaign_create(*, actor: User, data: dict, playbook_key: str | None = None) -> tuple[Campaign, list[str]]:
-    """Create a campaign; with a playbook, generate its dated tasks. Returns (campaign, warnings)."""
+def campaign_create(
+    *, actor: User, data: dict, playbook_key: str | None = None, past_steps: str | None = None
+) -> tuple[Campaign, list[str]]:
+    """Create a campaign; with a playbook, generate its dated tasks. Returns (campaign, warnings).
+
+    Steps whose dates are already past today: "reschedule" moves them to today or later; "keep"
+    keeps their dates and keeps them out of the overdue alerts and counts (the web form and the API
+    always say which); None generates the dates as they come (loading past campaigns, tests)."""
+    past_steps = _past_steps_clean(past_steps)
     fields = _clean_campaign_fields(data, partial=False)
     version = playbook_latest(playbook_key) if playbook_key else None
     if version and "type" not in data:
@@ -172,8 +203,11 @@ def campaign_create(*, actor: User, data: dict, playbook_key: str | None = None)
     if campaign.owner_id and campaign.owner_id != actor.pk:
         _ensure_member(campaign, campaign.owner, MemberRole.OWNER)
     warnings: list[str] = []
+    today = timezone.localdate()
     if version:
-        specs, warnings = plan_preview(playbook_version=version, start=campaign.start_date, end=campaign.end_date)
+        specs, warnings = plan_preview(
+            playbook_version=version, start=campaign.start_date, end=campaign.end_date, past_steps=past_steps
+        )
         Task.objects.bulk_create(
             Task(
                 campaign=campaign,
@@ -186,6 +220,7 @@ def campaign_create(*, actor: User, data: dict, playbook_key: str | None = None)
                 deliverable=s.deliverable,
                 remark=s.remark,
                 sort_order=s.sort_order,
+                kept_past_due=s.end_date if past_steps == "keep" and s.end_date < today else None,
             )
             for s in specs
         )
@@ -193,7 +228,7 @@ def campaign_create(*, actor: User, data: dict, playbook_key: str | None = None)
         actor=actor,
         action="create",
         obj=campaign,
-        after={**snapshot(campaign), "generated_tasks": campaign.tasks.count()},
+        after={**snapshot(campaign), "generated_tasks": campaign.tasks.count(), "past_steps": past_steps},
     )
     return campaign, warnings
 

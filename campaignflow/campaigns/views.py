@@ -9,6 +9,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -79,7 +80,10 @@ def campaign_create(request):
             data["type"] = playbook.campaign_type
         try:
             campaign, warnings = services.campaign_create(
-                actor=request.user, data=data, playbook_key=playbook.key if playbook else None
+                actor=request.user,
+                data=data,
+                playbook_key=playbook.key if playbook else None,
+                past_steps=_past_steps_choice(request.POST, data["start_date"]),
             )
         except InvalidInput as exc:
             _apply_errors(form, exc)
@@ -91,17 +95,29 @@ def campaign_create(request):
     return render(request, "campaigns/create.html", {"form": form, "nav": "campaigns"})
 
 
+def _past_steps_choice(params, start: dt.date | None) -> str:
+    """The form's choice for steps already past (its radio buttons come with the preview). Unless
+    the user chose: a campaign still to come reschedules them (their work is still to do, and a team
+    wants dates it can meet, not a plan late on day one); one that has already started is being
+    entered after the fact, so its earlier steps keep their dates (they happened)."""
+    chosen = params.get("past_steps")
+    if chosen:
+        return chosen
+    return "keep" if start and start < timezone.localdate() else "reschedule"
+
+
 @login_required
 def plan_preview(request):
     """htmx: the dated tasks a playbook would generate, shown before the campaign is saved."""
     key = request.GET.get("playbook") or ""
-    context: dict = {"tasks": [], "warnings": [], "error": None}
+    context: dict = {"tasks": [], "warnings": [], "error": None, "today": timezone.localdate()}
     try:
         start = dt.date.fromisoformat(request.GET.get("start_date", ""))
         end = dt.date.fromisoformat(request.GET.get("end_date", ""))
     except ValueError:
         context["error"] = _("Choose the start and end dates to see the plan's dates.")
         return render(request, "campaigns/_preview.html", context)
+    context["past_steps"] = past_steps = _past_steps_choice(request.GET, start)
     if not key:
         context["error"] = _("No playbook chosen: the campaign starts with an empty plan.")
     elif end < start:
@@ -110,9 +126,10 @@ def plan_preview(request):
         try:
             version = services.playbook_latest(key)
             context["tasks"], context["warnings"] = services.plan_preview(
-                playbook_version=version, start=start, end=end
+                playbook_version=version, start=start, end=end, past_steps=past_steps
             )
             context["playbook"] = version
+            context["past"] = [t for t in context["tasks"] if t.past_due]
         except InvalidInput as exc:
             context["error"] = exc.detail
     return render(request, "campaigns/_preview.html", context)

@@ -5,6 +5,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -12,6 +13,7 @@ from django.views.decorators.http import require_POST
 from campaignflow.campaigns.access import MANAGE, VIEW, campaign_for_user, visible_campaigns
 from campaignflow.campaigns.views import campaign_page_context
 from campaignflow.core.errors import DomainError, InvalidInput
+from campaignflow.planning.selectors import overdue_count
 
 from . import services
 from .models import CampaignMute, Delivery, EventKind, Notification, Preference, WebhookEndpoint, WebhookKind
@@ -43,10 +45,12 @@ def inbox(request):
     on_page = {n.campaign_id for n in page if n.campaign_id} - muted_ids
     # Only campaigns the user still belongs to get a "mute" button (muting one needs its view right).
     mutable = set(visible.filter(pk__in=on_page).values_list("pk", flat=True)) if on_page else set()
+    # The overdue tasks the user answers for: the same selector (and number) as "my tasks"
+    overdue = overdue_count(request.user, timezone.localdate())
     return render(
         request,
         "notifications/inbox.html",
-        {"page": page, "prefs": rows, "muted": muted, "mutable": mutable, "nav": "inbox"},
+        {"page": page, "prefs": rows, "muted": muted, "mutable": mutable, "overdue_count": overdue, "nav": "inbox"},
     )
 
 

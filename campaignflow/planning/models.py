@@ -42,6 +42,9 @@ class Task(VersionedModel):
     sort_order = models.PositiveIntegerField(default=0)
     actual_start = models.DateField(_("actual start"), null=True, blank=True)
     actual_finish = models.DateField(_("actual finish"), null=True, blank=True)
+    # The due date a playbook step had when its campaign was created with it already past and the
+    # creator chose to keep it: not reported overdue while the task still has that date.
+    kept_past_due = models.DateField(_("kept past due date"), null=True, blank=True, editable=False)
 
     class Meta:
         ordering = ["campaign", "sort_order", "id"]

@@ -2,6 +2,7 @@
 
 import datetime as dt
 
+from django.db.models import Exists, F, OuterRef, Q
 from django.http import Http404
 from django.utils.translation import gettext as _
 
@@ -16,6 +17,7 @@ from .models import (
     CampaignPeriod,
     PlanSettings,
     RaciAssignment,
+    RaciRole,
     Task,
     TaskDependency,
     TaskStatus,
@@ -305,14 +307,43 @@ def raci_matrix(user, campaign) -> dict:
     return {"people": people, "rows": rows}
 
 
-def _my_open_tasks(user):
+def overdue(tasks, today: dt.date):
+    """The tasks of `tasks` that are overdue: open and past their due date, except a playbook step
+    whose date was already past when its campaign was created and kept as it was (it stays quiet
+    until someone gives it another date). The overdue alert and every overdue count use this."""
+    return tasks.filter(end_date__lt=today).exclude(status=TaskStatus.DONE).exclude(kept_past_due=F("end_date"))
+
+
+def answerable_tasks(user):
+    """The tasks a person answers for, across the campaigns they can see: those they own; a task
+    without an owner belongs to its Responsible (R) people in the RACI matrix, and with no R either,
+    to the campaign's owner, so that no task is nobody's. "My tasks" and the inbox's overdue count
+    both read this."""
     from campaignflow.campaigns.access import visible_campaigns
 
+    responsible = RaciAssignment.objects.filter(task=OuterRef("pk"), role=RaciRole.R)
+    return Task.objects.filter(
+        Q(owner=user)
+        | Q(owner__isnull=True)
+        & (Exists(responsible.filter(user=user)) | Q(~Exists(responsible), campaign__owner=user)),
+        campaign__in=visible_campaigns(user),
+    )
+
+
+def _my_open_tasks(user):
     return (
-        Task.objects.filter(owner=user, campaign__in=visible_campaigns(user), end_date__isnull=False)
+        answerable_tasks(user)
+        .filter(end_date__isnull=False)
         .exclude(status=TaskStatus.DONE)
+        .exclude(kept_past_due=F("end_date"))  # not overdue (see `overdue`), and past: nothing left to do
         .order_by("end_date", "campaign_id", "sort_order")
     )
+
+
+def overdue_count(user, today: dt.date) -> int:
+    """How many tasks the person answers for are overdue: the number the inbox shows (and the
+    "overdue" group of my tasks holds)."""
+    return overdue(answerable_tasks(user), today).count()
 
 
 def _bucket(end: dt.date, today: dt.date, week_end: dt.date) -> str:

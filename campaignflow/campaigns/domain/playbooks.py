@@ -154,37 +154,80 @@ class TaskSpec:
     deliverable: str
     remark: str
     sort_order: int
+    past_due: bool = False  # its computed start or due date was already past on the day of creation
+    original_end_date: dt.date | None = None  # the computed due date, when rescheduling moved it
 
 
 def task_code(n: int) -> str:
     return f"T{n:03d}"
 
 
-def generate_tasks(phases: list[Phase], start: dt.date, end: dt.date, calendar: Calendar) -> list[TaskSpec]:
-    """One task per step; due = the time node. A task starts the day after the previous
-    step's due date (when that is earlier), so the plan reads as a sequence on a Gantt."""
-    specs: list[TaskSpec] = []
-    previous_due: dt.date | None = None
-    n = 0
-    for phase in phases:
-        for step in phase.steps:
-            n += 1
-            due = due_date(step, start, end, calendar)
-            begin = due
-            if previous_due is not None and previous_due + dt.timedelta(days=1) < due:
-                begin = previous_due + dt.timedelta(days=1)
-            specs.append(
-                TaskSpec(
-                    code=task_code(n),
-                    phase=phase.name,
-                    name=step.name,
-                    owner_role=step.owner_role,
-                    start_date=begin,
-                    end_date=due,
-                    deliverable=step.output,
-                    remark=step.remark,
-                    sort_order=n,
-                )
-            )
-            previous_due = due
-    return specs
+def _begins(dues: list[dt.date]) -> list[dt.date]:
+    """A task starts the day after the previous step's due date (when that is earlier), so the plan
+    reads as a sequence on a Gantt."""
+    begins = []
+    for i, due in enumerate(dues):
+        previous = dues[i - 1] + dt.timedelta(days=1) if i else None
+        begins.append(previous if previous is not None and previous < due else due)
+    return begins
+
+
+def reschedule_past(dues: list[dt.date], workdays: list[bool], today: dt.date, calendar: Calendar) -> list[dt.date]:
+    """The due dates with those before `today` moved into the days from today to the first due date
+    that is not past (the campaign's own dates stay: an event day is booked, its preparation is what
+    has to catch up). The past steps keep their spacing when it fits and are squeezed proportionally
+    when it does not, so their order is kept; a working-day step lands on a working day."""
+    past = [i for i, d in enumerate(dues) if d < today]
+    if not past:
+        return list(dues)
+    first = min(dues[i] for i in past)
+    span = (max(dues[i] for i in past) - first).days
+    later = [d for d in dues if d >= today]
+    limit = min(later) if later else None
+    room = (limit - today).days if limit else span
+    out = list(dues)
+    for i in past:
+        offset = (dues[i] - first).days
+        day = today + dt.timedelta(days=offset if span <= room else offset * room // span)
+        if workdays[i]:
+            day = calendar.add_workdays(day, 0)
+        out[i] = min(day, limit) if limit else day
+    return out
+
+
+def generate_tasks(
+    phases: list[Phase],
+    start: dt.date,
+    end: dt.date,
+    calendar: Calendar,
+    *,
+    today: dt.date | None = None,
+    reschedule: bool = False,
+) -> list[TaskSpec]:
+    """One task per step; due = the time node. With `today`, a task whose start or due date is
+    before it is flagged `past_due`; with `reschedule` too, the past due dates are moved (see
+    `reschedule_past`) and every start follows from them, so none is before today."""
+    steps = [(phase, step) for phase in phases for step in phase.steps]
+    computed = [due_date(step, start, end, calendar) for _phase, step in steps]
+    begins = _begins(computed)
+    past = [today is not None and begin < today for begin in begins]  # a start is never after its due
+    dues = computed
+    if reschedule and any(past):
+        dues = reschedule_past(computed, [step.workdays for _phase, step in steps], today, calendar)
+        begins = _begins(dues)
+    return [
+        TaskSpec(
+            code=task_code(n),
+            phase=phase.name,
+            name=step.name,
+            owner_role=step.owner_role,
+            start_date=begins[n - 1],
+            end_date=dues[n - 1],
+            deliverable=step.output,
+            remark=step.remark,
+            sort_order=n,
+            past_due=past[n - 1],
+            original_end_date=computed[n - 1] if dues[n - 1] != computed[n - 1] else None,
+        )
+        for n, (phase, step) in enumerate(steps, start=1)
+    ]
