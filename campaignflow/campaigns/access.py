@@ -7,6 +7,8 @@ needed right get 403.
 
 from __future__ import annotations
 
+from django.contrib.auth import get_user_model
+from django.db.models import Q
 from django.db.models.expressions import RawSQL
 from django.http import Http404
 from django.utils.translation import gettext as _
@@ -44,6 +46,29 @@ def visible_campaigns(user, *, include_deleted: bool = False):
     if not user or not user.is_authenticated:
         return qs.none()
     return qs.filter(memberships__user=user)
+
+
+def is_partner_user(user) -> bool:
+    """Someone from a partner company rather than the team: a company's contact, or a partner member of
+    any campaign (a deleted one too). They see only the people of their own campaigns (`visible_people`)."""
+    if not user or not user.is_authenticated or is_admin(user):
+        return False
+    return (
+        get_user_model()
+        .objects.filter(pk=user.pk)
+        .filter(Q(memberships__role=MemberRole.PARTNER) | Q(partner_contact__isnull=False))
+        .exists()
+    )
+
+
+def visible_people(user):
+    """The users a caller may look up and pick: everyone for the team; for a partner user the people of
+    their own campaigns and themselves (show them without e-mails or global roles)."""
+    people = get_user_model().objects.all()
+    if not is_partner_user(user):
+        return people
+    members = Membership.objects.filter(campaign__in=visible_campaigns(user)).values("user_id")
+    return people.filter(Q(pk=user.pk) | Q(pk__in=members))
 
 
 def role_in(user, campaign: Campaign) -> str | None:

@@ -39,8 +39,11 @@ class CampaignForm(forms.Form):
         help_text=_("SMART goals, e.g. 活动期间销售额提升30%，新增会员3000人"),
     )
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, people=None, **kwargs):
+        """`people`: whom the caller may pick (access.visible_people); a partner user sees only their campaigns'."""
         super().__init__(*args, **kwargs)
+        if people is not None:
+            self.fields["owner"].queryset = people.filter(is_active=True)
         self.fields["owner"].label_from_instance = lambda u: f"{u.label} ({u.username})"
 
 
@@ -77,12 +80,12 @@ class MemberForm(forms.Form):
     )
     role = forms.ChoiceField(label=_("Role"), choices=MemberRole.choices, initial=MemberRole.MEMBER)
 
-    def __init__(self, *args, campaign=None, **kwargs):
+    def __init__(self, *args, campaign=None, people=None, **kwargs):
         super().__init__(*args, **kwargs)
+        qs = (people if people is not None else User.objects).filter(is_active=True)
         if campaign is not None:
-            self.fields["username"].queryset = User.objects.filter(is_active=True).exclude(
-                memberships__campaign=campaign
-            )
+            qs = qs.exclude(memberships__campaign=campaign)
+        self.fields["username"].queryset = qs
         self.fields["username"].label_from_instance = lambda u: f"{u.label} ({u.username})"
 
 

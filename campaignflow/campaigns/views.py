@@ -18,7 +18,7 @@ from campaignflow.planning.models import TaskStatus
 from campaignflow.planning.selectors import tasks_for
 
 from . import gates, selectors, services
-from .access import EDIT, MANAGE, VIEW, campaign_for_user, can, is_admin, role_in
+from .access import EDIT, MANAGE, VIEW, campaign_for_user, can, is_admin, role_in, visible_people
 from .domain import lifecycle as lc
 from .domain.playbooks import Step
 from .forms import CampaignCreateForm, CampaignEditForm, MemberForm, PlaybookCopyForm
@@ -71,7 +71,9 @@ def campaign_list(request):
 @login_required
 def campaign_create(request):
     form = CampaignCreateForm(
-        request.POST or None, initial={"owner": request.user.username, "playbook": request.GET.get("playbook")}
+        request.POST or None,
+        initial={"owner": request.user.username, "playbook": request.GET.get("playbook")},
+        people=visible_people(request.user),
     )
     if request.method == "POST" and form.is_valid():
         playbook = form.cleaned_data.get("playbook")
@@ -173,7 +175,9 @@ def _detail_context(request, campaign) -> dict:
         "moves": moves,
         "stages": stages,
         "members": selectors.members(campaign),
-        "member_form": MemberForm(campaign=campaign),
+        "member_form": MemberForm(campaign=campaign, people=visible_people(user))
+        if can(user, campaign, MANAGE)
+        else None,
         "member_roles": MemberRole.choices,
         "tasks": tasks,
         "task_done": done,
@@ -230,7 +234,7 @@ def campaign_edit(request, pk: int):
         "description": campaign.description,
         "version": campaign.version,
     }
-    form = CampaignEditForm(request.POST or None, initial=initial)
+    form = CampaignEditForm(request.POST or None, initial=initial, people=visible_people(request.user))
     conflict = None
     if request.method == "POST" and form.is_valid():
         try:
@@ -300,7 +304,7 @@ def campaign_transition(request, pk: int):
 @require_POST
 def member_add(request, pk: int):
     campaign = campaign_for_user(request.user, pk, MANAGE)
-    form = MemberForm(request.POST, campaign=campaign)
+    form = MemberForm(request.POST, campaign=campaign, people=visible_people(request.user))
     if form.is_valid():
         try:
             services.member_add(
