@@ -211,13 +211,14 @@ def _expense_out(e: Expense) -> dict:
     }
 
 
-def _partner_out(p: Partner) -> dict:
+def _partner_out(p: Partner, *, details: bool = True) -> dict:
+    """`details`: the contacts and note; empty for a company the caller sees only by name."""
     return {
         "id": p.id,
         "name": p.name,
         "industry": p.industry,
-        "contacts": p.contacts,
-        "note": p.note,
+        "contacts": p.contacts if details else "",
+        "note": p.note if details else "",
         "version": p.version,
     }
 
@@ -443,9 +444,8 @@ def overrun_queue(request):
 
 @router.get("/partners")
 def list_partners(request):
-    if services.is_partner_user(request.user):
-        return [_partner_out(request.user.partner_contact.partner)]
-    return [_partner_out(p) for p in Partner.objects.all()]
+    detailed = set(selectors.companies_with_details(request.user).values_list("pk", flat=True))
+    return [_partner_out(p, details=p.pk in detailed) for p in selectors.companies_for(request.user)]
 
 
 @router.post("/partners", response={201: dict})
@@ -455,7 +455,7 @@ def create_partner(request, payload: PartnerIn):
 
 @router.patch("/partners/{partner_id}")
 def patch_partner(request, partner_id: PathId, payload: PartnerPatch):
-    partner = get_object_or_404(Partner, pk=partner_id)
+    partner = get_object_or_404(selectors.companies_for(request.user), pk=partner_id)  # the service checks the right
     data = payload.dict(exclude_unset=True, exclude={"version"})
     return _partner_out(
         services.partner_update(actor=request.user, partner=partner, version=payload.version, data=data)
@@ -464,7 +464,7 @@ def patch_partner(request, partner_id: PathId, payload: PartnerPatch):
 
 @router.post("/partners/{partner_id}/contacts", response={201: dict})
 def link_contact(request, partner_id: PathId, payload: ContactIn):
-    partner = get_object_or_404(Partner, pk=partner_id)
+    partner = get_object_or_404(selectors.companies_for(request.user), pk=partner_id)
     contact = services.partner_contact_link(actor=request.user, partner=partner, username=payload.username)
     return Status(201, {"user": contact.user.username, "partner": partner.pk})
 

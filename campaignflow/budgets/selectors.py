@@ -9,7 +9,8 @@ from django.db.models import DecimalField, Q, Sum, Value
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext as _
 
-from campaignflow.campaigns.access import is_partner
+from campaignflow.campaigns.access import is_admin, is_partner, is_partner_user
+from campaignflow.campaigns.models import MemberRole, Membership
 
 from .domain import budget as bd
 from .domain import settlement as st
@@ -21,6 +22,7 @@ from .models import (
     CostShare,
     Expense,
     ExpenseStatus,
+    Partner,
     PartnerContact,
     SettlementSignoff,
 )
@@ -324,3 +326,46 @@ def overrun_queue(user):
         .select_related("campaign", "line", "created_by")
         .order_by("date", "id")
     )
+
+
+# --- partner companies ----------------------------------------------------------------------------
+
+
+def companies_for(user):
+    """The partner companies a caller sees: every one for the team (the names to pick one for a campaign),
+    only their own company for a partner user (the others do not exist for them: 404)."""
+    if is_partner_user(user):
+        return Partner.objects.filter(contact_users__user=user)
+    return Partner.objects.all()
+
+
+def _used_in_campaigns_of(user, roles=None) -> Q:
+    """Companies taking part in (or candidates of) a not deleted campaign the user is a member of."""
+    memberships = Membership.objects.filter(user=user, campaign__deleted_at__isnull=True)
+    if roles:
+        memberships = memberships.filter(role__in=roles)
+    used = CampaignPartner.objects.filter(campaign_id__in=memberships.values("campaign_id"))
+    return Q(pk__in=used.values("partner_id"))
+
+
+def companies_with_details(user):
+    """The companies whose contacts and note the caller may read: those they see in a campaign of theirs,
+    created, or act for; admins read every one."""
+    if is_admin(user):
+        return Partner.objects.all()
+    if is_partner_user(user):
+        return companies_for(user)
+    return Partner.objects.filter(Q(created_by=user) | _used_in_campaigns_of(user))
+
+
+def can_edit_company(user, partner: Partner) -> bool:
+    """A right over the company: an admin, its creator, or an owner/manager of a campaign that uses it
+    (it shows on every campaign and settlement that uses it, so a stranger must not rename it)."""
+    if is_admin(user):
+        return True
+    if is_partner_user(user):
+        return False
+    if partner.created_by_id == user.pk:
+        return True
+    managed = _used_in_campaigns_of(user, roles=(MemberRole.OWNER, MemberRole.MANAGER))
+    return Partner.objects.filter(managed, pk=partner.pk).exists()

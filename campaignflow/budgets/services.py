@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 
 from campaignflow.accounts.models import Role, User
 from campaignflow.alerts.tasks import after_data_changed
-from campaignflow.campaigns.access import EDIT, MANAGE, can, is_admin, role_in
+from campaignflow.campaigns.access import EDIT, MANAGE, can, is_admin, is_partner_user, role_in
 from campaignflow.campaigns.models import Campaign, MemberRole
 from campaignflow.core.api_types import MAX_ID
 from campaignflow.core.audit import audit_record, snapshot
@@ -23,6 +23,7 @@ from campaignflow.core.domain.text import clean_text
 from campaignflow.core.errors import Conflict, DomainError, Forbidden, InvalidInput
 from campaignflow.core.locking import update_versioned
 
+from . import selectors
 from .domain import budget as bd
 from .models import (
     Budget,
@@ -470,10 +471,6 @@ def expense_attach_receipt(*, actor: User, expense: Expense, upload) -> Expense:
 # --- partners -------------------------------------------------------------------------------------
 
 
-def is_partner_user(user) -> bool:
-    return PartnerContact.objects.filter(user=user).exists()
-
-
 def _clean_partner(data: dict, *, partial: bool) -> dict:
     errors: dict = {}
     out = {}
@@ -507,6 +504,10 @@ def partner_create(*, actor: User, data: dict) -> Partner:
 def partner_update(*, actor: User, partner: Partner, version: int, data: dict) -> Partner:
     if is_partner_user(actor):
         raise Forbidden(_("Partner contacts cannot edit partner companies."))
+    if not selectors.can_edit_company(actor, partner):
+        raise Forbidden(
+            _("Only its creator, an administrator or an owner/manager of a campaign with this company can edit it.")
+        )
     fields = _clean_partner(data, partial=True)
     if "name" in fields and Partner.objects.filter(name=fields["name"]).exclude(pk=partner.pk).exists():
         raise InvalidInput({"name": _("A partner company with this name exists already.")})
@@ -564,7 +565,8 @@ def campaign_partner_add(*, actor: User, campaign: Campaign, data: dict) -> Camp
     errors: dict = {}
     partner = None
     with contextlib.suppress(TypeError, ValueError, OverflowError):
-        partner = Partner.objects.filter(pk=_id(data.get("partner"))).first()
+        # a partner user can add only their own company (another one's contacts would show on the campaign)
+        partner = selectors.companies_for(actor).filter(pk=_id(data.get("partner"))).first()
     if partner is None:
         errors["partner"] = _("Choose a partner company.")
     fields = _clean_campaign_partner(errors, data)

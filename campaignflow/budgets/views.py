@@ -17,7 +17,7 @@ from campaignflow.core.errors import DomainError, Forbidden, InvalidInput, Stale
 from . import selectors, services
 from .domain.budget import category_chart
 from .forms import CATEGORY_CHOICES, EvaluationForm, ExpenseForm, LineForm, PartnerAddForm
-from .models import BudgetLine, CampaignPartner, Expense, Partner, Responsibility
+from .models import BudgetLine, CampaignPartner, Expense, Responsibility
 from .xlsx import settlement_xlsx
 
 
@@ -308,7 +308,8 @@ def partner_add(request, pk: int):
     if form.is_valid():
         try:
             with transaction.atomic():
-                partner = Partner.objects.filter(name=form.cleaned_data["name"].strip()).first()
+                # only a company the caller sees (a partner user: their own); another name is a new company
+                partner = selectors.companies_for(request.user).filter(name=form.cleaned_data["name"].strip()).first()
                 if partner is None:
                     partner = services.partner_create(actor=request.user, data=form.cleaned_data)
                 services.campaign_partner_add(actor=request.user, campaign=campaign, data={"partner": partner.pk})

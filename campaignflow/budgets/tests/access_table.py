@@ -3,6 +3,8 @@
 Setup: one internal line (not shared with partners) with an approved expense and a held overrun,
 a spare line, partner1 is the contact of 健康科技 which participates; 运动装备 is not in the campaign yet.
 Approve/reject run on a budget the owner submitted: only global finance/director/admin roles may decide.
+A partner company (健康科技, the admin's) may be edited by an admin or an owner/manager of a campaign using it;
+partner1 sees it (their own company) but may not edit it.
 DELETE without `version` is 422 once access is granted (the version is required).
 """
 
@@ -40,7 +42,7 @@ ROWS = [
     ("reject overrun",        "post",   "/expenses/{expense_id}/reject",                  200,  403,  403, 403,   403,   404,    404,     401),
     ("upload receipt",        "post",   "/expenses/{expense_id}/receipt",                 422,  422,  422, 422,   403,   404,    404,     401),
     ("download receipt",      "get",    "/expenses/{expense_id}/receipt",                 404,  404,  404, 404,   404,   404,    404,     401),
-    ("patch partner company", "patch",  "/partners/{partner_id}",                         200,  200,  200, 200,   200,   403,    200,     401),
+    ("patch partner company", "patch",  "/partners/{partner_id}",                         200,  200,  200, 403,   403,   403,    403,     401),
     ("link partner contact",  "post",   "/partners/{partner_id}/contacts",                201,  403,  403, 403,   403,   403,    403,     401),
     ("list campaign partners","get",    "/campaigns/{campaign_id}/partners",              200,  200,  200, 200,   200,   200,    404,     401),
     ("add campaign partner",  "post",   "/campaigns/{campaign_id}/partners",              201,  201,  201, 403,   403,   403,    404,     401),
