@@ -152,3 +152,23 @@ def test_the_create_form_warns_offers_the_choice_and_reschedules_by_default(user
     assert kept.tasks.filter(end_date__lt=today).count() == _steps_due_before_today()
     assert client.post(f"/campaigns/{kept.id}/alerts/evaluate/").status_code in (200, 302)
     assert not kept.alerts.filter(rule="task_overdue").exists()
+
+
+def test_rescheduled_working_day_steps_land_on_working_days_in_order():
+    from campaignflow.campaigns.domain.playbooks import Phase, Step, generate_tasks
+    from campaignflow.core.domain.workdays import WorkdayCalendar
+
+    calendar = WorkdayCalendar()
+    today = dt.date(2025, 10, 1)  # National Day: 1–8 October are holidays
+    steps = tuple(Step(name=f"s{n}", offset_days=-n, workdays=True) for n in (20, 15, 10, 5, 3))
+    start = dt.date(2025, 10, 10)  # the steps fall on 10–29 September; 9 October is the next working day
+    phases = [Phase(name="p", steps=(*steps, Step(name="go")))]
+    specs = generate_tasks(phases, start, start, calendar, today=today)
+    assert all(s.end_date < today for s in specs[:5]) and specs[5].end_date == start
+    assert [s.past_due for s in specs] == [s.start_date < today for s in specs] == [True] * 6
+    moved = generate_tasks(phases, start, start, calendar, today=today, reschedule=True)
+    assert [s.original_end_date for s in moved[:5]] == [s.end_date for s in specs[:5]]
+    assert all(calendar.is_workday(s.end_date) for s in moved[:5])  # not in the holiday week
+    assert all(today <= s.start_date <= s.end_date <= start for s in moved)
+    ends = [s.end_date for s in moved]
+    assert ends == sorted(ends) and moved[5].end_date == start and moved[5].original_end_date is None
