@@ -22,6 +22,7 @@ from campaignflow.core.json_out import json_response
 from . import selectors, services
 from .domain.parsers import FileRefused, parse_json_rows
 from .models import BatchSource, DateText, DecimalText
+from .row_errors import localized
 
 router = Router(tags=["tracking"])
 JSON_UTF8 = "application/json; charset=utf-8"
@@ -138,7 +139,7 @@ def job_out(job) -> dict:
         "rows_done": rows_done,
         "percent": job.percent,
         "error_count": job.error_count,
-        "errors": job.errors or [],
+        "errors": localized(job.errors),  # worded for the reader, not in the worker's language
         "message": job.message,
         "batch": job.batch_id,
         "created_at": job.created_at,

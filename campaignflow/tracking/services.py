@@ -30,19 +30,20 @@ from .domain.parsers import (
     parse_file,
 )
 from .models import BatchPrior, BatchSource, BatchStatus, ImportBatch, ImportJob, JobStatus, MetricRow
+from .row_errors import localized
 
 CHUNK = 5000  # rows per executemany call and per existing-row lookup
 PROGRESS_CHUNK = 50_000  # SQLite: rows per executemany call when a background job reports progress
 
 
 def _raise_errors(result: ParseResult) -> None:
-    errors = [{k: v for k, v in e.items()} for e in result.errors]
+    errors = localized(result.errors)
     more = result.error_count - len(errors)
     detail = _("%(count)s invalid row value(s); nothing was written.") % {"count": result.error_count}
     shown = []
     for e in errors[:20]:
-        where = f"{e['field']} (line {e['line']})" if "line" in e else e["field"]
-        shown.append(f"{where}: {e['message']}")
+        # a file's errors name their row and column in the message; JSON rows are named by the field key
+        shown.append(e["message"] if "line" in e and "problem" in e else f"{e['field']}: {e['message']}")
     detail += " " + "; ".join(shown)
     if more > 0 or len(errors) > 20:
         detail += " …"

@@ -20,6 +20,7 @@ from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from typing import NamedTuple
 
 from campaignflow.core.domain.numbers import NotANumber, parse_number
+from campaignflow.core.domain.text import clean_text
 from campaignflow.core.gc_pause import gc_paused
 
 MAX_ROWS = 1_000_000
@@ -73,13 +74,20 @@ class ParseResult:
     errors: list[dict] = field(default_factory=list)
     error_count: int = 0
     line_offset: int | None = None  # files: spreadsheet line of rows[0] (2 after the header)
+    columns: dict[str, str] = field(default_factory=dict)  # files: field → its header text in the file
 
-    def add_error(self, index: int, name: str, message: str) -> None:
+    def add_error(self, index: int, name: str, message: str, code: str = "", **params) -> None:
+        """`message` is English; `code` and `params` let the service word it in the reader's language."""
         self.error_count += 1
         if len(self.errors) < MAX_ERRORS:
             error = {"row": index, "field": f"rows[{index}].{name}", "message": message}
             if self.line_offset is not None:
                 error["line"] = index + self.line_offset
+            if name in self.columns:
+                error["column"] = self.columns[name]
+            if code:
+                error["code"] = code
+                error["params"] = params
             self.errors.append(error)
 
     @property
@@ -132,7 +140,7 @@ def _name(raw) -> str:
         return ""
     if isinstance(raw, float) and raw.is_integer():
         raw = int(raw)
-    return str(raw).strip()
+    return clean_text(raw)  # also zero-width and direction marks at the ends: "\u200b" alone is empty
 
 
 # --- rows ----------------------------------------------------------------------------------
@@ -159,9 +167,10 @@ class RowParser:
                 date = None
                 bad = True
                 if str(exc) == "range":
-                    result.add_error(index, "date", "date must be between 2000 and 2100")
+                    result.add_error(index, "date", "date must be between 2000 and 2100", "date_range")
                 else:
-                    result.add_error(index, "date", f"not a date: {_show(raw_date)} (use 2025-06-01)")
+                    shown = _show(raw_date)
+                    result.add_error(index, "date", f"not a date: {shown!r} (use 2025-06-01)", "not_date", value=shown)
             else:
                 with contextlib.suppress(TypeError):
                     self._dates[raw_date] = date
@@ -169,32 +178,47 @@ class RowParser:
         metric = _name(raw_metric)
         if self.require_channel and not channel:
             bad = True
-            result.add_error(index, "channel", "channel is required")
+            result.add_error(index, "channel", "channel is required", "required")
         elif len(channel) > MAX_NAME or "\x00" in channel:
             bad = True
-            result.add_error(index, "channel", f"channel must be at most {MAX_NAME} characters without NUL")
+            message = f"channel must be at most {MAX_NAME} characters without NUL"
+            result.add_error(index, "channel", message, "too_long", limit=MAX_NAME)
         if not metric:
             bad = True
-            result.add_error(index, "metric", "metric is required")
+            result.add_error(index, "metric", "metric is required", "required")
         elif len(metric) > MAX_NAME or "\x00" in metric:
             bad = True
-            result.add_error(index, "metric", f"metric must be at most {MAX_NAME} characters without NUL")
+            message = f"metric must be at most {MAX_NAME} characters without NUL"
+            result.add_error(index, "metric", message, "too_long", limit=MAX_NAME)
         try:
             value = parse_value(raw_value)
         except (NotANumber, InvalidOperation, TypeError):
             bad = True
-            result.add_error(index, "value", f"not a number: {_show(raw_value)} (e.g. 1200, 1.2万, 35%)")
+            shown = _show(raw_value)
+            result.add_error(
+                index, "value", f"not a number: {shown!r} (e.g. 1200, 1.2万, 35%)", "not_number", value=shown
+            )
         except ValueError as exc:
             bad = True
-            message = "value must not be negative" if str(exc) == "negative" else "value is too large"
-            result.add_error(index, "value", message)
+            if str(exc) == "negative":
+                result.add_error(index, "value", "value must not be negative", "negative")
+            else:
+                result.add_error(index, "value", "value is too large", "too_large", limit=str(MAX_VALUE))
         if bad:
             return
         iso = date.isoformat()
         key = (iso, channel, metric)
         first = self._seen.get(key)
         if first is not None:
-            result.add_error(index, "row", f"duplicate of row {first} (same date, channel and metric)")
+            line = first + result.line_offset if result.line_offset is not None else None
+            result.add_error(
+                index,
+                "row",
+                f"duplicate of row {first} (same date, channel and metric)",
+                "duplicate",
+                row=first,
+                line=line,
+            )
             return
         self._seen[key] = index
         result.rows.append(Row(iso, channel, metric, format(value, "f")))
@@ -202,7 +226,7 @@ class RowParser:
 
 def _show(raw) -> str:
     text = "" if raw is None else str(raw)
-    return repr(text[:40])
+    return text[:40]
 
 
 def parse_json_rows(rows: Iterable[dict]) -> ParseResult:
@@ -211,11 +235,11 @@ def parse_json_rows(rows: Iterable[dict]) -> ParseResult:
     parser = RowParser(result, require_channel=False)
     for index, row in enumerate(rows):
         if not isinstance(row, dict):
-            result.add_error(index, "row", "each row must be an object {date, channel, metric, value}")
+            result.add_error(index, "row", "each row must be an object {date, channel, metric, value}", "not_object")
             continue
         parser.add(index, row.get("date"), row.get("channel"), row.get("metric"), row.get("value"))
     if not result.rows and not result.error_count:
-        result.add_error(0, "row", "no rows")
+        result.add_error(0, "row", "no rows", "no_rows")
     return result
 
 
@@ -264,6 +288,8 @@ def _clean_name(raw) -> str | None:
     text = raw.strip()
     if len(text) > MAX_NAME or "\x00" in text:
         return None
+    if text and not (text[0].isprintable() and text[-1].isprintable()):
+        return None  # an invisible character at an end (zero-width, direction mark): the full check strips it
     return text
 
 
@@ -274,9 +300,11 @@ def _parse_table(lines: Iterator[list], *, max_rows: int, progress=None, check_d
         if any(_name(c) for c in cells):
             header = cells
             break
+        result.line_offset += 1  # blank lines above the header: rows keep their spreadsheet numbers
     if header is None:
         raise FileRefused("the file is empty")
     cols = header_columns(list(header))
+    result.columns = {key: _name(header[i]).lstrip("\ufeff").strip() for key, i in cols.items()}
     i_date, i_metric, i_value = cols["date"], cols["metric"], cols["value"]
     i_channel = cols.get("channel")
     width = max(cols.values()) + 1

@@ -70,7 +70,17 @@ def test_csv_encodings(encoding):
 def test_csv_english_headers_tabs_and_errors_with_lines():
     data = b"date\tmetric\tvalue\n2025-06-01\tclicks\t10\n2025-06-02\tclicks\tten\n"
     result = parse_csv(data)
-    assert result.errors == [{"row": 1, "field": "rows[1].value", "message": result.errors[0]["message"], "line": 3}]
+    assert result.errors == [
+        {
+            "row": 1,
+            "field": "rows[1].value",
+            "message": "not a number: 'ten' (e.g. 1200, 1.2万, 35%)",
+            "line": 3,
+            "column": "value",
+            "code": "not_number",
+            "params": {"value": "ten"},
+        }
+    ]
     with pytest.raises(FileRefused, match="metric"):
         parse_csv("日期,渠道,数值\n2025-06-01,抖音,1\n".encode())
     with pytest.raises(FileRefused):

@@ -212,7 +212,8 @@ def test_a_repeated_key_in_a_file_is_named_and_nothing_is_written(campaign, user
     response = _upload(api, campaign, "dup.csv", "\n".join(lines).encode())
     assert response.status_code == 422
     errors = response.json()["errors"]
-    assert errors[0]["line"] == 22 and "row 2" in errors[0]["message"] and errors[0]["field"] == "rows[20].row"
+    assert errors[0]["line"] == 22 and errors[0]["field"] == "rows[20].row"
+    assert errors[0]["message"] == "第 22 行：与第 4 行的日期、渠道、指标相同"  # spreadsheet rows, header = row 1
     assert (MetricRow.objects.count(), ImportBatch.objects.count(), MetricDayTotal.objects.count()) == before
 
 

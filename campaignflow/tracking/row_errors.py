@@ -1,0 +1,69 @@
+"""Metric import errors in the reader's language: the row as the spreadsheet numbers it (the header is
+row 1) and the column by its header text in the file — "第 3 行「曝光量」列：不是数字（“abc”）".
+
+The parser words its errors in English and adds a `code` with `params`; this words them again for the
+active language when they are shown (a background job's stored errors too, so each reader gets theirs).
+The machine keys (`field`: rows[i].value, `row`, `line`) stay as they are."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+
+from campaignflow.core.domain.numbers import format_cn, format_en
+
+
+def _limit(text) -> str:
+    value = Decimal(str(text))
+    return format_cn(value) if (get_language() or "zh-hans").startswith("zh") else format_en(value)
+
+
+def problem_text(code: str, params: dict) -> str | None:
+    """The problem alone, translated; None for an error without a known code."""
+    if code == "not_number":
+        return _("not a number (“%(value)s”)") % params
+    if code == "not_date":
+        return _("not a date (“%(value)s”); write e.g. 2025-06-01") % params
+    if code == "date_range":
+        return _("the date must be between 2000 and 2100")
+    if code == "required":
+        return _("empty; this column needs a value")
+    if code == "too_long":
+        return _("longer than %(limit)s characters") % params
+    if code == "negative":
+        return _("must not be negative")
+    if code == "too_large":
+        return _("too large (must be less than %(limit)s)") % {"limit": _limit(params["limit"])}
+    if code == "duplicate":
+        if params.get("line") is not None:
+            return _("same date, channel and metric as row %(line)s") % params
+        return _("same date, channel and metric as rows[%(row)s]") % params
+    if code == "not_object":
+        return _("each row must be an object {date, channel, metric, value}")
+    if code == "no_rows":
+        return _("no rows")
+    return None
+
+
+def localized(errors: list[dict]) -> list[dict]:
+    """Copies of the errors with `message` (row, column and problem) and `problem` in the active language."""
+    out = []
+    for error in errors or []:
+        problem = problem_text(error.get("code", ""), error.get("params") or {})
+        if problem is None:
+            out.append(error)
+            continue
+        if error.get("line") is not None and error.get("column"):
+            message = _("Row %(line)s, column “%(column)s”: %(problem)s") % {
+                "line": error["line"],
+                "column": error["column"],
+                "problem": problem,
+            }
+        elif error.get("line") is not None:
+            message = _("Row %(line)s: %(problem)s") % {"line": error["line"], "problem": problem}
+        else:
+            message = problem  # rows sent as JSON: `field` names the row
+        out.append({**error, "message": message, "problem": problem})
+    return out
