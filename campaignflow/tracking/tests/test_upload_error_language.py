@@ -106,3 +106,20 @@ def test_a_metric_of_only_invisible_characters_is_refused_and_edges_are_stripped
     )
     assert response.status_code == 200, response.content
     assert list(MetricRow.objects.values_list("channel", "metric")) == [("抖音", "曝光")]
+
+
+@pytest.mark.parametrize("kind", ["csv", "xlsx"])
+def test_rows_keep_their_spreadsheet_number_below_blank_lines(kind):
+    from campaignflow.tracking.domain.parsers import parse_csv, parse_xlsx
+
+    if kind == "csv":
+        result = parse_csv("\n\n日期,指标,数值\n2025-06-01,曝光,abc\n".encode())
+    else:
+        book = Workbook()
+        for cell, text in (("A3", "日期"), ("B3", "指标"), ("C3", "数值")):
+            book.active[cell] = text
+        book.active.append(["2025-06-01", "曝光", "abc"])
+        out = io.BytesIO()
+        book.save(out)
+        result = parse_xlsx(out.getvalue())
+    assert [(e["line"], e["column"]) for e in result.errors] == [(4, "数值")]
