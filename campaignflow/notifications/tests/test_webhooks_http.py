@@ -254,6 +254,12 @@ def test_port_8080_is_refused_unless_allowed(db, users, campaign, api_for, setti
     )
     assert saved.status_code == 422 and saved.json()["errors"][0]["field"] == "url"
     assert "8080" in saved.json()["detail"]
+    for port in ("99999", "abc"):
+        bad = api.post(
+            f"/campaigns/{campaign.id}/webhooks",
+            {"name": "x", "kind": "slack", "url": f"https://hooks.slack.com:{port}/services/T/B/x"},
+        )
+        assert bad.status_code == 422 and bad.json()["errors"][0]["field"] == "url", bad.content
     settings.WEBHOOK_ALLOWED_NETWORKS = ["127.0.0.0/8"]
     endpoint = services.endpoint_create(
         actor=users["owner"], campaign=campaign, data={"name": "x", "kind": "generic", "url": "http://127.0.0.1/x"}
