@@ -22,7 +22,7 @@ from campaignflow.core.json_out import json_response
 from . import selectors, services
 from .domain.parsers import FileRefused, parse_json_rows
 from .models import BatchSource, DateText, DecimalText
-from .row_errors import localized
+from .row_errors import localized, refusal_text
 
 router = Router(tags=["tracking"])
 JSON_UTF8 = "application/json; charset=utf-8"
@@ -157,14 +157,14 @@ def import_metrics(request, campaign_id: PathId, file: UploadedFile = File(...))
     try:
         background = services.runs_in_background(name, data)
     except FileRefused as exc:
-        raise InvalidInput({"file": str(exc)}) from None
+        raise InvalidInput({"file": refusal_text(exc)}) from None
     if background:
         job = services.import_job_create(actor=request.user, campaign=campaign, name=name, data=data)
         return Status(202, {"job": job.pk, "status": job.status, "status_url": f"/api/v1/import-jobs/{job.pk}"})
     try:
         batch = services.metrics_import_file(actor=request.user, campaign=campaign, name=name, data=data)
     except FileRefused as exc:
-        raise InvalidInput({"file": str(exc)}) from None
+        raise InvalidInput({"file": refusal_text(exc)}) from None
     return {"created": batch.created, "updated": batch.updated, "batch": batch.id}
 
 

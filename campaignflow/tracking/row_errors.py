@@ -67,3 +67,32 @@ def localized(errors: list[dict]) -> list[dict]:
             message = problem  # rows sent as JSON: `field` names the row
         out.append({**error, "message": message, "problem": problem})
     return out
+
+
+# The header words people use for each column (parsers.HEADERS), for the missing-column message.
+_COLUMN_WORDS = {"date": "日期", "channel": "渠道", "metric": "指标", "value": "数值"}
+
+
+def refusal_text(exc) -> str:
+    """A refused file (parsers.FileRefused) explained in the active language; other cases in English."""
+    code, params = getattr(exc, "code", ""), getattr(exc, "params", {})
+    if code == "missing_columns":
+        zh = (get_language() or "zh-hans").startswith("zh")
+        names = ", ".join(
+            f"{_COLUMN_WORDS[c]}（{c}）" if zh else f"{c} ({_COLUMN_WORDS[c]})" for c in params["columns"]
+        )
+        return _(
+            "Missing column(s): %(columns)s. The first row must name the columns 日期/date, 渠道/channel, "
+            "指标/metric, 数值/value."
+        ) % {"columns": names}
+    if code == "empty":
+        return _("The file is empty.")
+    if code == "no_data_rows":
+        return _("The file has a header row but no data rows.")
+    if code == "too_many_rows":
+        return _("Too many rows: at most %(limit)s per import.") % {"limit": f"{params['limit']:,}"}
+    if code == "encoding":
+        return _("The file is neither UTF-8 nor GBK/GB18030 text: save it as CSV (UTF-8) or XLSX.")
+    if code == "old_xls":
+        return _("Old .xls files are not supported: save the sheet as .xlsx or CSV.")
+    return str(exc)

@@ -30,7 +30,7 @@ from .domain.parsers import (
     parse_file,
 )
 from .models import BatchPrior, BatchSource, BatchStatus, ImportBatch, ImportJob, JobStatus, MetricRow
-from .row_errors import localized
+from .row_errors import localized, refusal_text
 
 CHUNK = 5000  # rows per executemany call and per existing-row lookup
 PROGRESS_CHUNK = 50_000  # SQLite: rows per executemany call when a background job reports progress
@@ -446,7 +446,8 @@ def import_job_run(job_id: int) -> ImportJob | None:
         total = batch.rows_total
     except (InvalidInput, FileRefused) as exc:
         if isinstance(exc, FileRefused):
-            errors, count, message = [{"field": "file", "message": str(exc)}], 1, str(exc)
+            text = refusal_text(exc)
+            errors, count, message = [{"field": "file", "message": text}], 1, text
         else:
             errors = list(exc.errors)[:200]
             count = parsed.error_count if parsed is not None and not parsed.ok else len(errors)

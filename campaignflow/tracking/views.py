@@ -31,6 +31,7 @@ from .api import TooLarge, read_upload
 from .domain import charts
 from .domain.parsers import FileRefused, ParseResult, Row, RowParser, parse_file
 from .models import BatchSource, ImportJob, JobStatus, MetricRow
+from .row_errors import refusal_text
 
 PENDING_DIR = Path(tempfile.gettempdir()) / "campaignflow-uploads"
 PENDING_TTL = 24 * 3600
@@ -112,7 +113,7 @@ def data(request, pk: int):
     except InvalidInput as exc:
         error, status = exc.detail, 422
     except FileRefused as exc:
-        error, status = str(exc), 422
+        error, status = refusal_text(exc), 422
     if parsed is not None and parsed.ok:
         PENDING_DIR.mkdir(parents=True, exist_ok=True)
         _clean_pending()
@@ -160,7 +161,7 @@ def upload_confirm(request, pk: int):
     try:
         batch = services.metrics_import_file(actor=request.user, campaign=campaign, name=name, data=path.read_bytes())
     except (InvalidInput, FileRefused) as exc:
-        messages.error(request, getattr(exc, "detail", str(exc)))
+        messages.error(request, exc.detail if isinstance(exc, InvalidInput) else refusal_text(exc))
         return redirect("tracking:data", campaign.pk)
     finally:
         path.unlink(missing_ok=True)

@@ -47,7 +47,13 @@ _PLAIN = re.compile(r"^\d{1,16}(?:\.\d{1,4})?$")
 
 
 class FileRefused(ValueError):
-    """A file that cannot be read at all (wrong type, corrupt, a zip bomb, too many rows)."""
+    """A file that cannot be read at all (wrong type, corrupt, a zip bomb, too many rows). The text is
+    English; `code` and `params` let the service word the common cases in the reader's language."""
+
+    def __init__(self, message: str, code: str = "", **params):
+        super().__init__(message)
+        self.code = code
+        self.params = params
 
 
 class Row(NamedTuple):
@@ -259,7 +265,9 @@ def header_columns(header: list) -> dict[str, int]:
         raise FileRefused(
             "missing column(s): "
             + ", ".join(f"{k} ({'/'.join(sorted(HEADERS[k], key=len)[:2])})" for k in missing)
-            + ". The first row must name the columns 日期/date, 渠道/channel, 指标/metric, 数值/value."
+            + ". The first row must name the columns 日期/date, 渠道/channel, 指标/metric, 数值/value.",
+            "missing_columns",
+            columns=missing,
         )
     return columns
 
@@ -302,7 +310,7 @@ def _parse_table(lines: Iterator[list], *, max_rows: int, progress=None, check_d
             break
         result.line_offset += 1  # blank lines above the header: rows keep their spreadsheet numbers
     if header is None:
-        raise FileRefused("the file is empty")
+        raise FileRefused("the file is empty", "empty")
     cols = header_columns(list(header))
     result.columns = {key: _name(header[i]).lstrip("\ufeff").strip() for key, i in cols.items()}
     i_date, i_metric, i_value = cols["date"], cols["metric"], cols["value"]
@@ -327,7 +335,7 @@ def _parse_table(lines: Iterator[list], *, max_rows: int, progress=None, check_d
                 continue
             cells = list(cells) + [""] * (width - len(cells))
         if index >= max_rows:
-            raise FileRefused(f"too many rows: at most {max_rows:,} per import")
+            raise FileRefused(f"too many rows: at most {max_rows:,} per import", "too_many_rows", limit=max_rows)
         raw_date, raw_metric, raw_value = cells[i_date], cells[i_metric], cells[i_value]
         raw_channel = cells[i_channel] if i_channel is not None else ""
         # Fast path for the common, clean row (plain tuples in the Row layout); anything unusual goes
@@ -375,7 +383,7 @@ def _parse_table(lines: Iterator[list], *, max_rows: int, progress=None, check_d
                     continue
         add(index, raw_date, raw_channel, raw_metric, raw_value)
     if index < 0:
-        raise FileRefused("the file has a header but no data rows")
+        raise FileRefused("the file has a header but no data rows", "no_data_rows")
     return result
 
 
@@ -390,7 +398,7 @@ def decode_text(data: bytes) -> str:
     try:
         return data.decode("gb18030")
     except UnicodeDecodeError:
-        raise FileRefused("the file is neither UTF-8 nor GBK/GB18030 text") from None
+        raise FileRefused("the file is neither UTF-8 nor GBK/GB18030 text", "encoding") from None
 
 
 def csv_lines(data: bytes) -> Iterator[list]:
@@ -506,5 +514,5 @@ def parse_file(
     if is_xlsx(name, data):
         return parse_xlsx(data, max_rows=max_rows, progress=progress, check_duplicates=check_duplicates)
     if lower.endswith((".xls",)) or data[:8] == b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1":
-        raise FileRefused("old .xls files are not supported: save as .xlsx or CSV")
+        raise FileRefused("old .xls files are not supported: save as .xlsx or CSV", "old_xls")
     return parse_csv(data, max_rows=max_rows, progress=progress, check_duplicates=check_duplicates)

@@ -123,3 +123,24 @@ def test_rows_keep_their_spreadsheet_number_below_blank_lines(kind):
         book.save(out)
         result = parse_xlsx(out.getvalue())
     assert [(e["line"], e["column"]) for e in result.errors] == [(4, "数值")]
+
+
+@pytest.mark.parametrize(
+    ("language", "expected"),
+    [("zh-hans", "缺少列：数值（value）"), ("en", "Missing column(s): value (数值)")],
+)
+def test_a_refused_file_is_explained_in_the_readers_language(api_for, users, client, campaign, language, expected):
+    content = "日期,渠道,指标\n2025-06-01,抖音,曝光\n".encode()
+    api = api_for(users["member"])
+    response = api.client.post(
+        f"/api/v1/campaigns/{campaign.id}/metrics/import",
+        {"file": SimpleUploadedFile("a.csv", content)},
+        HTTP_ACCEPT_LANGUAGE=language,
+        **api.headers,
+    )
+    assert response.status_code == 422
+    [error] = response.json()["errors"]
+    assert error["field"] == "file" and expected in error["message"]
+    client.force_login(users["member"])
+    html = _page(client, campaign, "a.csv", content, language).content.decode()
+    assert expected in html
