@@ -681,6 +681,8 @@ class ImportError_(Schema):
     row: int
     column: str
     message: str
+    header: str = ""  # the column's header text in the file
+    problem: str = ""
 
 
 class ImportOut(Schema):
@@ -710,7 +712,7 @@ def import_tasks(request, campaign_id: PathId, file: UploadedFile = File(...), c
     rows, errors = io.preview(campaign, file.name, file.read(io.MAX_UPLOAD + 1))
     preview = [{k: (v.isoformat() if isinstance(v, dt.date) else v) for k, v in r.items()} for r in rows]
     if errors:
-        detail = "; ".join(f"row {e['row']}, {e['column']}: {e['message']}" for e in errors[:20])
+        detail = "; ".join(e["message"] for e in errors[:20])  # each names its row and column
         return Status(
             422,
             {

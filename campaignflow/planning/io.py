@@ -80,7 +80,9 @@ def _read_xlsx(content: bytes) -> list[list]:
 
 
 def preview(campaign, name: str, content: bytes) -> tuple[list[dict], list[dict]]:
-    """(rows ready for services.tasks_import, errors [{row, column, message}]) — nothing is written."""
+    """(rows ready for services.tasks_import, errors [{row, column, header, message, problem}]) — nothing
+    is written. `row` is the spreadsheet row (header = row 1), `column` the field key, `header` the column's
+    text in the file; `message` names both in the reader's language, `problem` is the problem alone."""
     table = read_table(name, content)
     result = parse_rows(table, year=campaign.start_date.year)
     members = list(User.objects.filter(memberships__campaign=campaign).distinct())
@@ -99,7 +101,17 @@ def preview(campaign, name: str, content: bytes) -> tuple[list[dict], list[dict]
         row["_row"] = n
         rows.append(row)
     for e in errors:
-        e["message"] = MESSAGES.get(e["message"], lambda m=e["message"]: m)()
+        problem = MESSAGES.get(e["message"], lambda m=e["message"]: m)()
+        e["header"] = result.headers.get(e["column"], "")  # the column as the file names it
+        if e["header"]:
+            e["message"] = _("Row %(line)s, column “%(column)s”: %(problem)s") % {
+                "line": e["row"],
+                "column": e["header"],
+                "problem": problem,
+            }
+        else:
+            e["message"] = _("Row %(line)s: %(problem)s") % {"line": e["row"], "problem": problem}
+        e["problem"] = problem
     errors.sort(key=lambda e: (e["row"], e["column"]))
     return rows, errors
 

@@ -45,6 +45,7 @@ class ParseResult:
     rows: list[dict] = field(default_factory=list)
     errors: list[dict] = field(default_factory=list)  # {row, column, message}
     columns: list[str] = field(default_factory=list)
+    headers: dict[str, str] = field(default_factory=dict)  # column key → its header text in the file
 
 
 def _norm(text) -> str:
@@ -104,20 +105,23 @@ def parse_rows(table: list[list], *, year: int) -> ParseResult:
     Row numbers are spreadsheet rows (the header is row 1).
     """
     result = ParseResult()
-    table = [r for r in table if any(str(c).strip() for c in r if c is not None)]
+    # (spreadsheet row, cells) of the rows with content: blank lines keep their place in the numbering
+    table = [(n, r) for n, r in enumerate(table, start=1) if any(str(c).strip() for c in r if c is not None)]
     if not table:
         result.errors.append({"row": 1, "column": "", "message": "empty"})
         return result
-    header = _header_map(table[0])
+    header_row, header_cells = table[0]
+    header = _header_map(header_cells)
     result.columns = list(header.values())
+    result.headers = {key: str(header_cells[i]).strip() for i, key in header.items()}
     if "name" not in header.values():
-        result.errors.append({"row": 1, "column": "name", "message": "missing_name_column"})
+        result.errors.append({"row": header_row, "column": "name", "message": "missing_name_column"})
         return result
     if len(table) - 1 > MAX_ROWS:
         result.errors.append({"row": MAX_ROWS + 2, "column": "", "message": "too_many_rows"})
         return result
     seen_codes: dict[str, int] = {}
-    for n, raw in enumerate(table[1:], start=2):
+    for n, raw in table[1:]:
         cells = {key: raw[i] if i < len(raw) else None for i, key in header.items()}
         row: dict = {}
         errs = []
