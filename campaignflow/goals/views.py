@@ -50,7 +50,24 @@ def parse_metric_map(text: str) -> dict:
 
 
 def metric_map_text(mapping: dict) -> str:
-    return "; ".join(f"{k}={v}" for k, v in (mapping or {}).items())
+    """A channel's targets or benchmarks as the page shows numbers: 曝光=40万 (Chinese) / 400,000, and a
+    rate (a metric named …率 or …rate) as a percentage (点击率=3%)."""
+    from django.utils.translation import get_language
+
+    from campaignflow.core.domain.numbers import format_cn, format_en
+
+    zh = (get_language() or "zh-hans").startswith("zh")
+
+    def show(name: str, value) -> str:
+        try:
+            number = Decimal(str(value))
+        except ArithmeticError:
+            return str(value)
+        if name.endswith("率") or name.lower().endswith("rate"):
+            return f"{float(number) * 100:.4g}%"
+        return format_cn(number) if zh else format_en(number)
+
+    return "; ".join(f"{k}={show(k, v)}" for k, v in (mapping or {}).items())
 
 
 def _form_data(post, fields) -> dict:

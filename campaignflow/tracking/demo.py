@@ -92,6 +92,5 @@ def extend_demo(*, campaigns, users, specs) -> None:
             continue
         rows = rows_for(name, campaign.start_date, campaign.end_date, today)
         if rows:
-            metrics_ingest(
-                actor=actor, campaign=campaign, parsed=ParseResult(rows=rows), source="demo", filename="demo"
-            )
+            # no file name: the source already reads "Demo data" (a name "demo" showed as English in Chinese)
+            metrics_ingest(actor=actor, campaign=campaign, parsed=ParseResult(rows=rows), source="demo", filename="")

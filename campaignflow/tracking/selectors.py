@@ -102,6 +102,15 @@ def _today() -> dt.date:
 TREND_TOP_CHANNELS = 8  # the trend chart draws the biggest channels; the rest are one "other" line
 
 
+def _number(value) -> str:
+    """A number as the |number filter shows it in the active language (84.75万 / 847,485)."""
+    from django.utils.translation import get_language
+
+    from campaignflow.core.domain.numbers import format_cn, format_en
+
+    return format_cn(value) if (get_language() or "zh-hans").startswith("zh") else format_en(value)
+
+
 def board(campaign, *, user=None, today: dt.date | None = None) -> dict:
     """Everything the data board shows, in a fixed number of queries whatever the data size: the daily
     and per-channel figures come from the pre-aggregated totals (tracking.rollups), and only the trend
@@ -175,6 +184,7 @@ def board(campaign, *, user=None, today: dt.date | None = None) -> dict:
         "campaign": {"id": campaign.pk, "start_date": start, "end_date": end, "today": today, "elapsed_days": elapsed},
         "kpis": kpi_cards,
         "core_metric": core.metric if core else None,
+        "core_unit": core.unit if core else "",
         "cumulative": None,
         "daily": [],
         "trend": None,
@@ -233,7 +243,7 @@ def board(campaign, *, user=None, today: dt.date | None = None) -> dict:
             funnel_channels.append({"channel": ch, "steps": ch_steps})
     result["funnel"] = {
         "steps": steps,
-        "option": charts.funnel_option(steps, step_labels) if steps else None,
+        "option": charts.funnel_option(steps, step_labels, number=_number) if steps else None,
         "labels": step_labels,
         "channels": funnel_channels,
     }

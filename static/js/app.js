@@ -46,11 +46,11 @@ window.cfNumber = function (value) {
 window.cfChartNumbers = function (option) {
   const axes = [].concat(option.xAxis || [], option.yAxis || []);
   axes.forEach((axis) => {
-    if (axis.type !== "value") return;
+    if (axis.type !== "value" && axis.type !== "log") return;
     axis.axisLabel = axis.axisLabel || {};
     if (!axis.axisLabel.formatter) axis.axisLabel.formatter = window.cfNumber;
   });
-  if (option.tooltip && !option.tooltip.formatter && !option.tooltip.valueFormatter && axes.length) {
+  if (option.tooltip && !option.tooltip.formatter && !option.tooltip.valueFormatter) {
     option.tooltip.valueFormatter = window.cfNumber;
   }
   return option;

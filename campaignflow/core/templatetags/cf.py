@@ -32,3 +32,25 @@ def percent(value, places: int = 0):
 @register.filter
 def get_item(mapping, key):
     return mapping.get(key) if mapping else None
+
+
+# The language menu names each language in itself, whatever the page's language ("English" is not
+# "英语" in the Chinese UI); one Chinese, so "中文" rather than Django's "简体中文".
+OWN_LANGUAGE_NAMES = {"zh-hans": "中文", "en": "English"}
+
+
+@register.filter
+def own_language_name(code: str) -> str:
+    from django.utils.translation import get_language_info
+
+    return OWN_LANGUAGE_NAMES.get(code) or get_language_info(code)["name_local"]
+
+
+@register.filter
+def amount(value, unit: str = ""):
+    """A figure with its unit as the pages show it: money (元) like |money (¥35万 / ¥350,000.00), any
+    other unit after |number (3,000 人)."""
+    if unit == "元":
+        return money(value)
+    shown = number(value)
+    return f"{shown} {unit}" if unit and value is not None else shown

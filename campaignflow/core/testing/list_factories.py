@@ -1433,6 +1433,7 @@ LEFT_OUT: dict[str, str] = {
     "/expenses/{expense_id}/receipt": "one file",
     f"{C}/export.xlsx": "the campaign workbook (every sheet), timed by bench/bench_export.py",
     f"{C}/report.pdf": "a document",
+    "/weekly-reports/{report_id}/figures": "one report's figures: a row per KPI from three queries whatever the count",
 }
 
 

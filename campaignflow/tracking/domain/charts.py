@@ -170,7 +170,8 @@ def trend_option(*, dates: list[dt.date], series: dict[str, list[Decimal | None]
     }
 
 
-def funnel_option(steps: list[dict], labels: dict[str, str]) -> dict:
+def funnel_option(steps: list[dict], labels: dict[str, str], *, number=lambda v: f"{v:,.0f}") -> dict:
+    """`number` shows a step's value in its label as the page shows numbers (format_cn: 84.75万)."""
     return {
         "tooltip": {"trigger": "item"},
         "series": [
@@ -183,7 +184,7 @@ def funnel_option(steps: list[dict], labels: dict[str, str]) -> dict:
                 "gap": 2,
                 "label": {"show": True, "position": "inside", "formatter": "{b}"},
                 "data": [
-                    {"name": f"{labels.get(s['key'], s['metric'])} {_f(s['value']):,.0f}", "value": _f(s["value"])}
+                    {"name": f"{labels.get(s['key'], s['metric'])} {number(s['value'])}", "value": _f(s["value"])}
                     for s in steps
                 ],
                 "color": COLORS,

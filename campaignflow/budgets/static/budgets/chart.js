@@ -3,7 +3,8 @@ document.addEventListener("DOMContentLoaded", function () {
     var data = document.getElementById(el.dataset.chart);
     if (!data || typeof echarts === "undefined") return;
     var chart = echarts.init(el);
-    chart.setOption(JSON.parse(data.textContent));
+    const option = JSON.parse(data.textContent);
+    chart.setOption(window.cfChartNumbers ? window.cfChartNumbers(option) : option);  // 万 on axes (app.js)
     window.addEventListener("resize", function () { chart.resize(); });
   });
 });

@@ -8,7 +8,7 @@
     const option = options[el.dataset.reviewChart];
     if (!option) return;
     const chart = window.echarts.init(el);
-    chart.setOption(option);
+    chart.setOption(window.cfChartNumbers ? window.cfChartNumbers(option) : option);  // 万 on axes (app.js)
     charts.push(chart);
   });
   window.addEventListener("resize", () => charts.forEach((c) => c.resize()));
