@@ -2,19 +2,17 @@
 
 from __future__ import annotations
 
-import math
-from decimal import Decimal
-from typing import Annotated, Any
+from typing import Any
 
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from ninja import File, Query, Router, Schema, Status
 from ninja.files import UploadedFile
-from pydantic import BeforeValidator, Field
+from pydantic import Field
 
 from campaignflow.campaigns.access import EDIT, MANAGE, VIEW, campaign_for_user
-from campaignflow.core.api_types import PathId
+from campaignflow.core.api_types import Amount, PathId
 from campaignflow.core.errors import Forbidden, InvalidInput
 
 from . import selectors, services
@@ -23,15 +21,7 @@ from .xlsx import settlement_xlsx
 
 router = Router(tags=["budgets"])
 
-
-def _finite_or_text(value):
-    # JSON NaN/Infinity as text, so the service refuses them naming the field (the union would fail
-    # with one error per member type: "planned.str", "planned.int", "planned.decimal").
-    return str(value) if isinstance(value, float) and not math.isfinite(value) else value
-
-
-# numbers or typed text ("1.2万", "12,000.00"); parsed by the service
-Money = Annotated[str | int | Decimal | None, BeforeValidator(_finite_or_text)]
+Money = Amount  # numbers or typed text ("1.2万", "12,000.00"); parsed by the service
 
 
 class LineIn(Schema):

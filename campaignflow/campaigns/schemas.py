@@ -51,7 +51,7 @@ class CampaignIn(Schema):
     start_date: dt.date
     end_date: dt.date
     playbook: str | None = Field(None, max_length=80)
-    budget_total: Decimal | None = Field(None, ge=0, max_digits=14, decimal_places=2)
+    budget_total: Decimal | None = Field(None, ge=0)  # size and decimals: the service (names the limit)
     type: str | None = Field(None, max_length=30)
     description: str = Field("", max_length=10000)
     industry: str = Field("", max_length=100)
@@ -70,7 +70,7 @@ class CampaignPatch(Schema):
     name: str | None = Field(None, max_length=200)
     start_date: dt.date | None = None
     end_date: dt.date | None = None
-    budget_total: Decimal | None = Field(None, ge=0, max_digits=14, decimal_places=2)
+    budget_total: Decimal | None = Field(None, ge=0)  # size and decimals: the service (names the limit)
     type: str | None = Field(None, max_length=30)
     description: str | None = Field(None, max_length=10000)
     industry: str | None = Field(None, max_length=100)

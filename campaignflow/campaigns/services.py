@@ -6,15 +6,16 @@ Every function is atomic and writes its audit entry; the API and the web UI both
 from __future__ import annotations
 
 import datetime as dt
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from campaignflow.accounts.models import User
 from campaignflow.core.audit import audit_record, snapshot
-from campaignflow.core.domain.numbers import NotANumber, parse_number
+from campaignflow.core.domain.numbers import NotANumber, format_money, parse_number
 from campaignflow.core.domain.text import clean_text
 from campaignflow.core.errors import Conflict, Forbidden, GateUnmet, InvalidInput
 from campaignflow.core.locking import changed_only, refuse_if_stale, update_versioned
@@ -28,7 +29,8 @@ from .domain.playbooks import TaskSpec, generate_tasks, parse_phases
 from .models import Campaign, CampaignType, MemberRole, Membership, Playbook, PlaybookVersion, StatusChange
 
 NAME_MAX = 200
-MAX_BUDGET = Decimal("999999999999.99")
+MAX_BUDGET = Decimal("999999999999.99")  # DecimalField(max_digits=14, decimal_places=2)
+CENT = Decimal("0.01")
 EDITABLE_FIELDS = ("name", "type", "description", "start_date", "end_date", "budget_total", "owner", "industry", "tags")
 
 
@@ -72,16 +74,20 @@ def _clean_campaign_fields(data: dict, *, partial: bool, current: Campaign | Non
             out["budget_total"] = None
         else:
             try:
-                amount = parse_number(raw, allow_percent=False).quantize(Decimal("0.01"))
-            except (NotANumber, InvalidOperation):
+                amount = parse_number(raw, allow_percent=False)
+            except NotANumber:
                 errors["budget_total"] = _("Not a number: write e.g. 500000, 50万 or 500,000.00.")
             else:
                 if amount < 0:
                     errors["budget_total"] = _("The budget cannot be negative.")
-                elif amount > MAX_BUDGET:
-                    errors["budget_total"] = _("The budget is too large.")
+                elif amount > MAX_BUDGET:  # before quantize, which overflows beyond 28 digits
+                    errors["budget_total"] = _("The amount is too large: it must be less than %(limit)s.") % {
+                        "limit": format_money(MAX_BUDGET + CENT, get_language() or "zh-hans")
+                    }
+                elif amount != amount.quantize(CENT):
+                    errors["budget_total"] = _("At most 2 decimal places (fen).")
                 else:
-                    out["budget_total"] = amount
+                    out["budget_total"] = amount.quantize(CENT)
     if "type" in data or not partial:
         value = data.get("type") or CampaignType.GENERAL
         if value not in CampaignType.values:

@@ -7,10 +7,11 @@ from decimal import Decimal
 
 from django.contrib.auth import get_user_model
 from django.db import IntegrityError, transaction
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from campaignflow.core.audit import audit_record, snapshot
-from campaignflow.core.domain.numbers import NotANumber, parse_number
+from campaignflow.core.domain.numbers import NotANumber, format_cn, format_en, parse_number
 from campaignflow.core.domain.text import clean_text
 from campaignflow.core.errors import Conflict, InvalidInput, StaleVersion
 from campaignflow.core.locking import update_versioned
@@ -36,7 +37,9 @@ def _number(errors: dict, field: str, raw, *, required: bool = True, allow_zero:
         errors[field] = _("Must be greater than zero.") if not allow_zero else _("Must not be negative.")
         return None
     if value >= MAX_TARGET:
-        errors[field] = _("Too large.")
+        zh = (get_language() or "zh-hans").startswith("zh")
+        limit = format_cn(MAX_TARGET) if zh else format_en(MAX_TARGET)
+        errors[field] = _("Too large: it must be less than %(limit)s.") % {"limit": limit}
         return None
     return value.quantize(Decimal("0.0001"))
 

@@ -158,3 +158,52 @@ def test_html_line_and_expense_forms_show_the_error_and_write_nothing(users, cam
     )
     assert response.status_code == 200 and not Expense.objects.exists()
     assert response.context["expense_form"].errors["amount"]
+
+
+@pytest.mark.parametrize(
+    ("language", "limit"), [("zh-hans", "¥10,000亿"), ("en", "¥1,000,000,000,000.00")], ids=["zh", "en"]
+)
+@pytest.mark.parametrize("budget", [1e30, 1e20, FORTY_DIGITS, 10**12])
+def test_too_large_campaign_budget_names_the_limit(api_for, users, campaign, language, limit, budget):
+    client = api_for(users["owner"])
+    client.headers["HTTP_ACCEPT_LANGUAGE"] = language
+    response = client.patch(f"/campaigns/{campaign.id}", {"version": campaign.version, "budget_total": budget})
+    assert response.status_code == 422, response.content
+    [error] = response.json()["errors"]
+    assert error["field"] == "budget_total" and limit in error["message"]
+
+
+@pytest.mark.parametrize("language", ["zh-hans", "en"])
+def test_too_large_kpi_target_names_the_limit(api_for, users, campaign, language):
+    client = api_for(users["owner"])
+    client.headers["HTTP_ACCEPT_LANGUAGE"] = language
+    payload = {"name": "曝光", "metric": "曝光", "target": FORTY_DIGITS}
+    response = client.post(f"/campaigns/{campaign.id}/kpis", payload)
+    assert response.status_code == 422, response.content
+    [error] = response.json()["errors"]
+    assert error["field"] == "target" and LIMITS_KPI[language] in error["message"]
+
+
+LIMITS_KPI = {"zh-hans": "100,000,000亿", "en": "10,000,000,000,000,000"}
+
+
+@pytest.mark.parametrize("budget", ["10000亿", FORTY_DIGITS, "1.005"])
+def test_the_campaign_form_shows_a_budget_error_and_keeps_the_campaign(users, campaign, budget):
+    from django.test import Client
+
+    client = Client(HTTP_ACCEPT_LANGUAGE="zh-hans")
+    client.force_login(users["owner"])
+    form = {
+        "version": campaign.version,
+        "name": campaign.name,
+        "type": campaign.type,
+        "start_date": "2025-06-01",
+        "end_date": "2025-06-30",
+        "budget_total": budget,
+        "owner": users["owner"].username,
+    }
+    response = client.post(f"/campaigns/{campaign.id}/edit/", form)
+    assert response.status_code == 200, response.status_code
+    assert response.context["form"].errors["budget_total"], response.context["form"].errors
+    campaign.refresh_from_db()
+    assert campaign.budget_total == Decimal("500000")
