@@ -31,7 +31,7 @@ from .api import TooLarge, read_upload
 from .domain import charts
 from .domain.parsers import FileRefused, ParseResult, Row, RowParser, parse_file
 from .models import BatchSource, ImportJob, JobStatus, MetricRow
-from .row_errors import refusal_text
+from .row_errors import localized, refusal_text
 
 PENDING_DIR = Path(tempfile.gettempdir()) / "campaignflow-uploads"
 PENDING_TTL = 24 * 3600
@@ -267,7 +267,7 @@ def grid(request, pk: int):
             else:
                 messages.info(request, _("Nothing changed."))
             return redirect(f"{request.path}?channel={channel}")
-        errors = result.errors
+        errors = localized(result.errors)
     rows = []
     for r, day in enumerate(dates):
         values = []

@@ -144,3 +144,15 @@ def test_a_refused_file_is_explained_in_the_readers_language(api_for, users, cli
     client.force_login(users["member"])
     html = _page(client, campaign, "a.csv", content, language).content.decode()
     assert expected in html
+
+
+@pytest.mark.parametrize(("language", "expected"), [("zh-hans", "不是数字（“abc”）"), ("en", "not a number (“abc”)")])
+def test_the_grid_names_a_bad_cell_in_the_readers_language(client, campaign, users, language, expected):
+    client.force_login(users["member"])
+    response = client.post(
+        f"/campaigns/{campaign.id}/data/grid/",
+        {"channel": "抖音", "cols": 1, "m0": "曝光", "c0_0": "abc"},
+        HTTP_ACCEPT_LANGUAGE=language,
+    )
+    assert response.status_code == 422
+    assert f"2025-06-01 · 曝光: {expected}" in response.content.decode()
