@@ -485,6 +485,7 @@ class WeekTrendOut(Schema):
 class WeekFiguresOut(Schema):
     week_start: dt.date
     week_end: dt.date
+    through: dt.date  # the last day counted: today while the week is in progress (last week: the same days)
     rows: list[WeekFigureOut]
     trend_dates: list[dt.date]
     trend: list[WeekTrendOut]
@@ -501,6 +502,7 @@ def report_figures(request, report_id: PathId):
     return {
         "week_start": data["week_start"],
         "week_end": data["week_end"],
+        "through": data["through"],
         "rows": data["rows"],
         "trend_dates": data["trend"]["dates"],
         "trend": data["trend"]["series"],

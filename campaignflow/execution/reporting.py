@@ -10,7 +10,7 @@ from django.db.models import Q
 
 from campaignflow.planning.models import Task, TaskStatus
 
-from .domain.weekly import KpiLine, SupportLine, TaskLine, change_percent, draft, week_change
+from .domain.weekly import KpiLine, SupportLine, TaskLine, change_percent, draft, week_change, week_through
 from .models import Standup
 
 # Callables (campaign) -> list[KpiLine]; the goals app registers one in its AppConfig.ready().
@@ -96,6 +96,8 @@ def week_figures(campaign, week_start: dt.date, *, user=None, zh: bool = True, t
     today = today or timezone.localdate()
     week_end = week_start + dt.timedelta(days=6)
     last_start = week_start - dt.timedelta(days=7)
+    through = week_through(week_start, today)
+    last_through = last_start + (through - week_start)
     trend_start = week_start - dt.timedelta(days=7 * (TREND_WEEKS - 1))
     items = sorted(kpis_with_actuals(campaign, user), key=lambda k: (k.priority != "core", k.position))
     by_day: dict[dt.date, dict[str, object]] = {}
@@ -117,7 +119,7 @@ def week_figures(campaign, week_start: dt.date, *, user=None, zh: bool = True, t
     def value_of(k, sums):
         return kpi_actual(metric=k.metric, numerator=k.numerator, denominator=k.denominator, totals=sums)
 
-    this_sums, last_sums = summed(week_start, week_end), summed(last_start, week_start - dt.timedelta(days=1))
+    this_sums, last_sums = summed(week_start, through), summed(last_start, last_through)
     dates = [trend_start + dt.timedelta(days=i) for i in range(7 * TREND_WEEKS)]
     rows, series = [], []
     for k in items:
@@ -155,13 +157,20 @@ def week_figures(campaign, week_start: dt.date, *, user=None, zh: bool = True, t
         )
         values = [value_of(k, by_day.get(d, {})) if d <= today and d in by_day else None for d in dates]
         series.append({"kpi": k.name, "percent": k.shows_percent, "unit": unit, "values": values})
-    return {"week_start": week_start, "week_end": week_end, "rows": rows, "trend": {"dates": dates, "series": series}}
+    return {
+        "week_start": week_start,
+        "week_end": week_end,
+        "through": through,
+        "rows": rows,
+        "trend": {"dates": dates, "series": series},
+    }
 
 
 def weekly_kpi_lines(campaign, week_start: dt.date, *, zh: bool = True) -> list[KpiLine]:
     """The draft's key results: each KPI's week against the week before, then its cumulative 达成率."""
     lines = []
-    for r in week_figures(campaign, week_start, zh=zh)["rows"]:
+    figures = week_figures(campaign, week_start, zh=zh)
+    for r in figures["rows"]:
         shown = r["shown"]
         rate = r["achievement_rate"]
         lines.append(
@@ -210,7 +219,11 @@ def weekly_draft_for(campaign, week_start: dt.date, *, zh: bool = True) -> dict[
         .select_related("user")
         .order_by("date")
     )
+    from django.utils import timezone
+
+    through = week_through(week_start, timezone.localdate())
     return draft(
+        so_far=through if through < week_end else None,
         kpis=kpi_lines(campaign, zh=zh, week_start=week_start),
         done=[_task_line(t) for t in done],
         delayed=[_task_line(t) for t in delayed.order_by("end_date", "sort_order")],

@@ -333,6 +333,7 @@ def report_detail(request, pk: int, report_id: int):
             report=report,
             form=form,
             week_end=figures["week_end"],
+            through=figures["through"],
             figures=figures["rows"],
             trend=reporting.trend_option(figures, week_label=_("This week")),
             share_url=request.build_absolute_uri(),

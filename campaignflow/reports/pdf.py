@@ -356,6 +356,12 @@ def weekly_report(campaign, *, today: dt.date | None = None, week_start: dt.date
         for r in figures["rows"]
     ]
     story.append(table(header, cells, styles, [45 * mm, 30 * mm, 30 * mm, 40 * mm, 29 * mm]))
+    if figures["through"] < week_end:
+        note = t(
+            "The week is in progress: figures to %(date)s, against the same days of last week.",
+            date=f"{figures['through']:%m-%d}",
+        )
+        story += [Spacer(1, 2 * mm), p(note, styles["small"])]
     trend = figures["trend"]
     for series in trend["series"][:TREND_CHARTS]:
         if any(v is not None for v in series["values"]):

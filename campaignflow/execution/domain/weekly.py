@@ -31,6 +31,14 @@ class WeekChange:
     good: bool | None  # direction-aware: a fall is good for a "down" KPI (cost per lead); None when flat
 
 
+def week_through(week_start: dt.date, today: dt.date) -> dt.date:
+    """The last day a week's figures count: today while the week is in progress, else its Sunday. An
+    unfinished week is compared with the same days of the week before (Mon–Wed with Mon–Wed); against
+    the whole of last week every unfinished week would read as a fall."""
+    week_end = week_start + dt.timedelta(days=6)
+    return today if week_start <= today < week_end else week_end
+
+
 def week_change(this: Decimal | None, last: Decimal | None, *, direction: str = "up") -> WeekChange:
     """12万 this week against 10万 last week → delta 2万, rate +0.2, good (for an "up" KPI)."""
     if this is None or last is None:
@@ -76,11 +84,21 @@ def draft(
     upcoming: list[TaskLine],
     support: list[SupportLine],
     zh: bool = True,
+    so_far: dt.date | None = None,
 ) -> dict[str, str]:
+    """`so_far`: the week is in progress and its figures run to that day (compared with the same days of
+    last week)."""
+
     def bullet(text: str) -> str:
         return f"• {text}"
 
     results = []
+    if so_far and any(k.this_week for k in kpis):
+        results.append(
+            f"（本周截至 {so_far:%m-%d}，与上周同期相比）"
+            if zh
+            else f"(This week to {so_far:%m-%d}, against the same days of last week)"
+        )
     for k in kpis:
         rate = f"{k.rate * 100:.0f}%" if k.rate is not None else "—"
         if k.this_week:  # the week's own figure first; the campaign-to-date achievement after it

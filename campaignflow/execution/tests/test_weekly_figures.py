@@ -125,3 +125,26 @@ def test_weekly_pdf_has_the_weeks_figures_and_trend(weeks, api_for, users):
     assert "2025-06-02~2025-06-08" in pdf_text(earlier.content).replace(" ", "")
     bad = owner.get(f"/campaigns/{weeks.pk}/report.pdf", {"kind": "weekly", "week_start": "next week"})
     assert bad.status_code == 422
+
+
+def test_a_week_in_progress_is_compared_with_the_same_days_of_last_week(weeks, api_for, users):
+    """On Wednesday 2025-06-11 this week has Mon–Wed (销售额 5万) and is compared with Mon–Wed of last
+    week (4万: 06-05's 6万 is not yet comparable), not with the whole of last week (10万 → a false −50%)."""
+    from freezegun import freeze_time
+
+    owner = api_for(users["owner"])
+    with freeze_time("2025-06-11 12:00:00"):
+        report = owner.post(f"/campaigns/{weeks.pk}/weekly-reports", {"week_start": THIS_WEEK}).json()
+        assert "（本周截至 06-11，与上周同期相比）" in report["key_results"]
+        assert "销售额：本周 ¥5万，上周 ¥4万，环比 +25%" in report["key_results"]
+        body = owner.get(f"/weekly-reports/{report['id']}/figures").json()
+        assert body["through"] == "2025-06-11"
+        sales, cost = body["rows"]
+        assert (float(sales["this_week"]), float(sales["last_week"])) == (50000, 40000)
+        assert (float(cost["this_week"]), float(cost["last_week"])) == (40, 50)
+        client = Client()
+        client.force_login(users["owner"])
+        page = client.get(f"/campaigns/{weeks.pk}/execution/reports/{report['id']}/").content.decode()
+        assert 'data-testid="week-so-far"' in page and "06-11" in page
+    # once the week is over it counts every day of both weeks
+    assert owner.get(f"/weekly-reports/{report['id']}/figures").json()["through"] == "2025-06-15"
