@@ -647,7 +647,7 @@ def periods_replace(*, actor: User, campaign: Campaign, version: int, periods: l
 
 @transaction.atomic
 def baseline_create(*, actor: User, campaign: Campaign, name: str) -> Baseline:
-    name = (name or "").strip()
+    name = clean_text(name)
     if not name:
         raise InvalidInput({"name": _("Name is required.")})
     if len(name) > 200:

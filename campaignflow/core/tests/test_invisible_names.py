@@ -34,6 +34,7 @@ def _endpoints(campaign):
             {"kind": "generic", "url": "https://hooks.slack.com/services/T0/B0/x"},
             "name",
         ),
+        "baseline": (f"/campaigns/{c}/baselines", {}, "name"),
     }
 
 
@@ -48,6 +49,7 @@ KINDS = [
     "issue",
     "playbook",
     "webhook",
+    "baseline",
 ]
 
 
