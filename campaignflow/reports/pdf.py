@@ -420,8 +420,8 @@ def evaluation_report(campaign) -> bytes:
         evaluation_rows,
         retrospective,
         settlement_status,
-        step_labels,
     )
+    from campaignflow.tracking.selectors import step_labels
 
     styles = _styles()
     rows = evaluation_rows(campaign)

@@ -16,6 +16,7 @@ from campaignflow.campaigns.models import Campaign, MemberRole, Status
 from campaignflow.core.workdays import china_calendar
 from campaignflow.goals.models import Channel
 from campaignflow.goals.selectors import kpis_with_actuals, kpis_with_actuals_by_campaign
+from campaignflow.tracking.selectors import step_labels
 
 from .domain import attribution as at
 from .domain import evaluation as ev
@@ -81,10 +82,6 @@ def _funnel_step_names():
     from campaignflow.tracking.domain.charts import FUNNEL_STEPS
 
     return FUNNEL_STEPS
-
-
-def step_labels() -> dict[str, str]:
-    return {"exposure": _("Exposure"), "click": _("Click"), "conversion": _("Conversion"), "purchase": _("Purchase")}
 
 
 def attribution(campaign) -> dict:

@@ -16,6 +16,7 @@ from campaignflow.campaigns.access import EDIT, MANAGE, VIEW, can
 from campaignflow.campaigns.models import CampaignType, Status
 from campaignflow.campaigns.views import campaign_page_context
 from campaignflow.core.errors import DomainError, InvalidInput
+from campaignflow.tracking.selectors import step_labels
 
 from . import selectors, services
 from .access import campaign_for_review
@@ -50,7 +51,7 @@ def overview(request, pk: int):
         evaluation=evaluation,
         attribution=attribution,
         charts_json=charts,
-        labels=selectors.step_labels(),
+        labels=step_labels(),
         retro=selectors.retrospective(campaign),
         settlement=selectors.settlement_status(campaign),
         similar=selectors.similar_cases(request.user, campaign),

@@ -25,6 +25,11 @@ from .domain import charts
 from .models import ImportBatch, ImportJob, MetricChannelTotal, MetricDayTotal, MetricRow
 
 
+def step_labels() -> dict[str, str]:
+    """The funnel steps' names in the reader's language: the one copy the board, the review and the PDFs read."""
+    return {"exposure": _("Exposure"), "click": _("Click"), "conversion": _("Conversion"), "purchase": _("Purchase")}
+
+
 def metric_rows(campaign, *, metric=None, channel=None, date_from=None, date_to=None, user=None):
     """Metric rows, filtered; for a partner only the rows of channels shared with partners."""
     qs = MetricRow.objects.filter(campaign_id=campaign.pk)
@@ -230,12 +235,7 @@ def board(campaign, *, user=None, today: dt.date | None = None) -> dict:
             if metric in charts.FUNNEL_METRICS:
                 totals[metric] += total
     steps = charts.funnel_steps(totals)
-    step_labels = {
-        "exposure": _("Exposure"),
-        "click": _("Click"),
-        "conversion": _("Conversion"),
-        "purchase": _("Purchase"),
-    }
+    labels = step_labels()
     funnel_channels = []
     for ch, values in sorted(per_channel.items()):
         ch_steps = charts.funnel_steps({m: v for m, v in values.items() if m in charts.FUNNEL_METRICS})
@@ -243,8 +243,8 @@ def board(campaign, *, user=None, today: dt.date | None = None) -> dict:
             funnel_channels.append({"channel": ch, "steps": ch_steps})
     result["funnel"] = {
         "steps": steps,
-        "option": charts.funnel_option(steps, step_labels, number=_number) if steps else None,
-        "labels": step_labels,
+        "option": charts.funnel_option(steps, labels, number=_number) if steps else None,
+        "labels": labels,
         "channels": funnel_channels,
     }
     return result
