@@ -198,6 +198,8 @@ TABLE = [
     ("campaigns/<int:pk>/execution/reports/<int:report_id>/",           "GET",            200,  200,  200, 200,   200,   403,    404,     L),
     ("campaigns/<int:pk>/execution/reports/<int:report_id>/",           "POST",           OK,   OK,   OK,  OK,    403,   403,    404,     L),
     ("campaigns/<int:pk>/execution/reports/<int:report_id>/",           "POST:publish",   OK,   OK,   OK,  403,   403,   403,    404,     L),
+    ("campaigns/<int:pk>/execution/reports/<int:report_id>/share/",     "GET",            405,  405,  405, 405,   405,   405,    405,     L),
+    ("campaigns/<int:pk>/execution/reports/<int:report_id>/share/",     "POST",           OK,   OK,   OK,  OK,    403,   403,    404,     L),
     ("campaigns/<int:pk>/execution/notifications/",                     "GET",            200,  200,  200, 403,   403,   403,    404,     L),
     ("campaigns/<int:pk>/execution/notifications/",                     "POST",           OK,   OK,   OK,  403,   403,   403,    404,     L),
     ("campaigns/<int:pk>/notifications/mute/",                          "GET",            405,  405,  405, 405,   405,   405,    405,     L),

@@ -28,6 +28,9 @@ ROWS = [
     ("generate report",      "post",  "/campaigns/{campaign_id}/weekly-reports",           201,  201,  201, 201,   403,   403,    404,     401),
     ("patch report",         "patch", "/weekly-reports/{report_id}",                       200,  200,  200, 200,   403,   403,    404,     401),
     ("publish report",       "post",  "/weekly-reports/{report_id}/publish",               200,  200,  200, 403,   403,   403,    404,     401),
+    ("report figures",       "get",   "/weekly-reports/{report_id}/figures",               200,  200,  200, 200,   200,   403,    404,     401),
+    # The table's report is a draft: whoever may share it gets past access to the 409 "publish first".
+    ("share report",         "post",  "/weekly-reports/{report_id}/share",                 409,  409,  409, 409,   403,   403,    404,     401),
     ("get exec settings",    "get",   "/campaigns/{campaign_id}/execution-settings",       200,  200,  200, 200,   200,   403,    404,     401),
     ("patch exec settings",  "patch", "/campaigns/{campaign_id}/execution-settings",       200,  200,  200, 403,   403,   403,    404,     401),
 ]
