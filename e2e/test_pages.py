@@ -55,3 +55,26 @@ def test_main_pages_render_without_javascript_errors(page, demo, language):
     shot(page, f"pages-last-{language}")
     assert page.console_errors == [], page.console_errors
     assert len(visited) == len(dict.fromkeys(urls))
+
+
+def test_top_bar_fits_a_phone(browser, live_server, demo, settings):
+    """At 390 px the top bar wraps (its menu scrolls inside its own row) instead of widening the page, and
+    its links stay tappable; the people-facing list pages scroll no wider than the screen."""
+    settings.AXES_ENABLED = False
+    context = browser.new_context(
+        viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True, locale="zh-CN"
+    )
+    page = context.new_page()
+    page.base = live_server.url
+    try:
+        login(page, "wangjl", "CampaignFlow2025")
+        for path in ("/campaigns/", "/playbooks/", "/my/tasks/", "/inbox/", "/profile/"):
+            page.goto(page.base + path)
+            page.wait_for_load_state("networkidle")
+            width = page.evaluate("document.documentElement.scrollWidth")
+            assert width <= 390, f"{path} is {width} px wide"
+        heights = page.eval_on_selector_all(".mainnav a", "els => els.map(e => e.getBoundingClientRect().height)")
+        assert heights and min(heights) >= 40, heights
+        shot(page, "phone-top-bar")
+    finally:
+        context.close()
