@@ -8,9 +8,11 @@ from decimal import Decimal
 from django.db.models import DecimalField, Q, Sum, Value
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from campaignflow.campaigns.access import is_admin, is_partner, is_partner_user
 from campaignflow.campaigns.models import MemberRole, Membership
+from campaignflow.core.errors import Forbidden
 
 from .domain import budget as bd
 from .domain import settlement as st
@@ -307,6 +309,7 @@ def settlement_statement(campaign) -> dict:
             "user": s.user.label if s.user else "",
             "username": s.user.username if s.user else "",
             "at": s.at,
+            "digest": s.digest,
             "current": s.digest == result["digest"],
         }
         for s in signoffs
@@ -315,6 +318,29 @@ def settlement_statement(campaign) -> dict:
     result["all_signed"] = set(order) <= signed_now
     result["signed_now"] = signed_now
     return result
+
+
+def statement_party(user, campaign) -> str | None:
+    """Whose statement the user may read: None for the team (every party); for a partner, their own
+    company's party key (the other companies' figures are not theirs to see), Forbidden when their company
+    does not take part in the settlement."""
+    if not is_partner(user, campaign):
+        return None
+    own = party_of(user, campaign)
+    if own is None:
+        raise Forbidden(_("Your company does not take part in this campaign's settlement."))
+    return party_key(own.pk)
+
+
+def settlement_contacts(campaign) -> dict[str, str]:
+    """Each party's contact for the statement: the campaign's owner for our side; for a partner company
+    its contacts as typed, else the people who act for it."""
+    parties = CampaignPartner.objects.filter(campaign=campaign, state=CampaignPartner.State.PARTICIPATING)
+    contacts = {HOST: campaign.owner.label if campaign.owner else ""}
+    for cp in parties.select_related("partner").prefetch_related("partner__contact_users__user"):
+        people = [c.user.label for c in cp.partner.contact_users.all()]
+        contacts[party_key(cp.pk)] = cp.partner.contacts.strip() or pgettext("list separator", ", ").join(people)
+    return contacts
 
 
 def overrun_queue(user):

@@ -24,5 +24,6 @@ urlpatterns = [
     path("campaigns/<int:pk>/settlement/", views.settlement_page, name="settlement"),
     path("campaigns/<int:pk>/settlement/sign/", views.settlement_sign, name="settlement-sign"),
     path("campaigns/<int:pk>/settlement.xlsx", views.settlement_download, name="settlement-xlsx"),
+    path("campaigns/<int:pk>/settlement.pdf", views.settlement_pdf, name="settlement-pdf"),
     path("budget/overruns/", views.overrun_queue, name="overruns"),
 ]

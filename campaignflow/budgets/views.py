@@ -13,6 +13,7 @@ from django.views.decorators.http import require_POST
 from campaignflow.campaigns.access import EDIT, MANAGE, VIEW, campaign_for_user, can
 from campaignflow.campaigns.views import campaign_page_context
 from campaignflow.core.errors import DomainError, Forbidden, InvalidInput, StaleVersion
+from campaignflow.reports.pdf import settlement_report
 
 from . import selectors, services
 from .domain.budget import category_chart
@@ -445,6 +446,17 @@ def settlement_download(request, pk: int):
     content = settlement_xlsx(campaign, selectors.settlement_statement(campaign))
     response = HttpResponse(content, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
     response["Content-Disposition"] = f'attachment; filename="settlement-{campaign.pk}.xlsx"'
+    return response
+
+
+@login_required
+def settlement_pdf(request, pk: int):
+    """The statement as a PDF (a partner gets their own company's, as in the API)."""
+    campaign = campaign_for_user(request.user, pk, VIEW)
+    party = selectors.statement_party(request.user, campaign)
+    data, contacts = selectors.settlement_statement(campaign), selectors.settlement_contacts(campaign)
+    response = HttpResponse(settlement_report(campaign, data, contacts, party=party), content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="settlement-{campaign.pk}.pdf"'
     return response
 
 

@@ -623,3 +623,201 @@ def _build(story, title: str) -> bytes:
     decor = _page_decor(title)
     doc.build(keep_headings(story), onFirstPage=decor, onLaterPages=decor)
     return buffer.getvalue()
+
+
+# --- partner settlement statement ----------------------------------------------------------------------
+
+
+def fmt_cents(v) -> str:
+    """An amount to the cent, the same in both languages (a statement is exact): ¥10,333.34, -¥2,066.68."""
+    v = Decimal(v)
+    return f"{'-' if v < 0 else ''}¥{abs(v):,.2f}"
+
+
+def fmt_share(v) -> str:
+    """A cost-share ratio as a percentage without needless zeros: 50%, 33.33%."""
+    text = f"{Decimal(v) * 100:.2f}".rstrip("0").rstrip(".")
+    return f"{text}%"
+
+
+def _statement_view(data: dict, party: str | None) -> dict:
+    """The parties one reader's statement shows: all for the team; for a partner our side and their company,
+    the other companies summed as "Other partners" (so every line and total still adds up to the cent)."""
+    from campaignflow.budgets.selectors import HOST
+
+    order, names, statement = data["order"], data["names"], data["statement"]
+    shown = order if party is None else [HOST, party]
+    others = [p for p in order if p not in shown]
+    OTHERS = "others"
+    names = {**names, OTHERS: t("Other partners")}
+    columns = shown + ([OTHERS] if others else [])
+
+    def fold(values: dict) -> dict:
+        out = {p: values.get(p, Decimal("0.00")) for p in shown}
+        if others:
+            out[OTHERS] = sum((values.get(p, Decimal("0.00")) for p in others), Decimal("0.00"))
+        return out
+
+    def named(p):
+        return names[p] if p in shown else names[OTHERS]
+
+    rows = {r["party"]: r for r in data["rows"]}
+    return {
+        "columns": columns,
+        "names": names,
+        "lines": [(row, fold(row["parts"])) for row in data["lines"]],
+        "share": fold({p: rows[p]["share"] for p in order}),
+        "owed": fold(statement.owed),
+        "paid": fold(statement.paid),
+        "balance": fold(statement.balance),
+        "transfers": [
+            (named(tr.payer), named(tr.payee), tr.amount)
+            for tr in statement.transfers
+            if party is None or party in (tr.payer, tr.payee)
+        ],
+        "signoffs": [s for s in data["signoffs"] if s["party"] in shown],
+        "shown": shown,
+    }
+
+
+def _total_row(table_: Table) -> Table:
+    table_.setStyle(TableStyle([("BACKGROUND", (0, -1), (-1, -1), colors.HexColor("#E2E8F0"))]))
+    return table_
+
+
+def settlement_report(campaign, data: dict, contacts: dict[str, str], *, party: str | None = None) -> bytes:
+    """The settlement statement (结算单) of `data` (budgets.selectors.settlement_statement): the parties with
+    their contacts, each cost line split between them, each party's share, paid and balance to the cent,
+    the transfers and the sign-off record. `party`: a partner's statement, their company and our side."""
+    from django.utils import timezone
+
+    styles = _styles()
+    num = ParagraphStyle("num", parent=styles["small"], alignment=2)  # right-aligned figures
+    width = A4[0] - 36 * mm
+    story: list = [
+        p(campaign.name, ParagraphStyle("name", parent=styles["h1"], alignment=TA_CENTER, fontSize=18, leading=26)),
+        p(t("Settlement statement"), styles["subtitle"]),
+        Spacer(1, 4 * mm),
+    ]
+    title = t("%(campaign)s settlement statement", campaign=campaign.name)
+    if data["error"]:
+        story.append(p(data["error"], styles["base"]))
+        return _build(story, title)
+    view = _statement_view(data, party)
+    statement = data["statement"]
+    story.append(
+        p(
+            t(
+                "Period: %(start)s ~ %(end)s　　Approved costs: %(total)s　　Issued: %(date)s",
+                start=f"{campaign.start_date:%Y-%m-%d}",
+                end=f"{campaign.end_date:%Y-%m-%d}",
+                total=fmt_cents(statement.total_cost),
+                date=f"{timezone.localdate():%Y-%m-%d}",
+            ),
+            styles["small"],
+        )
+    )
+    if party is not None:
+        story.append(
+            p(t("This statement shows your company and our side; any other partners are summed."), styles["small"])
+        )
+    columns, names = view["columns"], view["names"]
+
+    story.append(p(t("1. Parties"), styles["h1"]))
+    story.append(
+        table(
+            [t("Party"), t("Contact")],
+            [[names[c], contacts.get(c) or "—"] for c in view["shown"]],
+            styles,
+            [70 * mm, width - 70 * mm],
+        )
+    )
+
+    money_width = (width - 70 * mm) / (len(columns) + 1)
+    story.append(p(t("2. Costs by budget line"), styles["h1"]))
+    body = [
+        [row["category_label"], row["line"].item, p(fmt_cents(sum(parts.values())), num)]
+        + [p(fmt_cents(parts[c]), num) for c in columns]
+        for row, parts in view["lines"]
+    ]
+    body.append(
+        ["", t("Total"), p(fmt_cents(statement.total_cost), num)]
+        + [p(fmt_cents(view["owed"][c]), num) for c in columns]
+    )
+    story.append(
+        _total_row(
+            table(
+                [t("Category"), t("Item"), t("Amount")] + [names[c] for c in columns],
+                body,
+                styles,
+                [25 * mm, 45 * mm] + [money_width] * (len(columns) + 1),
+            )
+        )
+    )
+
+    story.append(p(t("3. Shares, payments and balances"), styles["h1"]))
+    body = [
+        [names[c]]
+        + [
+            p(v, num)
+            for v in (fmt_share(view["share"][c]), *(fmt_cents(view[k][c]) for k in ("owed", "paid", "balance")))
+        ]
+        for c in columns
+    ]
+    body.append(
+        [t("Total"), p(fmt_share(sum(view["share"].values())), num)]
+        + [p(fmt_cents(sum(view[k].values())), num) for k in ("owed", "paid", "balance")]
+    )
+    story.append(
+        _total_row(
+            table(
+                [t("Party"), t("Share"), t("Owed"), t("Paid"), t("Balance (+ receives / − pays)")],
+                body,
+                styles,
+                [width - 4 * 30 * mm] + [30 * mm] * 4,
+            )
+        )
+    )
+    story.append(p(t("Transfers to settle"), styles["h2"]))
+    if view["transfers"]:
+        story.append(
+            table(
+                [t("From"), t("To"), t("Amount")],
+                [[payer, payee, p(fmt_cents(amount), num)] for payer, payee, amount in view["transfers"]],
+                styles,
+                [(width - 35 * mm) / 2, (width - 35 * mm) / 2, 35 * mm],
+            )
+        )
+    else:
+        story.append(p(t("Nothing to transfer: every party has paid its share."), styles["base"]))
+
+    story.append(p(t("4. Sign-off"), styles["h1"]))
+    rows = []
+    for c in view["shown"]:
+        signed = [s for s in view["signoffs"] if s["party"] == c]
+        if not any(s["current"] for s in signed):
+            rows.append([names[c], "—", "—", "—", t("Not signed")])
+        for s in signed:
+            state = t("Valid") if s["current"] else t("Outdated: the figures changed since")
+            at = f"{timezone.localtime(s['at']):%Y-%m-%d %H:%M}"
+            rows.append([names[c], s["user"] or "—", at, p(s["digest"], styles["small"]), state])
+    story.append(
+        table(
+            [t("Party"), t("Signed by"), t("Signed at"), t("Digest"), t("State")],
+            rows,
+            styles,
+            [40 * mm, 28 * mm, 28 * mm, 52 * mm, width - 148 * mm],
+        )
+    )
+    story.append(Spacer(1, 2 * mm))
+    story.append(p(t("Digest of the figures above: %(digest)s", digest=data["digest"]), styles["small"]))
+    signed_now = data["signed_now"]
+    story.append(
+        p(
+            t("Every party shown has signed these figures.")
+            if set(view["shown"]) <= signed_now
+            else t("Awaiting signatures."),
+            styles["base"],
+        )
+    )
+    return _build(story, title)

@@ -54,6 +54,7 @@ ROWS = [
     ("get settlement",        "get",    "/campaigns/{campaign_id}/settlement",            200,  200,  200, 200,   200,   200,    404,     401),
     ("sign settlement",       "post",   "/campaigns/{campaign_id}/settlement/sign",       201,  201,  201, 403,   403,   201,    404,     401),
     ("settlement xlsx",       "get",    "/campaigns/{campaign_id}/settlement.xlsx",       200,  200,  200, 200,   200,   200,    404,     401),
+    ("settlement pdf",        "get",    "/campaigns/{campaign_id}/settlement.pdf",        200,  200,  200, 200,   200,   200,    404,     401),
 ]
 # fmt: on
 

@@ -931,6 +931,10 @@ def _settlement_xlsx(env, n):
     return Target(f"/campaigns/{_settlement_campaign(env, n).pk}/settlement.xlsx")
 
 
+def _settlement_pdf(env, n):
+    return Target(f"/campaigns/{_settlement_campaign(env, n).pk}/settlement.pdf")
+
+
 def _risks(env, n):
     from campaignflow.execution.models import Risk
 
@@ -1396,6 +1400,12 @@ CASES: list[ListCase] = [
     ListCase("settlement", f"{C}/settlement", "participating partners (payments, sign-offs)", _settlement),
     ListCase(
         "settlement.xlsx", f"{C}/settlement.xlsx", "participating partners (payments, sign-offs)", _settlement_xlsx
+    ),
+    ListCase(
+        "settlement.pdf",
+        f"{C}/settlement.pdf",
+        "participating partners (contacts, payments, sign-offs)",
+        _settlement_pdf,
     ),
     # execution
     ListCase("risks", f"{C}/risks", "risks (owners)", _risks),
