@@ -7,6 +7,7 @@ feeds them data from the other apps, keeps one open alert per rule × subject, a
 from __future__ import annotations
 
 import datetime as dt
+import math
 import statistics
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -114,18 +115,31 @@ class Unusual:
     band: str  # how far from the usual level, in words: "slight", "clear" or "far"
 
 
-# |z| from which a change reads as clear / far from the usual level (below: slight).
-BANDS = ((10.0, "far"), (5.0, "clear"))
+# How far from the usual level a day must be before anyone is told, as a factor either way (1.3: 30 % above
+# or 23 % below). The robust z alone flags tiny moves: on a flat history (MAD 0) every change is infinitely
+# unusual, so 4 new members against a usual 5 read as "far below".
+MIN_FACTOR = 1.3
+# The factor from which a change reads as clear / far from the usual level (below: slight).
+BANDS = ((2.0, "far"), (1.5, "clear"))
 
 
 def unusual(history: Sequence[float], latest: float, threshold: float) -> Unusual | None:
-    """The latest value when it is at least `threshold` robust z away from its history, in readable terms."""
+    """The latest value when it is at least `threshold` robust z away from its history and at least
+    MIN_FACTOR above or below its usual level (the median), in readable terms. A history whose usual
+    level is 0 gives no finding: "n times nothing" says nothing to a marketer."""
     z = robust_z(history, latest)
     if z is None or abs(z) < threshold:
         return None
     typical = statistics.median(_f(v) for v in history if v is not None)
-    band = next((name for limit, name in BANDS if abs(z) >= limit), "slight")
-    return Unusual(z, typical, _f(latest) / typical if typical else None, band)
+    latest = _f(latest)
+    if typical <= 0 or latest < 0:
+        return None
+    ratio = latest / typical
+    factor = math.inf if ratio == 0 else max(ratio, 1 / ratio)
+    if factor < MIN_FACTOR:
+        return None
+    band = next((name for limit, name in BANDS if factor >= limit), "slight")
+    return Unusual(z, typical, ratio, band)
 
 
 def group_unusual(

@@ -1,6 +1,7 @@
 """The default rules with the seeds' examples."""
 
 import datetime as dt
+import math
 
 import pytest
 
@@ -78,11 +79,24 @@ def test_unusual_gives_the_typical_value_the_multiple_and_a_band():
     assert c.unusual(history, 101, 3.5) is None
     high = c.unusual(history, 320, 3.5)
     assert high.typical == 100 and high.ratio == pytest.approx(3.2) and high.band == "far" and high.z > 3.5
-    assert c.unusual(history, 106, 3.5).band == "slight"
-    low = c.unusual(history, 90, 3.5)
-    assert low.z < 0 and low.band == "clear" and low.ratio == pytest.approx(0.9)
+    assert c.unusual(history, 135, 3.5).band == "slight"
+    low = c.unusual(history, 60, 3.5)
+    assert low.z < 0 and low.band == "clear" and low.ratio == pytest.approx(0.6)
+    assert c.unusual(history, 30, 3.5).band == "far"
     assert c.unusual([5] * 10, 5, 3.5) is None  # a flat history: only a change is unusual
-    assert c.unusual([5] * 10, 9, 3.5).band == "far"
+    assert c.unusual([5] * 10, 9, 3.5).band == "clear"
+
+
+def test_a_small_move_is_not_unusual_however_steady_the_history():
+    """A steady history makes the robust z of any move huge (MAD 0 gives infinity): 4 new members against
+    a usual 5, or 106 against a steady 100, are no news for a marketer; a usual level of 0 says nothing."""
+    history = [100, 102, 98, 101, 99, 100, 103, 97, 100, 101]
+    assert abs(c.robust_z(history, 106)) > 3.5
+    assert c.unusual(history, 106, 3.5) is None and c.unusual(history, 90, 3.5) is None
+    assert c.robust_z([5] * 10, 4) == -math.inf
+    assert c.unusual([5] * 10, 4, 3.5) is None
+    assert c.unusual([5] * 10, 3, 3.5).band == "clear"
+    assert c.unusual([0] * 10, 3, 3.5) is None
     assert c.unusual(history[:5], 320, 3.5) is None
 
 
