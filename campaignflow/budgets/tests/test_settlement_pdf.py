@@ -73,7 +73,7 @@ def xlsx_parties(api, campaign) -> dict:
 @pytest.mark.parametrize(
     ("lang", "words"),
     [
-        ("zh-hans", ["结算单", "结算方", "联系人", "各方分摊", "签署记录", "我方（主办方）", "未签署", "合计"]),
+        ("zh-hans", ["结算单", "参与方", "联系人", "各方分摊", "签署记录", "我方（主办方）", "未签署", "合计"]),
         (
             "en",
             ["Settlement statement", "Parties", "Contact", "Shares", "Sign-off", "Our company (host)", "Not signed"],
