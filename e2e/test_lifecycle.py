@@ -256,12 +256,12 @@ def test_campaign_lifecycle_in_chinese(page, team, tmp_path):
     page.locator("[data-testid=execution-nav] a[href$='/execution/reports/']").click()
     page.click("[data-testid=generate-report]")
     expect(page.locator("[data-testid=report-status]")).to_have_text("草稿")
-    expect(page.locator("#id_key_results")).to_have_value(re.compile("销售额：目标 30万，实际 20万，达成率 67%"))
+    expect(page.locator("#id_key_results")).to_have_value(re.compile("销售额：本周 .*累计达成率 67%（目标 ¥30万）"))
     expect(page.locator("#id_resources")).to_have_value(re.compile("直播预告海报"))
     shot(page, "lifecycle-14-weekly-draft")
     page.click("[data-testid=publish-report]")
     expect(page.locator("[data-testid=report-status]")).to_have_text("已发布")
-    expect(page.locator("section.card p.pre").first).to_contain_text("销售额：目标 30万")
+    expect(page.locator("section.card p.pre").first).to_contain_text("累计达成率 67%（目标 ¥30万）")
     shot(page, "lifecycle-15-weekly-published")
 
     # 9. Review: the campaign has started; evaluation rows and the retrospective; then archive.
