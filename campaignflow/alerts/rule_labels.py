@@ -21,6 +21,8 @@ PARAM_LABELS = {
     "history_days": _("history (days)"),
     "minimum": _("minimum share"),
 }
+# Parameters that are shares (0.1) but read and typed as percentages (10 %) on the rules form.
+PERCENT_PARAMS = frozenset({"threshold", "minimum"})
 # The anomaly rule's robust-z threshold as a marketer picks it: more sensitive → smaller changes alert.
 SENSITIVITY = (
     (2.5, _("High: smaller changes alert too")),

@@ -14,7 +14,7 @@ from . import engine, services
 from .access import campaign_for_alerts
 from .domain.conditions import RULES
 from .models import Alert, AlertStatus, Decision
-from .rule_labels import PARAM_LABELS, RULE_LABELS, SENSITIVITY
+from .rule_labels import PARAM_LABELS, PERCENT_PARAMS, RULE_LABELS, SENSITIVITY
 
 
 def _choices(value) -> list[tuple[float, str]]:
@@ -23,6 +23,24 @@ def _choices(value) -> list[tuple[float, str]]:
     if all(z != value for z, _label in levels):
         levels.append((value, _("Custom (%(value)s)") % {"value": f"{value:g}"}))
     return levels
+
+
+def _percent(value: float) -> str:
+    return f"{value * 100:.4f}".rstrip("0").rstrip(".")
+
+
+def _param_field(rule_key: str, param, value) -> dict:
+    """One threshold input of the rules form; shares (0.1) read and are typed as percentages (10 %)."""
+    percent = param.name in PERCENT_PARAMS
+    return {
+        "name": param.name,
+        "label": PARAM_LABELS.get(param.name, param.name),
+        "value": _percent(value) if percent else value,
+        "low": _percent(param.low) if percent else param.low,
+        "high": _percent(param.high) if percent else param.high,
+        "percent": percent,
+        "choices": _choices(value) if (rule_key, param.name) == ("anomaly", "z") else None,
+    }
 
 
 @login_required
@@ -43,17 +61,7 @@ def alert_list(request, pk: int):
             "label": RULE_LABELS.get(key, key),
             "enabled": settings[key]["enabled"],
             "severity": RULES[key].severity,
-            "params": [
-                {
-                    "name": p.name,
-                    "label": PARAM_LABELS.get(p.name, p.name),
-                    "value": settings[key]["params"][p.name],
-                    "low": p.low,
-                    "high": p.high,
-                    "choices": _choices(settings[key]["params"][p.name]) if (key, p.name) == ("anomaly", "z") else None,
-                }
-                for p in RULES[key].params
-            ],
+            "params": [_param_field(key, p, settings[key]["params"][p.name]) for p in RULES[key].params],
         }
         for key in RULES
     ]
@@ -124,7 +132,7 @@ def save_rules(request, pk: int):
             if raw is None:
                 continue  # not on the form: keep the current value
             try:
-                params[p.name] = float(raw)
+                params[p.name] = float(raw) / 100 if p.name in PERCENT_PARAMS else float(raw)
             except ValueError:
                 params[p.name] = raw
         rules[key] = {"enabled": f"{key}.enabled" in request.POST, "params": params}

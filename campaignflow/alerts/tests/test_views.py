@@ -34,8 +34,11 @@ def test_alerts_page_acknowledge_resolve_and_thresholds(users, campaign):
     assert Alert.objects.get(pk=alert.pk).status == "resolved"
     assert "已调整排期" in client.get(f"/campaigns/{campaign.id}/alerts/?status=resolved").content.decode()
     client.post(
-        f"/campaigns/{campaign.id}/alerts/rules/", {"conversion_drop.enabled": "on", "conversion_drop.threshold": "0.3"}
+        f"/campaigns/{campaign.id}/alerts/rules/", {"conversion_drop.enabled": "on", "conversion_drop.threshold": "30"}
     )
     setting = RuleSetting.objects.get(campaign=campaign, rule="conversion_drop")
-    assert setting.params["threshold"] == 0.3
+    assert setting.params["threshold"] == 0.3  # typed as a percentage on the form
+    page = client.get(f"/campaigns/{campaign.id}/alerts/").content.decode()
+    assert 'name="conversion_drop.threshold" value="30"' in page
+    assert 'name="kpi_deviation.threshold" value="10"' in page and 'max="100"' in page
     assert RuleSetting.objects.get(campaign=campaign, rule="task_overdue").enabled is False
