@@ -14,10 +14,10 @@ from pydantic import Field
 from campaignflow.campaigns.access import EDIT, MANAGE, VIEW, campaign_for_user
 from campaignflow.core.api_types import Amount, PathId
 from campaignflow.core.errors import Forbidden, InvalidInput
-from campaignflow.reports.pdf import settlement_report
 
 from . import selectors, services
 from .models import BudgetLine, CampaignPartner, Expense, Partner, Responsibility
+from .statements import settlement_pdf_response
 from .xlsx import settlement_xlsx
 
 router = Router(tags=["budgets"])
@@ -559,8 +559,4 @@ def settlement_pdf(request, campaign_id: PathId):
     """The statement as a PDF in the reader's language: the parties, each share to the cent, the sign-offs.
     A partner gets their own company's statement (403 when their company does not take part)."""
     campaign = campaign_for_user(request.user, campaign_id, VIEW)
-    party = selectors.statement_party(request.user, campaign)
-    data, contacts = selectors.settlement_statement(campaign), selectors.settlement_contacts(campaign)
-    response = HttpResponse(settlement_report(campaign, data, contacts, party=party), content_type="application/pdf")
-    response["Content-Disposition"] = f'inline; filename="settlement-{campaign.pk}.pdf"'
-    return response
+    return settlement_pdf_response(request.user, campaign)

@@ -13,12 +13,12 @@ from django.views.decorators.http import require_POST
 from campaignflow.campaigns.access import EDIT, MANAGE, VIEW, campaign_for_user, can
 from campaignflow.campaigns.views import campaign_page_context
 from campaignflow.core.errors import DomainError, Forbidden, InvalidInput, StaleVersion
-from campaignflow.reports.pdf import settlement_report
 
 from . import selectors, services
 from .domain.budget import category_chart
 from .forms import CATEGORY_CHOICES, EvaluationForm, ExpenseForm, LineForm, PartnerAddForm
 from .models import BudgetLine, CampaignPartner, Expense, Responsibility
+from .statements import settlement_pdf_response
 from .xlsx import settlement_xlsx
 
 
@@ -453,11 +453,7 @@ def settlement_download(request, pk: int):
 def settlement_pdf(request, pk: int):
     """The statement as a PDF (a partner gets their own company's, as in the API)."""
     campaign = campaign_for_user(request.user, pk, VIEW)
-    party = selectors.statement_party(request.user, campaign)
-    data, contacts = selectors.settlement_statement(campaign), selectors.settlement_contacts(campaign)
-    response = HttpResponse(settlement_report(campaign, data, contacts, party=party), content_type="application/pdf")
-    response["Content-Disposition"] = f'inline; filename="settlement-{campaign.pk}.pdf"'
-    return response
+    return settlement_pdf_response(request.user, campaign)
 
 
 @login_required
