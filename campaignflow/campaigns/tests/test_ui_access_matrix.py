@@ -180,6 +180,7 @@ TABLE = [
     ("campaigns/<int:pk>/settlement/sign/",                             "GET",            405,  405,  405, 405,   405,   405,    405,     L),
     ("campaigns/<int:pk>/settlement/sign/",                             "POST",           OK,   OK,   OK,  403,   403,   OK,     404,     L),
     ("campaigns/<int:pk>/settlement.xlsx",                              "GET",            200,  200,  200, 200,   200,   200,    404,     L),
+    ("campaigns/<int:pk>/settlement.pdf",                               "GET",            200,  200,  200, 200,   200,   200,    404,     L),
     # --- execution (internal to the campaign team: partners get 403) ---------------------------------------------------------
     ("campaigns/<int:pk>/execution/",                                   "GET",            200,  200,  200, 200,   200,   403,    404,     L),
     ("campaigns/<int:pk>/execution/",                                   "POST",           OK,   OK,   OK,  OK,    403,   403,    404,     L),
