@@ -172,7 +172,7 @@ def xlsx_reads(xdata: bytes, n: int, rounds: int = 3) -> tuple[float, float]:
     70 % goal pass or miss by luck."""
     from python_calamine import CalamineWorkbook
 
-    from campaignflow.tracking.domain.parsers import parse_xlsx
+    from campaignflow.tracking.services import parse_upload
 
     def bare_iter():
         sheet = CalamineWorkbook.from_filelike(io.BytesIO(xdata)).get_sheet_by_index(0)
@@ -183,7 +183,7 @@ def xlsx_reads(xdata: bytes, n: int, rounds: int = 3) -> tuple[float, float]:
         return len(sheet.to_python())
 
     def ours():
-        parse_xlsx(xdata, check_duplicates=False)
+        parse_upload("bench.xlsx", xdata, check_duplicates=False)
 
     best = {"iter": float("inf"), "list": float("inf"), "ours": float("inf")}
     for _ in range(rounds):
@@ -258,15 +258,14 @@ def main() -> int:
     with tempfile.TemporaryDirectory(prefix="cf-bench-") as tmpdir:
         tmp = Path(tmpdir)
         user = setup_django(tmp)
-        from campaignflow.tracking.domain.parsers import parse_csv
-        from campaignflow.tracking.services import metrics_import_file, metrics_ingest
+        from campaignflow.tracking.services import metrics_import_file, metrics_ingest, parse_upload
 
         rows = make_rows(n)
         data = make_csv(rows)
 
         campaign = new_campaign(user, "bench-csv")
         t0 = time.perf_counter()
-        parse_csv(data, check_duplicates=False)
+        parse_upload("bench.csv", data, check_duplicates=False)
         t_parse = time.perf_counter() - t0
         t0 = time.perf_counter()
         batch = metrics_import_file(actor=user, campaign=campaign, name="bench.csv", data=data)
@@ -284,7 +283,11 @@ def main() -> int:
         campaign_again = campaign
         t0 = time.perf_counter()
         batch = metrics_ingest(
-            actor=user, campaign=campaign_again, parsed=parse_csv(data), source="upload", filename="bench.csv"
+            actor=user,
+            campaign=campaign_again,
+            parsed=parse_upload("bench.csv", data),
+            source="upload",
+            filename="bench.csv",
         )
         t_re = time.perf_counter() - t0
         print(f"CSV  re-import (all {batch.updated:,} rows replaced): {n / t_re:,.0f} rows/s")

@@ -10,6 +10,6 @@ class NotificationsConfig(AppConfig):
     def ready(self) -> None:
         from campaignflow.core.scheduler import register_job
 
-        from .services import deliver_due
+        from .delivery import deliver_due
 
         register_job("notifications.deliver", deliver_due, every=30)

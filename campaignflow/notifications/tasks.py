@@ -2,9 +2,9 @@
 
 from django_tasks import task
 
+from .delivery import deliver_due
+
 
 @task()
 def deliver_pending() -> dict:
-    from .services import deliver_due
-
     return deliver_due()

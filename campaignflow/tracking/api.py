@@ -19,7 +19,7 @@ from campaignflow.core.api_types import PathId
 from campaignflow.core.errors import DomainError, InvalidInput
 from campaignflow.core.json_out import json_response
 
-from . import selectors, services
+from . import jobs, selectors, services
 from .domain.parsers import FileRefused, parse_json_rows
 from .models import BatchSource, DateText, DecimalText
 from .row_errors import localized, refusal_text
@@ -159,7 +159,7 @@ def import_metrics(request, campaign_id: PathId, file: UploadedFile = File(...))
     except FileRefused as exc:
         raise InvalidInput({"file": refusal_text(exc)}) from None
     if background:
-        job = services.import_job_create(actor=request.user, campaign=campaign, name=name, data=data)
+        job = jobs.import_job_create(actor=request.user, campaign=campaign, name=name, data=data)
         return Status(202, {"job": job.pk, "status": job.status, "status_url": f"/api/v1/import-jobs/{job.pk}"})
     try:
         batch = services.metrics_import_file(actor=request.user, campaign=campaign, name=name, data=data)

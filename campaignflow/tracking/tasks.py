@@ -2,10 +2,10 @@
 
 from django_tasks import task
 
+from .services import import_job_run
+
 
 @task()
 def run_import_job(job_id: int) -> str:
-    from .services import import_job_run
-
     job = import_job_run(job_id)
     return job.status if job is not None else "missing"

@@ -26,10 +26,10 @@ from campaignflow.goals.selectors import channels as campaign_channels
 from campaignflow.goals.selectors import kpis as campaign_kpis
 from campaignflow.goals.selectors import shared_channel_names
 
-from . import selectors, services
+from . import jobs, selectors, services
 from .api import TooLarge, read_upload
 from .domain import charts
-from .domain.parsers import FileRefused, ParseResult, Row, RowParser, parse_file
+from .domain.parsers import FileRefused, ParseResult, Row, RowParser
 from .models import BatchSource, ImportJob, JobStatus, MetricRow
 from .row_errors import localized, refusal_text
 
@@ -105,9 +105,9 @@ def data(request, pk: int):
     try:
         name, content = read_upload(request.FILES.get("file"))
         if services.runs_in_background(name, content):
-            job = services.import_job_create(actor=request.user, campaign=campaign, name=name, data=content)
+            job = jobs.import_job_create(actor=request.user, campaign=campaign, name=name, data=content)
             return redirect(f"{reverse('tracking:data', args=[campaign.pk])}?job={job.pk}")
-        parsed = parse_file(name, content)
+        parsed = services.parse_upload(name, content)
     except TooLarge as exc:
         error, status = exc.detail, 413
     except InvalidInput as exc:

@@ -13,6 +13,7 @@ import pytest
 from django.utils import timezone
 
 from campaignflow.notifications import services
+from campaignflow.notifications.delivery import deliver_due
 from campaignflow.notifications.domain import webhooks
 from campaignflow.notifications.models import Delivery, Notification, WebhookEndpoint
 
@@ -138,7 +139,7 @@ def test_signed_payload_accepted_by_receiver(db, users, campaign, receiver, path
         campaign=campaign,
         recipients=[users["owner"]],
     )
-    counts = services.deliver_due()
+    counts = deliver_due()
     assert counts == {"sent": 1, "failed": 0, "dead": 0}
     ((got_path, data, ok),) = Receiver.received
     assert got_path == path and ok
@@ -150,12 +151,12 @@ def test_wrong_secret_is_reported_and_retried_then_given_up(db, users, campaign,
     endpoint = _endpoint(campaign, users, receiver, "/dingtalk", "dingtalk")
     WebhookEndpoint.objects.filter(pk=endpoint.pk).update(secret="wrong")
     services.notify(kind="alert", title="预警", campaign=campaign, recipients=[users["owner"]])
-    assert services.deliver_due()["failed"] == 1
+    assert deliver_due()["failed"] == 1
     delivery = Delivery.objects.get(channel="webhook")
     assert "310000" in delivery.last_error and delivery.status == "failed"
     # Later attempts (each after its back-off) until it is given up; the in-app notification stays.
     for day in range(1, webhooks.MAX_ATTEMPTS + 1):
-        services.deliver_due(now=timezone.now() + timezone.timedelta(days=day))
+        deliver_due(now=timezone.now() + timezone.timedelta(days=day))
     delivery.refresh_from_db()
     assert delivery.status == "dead" and delivery.attempts == webhooks.MAX_ATTEMPTS
     assert Notification.objects.filter(recipient=users["owner"], title="预警").exists()
@@ -165,9 +166,9 @@ def test_server_error_then_success_on_retry(db, users, campaign, receiver):
     _endpoint(campaign, users, receiver, "/generic", "generic")
     Receiver.fail_next = 1
     services.notify(kind="approval", title="预算待审批", campaign=campaign, recipients=[])
-    assert services.deliver_due()["failed"] == 1
-    assert services.deliver_due()["sent"] == 0  # not due yet: back-off
-    assert services.deliver_due(now=timezone.now() + timezone.timedelta(minutes=2))["sent"] == 1
+    assert deliver_due()["failed"] == 1
+    assert deliver_due()["sent"] == 0  # not due yet: back-off
+    assert deliver_due(now=timezone.now() + timezone.timedelta(minutes=2))["sent"] == 1
     assert Delivery.objects.get().attempts == 2
 
 
@@ -179,7 +180,7 @@ def test_unreachable_endpoint_does_not_raise(db, users, campaign, settings):
         actor=users["owner"], campaign=campaign, data={"name": "x", "kind": "slack", "url": "http://127.0.0.1:9/hook"}
     )
     services.notify(kind="alert", title="预警", campaign=campaign, recipients=[])
-    assert services.deliver_due()["failed"] == 1
+    assert deliver_due()["failed"] == 1
 
 
 # --- SSRF: the address is checked when connecting, redirects are not followed, ports 80/443 only ----------
@@ -187,7 +188,7 @@ def test_unreachable_endpoint_does_not_raise(db, users, campaign, settings):
 
 def _delivered_once(campaign):
     services.notify(kind="alert", title="预警", campaign=campaign, recipients=[])
-    counts = services.deliver_due()
+    counts = deliver_due()
     return counts, Delivery.objects.get(channel="webhook")
 
 
@@ -320,7 +321,7 @@ def test_campaign_and_task_text_is_inert_in_every_chat(
         _endpoint(campaign, users, receiver, f"/{kind}", kind)
     with django_capture_on_commit_callbacks(execute=True):
         (alert,) = engine.evaluate_campaign(campaign)
-    services.deliver_due()
+    deliver_due()
     got = {path: data for path, data, _ok in Receiver.received}
     assert set(got) == {"/dingtalk", "/wecom", "/feishu", "/slack"}, Receiver.received
     link = f"/campaigns/{campaign.pk}/alerts/#alert-{alert.pk}"

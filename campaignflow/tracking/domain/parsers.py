@@ -21,7 +21,6 @@ from typing import NamedTuple
 
 from campaignflow.core.domain.numbers import NotANumber, parse_number
 from campaignflow.core.domain.text import clean_text
-from campaignflow.core.gc_pause import gc_paused
 
 MAX_ROWS = 1_000_000
 MAX_ERRORS = 200  # errors listed one by one; the count covers all of them
@@ -283,9 +282,9 @@ def parse_table(
 
     `check_duplicates=False` leaves repeated (date, channel, metric) keys to the caller's unique index:
     a million-key dict is most of the parsing time, and a file with duplicates is rare (the ingestion
-    service parses again with the check to name them)."""
-    with gc_paused():
-        return _parse_table(lines, max_rows=max_rows, progress=progress, check_duplicates=check_duplicates)
+    service parses again with the check to name them). Pure: the service that parses a large file
+    pauses the garbage collector around it (tracking.services.parse_upload)."""
+    return _parse_table(lines, max_rows=max_rows, progress=progress, check_duplicates=check_duplicates)
 
 
 def _clean_name(raw) -> str | None:
