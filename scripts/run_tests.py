@@ -1,4 +1,5 @@
-"""Run the whole suite: unit/API tests, then the browser tests in Chromium.
+"""Run the whole suite: unit/API tests (each app's own, then the cross-app ones and the import-graph
+rules under tests/), then the browser tests in Chromium.
 
 Browser tests need Debian's Chromium (/usr/bin/chromium or $CHROMIUM_PATH). On a machine
 without it they are skipped with a plain message; under CI (CI=true) a missing Chromium
@@ -23,7 +24,7 @@ def chromium_path() -> str | None:
 def main() -> int:
     args = sys.argv[1:]
     workers = os.environ.get("TEST_WORKERS", "2")
-    unit = subprocess.call([*PYTEST, "campaignflow", "-q", "-n", workers, *args], cwd=ROOT)
+    unit = subprocess.call([*PYTEST, "campaignflow", "tests", "-q", "-n", workers, *args], cwd=ROOT)
     if unit != 0:
         return unit
     browser = chromium_path()
