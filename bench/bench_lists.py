@@ -7,8 +7,8 @@ use writes its last-used time) and counts the queries of a second, identical aut
 test client, Bearer token), which must answer 200; a streamed body (CSV) is read to the end. Django's
 cache is a dummy one while counting, so a cached read (the board) is counted as it is built. Each
 measurement's data is rolled back, so the bench database keeps nothing. The factories live in
-`campaignflow/core/testing/list_factories.py` (`CASES`, `LEFT_OUT`), shared with the regression test
-`campaignflow/core/tests/test_list_query_counts.py` (2 vs 12 items, one case per endpoint, plus a
+`tests/support/list_factories.py` (`CASES`, `LEFT_OUT`), shared with the regression test
+`tests/test_list_query_counts.py` (2 vs 12 items, one case per endpoint, plus a
 check that every GET route of the OpenAPI document is either covered or left out with a reason).
 
 Covered (figure name "list /{name} query count"; items; who asks — the bench's admin unless named):
@@ -67,7 +67,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 def run(user, small: int = 10, large: int = 1000, only: list[str] | None = None) -> list[dict]:
     """One record per list endpoint: "{queries at small} / {queries at large}", goal equal."""
     from campaignflow.campaigns.playbook_sync import sync_builtin_playbooks
-    from campaignflow.core.testing.list_factories import CASES, count_queries
+    from tests.support.list_factories import CASES, count_queries
 
     sync_builtin_playbooks()  # as `make migrate` does: /playbooks lists the built-ins too
     out = []

@@ -7,9 +7,9 @@ import sqlite3
 import pytest
 
 from campaignflow.core.named_rows import named_rows
-from campaignflow.core.testing.list_factories import Env, plan
 from campaignflow.planning.models import Task, TaskDependency
 from campaignflow.planning.selectors import GANTT_FIELDS, LINK_FIELDS, tasks_for
+from tests.support.list_factories import Env, plan
 
 
 @pytest.mark.django_db

@@ -1,12 +1,12 @@
 """Issue #10: every GET endpoint that returns a collection answers with as many queries for 12 items as
 for 2 (no N+1). The same factories feed `make bench` (bench/bench_lists.py, 10 vs 1,000 items); they
-are in campaignflow/core/testing/list_factories.py, with the list of endpoints left out and why."""
+are in tests/support/list_factories.py, with the list of endpoints left out and why."""
 
 import pytest
 
 from campaignflow.accounts.models import Role
-from campaignflow.core.testing.list_factories import CASES, LEFT_OUT, count_queries
 from conftest import make_user
+from tests.support.list_factories import CASES, LEFT_OUT, count_queries
 
 pytestmark = pytest.mark.django_db
 

@@ -1,5 +1,5 @@
 """Data factories for the list endpoints' query counts (issue #10), shared by `bench/bench_lists.py`
-(10 vs 1,000 items) and `campaignflow/core/tests/test_list_query_counts.py` (2 vs 12 items).
+(10 vs 1,000 items) and `tests/test_list_query_counts.py` (2 vs 12 items).
 
 Each `ListCase` builds, for one GET endpoint that returns a collection, a container with `n` items of
 that kind (bulk inserts), with the related rows the endpoint's serialiser walks filled in (owners,
