@@ -242,11 +242,15 @@ class BulkIn(Schema):
     status: str | None = Field(None, max_length=20)
     delay_reason: str | None = Field(None, max_length=500)
     owner: str | None = Field(None, max_length=150)
+    actual_finish: str | None = Field(
+        None, max_length=20, description="With status done: the day the work finished (YYYY-MM-DD, default today)"
+    )
 
 
 @router.post("/campaigns/{campaign_id}/tasks/bulk", response=list[TaskOut])
 def bulk_update(request, campaign_id: PathId, payload: BulkIn):
-    """The same change (status, delay reason, owner) to several tasks; all or nothing."""
+    """The same change (status, delay reason, owner) to several tasks; all or nothing. Marking them done
+    records `actual_finish` (default today) for those not done yet."""
     campaign = campaign_for_user(request.user, campaign_id, EDIT)
     data = payload.dict(exclude_unset=True)
     items = [(i["id"], i["version"]) for i in data.pop("tasks")]

@@ -45,7 +45,7 @@ TEXT_FIELDS = {
 EDITABLE = (*TEXT_FIELDS, "owner", "start_date", "end_date", "status", "progress", "milestone")
 
 
-def _clean(campaign: Campaign, data: dict, *, current: Task | None) -> dict:
+def _clean(campaign: Campaign, data: dict, *, current: Task | None, finished_on: dt.date | None = None) -> dict:
     errors: dict[str, str] = {}
     out: dict = {}
     for field, limit in TEXT_FIELDS.items():
@@ -110,10 +110,12 @@ def _clean(campaign: Campaign, data: dict, *, current: Task | None) -> dict:
     if "status" in out and (current is None or current.status != out["status"]):
         today = _today()
         started = current.actual_start if current else None
+        # Marked done later than the work finished (bulk "mark done"): the day given, never before its start.
+        finish = max(finished_on or today, started) if started else (finished_on or today)
         if out["status"] in (TaskStatus.IN_PROGRESS, TaskStatus.DONE, TaskStatus.DELAYED) and not started:
-            out["actual_start"] = today
+            out["actual_start"] = finish if out["status"] == TaskStatus.DONE else today
         if out["status"] == TaskStatus.DONE:
-            out["actual_finish"] = today
+            out["actual_finish"] = finish
         elif current is not None and current.actual_finish:
             out["actual_finish"] = None
     if errors:
@@ -343,9 +345,10 @@ def task_create(*, actor: User, campaign: Campaign, data: dict) -> Task:
 
 
 @transaction.atomic
-def task_update(*, actor: User, task: Task, version: int, data: dict) -> Task:
+def task_update(*, actor: User, task: Task, version: int, data: dict, finished_on: dt.date | None = None) -> Task:
+    """`finished_on`: the day the work finished, when it is marked done (default today)."""
     campaign = task.campaign
-    changes = _clean(campaign, {k: v for k, v in data.items() if k in EDITABLE}, current=task)
+    changes = _clean(campaign, {k: v for k, v in data.items() if k in EDITABLE}, current=task, finished_on=finished_on)
     changes = changed_only(task, changes)
     deps = None
     if data.get("depends_on") is not None:
@@ -476,7 +479,11 @@ def task_delete(*, actor: User, task: Task) -> None:
 
 @transaction.atomic
 def tasks_bulk_update(*, actor: User, campaign: Campaign, items: list[tuple[int, int]], data: dict) -> list[Task]:
-    """The same change (e.g. status) to several tasks; every task's version is checked, all or nothing."""
+    """The same change (e.g. status) to several tasks; every task's version is checked, all or nothing.
+    `data["actual_finish"]` (YYYY-MM-DD, default today) is the day the work finished for the tasks this
+    marks done; a task already done keeps its recorded finish."""
+    data = dict(data)
+    finished_on = _finish_date(data.pop("actual_finish", None))
     tasks = {t.pk: t for t in Task.objects.filter(campaign=campaign, pk__in=[i for i, _v in items])}
     out = []
     for task_id, version in items:
@@ -485,10 +492,22 @@ def tasks_bulk_update(*, actor: User, campaign: Campaign, items: list[tuple[int,
             raise InvalidInput({"tasks": _("Task %(ref)s is not in this campaign.") % {"ref": task_id}})
         task.campaign = campaign
         try:
-            out.append(task_update(actor=actor, task=task, version=version, data=data))
+            out.append(task_update(actor=actor, task=task, version=version, data=data, finished_on=finished_on))
         except InvalidInput as exc:
             raise InvalidInput({f"{task.code}.{k}": v for k, v in exc.as_field_dict().items()}) from None
     return out
+
+
+def _finish_date(value) -> dt.date | None:
+    if value in (None, ""):
+        return None
+    try:
+        day = value if isinstance(value, dt.date) else dt.date.fromisoformat(str(value).strip())
+    except ValueError:
+        raise InvalidInput({"actual_finish": _("Not a valid date (use YYYY-MM-DD).")}) from None
+    if day > _today():
+        raise InvalidInput({"actual_finish": _("A task cannot have finished after today.")})
+    return day
 
 
 # --- plan settings, RACI, periods, baselines ---------------------------------------------------

@@ -139,6 +139,7 @@ def plan_page(request, pk: int):
         form_error=request.session.pop(f"plan-error-{campaign.pk}", None),
         module_names=sorted({t.module for t in tasks if t.module}),
         wbs_i18n=_wbs_i18n(),
+        today=timezone.localdate(),
     )
     return render(request, "planning/plan.html", context)
 
@@ -194,6 +195,8 @@ def task_bulk(request, pk: int):
     data = {"status": request.POST.get("status", "")}
     if request.POST.get("delay_reason"):
         data["delay_reason"] = request.POST["delay_reason"]
+    if data["status"] == "done" and request.POST.get("actual_finish"):
+        data["actual_finish"] = request.POST["actual_finish"]
     if not items:
         return _back(request, campaign, _("Select at least one task."))
     try:
