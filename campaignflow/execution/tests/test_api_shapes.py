@@ -1,0 +1,223 @@
+"""The execution API's JSON, field by field and in order, for a fixed data set: what every list, create
+and patch answers (and with which status). Ids and the stamps the server takes from the clock are
+replaced by their type, so a change of schema or mapping that renames, retypes, drops or reorders a field
+fails here."""
+
+import json
+
+import pytest
+
+CLOCK = {"first_response_at", "resolved_at", "done_at", "published_at", "sla_seconds_left"}
+
+
+def _kind(value):
+    return None if value is None else f"<{type(value).__name__}>"
+
+
+def shape(body, *, text=()):
+    """The body with ids and clock stamps (and the `text` fields, generated prose) replaced by their type."""
+    if isinstance(body, list):
+        return [shape(item, text=text) for item in body]
+    return {k: _kind(v) if k == "id" or k in CLOCK or k in text else v for k, v in body.items()}
+
+
+def call(api, method, path, payload=None, *, text=()):
+    response = getattr(api, method)(path, payload) if payload is not None else getattr(api, method)(path)
+    return response.status_code, shape(response.json(), text=text)
+
+
+def same(actual, expected):
+    # json.dumps keeps the key order: the order of the fields is part of what clients see.
+    assert actual == expected
+    assert json.dumps(actual, ensure_ascii=False) == json.dumps(expected, ensure_ascii=False)
+
+
+@pytest.fixture
+def owner_api(api_for, users):
+    return api_for(users["owner"])
+
+
+RISK = {
+    "id": "<int>",
+    "code": "R001",
+    "title": "场地供电不稳",
+    "category": "technical",
+    "likelihood": 4,
+    "impact": 5,
+    "score": 20,
+    "level": "high",
+    "mitigation": "备用发电机",
+    "contingency_plan": "切换到室内场地",
+    "trigger": "停电超过5分钟",
+    "owner": "owner1",
+    "status": "open",
+    "version": 1,
+}
+
+
+def test_risk_json(owner_api, campaign):
+    base = f"/campaigns/{campaign.id}/risks"
+    created = call(
+        owner_api,
+        "post",
+        base,
+        {
+            "title": "场地供电不稳",
+            "category": "technical",
+            "likelihood": 4,
+            "impact": 5,
+            "mitigation": "备用发电机",
+            "contingency_plan": "切换到室内场地",
+            "trigger": "停电超过5分钟",
+            "owner": "owner1",
+        },
+    )
+    same(created, (201, RISK))
+    same(call(owner_api, "get", base), (200, [RISK]))
+    risk_id = owner_api.get(base).json()[0]["id"]
+    patched = call(owner_api, "patch", f"/risks/{risk_id}", {"version": 1, "likelihood": 2, "owner": None})
+    same(patched, (200, RISK | {"likelihood": 2, "score": 10, "level": "medium", "owner": None, "version": 2}))
+
+
+# Stamps come back as sent on create (the service keeps the parsed value) and in UTC once read back.
+ISSUE = {
+    "id": "<int>",
+    "code": "Q001",
+    "description": "到场率低于预期",
+    "severity": "high",
+    "owner": "owner1",
+    "status": "open",
+    "solution": "",
+    "found_at": "2026-03-02T01:00:00Z",
+    "first_response_at": None,
+    "resolved_at": None,
+    "response_due": "2026-03-03T01:00:00Z",
+    "resolution_due": "2026-03-04T01:00:00Z",
+    "response_breached": True,
+    "resolution_breached": True,
+    "sla_seconds_left": "<float>",
+    "version": 1,
+}
+AS_SENT = {
+    "found_at": "2026-03-02T09:00:00+08:00",
+    "response_due": "2026-03-03T09:00:00+08:00",
+    "resolution_due": "2026-03-04T09:00:00+08:00",
+}
+
+
+def test_issue_json(owner_api, campaign):
+    base = f"/campaigns/{campaign.id}/issues"
+    payload = {"description": "到场率低于预期", "severity": "high", "owner": "owner1", "found_at": AS_SENT["found_at"]}
+    same(call(owner_api, "post", base, payload), (201, ISSUE | AS_SENT))
+    same(call(owner_api, "get", base, {"status": "open"}), (200, [ISSUE]))
+    issue_id = owner_api.get(base).json()[0]["id"]
+    patched = call(
+        owner_api, "patch", f"/issues/{issue_id}", {"version": 1, "status": "resolved", "solution": "加派引导员"}
+    )
+    stamped = {"first_response_at": "<str>", "resolved_at": "<str>", "sla_seconds_left": None}
+    same(patched, (200, ISSUE | {"status": "resolved", "solution": "加派引导员", "version": 2} | stamped))
+
+
+LOG = {
+    "id": "<int>",
+    "at": "2026-03-02T02:30:00Z",
+    "event": "签到台排队",
+    "handling": "加开通道",
+    "result": "",
+    "author": "owner1",
+    "version": 1,
+}
+
+
+def test_log_json(owner_api, campaign):
+    base = f"/campaigns/{campaign.id}/logs"
+    payload = {"event": "签到台排队", "at": "2026-03-02T10:30:00+08:00", "handling": "加开通道"}
+    same(call(owner_api, "post", base, payload), (201, LOG | {"at": "2026-03-02T10:30:00+08:00"}))
+    same(call(owner_api, "get", base), (200, [LOG]))
+    log_id = owner_api.get(base).json()[0]["id"]
+    patched = call(owner_api, "patch", f"/logs/{log_id}", {"version": 1, "result": "十分钟内疏解"})
+    same(patched, (200, LOG | {"result": "十分钟内疏解", "version": 2}))
+
+
+SEGMENT = {
+    "id": "<int>",
+    "segment": "开场致辞",
+    "starts_at": "2026-03-02T06:00:00Z",
+    "minutes": 10,
+    "owner": "member1",
+    "notes": "",
+    "done_at": None,
+    "version": 1,
+}
+
+
+def test_run_of_show_json(owner_api, campaign):
+    base = f"/campaigns/{campaign.id}/run-of-show"
+    payload = {"segment": "开场致辞", "starts_at": "2026-03-02T14:00:00+08:00", "minutes": 10, "owner": "member1"}
+    same(call(owner_api, "post", base, payload), (201, SEGMENT | {"starts_at": "2026-03-02T14:00:00+08:00"}))
+    same(call(owner_api, "get", base), (200, [SEGMENT]))
+    item_id = owner_api.get(base).json()[0]["id"]
+    patched = call(owner_api, "patch", f"/run-of-show/{item_id}", {"version": 1, "done": True, "notes": "准时"})
+    same(patched, (200, SEGMENT | {"notes": "准时", "done_at": "<str>", "version": 2}))
+
+
+STANDUP = {
+    "id": "<int>",
+    "user": "owner1",
+    "date": "2026-03-02",
+    "done": "确认物料",
+    "not_done": "",
+    "not_done_reason": "",
+    "need_support": "设计支持",
+    "version": 1,
+}
+
+
+def test_standup_json(owner_api, campaign):
+    base = f"/campaigns/{campaign.id}/standups"
+    first = {"date": "2026-03-02", "done": "确认物料", "need_support": "设计支持"}
+    same(call(owner_api, "post", base, first), (201, STANDUP))
+    again = {
+        "date": "2026-03-02",
+        "done": "确认物料",
+        "version": 1,
+        "not_done": "彩排",
+        "not_done_reason": "场地未开放",
+    }
+    rewritten = STANDUP | {"not_done": "彩排", "not_done_reason": "场地未开放", "need_support": "", "version": 2}
+    same(call(owner_api, "post", base, again), (200, rewritten))
+    same(call(owner_api, "get", base, {"user": "owner1"}), (200, [rewritten]))
+
+
+REPORT = {
+    "id": "<int>",
+    "week_start": "2025-06-02",
+    "status": "draft",
+    "key_results": "曝光120万",
+    "delayed_tasks": "",
+    "next_week_plan": "复盘",
+    "resources": "无",
+    "published_at": None,
+    "published_by": None,
+    "version": 2,
+}
+PROSE = {"key_results", "delayed_tasks", "next_week_plan", "resources"}
+
+
+def test_weekly_report_json(owner_api, campaign):
+    base = f"/campaigns/{campaign.id}/weekly-reports"
+    draft = REPORT | dict.fromkeys(PROSE, "<str>") | {"version": 1}
+    same(call(owner_api, "post", base, {"week_start": "2025-06-02"}, text=PROSE), (201, draft))
+    report_id = owner_api.get(base).json()[0]["id"]
+    edit = {"version": 1, "key_results": "曝光120万", "delayed_tasks": "", "next_week_plan": "复盘", "resources": "无"}
+    same(call(owner_api, "patch", f"/weekly-reports/{report_id}", edit), (200, REPORT))
+    published = REPORT | {"status": "published", "published_at": "<str>", "published_by": "owner1", "version": 3}
+    same(call(owner_api, "post", f"/weekly-reports/{report_id}/publish", {"version": 2}), (200, published))
+    same(call(owner_api, "get", base), (200, [published]))
+
+
+def test_execution_settings_json(owner_api, campaign):
+    base = f"/campaigns/{campaign.id}/execution-settings"
+    same(call(owner_api, "get", base), (200, {"response_sla_hours": 24, "resolution_sla_hours": 48, "version": 1}))
+    patched = call(owner_api, "patch", base, {"version": 1, "response_sla_hours": 12})
+    same(patched, (200, {"response_sla_hours": 12, "resolution_sla_hours": 48, "version": 2}))
