@@ -1,11 +1,12 @@
 """Shared API types."""
 
 import math
+from copy import copy
 from decimal import Decimal
 from typing import Annotated
 
-from ninja import Path
-from pydantic import BeforeValidator, Field
+from ninja import Path, Schema
+from pydantic import BeforeValidator, Field, create_model
 
 MAX_ID = 2**63 - 1
 
@@ -23,3 +24,28 @@ def _finite_or_text(value):
 # An amount as a number or typed text ("1.2万", "12,000.00"), parsed and range-checked by the service
 # (so every refusal is a translated message naming the field and the limit).
 Amount = Annotated[str | int | Decimal | None, BeforeValidator(_finite_or_text)]
+
+# A person in an output schema: the field reads the user relation (select_related in the selector) and
+# shows its username, null when none.
+Username = Annotated[str | None, BeforeValidator(lambda user: user.username if user is not None else None)]
+
+
+def patch_schema(schema: type[Schema], *, exclude: tuple[str, ...] = (), **extra) -> type[Schema]:
+    """`<Name>Patch` for an input schema: the same fields and limits, each optional (absent: unchanged),
+    less `exclude`, plus the required `version` of the optimistic lock and any `extra` fields given as
+    pydantic `(type, default)` pairs. (ninja's PatchDict keeps no `max_length`/`ge` on pydantic 2 and
+    would make `version` optional too.)"""
+    fields = {"version": (int, ...)}
+    for name, info in schema.model_fields.items():
+        if name not in exclude:
+            optional = copy(info)
+            optional.default = None
+            fields[name] = (info.annotation | None, optional)
+    name = schema.__name__.removesuffix("In") + "Patch"
+    return create_model(name, __base__=Schema, __module__=schema.__module__, **fields, **extra)
+
+
+def patch_data(payload: Schema) -> tuple[int, dict]:
+    """The expected version and the fields the client sent (an absent field stays as it is)."""
+    data = payload.dict(exclude_unset=True)
+    return data.pop("version"), data

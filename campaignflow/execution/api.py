@@ -12,7 +12,7 @@ from ninja import Query, Router, Schema, Status
 from pydantic import Field
 
 from campaignflow.campaigns.access import EDIT, MANAGE, VIEW
-from campaignflow.core.api_types import PathId
+from campaignflow.core.api_types import PathId, Username, patch_data, patch_schema
 
 from . import selectors, services
 from .domain import risk as risk_domain
@@ -20,9 +20,10 @@ from .models import ExecutionLogEntry, Issue, Risk, RunOfShowItem, WeeklyReport
 
 router = Router(tags=["execution"])
 
-
-def _name(user) -> str | None:
-    return user.username if user else None
+# Each resource: an In schema (create), its Patch derived from it (core.api_types.patch_schema) and an Out
+# schema that reads the model instance itself: a person as core.api_types.Username (the selectors
+# select_related it), a value of a related object through a dotted alias, a computed one through
+# resolve_<field> (docs/adr/0005).
 
 
 # --- risks ------------------------------------------------------------------------------
@@ -40,17 +41,7 @@ class RiskIn(Schema):
     status: str = Field("open", max_length=20)
 
 
-class RiskPatch(Schema):
-    version: int
-    title: str | None = Field(None, max_length=200)
-    category: str | None = Field(None, max_length=20)
-    likelihood: int | None = Field(None, ge=1, le=5)
-    impact: int | None = Field(None, ge=1, le=5)
-    mitigation: str | None = Field(None, max_length=5000)
-    contingency_plan: str | None = Field(None, max_length=5000)
-    trigger: str | None = Field(None, max_length=300)
-    owner: str | None = Field(None, max_length=150)
-    status: str | None = Field(None, max_length=20)
+RiskPatch = patch_schema(RiskIn)
 
 
 class RiskOut(Schema):
@@ -65,48 +56,32 @@ class RiskOut(Schema):
     mitigation: str
     contingency_plan: str
     trigger: str
-    owner: str | None
+    owner: Username
     status: str
     version: int
 
-
-def risk_out(r: Risk) -> dict:
-    return {
-        "id": r.id,
-        "code": r.code,
-        "title": r.title,
-        "category": r.category,
-        "likelihood": r.likelihood,
-        "impact": r.impact,
-        "score": r.score,
-        "level": risk_domain.level(r.score),
-        "mitigation": r.mitigation,
-        "contingency_plan": r.contingency_plan,
-        "trigger": r.trigger,
-        "owner": _name(r.owner),
-        "status": r.status,
-        "version": r.version,
-    }
+    @staticmethod
+    def resolve_level(risk: Risk) -> str:
+        return risk_domain.level(risk.score)
 
 
 @router.get("/campaigns/{campaign_id}/risks", response=list[RiskOut])
 def list_risks(request, campaign_id: PathId):
     campaign = selectors.campaign_for_execution(request.user, campaign_id, VIEW)
-    return [risk_out(r) for r in selectors.risks(campaign)]
+    return selectors.risks(campaign)
 
 
 @router.post("/campaigns/{campaign_id}/risks", response={201: RiskOut})
 def create_risk(request, campaign_id: PathId, payload: RiskIn):
     campaign = selectors.campaign_for_execution(request.user, campaign_id, EDIT)
-    return Status(201, risk_out(services.risk_create(actor=request.user, campaign=campaign, data=payload.dict())))
+    return Status(201, services.risk_create(actor=request.user, campaign=campaign, data=payload.dict()))
 
 
 @router.patch("/risks/{risk_id}", response=RiskOut)
 def update_risk(request, risk_id: PathId, payload: RiskPatch):
     risk = selectors.object_for_user(Risk, request.user, risk_id, EDIT)
-    data = payload.dict(exclude_unset=True)
-    version = data.pop("version")
-    return risk_out(services.risk_update(actor=request.user, risk=risk, version=version, data=data))
+    version, data = patch_data(payload)
+    return services.risk_update(actor=request.user, risk=risk, version=version, data=data)
 
 
 # --- issues -----------------------------------------------------------------------------
@@ -121,13 +96,7 @@ class IssueIn(Schema):
     solution: str = Field("", max_length=5000)
 
 
-class IssuePatch(Schema):
-    version: int
-    description: str | None = Field(None, max_length=500)
-    severity: str | None = Field(None, max_length=10)
-    owner: str | None = Field(None, max_length=150)
-    status: str | None = Field(None, max_length=20)
-    solution: str | None = Field(None, max_length=5000)
+IssuePatch = patch_schema(IssueIn, exclude=("found_at",))  # when it was found is fixed: the SLA counts from it
 
 
 class IssueOut(Schema):
@@ -135,40 +104,18 @@ class IssueOut(Schema):
     code: str
     description: str
     severity: str
-    owner: str | None
+    owner: Username
     status: str
     solution: str
     found_at: dt.datetime
     first_response_at: dt.datetime | None
     resolved_at: dt.datetime | None
-    response_due: dt.datetime
-    resolution_due: dt.datetime
-    response_breached: bool
-    resolution_breached: bool
-    sla_seconds_left: float | None
+    response_due: dt.datetime = Field(alias="sla_now.response_due")
+    resolution_due: dt.datetime = Field(alias="sla_now.resolution_due")
+    response_breached: bool = Field(alias="sla_now.response_breached")
+    resolution_breached: bool = Field(alias="sla_now.resolution_breached")
+    sla_seconds_left: float | None = Field(alias="sla_now.seconds_left")
     version: int
-
-
-def issue_out(i: Issue, now=None) -> dict:
-    state = i.sla_state(now or timezone.now())
-    return {
-        "id": i.id,
-        "code": i.code,
-        "description": i.description,
-        "severity": i.severity,
-        "owner": _name(i.owner),
-        "status": i.status,
-        "solution": i.solution,
-        "found_at": i.found_at,
-        "first_response_at": i.first_response_at,
-        "resolved_at": i.resolved_at,
-        "response_due": state.response_due,
-        "resolution_due": state.resolution_due,
-        "response_breached": state.response_breached,
-        "resolution_breached": state.resolution_breached,
-        "sla_seconds_left": state.seconds_left,
-        "version": i.version,
-    }
 
 
 class IssueFilter(Schema):
@@ -178,8 +125,7 @@ class IssueFilter(Schema):
 @router.get("/campaigns/{campaign_id}/issues", response=list[IssueOut])
 def list_issues(request, campaign_id: PathId, filters: Query[IssueFilter]):
     campaign = selectors.campaign_for_execution(request.user, campaign_id, VIEW)
-    now = timezone.now()
-    return [issue_out(i, now) for i in selectors.issues(campaign, filters.status)]
+    return selectors.issues(campaign, filters.status)
 
 
 @router.post("/campaigns/{campaign_id}/issues", response={201: IssueOut})
@@ -188,15 +134,14 @@ def create_issue(request, campaign_id: PathId, payload: IssueIn):
     data = payload.dict()
     if data["found_at"] is None:
         data.pop("found_at")
-    return Status(201, issue_out(services.issue_create(actor=request.user, campaign=campaign, data=data)))
+    return Status(201, services.issue_create(actor=request.user, campaign=campaign, data=data))
 
 
 @router.patch("/issues/{issue_id}", response=IssueOut)
 def update_issue(request, issue_id: PathId, payload: IssuePatch):
     issue = selectors.object_for_user(Issue, request.user, issue_id, EDIT)
-    data = payload.dict(exclude_unset=True)
-    version = data.pop("version")
-    return issue_out(services.issue_update(actor=request.user, issue=issue, version=version, data=data))
+    version, data = patch_data(payload)
+    return services.issue_update(actor=request.user, issue=issue, version=version, data=data)
 
 
 # --- execution log ----------------------------------------------------------------------
@@ -209,12 +154,7 @@ class LogIn(Schema):
     result: str = Field("", max_length=5000)
 
 
-class LogPatch(Schema):
-    version: int
-    event: str | None = Field(None, max_length=500)
-    at: dt.datetime | None = None
-    handling: str | None = Field(None, max_length=5000)
-    result: str | None = Field(None, max_length=5000)
+LogPatch = patch_schema(LogIn)
 
 
 class LogOut(Schema):
@@ -223,40 +163,27 @@ class LogOut(Schema):
     event: str
     handling: str
     result: str
-    author: str | None
+    author: Username
     version: int
-
-
-def log_out(e: ExecutionLogEntry) -> dict:
-    return {
-        "id": e.id,
-        "at": e.at,
-        "event": e.event,
-        "handling": e.handling,
-        "result": e.result,
-        "author": _name(e.author),
-        "version": e.version,
-    }
 
 
 @router.get("/campaigns/{campaign_id}/logs", response=list[LogOut])
 def list_logs(request, campaign_id: PathId):
     campaign = selectors.campaign_for_execution(request.user, campaign_id, VIEW)
-    return [log_out(e) for e in selectors.logs(campaign)]
+    return selectors.logs(campaign)
 
 
 @router.post("/campaigns/{campaign_id}/logs", response={201: LogOut})
 def create_log(request, campaign_id: PathId, payload: LogIn):
     campaign = selectors.campaign_for_execution(request.user, campaign_id, EDIT)
-    return Status(201, log_out(services.log_create(actor=request.user, campaign=campaign, data=payload.dict())))
+    return Status(201, services.log_create(actor=request.user, campaign=campaign, data=payload.dict()))
 
 
 @router.patch("/logs/{log_id}", response=LogOut)
 def update_log(request, log_id: PathId, payload: LogPatch):
     entry = selectors.object_for_user(ExecutionLogEntry, request.user, log_id, EDIT)
-    data = payload.dict(exclude_unset=True)
-    version = data.pop("version")
-    return log_out(services.log_update(actor=request.user, entry=entry, version=version, data=data))
+    version, data = patch_data(payload)
+    return services.log_update(actor=request.user, entry=entry, version=version, data=data)
 
 
 # --- run-of-show ------------------------------------------------------------------------
@@ -270,14 +197,7 @@ class SegmentIn(Schema):
     notes: str = Field("", max_length=500)
 
 
-class SegmentPatch(Schema):
-    version: int
-    segment: str | None = Field(None, max_length=200)
-    starts_at: dt.datetime | None = None
-    minutes: int | None = Field(None, ge=1, le=1440)
-    owner: str | None = Field(None, max_length=150)
-    notes: str | None = Field(None, max_length=500)
-    done: bool | None = None
+SegmentPatch = patch_schema(SegmentIn, done=(bool | None, None))  # done: true stamps done_at, false clears it
 
 
 class SegmentOut(Schema):
@@ -285,44 +205,29 @@ class SegmentOut(Schema):
     segment: str
     starts_at: dt.datetime
     minutes: int
-    owner: str | None
+    owner: Username
     notes: str
     done_at: dt.datetime | None
     version: int
 
 
-def segment_out(s: RunOfShowItem) -> dict:
-    return {
-        "id": s.id,
-        "segment": s.segment,
-        "starts_at": s.starts_at,
-        "minutes": s.minutes,
-        "owner": _name(s.owner),
-        "notes": s.notes,
-        "done_at": s.done_at,
-        "version": s.version,
-    }
-
-
 @router.get("/campaigns/{campaign_id}/run-of-show", response=list[SegmentOut])
 def list_segments(request, campaign_id: PathId):
     campaign = selectors.campaign_for_execution(request.user, campaign_id, VIEW)
-    return [segment_out(s) for s in selectors.run_of_show(campaign)]
+    return selectors.run_of_show(campaign)
 
 
 @router.post("/campaigns/{campaign_id}/run-of-show", response={201: SegmentOut})
 def create_segment(request, campaign_id: PathId, payload: SegmentIn):
     campaign = selectors.campaign_for_execution(request.user, campaign_id, EDIT)
-    item = services.segment_create(actor=request.user, campaign=campaign, data=payload.dict())
-    return Status(201, segment_out(item))
+    return Status(201, services.segment_create(actor=request.user, campaign=campaign, data=payload.dict()))
 
 
 @router.patch("/run-of-show/{segment_id}", response=SegmentOut)
 def update_segment(request, segment_id: PathId, payload: SegmentPatch):
     item = selectors.object_for_user(RunOfShowItem, request.user, segment_id, EDIT)
-    data = payload.dict(exclude_unset=True)
-    version = data.pop("version")
-    return segment_out(services.segment_update(actor=request.user, item=item, version=version, data=data))
+    version, data = patch_data(payload)
+    return services.segment_update(actor=request.user, item=item, version=version, data=data)
 
 
 # --- stand-ups --------------------------------------------------------------------------
@@ -339,7 +244,7 @@ class StandupIn(Schema):
 
 class StandupOut(Schema):
     id: int
-    user: str
+    user: str = Field(alias="user.username")
     date: dt.date
     done: str
     not_done: str
@@ -353,26 +258,13 @@ class StandupFilter(Schema):
     user: str | None = Field(None, max_length=150)
 
 
-def standup_out(s) -> dict:
-    return {
-        "id": s.id,
-        "user": s.user.username,
-        "date": s.date,
-        "done": s.done,
-        "not_done": s.not_done,
-        "not_done_reason": s.not_done_reason,
-        "need_support": s.need_support,
-        "version": s.version,
-    }
-
-
 @router.get("/campaigns/{campaign_id}/standups", response=list[StandupOut])
 def list_standups(request, campaign_id: PathId, filters: Query[StandupFilter]):
     campaign = selectors.campaign_for_execution(request.user, campaign_id, VIEW)
     qs = selectors.standups(campaign, date=filters.date)
     if filters.user:
         qs = qs.filter(user__username=filters.user)
-    return [standup_out(s) for s in qs[:1000]]
+    return qs[:1000]
 
 
 @router.post("/campaigns/{campaign_id}/standups", response={201: StandupOut, 200: StandupOut})
@@ -381,7 +273,7 @@ def save_standup(request, campaign_id: PathId, payload: StandupIn):
     campaign = selectors.campaign_for_execution(request.user, campaign_id, EDIT)
     data = payload.dict(exclude_none=True)
     standup, created = services.standup_save(actor=request.user, campaign=campaign, data=data)
-    return Status(201 if created else 200, standup_out(standup))
+    return Status(201 if created else 200, standup)
 
 
 # --- weekly reports ---------------------------------------------------------------------
@@ -396,7 +288,7 @@ class ReportOut(Schema):
     next_week_plan: str
     resources: str
     published_at: dt.datetime | None
-    published_by: str | None
+    published_by: Username
     version: int
 
 
@@ -416,25 +308,10 @@ class VersionIn(Schema):
     version: int
 
 
-def report_out(r: WeeklyReport) -> dict:
-    return {
-        "id": r.id,
-        "week_start": r.week_start,
-        "status": r.status,
-        "key_results": r.key_results,
-        "delayed_tasks": r.delayed_tasks,
-        "next_week_plan": r.next_week_plan,
-        "resources": r.resources,
-        "published_at": r.published_at,
-        "published_by": _name(r.published_by),
-        "version": r.version,
-    }
-
-
 @router.get("/campaigns/{campaign_id}/weekly-reports", response=list[ReportOut])
 def list_reports(request, campaign_id: PathId):
     campaign = selectors.campaign_for_execution(request.user, campaign_id, VIEW)
-    return [report_out(r) for r in selectors.weekly_reports(campaign)]
+    return selectors.weekly_reports(campaign)
 
 
 @router.post("/campaigns/{campaign_id}/weekly-reports", response={201: ReportOut})
@@ -445,21 +322,20 @@ def generate_report(request, campaign_id: PathId, payload: ReportGenerateIn):
     report = services.weekly_report_generate(
         actor=request.user, campaign=campaign, week_start=payload.week_start or timezone.localdate(), zh=zh
     )
-    return Status(201, report_out(report))
+    return Status(201, report)
 
 
 @router.patch("/weekly-reports/{report_id}", response=ReportOut)
 def update_report(request, report_id: PathId, payload: ReportPatch):
     report = selectors.object_for_user(WeeklyReport, request.user, report_id, EDIT)
-    data = payload.dict(exclude_unset=True)
-    version = data.pop("version")
-    return report_out(services.weekly_report_update(actor=request.user, report=report, version=version, data=data))
+    version, data = patch_data(payload)
+    return services.weekly_report_update(actor=request.user, report=report, version=version, data=data)
 
 
 @router.post("/weekly-reports/{report_id}/publish", response=ReportOut)
 def publish_report(request, report_id: PathId, payload: VersionIn):
     report = selectors.object_for_user(WeeklyReport, request.user, report_id, MANAGE)
-    return report_out(services.weekly_report_publish(actor=request.user, report=report, version=payload.version))
+    return services.weekly_report_publish(actor=request.user, report=report, version=payload.version)
 
 
 class WeekFigureOut(Schema):
@@ -545,6 +421,5 @@ def get_settings(request, campaign_id: PathId):
 @router.patch("/campaigns/{campaign_id}/execution-settings", response=ExecutionSettingsOut)
 def update_settings(request, campaign_id: PathId, payload: ExecutionSettingsPatch):
     campaign = selectors.campaign_for_execution(request.user, campaign_id, MANAGE)
-    data = payload.dict(exclude_unset=True)
-    version = data.pop("version")
+    version, data = patch_data(payload)
     return services.settings_update(actor=request.user, campaign=campaign, version=version, data=data)

@@ -3,6 +3,8 @@ stand-ups and weekly reports (seeds 000, 002, 003, 004)."""
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
+from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
 from campaignflow.core.models import VersionedModel
@@ -127,6 +129,11 @@ class Issue(VersionedModel):
             resolution_hours=self.resolution_sla_hours,
             now=now,
         )
+
+    @cached_property
+    def sla_now(self) -> sla.SlaState:
+        """The SLA state now, read once per instance: every SLA field of one answer uses one clock reading."""
+        return self.sla_state(timezone.now())
 
 
 class ExecutionLogEntry(VersionedModel):
