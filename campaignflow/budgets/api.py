@@ -55,6 +55,16 @@ class ExpenseIn(Schema):
     paid_by: Any = Field(None, description='"host" (our company, default) or a campaign-partner id')
 
 
+class ExpensePatch(Schema):
+    version: int
+    budget_line: Any = None
+    amount: Money = None
+    date: str | None = Field(None, max_length=20)
+    note: str | None = Field(None, max_length=5000)
+    payee: str | None = Field(None, max_length=200)
+    paid_by: Any = Field(None, description='"host" (our company) or a campaign-partner id')
+
+
 class CommentIn(Schema):
     comment: str = Field("", max_length=2000)
 
@@ -198,6 +208,9 @@ def _expense_out(e: Expense) -> dict:
         "decision_comment": e.decision_comment,
         "receipt": bool(e.receipt),
         "receipt_name": e.receipt_name,
+        "corrected": e.corrected_at is not None,
+        "corrected_by": e.corrected_by.username if e.corrected_by_id else None,
+        "corrected_at": e.corrected_at,
         "version": e.version,
     }
 
@@ -381,6 +394,16 @@ def _expense_for(user, expense_id: int, need: str) -> Expense:
 @router.get("/expenses/{expense_id}")
 def get_expense(request, expense_id: PathId):
     return _expense_out(_expense_for(request.user, expense_id, VIEW))
+
+
+@router.patch("/expenses/{expense_id}")
+def patch_expense(request, expense_id: PathId, payload: ExpensePatch):
+    """Correct an expense; it waits for approval again (pending, or held when it now goes over the plan).
+    A new receipt: POST /expenses/{id}/receipt, or the correction form of the web UI."""
+    expense = _expense_for(request.user, expense_id, EDIT)
+    data = payload.dict(exclude_unset=True, exclude={"version"})
+    services.expense_correct(actor=request.user, expense=expense, version=payload.version, data=data)
+    return _expense_out(expense)
 
 
 @router.delete("/expenses/{expense_id}", response={204: None})

@@ -30,6 +30,7 @@ class ExpenseForm(forms.Form):
     paid_by = forms.ChoiceField(label=_("Paid by"), required=False)
     note = forms.CharField(label=_("Note"), max_length=5000, required=False)
     receipt = forms.FileField(label=_("Receipt (PDF/PNG/JPEG, ≤ 5 MB)"), required=False)
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
     def __init__(self, *args, lines=(), parties=(), **kwargs):
         super().__init__(*args, **kwargs)

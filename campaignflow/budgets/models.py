@@ -34,6 +34,7 @@ class Category(models.TextChoices):
 class ExpenseStatus(models.TextChoices):
     APPROVED = "approved", _("Approved")
     HELD = "held", _("Needs director approval")
+    PENDING = "pending", _("Corrected: needs approval")  # a correction waits for finance (or a director)
     REJECTED = "rejected", _("Rejected")
 
 
@@ -197,6 +198,11 @@ class Expense(VersionedModel):
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
+    # The last correction: who and when (its before/after is in the audit log); they may not approve it.
+    corrected_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    corrected_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-date", "-id"]

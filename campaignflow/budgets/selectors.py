@@ -57,13 +57,17 @@ def budget_or_default(campaign) -> Budget:
 
 
 def annotated_lines(campaign):
-    """The campaign's budget lines with `actual` (approved spend) and `held` (waiting for the director)."""
+    """The campaign's budget lines with `actual` (approved spend) and `held` (waiting for approval)."""
     return (
         BudgetLine.objects.filter(campaign=campaign)
         .select_related("owner")
         .annotate(
             actual=Coalesce(Sum("expenses__amount", filter=Q(expenses__status=ExpenseStatus.APPROVED)), ZERO),
-            held=Coalesce(Sum("expenses__amount", filter=Q(expenses__status=ExpenseStatus.HELD)), ZERO),
+            # waiting: held overruns and corrections waiting for approval
+            held=Coalesce(
+                Sum("expenses__amount", filter=Q(expenses__status__in=[ExpenseStatus.HELD, ExpenseStatus.PENDING])),
+                ZERO,
+            ),
         )
         .order_by("id")
     )
@@ -195,6 +199,22 @@ def expenses_for(user, campaign):
             Q(line__shared_with_partners=True) | Q(paid_by=party) if party else Q(line__shared_with_partners=True)
         )
     return qs
+
+
+def expense_history(expense) -> list[dict]:
+    """The expense's audit entries, newest first, each with the fields it changed (before → after)."""
+    from campaignflow.core.models import AuditEntry
+
+    shown = ("amount", "date", "line", "payee", "paid_by", "note", "receipt", "status")
+    rows = []
+    entries = AuditEntry.objects.filter(object_type="budgets.expense", object_id=str(expense.pk)).select_related(
+        "actor"
+    )
+    for entry in entries:
+        before, after = entry.before or {}, entry.after or {}
+        changes = [(f, before.get(f), after.get(f)) for f in shown if before and before.get(f) != after.get(f)]
+        rows.append({"at": entry.at, "actor": entry.actor, "action": entry.action, "changes": changes})
+    return rows
 
 
 def held_expenses(campaign):

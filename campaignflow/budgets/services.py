@@ -21,7 +21,7 @@ from campaignflow.core.audit import audit_record, snapshot
 from campaignflow.core.domain.numbers import format_money
 from campaignflow.core.domain.text import clean_text
 from campaignflow.core.errors import Conflict, DomainError, Forbidden, InvalidInput
-from campaignflow.core.locking import update_versioned
+from campaignflow.core.locking import changed_only, refuse_if_stale, update_versioned
 
 from . import selectors
 from .domain import budget as bd
@@ -394,14 +394,22 @@ def expense_create(*, actor: User, campaign: Campaign, data: dict) -> Expense:
 
 @transaction.atomic
 def expense_decide(*, actor: User, expense: Expense, approve: bool, comment: str = "") -> Expense:
-    if actor.role not in OVERRUN_ROLES and not actor.is_superuser:
+    """A held overrun is a director's decision; a corrected expense (pending) a finance approver's, and never
+    the decision of the person who corrected it."""
+    waiting = ExpenseStatus.PENDING if expense.status == ExpenseStatus.PENDING else ExpenseStatus.HELD
+    roles = APPROVER_ROLES if waiting == ExpenseStatus.PENDING else OVERRUN_ROLES
+    if actor.role not in roles and not actor.is_superuser:
+        if waiting == ExpenseStatus.PENDING:
+            raise Forbidden(_("A corrected expense needs the finance, director or admin role to approve it."))
         raise Forbidden(_("An overrun needs a director's approval (超支需总监审批)."))
+    if expense.corrected_by_id == actor.pk:
+        raise Forbidden(_("You corrected this expense; someone else must approve it."))
     errors: dict = {}
     comment = _text(errors, "comment", comment, max_length=2000, required=not approve)
     if errors:
         raise InvalidInput(errors)
     before = _snap(expense)
-    rows = Expense.objects.filter(pk=expense.pk, status=ExpenseStatus.HELD).update(
+    rows = Expense.objects.filter(pk=expense.pk, status=waiting).update(
         status=ExpenseStatus.APPROVED if approve else ExpenseStatus.REJECTED,
         decided_by=actor,
         decided_at=timezone.now(),
@@ -412,15 +420,90 @@ def expense_decide(*, actor: User, expense: Expense, approve: bool, comment: str
     if rows != 1:
         raise Conflict(_("This expense is not waiting for a decision."))
     expense.refresh_from_db()
+    kind = "correction" if waiting == ExpenseStatus.PENDING else "overrun"
     audit_record(
         actor=actor,
-        action="approve_overrun" if approve else "reject_overrun",
+        action=f"approve_{kind}" if approve else f"reject_{kind}",
         obj=expense,
         campaign=expense.campaign,
         before=before,
         after=_snap(expense),
     )
     after_data_changed(expense.campaign)  # alert rules (budget over plan) run once this commits
+    return expense
+
+
+CORRECTABLE = ("budget_line", "amount", "date", "payee", "note", "paid_by")
+
+
+@transaction.atomic
+def expense_correct(*, actor: User, expense: Expense, version: int, data: dict, upload=None) -> Expense:
+    """Correct an expense (amount, date, line, payee, payer, note, receipt). The person who recorded it or an
+    owner/manager may; the overrun check runs again on the new figures, and the expense waits for approval
+    again: a director's when it now goes over the plan (held), else a finance approver's (pending)."""
+    campaign = expense.campaign
+    if expense.created_by_id != actor.pk and not can(actor, campaign, MANAGE):
+        raise Forbidden(_("Only the person who recorded an expense, or an owner or manager, may correct it."))
+    errors: dict = {}
+    changes: dict = {}
+    if "budget_line" in data:
+        line = None
+        with contextlib.suppress(TypeError, ValueError, OverflowError):
+            line = BudgetLine.objects.filter(campaign=campaign, pk=_id(data["budget_line"])).first()
+        if line is None:
+            errors["budget_line"] = _("Choose a budget line of this campaign.")
+        changes["line"] = line
+    if "amount" in data:
+        changes["amount"] = _money(errors, "amount", data["amount"], allow_zero=False)
+    if "date" in data:
+        date = _date(errors, "date", data["date"])
+        if date and not (dt.date(2000, 1, 1) <= date <= dt.date(2100, 12, 31)):
+            errors["date"] = _("The date is out of range.")
+        changes["date"] = date
+    if "payee" in data:
+        changes["payee"] = _text(errors, "payee", data["payee"], max_length=200)
+    if "note" in data:
+        changes["note"] = _text(errors, "note", data["note"], max_length=5000)
+    if "paid_by" in data:
+        changes["paid_by"] = _party(errors, campaign, data["paid_by"])
+    name = None
+    if upload is not None:
+        try:
+            name = _checked_receipt(upload, "receipt")
+        except InvalidInput as exc:
+            errors.update(exc.as_field_dict())
+    if errors:
+        raise InvalidInput(errors)
+    changes = changed_only(expense, changes)
+    if not changes and name is None:
+        refuse_if_stale(expense, version)
+        return expense  # nothing changed: no new version, no new approval round
+    budget_for(campaign, lock=True)  # serialise spend checks of one campaign
+    before = _snap(expense)
+    line = changes.get("line", expense.line)
+    others = Expense.objects.filter(campaign=campaign).exclude(pk=expense.pk)
+    reason = bd.would_overrun(
+        line_planned=line.planned,
+        line_actual=_approved_sum(others.filter(line=line)),
+        total_planned=BudgetLine.objects.filter(campaign=campaign).aggregate(s=Sum("planned"))["s"] or Decimal(0),
+        total_actual=_approved_sum(others),
+        amount=changes.get("amount", expense.amount),
+    )
+    changes.update(
+        status=ExpenseStatus.HELD if reason else ExpenseStatus.PENDING,
+        over_reason=reason or "",
+        corrected_by=actor,
+        corrected_at=timezone.now(),
+        decided_by=None,
+        decided_at=None,
+        decision_comment="",
+    )
+    update_versioned(expense, expected_version=version, changes=changes)
+    if name is not None:
+        _store_receipt(expense, upload, name)
+        expense.refresh_from_db()
+    audit_record(actor=actor, action="correct", obj=expense, campaign=campaign, before=before, after=_snap(expense))
+    after_data_changed(campaign)  # alert rules (budget over plan, contingency) run once this commits
     return expense
 
 
@@ -442,25 +525,35 @@ def _receipt_kind(name: str, head: bytes) -> str | None:
     return None
 
 
-@transaction.atomic
-def expense_attach_receipt(*, actor: User, expense: Expense, upload) -> Expense:
+def _checked_receipt(upload, field: str = "file") -> str:
+    """The upload's name once it is a PDF, PNG or JPEG of at most 5 MB (413 / 422 otherwise)."""
     if upload is None:
-        raise InvalidInput({"file": _("Choose a file.")})
+        raise InvalidInput({field: _("Choose a file.")})
     if upload.size > RECEIPT_MAX_BYTES:
         raise TooLarge(_("The receipt is larger than 5 MB."))
     head = upload.read(16)
     upload.seek(0)
     name = (upload.name or "receipt").replace("\x00", "")[-150:]
     if not _receipt_kind(name, head):
-        raise InvalidInput({"file": _("A receipt must be a PDF, PNG or JPEG file.")})
-    before = _snap(expense)
+        raise InvalidInput({field: _("A receipt must be a PDF, PNG or JPEG file.")})
+    return name
+
+
+def _store_receipt(expense: Expense, upload, name: str) -> None:
     old = expense.receipt.name if expense.receipt else None
     expense.receipt.save(f"{expense.pk}.{name.rsplit('.', 1)[-1].lower()}", upload, save=False)
-    Expense.objects.filter(pk=expense.pk).update(
-        receipt=expense.receipt.name, receipt_name=name, version=F("version") + 1, updated_at=timezone.now()
-    )
+    Expense.objects.filter(pk=expense.pk).update(receipt=expense.receipt.name, receipt_name=name)
     if old and old != expense.receipt.name:
-        expense.receipt.storage.delete(old)
+        # the old file goes only once the transaction holds (a failed correction keeps it)
+        transaction.on_commit(lambda: expense.receipt.storage.delete(old))
+
+
+@transaction.atomic
+def expense_attach_receipt(*, actor: User, expense: Expense, upload) -> Expense:
+    name = _checked_receipt(upload)
+    before = _snap(expense)
+    _store_receipt(expense, upload, name)
+    Expense.objects.filter(pk=expense.pk).update(version=F("version") + 1, updated_at=timezone.now())
     expense.refresh_from_db()
     audit_record(
         actor=actor, action="receipt", obj=expense, campaign=expense.campaign, before=before, after=_snap(expense)

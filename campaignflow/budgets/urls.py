@@ -12,6 +12,7 @@ urlpatterns = [
     path("campaigns/<int:pk>/budget/lines/<int:line_id>/", views.line_edit, name="line-edit"),
     path("campaigns/<int:pk>/budget/lines/<int:line_id>/delete/", views.line_delete, name="line-delete"),
     path("campaigns/<int:pk>/budget/expenses/", views.expense_add, name="expense-add"),
+    path("campaigns/<int:pk>/budget/expenses/<int:expense_id>/edit/", views.expense_edit, name="expense-edit"),
     path("campaigns/<int:pk>/budget/expenses/<int:expense_id>/delete/", views.expense_delete, name="expense-delete"),
     path("campaigns/<int:pk>/budget/expenses/<int:expense_id>/decide/", views.expense_decide, name="expense-decide"),
     path("campaigns/<int:pk>/budget/expenses/<int:expense_id>/receipt/", views.receipt, name="receipt"),

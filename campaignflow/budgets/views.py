@@ -175,6 +175,74 @@ def expense_add(request, pk: int):
 
 
 @login_required
+def expense_edit(request, pk: int, expense_id: int):
+    """Correct an expense: it waits for approval again; the page shows its history (before → after)."""
+    campaign = campaign_for_user(request.user, pk, VIEW)
+    expense = selectors.expenses_for(request.user, campaign).filter(pk=expense_id).first()
+    if expense is None:
+        raise Http404
+    campaign = campaign_for_user(request.user, pk, EDIT)
+    if expense.created_by_id != request.user.pk and not can(request.user, campaign, MANAGE):
+        raise Forbidden(_("Only the person who recorded an expense, or an owner or manager, may correct it."))
+    overview = selectors.budget_overview(request.user, campaign)
+    initial = {
+        "budget_line": expense.line_id,
+        "amount": f"{expense.amount:f}",
+        "date": expense.date.isoformat(),
+        "payee": expense.payee,
+        "paid_by": expense.paid_by_id or "host",
+        "note": expense.note,
+        "version": expense.version,
+    }
+    posted = request.method == "POST"
+    form = ExpenseForm(
+        request.POST if posted else None,
+        request.FILES if posted else None,
+        initial=initial,
+        lines=overview["lines"],
+        parties=_parties(campaign),
+    )
+    conflict = None
+    if posted:
+        form.is_valid()
+        data = {k: request.POST.get(k, "") for k in services.CORRECTABLE}
+        try:
+            version = int(request.POST.get("version") or 0)
+        except ValueError:
+            version = -1
+        try:
+            expense.campaign = campaign
+            services.expense_correct(
+                actor=request.user, expense=expense, version=version, data=data, upload=request.FILES.get("receipt")
+            )
+        except InvalidInput as exc:
+            _apply_errors(form, exc)
+        except StaleVersion as exc:
+            conflict = exc.detail
+        except DomainError as exc:
+            form.add_error("receipt" if request.FILES.get("receipt") else None, exc.detail)
+        else:
+            if expense.status == "held":
+                messages.warning(request, _("The expense goes over the plan: it waits for a director's approval."))
+            else:
+                messages.success(request, _("Expense corrected: it waits for approval again."))
+            return redirect("budgets:budget", campaign.pk)
+    return render(
+        request,
+        "budgets/expense_form.html",
+        campaign_page_context(
+            request,
+            campaign,
+            "budget",
+            form=form,
+            expense=expense,
+            conflict=conflict,
+            history=selectors.expense_history(expense),
+        ),
+    )
+
+
+@login_required
 @require_POST
 def expense_delete(request, pk: int, expense_id: int):
     campaign = campaign_for_user(request.user, pk, EDIT)
@@ -201,7 +269,10 @@ def expense_decide(request, pk: int, expense_id: int):
         services.expense_decide(
             actor=request.user, expense=expense, approve=approve, comment=request.POST.get("comment", "")
         )
-        messages.success(request, _("Overrun approved.") if approve else _("Overrun rejected."))
+        if expense.corrected_at and expense.over_reason == "":
+            messages.success(request, _("Correction approved.") if approve else _("Correction rejected."))
+        else:
+            messages.success(request, _("Overrun approved.") if approve else _("Overrun rejected."))
     except Forbidden:
         raise  # overruns are a director's decision: a refusal (403), not a message
     except DomainError as exc:

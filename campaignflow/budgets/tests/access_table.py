@@ -6,6 +6,7 @@ Approve/reject run on a budget the owner submitted: only global finance/director
 A partner company (健康科技, the admin's) may be edited by an admin or an owner/manager of a campaign using it;
 partner1 sees it (their own company) but may not edit it.
 DELETE without `version` is 422 once access is granted (the version is required).
+An expense is corrected by the person who recorded it (nobody here) or an owner/manager.
 """
 
 from decimal import Decimal
@@ -37,6 +38,7 @@ ROWS = [
     ("list expenses",         "get",    "/campaigns/{campaign_id}/expenses",              200,  200,  200, 200,   200,   200,    404,     401),
     ("create expense",        "post",   "/campaigns/{campaign_id}/expenses",              201,  201,  201, 201,   403,   403,    404,     401),
     ("get expense",           "get",    "/expenses/{expense_id}",                         200,  200,  200, 200,   200,   404,    404,     401),
+    ("correct expense",       "patch",  "/expenses/{expense_id}",                         200,  200,  200, 403,   403,   404,    404,     401),
     ("delete expense",        "delete", "/expenses/{expense_id}",                         422,  422,  422, 422,   403,   404,    404,     401),
     ("approve overrun",       "post",   "/expenses/{expense_id}/approve",                 200,  403,  403, 403,   403,   404,    404,     401),
     ("reject overrun",        "post",   "/expenses/{expense_id}/reject",                  200,  403,  403, 403,   403,   404,    404,     401),
@@ -68,6 +70,7 @@ BODIES = {
     "patch budget line": lambda ctx: {"version": 1, "note": "改"},
     "create expense": lambda ctx: {"budget_line": ctx["line_id"], "amount": 100, "date": "2025-06-02"},
     "reject overrun": lambda ctx: {"comment": "不同意"},
+    "correct expense": lambda ctx: {"version": 1, "note": "更正"},
     "patch partner company": lambda ctx: {"version": 1, "note": "更新"},
     "link partner contact": lambda ctx: {"username": "member1"},
     "add campaign partner": lambda ctx: {"partner": ctx["other_partner_id"], "state": "candidate"},

@@ -160,6 +160,8 @@ TABLE = [
     ("campaigns/<int:pk>/budget/lines/<int:line_id>/delete/",           "POST",           OK,   OK,   OK,  OK,    403,   403,    404,     L),
     ("campaigns/<int:pk>/budget/expenses/",                             "GET",            405,  405,  405, 405,   405,   405,    405,     L),
     ("campaigns/<int:pk>/budget/expenses/",                             "POST",           OK,   OK,   OK,  OK,    403,   403,    404,     L),
+    ("campaigns/<int:pk>/budget/expenses/<int:expense_id>/edit/",       "GET",            200,  200,  200, 403,   403,   404,    404,     L),
+    ("campaigns/<int:pk>/budget/expenses/<int:expense_id>/edit/",       "POST",           200,  200,  200, 403,   403,   404,    404,     L),
     ("campaigns/<int:pk>/budget/expenses/<int:expense_id>/delete/",     "GET",            405,  405,  405, 405,   405,   405,    405,     L),
     ("campaigns/<int:pk>/budget/expenses/<int:expense_id>/delete/",     "POST",           OK,   OK,   OK,  OK,    403,   403,    404,     L),
     ("campaigns/<int:pk>/budget/expenses/<int:expense_id>/decide/",     "GET",            405,  405,  405, 405,   405,   405,    405,     L),
@@ -237,6 +239,8 @@ TABLE = [
 # - Budget approval is a global finance/director/admin right, not a campaign role (the owner submitted the
 #   budget; an approver must be someone else); overrun decisions are a director's. The expense decided is held
 #   on a line not shared with partners, as is the expense with the receipt: partners do not see either (404).
+# - Correcting an expense (expense edit/): the person who recorded it (nobody here) or an owner/manager; the
+#   empty POST is refused field by field in the form (200).
 # - duties/<id>/ is the partner's own company's responsibility: a partner contact may tick it off.
 # - Signing the settlement: the campaign's managers for the host, a partner contact for their company.
 # - "POST:deleted": restoring a deleted campaign; only admins see deleted campaigns at all.
