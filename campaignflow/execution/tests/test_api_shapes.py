@@ -221,3 +221,48 @@ def test_execution_settings_json(owner_api, campaign):
     same(call(owner_api, "get", base), (200, {"response_sla_hours": 24, "resolution_sla_hours": 48, "version": 1}))
     patched = call(owner_api, "patch", base, {"version": 1, "response_sla_hours": 12})
     same(patched, (200, {"response_sla_hours": 12, "resolution_sla_hours": 48, "version": 2}))
+
+
+@pytest.mark.parametrize(
+    ("path", "create", "change", "field"),
+    [
+        ("risks", {"title": "断电"}, {"likelihood": 9}, "likelihood"),
+        ("risks", {"title": "断电"}, {"title": "长" * 201}, "title"),
+        ("issues", {"description": "排队"}, {"solution": "x" * 5001}, "solution"),
+        ("logs", {"event": "排队"}, {"event": "x" * 501}, "event"),
+        ("run-of-show", {"segment": "开场", "starts_at": "2026-03-02T06:00:00Z"}, {"minutes": 0}, "minutes"),
+        ("risks", {"title": "断电"}, {"status": "closed", "version": None}, "version"),
+    ],
+)
+def test_a_refused_patch_names_the_field_and_writes_nothing(owner_api, campaign, path, create, change, field):
+    created = owner_api.post(f"/campaigns/{campaign.id}/{path}", create).json()
+    response = owner_api.patch(f"/{path}/{created['id']}", {"version": 1} | change)
+    assert response.status_code == 422 and field in response.json()["detail"]
+    assert shape(owner_api.get(f"/campaigns/{campaign.id}/{path}").json()) == [shape(created)]
+
+
+def _nullable(prop: dict) -> list:
+    if "anyOf" in prop:
+        return prop["anyOf"]
+    return [{k: v for k, v in prop.items() if k not in ("default", "title")}, {"type": "null"}]
+
+
+@pytest.mark.parametrize(
+    ("create", "patch", "left_out", "added"),
+    [
+        ("RiskIn", "RiskPatch", set(), set()),
+        ("IssueIn", "IssuePatch", {"found_at"}, set()),
+        ("LogIn", "LogPatch", set(), set()),
+        ("SegmentIn", "SegmentPatch", set(), {"done"}),
+    ],
+)
+def test_the_patch_documents_the_create_fields_and_limits_optional_plus_version(
+    api_for, users, create, patch, left_out, added
+):
+    schemas = api_for(users["admin"]).get("/openapi.json").json()["components"]["schemas"]
+    create_props, patch_doc = schemas[create]["properties"], schemas[patch]
+    assert patch_doc["required"] == ["version"]
+    assert set(patch_doc["properties"]) == (set(create_props) - left_out) | added | {"version"}
+    for name, prop in create_props.items():
+        if name not in left_out:
+            assert patch_doc["properties"][name]["anyOf"] == _nullable(prop), name
