@@ -74,3 +74,38 @@ def test_owner_submits_and_finance_approves(page, setup):
     expect(page.locator("[data-testid=budget-history]")).to_contain_text("同意")
     shot(page, "budget-03-approved")
     assert page.console_errors == []
+
+
+def test_owner_corrects_an_expense_and_finance_approves_it_again(page, setup):
+    """An approved expense corrected in the form is 已更正 and waits for finance again (issue 19)."""
+    from campaignflow.budgets.models import Expense
+
+    campaign = setup
+    login(page, "wangjl", PASSWORD)
+    page.goto(f"{page.base}/campaigns/{campaign.id}/budget/")
+    add_budget_lines(page, (("channel", "小红书KOC合作", "8万"), ("contingency", "应急预备金", "1万")))
+    page.select_option("#id_budget_line", index=1)
+    page.fill("#id_amount", "3000")
+    page.fill("#id_date", "2026-11-12")
+    page.click("[data-testid=add-expense]")
+    expense = Expense.objects.get()
+    page.click(f"[data-testid=edit-expense-{expense.pk}]")
+    page.fill("#id_amount", "-1")
+    page.click("[data-testid=save-expense]")
+    expect(page.locator("[data-testid=expense-edit-form] .field-error")).to_be_visible()
+    page.fill("#id_amount", "2,800")
+    page.fill("#id_note", "发票金额更正")
+    page.click("[data-testid=save-expense]")
+    expect(page.locator(f"[data-testid=corrected-{expense.pk}]")).to_be_visible()
+    expect(page.locator("[data-testid=actual-total]")).to_have_text("¥0")
+    shot(page, "budget-04-expense-corrected")
+    page.click(f"[data-testid=corrected-{expense.pk}]")
+    expect(page.locator("[data-testid=expense-history]")).to_contain_text("2800.00")
+    shot(page, "budget-05-expense-history")
+    logout(page)
+
+    login(page, "zhaocw", PASSWORD)
+    page.goto(f"{page.base}/campaigns/{campaign.id}/budget/")
+    page.click(f"[data-testid=approve-correction-{expense.pk}]")
+    expect(page.locator("[data-testid=actual-total]")).to_have_text("¥2,800")
+    assert page.console_errors == []

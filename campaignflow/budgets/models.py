@@ -34,7 +34,7 @@ class Category(models.TextChoices):
 class ExpenseStatus(models.TextChoices):
     APPROVED = "approved", _("Approved")
     HELD = "held", _("Needs director approval")
-    PENDING = "pending", _("Corrected: needs approval")  # a correction waits for finance (or a director)
+    PENDING = "pending", _("Waiting for approval")  # a correction waits for finance (or a director)
     REJECTED = "rejected", _("Rejected")
 
 

@@ -35,7 +35,7 @@ class Migration(migrations.Migration):
                 choices=[
                     ("approved", "Approved"),
                     ("held", "Needs director approval"),
-                    ("pending", "Corrected: needs approval"),
+                    ("pending", "Waiting for approval"),
                     ("rejected", "Rejected"),
                 ],
                 db_index=True,
