@@ -437,7 +437,9 @@ CORRECTABLE = ("budget_line", "amount", "date", "payee", "note", "paid_by")
 
 
 @transaction.atomic
-def expense_correct(*, actor: User, expense: Expense, version: int, data: dict, upload=None) -> Expense:
+def expense_correct(
+    *, actor: User, expense: Expense, version: int, data: dict, upload=None, upload_field: str = "receipt"
+) -> Expense:
     """Correct an expense (amount, date, line, payee, payer, note, receipt). The person who recorded it or an
     owner/manager may; the overrun check runs again on the new figures, and the expense waits for approval
     again: a director's when it now goes over the plan (held), else a finance approver's (pending)."""
@@ -469,7 +471,7 @@ def expense_correct(*, actor: User, expense: Expense, version: int, data: dict, 
     name = None
     if upload is not None:
         try:
-            name = _checked_receipt(upload, "receipt")
+            name = _checked_receipt(upload, upload_field)
         except InvalidInput as exc:
             errors.update(exc.as_field_dict())
     if errors:
@@ -550,6 +552,11 @@ def _store_receipt(expense: Expense, upload, name: str) -> None:
 
 @transaction.atomic
 def expense_attach_receipt(*, actor: User, expense: Expense, upload) -> Expense:
+    if expense.receipt and upload is not None:
+        # Replacing the receipt corrects the expense: it waits for approval again.
+        return expense_correct(
+            actor=actor, expense=expense, version=expense.version, data={}, upload=upload, upload_field="file"
+        )
     name = _checked_receipt(upload)
     before = _snap(expense)
     _store_receipt(expense, upload, name)

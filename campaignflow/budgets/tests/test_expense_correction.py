@@ -182,3 +182,21 @@ def test_the_edit_form_shows_errors_and_writes_nothing(users, bc, spent, setting
     assert stale.status_code == 200 and Expense.objects.get(pk=e["id"]).amount == 3000
     assert client_for(users["viewer"]).get(url).status_code == 403
     assert client_for(users["partner"]).get(url).status_code == 404
+
+
+def test_replacing_the_receipt_through_the_api_is_a_correction(api, bc, spent, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    _line, e = spent
+    client = api("member")
+    url = f"/api/v1/expenses/{e['id']}/receipt"
+    first = client.client.post(url, {"file": SimpleUploadedFile("a.pdf", b"%PDF-1.4 a")}, **client.headers)
+    assert first.status_code == 200 and first.json()["status"] == "approved"  # completing the record
+    bad = client.client.post(url, {"file": SimpleUploadedFile("b.pdf", b"MZ")}, **client.headers)
+    assert bad.status_code == 422 and [x["field"] for x in bad.json()["errors"]] == ["file"]
+    other = client.client.post(url, {"file": SimpleUploadedFile("b.pdf", b"%PDF-1.4 b")}, **client.headers)
+    assert other.status_code == 200 and other.json()["status"] == "pending" and other.json()["receipt_name"] == "b.pdf"
+    entry = AuditEntry.objects.get(action="correct", object_id=str(e["id"]))
+    assert entry.before["receipt"] != entry.after["receipt"]
+    viewer = api("viewer")
+    refused = viewer.client.post(url, {"file": SimpleUploadedFile("c.pdf", b"%PDF-1.4 c")}, **viewer.headers)
+    assert refused.status_code == 403
