@@ -55,31 +55,6 @@ RISK = {
 }
 
 
-def test_risk_json(owner_api, campaign):
-    base = f"/campaigns/{campaign.id}/risks"
-    created = call(
-        owner_api,
-        "post",
-        base,
-        {
-            "title": "场地供电不稳",
-            "category": "technical",
-            "likelihood": 4,
-            "impact": 5,
-            "mitigation": "备用发电机",
-            "contingency_plan": "切换到室内场地",
-            "trigger": "停电超过5分钟",
-            "owner": "owner1",
-        },
-    )
-    same(created, (201, RISK))
-    same(call(owner_api, "get", base), (200, [RISK]))
-    risk_id = owner_api.get(base).json()[0]["id"]
-    patched = call(owner_api, "patch", f"/risks/{risk_id}", {"version": 1, "likelihood": 2, "owner": None})
-    same(patched, (200, RISK | {"likelihood": 2, "score": 10, "level": "medium", "owner": None, "version": 2}))
-
-
-# Stamps come back as sent on create (the service keeps the parsed value) and in UTC once read back.
 ISSUE = {
     "id": "<int>",
     "code": "Q001",
@@ -98,24 +73,6 @@ ISSUE = {
     "sla_seconds_left": "<float>",
     "version": 1,
 }
-AS_SENT = {
-    "found_at": "2026-03-02T09:00:00+08:00",
-    "response_due": "2026-03-03T09:00:00+08:00",
-    "resolution_due": "2026-03-04T09:00:00+08:00",
-}
-
-
-def test_issue_json(owner_api, campaign):
-    base = f"/campaigns/{campaign.id}/issues"
-    payload = {"description": "到场率低于预期", "severity": "high", "owner": "owner1", "found_at": AS_SENT["found_at"]}
-    same(call(owner_api, "post", base, payload), (201, ISSUE | AS_SENT))
-    same(call(owner_api, "get", base, {"status": "open"}), (200, [ISSUE]))
-    issue_id = owner_api.get(base).json()[0]["id"]
-    patched = call(
-        owner_api, "patch", f"/issues/{issue_id}", {"version": 1, "status": "resolved", "solution": "加派引导员"}
-    )
-    stamped = {"first_response_at": "<str>", "resolved_at": "<str>", "sla_seconds_left": None}
-    same(patched, (200, ISSUE | {"status": "resolved", "solution": "加派引导员", "version": 2} | stamped))
 
 
 LOG = {
@@ -127,16 +84,6 @@ LOG = {
     "author": "owner1",
     "version": 1,
 }
-
-
-def test_log_json(owner_api, campaign):
-    base = f"/campaigns/{campaign.id}/logs"
-    payload = {"event": "签到台排队", "at": "2026-03-02T10:30:00+08:00", "handling": "加开通道"}
-    same(call(owner_api, "post", base, payload), (201, LOG | {"at": "2026-03-02T10:30:00+08:00"}))
-    same(call(owner_api, "get", base), (200, [LOG]))
-    log_id = owner_api.get(base).json()[0]["id"]
-    patched = call(owner_api, "patch", f"/logs/{log_id}", {"version": 1, "result": "十分钟内疏解"})
-    same(patched, (200, LOG | {"result": "十分钟内疏解", "version": 2}))
 
 
 SEGMENT = {
@@ -151,14 +98,80 @@ SEGMENT = {
 }
 
 
-def test_run_of_show_json(owner_api, campaign):
-    base = f"/campaigns/{campaign.id}/run-of-show"
-    payload = {"segment": "开场致辞", "starts_at": "2026-03-02T14:00:00+08:00", "minutes": 10, "owner": "member1"}
-    same(call(owner_api, "post", base, payload), (201, SEGMENT | {"starts_at": "2026-03-02T14:00:00+08:00"}))
-    same(call(owner_api, "get", base), (200, [SEGMENT]))
-    item_id = owner_api.get(base).json()[0]["id"]
-    patched = call(owner_api, "patch", f"/run-of-show/{item_id}", {"version": 1, "done": True, "notes": "准时"})
-    same(patched, (200, SEGMENT | {"notes": "准时", "done_at": "<str>", "version": 2}))
+# Each: the path, the list row, what to create it with, how the create answer differs (a stamp comes back
+# as sent, in UTC once read back), a change and how the patch answer differs.
+CREATE_LIST_PATCH = [
+    pytest.param(
+        "risks",
+        RISK,
+        {
+            "title": "场地供电不稳",
+            "category": "technical",
+            "likelihood": 4,
+            "impact": 5,
+            "mitigation": "备用发电机",
+            "contingency_plan": "切换到室内场地",
+            "trigger": "停电超过5分钟",
+            "owner": "owner1",
+        },
+        {},
+        {"likelihood": 2, "owner": None},
+        {"likelihood": 2, "score": 10, "level": "medium", "owner": None},
+        id="risks",
+    ),
+    pytest.param(
+        "issues",
+        ISSUE,
+        {
+            "description": "到场率低于预期",
+            "severity": "high",
+            "owner": "owner1",
+            "found_at": "2026-03-02T09:00:00+08:00",
+        },
+        {
+            "found_at": "2026-03-02T09:00:00+08:00",
+            "response_due": "2026-03-03T09:00:00+08:00",
+            "resolution_due": "2026-03-04T09:00:00+08:00",
+        },
+        {"status": "resolved", "solution": "加派引导员"},
+        {
+            "status": "resolved",
+            "solution": "加派引导员",
+            "first_response_at": "<str>",
+            "resolved_at": "<str>",
+            "sla_seconds_left": None,
+        },
+        id="issues",
+    ),
+    pytest.param(
+        "logs",
+        LOG,
+        {"event": "签到台排队", "at": "2026-03-02T10:30:00+08:00", "handling": "加开通道"},
+        {"at": "2026-03-02T10:30:00+08:00"},
+        {"result": "十分钟内疏解"},
+        {"result": "十分钟内疏解"},
+        id="logs",
+    ),
+    pytest.param(
+        "run-of-show",
+        SEGMENT,
+        {"segment": "开场致辞", "starts_at": "2026-03-02T14:00:00+08:00", "minutes": 10, "owner": "member1"},
+        {"starts_at": "2026-03-02T14:00:00+08:00"},
+        {"done": True, "notes": "准时"},
+        {"notes": "准时", "done_at": "<str>"},
+        id="run-of-show",
+    ),
+]
+
+
+@pytest.mark.parametrize(("path", "row", "create", "as_created", "change", "as_patched"), CREATE_LIST_PATCH)
+def test_create_list_patch_json(owner_api, campaign, path, row, create, as_created, change, as_patched):
+    base = f"/campaigns/{campaign.id}/{path}"
+    same(call(owner_api, "post", base, create), (201, row | as_created))
+    same(call(owner_api, "get", base), (200, [row]))
+    object_id = owner_api.get(base).json()[0]["id"]
+    patched = call(owner_api, "patch", f"/{path}/{object_id}", {"version": 1} | change)
+    same(patched, (200, row | as_patched | {"version": 2}))
 
 
 STANDUP = {
