@@ -9,19 +9,11 @@ from django.test import Client
 from django.utils import timezone
 
 from campaignflow.alerts.models import Alert
+from campaignflow.alerts.tests.conftest import metric_rows
 from campaignflow.goals.models import Kpi
 
 # Rules run when the write commits (on_commit), as in production: real transactions here.
 pytestmark = pytest.mark.django_db(transaction=True)
-
-
-@pytest.fixture
-def api(api_for, users):
-    return api_for(users["owner"])
-
-
-def _day(n):
-    return (timezone.localdate() - dt.timedelta(days=n)).isoformat()
 
 
 def _alerts(api, campaign, rule, **extra):
@@ -35,12 +27,7 @@ def _ten_days_in(campaign):
 
 
 def _push(api, campaign, channel, metrics_by_day):
-    rows = [
-        {"date": _day(n), "channel": channel, "metric": metric, "value": value}
-        for n, metrics in metrics_by_day.items()
-        for metric, value in metrics.items()
-    ]
-    response = api.post(f"/campaigns/{campaign.id}/metrics", {"rows": rows})
+    response = api.post(f"/campaigns/{campaign.id}/metrics", {"rows": metric_rows(channel, metrics_by_day)})
     assert response.status_code == 200, response.content
 
 
