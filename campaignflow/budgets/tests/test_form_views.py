@@ -1,0 +1,75 @@
+"""The error paths of the budget pages' forms: the error shows in the form and nothing is written."""
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
+
+from campaignflow.budgets.models import BudgetLine, CampaignPartner, Expense
+
+pytestmark = pytest.mark.django_db
+
+
+def client_for(user) -> Client:
+    client = Client(HTTP_ACCEPT_LANGUAGE="zh-hans")
+    client.force_login(user)
+    return client
+
+
+def test_a_stale_line_edit_shows_the_conflict_and_writes_nothing(users, bc):
+    owner = client_for(users["owner"])
+    owner.post(f"/campaigns/{bc.id}/budget/lines/new/", {"category": "channel", "item": "KOC", "planned": "1万"})
+    line = BudgetLine.objects.get()
+    url = f"/campaigns/{bc.id}/budget/lines/{line.id}/"
+    data = {"category": "channel", "item": "KOL", "planned": "2万", "version": line.version + 1}
+    stale = owner.post(url, data)
+    assert stale.status_code == 200 and 'data-testid="conflict"' in stale.content.decode()
+    line.refresh_from_db()
+    assert (line.item, line.planned) == ("KOC", 10000)
+    assert owner.post(url, {**data, "version": line.version}).status_code == 302
+    line.refresh_from_db()
+    assert (line.item, line.planned) == ("KOL", 20000)
+
+
+def test_a_bad_receipt_on_a_new_expense_shows_on_the_receipt_field_and_writes_nothing(users, bc, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    owner = client_for(users["owner"])
+    owner.post(f"/campaigns/{bc.id}/budget/lines/new/", {"category": "channel", "item": "KOC", "planned": "1万"})
+    line = BudgetLine.objects.get()
+    bad = owner.post(
+        f"/campaigns/{bc.id}/budget/expenses/",
+        {
+            "budget_line": line.id,
+            "amount": "100",
+            "date": "2025-06-01",
+            "paid_by": "host",
+            "receipt": SimpleUploadedFile("x.pdf", b"MZ not a pdf"),
+        },
+    )
+    html = bad.content.decode()
+    assert bad.status_code == 200 and "PDF" in html
+    assert not Expense.objects.exists()  # the expense and its receipt, or nothing
+
+
+def test_adding_a_partner_twice_shows_the_error_in_the_form(users, bc):
+    owner = client_for(users["owner"])
+    url = f"/campaigns/{bc.id}/partners/add/"
+    assert owner.post(url, {"name": "健康科技"}).status_code == 302
+    again = owner.post(url, {"name": "健康科技"})
+    assert again.status_code == 200 and "该合作方已在本活动中" in again.content.decode()
+    assert CampaignPartner.objects.filter(campaign=bc).count() == 1
+    empty = owner.post(url, {"name": ""})
+    assert empty.status_code == 200 and CampaignPartner.objects.filter(campaign=bc).count() == 1
+
+
+def test_a_refused_overrun_decision_is_a_403_not_a_message(users, bc):
+    owner = client_for(users["owner"])
+    owner.post(f"/campaigns/{bc.id}/budget/lines/new/", {"category": "channel", "item": "KOC", "planned": "1万"})
+    line = BudgetLine.objects.get()
+    owner.post(
+        f"/campaigns/{bc.id}/budget/expenses/",
+        {"budget_line": line.id, "amount": "1.2万", "date": "2025-06-01", "paid_by": "host"},
+    )
+    expense = Expense.objects.get()
+    refused = owner.post(f"/campaigns/{bc.id}/budget/expenses/{expense.id}/decide/", {"action": "approve"})
+    assert refused.status_code == 403
+    assert Expense.objects.get().status == "held"
