@@ -12,7 +12,8 @@ from django.views.decorators.http import require_POST
 
 from campaignflow.campaigns.access import EDIT, MANAGE, VIEW, campaign_for_user, can
 from campaignflow.campaigns.views import campaign_page_context
-from campaignflow.core.errors import DomainError, Forbidden, InvalidInput, StaleVersion
+from campaignflow.core.errors import Forbidden
+from campaignflow.core.form_views import act, submit
 
 from . import selectors, services
 from .domain.budget import category_chart
@@ -20,11 +21,6 @@ from .forms import CATEGORY_CHOICES, EvaluationForm, ExpenseForm, LineForm, Part
 from .models import BudgetLine, CampaignPartner, Expense, Responsibility
 from .statements import settlement_pdf_response
 from .xlsx import settlement_xlsx
-
-
-def _apply_errors(form, exc: InvalidInput) -> None:
-    for field, message in exc.as_field_dict().items():
-        form.add_error(field if field in form.fields else None, message)
 
 
 def _can_approve(user) -> bool:
@@ -88,25 +84,22 @@ def _line_form_page(request, campaign, line: BudgetLine | None):
             "version": line.version,
         }
     form = LineForm(request.POST or None, initial=initial)
-    conflict = None
-    if request.method == "POST" and form.is_valid():
+
+    def save():
         data = {k: v for k, v in form.cleaned_data.items() if k != "version"}
-        try:
-            if line is None:
-                services.line_create(actor=request.user, campaign=campaign, data=data)
-            else:
-                services.line_update(
-                    actor=request.user, line=line, version=form.cleaned_data.get("version") or 0, data=data
-                )
-        except InvalidInput as exc:
-            _apply_errors(form, exc)
-        except StaleVersion as exc:
-            conflict = exc.detail
-        except DomainError as exc:
-            form.add_error(None, exc.detail)
-        else:
+        if line is None:
+            return services.line_create(actor=request.user, campaign=campaign, data=data)
+        return services.line_update(
+            actor=request.user, line=line, version=form.cleaned_data.get("version") or 0, data=data
+        )
+
+    conflict = ""
+    if request.method == "POST":
+        result = submit(form, save)
+        if result.saved:
             messages.success(request, _("Saved."))
             return redirect("budgets:budget", campaign.pk)
+        conflict = result.conflict
     return render(
         request,
         "budgets/line_form.html",
@@ -138,11 +131,8 @@ def line_delete(request, pk: int, line_id: int):
     line = BudgetLine.objects.filter(campaign=campaign, pk=line_id).first()
     if line is None:
         raise Http404
-    try:
-        services.line_delete(actor=request.user, line=line, version=int(request.POST.get("version") or 0))
-        messages.success(request, _("Line deleted."))
-    except DomainError as exc:
-        messages.error(request, exc.detail)
+    version = int(request.POST.get("version") or 0)
+    act(request, lambda: services.line_delete(actor=request.user, line=line, version=version), _("Line deleted."))
     return redirect("budgets:budget", campaign.pk)
 
 
@@ -154,19 +144,17 @@ def expense_add(request, pk: int):
     form = ExpenseForm(request.POST, request.FILES, lines=overview["lines"], parties=_parties(campaign))
     data = {k: request.POST.get(k, "") for k in ("budget_line", "amount", "date", "payee", "paid_by", "note")}
     upload = request.FILES.get("receipt")
-    try:
-        with transaction.atomic():  # the expense and its receipt, or nothing
-            expense = services.expense_create(actor=request.user, campaign=campaign, data=data)
-            if upload is not None:
-                services.expense_attach_receipt(actor=request.user, expense=expense, upload=upload)
-    except InvalidInput as exc:
-        form.is_valid()
-        _apply_errors(form, exc)
-    except DomainError as exc:
-        form.is_valid()
-        form.add_error("receipt" if upload is not None else None, exc.detail)
-    else:
-        if expense.status == "held":
+
+    @transaction.atomic  # the expense and its receipt, or nothing
+    def save():
+        expense = services.expense_create(actor=request.user, campaign=campaign, data=data)
+        if upload is not None:
+            services.expense_attach_receipt(actor=request.user, expense=expense, upload=upload)
+        return expense
+
+    result = submit(form, save, service_parses=True, errors_on="receipt" if upload is not None else None)
+    if result.saved:
+        if result.value.status == "held":
             messages.warning(request, _("The expense goes over the plan: it waits for a director's approval."))
         else:
             messages.success(request, _("Expense recorded."))
@@ -202,26 +190,25 @@ def expense_edit(request, pk: int, expense_id: int):
         lines=overview["lines"],
         parties=_parties(campaign),
     )
-    conflict = None
+    conflict = ""
     if posted:
-        form.is_valid()
         data = {k: request.POST.get(k, "") for k in services.CORRECTABLE}
         try:
             version = int(request.POST.get("version") or 0)
         except ValueError:
             version = -1
-        try:
-            expense.campaign = campaign
-            services.expense_correct(
-                actor=request.user, expense=expense, version=version, data=data, upload=request.FILES.get("receipt")
-            )
-        except InvalidInput as exc:
-            _apply_errors(form, exc)
-        except StaleVersion as exc:
-            conflict = exc.detail
-        except DomainError as exc:
-            form.add_error("receipt" if request.FILES.get("receipt") else None, exc.detail)
-        else:
+        upload = request.FILES.get("receipt")
+        expense.campaign = campaign
+        result = submit(
+            form,
+            lambda: services.expense_correct(
+                actor=request.user, expense=expense, version=version, data=data, upload=upload
+            ),
+            service_parses=True,
+            errors_on="receipt" if upload else None,
+        )
+        conflict = result.conflict
+        if result.saved:
             if expense.status == "held":
                 messages.warning(request, _("The expense goes over the plan: it waits for a director's approval."))
             else:
@@ -249,11 +236,12 @@ def expense_delete(request, pk: int, expense_id: int):
     expense = Expense.objects.filter(campaign=campaign, pk=expense_id).first()
     if expense is None:
         raise Http404
-    try:
-        services.expense_delete(actor=request.user, expense=expense, version=int(request.POST.get("version") or 0))
-        messages.success(request, _("Expense deleted."))
-    except DomainError as exc:
-        messages.error(request, exc.detail)
+    version = int(request.POST.get("version") or 0)
+    act(
+        request,
+        lambda: services.expense_delete(actor=request.user, expense=expense, version=version),
+        _("Expense deleted."),
+    )
     return redirect("budgets:budget", campaign.pk)
 
 
@@ -265,18 +253,19 @@ def expense_decide(request, pk: int, expense_id: int):
     if expense is None:
         raise Http404
     approve = request.POST.get("action") == "approve"
-    try:
-        services.expense_decide(
-            actor=request.user, expense=expense, approve=approve, comment=request.POST.get("comment", "")
-        )
+
+    def done(_answer) -> str:
         if expense.corrected_at and expense.over_reason == "":
-            messages.success(request, _("Correction approved.") if approve else _("Correction rejected."))
-        else:
-            messages.success(request, _("Overrun approved.") if approve else _("Overrun rejected."))
-    except Forbidden:
-        raise  # overruns are a director's decision: a refusal (403), not a message
-    except DomainError as exc:
-        messages.error(request, exc.detail)
+            return _("Correction approved.") if approve else _("Correction rejected.")
+        return _("Overrun approved.") if approve else _("Overrun rejected.")
+
+    # an overrun is a director's decision: another role's attempt is a refusal (403), not a message
+    comment = request.POST.get("comment", "")
+    act(
+        request,
+        lambda: services.expense_decide(actor=request.user, expense=expense, approve=approve, comment=comment),
+        done,
+    )
     return redirect("budgets:budget", campaign.pk)
 
 
@@ -296,19 +285,21 @@ def budget_action(request, pk: int):
     need = EDIT if action == "submit" else VIEW
     campaign = campaign_for_user(request.user, pk, need)
     comment = request.POST.get("comment", "")
-    try:
-        if action == "submit":
-            services.budget_submit(actor=request.user, campaign=campaign, comment=comment)
-            messages.success(request, _("Budget submitted for approval."))
-        elif action in ("approve", "reject"):
-            services.budget_decide(actor=request.user, campaign=campaign, approve=action == "approve", comment=comment)
-            messages.success(request, _("Budget approved.") if action == "approve" else _("Budget rejected."))
-        else:
-            messages.error(request, _("Unknown action."))
-    except Forbidden:
-        raise  # approving needs a finance/director/admin role: a refusal (403), not a message
-    except DomainError as exc:
-        messages.error(request, exc.detail)
+    if action == "submit":
+        act(
+            request,
+            lambda: services.budget_submit(actor=request.user, campaign=campaign, comment=comment),
+            _("Budget submitted for approval."),
+        )
+    elif action in ("approve", "reject"):  # approving needs a finance/director/admin role, else 403
+        approve = action == "approve"
+        act(
+            request,
+            lambda: services.budget_decide(actor=request.user, campaign=campaign, approve=approve, comment=comment),
+            _("Budget approved.") if approve else _("Budget rejected."),
+        )
+    else:
+        messages.error(request, _("Unknown action."))
     return redirect("budgets:budget", campaign.pk)
 
 
@@ -316,19 +307,13 @@ def budget_action(request, pk: int):
 @require_POST
 def budget_settings(request, pk: int):
     campaign = campaign_for_user(request.user, pk, MANAGE)
-    try:
-        services.budget_update_settings(
-            actor=request.user,
-            campaign=campaign,
-            version=int(request.POST.get("version") or 0),
-            data={
-                "contingency_min": request.POST.get("contingency_min"),
-                "contingency_max": request.POST.get("contingency_max"),
-            },
-        )
-        messages.success(request, _("Saved."))
-    except DomainError as exc:
-        messages.error(request, exc.detail)
+    version = int(request.POST.get("version") or 0)
+    data = {k: request.POST.get(k) for k in ("contingency_min", "contingency_max")}
+    act(
+        request,
+        lambda: services.budget_update_settings(actor=request.user, campaign=campaign, version=version, data=data),
+        _("Saved."),
+    )
     return redirect("budgets:budget", campaign.pk)
 
 
@@ -377,21 +362,18 @@ def partners_page(request, pk: int, add_form=None):
 def partner_add(request, pk: int):
     campaign = campaign_for_user(request.user, pk, MANAGE)
     form = PartnerAddForm(request.POST)
-    if form.is_valid():
-        try:
-            with transaction.atomic():
-                # only a company the caller sees (a partner user: their own); another name is a new company
-                partner = selectors.companies_for(request.user).filter(name=form.cleaned_data["name"].strip()).first()
-                if partner is None:
-                    partner = services.partner_create(actor=request.user, data=form.cleaned_data)
-                services.campaign_partner_add(actor=request.user, campaign=campaign, data={"partner": partner.pk})
-        except InvalidInput as exc:
-            _apply_errors(form, exc)
-        except DomainError as exc:
-            form.add_error(None, exc.detail)
-        else:
-            messages.success(request, _("Partner added."))
-            return redirect("budgets:partners", campaign.pk)
+
+    @transaction.atomic
+    def save():
+        # only a company the caller sees (a partner user: their own); another name is a new company
+        partner = selectors.companies_for(request.user).filter(name=form.cleaned_data["name"].strip()).first()
+        if partner is None:
+            partner = services.partner_create(actor=request.user, data=form.cleaned_data)
+        return services.campaign_partner_add(actor=request.user, campaign=campaign, data={"partner": partner.pk})
+
+    if submit(form, save).saved:
+        messages.success(request, _("Partner added."))
+        return redirect("budgets:partners", campaign.pk)
     return partners_page(request, pk, add_form=form)
 
 
@@ -407,11 +389,12 @@ def partner_evaluate(request, pk: int, cp_id: int):
         messages.error(request, "; ".join(f"{form.fields[f].label}: {' '.join(e)}" for f, e in form.errors.items()))
         return redirect("budgets:partners", campaign.pk)
     data = {k: v for k, v in form.cleaned_data.items() if k != "version"}
-    try:
-        services.campaign_partner_update(actor=request.user, cp=cp, version=form.cleaned_data["version"], data=data)
-        messages.success(request, _("Saved."))
-    except DomainError as exc:
-        messages.error(request, exc.detail)
+    version = form.cleaned_data["version"]
+    act(
+        request,
+        lambda: services.campaign_partner_update(actor=request.user, cp=cp, version=version, data=data),
+        _("Saved."),
+    )
     return redirect("budgets:partners", campaign.pk)
 
 
@@ -422,13 +405,12 @@ def responsibility_add(request, pk: int, cp_id: int):
     cp = CampaignPartner.objects.filter(campaign=campaign, pk=cp_id).first()
     if cp is None:
         raise Http404
-    try:
-        services.responsibility_create(
-            actor=request.user, cp=cp, data={"text": request.POST.get("text"), "due_date": request.POST.get("due_date")}
-        )
-        messages.success(request, _("Responsibility added."))
-    except DomainError as exc:
-        messages.error(request, exc.detail)
+    data = {k: request.POST.get(k) for k in ("text", "due_date")}
+    act(
+        request,
+        lambda: services.responsibility_create(actor=request.user, cp=cp, data=data),
+        _("Responsibility added."),
+    )
     return redirect("budgets:partners", campaign.pk)
 
 
@@ -440,17 +422,10 @@ def responsibility_toggle(request, pk: int, item_id: int):
     item = Responsibility.objects.filter(campaign_partner__in=visible, pk=item_id).first()
     if item is None:
         raise Http404
-    try:
-        services.responsibility_update(
-            actor=request.user,
-            item=item,
-            version=int(request.POST.get("version") or 0),
-            data={"done": request.POST.get("done") == "1"},
-        )
-    except Forbidden:
-        raise  # neither the edit right nor the partner's own item: a refusal (403)
-    except DomainError as exc:
-        messages.error(request, exc.detail)
+    version = int(request.POST.get("version") or 0)
+    data = {"done": request.POST.get("done") == "1"}
+    # neither the edit right nor the partner's own item: a refusal (403)
+    act(request, lambda: services.responsibility_update(actor=request.user, item=item, version=version, data=data))
     return redirect("budgets:partners", campaign.pk)
 
 
@@ -461,13 +436,12 @@ def shares_set(request, pk: int):
     parties = request.POST.getlist("party")
     ratios = request.POST.getlist("ratio")
     shares = [{"party": p, "ratio": r} for p, r in zip(parties, ratios, strict=False) if (r or "").strip()]
-    try:
-        services.cost_shares_set(
-            actor=request.user, campaign=campaign, line_id=request.POST.get("budget_line") or None, shares=shares
-        )
-        messages.success(request, _("Cost shares saved."))
-    except DomainError as exc:
-        messages.error(request, exc.detail)
+    line_id = request.POST.get("budget_line") or None
+    act(
+        request,
+        lambda: services.cost_shares_set(actor=request.user, campaign=campaign, line_id=line_id, shares=shares),
+        _("Cost shares saved."),
+    )
     return redirect("budgets:partners", campaign.pk)
 
 
@@ -501,13 +475,13 @@ def settlement_page(request, pk: int):
 @require_POST
 def settlement_sign(request, pk: int):
     campaign = campaign_for_user(request.user, pk, VIEW)
-    try:
-        services.settlement_sign(actor=request.user, campaign=campaign, statement_digest=request.POST.get("digest", ""))
-        messages.success(request, _("Signed."))
-    except Forbidden:
-        raise  # only the campaign's managers and partner contacts sign: a refusal (403)
-    except DomainError as exc:
-        messages.error(request, exc.detail)
+    digest = request.POST.get("digest", "")
+    # only the campaign's managers and partner contacts sign: a refusal (403)
+    act(
+        request,
+        lambda: services.settlement_sign(actor=request.user, campaign=campaign, statement_digest=digest),
+        _("Signed."),
+    )
     return redirect("budgets:settlement", campaign.pk)
 
 
