@@ -13,7 +13,7 @@ from django.views.decorators.http import require_POST
 from campaignflow.campaigns.access import EDIT, MANAGE, VIEW, campaign_for_user, can
 from campaignflow.campaigns.views import campaign_page_context
 from campaignflow.core.errors import Forbidden
-from campaignflow.core.form_views import act, submit
+from campaignflow.core.form_views import act, posted_version, submit
 
 from . import selectors, services
 from .domain.budget import category_chart
@@ -131,7 +131,7 @@ def line_delete(request, pk: int, line_id: int):
     line = BudgetLine.objects.filter(campaign=campaign, pk=line_id).first()
     if line is None:
         raise Http404
-    version = int(request.POST.get("version") or 0)
+    version = posted_version(request)
     act(request, lambda: services.line_delete(actor=request.user, line=line, version=version), _("Line deleted."))
     return redirect("budgets:budget", campaign.pk)
 
@@ -193,10 +193,7 @@ def expense_edit(request, pk: int, expense_id: int):
     conflict = ""
     if posted:
         data = {k: request.POST.get(k, "") for k in services.CORRECTABLE}
-        try:
-            version = int(request.POST.get("version") or 0)
-        except ValueError:
-            version = -1
+        version = posted_version(request)
         upload = request.FILES.get("receipt")
         expense.campaign = campaign
         result = submit(
@@ -236,7 +233,7 @@ def expense_delete(request, pk: int, expense_id: int):
     expense = Expense.objects.filter(campaign=campaign, pk=expense_id).first()
     if expense is None:
         raise Http404
-    version = int(request.POST.get("version") or 0)
+    version = posted_version(request)
     act(
         request,
         lambda: services.expense_delete(actor=request.user, expense=expense, version=version),
@@ -307,7 +304,7 @@ def budget_action(request, pk: int):
 @require_POST
 def budget_settings(request, pk: int):
     campaign = campaign_for_user(request.user, pk, MANAGE)
-    version = int(request.POST.get("version") or 0)
+    version = posted_version(request)
     data = {k: request.POST.get(k) for k in ("contingency_min", "contingency_max")}
     act(
         request,
@@ -422,7 +419,7 @@ def responsibility_toggle(request, pk: int, item_id: int):
     item = Responsibility.objects.filter(campaign_partner__in=visible, pk=item_id).first()
     if item is None:
         raise Http404
-    version = int(request.POST.get("version") or 0)
+    version = posted_version(request)
     data = {"done": request.POST.get("done") == "1"}
     # neither the edit right nor the partner's own item: a refusal (403)
     act(request, lambda: services.responsibility_update(actor=request.user, item=item, version=version, data=data))

@@ -32,6 +32,14 @@ class Submitted(Generic[T]):
     conflict: str = ""  # a StaleVersion's message: the page shows it with a "reload" link
 
 
+def posted_version(request: HttpRequest) -> int:
+    """The `version` a page posted; text that is no number is a version no row has (the service says stale)."""
+    try:
+        return int(request.POST.get("version") or 0)
+    except ValueError:
+        return -1
+
+
 def apply_errors(form: BaseForm, exc: InvalidInput) -> None:
     """The service's field errors on the form's fields; a field the form lacks goes above the form."""
     for field, message in exc.as_field_dict().items():

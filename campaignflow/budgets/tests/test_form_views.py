@@ -73,3 +73,27 @@ def test_a_refused_overrun_decision_is_a_403_not_a_message(users, bc):
     refused = owner.post(f"/campaigns/{bc.id}/budget/expenses/{expense.id}/decide/", {"action": "approve"})
     assert refused.status_code == 403
     assert Expense.objects.get().status == "held"
+
+
+@pytest.mark.parametrize("what", ["line-delete", "expense-delete", "settings", "responsibility"])
+def test_a_version_that_is_not_a_number_is_a_message_not_a_500(users, bc, what):
+    owner = client_for(users["owner"])
+    owner.post(f"/campaigns/{bc.id}/budget/lines/new/", {"category": "channel", "item": "KOC", "planned": "1万"})
+    line = BudgetLine.objects.get()
+    owner.post(
+        f"/campaigns/{bc.id}/budget/expenses/",
+        {"budget_line": line.id, "amount": "100", "date": "2025-06-01", "paid_by": "host"},
+    )
+    owner.post(f"/campaigns/{bc.id}/partners/add/", {"name": "健康科技"})
+    cp = CampaignPartner.objects.get(campaign=bc)
+    owner.post(f"/campaigns/{bc.id}/partners/{cp.id}/duties/", {"text": "物料", "due_date": "2025-06-10"})
+    url = {
+        "line-delete": f"/campaigns/{bc.id}/budget/lines/{line.id}/delete/",
+        "expense-delete": f"/campaigns/{bc.id}/budget/expenses/{Expense.objects.get().id}/delete/",
+        "settings": f"/campaigns/{bc.id}/budget/settings/",
+        "responsibility": f"/campaigns/{bc.id}/duties/{cp.responsibilities.get().id}/",
+    }[what]
+    response = owner.post(url, {"version": "abc", "done": "1", "contingency_min": "5", "contingency_max": "10"})
+    assert response.status_code == 302
+    assert BudgetLine.objects.count() == 1 and Expense.objects.count() == 1
+    assert not cp.responsibilities.get().done
