@@ -96,8 +96,6 @@ def week_figures(campaign, week_start: dt.date, *, user=None, zh: bool = True, t
     today = today or timezone.localdate()
     week_end = week_start + dt.timedelta(days=6)
     last_start = week_start - dt.timedelta(days=7)
-    through = week_through(week_start, today)
-    last_through = last_start + (through - week_start)
     trend_start = week_start - dt.timedelta(days=7 * (TREND_WEEKS - 1))
     items = sorted(kpis_with_actuals(campaign, user), key=lambda k: (k.priority != "core", k.position))
     by_day: dict[dt.date, dict[str, object]] = {}
@@ -107,6 +105,8 @@ def week_figures(campaign, week_start: dt.date, *, user=None, zh: bool = True, t
             campaign_id=campaign.pk, metric__in=metrics, date__range=(trend_start, week_end)
         ).values_list("metric", "date", "total"):
             by_day.setdefault(date, {})[metric] = total
+    through = week_through(week_start, today, max((d for d in by_day if d <= today), default=None))
+    last_through = last_start + (through - week_start)
 
     def summed(first: dt.date, last: dt.date) -> dict:
         sums: dict = {}
@@ -166,10 +166,10 @@ def week_figures(campaign, week_start: dt.date, *, user=None, zh: bool = True, t
     }
 
 
-def weekly_kpi_lines(campaign, week_start: dt.date, *, zh: bool = True) -> list[KpiLine]:
+def weekly_kpi_lines(campaign, week_start: dt.date, *, zh: bool = True, figures: dict | None = None) -> list[KpiLine]:
     """The draft's key results: each KPI's week against the week before, then its cumulative 达成率."""
     lines = []
-    figures = week_figures(campaign, week_start, zh=zh)
+    figures = figures or week_figures(campaign, week_start, zh=zh)
     for r in figures["rows"]:
         shown = r["shown"]
         rate = r["achievement_rate"]
@@ -187,9 +187,13 @@ def weekly_kpi_lines(campaign, week_start: dt.date, *, zh: bool = True) -> list[
     return lines
 
 
-def kpi_lines(campaign, *, zh: bool = True, week_start: dt.date | None = None) -> list[KpiLine]:
+def kpi_lines(
+    campaign, *, zh: bool = True, week_start: dt.date | None = None, figures: dict | None = None
+) -> list[KpiLine]:
     lines: list[KpiLine] = (
-        weekly_kpi_lines(campaign, week_start, zh=zh) if week_start else goals_kpi_lines(campaign, zh=zh)
+        weekly_kpi_lines(campaign, week_start, zh=zh, figures=figures)
+        if week_start
+        else goals_kpi_lines(campaign, zh=zh)
     )
     for source in KPI_SOURCES:
         lines.extend(source(campaign))
@@ -219,12 +223,11 @@ def weekly_draft_for(campaign, week_start: dt.date, *, zh: bool = True) -> dict[
         .select_related("user")
         .order_by("date")
     )
-    from django.utils import timezone
 
-    through = week_through(week_start, timezone.localdate())
+    figures = week_figures(campaign, week_start, zh=zh)
     return draft(
-        so_far=through if through < week_end else None,
-        kpis=kpi_lines(campaign, zh=zh, week_start=week_start),
+        so_far=figures["through"] if figures["through"] < week_end else None,
+        kpis=kpi_lines(campaign, zh=zh, week_start=week_start, figures=figures),
         done=[_task_line(t) for t in done],
         delayed=[_task_line(t) for t in delayed.order_by("end_date", "sort_order")],
         upcoming=[_task_line(t) for t in upcoming.order_by("end_date", "sort_order")],

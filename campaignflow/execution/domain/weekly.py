@@ -31,12 +31,17 @@ class WeekChange:
     good: bool | None  # direction-aware: a fall is good for a "down" KPI (cost per lead); None when flat
 
 
-def week_through(week_start: dt.date, today: dt.date) -> dt.date:
-    """The last day a week's figures count: today while the week is in progress, else its Sunday. An
-    unfinished week is compared with the same days of the week before (Mon–Wed with Mon–Wed); against
-    the whole of last week every unfinished week would read as a fall."""
+def week_through(week_start: dt.date, today: dt.date, last_data_day: dt.date | None = None) -> dt.date:
+    """The last day a week's figures count: while the week is in progress, the last day with figures so
+    far (today's come in during the day: a report written on Friday morning compares Mon–Thu with
+    Mon–Thu, not with Mon–Fri), else its Sunday. An unfinished week is compared with the same days of the
+    week before; against the whole of last week every unfinished week would read as a fall."""
     week_end = week_start + dt.timedelta(days=6)
-    return today if week_start <= today < week_end else week_end
+    if not week_start <= today < week_end:
+        return week_end
+    if last_data_day is not None and week_start <= last_data_day < today:
+        return last_data_day
+    return today
 
 
 def week_change(this: Decimal | None, last: Decimal | None, *, direction: str = "up") -> WeekChange:

@@ -148,3 +148,22 @@ def test_a_week_in_progress_is_compared_with_the_same_days_of_last_week(weeks, a
         assert 'data-testid="week-so-far"' in page and "06-11" in page
     # once the week is over it counts every day of both weeks
     assert owner.get(f"/weekly-reports/{report['id']}/figures").json()["through"] == "2025-06-15"
+
+
+def test_a_week_in_progress_runs_to_its_last_day_with_figures(weeks, api_for, users):
+    """Friday 06-13 in the morning, nothing entered for today yet: the week runs Mon–Thu (12万) and is
+    compared with Mon–Thu of last week (10万, +20%), not with Mon–Fri (12万 with last Friday's 2万: a
+    false 0%, and every morning's report read as a fall)."""
+    from freezegun import freeze_time
+
+    owner = api_for(users["owner"])
+    friday = {"date": "2025-06-06", "channel": "抖音", "metric": "销售额", "value": "20000"}
+    assert owner.post(f"/campaigns/{weeks.pk}/metrics", {"rows": [friday]}).status_code == 200
+    with freeze_time("2025-06-13 09:00:00"):
+        report = owner.post(f"/campaigns/{weeks.pk}/weekly-reports", {"week_start": THIS_WEEK}).json()
+        body = owner.get(f"/weekly-reports/{report['id']}/figures").json()
+    assert body["through"] == "2025-06-12"
+    sales = body["rows"][0]
+    assert (float(sales["this_week"]), float(sales["last_week"])) == (120000, 100000)
+    assert "（本周截至 06-12，与上周同期相比）" in report["key_results"]
+    assert "销售额：本周 ¥12万，上周 ¥10万，环比 +20%" in report["key_results"]
