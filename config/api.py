@@ -12,6 +12,7 @@ from campaignflow.alerts.api import router as alerts_router
 from campaignflow.budgets.api import router as budgets_router
 from campaignflow.campaigns.api import router as campaigns_router
 from campaignflow.core.errors import DomainError
+from campaignflow.core.parsing import schema_error_message
 from campaignflow.execution.api import router as execution_router
 from campaignflow.goals.api import router as goals_router
 from campaignflow.notifications.api import router as notifications_router
@@ -97,7 +98,10 @@ def domain_error(request, exc: DomainError):
 
 @api.exception_handler(ValidationError)
 def validation_error(request, exc: ValidationError):
-    errors = [{"field": _field_name(e.get("loc", ())), "message": e.get("msg", "invalid")} for e in exc.errors]
+    errors = [
+        {"field": _field_name(e.get("loc", ())), "message": schema_error_message(e) or e.get("msg", "invalid")}
+        for e in exc.errors
+    ]
     detail = "; ".join(f"{e['field']}: {e['message']}" for e in errors)
     return api.create_response(request, {"detail": detail, "errors": errors}, status=422)
 

@@ -22,6 +22,7 @@ from campaignflow.core.domain.numbers import format_money
 from campaignflow.core.domain.text import clean_text
 from campaignflow.core.errors import Conflict, DomainError, Forbidden, InvalidInput
 from campaignflow.core.locking import changed_only, refuse_if_stale, update_versioned
+from campaignflow.core.parsing import date_input
 
 from . import selectors
 from .domain import budget as bd
@@ -338,16 +339,6 @@ def _party(errors: dict, campaign: Campaign, value) -> CampaignPartner | None:
     return party
 
 
-def _date(errors: dict, field: str, value) -> dt.date | None:
-    if isinstance(value, dt.date):
-        return value
-    try:
-        return dt.date.fromisoformat(str(value or "").strip())
-    except ValueError:
-        errors[field] = _("Give a date as YYYY-MM-DD.")
-        return None
-
-
 @transaction.atomic
 def expense_create(*, actor: User, campaign: Campaign, data: dict) -> Expense:
     errors: dict = {}
@@ -358,7 +349,7 @@ def expense_create(*, actor: User, campaign: Campaign, data: dict) -> Expense:
     if line is None:
         errors["budget_line"] = _("Choose a budget line of this campaign.")
     amount = _money(errors, "amount", data.get("amount"), allow_zero=False)
-    date = _date(errors, "date", data.get("date"))
+    date = date_input(data.get("date"), "date", errors, required=True)
     if date and not (dt.date(2000, 1, 1) <= date <= dt.date(2100, 12, 31)):
         errors["date"] = _("The date is out of range.")
     payee = _text(errors, "payee", data.get("payee"), max_length=200)
@@ -458,7 +449,7 @@ def expense_correct(
     if "amount" in data:
         changes["amount"] = _money(errors, "amount", data["amount"], allow_zero=False)
     if "date" in data:
-        date = _date(errors, "date", data["date"])
+        date = date_input(data["date"], "date", errors, required=True)
         if date and not (dt.date(2000, 1, 1) <= date <= dt.date(2100, 12, 31)):
             errors["date"] = _("The date is out of range.")
         changes["date"] = date
@@ -705,7 +696,7 @@ def responsibility_clean(data: dict, *, partial: bool) -> dict:
     if not partial or "text" in data:
         out["text"] = _text(errors, "text", data.get("text"), max_length=300, required=True)
     if data.get("due_date") not in (None, ""):
-        out["due_date"] = _date(errors, "due_date", data["due_date"])
+        out["due_date"] = date_input(data["due_date"], "due_date", errors, required=True)
     if data.get("done") is not None:
         out["done"] = bool(data["done"])
     if errors:

@@ -1,0 +1,36 @@
+"""Dates and date-times people type or send, pure: one reading of "2025-06-01" for every form and API."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+
+def parse_date(value) -> dt.date | None:
+    """A date from a `date` (kept as is; a `datetime` gives its day) or ISO text ("2025-06-01", whitespace
+    around ignored); None when empty. ValueError for anything else ("2025-13-01", "2025/06/01", 7)."""
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    if value is None:
+        return None
+    if not isinstance(value, str):
+        raise ValueError(f"not a date: {value!r}")
+    text = value.strip()
+    return dt.date.fromisoformat(text) if text else None
+
+
+def parse_datetime(value) -> dt.datetime | None:
+    """A date-time from a `datetime`, a `date` (its midnight) or ISO text ("2025-06-01T09:30", with or
+    without an offset); None when empty. Naive stays naive: the time zone is the caller's business.
+    ValueError for anything else."""
+    if isinstance(value, dt.datetime):
+        return value
+    if isinstance(value, dt.date):
+        return dt.datetime.combine(value, dt.time())
+    if value is None:
+        return None
+    if not isinstance(value, str):
+        raise ValueError(f"not a date and time: {value!r}")
+    text = value.strip()
+    return dt.datetime.fromisoformat(text) if text else None

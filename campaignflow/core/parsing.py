@@ -1,0 +1,67 @@
+"""Dates from user and API input for the services: core.domain.dates plus the field's error message
+and the app's time zone. One message per mistake, so every form and endpoint says it the same way."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from campaignflow.core.domain.dates import parse_date, parse_datetime
+from campaignflow.core.errors import InvalidInput
+
+# The pydantic error types of an API schema's date and date-time fields (ninja reads those before a service
+# does): config/api.py answers them with the same messages as date_input and datetime_input.
+_SCHEMA_DATE_ERRORS = {"date_type", "date_parsing", "date_from_datetime_parsing", "date_from_datetime_inexact"}
+_SCHEMA_DATETIME_ERRORS = {"datetime_type", "datetime_parsing", "datetime_from_date_parsing"}
+
+
+def date_message() -> str:
+    return _("Not a valid date (use YYYY-MM-DD).")
+
+
+def datetime_message() -> str:
+    return _("Not a valid date and time (use YYYY-MM-DDTHH:MM).")
+
+
+def schema_error_message(error: dict) -> str | None:
+    """Our message for a pydantic error on a date or date-time field; None for any other error."""
+    if error.get("type") in _SCHEMA_DATE_ERRORS:
+        return date_message()
+    if error.get("type") in _SCHEMA_DATETIME_ERRORS:
+        return datetime_message()
+    return None
+
+
+def _fail(errors: dict | None, field: str, message: str) -> None:
+    if errors is None:
+        raise InvalidInput({field: message})
+    errors[field] = message
+
+
+def date_input(value, field: str, errors: dict | None = None, *, required: bool = False) -> dt.date | None:
+    """The date in `value`, or None when empty. A wrong date (or a missing required one) goes into
+    `errors[field]` when a dict is given (the caller collects all fields' errors), else raises InvalidInput."""
+    try:
+        day = parse_date(value)
+    except ValueError:
+        _fail(errors, field, date_message())
+        return None
+    if day is None and required:
+        _fail(errors, field, _("This date is required."))
+    return day
+
+
+def datetime_input(value, field: str, errors: dict | None = None, *, required: bool = False) -> dt.datetime | None:
+    """Like date_input for a date and time; a naive one is read in the app's time zone (TIME_ZONE)."""
+    try:
+        moment = parse_datetime(value)
+    except ValueError:
+        _fail(errors, field, datetime_message())
+        return None
+    if moment is None:
+        if required:
+            _fail(errors, field, _("This field is required."))
+        return None
+    return timezone.make_aware(moment) if timezone.is_naive(moment) else moment
