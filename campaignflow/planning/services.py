@@ -15,6 +15,7 @@ from campaignflow.core.audit import audit_record, snapshot
 from campaignflow.core.domain.text import clean_text
 from campaignflow.core.errors import Conflict, InvalidInput, StaleVersion
 from campaignflow.core.locking import changed_only, refuse_if_stale, update_versioned
+from campaignflow.core.parsing import date_input
 
 from .domain import schedule as sched
 from .models import (
@@ -58,14 +59,7 @@ def _clean(campaign: Campaign, data: dict, *, current: Task | None, finished_on:
         errors["name"] = _("Name is required.")
     for field in ("start_date", "end_date"):
         if field in data:
-            value = data[field]
-            if isinstance(value, str) and value:
-                try:
-                    value = dt.date.fromisoformat(value)
-                except ValueError:
-                    errors[field] = _("Not a valid date (use YYYY-MM-DD).")
-                    continue
-            out[field] = value or None
+            out[field] = date_input(data[field], field, errors)
     start = out.get("start_date", current.start_date if current else None)
     end = out.get("end_date", current.end_date if current else None)
     if start and end and end < start and not ({"start_date", "end_date"} & errors.keys()):
@@ -499,13 +493,8 @@ def tasks_bulk_update(*, actor: User, campaign: Campaign, items: list[tuple[int,
 
 
 def _finish_date(value) -> dt.date | None:
-    if value in (None, ""):
-        return None
-    try:
-        day = value if isinstance(value, dt.date) else dt.date.fromisoformat(str(value).strip())
-    except ValueError:
-        raise InvalidInput({"actual_finish": _("Not a valid date (use YYYY-MM-DD).")}) from None
-    if day > _today():
+    day = date_input(value, "actual_finish")
+    if day and day > _today():
         raise InvalidInput({"actual_finish": _("A task cannot have finished after today.")})
     return day
 
@@ -617,16 +606,6 @@ def raci_set_cell(*, actor: User, campaign: Campaign, version: int, task_id: int
     return raci_replace(actor=actor, campaign=campaign, version=version, assignments=current)
 
 
-def _parse_date(value, field: str, errors: dict) -> dt.date | None:
-    if isinstance(value, dt.date):
-        return value
-    try:
-        return dt.date.fromisoformat(str(value))
-    except (TypeError, ValueError):
-        errors[field] = _("Not a valid date (use YYYY-MM-DD).")
-        return None
-
-
 @transaction.atomic
 def periods_replace(*, actor: User, campaign: Campaign, version: int, periods: list) -> PlanSettings:
     if not isinstance(periods, list):
@@ -645,8 +624,8 @@ def periods_replace(*, actor: User, campaign: Campaign, version: int, periods: l
             errors[f"periods[{i}].kind"] = _("The period %(k)s is given twice.") % {"k": kind}
             continue
         kinds.add(kind)
-        start = _parse_date(item.get("start_date"), f"periods[{i}].start_date", errors)
-        end = _parse_date(item.get("end_date"), f"periods[{i}].end_date", errors)
+        start = date_input(item.get("start_date"), f"periods[{i}].start_date", errors, required=True)
+        end = date_input(item.get("end_date"), f"periods[{i}].end_date", errors, required=True)
         if start and end and end < start:
             errors[f"periods[{i}].end_date"] = _("The end date is before the start date.")
         rows.append(CampaignPeriod(campaign=campaign, kind=kind, start_date=start, end_date=end))
