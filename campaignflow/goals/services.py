@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from decimal import Decimal
 
 from django.contrib.auth import get_user_model
@@ -15,6 +14,7 @@ from campaignflow.core.domain.numbers import NotANumber, format_cn, format_en, p
 from campaignflow.core.domain.text import clean_text
 from campaignflow.core.errors import Conflict, InvalidInput, StaleVersion
 from campaignflow.core.locking import update_versioned
+from campaignflow.core.parsing import date_input
 
 from .domain import decompose
 from .models import Channel, Direction, Granularity, Kpi, KpiPlan, Priority
@@ -110,14 +110,7 @@ def _kpi_clean(campaign, data: dict, *, partial: bool, current: Kpi | None = Non
     if "owner" in data:
         out["owner"] = _user(errors, "owner", data.get("owner"), campaign)
     if "deadline" in data:
-        raw = data.get("deadline")
-        if raw in (None, ""):
-            out["deadline"] = None
-        else:
-            try:
-                out["deadline"] = raw if isinstance(raw, dt.date) else dt.date.fromisoformat(str(raw))
-            except ValueError:
-                errors["deadline"] = _("Not a date (YYYY-MM-DD).")
+        out["deadline"] = date_input(data.get("deadline"), "deadline", errors)
     _flag(out, data, "shared_with_partners")
     metric = out.get("metric", current.metric if current else "")
     numerator = out.get("numerator", current.numerator if current else "")
@@ -276,13 +269,7 @@ def _channel_clean(campaign, data: dict, *, partial: bool) -> dict:
         errors["name"] = _("This field is required.")
     for field in ("start_date", "end_date"):
         if field in data:
-            raw = data.get(field)
-            try:
-                out[field] = (
-                    None if raw in (None, "") else raw if isinstance(raw, dt.date) else dt.date.fromisoformat(str(raw))
-                )
-            except ValueError:
-                errors[field] = _("Not a date (YYYY-MM-DD).")
+            out[field] = date_input(data.get(field), field, errors)
     if out.get("start_date") and out.get("end_date") and out["end_date"] < out["start_date"]:
         errors["end_date"] = _("The end is before the start.")
     if "owner" in data:
