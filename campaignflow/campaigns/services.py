@@ -19,6 +19,7 @@ from campaignflow.core.domain.numbers import NotANumber, format_money, parse_num
 from campaignflow.core.domain.text import clean_text
 from campaignflow.core.errors import Conflict, Forbidden, GateUnmet, InvalidInput
 from campaignflow.core.locking import changed_only, refuse_if_stale, update_versioned
+from campaignflow.core.parsing import date_input
 from campaignflow.core.workdays import china_calendar, unknown_year_warning
 from campaignflow.planning.models import Task
 
@@ -50,15 +51,8 @@ def _clean_campaign_fields(data: dict, *, partial: bool, current: Campaign | Non
         out["name"] = name
     for field in ("start_date", "end_date"):
         if field in data or not partial:
-            value = data.get(field)
-            if isinstance(value, str):
-                try:
-                    value = dt.date.fromisoformat(value)
-                except ValueError:
-                    errors[field] = _("Not a valid date (use YYYY-MM-DD).")
-                    continue
-            if not isinstance(value, dt.date):
-                errors[field] = _("This date is required.")
+            value = date_input(data.get(field), field, errors, required=True)
+            if value is None:
                 continue
             if not dt.date(2000, 1, 1) <= value <= dt.date(2100, 12, 31):
                 errors[field] = _("The date must be between 2000 and 2100.")

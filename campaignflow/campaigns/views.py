@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from campaignflow.core.domain.dates import parse_date
 from campaignflow.core.errors import DomainError, Forbidden, GateUnmet, InvalidInput, StaleVersion
 from campaignflow.planning.models import TaskStatus
 from campaignflow.planning.selectors import tasks_for
@@ -114,9 +115,10 @@ def plan_preview(request):
     key = request.GET.get("playbook") or ""
     context: dict = {"tasks": [], "warnings": [], "error": None, "today": timezone.localdate()}
     try:
-        start = dt.date.fromisoformat(request.GET.get("start_date", ""))
-        end = dt.date.fromisoformat(request.GET.get("end_date", ""))
+        start, end = parse_date(request.GET.get("start_date")), parse_date(request.GET.get("end_date"))
     except ValueError:
+        start = end = None
+    if not (start and end):
         context["error"] = _("Choose the start and end dates to see the plan's dates.")
         return render(request, "campaigns/_preview.html", context)
     context["past_steps"] = past_steps = _past_steps_choice(request.GET, start)

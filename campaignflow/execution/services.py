@@ -15,6 +15,7 @@ from campaignflow.core.audit import audit_record, snapshot
 from campaignflow.core.domain.text import clean_text
 from campaignflow.core.errors import Conflict, InvalidInput
 from campaignflow.core.locking import changed_only, refuse_if_stale, update_versioned
+from campaignflow.core.parsing import date_input, datetime_input
 
 from .models import (
     ExecutionLogEntry,
@@ -80,24 +81,10 @@ def _member(campaign: Campaign, data: dict, out: dict, errors: dict, field: str 
 
 
 def _datetime(data: dict, out: dict, errors: dict, field: str, *, required: bool = False) -> None:
-    value = data.get(field)
-    if value in (None, ""):
-        if required:
-            errors[field] = _("This field is required.")
-        elif field in data:
-            out[field] = None
-        return
-    if isinstance(value, str):
-        try:
-            value = dt.datetime.fromisoformat(value)
-        except ValueError:
-            errors[field] = _("Not a valid date and time (use YYYY-MM-DDTHH:MM).")
-            return
-    if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
-        value = dt.datetime.combine(value, dt.time())
-    if timezone.is_naive(value):
-        value = timezone.make_aware(value)
-    out[field] = value
+    if field in data or required:
+        value = datetime_input(data.get(field), field, errors, required=required)
+        if field not in errors:
+            out[field] = value
 
 
 def _next_code(model, campaign: Campaign, prefix: str) -> str:
@@ -331,13 +318,8 @@ def standup_save(*, actor: User, campaign: Campaign, data: dict) -> tuple[Standu
     errors, out = {}, {}
     for field in STANDUP_FIELDS:
         _text(data, out, errors, field, 5000)
-    day = data.get("date") or timezone.localdate()
-    if isinstance(day, str):
-        try:
-            day = dt.date.fromisoformat(day)
-        except ValueError:
-            errors["date"] = _("Not a valid date (use YYYY-MM-DD).")
-    if isinstance(day, dt.date) and day > timezone.localdate() + dt.timedelta(days=1):
+    day = date_input(data.get("date"), "date", errors) or timezone.localdate()
+    if day > timezone.localdate() + dt.timedelta(days=1):
         errors["date"] = _("A stand-up cannot be written for a future day.")
     if not errors and not any(out.get(f) for f in STANDUP_FIELDS):
         errors["done"] = _("Write at least what was done, what was not, or what support is needed.")

@@ -16,6 +16,7 @@ from django.views.decorators.http import require_POST
 
 from campaignflow.campaigns.access import EDIT, MANAGE, VIEW
 from campaignflow.campaigns.views import campaign_page_context
+from campaignflow.core.domain.dates import parse_date
 from campaignflow.core.errors import DomainError, InvalidInput
 
 from . import reporting, selectors, services
@@ -68,14 +69,19 @@ def _save(request, form, call) -> bool:
     return True
 
 
+def _date_or_today(value) -> dt.date:
+    """The date in a query or form value; today when it is missing or no date (the page still shows)."""
+    try:
+        return parse_date(value) or timezone.localdate()
+    except ValueError:
+        return timezone.localdate()
+
+
 @login_required
 def overview(request, pk: int):
     """Stand-ups for a day (mine to write, the team's to read) and the daily tracking table."""
     campaign = selectors.campaign_for_execution(request.user, pk, VIEW)
-    try:
-        day = dt.date.fromisoformat(request.GET.get("date", ""))
-    except ValueError:
-        day = timezone.localdate()
+    day = _date_or_today(request.GET.get("date"))
     mine = selectors.standups(campaign, date=day, user=request.user).first()
     initial = {"date": day}
     if mine:
@@ -264,10 +270,7 @@ def reports(request, pk: int):
     campaign = selectors.campaign_for_execution(request.user, pk, VIEW)
     if request.method == "POST":
         selectors.campaign_for_execution(request.user, pk, EDIT)
-        try:
-            week = dt.date.fromisoformat(request.POST.get("week_start", ""))
-        except ValueError:
-            week = timezone.localdate()
+        week = _date_or_today(request.POST.get("week_start"))
         try:
             report = services.weekly_report_generate(
                 actor=request.user, campaign=campaign, week_start=week, zh=request.LANGUAGE_CODE.startswith("zh")

@@ -17,6 +17,7 @@ from campaignflow.campaigns.models import Campaign, MemberRole, Membership, Play
 from campaignflow.core.audit import audit_record, snapshot
 from campaignflow.core.errors import Conflict, Forbidden, InvalidInput, StaleVersion
 from campaignflow.core.locking import update_versioned
+from campaignflow.core.parsing import date_input
 from campaignflow.goals.models import Kpi
 
 from .domain import promote as pr
@@ -318,19 +319,10 @@ def campaign_from_case(*, actor: User, source: Campaign, data: dict) -> Campaign
         errors["name"] = _("Name is required.")
     elif len(name.strip()) > 200:
         errors["name"] = _("Name is at most %(n)d characters.") % {"n": 200}
-    start = data.get("start_date")
+    start = date_input(data.get("start_date"), "start_date", errors, required=True)
     end = data.get("end_date")
-    if start in (None, ""):
-        errors["start_date"] = _("This date is required.")
     if errors:
         raise InvalidInput(errors)
-    if isinstance(start, str):
-        try:
-            start = dt.date.fromisoformat(start)
-        except ValueError:
-            raise InvalidInput({"start_date": _("Not a valid date (use YYYY-MM-DD).")}) from None
-    if not isinstance(start, dt.date):
-        raise InvalidInput({"start_date": _("Not a valid date (use YYYY-MM-DD).")})
     shift = start - source.start_date
     if end in (None, ""):
         end = source.end_date + shift

@@ -3,8 +3,6 @@ playbook promotion, and the case library. Thin: selectors read, services write."
 
 from __future__ import annotations
 
-import datetime as dt
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
@@ -15,6 +13,7 @@ from django.views.decorators.http import require_POST
 from campaignflow.campaigns.access import EDIT, MANAGE, VIEW, can
 from campaignflow.campaigns.models import CampaignType, Status
 from campaignflow.campaigns.views import campaign_page_context
+from campaignflow.core.domain.dates import parse_date
 from campaignflow.core.errors import DomainError, InvalidInput
 from campaignflow.tracking.selectors import step_labels
 
@@ -167,7 +166,7 @@ def start_from_case(request, pk: int):
 
 def _date(value):
     try:
-        return dt.date.fromisoformat(value) if value else None
+        return parse_date(value)
     except ValueError:
         return None
 
