@@ -13,6 +13,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from campaignflow.accounts.models import Role, User
+from campaignflow.accounts.selectors import user_input
 from campaignflow.alerts.tasks import after_data_changed
 from campaignflow.campaigns.access import EDIT, MANAGE, can, is_admin, is_partner_user, role_in
 from campaignflow.campaigns.models import Campaign, MemberRole
@@ -105,15 +106,6 @@ def _text(errors: dict, field: str, value, *, max_length: int, required: bool = 
     return text
 
 
-def _user(errors: dict, field: str, username) -> User | None:
-    if username in (None, ""):
-        return None
-    user = User.objects.filter(username=str(username).strip(), is_active=True).first()
-    if user is None:
-        errors[field] = _("Unknown user %(name)s.") % {"name": username}
-    return user
-
-
 def budget_for(campaign: Campaign, *, lock: bool = False) -> Budget:
     """The campaign's budget (created on first use), optionally locked for this transaction."""
     budget, _created = Budget.objects.get_or_create(campaign=campaign)
@@ -194,7 +186,7 @@ def _clean_line(data: dict, *, partial: bool) -> dict:
     if not partial or "planned" in data:
         out["planned"] = _money(errors, "planned", data.get("planned"))
     if "owner" in data:
-        out["owner"] = _user(errors, "owner", data.get("owner"))
+        out["owner"] = user_input(data.get("owner"), "owner", errors)
     if "note" in data:
         out["note"] = _text(errors, "note", data.get("note"), max_length=5000)
     if "channel" in data:
@@ -613,7 +605,7 @@ def partner_contact_link(*, actor: User, partner: Partner, username: str) -> Par
     if not (is_admin(actor) or actor.role in APPROVER_ROLES or partner.created_by_id == actor.pk):
         raise Forbidden(_("Only the company's creator or an administrator can link its contacts."))
     errors: dict = {}
-    user = _user(errors, "username", username) if username else None
+    user = user_input(username, "username", errors)
     if user is None and not errors:
         errors["username"] = _("This field is required.")
     if errors:

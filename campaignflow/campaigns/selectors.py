@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 from django.db.models import Count, Exists, OuterRef, Q, Subquery
+from django.utils.translation import gettext as _
 
+from campaignflow.accounts.selectors import user_input
 from campaignflow.core.models import AuditEntry
 from campaignflow.planning.models import TaskStatus
 
@@ -120,3 +122,13 @@ def playbooks():
     for p in items:
         p.latest_version = versions.get(p.pk)
     return [p for p in items if p.latest_version is not None]
+
+
+def member_input(campaign: Campaign, value, field: str, errors: dict):
+    """The campaign member a field names (a username or a User); None when empty. An unknown user or one
+    who is no member of the campaign goes into errors[field]."""
+    user = user_input(value, field, errors)
+    if user is not None and not Membership.objects.filter(campaign=campaign, user=user).exists():
+        errors[field] = _("%(name)s is not a member of this campaign.") % {"name": user.username}
+        return None
+    return user

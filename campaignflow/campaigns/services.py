@@ -14,6 +14,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from campaignflow.accounts.models import User
+from campaignflow.accounts.selectors import user_input
 from campaignflow.core.audit import audit_record, snapshot
 from campaignflow.core.domain.numbers import NotANumber, format_money, parse_number
 from campaignflow.core.domain.text import clean_text
@@ -107,17 +108,7 @@ def _clean_campaign_fields(data: dict, *, partial: bool, current: Campaign | Non
         else:
             out["tags"] = list(dict.fromkeys(t.strip() for t in tags if t.strip()))
     if "owner" in data:
-        owner = data.get("owner")
-        if owner in (None, ""):
-            out["owner"] = None
-        else:
-            user = (
-                owner if isinstance(owner, User) else User.objects.filter(username=str(owner), is_active=True).first()
-            )
-            if user is None:
-                errors["owner"] = _("Unknown user %(name)s.") % {"name": owner}
-            else:
-                out["owner"] = user
+        out["owner"] = user_input(data.get("owner"), "owner", errors)
     if errors:
         raise InvalidInput(errors)
     return out
@@ -305,9 +296,9 @@ def member_add(*, actor: User, campaign: Campaign, username: str, role: str) -> 
             "role": role,
             "choices": ", ".join(MemberRole.values),
         }
-    user = User.objects.filter(username=(username or "").strip(), is_active=True).first()
-    if user is None:
-        errors["username"] = _("Unknown user %(name)s.") % {"name": username}
+    user = user_input(username, "username", errors)
+    if user is None and "username" not in errors:
+        errors["username"] = _("This field is required.")
     if errors:
         raise InvalidInput(errors)
     if Membership.objects.filter(campaign=campaign, user=user).exists():

@@ -10,7 +10,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from campaignflow.accounts.models import User
-from campaignflow.campaigns.models import Campaign, Membership
+from campaignflow.campaigns.models import Campaign
+from campaignflow.campaigns.selectors import member_input
 from campaignflow.core.audit import audit_record, snapshot
 from campaignflow.core.domain.text import clean_text
 from campaignflow.core.errors import Conflict, InvalidInput
@@ -65,19 +66,7 @@ def _choice(data: dict, out: dict, errors: dict, field: str, choices) -> None:
 def _member(campaign: Campaign, data: dict, out: dict, errors: dict, field: str = "owner") -> None:
     if field not in data:
         return
-    username = data[field]
-    if username in (None, ""):
-        out[field] = None
-        return
-    user = (
-        username if isinstance(username, User) else User.objects.filter(username=str(username), is_active=True).first()
-    )
-    if user is None:
-        errors[field] = _("Unknown user %(name)s.") % {"name": username}
-    elif not Membership.objects.filter(campaign=campaign, user=user).exists():
-        errors[field] = _("%(name)s is not a member of this campaign.") % {"name": user.username}
-    else:
-        out[field] = user
+    out[field] = member_input(campaign, data[field], field, errors)
 
 
 def _datetime(data: dict, out: dict, errors: dict, field: str, *, required: bool = False) -> None:

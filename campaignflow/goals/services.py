@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from django.contrib.auth import get_user_model
 from django.db import IntegrityError, transaction
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
+from campaignflow.campaigns.selectors import member_input
 from campaignflow.core.audit import audit_record, snapshot
 from campaignflow.core.domain.numbers import NotANumber, format_cn, format_en, parse_number
 from campaignflow.core.domain.text import clean_text
@@ -42,18 +42,6 @@ def _number(errors: dict, field: str, raw, *, required: bool = True, allow_zero:
         errors[field] = _("Too large: it must be less than %(limit)s.") % {"limit": limit}
         return None
     return value.quantize(Decimal("0.0001"))
-
-
-def _user(errors: dict, field: str, raw, campaign):
-    if raw in (None, ""):
-        return None
-    if hasattr(raw, "pk"):
-        return raw
-    user = get_user_model().objects.filter(username=str(raw)).first()
-    if user is None or (not campaign.memberships.filter(user=user).exists() and campaign.owner_id != user.pk):
-        errors[field] = _("No campaign member with the username %(name)s.") % {"name": str(raw)[:150]}
-        return None
-    return user
 
 
 def _text(errors: dict, data: dict, field: str, max_length: int, *, required: bool = False) -> str | None:
@@ -108,7 +96,7 @@ def _kpi_clean(campaign, data: dict, *, partial: bool, current: Kpi | None = Non
         else:
             out["direction"] = data["direction"]
     if "owner" in data:
-        out["owner"] = _user(errors, "owner", data.get("owner"), campaign)
+        out["owner"] = member_input(campaign, data.get("owner"), "owner", errors)
     if "deadline" in data:
         out["deadline"] = date_input(data.get("deadline"), "deadline", errors)
     _flag(out, data, "shared_with_partners")
@@ -273,7 +261,7 @@ def _channel_clean(campaign, data: dict, *, partial: bool) -> dict:
     if out.get("start_date") and out.get("end_date") and out["end_date"] < out["start_date"]:
         errors["end_date"] = _("The end is before the start.")
     if "owner" in data:
-        out["owner"] = _user(errors, "owner", data.get("owner"), campaign)
+        out["owner"] = member_input(campaign, data.get("owner"), "owner", errors)
     _flag(out, data, "shared_with_partners")
     for field in ("targets", "benchmarks"):
         if field in data:

@@ -9,7 +9,8 @@ from django.db.models import F
 from django.utils.translation import gettext as _
 
 from campaignflow.accounts.models import User
-from campaignflow.campaigns.models import Campaign, Membership
+from campaignflow.campaigns.models import Campaign
+from campaignflow.campaigns.selectors import member_input
 from campaignflow.core.api_types import MAX_ID
 from campaignflow.core.audit import audit_record, snapshot
 from campaignflow.core.domain.text import clean_text
@@ -81,19 +82,7 @@ def _clean(campaign: Campaign, data: dict, *, current: Task | None, finished_on:
     if "milestone" in data:
         out["milestone"] = bool(data["milestone"])
     if "owner" in data:
-        owner = data["owner"]
-        if owner in (None, ""):
-            out["owner"] = None
-        else:
-            user = (
-                owner if isinstance(owner, User) else User.objects.filter(username=str(owner), is_active=True).first()
-            )
-            if user is None:
-                errors["owner"] = _("Unknown user %(name)s.") % {"name": owner}
-            elif not Membership.objects.filter(campaign=campaign, user=user).exists():
-                errors["owner"] = _("%(name)s is not a member of this campaign.") % {"name": user.username}
-            else:
-                out["owner"] = user
+        out["owner"] = member_input(campaign, data["owner"], "owner", errors)
     status = out.get("status", current.status if current else TaskStatus.NOT_STARTED)
     reason = out.get("delay_reason", current.delay_reason if current else "")
     if status == TaskStatus.DELAYED and not reason:
