@@ -59,56 +59,31 @@ def notify(
         Notification.objects.filter(pk__in=repeated.values()).update(
             count=F("count") + 1, title=title[:200], body=body, url=url[:500]
         )
+    # What every inbox entry, e-mail and robot message of this event carries.
+    message = {
+        "campaign": campaign,
+        "kind": kind,
+        "title": title[:200],
+        "body": body,
+        "url": url[:500],
+        "group_key": group_key,
+    }
     notes, deliveries = [], []
     for user in users.values():
         if user.pk in muted or user.pk in told:
             continue
         pref = prefs.get(user.pk)
         if pref is None or pref.inapp:
-            notes.append(
-                Notification(
-                    recipient=user,
-                    campaign=campaign,
-                    kind=kind,
-                    title=title[:200],
-                    body=body,
-                    url=url[:500],
-                    group_key=group_key,
-                )
-            )
+            notes.append(Notification(recipient=user, **message))
         if (pref is None or pref.email) and user.email:
-            deliveries.append(
-                Delivery(
-                    channel="email",
-                    recipient=user,
-                    campaign=campaign,
-                    kind=kind,
-                    title=title[:200],
-                    body=body,
-                    url=url[:500],
-                    next_attempt_at=now,
-                    group_key=group_key,
-                )
-            )
+            deliveries.append(Delivery(channel="email", recipient=user, next_attempt_at=now, **message))
     endpoints = WebhookEndpoint.objects.filter(active=True).filter(Q(campaign=campaign) | Q(campaign__isnull=True))
     if group_key:
         sent_to = Delivery.objects.filter(channel="webhook", group_key=group_key, created_at__gte=since)
         endpoints = endpoints.exclude(pk__in=sent_to.values("endpoint_id"))
     for endpoint in endpoints:
         if not endpoint.events or kind in endpoint.events:
-            deliveries.append(
-                Delivery(
-                    channel="webhook",
-                    endpoint=endpoint,
-                    campaign=campaign,
-                    kind=kind,
-                    title=title[:200],
-                    body=body,
-                    url=url[:500],
-                    next_attempt_at=now,
-                    group_key=group_key,
-                )
-            )
+            deliveries.append(Delivery(channel="webhook", endpoint=endpoint, next_attempt_at=now, **message))
     Notification.objects.bulk_create(notes)
     Delivery.objects.bulk_create(deliveries)
     if deliveries:
