@@ -9,6 +9,7 @@ from decimal import Decimal
 from campaignflow.budgets.domain import budget as budget_domain
 from campaignflow.budgets.models import Budget
 from campaignflow.budgets.selectors import annotated_lines, line_figures
+from campaignflow.core.domain.numbers import is_rate_metric
 from campaignflow.goals.domain.decompose import daily_plan
 from campaignflow.goals.models import Channel, KpiPlan
 from campaignflow.goals.selectors import kpis_with_actuals
@@ -108,11 +109,6 @@ def below_benchmark(campaign, params, today, ctx):
     return findings
 
 
-def _is_rate(metric: str) -> bool:
-    """Metrics imported as rates (stored as fractions: 0.023 for 2.3%) read as percentages."""
-    return metric in RATES or metric.endswith("率") or metric.lower().endswith("rate")
-
-
 @check("anomaly")
 def anomaly(campaign, params, today, ctx):
     """Each series' latest day against its own recent history; the unusual ones grouped by day
@@ -165,7 +161,7 @@ def anomaly(campaign, params, today, ctx):
                     "ratio": hit.ratio,
                     "band": hit.band,
                     "z": round(max(min(hit.z, 99.0), -99.0), 2),  # ± inf (a flat history) is not JSON
-                    "percent": _is_rate(metric),
+                    "percent": is_rate_metric(metric),
                 }
             )
         whole_day = whole_day and len(fresh) == len(channels)

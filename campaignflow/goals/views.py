@@ -54,7 +54,7 @@ def metric_map_text(mapping: dict) -> str:
     rate (a metric named …率 or …rate) as a percentage (点击率=3%)."""
     from django.utils.translation import get_language
 
-    from campaignflow.core.domain.numbers import format_cn, format_en
+    from campaignflow.core.domain.numbers import format_cn, format_en, is_rate_metric
 
     zh = (get_language() or "zh-hans").startswith("zh")
 
@@ -63,7 +63,7 @@ def metric_map_text(mapping: dict) -> str:
             number = Decimal(str(value))
         except ArithmeticError:
             return str(value)
-        if name.endswith("率") or name.lower().endswith("rate"):
+        if is_rate_metric(name):
             return f"{float(number) * 100:.4g}%"
         return format_cn(number) if zh else format_en(number)
 

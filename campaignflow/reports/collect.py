@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
-import re
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 from django.utils.translation import gettext as _
+
+from campaignflow.core.domain.numbers import is_rate_metric
 
 DATE, NUM, MONEY, RATE, TEXT, DATETIME = "date", "num", "money", "rate", "text", "datetime"
 
@@ -389,15 +390,6 @@ def channels_sheet(campaign) -> Sheet:
             for c in Channel.objects.filter(campaign=campaign).select_related("owner")
         ],
     )
-
-
-_RATE_WORD = re.compile(r"\b(rate|ctr|cvr)\b", re.IGNORECASE)
-
-
-def is_rate_metric(name: str) -> bool:
-    """点击率, 转化率, 互动率, click rate, CTR…: stored as fractions (2.5% → 0.025), read as percentages."""
-    name = (name or "").strip()
-    return name.endswith("率") or bool(_RATE_WORD.search(name))
 
 
 def metric_value(name: str, value) -> str:

@@ -77,3 +77,12 @@ def format_money(value, lang: str = "zh-hans", currency: str = "¥") -> str:
     if lang.startswith("zh"):
         return currency + format_cn(value)
     return f"{currency}{Decimal(str(value)):,.2f}"
+
+
+_RATE_WORD = re.compile(r"\b(rate|ctr|cvr)\b", re.IGNORECASE)
+
+
+def is_rate_metric(name: str) -> bool:
+    """点击率, 转化率, 互动率, click rate, CTR…: stored as fractions (2.5% → 0.025), read as percentages."""
+    name = (name or "").strip()
+    return name.endswith("率") or bool(_RATE_WORD.search(name))
