@@ -30,6 +30,10 @@ document.addEventListener("submit", (event) => {
   if (form && !window.confirm(form.dataset.confirm)) event.preventDefault();
 }, true);
 
+// Text as HTML that shows it literally, for libraries that insert strings as markup (dhtmlx-gantt's templates).
+window.cfEscape = (s) =>
+  String(s === undefined || s === null ? "" : s).replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[c]);
+
 // Numbers in charts read like the page's |number filter: 万/亿 in Chinese (35万), thousands separators in
 // English (350,000). cfChartNumbers(option) gives value axes and axis tooltips that formatter unless the
 // option brings its own (options are built on the server as JSON, which cannot carry functions).

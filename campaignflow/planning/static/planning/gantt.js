@@ -18,7 +18,7 @@
   const running = root.dataset.running === "1"; // the first load scrolls today into view
   const narrow = root.clientWidth < 700; // a phone: fewer, narrower columns leave room for the bars
   // dhtmlx-gantt inserts what its templates return as HTML: every name goes through esc().
-  const esc = (s) => String(s === undefined || s === null ? "" : s).replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[c]);
+  const esc = window.cfEscape;
 
   if (zh) {
     gantt.i18n.setLocale({

@@ -8,7 +8,7 @@
   gantt.config.date_format = "%Y-%m-%d";
   gantt.config.readonly = true;
   // dhtmlx-gantt inserts what its templates return as HTML: every name goes through esc().
-  const esc = (s) => String(s === undefined || s === null ? "" : s).replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[c]);
+  const esc = window.cfEscape;
   gantt.config.columns = [
     { name: "text", label: zh ? "营销活动" : "Campaign", tree: false, width: 260, template: (t) => esc(t.text) },
     { name: "status_label", label: "", width: 70, align: "center", template: (t) => esc(t.status_label) },
