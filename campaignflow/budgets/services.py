@@ -19,7 +19,7 @@ from campaignflow.campaigns.access import EDIT, MANAGE, can, is_admin, is_partne
 from campaignflow.campaigns.models import Campaign, MemberRole
 from campaignflow.core.api_types import MAX_ID
 from campaignflow.core.audit import audit_record, snapshot
-from campaignflow.core.domain.numbers import format_money
+from campaignflow.core.domain.numbers import CENT, MAX_MONEY, format_money, parse_money
 from campaignflow.core.domain.text import clean_text
 from campaignflow.core.errors import Conflict, DomainError, Forbidden, InvalidInput
 from campaignflow.core.locking import changed_only, refuse_if_stale, update_versioned
@@ -82,7 +82,7 @@ def _id(value) -> int | None:
 
 def _money(errors: dict, field: str, value, *, allow_zero: bool = True) -> Decimal | None:
     try:
-        return bd.parse_money(value, allow_zero=allow_zero)
+        return parse_money(value, allow_zero=allow_zero)
     except bd.MoneyError as exc:
         messages = {
             "required": _("An amount is required."),
@@ -91,7 +91,7 @@ def _money(errors: dict, field: str, value, *, allow_zero: bool = True) -> Decim
             "must be greater than zero": _("The amount must be greater than zero."),
             "at most 2 decimal places": _("At most 2 decimal places (fen)."),
             "too large": _("The amount is too large: it must be less than %(limit)s.")
-            % {"limit": format_money(bd.MAX_MONEY + bd.CENT, get_language() or "zh-hans")},
+            % {"limit": format_money(MAX_MONEY + CENT, get_language() or "zh-hans")},
         }
         errors[field] = messages.get(str(exc), str(exc))
         return None

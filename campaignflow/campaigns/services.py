@@ -6,7 +6,6 @@ Every function is atomic and writes its audit entry; the API and the web UI both
 from __future__ import annotations
 
 import datetime as dt
-from decimal import Decimal
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -16,7 +15,7 @@ from django.utils.translation import gettext as _
 from campaignflow.accounts.models import User
 from campaignflow.accounts.selectors import user_input
 from campaignflow.core.audit import audit_record, snapshot
-from campaignflow.core.domain.numbers import NotANumber, format_money, parse_number
+from campaignflow.core.domain.numbers import CENT, MAX_MONEY, MoneyError, format_money, parse_money
 from campaignflow.core.domain.text import clean_text
 from campaignflow.core.errors import Conflict, Forbidden, GateUnmet, InvalidInput
 from campaignflow.core.locking import changed_only, refuse_if_stale, update_versioned
@@ -31,8 +30,6 @@ from .domain.playbooks import TaskSpec, generate_tasks, parse_phases
 from .models import Campaign, CampaignType, MemberRole, Membership, Playbook, PlaybookVersion, StatusChange
 
 NAME_MAX = 200
-MAX_BUDGET = Decimal("999999999999.99")  # DecimalField(max_digits=14, decimal_places=2)
-CENT = Decimal("0.01")
 EDITABLE_FIELDS = ("name", "type", "description", "start_date", "end_date", "budget_total", "owner", "industry", "tags")
 
 
@@ -69,20 +66,14 @@ def _clean_campaign_fields(data: dict, *, partial: bool, current: Campaign | Non
             out["budget_total"] = None
         else:
             try:
-                amount = parse_number(raw, allow_percent=False)
-            except NotANumber:
-                errors["budget_total"] = _("Not a number: write e.g. 500000, 50万 or 500,000.00.")
-            else:
-                if amount < 0:
-                    errors["budget_total"] = _("The budget cannot be negative.")
-                elif amount > MAX_BUDGET:  # before quantize, which overflows beyond 28 digits
-                    errors["budget_total"] = _("The amount is too large: it must be less than %(limit)s.") % {
-                        "limit": format_money(MAX_BUDGET + CENT, get_language() or "zh-hans")
-                    }
-                elif amount != amount.quantize(CENT):
-                    errors["budget_total"] = _("At most 2 decimal places (fen).")
-                else:
-                    out["budget_total"] = amount.quantize(CENT)
+                out["budget_total"] = parse_money(raw)
+            except MoneyError as exc:
+                errors["budget_total"] = {
+                    "must not be negative": _("The budget cannot be negative."),
+                    "too large": _("The amount is too large: it must be less than %(limit)s.")
+                    % {"limit": format_money(MAX_MONEY + CENT, get_language() or "zh-hans")},
+                    "at most 2 decimal places": _("At most 2 decimal places (fen)."),
+                }.get(str(exc), _("Not a number: write e.g. 500000, 50万 or 500,000.00."))
     if "type" in data or not partial:
         value = data.get("type") or CampaignType.GENERAL
         if value not in CampaignType.values:

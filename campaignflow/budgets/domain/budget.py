@@ -7,10 +7,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
-from campaignflow.core.domain.numbers import NotANumber, parse_number
+from campaignflow.core.domain.numbers import MoneyError, NotANumber, parse_number
 
-CENT = Decimal("0.01")
-MAX_MONEY = Decimal("999999999999.99")  # DecimalField(max_digits=14, decimal_places=2)
 DEVIATION_LIMIT = Decimal("0.10")  # seed 004: 偏差超过10%需启动评估
 
 CATEGORY_KEYS = ["channel", "materials", "venue", "people", "prizes", "tech", "contingency", "other"]
@@ -36,31 +34,6 @@ CATEGORY_ALIASES = {
     "备用金": "contingency",
     "其他": "other",
 }
-
-
-class MoneyError(ValueError):
-    """A message for the field (the caller names the field)."""
-
-
-def parse_money(value, *, allow_zero: bool = True) -> Decimal:
-    """12000 / "1.2万" / "12,000.00" / "¥5000" → Decimal with 2 places; never float arithmetic."""
-    if value is None or (isinstance(value, str) and not value.strip()):
-        raise MoneyError("required")
-    if isinstance(value, bool):
-        raise MoneyError("not a number")
-    try:
-        amount = parse_number(value, allow_percent=False)
-    except NotANumber:
-        raise MoneyError("not a number") from None
-    if amount < 0:
-        raise MoneyError("must not be negative")
-    if amount == 0 and not allow_zero:
-        raise MoneyError("must be greater than zero")
-    if amount > MAX_MONEY:  # before quantize: 1e30 or 40 digits exceed its 28-digit context (InvalidOperation)
-        raise MoneyError("too large")
-    if amount != amount.quantize(CENT, rounding=ROUND_HALF_UP):
-        raise MoneyError("at most 2 decimal places")
-    return amount.quantize(CENT)
 
 
 def parse_ratio(value) -> Decimal:

@@ -6,6 +6,7 @@ import pytest
 
 from campaignflow.budgets.domain import budget as bd
 from campaignflow.budgets.domain import settlement as st
+from campaignflow.core.domain.numbers import parse_money
 
 
 @pytest.mark.parametrize(
@@ -13,8 +14,8 @@ from campaignflow.budgets.domain import settlement as st
     [(12000, "12000.00"), ("1.2万", "12000.00"), ("12,000.00", "12000.00"), ("¥500", "500.00"), (0.1, "0.10")],
 )
 def test_parse_money_accepts_what_people_type(text, value):
-    assert bd.parse_money(text) == D(value)
-    assert isinstance(bd.parse_money(text), D)
+    assert parse_money(text) == D(value)
+    assert isinstance(parse_money(text), D)
 
 
 @pytest.mark.parametrize(
@@ -32,7 +33,7 @@ def test_parse_money_accepts_what_people_type(text, value):
 )
 def test_parse_money_refuses_bad_input(text, error):
     with pytest.raises(bd.MoneyError, match=error):
-        bd.parse_money(text)
+        parse_money(text)
 
 
 def test_parse_ratio_percent_and_fraction():

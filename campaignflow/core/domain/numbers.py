@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from decimal import Decimal, InvalidOperation
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 _UNITS = {"万": Decimal(10_000), "亿": Decimal(100_000_000), "w": Decimal(10_000), "W": Decimal(10_000)}
 _FULLWIDTH = str.maketrans("０１２３４５６７８９．，－％", "0123456789.,-%")
@@ -86,3 +86,32 @@ def is_rate_metric(name: str) -> bool:
     """点击率, 转化率, 互动率, click rate, CTR…: stored as fractions (2.5% → 0.025), read as percentages."""
     name = (name or "").strip()
     return name.endswith("率") or bool(_RATE_WORD.search(name))
+
+
+CENT = Decimal("0.01")
+MAX_MONEY = Decimal("999999999999.99")  # DecimalField(max_digits=14, decimal_places=2)
+
+
+class MoneyError(ValueError):
+    """A message for the field (the caller names the field)."""
+
+
+def parse_money(value, *, allow_zero: bool = True) -> Decimal:
+    """12000 / "1.2万" / "12,000.00" / "¥5000" → Decimal with 2 places; never float arithmetic."""
+    if value is None or (isinstance(value, str) and not value.strip()):
+        raise MoneyError("required")
+    if isinstance(value, bool):
+        raise MoneyError("not a number")
+    try:
+        amount = parse_number(value, allow_percent=False)
+    except NotANumber:
+        raise MoneyError("not a number") from None
+    if amount < 0:
+        raise MoneyError("must not be negative")
+    if amount == 0 and not allow_zero:
+        raise MoneyError("must be greater than zero")
+    if amount > MAX_MONEY:  # before quantize: 1e30 or 40 digits exceed its 28-digit context (InvalidOperation)
+        raise MoneyError("too large")
+    if amount != amount.quantize(CENT, rounding=ROUND_HALF_UP):
+        raise MoneyError("at most 2 decimal places")
+    return amount.quantize(CENT)
