@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.http import Http404
 from ninja import Query, Router, Schema
 from pydantic import Field
 
+from campaignflow import lookups
 from campaignflow.campaigns.access import EDIT, MANAGE, VIEW, campaign_for_user
-from campaignflow.core.api_types import MAX_ID, PathId
+from campaignflow.core.api_types import PathId
 
 from . import engine, services
 from .access import campaign_for_alerts
@@ -73,16 +73,6 @@ def alert_out(a: Alert) -> dict:
     }
 
 
-def _alert(user, alert_id: int, need: str) -> Alert:
-    if not 0 < alert_id <= MAX_ID:
-        raise Http404
-    alert = Alert.objects.select_related("campaign").filter(pk=alert_id).first()
-    if alert is None:
-        raise Http404
-    alert.campaign = campaign_for_user(user, alert.campaign_id, need)
-    return alert
-
-
 @router.get("/campaigns/{campaign_id}/alerts", response=list[AlertOut])
 def list_alerts(request, campaign_id: PathId, filters: Query[AlertFilter]):
     campaign = campaign_for_alerts(request.user, campaign_id, VIEW)
@@ -101,13 +91,13 @@ def evaluate_now(request, campaign_id: PathId):
 
 @router.post("/alerts/{alert_id}/acknowledge", response=AlertOut)
 def acknowledge(request, alert_id: PathId):
-    alert = _alert(request.user, alert_id, EDIT)
+    alert = lookups.alert_for_user(request.user, alert_id, EDIT)
     return alert_out(services.alert_acknowledge(actor=request.user, alert=alert))
 
 
 @router.post("/alerts/{alert_id}/resolve", response=AlertOut)
 def resolve(request, alert_id: PathId, payload: ResolveIn):
-    alert = _alert(request.user, alert_id, EDIT)
+    alert = lookups.alert_for_user(request.user, alert_id, EDIT)
     return alert_out(
         services.alert_resolve(
             actor=request.user,

@@ -11,6 +11,7 @@ from ninja import File, Query, Router, Schema, Status
 from ninja.files import UploadedFile
 from pydantic import Field
 
+from campaignflow import lookups
 from campaignflow.campaigns.access import EDIT, MANAGE, VIEW, campaign_for_user
 from campaignflow.core.api_types import Amount, PathId
 from campaignflow.core.errors import Forbidden, InvalidInput
@@ -248,17 +249,6 @@ def _resp_out(r: Responsibility) -> dict:
     return {"id": r.id, "text": r.text, "due_date": r.due_date, "done": r.done, "version": r.version}
 
 
-def _cp_for(user, cp_id: int, need: str) -> CampaignPartner:
-    cp = CampaignPartner.objects.select_related("partner", "campaign").filter(pk=cp_id).first()
-    if cp is None:
-        raise Http404
-    campaign_for_user(user, cp.campaign_id, VIEW)
-    if cp not in selectors.campaign_partners(user, cp.campaign):
-        raise Http404
-    campaign_for_user(user, cp.campaign_id, need)
-    return cp
-
-
 # --- budget ------------------------------------------------------------------------------------
 
 
@@ -333,25 +323,14 @@ def create_line(request, campaign_id: PathId, payload: LineIn):
     return Status(201, _line_out(line))
 
 
-def _line_for(user, line_id: int, need: str) -> BudgetLine:
-    line = BudgetLine.objects.select_related("campaign", "owner").filter(pk=line_id).first()
-    if line is None:
-        raise Http404
-    campaign_for_user(user, line.campaign_id, VIEW)
-    if selectors.is_partner(user, line.campaign) and not line.shared_with_partners:
-        raise Http404
-    line.campaign = campaign_for_user(user, line.campaign_id, need)
-    return line
-
-
 @router.get("/budget-lines/{line_id}")
 def get_line(request, line_id: PathId):
-    return _line_out(_line_for(request.user, line_id, VIEW))
+    return _line_out(lookups.line_for_user(request.user, line_id, VIEW))
 
 
 @router.patch("/budget-lines/{line_id}")
 def patch_line(request, line_id: PathId, payload: LinePatch):
-    line = _line_for(request.user, line_id, EDIT)
+    line = lookups.line_for_user(request.user, line_id, EDIT)
     data = payload.dict(exclude_unset=True, exclude={"version"})
     services.line_update(actor=request.user, line=line, version=payload.version, data=data)
     return _line_out(line)
@@ -359,7 +338,7 @@ def patch_line(request, line_id: PathId, payload: LinePatch):
 
 @router.delete("/budget-lines/{line_id}", response={204: None})
 def delete_line(request, line_id: PathId, q: Query[VersionQuery]):
-    line = _line_for(request.user, line_id, EDIT)
+    line = lookups.line_for_user(request.user, line_id, EDIT)
     services.line_delete(actor=request.user, line=line, version=_version(q))
     return Status(204, None)
 
@@ -380,27 +359,16 @@ def create_expense(request, campaign_id: PathId, payload: ExpenseIn):
     return Status(201, _expense_out(expense))
 
 
-def _expense_for(user, expense_id: int, need: str) -> Expense:
-    expense = Expense.objects.select_related("campaign", "line").filter(pk=expense_id).first()
-    if expense is None:
-        raise Http404
-    campaign = campaign_for_user(user, expense.campaign_id, VIEW)
-    if not selectors.expenses_for(user, campaign).filter(pk=expense.pk).exists():
-        raise Http404
-    expense.campaign = campaign_for_user(user, expense.campaign_id, need)
-    return expense
-
-
 @router.get("/expenses/{expense_id}")
 def get_expense(request, expense_id: PathId):
-    return _expense_out(_expense_for(request.user, expense_id, VIEW))
+    return _expense_out(lookups.expense_for_user(request.user, expense_id, VIEW))
 
 
 @router.patch("/expenses/{expense_id}")
 def patch_expense(request, expense_id: PathId, payload: ExpensePatch):
     """Correct an expense; it waits for approval again (pending, or held when it now goes over the plan).
     A new receipt: POST /expenses/{id}/receipt, or the correction form of the web UI."""
-    expense = _expense_for(request.user, expense_id, EDIT)
+    expense = lookups.expense_for_user(request.user, expense_id, EDIT)
     data = payload.dict(exclude_unset=True, exclude={"version"})
     services.expense_correct(actor=request.user, expense=expense, version=payload.version, data=data)
     return _expense_out(expense)
@@ -408,14 +376,14 @@ def patch_expense(request, expense_id: PathId, payload: ExpensePatch):
 
 @router.delete("/expenses/{expense_id}", response={204: None})
 def delete_expense(request, expense_id: PathId, q: Query[VersionQuery]):
-    expense = _expense_for(request.user, expense_id, EDIT)
+    expense = lookups.expense_for_user(request.user, expense_id, EDIT)
     services.expense_delete(actor=request.user, expense=expense, version=_version(q))
     return Status(204, None)
 
 
 @router.post("/expenses/{expense_id}/approve")
 def approve_expense(request, expense_id: PathId, payload: CommentIn | None = None):
-    expense = _expense_for(request.user, expense_id, VIEW)
+    expense = lookups.expense_for_user(request.user, expense_id, VIEW)
     services.expense_decide(
         actor=request.user, expense=expense, approve=True, comment=payload.comment if payload else ""
     )
@@ -424,21 +392,21 @@ def approve_expense(request, expense_id: PathId, payload: CommentIn | None = Non
 
 @router.post("/expenses/{expense_id}/reject")
 def reject_expense(request, expense_id: PathId, payload: CommentIn):
-    expense = _expense_for(request.user, expense_id, VIEW)
+    expense = lookups.expense_for_user(request.user, expense_id, VIEW)
     services.expense_decide(actor=request.user, expense=expense, approve=False, comment=payload.comment)
     return _expense_out(expense)
 
 
 @router.post("/expenses/{expense_id}/receipt")
 def upload_receipt(request, expense_id: PathId, file: File[UploadedFile] = None):
-    expense = _expense_for(request.user, expense_id, EDIT)
+    expense = lookups.expense_for_user(request.user, expense_id, EDIT)
     services.expense_attach_receipt(actor=request.user, expense=expense, upload=file)
     return _expense_out(expense)
 
 
 @router.get("/expenses/{expense_id}/receipt")
 def download_receipt(request, expense_id: PathId):
-    expense = _expense_for(request.user, expense_id, VIEW)
+    expense = lookups.expense_for_user(request.user, expense_id, VIEW)
     if not expense.receipt:
         raise Http404
     return FileResponse(expense.receipt.open("rb"), as_attachment=True, filename=expense.receipt_name or "receipt")
@@ -498,14 +466,14 @@ def add_campaign_partner(request, campaign_id: PathId, payload: CampaignPartnerI
 
 @router.patch("/campaign-partners/{cp_id}")
 def patch_campaign_partner(request, cp_id: PathId, payload: CampaignPartnerPatch):
-    cp = _cp_for(request.user, cp_id, MANAGE)
+    cp = lookups.campaign_partner_for_user(request.user, cp_id, MANAGE)
     data = payload.dict(exclude_unset=True, exclude={"version", "partner"})
     return _cp_out(services.campaign_partner_update(actor=request.user, cp=cp, version=payload.version, data=data))
 
 
 @router.post("/campaign-partners/{cp_id}/responsibilities", response={201: dict})
 def add_responsibility(request, cp_id: PathId, payload: ResponsibilityIn):
-    cp = _cp_for(request.user, cp_id, EDIT)
+    cp = lookups.campaign_partner_for_user(request.user, cp_id, EDIT)
     return Status(201, _resp_out(services.responsibility_create(actor=request.user, cp=cp, data=payload.dict())))
 
 
@@ -514,7 +482,9 @@ def patch_responsibility(request, item_id: PathId, payload: ResponsibilityPatch)
     item = Responsibility.objects.select_related("campaign_partner__campaign").filter(pk=item_id).first()
     if item is None:
         raise Http404
-    _cp_for(request.user, item.campaign_partner_id, VIEW)  # 404 unless visible; the service decides the write
+    lookups.campaign_partner_for_user(
+        request.user, item.campaign_partner_id, VIEW
+    )  # 404 unless visible; the service decides the write
     data = payload.dict(exclude_unset=True, exclude={"version"})
     return _resp_out(services.responsibility_update(actor=request.user, item=item, version=payload.version, data=data))
 

@@ -114,12 +114,7 @@ def can(user, campaign: Campaign, need: str, *, archived_ok: bool = False) -> bo
 def campaign_for_user(
     user, campaign_id, need: str = VIEW, *, include_deleted: bool = False, archived_ok: bool = False
 ) -> Campaign:
-    try:
-        campaign_id = int(campaign_id)
-    except (TypeError, ValueError):
-        raise Http404 from None
-    if not 0 < campaign_id <= MAX_ID:
-        raise Http404
+    campaign_id = valid_id(campaign_id)
     qs = visible_campaigns(user, include_deleted=include_deleted).select_related("owner", "playbook_version__playbook")
     if not is_admin(user) and user and user.is_authenticated:
         # the caller's role in the same query (every campaign request asks for it next); as raw SQL
@@ -131,8 +126,46 @@ def campaign_for_user(
         raise Http404
     if hasattr(campaign, "_my_role"):
         campaign._role_cache = {user.pk: campaign._my_role}
+    require(user, campaign, need, archived_ok=archived_ok)
+    return campaign
+
+
+def require(user, campaign: Campaign, need: str, *, archived_ok: bool = False) -> None:
+    """403 unless the caller's role in `campaign` gives `need` (and the campaign is still open to change)."""
     if not can(user, campaign, need, archived_ok=archived_ok):
         if need != VIEW and campaign.status == "archived":
             raise Forbidden(_("This campaign is archived and can no longer be changed."))
         raise Forbidden(_("Your role in this campaign does not allow this."))
-    return campaign
+
+
+def valid_id(object_id) -> int:
+    """A path id as an int in the id column's range, else 404 (never a 500 from an overflowing query)."""
+    try:
+        object_id = int(object_id)
+    except (TypeError, ValueError):
+        raise Http404 from None
+    if not 0 < object_id <= MAX_ID:
+        raise Http404
+    return object_id
+
+
+def object_for_user(queryset, user, object_id, need: str = VIEW, *, visible=None, team_message: str = ""):
+    """A campaign's object by id, through its campaign's rules: 404 when the object or its campaign is
+    hidden from the caller, 403 when the caller's role lacks `need`.
+
+    `visible(user, campaign)` is the queryset of the objects the caller may see in that campaign (a
+    partner sees only what is shared with them); `team_message` makes the object internal to the
+    campaign team (partners get 403 with it). The object comes back with `.campaign` set to the
+    checked campaign, so that services see the same instance."""
+    obj = queryset.filter(pk=valid_id(object_id)).first()
+    if obj is None:
+        raise Http404
+    if team_message:
+        campaign = campaign_for_team(user, obj.campaign_id, VIEW, message=team_message)
+    else:
+        campaign = campaign_for_user(user, obj.campaign_id, VIEW)
+    if visible is not None and not visible(user, campaign).filter(pk=obj.pk).exists():
+        raise Http404
+    require(user, campaign, need)
+    obj.campaign = campaign
+    return obj

@@ -11,12 +11,13 @@ from django.utils import timezone
 from ninja import Query, Router, Schema, Status
 from pydantic import Field
 
+from campaignflow import lookups
 from campaignflow.campaigns.access import EDIT, MANAGE, VIEW
 from campaignflow.core.api_types import PathId, Username, patch_data, patch_schema
 
 from . import selectors, services
 from .domain import risk as risk_domain
-from .models import ExecutionLogEntry, Issue, Risk, RunOfShowItem, WeeklyReport
+from .models import Risk
 
 router = Router(tags=["execution"])
 
@@ -79,7 +80,7 @@ def create_risk(request, campaign_id: PathId, payload: RiskIn):
 
 @router.patch("/risks/{risk_id}", response=RiskOut)
 def update_risk(request, risk_id: PathId, payload: RiskPatch):
-    risk = selectors.object_for_user(Risk, request.user, risk_id, EDIT)
+    risk = lookups.risk_for_user(request.user, risk_id, EDIT)
     version, data = patch_data(payload)
     return services.risk_update(actor=request.user, risk=risk, version=version, data=data)
 
@@ -139,7 +140,7 @@ def create_issue(request, campaign_id: PathId, payload: IssueIn):
 
 @router.patch("/issues/{issue_id}", response=IssueOut)
 def update_issue(request, issue_id: PathId, payload: IssuePatch):
-    issue = selectors.object_for_user(Issue, request.user, issue_id, EDIT)
+    issue = lookups.issue_for_user(request.user, issue_id, EDIT)
     version, data = patch_data(payload)
     return services.issue_update(actor=request.user, issue=issue, version=version, data=data)
 
@@ -181,7 +182,7 @@ def create_log(request, campaign_id: PathId, payload: LogIn):
 
 @router.patch("/logs/{log_id}", response=LogOut)
 def update_log(request, log_id: PathId, payload: LogPatch):
-    entry = selectors.object_for_user(ExecutionLogEntry, request.user, log_id, EDIT)
+    entry = lookups.log_entry_for_user(request.user, log_id, EDIT)
     version, data = patch_data(payload)
     return services.log_update(actor=request.user, entry=entry, version=version, data=data)
 
@@ -225,7 +226,7 @@ def create_segment(request, campaign_id: PathId, payload: SegmentIn):
 
 @router.patch("/run-of-show/{segment_id}", response=SegmentOut)
 def update_segment(request, segment_id: PathId, payload: SegmentPatch):
-    item = selectors.object_for_user(RunOfShowItem, request.user, segment_id, EDIT)
+    item = lookups.segment_for_user(request.user, segment_id, EDIT)
     version, data = patch_data(payload)
     return services.segment_update(actor=request.user, item=item, version=version, data=data)
 
@@ -327,14 +328,14 @@ def generate_report(request, campaign_id: PathId, payload: ReportGenerateIn):
 
 @router.patch("/weekly-reports/{report_id}", response=ReportOut)
 def update_report(request, report_id: PathId, payload: ReportPatch):
-    report = selectors.object_for_user(WeeklyReport, request.user, report_id, EDIT)
+    report = lookups.report_for_user(request.user, report_id, EDIT)
     version, data = patch_data(payload)
     return services.weekly_report_update(actor=request.user, report=report, version=version, data=data)
 
 
 @router.post("/weekly-reports/{report_id}/publish", response=ReportOut)
 def publish_report(request, report_id: PathId, payload: VersionIn):
-    report = selectors.object_for_user(WeeklyReport, request.user, report_id, MANAGE)
+    report = lookups.report_for_user(request.user, report_id, MANAGE)
     return services.weekly_report_publish(actor=request.user, report=report, version=payload.version)
 
 
@@ -373,7 +374,7 @@ def report_figures(request, report_id: PathId):
     `good`) with its cumulative achievement rate, and the daily values of the last 4 weeks."""
     from .reporting import week_figures
 
-    report = selectors.object_for_user(WeeklyReport, request.user, report_id, VIEW)
+    report = lookups.report_for_user(request.user, report_id, VIEW)
     data = week_figures(report.campaign, report.week_start, user=request.user)
     return {
         "week_start": data["week_start"],
@@ -392,7 +393,7 @@ class ShareOut(Schema):
 @router.post("/weekly-reports/{report_id}/share", response=ShareOut)
 def share_report(request, report_id: PathId):
     """Send a published report to the team's inboxes and chat robots (409 for a draft)."""
-    report = selectors.object_for_user(WeeklyReport, request.user, report_id, EDIT)
+    report = lookups.report_for_user(request.user, report_id, EDIT)
     url = reverse("execution:report", args=[report.campaign_id, report.id])
     return {"notified": services.weekly_report_share(actor=request.user, report=report, url=url)}
 

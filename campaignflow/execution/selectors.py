@@ -1,28 +1,14 @@
 """Execution reads. Execution records are internal: partners do not see them."""
 
-from django.http import Http404
 from django.utils.translation import gettext as _
 
-from campaignflow.campaigns.access import MAX_ID, campaign_for_team
+from campaignflow.campaigns.access import campaign_for_team
 
 from .models import ExecutionLogEntry, Issue, Risk, RunOfShowItem, Standup, WeeklyReport
 
 
 def campaign_for_execution(user, campaign_id, need: str = "view"):
     return campaign_for_team(user, campaign_id, need, message=_("Execution records are internal to the campaign team."))
-
-
-def object_for_user(model, user, object_id: int, need: str = "view"):
-    """Any execution record by id, through its campaign's access rules (404 when not visible)."""
-    if not 0 < int(object_id) <= MAX_ID:
-        raise Http404
-    campaign_id = model.objects.filter(pk=object_id).values_list("campaign_id", flat=True).first()
-    if campaign_id is None:
-        raise Http404
-    campaign = campaign_for_execution(user, campaign_id, need)
-    obj = model.objects.get(pk=object_id)
-    obj.campaign = campaign
-    return obj
 
 
 def risks(campaign):

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from campaignflow import lookups
 from campaignflow.campaigns.access import EDIT, MANAGE, VIEW
 from campaignflow.campaigns.views import campaign_page_context
 from campaignflow.core.domain.dates import parse_date
@@ -32,7 +33,7 @@ from .forms import (
     StandupForm,
     with_member_choices,
 )
-from .models import Issue, IssueStatus, WeeklyReport
+from .models import IssueStatus
 
 # (key, label, URL name) of the execution tab's sections.
 SECTIONS = [
@@ -161,7 +162,7 @@ def issues(request, pk: int):
 @login_required
 @require_POST
 def issue_update(request, pk: int, issue_id: int):
-    issue = selectors.object_for_user(Issue, request.user, issue_id, EDIT)
+    issue = lookups.issue_for_user(request.user, issue_id, EDIT)
     form = IssueUpdateForm(request.POST, prefix=f"i{issue.id}")
     if form.is_valid():
         try:
@@ -253,9 +254,8 @@ def logs(request, pk: int):
 @login_required
 @require_POST
 def segment_toggle(request, pk: int, item_id: int):
-    from .models import RunOfShowItem
 
-    item = selectors.object_for_user(RunOfShowItem, request.user, item_id, EDIT)
+    item = lookups.segment_for_user(request.user, item_id, EDIT)
     try:
         services.segment_update(
             actor=request.user, item=item, version=int(request.POST.get("version", 0)), data={"done": not item.done_at}
@@ -294,7 +294,7 @@ def reports(request, pk: int):
 
 @login_required
 def report_detail(request, pk: int, report_id: int):
-    report = selectors.object_for_user(WeeklyReport, request.user, report_id, VIEW)
+    report = lookups.report_for_user(request.user, report_id, VIEW)
     campaign = report.campaign
     if campaign.pk != int(pk):
         return redirect("execution:report", campaign.pk, report.id)
@@ -305,7 +305,7 @@ def report_detail(request, pk: int, report_id: int):
     if request.method == "POST":
         action = request.POST.get("action", "save")
         # Publishing needs the manage right: check it before saving anything (not after the save).
-        selectors.object_for_user(WeeklyReport, request.user, report_id, MANAGE if action == "publish" else EDIT)
+        lookups.report_for_user(request.user, report_id, MANAGE if action == "publish" else EDIT)
         if _save(
             request,
             form,
@@ -348,7 +348,7 @@ def report_detail(request, pk: int, report_id: int):
 @require_POST
 def report_share(request, pk: int, report_id: int):
     """Send a published report to the team (inboxes and the campaign's chat robots)."""
-    report = selectors.object_for_user(WeeklyReport, request.user, report_id, EDIT)
+    report = lookups.report_for_user(request.user, report_id, EDIT)
     try:
         count = services.weekly_report_share(
             actor=request.user, report=report, url=reverse("execution:report", args=[report.campaign_id, report.id])

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.http import Http404
 from ninja import Query, Router, Schema, Status
 from pydantic import Field
 
+from campaignflow import lookups
 from campaignflow.campaigns.access import MANAGE, campaign_for_user
-from campaignflow.core.api_types import MAX_ID, IdField, PathId
+from campaignflow.core.api_types import IdField, PathId
 
 from . import services
 from .models import Delivery, Notification, WebhookEndpoint
@@ -130,16 +130,6 @@ def webhook_out(w: WebhookEndpoint) -> dict:
     }
 
 
-def _endpoint(user, webhook_id: int) -> WebhookEndpoint:
-    if not 0 < webhook_id <= MAX_ID:
-        raise Http404
-    endpoint = WebhookEndpoint.objects.filter(pk=webhook_id, campaign__isnull=False).first()
-    if endpoint is None:
-        raise Http404
-    campaign_for_user(user, endpoint.campaign_id, MANAGE)
-    return endpoint
-
-
 @router.get("/campaigns/{campaign_id}/webhooks", response=list[WebhookOut])
 def list_webhooks(request, campaign_id: PathId):
     campaign = campaign_for_user(request.user, campaign_id, MANAGE)
@@ -155,7 +145,7 @@ def create_webhook(request, campaign_id: PathId, payload: WebhookIn):
 
 @router.patch("/webhooks/{webhook_id}", response=WebhookOut)
 def update_webhook(request, webhook_id: PathId, payload: WebhookPatch):
-    endpoint = _endpoint(request.user, webhook_id)
+    endpoint = lookups.webhook_for_user(request.user, webhook_id, MANAGE)
     data = payload.dict(exclude_unset=True)
     version = data.pop("version")
     return webhook_out(services.endpoint_update(actor=request.user, endpoint=endpoint, version=version, data=data))
@@ -163,13 +153,15 @@ def update_webhook(request, webhook_id: PathId, payload: WebhookPatch):
 
 @router.delete("/webhooks/{webhook_id}", response={204: None})
 def delete_webhook(request, webhook_id: PathId):
-    services.endpoint_delete(actor=request.user, endpoint=_endpoint(request.user, webhook_id))
+    services.endpoint_delete(actor=request.user, endpoint=lookups.webhook_for_user(request.user, webhook_id, MANAGE))
     return Status(204, None)
 
 
 @router.post("/webhooks/{webhook_id}/test", response={202: DeliveryOut})
 def test_webhook(request, webhook_id: PathId):
-    delivery = services.endpoint_test(actor=request.user, endpoint=_endpoint(request.user, webhook_id))
+    delivery = services.endpoint_test(
+        actor=request.user, endpoint=lookups.webhook_for_user(request.user, webhook_id, MANAGE)
+    )
     return Status(202, delivery)
 
 

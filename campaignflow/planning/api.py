@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from ninja import File, Form, Router, Schema, Status, UploadedFile
 from pydantic import Field
 
+from campaignflow import lookups
 from campaignflow.campaigns.access import EDIT, MANAGE, VIEW, campaign_for_user, can
 from campaignflow.campaigns.read_cache import cached, cached_for_user, cached_json
 from campaignflow.core.api_types import MAX_ID, IdField, PathId
@@ -17,7 +18,7 @@ from campaignflow.core.gc_pause import gc_paused
 from campaignflow.core.json_out import dumps, json_response
 
 from . import io, selectors, services
-from .models import CampaignPeriod, Task, TaskDependency
+from .models import CampaignPeriod, Task
 
 router = Router(tags=["plan"])
 # What the owner of a task may change without the campaign's edit right (e.g. a partner).
@@ -209,13 +210,13 @@ def create_task(request, campaign_id: PathId, payload: TaskIn):
 
 @router.get("/tasks/{task_id}", response=TaskOut)
 def get_task(request, task_id: PathId):
-    task = selectors.task_for_user(request.user, task_id)
+    task = lookups.task_for_user(request.user, task_id)
     return _one_task_out(request.user, task)
 
 
 @router.patch("/tasks/{task_id}", response=TaskOut)
 def update_task(request, task_id: PathId, payload: TaskPatch):
-    task = selectors.task_for_user(request.user, task_id, "edit")
+    task = lookups.task_for_user(request.user, task_id, "edit")
     data = _task_payload(payload)
     version = data.pop("version")
     if not can(request.user, task.campaign, EDIT) and set(data) - PARTNER_FIELDS:
@@ -226,7 +227,7 @@ def update_task(request, task_id: PathId, payload: TaskPatch):
 
 @router.delete("/tasks/{task_id}", response={204: None})
 def delete_task(request, task_id: PathId):
-    task = selectors.task_for_user(request.user, task_id)
+    task = lookups.task_for_user(request.user, task_id)
     campaign_for_user(request.user, task.campaign_id, EDIT)
     services.task_delete(actor=request.user, task=task)
     return Status(204, None)
@@ -331,11 +332,7 @@ def _link_out(link) -> dict:
 
 @router.delete("/dependencies/{link_id}", response={204: None})
 def delete_dependency(request, link_id: PathId):
-    link = TaskDependency.objects.filter(pk=link_id).select_related("successor").first()
-    if link is None:
-        raise Http404
-    campaign = campaign_for_user(request.user, link.campaign_id, EDIT)
-    link.campaign = campaign
+    link = lookups.dependency_for_user(request.user, link_id, EDIT)
     services.dependency_delete(actor=request.user, link=link)
     return Status(204, None)
 

@@ -17,6 +17,7 @@ from django.utils.translation import pgettext
 from django.views.decorators.http import require_POST
 from django_htmx.http import HttpResponseClientRefresh
 
+from campaignflow import lookups
 from campaignflow.campaigns.access import EDIT, MANAGE, VIEW, campaign_for_user, can, visible_campaigns
 from campaignflow.campaigns.models import Status
 from campaignflow.campaigns.views import campaign_page_context
@@ -24,7 +25,6 @@ from campaignflow.core.errors import DomainError, InvalidInput, StaleVersion
 
 from . import io, selectors, services
 from .models import PeriodKind, RaciRole, TaskStatus
-from .selectors import task_for_user
 
 QUICK_FIELDS = (
     "owner",
@@ -57,7 +57,7 @@ def _row_context(request, task, campaign, info=None, error=None) -> dict:
 @login_required
 @require_POST
 def task_quick_update(request, task_id: int):
-    task = task_for_user(request.user, task_id, "edit")
+    task = lookups.task_for_user(request.user, task_id, "edit")
     data = {k: request.POST[k] for k in QUICK_FIELDS if k in request.POST}
     if "progress" in data:
         data["progress"] = int(data["progress"]) if data["progress"].isdigit() else data["progress"]

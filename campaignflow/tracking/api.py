@@ -13,6 +13,7 @@ from ninja import File, Query, Router, Schema, Status
 from ninja.files import UploadedFile
 from pydantic import Field
 
+from campaignflow import lookups
 from campaignflow.campaigns.access import EDIT, VIEW, campaign_for_user
 from campaignflow.campaigns.read_cache import cached, cached_json, variant_of
 from campaignflow.core.api_types import PathId
@@ -171,7 +172,7 @@ def import_metrics(request, campaign_id: PathId, file: UploadedFile = File(...))
 @router.get("/import-jobs/{job_id}", response=JobOut)
 def get_import_job(request, job_id: PathId):
     """A background import's status (queued/parsing/validating/writing/done/failed), progress and bad rows."""
-    return job_out(selectors.job_for_user(request.user, job_id))
+    return job_out(lookups.job_for_user(request.user, job_id))
 
 
 @router.get("/campaigns/{campaign_id}/metrics", response=list[MetricRowOut])
@@ -210,7 +211,7 @@ def list_batches(request, campaign_id: PathId):
 
 @router.delete("/import-batches/{batch_id}", response=BatchOut)
 def undo_batch(request, batch_id: PathId):
-    batch = selectors.batch_for_user(request.user, batch_id, EDIT)
+    batch = lookups.batch_for_user(request.user, batch_id, EDIT)
     batch = services.batch_undo(actor=request.user, batch=batch)
     return batch_out(batch)
 

@@ -9,11 +9,10 @@ from decimal import Decimal
 
 from django.core.exceptions import EmptyResultSet
 from django.db import connection
-from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from campaignflow.campaigns.access import campaign_for_user, is_partner
+from campaignflow.campaigns.access import is_partner
 from campaignflow.core.json_out import dumps
 from campaignflow.goals.domain.decompose import daily_plan
 from campaignflow.goals.domain.kpi import achievement_rate
@@ -22,7 +21,7 @@ from campaignflow.goals.selectors import channels as goal_channels
 from campaignflow.goals.selectors import kpis_with_actuals, shared_channel_names
 
 from .domain import charts
-from .models import ImportBatch, ImportJob, MetricChannelTotal, MetricDayTotal, MetricRow
+from .models import ImportBatch, MetricChannelTotal, MetricDayTotal, MetricRow
 
 
 def step_labels() -> dict[str, str]:
@@ -77,21 +76,6 @@ def batches(campaign, user=None):
     if user is not None and is_partner(user, campaign):
         qs = qs.filter(actor=user)
     return qs
-
-
-def batch_for_user(user, batch_id: int, need: str) -> ImportBatch:
-    batch = get_object_or_404(ImportBatch.objects.select_related("campaign"), pk=batch_id)
-    campaign_for_user(user, batch.campaign_id, need)
-    return batch
-
-
-def job_for_user(user, job_id: int) -> ImportJob:
-    """A background import job, for those who can see its campaign (404 otherwise)."""
-    from campaignflow.campaigns.access import VIEW
-
-    job = get_object_or_404(ImportJob.objects.defer("data"), pk=job_id)
-    campaign_for_user(user, job.campaign_id, VIEW)
-    return job
 
 
 def metric_names(campaign) -> list[str]:

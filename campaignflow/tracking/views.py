@@ -18,6 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from campaignflow import lookups
 from campaignflow.campaigns.access import EDIT, VIEW, campaign_for_user
 from campaignflow.campaigns.read_cache import cached
 from campaignflow.campaigns.views import campaign_page_context
@@ -85,7 +86,7 @@ def _data_context(request, campaign, **extra):
 
 def _job_of(request, campaign, job_id) -> ImportJob | None:
     try:
-        job = selectors.job_for_user(request.user, int(job_id))
+        job = lookups.job_for_user(request.user, int(job_id))
     except (TypeError, ValueError, Http404):
         return None
     return job if job.campaign_id == campaign.pk else None
@@ -178,7 +179,7 @@ def upload_confirm(request, pk: int):
 @require_POST
 def batch_undo(request, pk: int, batch_id: int):
     campaign = campaign_for_user(request.user, pk, EDIT)
-    batch = selectors.batch_for_user(request.user, batch_id, EDIT)
+    batch = lookups.batch_for_user(request.user, batch_id, EDIT)
     if batch.campaign_id != campaign.pk:
         return redirect("tracking:data", campaign.pk)
     try:
