@@ -2,8 +2,10 @@
 
 from django.core.management import call_command
 
+from campaignflow.alerts.models import Alert
 from campaignflow.campaigns.models import Campaign
 from campaignflow.core.models import AuditEntry
+from campaignflow.execution.models import Issue, Risk, Standup, WeeklyReport
 
 
 def test_load_demo_twice(db, capsys):
@@ -17,3 +19,19 @@ def test_load_demo_twice(db, capsys):
     counts = (Campaign.objects.count(), AuditEntry.objects.count())
     call_command("load_demo")
     assert (Campaign.objects.count(), AuditEntry.objects.count()) == counts
+
+
+def test_the_running_demo_campaign_has_its_daily_records_and_alerts(db):
+    """What the seeds' daily loop produces: risks, the issue log (seed 002 table 4), stand-ups, a published
+    weekly report, and the alerts the rules raise on the demo's own figures."""
+    call_command("load_demo")
+    running = Campaign.objects.get(name="冬季新品焕新季促销")
+    issues = dict(Issue.objects.filter(campaign=running).values_list("code", "description"))
+    assert issues == {"Q001": "线下活动到场率低于预期", "Q002": "优惠券核销率仅15%"}
+    assert Issue.objects.get(campaign=running, code="Q002").solution == "降低门槛（满50减10→满30减5）"
+    assert Risk.objects.filter(campaign=running, status="open").count() == 3
+    assert Standup.objects.filter(campaign=running).count() >= 3
+    assert WeeklyReport.objects.filter(campaign=running, status="published").count() == 1
+    assert Alert.objects.filter(campaign=running).exists()
+    archived = Campaign.objects.get(name="2024年夏季新品促销")
+    assert not Issue.objects.filter(campaign=archived).exclude(status="resolved").exists()

@@ -104,7 +104,8 @@ CAMPAIGNS = [
 
 PATH = ["planning", "executing", "reviewing", "archived"]
 
-# Modules with `extend_demo(*, campaigns, users, specs)`, run in this order after the campaigns exist.
+# Modules with `extend_demo(*, campaigns, users, specs)`, run in this order after the campaigns exist, and/or
+# `after_demo(...)`, run after the campaigns have moved to their stage.
 DEMO_EXTENSIONS = [
     "campaignflow.planning.demo",
     "campaignflow.goals.demo",
@@ -127,18 +128,18 @@ class Command(BaseCommand):
             for spec in created:
                 self._campaign(spec, users)
             campaigns = {c.name: c for c in Campaign.objects.filter(name__in=[s["name"] for s in CAMPAIGNS])}
-            for module_name in DEMO_EXTENSIONS:
+            modules = [importlib.import_module(name) for name in DEMO_EXTENSIONS]
+            for module in modules:
                 # Each capability adds its own demo data (KPIs, metrics, budget …) before the campaigns
                 # move through their stage gates; each extension is idempotent.
-                try:
-                    module = importlib.import_module(module_name)
-                except ModuleNotFoundError as exc:
-                    if exc.name is None or not module_name.startswith(exc.name):
-                        raise
-                    continue
-                module.extend_demo(campaigns=campaigns, users=users, specs=CAMPAIGNS)
+                if hasattr(module, "extend_demo"):
+                    module.extend_demo(campaigns=campaigns, users=users, specs=CAMPAIGNS)
             for spec in created:
                 self._advance(campaigns[spec["name"]], spec["to"], users["wangjl"])
+            for module in modules:
+                # what only a campaign at its stage has (stand-ups and issues of a running campaign, alerts)
+                if hasattr(module, "after_demo"):
+                    module.after_demo(campaigns=campaigns, users=users, specs=CAMPAIGNS)
         self.stdout.write(f"\nDemo logins (password for all: {DEMO_PASSWORD}):")
         for username, display, role, what in USERS:
             self.stdout.write(f"  {username:<9} {display:<10} {role:<9} {what}")
