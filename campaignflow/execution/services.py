@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -13,6 +13,7 @@ from campaignflow.accounts.models import User
 from campaignflow.campaigns.models import Campaign
 from campaignflow.campaigns.selectors import member_input
 from campaignflow.core.audit import audit_record, snapshot
+from campaignflow.core.codes import create_with_code
 from campaignflow.core.domain.text import clean_text
 from campaignflow.core.errors import Conflict, InvalidInput
 from campaignflow.core.locking import changed_only, refuse_if_stale, update_versioned
@@ -74,23 +75,6 @@ def _datetime(data: dict, out: dict, errors: dict, field: str, *, required: bool
         value = datetime_input(data.get(field), field, errors, required=required)
         if field not in errors:
             out[field] = value
-
-
-def _next_code(model, campaign: Campaign, prefix: str) -> str:
-    codes = model.objects.filter(campaign=campaign, code__startswith=prefix).values_list("code", flat=True)
-    numbers = [int(c[len(prefix) :]) for c in codes if c[len(prefix) :].isdigit()]
-    return f"{prefix}{max(numbers, default=0) + 1:03d}"
-
-
-def _create_with_code(model, campaign: Campaign, prefix: str, fields: dict):
-    """Insert with the next free code; retry once if a concurrent insert took it."""
-    for _attempt in range(3):
-        try:
-            with transaction.atomic():
-                return model.objects.create(campaign=campaign, code=_next_code(model, campaign, prefix), **fields)
-        except IntegrityError:
-            continue
-    raise Conflict(_("Could not allocate a code; try again."))
 
 
 def _update(obj, *, actor, version: int, changes: dict, campaign: Campaign):
@@ -157,7 +141,7 @@ def _clean_risk(campaign: Campaign, data: dict, *, creating: bool) -> dict:
 
 @transaction.atomic
 def risk_create(*, actor, campaign: Campaign, data: dict) -> Risk:
-    risk = _create_with_code(Risk, campaign, "R", _clean_risk(campaign, data, creating=True))
+    risk = create_with_code(Risk, campaign, "R", _clean_risk(campaign, data, creating=True))
     audit_record(actor=actor, action="create", obj=risk, campaign=campaign, after=snapshot(risk))
     return risk
 
@@ -214,7 +198,7 @@ def issue_create(*, actor, campaign: Campaign, data: dict) -> Issue:
     rules = settings_for(campaign)
     fields["response_sla_hours"] = rules.response_sla_hours
     fields["resolution_sla_hours"] = rules.resolution_sla_hours
-    issue = _create_with_code(Issue, campaign, "Q", fields)
+    issue = create_with_code(Issue, campaign, "Q", fields)
     audit_record(actor=actor, action="create", obj=issue, campaign=campaign, after=snapshot(issue))
     return issue
 
