@@ -1,23 +1,15 @@
 """Alert endpoints in the access matrix."""
 
 import datetime as dt
+from pathlib import Path
 
 from django.utils import timezone
 
 from campaignflow.alerts.domain.conditions import RULES
 from campaignflow.alerts.models import Alert, RuleSetting
+from tests.support.tables import read_table
 
-# fmt: off
-# operation              method  path                                          admin owner mgr  member viewer partner outsider anon
-ROWS = [
-    ("list alerts",          "get",  "/campaigns/{campaign_id}/alerts",              200,  200,  200, 200,   200,   403,    404,     401),
-    ("evaluate alerts",      "post", "/campaigns/{campaign_id}/alerts/evaluate",     200,  200,  200, 200,   403,   403,    404,     401),
-    ("acknowledge alert",    "post", "/alerts/{alert_id}/acknowledge",               200,  200,  200, 200,   403,   403,    404,     401),
-    ("resolve alert",        "post", "/alerts/{alert_id}/resolve",                   200,  200,  200, 200,   403,   403,    404,     401),
-    ("get alert rules",      "get",  "/campaigns/{campaign_id}/alert-rules",         200,  200,  200, 200,   200,   200,    404,     401),
-    ("put alert rules",      "put",  "/campaigns/{campaign_id}/alert-rules",         200,  200,  200, 403,   403,   403,    404,     401),
-]
-# fmt: on
+ROWS = read_table(Path(__file__).with_name("access_table.txt"), columns=11)
 
 BODIES = {
     "resolve alert": lambda ctx: {"evaluation": "已处理", "decision": "continue"},

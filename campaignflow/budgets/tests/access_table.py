@@ -10,6 +10,7 @@ An expense is corrected by the person who recorded it (nobody here) or an owner/
 """
 
 from decimal import Decimal
+from pathlib import Path
 
 from campaignflow.budgets.models import (
     Budget,
@@ -20,45 +21,9 @@ from campaignflow.budgets.models import (
     PartnerContact,
     Responsibility,
 )
+from tests.support.tables import read_table
 
-# fmt: off
-# operation               method   path                                                admin owner mgr  member viewer partner outsider anon
-ROWS = [
-    ("get budget",            "get",    "/campaigns/{campaign_id}/budget",                200,  200,  200, 200,   200,   200,    404,     401),
-    ("patch budget",          "patch",  "/campaigns/{campaign_id}/budget",                200,  200,  200, 403,   403,   403,    404,     401),
-    ("submit budget",         "post",   "/campaigns/{campaign_id}/budget/submit",         200,  200,  200, 200,   403,   403,    404,     401),
-    ("approve budget",        "post",   "/campaigns/{campaign_id}/budget/approve",        200,  403,  403, 403,   403,   403,    404,     401),
-    ("reject budget",         "post",   "/campaigns/{campaign_id}/budget/reject",         200,  403,  403, 403,   403,   403,    404,     401),
-    ("budget history",        "get",    "/campaigns/{campaign_id}/budget/history",        200,  200,  200, 200,   200,   403,    404,     401),
-    ("list budget lines",     "get",    "/campaigns/{campaign_id}/budget-lines",          200,  200,  200, 200,   200,   200,    404,     401),
-    ("create budget line",    "post",   "/campaigns/{campaign_id}/budget-lines",          201,  201,  201, 201,   403,   403,    404,     401),
-    ("get budget line",       "get",    "/budget-lines/{line_id}",                        200,  200,  200, 200,   200,   404,    404,     401),
-    ("patch budget line",     "patch",  "/budget-lines/{line_id}",                        200,  200,  200, 200,   403,   404,    404,     401),
-    ("delete budget line",    "delete", "/budget-lines/{line_id}",                        422,  422,  422, 422,   403,   404,    404,     401),
-    ("list expenses",         "get",    "/campaigns/{campaign_id}/expenses",              200,  200,  200, 200,   200,   200,    404,     401),
-    ("create expense",        "post",   "/campaigns/{campaign_id}/expenses",              201,  201,  201, 201,   403,   403,    404,     401),
-    ("get expense",           "get",    "/expenses/{expense_id}",                         200,  200,  200, 200,   200,   404,    404,     401),
-    ("correct expense",       "patch",  "/expenses/{expense_id}",                         200,  200,  200, 403,   403,   404,    404,     401),
-    ("delete expense",        "delete", "/expenses/{expense_id}",                         422,  422,  422, 422,   403,   404,    404,     401),
-    ("approve overrun",       "post",   "/expenses/{expense_id}/approve",                 200,  403,  403, 403,   403,   404,    404,     401),
-    ("reject overrun",        "post",   "/expenses/{expense_id}/reject",                  200,  403,  403, 403,   403,   404,    404,     401),
-    ("upload receipt",        "post",   "/expenses/{expense_id}/receipt",                 422,  422,  422, 422,   403,   404,    404,     401),
-    ("download receipt",      "get",    "/expenses/{expense_id}/receipt",                 404,  404,  404, 404,   404,   404,    404,     401),
-    ("patch partner company", "patch",  "/partners/{partner_id}",                         200,  200,  200, 403,   403,   403,    403,     401),
-    ("link partner contact",  "post",   "/partners/{partner_id}/contacts",                201,  403,  403, 403,   403,   403,    403,     401),
-    ("list campaign partners","get",    "/campaigns/{campaign_id}/partners",              200,  200,  200, 200,   200,   200,    404,     401),
-    ("add campaign partner",  "post",   "/campaigns/{campaign_id}/partners",              201,  201,  201, 403,   403,   403,    404,     401),
-    ("patch campaign partner","patch",  "/campaign-partners/{cp_id}",                     200,  200,  200, 403,   403,   403,    404,     401),
-    ("add responsibility",    "post",   "/campaign-partners/{cp_id}/responsibilities",    201,  201,  201, 201,   403,   403,    404,     401),
-    ("tick responsibility",   "patch",  "/responsibilities/{item_id}",                    200,  200,  200, 200,   403,   200,    404,     401),
-    ("get cost shares",       "get",    "/campaigns/{campaign_id}/cost-shares",           200,  200,  200, 200,   200,   200,    404,     401),
-    ("set cost shares",       "put",    "/campaigns/{campaign_id}/cost-shares",           200,  200,  200, 403,   403,   403,    404,     401),
-    ("get settlement",        "get",    "/campaigns/{campaign_id}/settlement",            200,  200,  200, 200,   200,   200,    404,     401),
-    ("sign settlement",       "post",   "/campaigns/{campaign_id}/settlement/sign",       201,  201,  201, 403,   403,   201,    404,     401),
-    ("settlement xlsx",       "get",    "/campaigns/{campaign_id}/settlement.xlsx",       200,  200,  200, 200,   200,   200,    404,     401),
-    ("settlement pdf",        "get",    "/campaigns/{campaign_id}/settlement.pdf",        200,  200,  200, 200,   200,   200,    404,     401),
-]
-# fmt: on
+ROWS = read_table(Path(__file__).with_name("access_table.txt"), columns=11)
 
 BODIES = {
     "patch budget": lambda ctx: {

@@ -1,8 +1,11 @@
 """Who may do what: one table of API operation × actor → expected status drives every case.
 
-The table must cover every operation the OpenAPI document lists under /campaigns/{…} and
-/tasks/{…}: a new endpoint without a row here fails `test_the_table_covers_every_campaign_endpoint`.
+The rows are text: `access_table.txt` next to this file (campaigns and tasks) and next to each app's
+`access_table.py`. The table must cover every operation the OpenAPI document lists under /campaigns/{…} and
+/tasks/{…}: a new endpoint without a row fails `test_the_table_covers_every_campaign_endpoint`.
 """
+
+from pathlib import Path
 
 import pytest
 from django.utils import timezone
@@ -11,38 +14,13 @@ from campaignflow.campaigns.models import Campaign, Membership
 from campaignflow.campaigns.services import campaign_create
 from campaignflow.core.models import AuditEntry
 from campaignflow.planning.models import Task
+from tests.support.tables import read_table
 
 pytestmark = pytest.mark.django_db
 
 ACTORS = ("admin", "owner", "manager", "member", "viewer", "partner", "outsider", "anonymous")
 
-# fmt: off
-# operation          method    path (as in the OpenAPI document)                admin owner mgr  member viewer partner outsider anon
-TABLE = [
-    ("list campaigns",   "get",    "/campaigns",                                     200,  200,  200, 200,   200,   200,    200,     401),
-    ("create campaign",  "post",   "/campaigns",                                     201,  201,  201, 201,   201,   201,    201,     401),
-    ("get campaign",     "get",    "/campaigns/{campaign_id}",                       200,  200,  200, 200,   200,   200,    404,     401),
-    ("patch campaign",   "patch",  "/campaigns/{campaign_id}",                       200,  200,  200, 403,   403,   403,    404,     401),
-    ("delete campaign",  "delete", "/campaigns/{campaign_id}",                       204,  204,  204, 403,   403,   403,    404,     401),
-    ("restore campaign", "post",   "/campaigns/{campaign_id}/restore",               200,  403,  403, 403,   403,   403,    404,     401),
-    ("transition",       "post",   "/campaigns/{campaign_id}/transition",            200,  200,  200, 403,   403,   403,    404,     401),
-    ("lifecycle",        "get",    "/campaigns/{campaign_id}/lifecycle",             200,  200,  200, 200,   200,   200,    404,     401),
-    ("history",          "get",    "/campaigns/{campaign_id}/history",               200,  200,  200, 200,   200,   403,    404,     401),
-    ("list members",     "get",    "/campaigns/{campaign_id}/members",               200,  200,  200, 200,   200,   200,    404,     401),
-    ("add member",       "post",   "/campaigns/{campaign_id}/members",               201,  201,  201, 403,   403,   403,    404,     401),
-    ("change member",    "patch",  "/campaigns/{campaign_id}/members/{member_id}",   200,  200,  200, 403,   403,   403,    404,     401),
-    ("remove member",    "delete", "/campaigns/{campaign_id}/members/{member_id}",   204,  204,  204, 403,   403,   403,    404,     401),
-    ("list tasks",       "get",    "/campaigns/{campaign_id}/tasks",                 200,  200,  200, 200,   200,   200,    404,     401),
-    ("create task",      "post",   "/campaigns/{campaign_id}/tasks",                 201,  201,  201, 201,   403,   403,    404,     401),
-    ("get task",         "get",    "/tasks/{task_id}",                               200,  200,  200, 200,   200,   200,    404,     401),
-    ("patch task",       "patch",  "/tasks/{task_id}",                               200,  200,  200, 200,   403,   403,    404,     401),
-    ("delete task",      "delete", "/tasks/{task_id}",                               204,  204,  204, 204,   403,   403,    404,     401),
-]
-# fmt: on
-# Notes on the table: the task used is owned by the partner (partners see only their own tasks,
-# and may change only their status/progress/delay reason: the PATCH below also renames it → 403).
-# The member changed/removed is the viewer. Restore runs on a deleted campaign. Partners do not
-# see the campaign's internal history.
+TABLE = read_table(Path(__file__).with_name("access_table.txt"), columns=11)
 
 BODIES = {
     "create campaign": lambda ctx: {"name": "新活动", "start_date": "2025-07-01", "end_date": "2025-07-31"},
@@ -64,8 +42,9 @@ MULTIPART: dict = {}  # operation → fn(ctx) returning form fields/files for an
 def _app_tables():
     """Each app adds its own rows in `campaignflow/<app>/tests/access_table.py`:
 
-    ROWS (same format as TABLE), optional BODIES and PREPARE (operation → fn(ctx)), and optional
-    `setup(ctx)` that creates the objects its paths name and puts their ids in ctx (e.g. ctx["risk_id"]).
+    ROWS (read from the app's `tests/access_table.txt`, same columns as TABLE), optional BODIES and
+    PREPARE (operation → fn(ctx)), and optional `setup(ctx)` that creates the objects its paths name and
+    puts their ids in ctx (e.g. ctx["risk_id"]).
     """
     from conftest import app_test_modules
 

@@ -2,39 +2,14 @@
 Execution records are internal: partners get 403 even on reads."""
 
 import datetime as dt
+from pathlib import Path
 
 from django.utils import timezone
 
 from campaignflow.execution.models import ExecutionLogEntry, Issue, Risk, RunOfShowItem, WeeklyReport
+from tests.support.tables import read_table
 
-# fmt: off
-# operation              method   path                                                  admin owner mgr  member viewer partner outsider anon
-ROWS = [
-    ("list risks",           "get",   "/campaigns/{campaign_id}/risks",                    200,  200,  200, 200,   200,   403,    404,     401),
-    ("create risk",          "post",  "/campaigns/{campaign_id}/risks",                    201,  201,  201, 201,   403,   403,    404,     401),
-    ("patch risk",           "patch", "/risks/{risk_id}",                                  200,  200,  200, 200,   403,   403,    404,     401),
-    ("list issues",          "get",   "/campaigns/{campaign_id}/issues",                   200,  200,  200, 200,   200,   403,    404,     401),
-    ("create issue",         "post",  "/campaigns/{campaign_id}/issues",                   201,  201,  201, 201,   403,   403,    404,     401),
-    ("patch issue",          "patch", "/issues/{issue_id}",                                200,  200,  200, 200,   403,   403,    404,     401),
-    ("list logs",            "get",   "/campaigns/{campaign_id}/logs",                     200,  200,  200, 200,   200,   403,    404,     401),
-    ("create log",           "post",  "/campaigns/{campaign_id}/logs",                     201,  201,  201, 201,   403,   403,    404,     401),
-    ("patch log",            "patch", "/logs/{log_id}",                                    200,  200,  200, 200,   403,   403,    404,     401),
-    ("list run-of-show",     "get",   "/campaigns/{campaign_id}/run-of-show",              200,  200,  200, 200,   200,   403,    404,     401),
-    ("create segment",       "post",  "/campaigns/{campaign_id}/run-of-show",              201,  201,  201, 201,   403,   403,    404,     401),
-    ("patch segment",        "patch", "/run-of-show/{segment_id}",                         200,  200,  200, 200,   403,   403,    404,     401),
-    ("list standups",        "get",   "/campaigns/{campaign_id}/standups",                 200,  200,  200, 200,   200,   403,    404,     401),
-    ("write standup",        "post",  "/campaigns/{campaign_id}/standups",                 201,  201,  201, 201,   403,   403,    404,     401),
-    ("list weekly reports",  "get",   "/campaigns/{campaign_id}/weekly-reports",           200,  200,  200, 200,   200,   403,    404,     401),
-    ("generate report",      "post",  "/campaigns/{campaign_id}/weekly-reports",           201,  201,  201, 201,   403,   403,    404,     401),
-    ("patch report",         "patch", "/weekly-reports/{report_id}",                       200,  200,  200, 200,   403,   403,    404,     401),
-    ("publish report",       "post",  "/weekly-reports/{report_id}/publish",               200,  200,  200, 403,   403,   403,    404,     401),
-    ("report figures",       "get",   "/weekly-reports/{report_id}/figures",               200,  200,  200, 200,   200,   403,    404,     401),
-    # The table's report is a draft: whoever may share it gets past access to the 409 "publish first".
-    ("share report",         "post",  "/weekly-reports/{report_id}/share",                 409,  409,  409, 409,   403,   403,    404,     401),
-    ("get exec settings",    "get",   "/campaigns/{campaign_id}/execution-settings",       200,  200,  200, 200,   200,   403,    404,     401),
-    ("patch exec settings",  "patch", "/campaigns/{campaign_id}/execution-settings",       200,  200,  200, 403,   403,   403,    404,     401),
-]
-# fmt: on
+ROWS = read_table(Path(__file__).with_name("access_table.txt"), columns=11)
 
 BODIES = {
     "create risk": lambda ctx: {"title": "天气突变", "likelihood": 2, "impact": 4},

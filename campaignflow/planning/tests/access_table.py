@@ -1,32 +1,13 @@
 """Plan endpoints (schedule, Gantt, RACI, periods, baselines, links, import/export) in the access matrix."""
 
+from pathlib import Path
+
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from campaignflow.planning.models import Baseline, TaskDependency
+from tests.support.tables import read_table
 
-# fmt: off
-# operation            method    path                                                           admin owner mgr  member viewer partner outsider anon
-ROWS = [
-    ("schedule",           "get",    "/campaigns/{campaign_id}/schedule",                           200,  200,  200, 200,   200,   200,    404,     401),
-    ("gantt data",         "get",    "/campaigns/{campaign_id}/gantt",                              200,  200,  200, 200,   200,   200,    404,     401),
-    ("plan xlsx",          "get",    "/campaigns/{campaign_id}/plan.xlsx",                          200,  200,  200, 200,   200,   200,    404,     401),
-    ("calendar ics",       "get",    "/campaigns/{campaign_id}/calendar.ics",                       200,  200,  200, 200,   200,   200,    404,     401),
-    ("get plan settings",  "get",    "/campaigns/{campaign_id}/plan-settings",                      200,  200,  200, 200,   200,   200,    404,     401),
-    ("patch plan settings", "patch", "/campaigns/{campaign_id}/plan-settings",                      200,  200,  200, 403,   403,   403,    404,     401),
-    ("get raci",           "get",    "/campaigns/{campaign_id}/raci",                               200,  200,  200, 200,   200,   200,    404,     401),
-    ("put raci",           "put",    "/campaigns/{campaign_id}/raci",                               200,  200,  200, 200,   403,   403,    404,     401),
-    ("get periods",        "get",    "/campaigns/{campaign_id}/periods",                            200,  200,  200, 200,   200,   200,    404,     401),
-    ("put periods",        "put",    "/campaigns/{campaign_id}/periods",                            200,  200,  200, 200,   403,   403,    404,     401),
-    ("list baselines",     "get",    "/campaigns/{campaign_id}/baselines",                          200,  200,  200, 200,   200,   200,    404,     401),
-    ("save baseline",      "post",   "/campaigns/{campaign_id}/baselines",                          201,  201,  201, 201,   403,   403,    404,     401),
-    ("baseline variance",  "get",    "/campaigns/{campaign_id}/baselines/{baseline_id}/variance",   200,  200,  200, 200,   200,   200,    404,     401),
-    ("add dependency",     "post",   "/campaigns/{campaign_id}/dependencies",                       201,  201,  201, 201,   403,   403,    404,     401),
-    ("delete dependency",  "delete", "/dependencies/{link_id}",                                     204,  204,  204, 204,   403,   403,    404,     401),
-    ("bulk edit tasks",    "post",   "/campaigns/{campaign_id}/tasks/bulk",                         200,  200,  200, 200,   403,   403,    404,     401),
-    ("import tasks",       "post",   "/campaigns/{campaign_id}/tasks/import",                       200,  200,  200, 200,   403,   403,    404,     401),
-    ("reorder tasks",      "post",   "/campaigns/{campaign_id}/tasks/reorder",                      200,  200,  200, 200,   403,   403,    404,     401),
-]
-# fmt: on
+ROWS = read_table(Path(__file__).with_name("access_table.txt"), columns=11)
 
 
 def _task(ctx, code):

@@ -2,24 +2,13 @@
 The review is internal: partners get 403 even on reads."""
 
 from decimal import Decimal
+from pathlib import Path
 
 from campaignflow.campaigns.models import Campaign
 from campaignflow.goals.models import Kpi
+from tests.support.tables import read_table
 
-# fmt: off
-# operation              method   path                                                  admin owner mgr  member viewer partner outsider anon
-ROWS = [
-    ("get evaluation",       "get",   "/campaigns/{campaign_id}/evaluation",               200,  200,  200, 200,   200,   403,    404,     401),
-    ("patch evaluation row", "patch", "/campaigns/{campaign_id}/evaluation/{kpi_id}",      200,  200,  200, 200,   403,   403,    404,     401),
-    ("get attribution",      "get",   "/campaigns/{campaign_id}/attribution",              200,  200,  200, 200,   200,   403,    404,     401),
-    ("get retrospective",    "get",   "/campaigns/{campaign_id}/retrospective",            200,  200,  200, 200,   200,   403,    404,     401),
-    ("patch retrospective",  "patch", "/campaigns/{campaign_id}/retrospective",            200,  200,  200, 200,   403,   403,    404,     401),
-    ("preview promotion",    "get",   "/campaigns/{campaign_id}/playbook-promotion",       200,  200,  200, 200,   200,   403,    404,     401),
-    ("promote playbook",     "post",  "/campaigns/{campaign_id}/playbook-promotion",       201,  201,  201, 403,   403,   403,    404,     401),
-    ("similar cases",        "get",   "/campaigns/{campaign_id}/similar",                  200,  200,  200, 200,   200,   403,    404,     401),
-    ("start from case",      "post",  "/campaigns/{campaign_id}/start-from-case",          201,  201,  201, 201,   201,   403,    404,     401),
-]
-# fmt: on
+ROWS = read_table(Path(__file__).with_name("access_table.txt"), columns=11)
 
 
 def _status(status):

@@ -1,23 +1,15 @@
 """Tracking endpoints (metrics, imports, undo, board) in the access matrix."""
 
+from pathlib import Path
+
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from campaignflow.tracking import services
 from campaignflow.tracking.domain.parsers import parse_json_rows
 from campaignflow.tracking.models import BatchSource, ImportJob
+from tests.support.tables import read_table
 
-# fmt: off
-# operation             method    path                                             admin owner mgr  member viewer partner outsider anon
-ROWS = [
-    ("list metrics",        "get",    "/campaigns/{campaign_id}/metrics",              200,  200,  200, 200,   200,   200,    404,     401),
-    ("post metrics",        "post",   "/campaigns/{campaign_id}/metrics",              200,  200,  200, 200,   403,   403,    404,     401),
-    ("import metrics",      "post",   "/campaigns/{campaign_id}/metrics/import",       200,  200,  200, 200,   403,   403,    404,     401),
-    ("list import batches", "get",    "/campaigns/{campaign_id}/import-batches",       200,  200,  200, 200,   200,   200,    404,     401),
-    ("undo import batch",   "delete", "/import-batches/{batch_id}",                    200,  200,  200, 200,   403,   403,    404,     401),
-    ("board",               "get",    "/campaigns/{campaign_id}/board",                200,  200,  200, 200,   200,   200,    404,     401),
-    ("get import job",      "get",    "/import-jobs/{job_id}",                         200,  200,  200, 200,   200,   200,    404,     401),
-]
-# fmt: on
+ROWS = read_table(Path(__file__).with_name("access_table.txt"), columns=11)
 
 MULTIPART = {
     "import metrics": lambda ctx: {
