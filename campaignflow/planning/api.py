@@ -10,26 +10,22 @@ from ninja import File, Form, Router, Schema, Status, UploadedFile
 from pydantic import Field
 
 from campaignflow import lookups
-from campaignflow.campaigns.access import EDIT, MANAGE, VIEW, campaign_for_user, can
+from campaignflow.campaigns.access import EDIT, MANAGE, VIEW, campaign_for_user
 from campaignflow.campaigns.read_cache import cached, cached_for_user, cached_json
-from campaignflow.core.api_types import MAX_ID, IdField, PathId
-from campaignflow.core.errors import Forbidden, InvalidInput
+from campaignflow.core.api_types import MAX_ID, IdField, PathId, Username, patch_data, patch_schema
+from campaignflow.core.errors import InvalidInput
 from campaignflow.core.gc_pause import gc_paused
 from campaignflow.core.json_out import dumps, json_response
 
 from . import io, selectors, services
-from .models import CampaignPeriod, Task
+from .models import CampaignPeriod, PlanSettings, Task
 
 router = Router(tags=["plan"])
-# What the owner of a task may change without the campaign's edit right (e.g. a partner).
-PARTNER_FIELDS = {"status", "progress", "delay_reason"}
 
-
-class DependencyOut(Schema):
-    task: int
-    type: str
-    lag_days: int
-    workdays: bool = False
+# A resource's endpoints as in docs/adr/0005: an In schema, the Patch derived from it, an Out schema that
+# reads the instance the service or selector returns. The large reads (the task list, schedule, Gantt,
+# RACI matrix, variance, my tasks) are built as plain rows and serialised directly (core.json_out),
+# keeping their schema as the documented response.
 
 
 class DependencyIn(Schema):
@@ -39,30 +35,11 @@ class DependencyIn(Schema):
     workdays: bool = Field(False, description="count the lag in China working days")
 
 
-class TaskOut(Schema):
-    id: int
-    code: str
-    name: str
-    phase: str
-    module: str
-    owner: str | None
-    owner_role: str
-    start_date: dt.date | None
-    end_date: dt.date | None
-    status: str
-    progress: int
-    milestone: bool
-    deliverable: str
-    acceptance: str
-    delay_reason: str
-    remark: str
-    depends_on: list[DependencyOut]
-    actual_start: dt.date | None = None
-    actual_finish: dt.date | None = None
-    slip_days: int = 0
-    at_risk: bool = False
-    critical: bool = False
-    version: int
+class DependencyOut(Schema):
+    task: int = Field(alias="predecessor_id")
+    type: str
+    lag_days: int
+    workdays: bool = False
 
 
 class TaskIn(Schema):
@@ -84,74 +61,70 @@ class TaskIn(Schema):
     depends_on: list[DependencyIn] | None = None
 
 
-class TaskPatch(Schema):
+# A task's code is fixed once it is created; a patch's `depends_on` replaces the whole list.
+TaskPatch = patch_schema(
+    TaskIn,
+    exclude=("code", "depends_on"),
+    depends_on=(list[DependencyIn] | None, Field(None, description="replaces the whole list")),
+)
+
+
+# Reads the instance `selectors.task_with_schedule` gives (its `schedule`: the plan's flags for it); the task
+# list builds the same fields as plain rows (`_task_dicts`). (Comments, not docstrings: those would change
+# the OpenAPI document.)
+class TaskOut(Schema):
+    id: int
+    code: str
+    name: str
+    phase: str
+    module: str
+    owner: Username
+    owner_role: str
+    start_date: dt.date | None
+    end_date: dt.date | None
+    status: str
+    progress: int
+    milestone: bool
+    deliverable: str
+    acceptance: str
+    delay_reason: str
+    remark: str
+    depends_on: list[DependencyOut]
+    actual_start: dt.date | None = None
+    actual_finish: dt.date | None = None
+    slip_days: int = Field(0, alias="schedule.slip_days")
+    at_risk: bool = Field(False, alias="schedule.at_risk")
+    critical: bool = Field(False, alias="schedule.critical")
     version: int
-    name: str | None = Field(None, max_length=200)
-    phase: str | None = Field(None, max_length=200)
-    module: str | None = Field(None, max_length=200)
-    owner: str | None = Field(None, max_length=150)
-    owner_role: str | None = Field(None, max_length=200)
-    start_date: dt.date | None = None
-    end_date: dt.date | None = None
-    status: str | None = Field(None, max_length=20)
-    progress: int | None = Field(None, ge=0, le=100)
-    milestone: bool | None = None
-    deliverable: str | None = Field(None, max_length=500)
-    acceptance: str | None = Field(None, max_length=500)
-    delay_reason: str | None = Field(None, max_length=500)
-    remark: str | None = Field(None, max_length=500)
-    depends_on: list[DependencyIn] | None = Field(None, description="replaces the whole list")
 
-
-def _task_payload(payload) -> dict:
-    data = payload.dict(exclude_unset=True)
-    if data.get("depends_on") is not None:
-        data["depends_on"] = [dict(d) for d in data["depends_on"]]
-    return data
-
-
-def _analysis_for(user, campaign, tasks: list) -> dict:
-    ids = {t.pk for t in tasks}
-    links = [d for t in tasks for d in t.dependencies.all() if d.predecessor_id in ids]
-    return selectors.analyse(campaign, tasks, links)["tasks"]
-
-
-def _one_task_out(user, task: Task) -> dict:
-    """One task as the API returns it: its slip and critical flags come from the analysis of the
-    whole plan, done on light rows (as for the list), not on model instances."""
-    with gc_paused():
-        rows = _task_dicts(user, task.campaign, only=task.pk)
-    if not rows:  # deleted by someone else since it was read in this request
-        raise Http404
-    return rows[0]
+    @staticmethod
+    def resolve_depends_on(task: Task):
+        return task.dependencies.order_by("id")
 
 
 def _date(value):
     return value.isoformat() if value is not None else None
 
 
-def _task_dicts(user, campaign, only: int | None = None) -> list[dict]:
-    """The tasks the user sees (or only the one with id `only`) as the API's task dicts, ready for
-    JSON (dates as text). A constant number of queries, however many tasks there are: the tasks and
-    the links are one query each (named rows, not model instances)."""
+def _task_dicts(user, campaign) -> list[dict]:
+    """The tasks the user sees as the API's task dicts (`TaskOut`), ready for JSON (dates as text). A
+    constant number of queries, however many tasks there are: the tasks and the links are one query each
+    (named rows, not model instances)."""
     tasks = selectors.task_rows(user, campaign)
     ids = {t.pk for t in tasks}
     depends_on: dict[int, list] = {}
     visible = []
     for d in selectors.link_rows(campaign):
         if d.successor_id in ids:
-            if only is None or d.successor_id == only:
-                depends_on.setdefault(d.successor_id, []).append(
-                    {"task": d.predecessor_id, "type": d.type, "lag_days": d.lag_days, "workdays": d.workdays}
-                )
+            depends_on.setdefault(d.successor_id, []).append(
+                {"task": d.predecessor_id, "type": d.type, "lag_days": d.lag_days, "workdays": d.workdays}
+            )
             if d.predecessor_id in ids:
                 visible.append(d)
     info = selectors.analyse(campaign, tasks, visible, dates=False)["tasks"]
     no_info: dict = {}
     out = []
     for t in tasks:
-        if only is not None and t.pk != only:
-            continue
         i = info.get(t.pk, no_info)
         out.append(
             {
@@ -203,26 +176,22 @@ def list_tasks(request, campaign_id: PathId):
 @router.post("/campaigns/{campaign_id}/tasks", response={201: TaskOut})
 def create_task(request, campaign_id: PathId, payload: TaskIn):
     campaign = campaign_for_user(request.user, campaign_id, EDIT)
-    task = services.task_create(actor=request.user, campaign=campaign, data=_task_payload(payload))
-    task.campaign = campaign
-    return Status(201, _one_task_out(request.user, task))
+    task = services.task_create(actor=request.user, campaign=campaign, data=payload.dict(exclude_unset=True))
+    return Status(201, selectors.task_with_schedule(request.user, task))
 
 
 @router.get("/tasks/{task_id}", response=TaskOut)
 def get_task(request, task_id: PathId):
     task = lookups.task_for_user(request.user, task_id)
-    return _one_task_out(request.user, task)
+    return selectors.task_with_schedule(request.user, task)
 
 
 @router.patch("/tasks/{task_id}", response=TaskOut)
 def update_task(request, task_id: PathId, payload: TaskPatch):
-    task = lookups.task_for_user(request.user, task_id, "edit")
-    data = _task_payload(payload)
-    version = data.pop("version")
-    if not can(request.user, task.campaign, EDIT) and set(data) - PARTNER_FIELDS:
-        raise Forbidden(_("You can only update the status, progress and delay reason of your own tasks."))
-    task = services.task_update(actor=request.user, task=task, version=version, data=data)
-    return _one_task_out(request.user, task)
+    task = lookups.task_for_user(request.user, task_id, EDIT)  # its owner too: services.task_edit says what
+    version, data = patch_data(payload)
+    task = services.task_edit(actor=request.user, task=task, version=version, data=data)
+    return selectors.task_with_schedule(request.user, task)
 
 
 @router.delete("/tasks/{task_id}", response={204: None})
@@ -297,37 +266,17 @@ class LinkIn(Schema):
 
 class LinkOut(Schema):
     id: int
-    predecessor: int
-    successor: int
+    predecessor: int = Field(alias="predecessor_id")
+    successor: int = Field(alias="successor_id")
     type: str
     lag_days: int
-    successor_version: int
+    successor_version: int = Field(alias="successor.version")
 
 
 @router.post("/campaigns/{campaign_id}/dependencies", response={201: LinkOut})
 def add_dependency(request, campaign_id: PathId, payload: LinkIn):
     campaign = campaign_for_user(request.user, campaign_id, EDIT)
-    link = services.dependency_add(
-        actor=request.user,
-        campaign=campaign,
-        predecessor_id=payload.predecessor,
-        successor_id=payload.successor,
-        type=payload.type,
-        lag_days=payload.lag_days,
-        version=payload.version,
-    )
-    return Status(201, _link_out(link))
-
-
-def _link_out(link) -> dict:
-    return {
-        "id": link.pk,
-        "predecessor": link.predecessor_id,
-        "successor": link.successor_id,
-        "type": link.type,
-        "lag_days": link.lag_days,
-        "successor_version": Task.objects.filter(pk=link.successor_id).values_list("version", flat=True).first(),
-    }
+    return Status(201, services.dependency_add(actor=request.user, campaign=campaign, **payload.dict()))
 
 
 @router.delete("/dependencies/{link_id}", response={204: None})
@@ -526,12 +475,7 @@ def _raci_out(user, campaign) -> HttpResponse:
 def put_raci(request, campaign_id: PathId, payload: RaciIn):
     """Replace the campaign's RACI matrix. Each task has at most one A (a second A is a 422 naming the task)."""
     campaign = campaign_for_user(request.user, campaign_id, EDIT)
-    services.raci_replace(
-        actor=request.user,
-        campaign=campaign,
-        version=payload.version,
-        assignments=[a.dict() for a in payload.assignments],
-    )
+    services.raci_replace(actor=request.user, campaign=campaign, **payload.dict())
     return _raci_out(request.user, campaign)
 
 
@@ -546,33 +490,25 @@ class PeriodsIn(Schema):
     periods: list[PeriodIO] = Field(..., max_length=3)
 
 
+# Reads the plan settings: the periods are versioned with them.
 class PeriodsOut(Schema):
     version: int
     periods: list[PeriodIO]
 
-
-def _periods_out(campaign) -> dict:
-    return {
-        "version": selectors.plan_settings_for(campaign).version,
-        "periods": [
-            {"kind": p.kind, "start_date": p.start_date, "end_date": p.end_date}
-            for p in CampaignPeriod.objects.filter(campaign=campaign)
-        ],
-    }
+    @staticmethod
+    def resolve_periods(settings: PlanSettings):
+        return CampaignPeriod.objects.filter(campaign_id=settings.campaign_id)
 
 
 @router.get("/campaigns/{campaign_id}/periods", response=PeriodsOut)
 def get_periods(request, campaign_id: PathId):
-    return _periods_out(campaign_for_user(request.user, campaign_id, VIEW))
+    return selectors.plan_settings_for(campaign_for_user(request.user, campaign_id, VIEW))
 
 
 @router.put("/campaigns/{campaign_id}/periods", response=PeriodsOut)
 def put_periods(request, campaign_id: PathId, payload: PeriodsIn):
     campaign = campaign_for_user(request.user, campaign_id, EDIT)
-    services.periods_replace(
-        actor=request.user, campaign=campaign, version=payload.version, periods=[p.dict() for p in payload.periods]
-    )
-    return _periods_out(campaign)
+    return services.periods_replace(actor=request.user, campaign=campaign, **payload.dict())
 
 
 class SettingsOut(Schema):
@@ -593,8 +529,8 @@ def get_settings(request, campaign_id: PathId):
 @router.patch("/campaigns/{campaign_id}/plan-settings", response=SettingsOut)
 def patch_settings(request, campaign_id: PathId, payload: SettingsPatch):
     campaign = campaign_for_user(request.user, campaign_id, MANAGE)
-    data = payload.dict(exclude_unset=True)
-    return services.plan_settings_update(actor=request.user, campaign=campaign, version=data.pop("version"), data=data)
+    version, data = patch_data(payload)
+    return services.plan_settings_update(actor=request.user, campaign=campaign, version=version, data=data)
 
 
 class BaselineIn(Schema):
@@ -605,30 +541,19 @@ class BaselineOut(Schema):
     id: int
     name: str
     created_at: dt.datetime
-    created_by: str | None
-
-
-def _baseline_out(b) -> dict:
-    return {
-        "id": b.pk,
-        "name": b.name,
-        "created_at": b.created_at,
-        "created_by": b.created_by.username if b.created_by else None,
-    }
+    created_by: Username
 
 
 @router.get("/campaigns/{campaign_id}/baselines", response=list[BaselineOut])
 def list_baselines(request, campaign_id: PathId):
     campaign = campaign_for_user(request.user, campaign_id, VIEW)
-    return [_baseline_out(b) for b in selectors.baselines_for(campaign)]
+    return selectors.baselines_for(campaign)
 
 
 @router.post("/campaigns/{campaign_id}/baselines", response={201: BaselineOut})
 def create_baseline(request, campaign_id: PathId, payload: BaselineIn):
     campaign = campaign_for_user(request.user, campaign_id, EDIT)
-    return Status(
-        201, _baseline_out(services.baseline_create(actor=request.user, campaign=campaign, name=payload.name))
-    )
+    return Status(201, services.baseline_create(actor=request.user, campaign=campaign, name=payload.name))
 
 
 class VarianceRow(Schema):
@@ -740,7 +665,7 @@ def export_plan(request, campaign_id: PathId):
 
 def plan_xlsx_response(user, campaign) -> HttpResponse:
     tasks = list(selectors.tasks_with_deps(user, campaign))
-    info = _analysis_for(user, campaign, tasks)
+    info = selectors.analyse(campaign, tasks, selectors.link_rows(campaign, {t.pk for t in tasks}))["tasks"]
     users = {t.owner_id: t.owner for t in tasks if t.owner_id}
     body = io.export_xlsx(campaign, tasks, info, users)
     response = HttpResponse(body, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")

@@ -6,6 +6,7 @@ from django.db.models import Exists, F, OuterRef, Q
 
 from campaignflow.campaigns.access import role_in
 from campaignflow.campaigns.models import MemberRole
+from campaignflow.core.gc_pause import gc_paused
 from campaignflow.core.named_rows import named_rows
 
 from .models import (
@@ -137,6 +138,16 @@ def analyse(campaign, tasks: list, links_rows, today: dt.date | None = None, *, 
 def schedule_for(user, campaign) -> dict:
     tasks = list(tasks_for(user, campaign))
     return analyse(campaign, tasks, link_rows(campaign, {t.pk for t in tasks}))
+
+
+def task_with_schedule(user, task: Task) -> Task:
+    """`task` with `schedule`, its slip and critical flags from the analysis of the whole plan the user
+    sees, done on light rows as for the task list (an undated task has none)."""
+    with gc_paused():
+        tasks = task_rows(user, task.campaign)
+        links = link_rows(task.campaign, {t.pk for t in tasks})
+        task.schedule = analyse(task.campaign, tasks, links, dates=False)["tasks"].get(task.pk, {})
+    return task
 
 
 def tasks_with_deps(user, campaign):

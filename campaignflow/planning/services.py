@@ -9,12 +9,13 @@ from django.db.models import F
 from django.utils.translation import gettext as _
 
 from campaignflow.accounts.models import User
+from campaignflow.campaigns.access import EDIT, can
 from campaignflow.campaigns.models import Campaign
 from campaignflow.campaigns.selectors import member_input
 from campaignflow.core.api_types import MAX_ID
 from campaignflow.core.audit import audit_record, snapshot
 from campaignflow.core.domain.text import clean_text
-from campaignflow.core.errors import Conflict, InvalidInput, StaleVersion
+from campaignflow.core.errors import Conflict, Forbidden, InvalidInput, StaleVersion
 from campaignflow.core.locking import changed_only, refuse_if_stale, update_versioned
 from campaignflow.core.parsing import date_input
 
@@ -45,6 +46,8 @@ TEXT_FIELDS = {
     "remark": 500,
 }
 EDITABLE = (*TEXT_FIELDS, "owner", "start_date", "end_date", "status", "progress", "milestone")
+# What the owner of a task may change without the campaign's edit right (e.g. a partner).
+OWNER_FIELDS = {"status", "progress", "delay_reason"}
 
 
 def _clean(campaign: Campaign, data: dict, *, current: Task | None, finished_on: dt.date | None = None) -> dict:
@@ -363,6 +366,14 @@ def task_update(*, actor: User, task: Task, version: int, data: dict, finished_o
     return task
 
 
+def task_edit(*, actor: User, task: Task, version: int, data: dict) -> Task:
+    """A change typed on a task (its row, the API): the task's owner without the campaign's edit right
+    (e.g. a partner) may change only its status, progress and delay reason."""
+    if set(data) - OWNER_FIELDS and not can(actor, task.campaign, EDIT):
+        raise Forbidden(_("You can only update the status, progress and delay reason of your own tasks."))
+    return task_update(actor=actor, task=task, version=version, data=data)
+
+
 def _later(new: dt.date | None, old: dt.date | None) -> bool:
     return bool(new and old and new > old)
 
@@ -412,29 +423,31 @@ def reschedule_dependants(*, actor: User, task: Task) -> list[Task]:
 
 @transaction.atomic
 def dependency_add(
-    *, actor: User, campaign: Campaign, predecessor_id, successor_id, type: str = "FS", lag_days=0, version=None
+    *, actor: User, campaign: Campaign, predecessor, successor, type: str = "FS", lag_days=0, version=None
 ) -> TaskDependency:
-    successor = Task.objects.filter(pk=successor_id, campaign=campaign).first() if _is_id(successor_id) else None
-    if successor is None:
-        raise InvalidInput({"successor": _("Task %(ref)s is not in this campaign.") % {"ref": successor_id}})
-    if version is not None and version != successor.version:
-        raise StaleVersion(current_version=successor.version)
-    rows = _clean_dependencies(campaign, successor.pk, [{"task": predecessor_id, "type": type, "lag_days": lag_days}])
-    row = rows[0]
-    if TaskDependency.objects.filter(predecessor=row["predecessor"], successor=successor).exists():
+    """Make `successor` (a task id; `version`, optional: its version) depend on `predecessor` (id or code).
+    The link comes back with its successor as stored now (auto-scheduling may have moved it)."""
+    task = Task.objects.filter(pk=successor, campaign=campaign).first() if _is_id(successor) else None
+    if task is None:
+        raise InvalidInput({"successor": _("Task %(ref)s is not in this campaign.") % {"ref": successor}})
+    if version is not None and version != task.version:
+        raise StaleVersion(current_version=task.version)
+    row = _clean_dependencies(campaign, task.pk, [{"task": predecessor, "type": type, "lag_days": lag_days}])[0]
+    if TaskDependency.objects.filter(predecessor=row["predecessor"], successor=task).exists():
         raise Conflict(
-            _("%(succ)s already depends on %(pred)s.") % {"succ": successor.code, "pred": row["predecessor"].code}
+            _("%(succ)s already depends on %(pred)s.") % {"succ": task.code, "pred": row["predecessor"].code}
         )
-    _refuse_cycles(campaign, successor.pk, [row["predecessor"].pk], replace=False)
-    before = snapshot(successor)
-    before["depends_on"] = _deps_snapshot(successor)
-    link = TaskDependency.objects.create(campaign=campaign, successor=successor, **row)
-    successor.campaign = campaign
-    update_versioned(successor, expected_version=successor.version, changes={})
-    after = snapshot(successor)
-    after["depends_on"] = _deps_snapshot(successor)
-    audit_record(actor=actor, action="link", obj=successor, campaign=campaign, before=before, after=after)
-    reschedule_dependants(actor=actor, task=row["predecessor"])
+    _refuse_cycles(campaign, task.pk, [row["predecessor"].pk], replace=False)
+    before = snapshot(task)
+    before["depends_on"] = _deps_snapshot(task)
+    link = TaskDependency.objects.create(campaign=campaign, successor=task, **row)
+    task.campaign = campaign
+    update_versioned(task, expected_version=task.version, changes={})
+    after = snapshot(task)
+    after["depends_on"] = _deps_snapshot(task)
+    audit_record(actor=actor, action="link", obj=task, campaign=campaign, before=before, after=after)
+    if reschedule_dependants(actor=actor, task=row["predecessor"]):
+        task.refresh_from_db()
     return link
 
 
