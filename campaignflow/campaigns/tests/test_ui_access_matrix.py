@@ -1,13 +1,9 @@
 """Who may open which page and send which form: one table of UI route × method × actor → expected status.
 
-Every URL pattern of the web UI (the `config/urls.py` tree, the API and Django's admin aside) needs a
-GET row here, and a POST row when its view handles a form: `test_the_table_covers_every_ui_route`
-walks the URL resolver, so a new page without an entry fails the suite.
-
-Cells: a number is the exact status; LOGIN is a redirect to the log-in page; OK means the request got
-past the access checks (2xx, a redirect elsewhere, or 422 for the harmless invalid body most POSTs
-send); NOOP is OK with nothing written (someone else's object). A refused request (4xx, LOGIN) must
-write nothing. "outsider" is a signed-in user who is not a member of the campaign.
+The rows are text, `ui_access_table.txt` next to this file (its header says how to read a cell). Every
+URL pattern of the web UI (the `config/urls.py` tree, the API and Django's admin aside) needs a GET row
+there, and a POST row when its view handles a form: `test_the_table_covers_every_ui_route` walks the URL
+resolver, so a new page without an entry fails the suite.
 
 The data is built once per module (a campaign with one member per role, the objects each app's API
 access table creates with `setup(ctx)`, a receipt, a custom playbook, a token) inside a transaction
@@ -18,6 +14,7 @@ from __future__ import annotations
 
 import inspect
 import re
+from pathlib import Path
 
 import pytest
 from django.conf import settings
@@ -35,218 +32,16 @@ from campaignflow.campaigns.services import campaign_create
 from campaignflow.core.models import AuditEntry
 from campaignflow.planning.models import Task
 from conftest import app_test_modules, make_user
+from tests.support.tables import read_table
 
 ACTORS = ("admin", "owner", "manager", "member", "viewer", "partner", "outsider", "anonymous")
 LOGIN, OK, NOOP = "login", "ok", "noop"
-L = LOGIN
 
-# fmt: off
-# route (as in the URL configuration)                                method            admin owner mgr  member viewer partner outsider anon
+# The rows, with notes on the ones that need explaining: `ui_access_table.txt` next to this file.
 TABLE = [
-    # --- public and per-user pages ------------------------------------------------------------------------------------------
-    ("",                                                                "GET",            302,  302,  302, 302,   302,   302,    302,     302),
-    ("healthz",                                                         "GET",            200,  200,  200, 200,   200,   200,    200,     200),
-    ("jsi18n/",                                                         "GET",            200,  200,  200, 200,   200,   200,    200,     200),
-    ("i18n/setlang/",                                                   "GET",            302,  302,  302, 302,   302,   302,    302,     302),
-    ("i18n/setlang/",                                                   "POST",           302,  302,  302, 302,   302,   302,    302,     302),
-    ("login/",                                                          "GET",            302,  302,  302, 302,   302,   302,    302,     200),
-    ("login/",                                                          "POST",           302,  302,  302, 302,   302,   302,    302,     200),
-    ("logout/",                                                         "GET",            405,  405,  405, 405,   405,   405,    405,     405),
-    ("logout/",                                                         "POST",           302,  302,  302, 302,   302,   302,    302,     302),
-    ("profile/",                                                        "GET",            200,  200,  200, 200,   200,   200,    200,     L),
-    ("profile/",                                                        "POST",           OK,   OK,   OK,  OK,    OK,    OK,     OK,      L),
-    ("profile/tokens/",                                                 "GET",            405,  405,  405, 405,   405,   405,    405,     L),
-    ("profile/tokens/",                                                 "POST",           OK,   OK,   OK,  OK,    OK,    OK,     OK,      L),
-    ("profile/tokens/<int:token_id>/revoke/",                           "GET",            405,  405,  405, 405,   405,   405,    405,     L),
-    ("profile/tokens/<int:token_id>/revoke/",                           "POST",           NOOP, OK,   NOOP, NOOP, NOOP,  NOOP,   NOOP,    L),
-    ("campaigns/",                                                      "GET",            200,  200,  200, 200,   200,   200,    200,     L),
-    ("campaigns/new/",                                                  "GET",            200,  200,  200, 200,   200,   200,    200,     L),
-    ("campaigns/new/",                                                  "POST",           OK,   OK,   OK,  OK,    OK,    OK,     OK,      L),
-    ("campaigns/new/preview/",                                          "GET",            200,  200,  200, 200,   200,   200,    200,     L),
-    ("playbooks/",                                                      "GET",            200,  200,  200, 200,   200,   200,    200,     L),
-    ("playbooks/<slug:key>/",                                           "GET",            200,  200,  200, 200,   200,   200,    200,     L),
-    ("playbooks/<slug:key>/copy/",                                      "GET",            405,  405,  405, 405,   405,   405,    405,     L),
-    ("playbooks/<slug:key>/copy/",                                      "POST",           OK,   OK,   OK,  OK,    OK,    OK,     OK,      L),
-    ("playbooks/<slug:key>/edit/",                                      "GET",            200,  200,  403, 403,   403,   403,    403,     L),
-    ("playbooks/<slug:key>/edit/",                                      "POST",           OK,   OK,   403, 403,   403,   403,    403,     L),
-    ("my/tasks/",                                                       "GET",            200,  200,  200, 200,   200,   200,    200,     L),
-    ("my/calendar-feed/",                                               "GET",            405,  405,  405, 405,   405,   405,    405,     L),
-    ("my/calendar-feed/",                                               "POST",           OK,   OK,   OK,  OK,    OK,    OK,     OK,      L),
-    ("portfolio/",                                                      "GET",            200,  200,  200, 200,   200,   200,    200,     L),
-    ("inbox/",                                                          "GET",            200,  200,  200, 200,   200,   200,    200,     L),
-    ("inbox/read/",                                                     "GET",            405,  405,  405, 405,   405,   405,    405,     L),
-    ("inbox/read/",                                                     "POST",           OK,   OK,   OK,  OK,    OK,    OK,     OK,      L),
-    ("inbox/preferences/",                                              "GET",            405,  405,  405, 405,   405,   405,    405,     L),
-    ("inbox/preferences/",                                              "POST",           OK,   OK,   OK,  OK,    OK,    OK,     OK,      L),
-    ("budget/overruns/",                                                "GET",            200,  200,  200, 200,   200,   200,    200,     L),
-    ("cases/",                                                          "GET",            200,  200,  200, 200,   200,   200,    200,     L),
-    # --- campaign: overview, lifecycle, members -----------------------------------------------------------------------------
-    ("campaigns/<int:pk>/",                                             "GET",            200,  200,  200, 200,   200,   200,    404,     L),
-    ("campaigns/<int:pk>/edit/",                                        "GET",            200,  200,  200, 403,   403,   403,    404,     L),
-    ("campaigns/<int:pk>/edit/",                                        "POST",           OK,   OK,   OK,  403,   403,   403,    404,     L),
-    ("campaigns/<int:pk>/history/",                                     "GET",            200,  200,  200, 200,   200,   403,    404,     L),
-    ("campaigns/<int:pk>/delete/",                                      "GET",            405,  405,  405, 405,   405,   405,    405,     L),
-    ("campaigns/<int:pk>/delete/",                                      "POST",           302,  302,  302, 403,   403,   403,    404,     L),
-    ("campaigns/<int:pk>/restore/",                                     "GET",            405,  405,  405, 405,   405,   405,    405,     L),
-    ("campaigns/<int:pk>/restore/",                                     "POST",           OK,   403,  403, 403,   403,   403,    404,     L),
-    ("campaigns/<int:pk>/restore/",                                     "POST:deleted",   OK,   404,  404, 404,   404,   404,    404,     L),
-    ("campaigns/<int:pk>/transition/",                                  "GET",            405,  405,  405, 405,   405,   405,    405,     L),
-    ("campaigns/<int:pk>/transition/",                                  "POST",           302,  302,  302, 403,   403,   403,    404,     L),
-    ("campaigns/<int:pk>/members/",                                     "GET",            405,  405,  405, 405,   405,   405,    405,     L),
-    ("campaigns/<int:pk>/members/",                                     "POST",           302,  302,  302, 403,   403,   403,    404,     L),
-    ("campaigns/<int:pk>/members/<int:member_id>/",                     "GET",            405,  405,  405, 405,   405,   405,    405,     L),
-    ("campaigns/<int:pk>/members/<int:member_id>/",                     "POST",           OK,   OK,   OK,  403,   403,   403,    404,     L),
-    # --- plan (planning) ----------------------------------------------------------------------------------------------------
-    ("tasks/<int:task_id>/quick/",                                      "GET",            405,  405,  405, 405,   405,   405,    405,     L),
-    ("tasks/<int:task_id>/quick/",                                      "POST",           OK,   OK,   OK,  OK,    403,   OK,     404,     L),
-    ("campaigns/<int:pk>/plan/",                                        "GET",            200,  200,  200, 200,   200,   200,    404,     L),
-    ("campaigns/<int:pk>/plan/add/",                                    "GET",            405,  405,  405, 405,   405,   405,    405,     L),
-    ("campaigns/<int:pk>/plan/add/",                                    "POST",           OK,   OK,   OK,  OK,    403,   403,    404,     L),
-    ("campaigns/<int:pk>/plan/bulk/",                                   "GET",            405,  405,  405, 405,   405,   405,    405,     L),
-    ("campaigns/<int:pk>/plan/bulk/",                                   "POST",           OK,   OK,   OK,  OK,    403,   403,    404,     L),
-    ("campaigns/<int:pk>/plan/settings/",                               "GET",            405,  405,  405, 405,   405,   405,    405,     L),
-    ("campaigns/<int:pk>/plan/settings/",                               "POST",           OK,   OK,   OK,  403,   403,   403,    404,     L),
-    ("campaigns/<int:pk>/plan/periods/",                                "GET",            405,  405,  405, 405,   405,   405,    405,     L),
-    ("campaigns/<int:pk>/plan/periods/",                                "POST",           OK,   OK,   OK,  OK,    403,   403,    404,     L),
-    ("campaigns/<int:pk>/plan/baselines/",                              "GET",            405,  405,  405, 405,   405,   405,    405,     L),
-    ("campaigns/<int:pk>/plan/baselines/",                              "POST",           OK,   OK,   OK,  OK,    403,   403,    404,     L),
-    ("campaigns/<int:pk>/plan/import/",                                 "GET",            200,  200,  200, 200,   403,   403,    404,     L),
-    ("campaigns/<int:pk>/plan/import/",                                 "POST",           OK,   OK,   OK,  OK,    403,   403,    404,     L),
-    ("campaigns/<int:pk>/raci/",                                        "GET",            200,  200,  200, 200,   200,   200,    404,     L),
-    ("campaigns/<int:pk>/raci/",                                        "POST",           OK,   OK,   OK,  OK,    403,   403,    404,     L),
-    ("campaigns/<int:pk>/gantt/",                                       "GET",            200,  200,  200, 200,   200,   200,    404,     L),
-    ("campaigns/<int:pk>/gantt/data/",                                  "GET",            200,  200,  200, 200,   200,   200,    404,     L),
-    # --- goals --------------------------------------------------------------------------------------------------------------
-    ("campaigns/<int:pk>/goals/",                                       "GET",            200,  200,  200, 200,   200,   200,    404,     L),
-    ("campaigns/<int:pk>/goals/kpis/new/",                              "GET",            405,  405,  405, 405,   405,   405,    405,     L),
-    ("campaigns/<int:pk>/goals/kpis/new/",                              "POST",           OK,   OK,   OK,  OK,    403,   403,    404,     L),
-    ("campaigns/<int:pk>/goals/kpis/<int:kpi_id>/",                     "GET",            200,  200,  200, 200,   200,   404,    404,     L),
-    ("campaigns/<int:pk>/goals/kpis/<int:kpi_id>/",                     "GET:shared",     200,  200,  200, 200,   200,   200,    404,     L),
-    ("campaigns/<int:pk>/goals/kpis/<int:kpi_id>/",                     "POST",           OK,   OK,   OK,  OK,    403,   403,    404,     L),
-    ("campaigns/<int:pk>/goals/kpis/<int:kpi_id>/delete/",              "GET",            405,  405,  405, 405,   405,   405,    405,     L),
-    ("campaigns/<int:pk>/goals/kpis/<int:kpi_id>/delete/",              "POST",           OK,   OK,   OK,  OK,    403,   403,    404,     L),
-    ("campaigns/<int:pk>/goals/kpis/<int:kpi_id>/plan/",                "GET",            200,  200,  200, 200,   200,   404,    404,     L),
-    ("campaigns/<int:pk>/goals/kpis/<int:kpi_id>/plan/",                "GET:shared",     200,  200,  200, 200,   200,   200,    404,     L),
-    ("campaigns/<int:pk>/goals/kpis/<int:kpi_id>/plan/",                "POST",           OK,   OK,   OK,  OK,    403,   403,    404,     L),
-    ("campaigns/<int:pk>/goals/channels/new/",                          "GET",            405,  405,  405, 405,   405,   405,    405,     L),
-    ("campaigns/<int:pk>/goals/channels/new/",                          "POST",           OK,   OK,   OK,  OK,    403,   403,    404,     L),
-    ("campaigns/<int:pk>/goals/channels/<int:channel_id>/delete/",      "GET",            405,  405,  405, 405,   405,   405,    405,     L),
-    ("campaigns/<int:pk>/goals/channels/<int:channel_id>/delete/",      "POST",           OK,   OK,   OK,  OK,    403,   403,    404,     L),
-    ("campaigns/<int:pk>/goals/channels/<int:channel_id>/share/",       "GET",            405,  405,  405, 405,   405,   405,    405,     L),
-    ("campaigns/<int:pk>/goals/channels/<int:channel_id>/share/",       "POST",           OK,   OK,   OK,  OK,    403,   403,    404,     L),
-    # --- tracking -----------------------------------------------------------------------------------------------------------
-    ("campaigns/<int:pk>/board/",                                       "GET",            200,  200,  200, 200,   200,   200,    404,     L),
-    ("campaigns/<int:pk>/data/",                                        "GET",            200,  200,  200, 200,   200,   200,    404,     L),
-    ("campaigns/<int:pk>/data/",                                        "POST",           OK,   OK,   OK,  OK,    403,   403,    404,     L),
-    ("campaigns/<int:pk>/data/jobs/<int:job_id>/",                      "GET",            200,  200,  200, 200,   200,   200,    404,     L),
-    ("campaigns/<int:pk>/data/confirm/",                                "GET",            405,  405,  405, 405,   405,   405,    405,     L),
-    ("campaigns/<int:pk>/data/confirm/",                                "POST",           OK,   OK,   OK,  OK,    403,   403,    404,     L),
-    ("campaigns/<int:pk>/data/grid/",                                   "GET",            200,  200,  200, 200,   200,   200,    404,     L),
-    ("campaigns/<int:pk>/data/grid/",                                   "POST",           OK,   OK,   OK,  OK,    403,   403,    404,     L),
-    ("campaigns/<int:pk>/data/batches/<int:batch_id>/undo/",            "GET",            405,  405,  405, 405,   405,   405,    405,     L),
-    ("campaigns/<int:pk>/data/batches/<int:batch_id>/undo/",            "POST",           OK,   OK,   OK,  OK,    403,   403,    404,     L),
-    # --- budget, partners, settlement ---------------------------------------------------------------------------------------
-    ("campaigns/<int:pk>/budget/",                                      "GET",            200,  200,  200, 200,   200,   200,    404,     L),
-    ("campaigns/<int:pk>/budget/action/",                               "GET",            405,  405,  405, 405,   405,   405,    405,     L),
-    ("campaigns/<int:pk>/budget/action/",                               "POST:submit",    OK,   OK,   OK,  OK,    403,   403,    404,     L),
-    ("campaigns/<int:pk>/budget/action/",                               "POST:approve",   OK,   403,  403, 403,   403,   403,    404,     L),
-    ("campaigns/<int:pk>/budget/settings/",                             "GET",            405,  405,  405, 405,   405,   405,    405,     L),
-    ("campaigns/<int:pk>/budget/settings/",                             "POST",           OK,   OK,   OK,  403,   403,   403,    404,     L),
-    ("campaigns/<int:pk>/budget/lines/new/",                            "GET",            200,  200,  200, 200,   403,   403,    404,     L),
-    ("campaigns/<int:pk>/budget/lines/new/",                            "POST",           OK,   OK,   OK,  OK,    403,   403,    404,     L),
-    ("campaigns/<int:pk>/budget/lines/<int:line_id>/",                  "GET",            200,  200,  200, 200,   403,   403,    404,     L),
-    ("campaigns/<int:pk>/budget/lines/<int:line_id>/",                  "POST",           OK,   OK,   OK,  OK,    403,   403,    404,     L),
-    ("campaigns/<int:pk>/budget/lines/<int:line_id>/delete/",           "GET",            405,  405,  405, 405,   405,   405,    405,     L),
-    ("campaigns/<int:pk>/budget/lines/<int:line_id>/delete/",           "POST",           OK,   OK,   OK,  OK,    403,   403,    404,     L),
-    ("campaigns/<int:pk>/budget/expenses/",                             "GET",            405,  405,  405, 405,   405,   405,    405,     L),
-    ("campaigns/<int:pk>/budget/expenses/",                             "POST",           OK,   OK,   OK,  OK,    403,   403,    404,     L),
-    ("campaigns/<int:pk>/budget/expenses/<int:expense_id>/edit/",       "GET",            200,  200,  200, 403,   403,   404,    404,     L),
-    ("campaigns/<int:pk>/budget/expenses/<int:expense_id>/edit/",       "POST",           200,  200,  200, 403,   403,   404,    404,     L),
-    ("campaigns/<int:pk>/budget/expenses/<int:expense_id>/delete/",     "GET",            405,  405,  405, 405,   405,   405,    405,     L),
-    ("campaigns/<int:pk>/budget/expenses/<int:expense_id>/delete/",     "POST",           OK,   OK,   OK,  OK,    403,   403,    404,     L),
-    ("campaigns/<int:pk>/budget/expenses/<int:expense_id>/decide/",     "GET",            405,  405,  405, 405,   405,   405,    405,     L),
-    ("campaigns/<int:pk>/budget/expenses/<int:expense_id>/decide/",     "POST",           OK,   403,  403, 403,   403,   404,    404,     L),
-    ("campaigns/<int:pk>/budget/expenses/<int:expense_id>/receipt/",    "GET",            200,  200,  200, 200,   200,   404,    404,     L),
-    ("campaigns/<int:pk>/partners/",                                    "GET",            200,  200,  200, 200,   200,   200,    404,     L),
-    ("campaigns/<int:pk>/partners/add/",                                "GET",            405,  405,  405, 405,   405,   405,    405,     L),
-    ("campaigns/<int:pk>/partners/add/",                                "POST",           OK,   OK,   OK,  403,   403,   403,    404,     L),
-    ("campaigns/<int:pk>/partners/<int:cp_id>/evaluate/",               "GET",            405,  405,  405, 405,   405,   405,    405,     L),
-    ("campaigns/<int:pk>/partners/<int:cp_id>/evaluate/",               "POST",           OK,   OK,   OK,  403,   403,   403,    404,     L),
-    ("campaigns/<int:pk>/partners/<int:cp_id>/duties/",                 "GET",            405,  405,  405, 405,   405,   405,    405,     L),
-    ("campaigns/<int:pk>/partners/<int:cp_id>/duties/",                 "POST",           OK,   OK,   OK,  OK,    403,   403,    404,     L),
-    ("campaigns/<int:pk>/duties/<int:item_id>/",                        "GET",            405,  405,  405, 405,   405,   405,    405,     L),
-    ("campaigns/<int:pk>/duties/<int:item_id>/",                        "POST",           OK,   OK,   OK,  OK,    403,   OK,     404,     L),
-    ("campaigns/<int:pk>/partners/shares/",                             "GET",            405,  405,  405, 405,   405,   405,    405,     L),
-    ("campaigns/<int:pk>/partners/shares/",                             "POST",           OK,   OK,   OK,  403,   403,   403,    404,     L),
-    ("campaigns/<int:pk>/settlement/",                                  "GET",            200,  200,  200, 200,   200,   200,    404,     L),
-    ("campaigns/<int:pk>/settlement/sign/",                             "GET",            405,  405,  405, 405,   405,   405,    405,     L),
-    ("campaigns/<int:pk>/settlement/sign/",                             "POST",           OK,   OK,   OK,  403,   403,   OK,     404,     L),
-    ("campaigns/<int:pk>/settlement.xlsx",                              "GET",            200,  200,  200, 200,   200,   200,    404,     L),
-    ("campaigns/<int:pk>/settlement.pdf",                               "GET",            200,  200,  200, 200,   200,   200,    404,     L),
-    # --- execution (internal to the campaign team: partners get 403) ---------------------------------------------------------
-    ("campaigns/<int:pk>/execution/",                                   "GET",            200,  200,  200, 200,   200,   403,    404,     L),
-    ("campaigns/<int:pk>/execution/",                                   "POST",           OK,   OK,   OK,  OK,    403,   403,    404,     L),
-    ("campaigns/<int:pk>/execution/issues/",                            "GET",            200,  200,  200, 200,   200,   403,    404,     L),
-    ("campaigns/<int:pk>/execution/issues/",                            "POST",           OK,   OK,   OK,  OK,    403,   403,    404,     L),
-    ("campaigns/<int:pk>/execution/issues/<int:issue_id>/",             "GET",            405,  405,  405, 405,   405,   405,    405,     L),
-    ("campaigns/<int:pk>/execution/issues/<int:issue_id>/",             "POST",           OK,   OK,   OK,  OK,    403,   403,    404,     L),
-    ("campaigns/<int:pk>/execution/risks/",                             "GET",            200,  200,  200, 200,   200,   403,    404,     L),
-    ("campaigns/<int:pk>/execution/risks/",                             "POST",           OK,   OK,   OK,  OK,    403,   403,    404,     L),
-    ("campaigns/<int:pk>/execution/logs/",                              "GET",            200,  200,  200, 200,   200,   403,    404,     L),
-    ("campaigns/<int:pk>/execution/logs/",                              "POST",           OK,   OK,   OK,  OK,    403,   403,    404,     L),
-    ("campaigns/<int:pk>/execution/run-of-show/<int:item_id>/toggle/",  "GET",            405,  405,  405, 405,   405,   405,    405,     L),
-    ("campaigns/<int:pk>/execution/run-of-show/<int:item_id>/toggle/",  "POST",           OK,   OK,   OK,  OK,    403,   403,    404,     L),
-    ("campaigns/<int:pk>/execution/reports/",                           "GET",            200,  200,  200, 200,   200,   403,    404,     L),
-    ("campaigns/<int:pk>/execution/reports/",                           "POST",           OK,   OK,   OK,  OK,    403,   403,    404,     L),
-    ("campaigns/<int:pk>/execution/reports/<int:report_id>/",           "GET",            200,  200,  200, 200,   200,   403,    404,     L),
-    ("campaigns/<int:pk>/execution/reports/<int:report_id>/",           "POST",           OK,   OK,   OK,  OK,    403,   403,    404,     L),
-    ("campaigns/<int:pk>/execution/reports/<int:report_id>/",           "POST:publish",   OK,   OK,   OK,  403,   403,   403,    404,     L),
-    ("campaigns/<int:pk>/execution/reports/<int:report_id>/share/",     "GET",            405,  405,  405, 405,   405,   405,    405,     L),
-    ("campaigns/<int:pk>/execution/reports/<int:report_id>/share/",     "POST",           OK,   OK,   OK,  OK,    403,   403,    404,     L),
-    ("campaigns/<int:pk>/execution/notifications/",                     "GET",            200,  200,  200, 403,   403,   403,    404,     L),
-    ("campaigns/<int:pk>/execution/notifications/",                     "POST",           OK,   OK,   OK,  403,   403,   403,    404,     L),
-    ("campaigns/<int:pk>/notifications/mute/",                          "GET",            405,  405,  405, 405,   405,   405,    405,     L),
-    ("campaigns/<int:pk>/notifications/mute/",                          "POST",           OK,   OK,   OK,  OK,    OK,    OK,     404,     L),
-    ("campaigns/<int:pk>/notifications/mute/",                          "POST:mute",      OK,   OK,   OK,  OK,    OK,    OK,     404,     L),
-    # --- alerts (internal: their messages name unshared tasks, budget lines, issues; partners get 403) ----------------------
-    ("campaigns/<int:pk>/alerts/",                                      "GET",            200,  200,  200, 200,   200,   403,    404,     L),
-    ("campaigns/<int:pk>/alerts/<int:alert_id>/",                       "GET",            405,  405,  405, 405,   405,   405,    405,     L),
-    ("campaigns/<int:pk>/alerts/<int:alert_id>/",                       "POST",           OK,   OK,   OK,  OK,    403,   403,    404,     L),
-    ("campaigns/<int:pk>/alerts/evaluate/",                             "GET",            405,  405,  405, 405,   405,   405,    405,     L),
-    ("campaigns/<int:pk>/alerts/evaluate/",                             "POST",           OK,   OK,   OK,  OK,    403,   403,    404,     L),
-    ("campaigns/<int:pk>/alerts/rules/",                                "GET",            405,  405,  405, 405,   405,   405,    405,     L),
-    ("campaigns/<int:pk>/alerts/rules/",                                "POST",           OK,   OK,   OK,  403,   403,   403,    404,     L),
-    # --- review (internal: partners get 403) --------------------------------------------------------------------------------
-    ("campaigns/<int:pk>/review/",                                      "GET",            200,  200,  200, 200,   200,   403,    404,     L),
-    ("campaigns/<int:pk>/review/evaluation/<int:kpi_id>/",              "GET",            405,  405,  405, 405,   405,   405,    405,     L),
-    ("campaigns/<int:pk>/review/evaluation/<int:kpi_id>/",              "POST",           OK,   OK,   OK,  OK,    403,   403,    404,     L),
-    ("campaigns/<int:pk>/review/retrospective/",                        "GET",            405,  405,  405, 405,   405,   405,    405,     L),
-    ("campaigns/<int:pk>/review/retrospective/",                        "POST",           OK,   OK,   OK,  OK,    403,   403,    404,     L),
-    ("campaigns/<int:pk>/review/promote/",                              "GET",            200,  200,  200, 200,   200,   403,    404,     L),
-    ("campaigns/<int:pk>/review/promote/",                              "POST",           OK,   OK,   OK,  403,   403,   403,    404,     L),
-    ("campaigns/<int:pk>/review/promote/",                              "POST:draft",     OK,   OK,   OK,  403,   403,   403,    404,     L),
-    ("campaigns/<int:pk>/review/start-from-case/",                      "GET",            405,  405,  405, 405,   405,   405,    405,     L),
-    ("campaigns/<int:pk>/review/start-from-case/",                      "POST",           OK,   OK,   OK,  OK,    OK,    403,    404,     L),
+    (route.removeprefix("/"), method, *cells)
+    for route, method, *cells in read_table(Path(__file__).with_name("ui_access_table.txt"), columns=2 + len(ACTORS))
 ]
-# fmt: on
-
-# Notes on the table:
-# - The KPI is not shared with partners: they get 404 for it ("GET:shared": the same KPI once shared).
-# - "POST:draft": promoting a campaign that is not under review yet (refused by role before anything else).
-# - The playbook is a custom one made by owner1: only its author and admins edit it (built-ins are copied first).
-# - The token revoked is owner1's: anybody else's request is answered with "no such token" and writes nothing.
-# - tasks/<id>/quick/ is T001, assigned to the partner: a partner may update the tasks assigned to them.
-# - Budget approval is a global finance/director/admin right, not a campaign role (the owner submitted the
-#   budget; an approver must be someone else); overrun decisions are a director's. The expense decided is held
-#   on a line not shared with partners, as is the expense with the receipt: partners do not see either (404).
-# - Correcting an expense (expense edit/): the person who recorded it (nobody here) or an owner/manager; the
-#   empty POST is refused field by field in the form (200).
-# - duties/<id>/ is the partner's own company's responsibility: a partner contact may tick it off.
-# - Signing the settlement: the campaign's managers for the host, a partner contact for their company.
-# - "POST:deleted": restoring a deleted campaign; only admins see deleted campaigns at all.
-# - Starting a campaign from a case is open to every team member (it creates a new campaign they own).
-# - Muting a campaign for oneself ("POST:mute"; plain POST unmutes) is open to every member, partners included;
-#   the campaign's robots and delivery log (execution/notifications/) are for owners and managers.
 
 ROUTE_IDS = {  # URL parameter → ctx key, where the parameter name alone is ambiguous
     ("campaigns/<int:pk>/execution/run-of-show/<int:item_id>/toggle/", "item_id"): "segment_id",
@@ -473,7 +268,7 @@ def test_the_table_covers_every_ui_route():
 
 def test_the_table_is_well_formed():
     assert len({(r[0], r[1]) for r in TABLE}) == len(TABLE), "one row per route and method"
-    assert all(len(r) == 2 + len(ACTORS) for r in TABLE)
+    assert all(cell in (LOGIN, OK, NOOP) or isinstance(cell, int) for r in TABLE for cell in r[2:])
     assert all(r[1].split(":")[0] in ("GET", "POST") for r in TABLE)
     assert set(BODIES) | set(PREPARE) <= {(r[0], r[1]) for r in TABLE}
     assert all((route, method) in {(r[0], r[1]) for r in TABLE} for route, method, _a in KNOWN_BUGS)
