@@ -191,3 +191,15 @@ def test_a_partners_task_json(owner_api, api_for, users, campaign):
     as_patched = row | {"status": "delayed", "delay_reason": "档期", "actual_start": "<str>", "version": 2}
     same(call(partner, "patch", f"/tasks/{task['id']}", change, text=TODAY), (200, as_patched))
     assert partner.patch(f"/tasks/{task['id']}", {"version": 2, "name": "改名"}).status_code == 403
+
+
+def test_a_link_that_moves_its_successor_answers_the_stored_version(owner_api, campaign):
+    owner_api.patch(f"/campaigns/{campaign.id}/plan-settings", {"version": 1, "auto_schedule": True})
+    base = f"/campaigns/{campaign.id}/tasks"
+    poster = owner_api.post(base, POSTER_IN).json()
+    print_run = owner_api.post(base, {"name": "印刷", "start_date": "2030-06-02", "end_date": "2030-06-04"}).json()
+    link = {"predecessor": poster["id"], "successor": print_run["id"]}
+    answer = owner_api.post(f"/campaigns/{campaign.id}/dependencies", link).json()
+    moved = Task.objects.get(pk=print_run["id"])
+    assert moved.start_date.isoformat() == "2030-06-04"  # after the poster, as auto-scheduling moved it
+    assert answer["successor_version"] == moved.version == 3
