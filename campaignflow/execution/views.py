@@ -18,7 +18,8 @@ from campaignflow import lookups
 from campaignflow.campaigns.access import EDIT, MANAGE, VIEW
 from campaignflow.campaigns.views import campaign_page_context
 from campaignflow.core.domain.dates import parse_date
-from campaignflow.core.errors import DomainError, InvalidInput
+from campaignflow.core.errors import DomainError, Forbidden
+from campaignflow.core.form_views import act, posted_version, submit
 
 from . import reporting, selectors, services
 from .domain import risk as risk_domain
@@ -50,24 +51,23 @@ def _context(request, campaign, section: str, **extra) -> dict:
     return campaign_page_context(request, campaign, "execution", section=section, sections=SECTIONS, **extra)
 
 
-def _apply(form, exc: InvalidInput) -> None:
-    for field, message in exc.as_field_dict().items():
-        form.add_error(field if field in form.fields else None, message)
+def _create(request, campaign, form, create) -> bool:
+    """Hand a posted create form to `create` (a service); its refusal stays on the form. True when saved."""
+    return submit(form, lambda: create(actor=request.user, campaign=campaign, data=form.cleaned_data)).saved
 
 
-def _save(request, form, call) -> bool:
-    """Run a service call for a valid form; put its field errors on the form. True on success."""
-    if not form.is_valid():
-        return False
-    try:
-        call(form.cleaned_data)
-    except InvalidInput as exc:
-        _apply(form, exc)
-        return False
-    except DomainError as exc:
-        form.add_error(None, exc.detail)
-        return False
-    return True
+def _naming(code: str, call):
+    """`call` with its refusal prefixed by the record's code: the issue log has a form on every row."""
+
+    def named():
+        try:
+            return call()
+        except Forbidden:
+            raise
+        except DomainError as exc:
+            raise DomainError(f"{code}: {exc.detail}") from exc
+
+    return named
 
 
 def _date_or_today(value) -> dt.date:
@@ -90,7 +90,7 @@ def overview(request, pk: int):
     form = StandupForm(request.POST or None, initial=initial)
     if request.method == "POST":
         selectors.campaign_for_execution(request.user, pk, EDIT)
-        if _save(request, form, lambda d: services.standup_save(actor=request.user, campaign=campaign, data=d)):
+        if _create(request, campaign, form, services.standup_save):
             messages.success(request, _("Your stand-up is saved."))
             return redirect(f"{request.path}?date={form.cleaned_data['date']}")
     team = list(selectors.standups(campaign, date=day))
@@ -125,7 +125,7 @@ def issues(request, pk: int):
     form = with_member_choices(IssueForm(request.POST or None), campaign)
     if request.method == "POST":
         selectors.campaign_for_execution(request.user, pk, EDIT)
-        if _save(request, form, lambda d: services.issue_create(actor=request.user, campaign=campaign, data=d)):
+        if _create(request, campaign, form, services.issue_create):
             messages.success(request, _("Issue logged."))
             return redirect("execution:issues", pk)
     now = timezone.now()
@@ -165,16 +165,17 @@ def issue_update(request, pk: int, issue_id: int):
     issue = lookups.issue_for_user(request.user, issue_id, EDIT)
     form = IssueUpdateForm(request.POST, prefix=f"i{issue.id}")
     if form.is_valid():
-        try:
-            services.issue_update(
+        data = form.cleaned_data
+        update = _naming(
+            issue.code,
+            lambda: services.issue_update(
                 actor=request.user,
                 issue=issue,
-                version=form.cleaned_data["version"],
-                data={"status": form.cleaned_data["status"], "solution": form.cleaned_data["solution"]},
-            )
-            messages.success(request, _("%(code)s updated.") % {"code": issue.code})
-        except DomainError as exc:
-            messages.error(request, f"{issue.code}: {exc.detail}")
+                version=data["version"],
+                data={"status": data["status"], "solution": data["solution"]},
+            ),
+        )
+        act(request, update, _("%(code)s updated.") % {"code": issue.code})
     return redirect("execution:issues", issue.campaign_id)
 
 
@@ -184,7 +185,7 @@ def risks(request, pk: int):
     form = with_member_choices(RiskForm(request.POST or None), campaign)
     if request.method == "POST":
         selectors.campaign_for_execution(request.user, pk, EDIT)
-        if _save(request, form, lambda d: services.risk_create(actor=request.user, campaign=campaign, data=d)):
+        if _create(request, campaign, form, services.risk_create):
             messages.success(request, _("Risk added."))
             return redirect("execution:risks", pk)
     items = list(selectors.risks(campaign))
@@ -216,23 +217,18 @@ def risks(request, pk: int):
 @login_required
 def logs(request, pk: int):
     campaign = selectors.campaign_for_execution(request.user, pk, VIEW)
+    posted = request.POST.get("form")  # the page has two forms: the log's and the run-of-show's
     log_form = LogForm(
-        request.POST if request.POST.get("form") == "log" else None,
+        request.POST if posted == "log" else None,
         initial={"at": timezone.localtime().replace(second=0, microsecond=0)},
     )
-    segment_form = with_member_choices(
-        SegmentForm(request.POST if request.POST.get("form") == "segment" else None), campaign
-    )
+    segment_form = with_member_choices(SegmentForm(request.POST if posted == "segment" else None), campaign)
     if request.method == "POST":
         selectors.campaign_for_execution(request.user, pk, EDIT)
-        if request.POST.get("form") == "log" and _save(
-            request, log_form, lambda d: services.log_create(actor=request.user, campaign=campaign, data=d)
-        ):
+        if posted == "log" and _create(request, campaign, log_form, services.log_create):
             messages.success(request, _("Logged."))
             return redirect("execution:logs", pk)
-        if request.POST.get("form") == "segment" and _save(
-            request, segment_form, lambda d: services.segment_create(actor=request.user, campaign=campaign, data=d)
-        ):
+        if posted == "segment" and _create(request, campaign, segment_form, services.segment_create):
             messages.success(request, _("Segment added to the run-of-show."))
             return redirect("execution:logs", pk)
     return render(
@@ -254,14 +250,14 @@ def logs(request, pk: int):
 @login_required
 @require_POST
 def segment_toggle(request, pk: int, item_id: int):
-
     item = lookups.segment_for_user(request.user, item_id, EDIT)
-    try:
-        services.segment_update(
-            actor=request.user, item=item, version=int(request.POST.get("version", 0)), data={"done": not item.done_at}
-        )
-    except (DomainError, ValueError) as exc:
-        messages.error(request, getattr(exc, "detail", str(exc)))
+    version = posted_version(request)
+    act(
+        request,
+        lambda: services.segment_update(
+            actor=request.user, item=item, version=version, data={"done": not item.done_at}
+        ),
+    )
     return redirect("execution:logs", item.campaign_id)
 
 
@@ -270,15 +266,14 @@ def reports(request, pk: int):
     campaign = selectors.campaign_for_execution(request.user, pk, VIEW)
     if request.method == "POST":
         selectors.campaign_for_execution(request.user, pk, EDIT)
-        week = _date_or_today(request.POST.get("week_start"))
-        try:
-            report = services.weekly_report_generate(
-                actor=request.user, campaign=campaign, week_start=week, zh=request.LANGUAGE_CODE.startswith("zh")
-            )
-            messages.success(request, _("Draft generated from this week's data; edit it, then publish."))
-            return redirect("execution:report", pk, report.id)
-        except DomainError as exc:
-            messages.error(request, exc.detail)
+        week = services.week_start_of(_date_or_today(request.POST.get("week_start")))
+        zh = request.LANGUAGE_CODE.startswith("zh")
+        if act(
+            request,
+            lambda: services.weekly_report_generate(actor=request.user, campaign=campaign, week_start=week, zh=zh),
+            _("Draft generated from this week's data; edit it, then publish."),
+        ):
+            return redirect("execution:report", pk, selectors.weekly_reports(campaign).get(week_start=week).id)
     return render(
         request,
         "execution/reports.html",
@@ -302,27 +297,31 @@ def report_detail(request, pk: int, report_id: int):
         request.POST or None,
         initial={"version": report.version, **{f: getattr(report, f) for f in services.REPORT_FIELDS}},
     )
+    conflict = ""
     if request.method == "POST":
-        action = request.POST.get("action", "save")
+        publishing = request.POST.get("action") == "publish"
         # Publishing needs the manage right: check it before saving anything (not after the save).
-        lookups.report_for_user(request.user, report_id, MANAGE if action == "publish" else EDIT)
-        if _save(
-            request,
-            form,
-            lambda d: services.weekly_report_update(
-                actor=request.user, report=report, version=d["version"], data={f: d[f] for f in services.REPORT_FIELDS}
-            ),
-        ):
-            if action == "publish":
-                report.refresh_from_db()
-                try:
-                    services.weekly_report_publish(actor=request.user, report=report, version=report.version)
-                    messages.success(request, _("Published."))
-                except DomainError as exc:
-                    messages.error(request, exc.detail)
+        lookups.report_for_user(request.user, report_id, MANAGE if publishing else EDIT)
+
+        def save():
+            data = form.cleaned_data
+            fields = {f: data[f] for f in services.REPORT_FIELDS}
+            return services.weekly_report_update(
+                actor=request.user, report=report, version=data["version"], data=fields
+            )
+
+        result = submit(form, save)
+        if result.saved:
+            if publishing:  # the save left `report` at its new version
+                act(
+                    request,
+                    lambda: services.weekly_report_publish(actor=request.user, report=report, version=report.version),
+                    _("Published."),
+                )
             else:
                 messages.success(request, _("Saved."))
             return redirect("execution:report", campaign.pk, report.id)
+        conflict = result.conflict
     figures = reporting.week_figures(
         campaign, report.week_start, user=request.user, zh=request.LANGUAGE_CODE.startswith("zh")
     )
@@ -335,6 +334,7 @@ def report_detail(request, pk: int, report_id: int):
             "reports",
             report=report,
             form=form,
+            conflict=conflict,
             week_end=figures["week_end"],
             through=figures["through"],
             figures=figures["rows"],
@@ -349,13 +349,10 @@ def report_detail(request, pk: int, report_id: int):
 def report_share(request, pk: int, report_id: int):
     """Send a published report to the team (inboxes and the campaign's chat robots)."""
     report = lookups.report_for_user(request.user, report_id, EDIT)
-    try:
-        count = services.weekly_report_share(
-            actor=request.user, report=report, url=reverse("execution:report", args=[report.campaign_id, report.id])
-        )
-        messages.success(
-            request, _("Sent to %(count)s team members and the campaign's chat robots.") % {"count": count}
-        )
-    except DomainError as exc:
-        messages.error(request, exc.detail)
+    url = reverse("execution:report", args=[report.campaign_id, report.id])
+    act(
+        request,
+        lambda: services.weekly_report_share(actor=request.user, report=report, url=url),
+        lambda count: _("Sent to %(count)s team members and the campaign's chat robots.") % {"count": count},
+    )
     return redirect("execution:report", report.campaign_id, report.id)

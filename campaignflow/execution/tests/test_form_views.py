@@ -106,7 +106,7 @@ def test_a_stale_issue_update_names_the_issue_and_writes_nothing(owner, base):
     assert done.said == [f"{issue.code} updated."]
 
 
-@pytest.mark.parametrize("version", ["7"])
+@pytest.mark.parametrize("version", ["abc", "7"])
 def test_ticking_a_segment_with_a_stale_or_textual_version_is_a_message(owner, base, version):
     post(owner, base + "logs/", {"form": "segment", "starts_at": "2025-06-10T10:00", "minutes": 5, "segment": "开场"})
     item = RunOfShowItem.objects.get()
@@ -158,7 +158,8 @@ def test_a_stale_report_save_shows_the_conflict_and_writes_nothing(owner, base):
     report = WeeklyReport.objects.get()
     url = base + f"reports/{report.id}/"
     stale = post(owner, url, {"version": report.version + 1, "key_results": "覆盖"})
-    assert stale.status_code == 200 and STALE in stale.content.decode()
+    assert stale.status_code == 200 and stale.context["conflict"].startswith("This object was changed")
+    assert 'data-testid="conflict"' in stale.content.decode()
     report.refresh_from_db()
     assert report.key_results != "覆盖" and report.version == 1
     saved = post(owner, url, {"version": report.version, "key_results": "曝光120万"})
