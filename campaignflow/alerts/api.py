@@ -9,7 +9,7 @@ from pydantic import Field
 
 from campaignflow import lookups
 from campaignflow.campaigns.access import EDIT, MANAGE, VIEW, campaign_for_user
-from campaignflow.core.api_types import PathId
+from campaignflow.core.api_types import PathId, Username
 
 from . import engine, services
 from .access import campaign_for_alerts
@@ -28,12 +28,12 @@ class AlertOut(Schema):
     subject: str
     data: dict
     last_seen_at: dt.datetime
-    acknowledged_by: str | None
-    resolved_by: str | None
+    acknowledged_by: Username
+    resolved_by: Username
     resolved_at: dt.datetime | None
     evaluation: str
     decision: str
-    follow_up_task: int | None
+    follow_up_task: int | None = Field(alias="follow_up_task_id")
     version: int
 
 
@@ -52,62 +52,32 @@ class RulesIn(Schema):
     rules: dict[str, dict]
 
 
-def alert_out(a: Alert) -> dict:
-    return {
-        "id": a.id,
-        "rule": a.rule,
-        "severity": a.severity,
-        "message": a.message,
-        "status": a.status,
-        "created_at": a.created_at,
-        "subject": a.subject,
-        "data": a.data or {},
-        "last_seen_at": a.last_seen_at,
-        "acknowledged_by": a.acknowledged_by.username if a.acknowledged_by else None,
-        "resolved_by": a.resolved_by.username if a.resolved_by else None,
-        "resolved_at": a.resolved_at,
-        "evaluation": a.evaluation,
-        "decision": a.decision,
-        "follow_up_task": a.follow_up_task_id,
-        "version": a.version,
-    }
-
-
 @router.get("/campaigns/{campaign_id}/alerts", response=list[AlertOut])
 def list_alerts(request, campaign_id: PathId, filters: Query[AlertFilter]):
     campaign = campaign_for_alerts(request.user, campaign_id, VIEW)
     qs = Alert.objects.filter(campaign=campaign).select_related("acknowledged_by", "resolved_by")
     if filters.status:
         qs = qs.filter(status=filters.status)
-    return [alert_out(a) for a in qs[:1000]]
+    return qs[:1000]
 
 
 @router.post("/campaigns/{campaign_id}/alerts/evaluate", response=list[AlertOut])
 def evaluate_now(request, campaign_id: PathId):
     """Run the rules now (they also run after data arrives and on the scheduler); returns new alerts."""
     campaign = campaign_for_user(request.user, campaign_id, EDIT)
-    return [alert_out(a) for a in engine.evaluate_campaign(campaign, actor=request.user)]
+    return engine.evaluate_campaign(campaign, actor=request.user)
 
 
 @router.post("/alerts/{alert_id}/acknowledge", response=AlertOut)
 def acknowledge(request, alert_id: PathId):
     alert = lookups.alert_for_user(request.user, alert_id, EDIT)
-    return alert_out(services.alert_acknowledge(actor=request.user, alert=alert))
+    return services.alert_acknowledge(actor=request.user, alert=alert)
 
 
 @router.post("/alerts/{alert_id}/resolve", response=AlertOut)
 def resolve(request, alert_id: PathId, payload: ResolveIn):
     alert = lookups.alert_for_user(request.user, alert_id, EDIT)
-    return alert_out(
-        services.alert_resolve(
-            actor=request.user,
-            alert=alert,
-            evaluation=payload.evaluation,
-            decision=payload.decision,
-            follow_up=payload.follow_up,
-            version=payload.version,
-        )
-    )
+    return services.alert_resolve(actor=request.user, alert=alert, **payload.dict())
 
 
 @router.get("/campaigns/{campaign_id}/alert-rules")

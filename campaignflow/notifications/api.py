@@ -9,12 +9,13 @@ from pydantic import Field
 
 from campaignflow import lookups
 from campaignflow.campaigns.access import MANAGE, campaign_for_user
-from campaignflow.core.api_types import IdField, PathId
+from campaignflow.core.api_types import IdField, PathId, patch_data, patch_schema
 
 from . import services
 from .models import Delivery, Notification, WebhookEndpoint
 
 router = Router(tags=["notifications"])
+MAX_EVENTS = 20  # event kinds a robot listens to
 
 
 class NotificationOut(Schema):
@@ -23,7 +24,7 @@ class NotificationOut(Schema):
     title: str
     body: str
     url: str
-    campaign: int | None
+    campaign: int | None = Field(alias="campaign_id")
     created_at: dt.datetime
     read_at: dt.datetime | None
     count: int = 1  # how often the same event (e.g. an alert) came up; counted here, not as new entries
@@ -43,20 +44,7 @@ def inbox(request, filters: Query[InboxFilter]):
     qs = Notification.objects.filter(recipient=request.user)
     if filters.unread:
         qs = qs.filter(read_at__isnull=True)
-    return [
-        {
-            "id": n.id,
-            "kind": n.kind,
-            "title": n.title,
-            "body": n.body,
-            "url": n.url,
-            "campaign": n.campaign_id,
-            "created_at": n.created_at,
-            "read_at": n.read_at,
-            "count": n.count,
-        }
-        for n in qs[: filters.limit]
-    ]
+    return qs[: filters.limit]
 
 
 @router.post("/me/notifications/read")
@@ -79,17 +67,15 @@ class WebhookIn(Schema):
     kind: str = Field(..., max_length=20)
     url: str = Field(..., max_length=500)
     secret: str = Field("", max_length=200)
-    events: list[str] = Field(default_factory=list, max_length=20)
+    events: list[str] = Field(default_factory=list, max_length=MAX_EVENTS)
     active: bool = True
 
 
-class WebhookPatch(Schema):
-    version: int
-    name: str | None = Field(None, max_length=100)
-    url: str | None = Field(None, max_length=500)
-    secret: str | None = Field(None, max_length=200)
-    events: list[str] | None = Field(None, max_length=20)
-    active: bool | None = None
+# A robot's type is fixed once made. `events` is given again because its default is a factory, which
+# patch_schema cannot make optional (pydantic refuses a default and a default_factory together).
+WebhookPatch = patch_schema(
+    WebhookIn, exclude=("kind", "events"), events=(list[str] | None, Field(None, max_length=MAX_EVENTS))
+)
 
 
 class WebhookOut(Schema):
@@ -101,6 +87,10 @@ class WebhookOut(Schema):
     events: list[str]
     active: bool
     version: int
+
+    @staticmethod
+    def resolve_has_secret(endpoint: WebhookEndpoint) -> bool:
+        return bool(endpoint.secret)  # the secret itself is never shown
 
 
 class DeliveryOut(Schema):
@@ -117,38 +107,24 @@ class DeliveryOut(Schema):
     next_attempt_at: dt.datetime
 
 
-def webhook_out(w: WebhookEndpoint) -> dict:
-    return {
-        "id": w.id,
-        "name": w.name,
-        "kind": w.kind,
-        "url": w.url,
-        "has_secret": bool(w.secret),
-        "events": w.events or [],
-        "active": w.active,
-        "version": w.version,
-    }
-
-
 @router.get("/campaigns/{campaign_id}/webhooks", response=list[WebhookOut])
 def list_webhooks(request, campaign_id: PathId):
     campaign = campaign_for_user(request.user, campaign_id, MANAGE)
-    return [webhook_out(w) for w in WebhookEndpoint.objects.filter(campaign=campaign)]
+    return WebhookEndpoint.objects.filter(campaign=campaign)
 
 
 @router.post("/campaigns/{campaign_id}/webhooks", response={201: WebhookOut})
 def create_webhook(request, campaign_id: PathId, payload: WebhookIn):
     campaign = campaign_for_user(request.user, campaign_id, MANAGE)
     endpoint = services.endpoint_create(actor=request.user, campaign=campaign, data=payload.dict())
-    return Status(201, webhook_out(endpoint))
+    return Status(201, endpoint)
 
 
 @router.patch("/webhooks/{webhook_id}", response=WebhookOut)
 def update_webhook(request, webhook_id: PathId, payload: WebhookPatch):
     endpoint = lookups.webhook_for_user(request.user, webhook_id, MANAGE)
-    data = payload.dict(exclude_unset=True)
-    version = data.pop("version")
-    return webhook_out(services.endpoint_update(actor=request.user, endpoint=endpoint, version=version, data=data))
+    version, data = patch_data(payload)
+    return services.endpoint_update(actor=request.user, endpoint=endpoint, version=version, data=data)
 
 
 @router.delete("/webhooks/{webhook_id}", response={204: None})
