@@ -16,13 +16,13 @@ from pydantic import Field
 from campaignflow import lookups
 from campaignflow.campaigns.access import EDIT, VIEW, campaign_for_user
 from campaignflow.campaigns.read_cache import cached, cached_json, variant_of
-from campaignflow.core.api_types import PathId
+from campaignflow.core.api_types import PathId, Username
 from campaignflow.core.errors import DomainError, InvalidInput
 from campaignflow.core.json_out import json_response
 
 from . import jobs, selectors, services
 from .domain.parsers import FileRefused, parse_json_rows
-from .models import BatchSource, DateText, DecimalText
+from .models import BatchSource, DateText, DecimalText, ImportJob, JobStatus
 from .row_errors import localized, refusal_text
 
 router = Router(tags=["tracking"])
@@ -38,10 +38,10 @@ class RowsIn(Schema):
     rows: list[Any] = Field(..., max_length=MAX_JSON_ROWS, description="[{date, channel, metric, value}, …]")
 
 
-class IngestOut(Schema):
+class IngestOut(Schema):  # what an import wrote: maps the import batch
     created: int
     updated: int
-    batch: int
+    batch: int = Field(alias="id")
 
 
 class MetricRowOut(Schema):
@@ -55,28 +55,13 @@ class BatchOut(Schema):
     id: int
     source: str
     filename: str
-    actor: str | None
+    actor: Username
     created_at: dt.datetime
     rows_total: int
     created: int
     updated: int
     status: str
     undone_at: dt.datetime | None
-
-
-def batch_out(b) -> dict:
-    return {
-        "id": b.id,
-        "source": b.source,
-        "filename": b.filename,
-        "actor": b.actor.username if b.actor else None,
-        "created_at": b.created_at,
-        "rows_total": b.rows_total,
-        "created": b.created,
-        "updated": b.updated,
-        "status": b.status,
-        "undone_at": b.undone_at,
-    }
 
 
 def read_upload(file) -> tuple[str, bytes]:
@@ -98,19 +83,22 @@ def read_upload(file) -> tuple[str, bytes]:
 def push_metrics(request, campaign_id: PathId, payload: RowsIn):
     campaign = campaign_for_user(request.user, campaign_id, EDIT)
     parsed = parse_json_rows(payload.rows)
-    batch = services.metrics_ingest(actor=request.user, campaign=campaign, parsed=parsed, source=BatchSource.API)
-    return {"created": batch.created, "updated": batch.updated, "batch": batch.id}
+    return services.metrics_ingest(actor=request.user, campaign=campaign, parsed=parsed, source=BatchSource.API)
 
 
-class JobAccepted(Schema):
-    job: int
+class JobAccepted(Schema):  # a background import just queued: maps the job
+    job: int = Field(alias="id")
     status: str
     status_url: str
+
+    @staticmethod
+    def resolve_status_url(job: ImportJob) -> str:
+        return f"/api/v1/import-jobs/{job.pk}"
 
 
 class JobOut(Schema):
     id: int
-    campaign: int
+    campaign: int = Field(alias="campaign_id")
     filename: str
     size: int
     status: str
@@ -120,32 +108,21 @@ class JobOut(Schema):
     error_count: int
     errors: list[dict]
     message: str
-    batch: int | None
+    batch: int | None = Field(alias="batch_id")
     created_at: dt.datetime
     finished_at: dt.datetime | None
 
+    @staticmethod
+    def resolve_errors(job: ImportJob) -> list[dict]:
+        return localized(job.errors)  # worded for the reader, not in the worker's language
 
-def job_out(job) -> dict:
-    rows_done = job.rows_done
-    if job.status == "writing":
-        rows_done = services.job_write_progress(job.pk) or rows_done
-        job.rows_done = rows_done
-    return {
-        "id": job.id,
-        "campaign": job.campaign_id,
-        "filename": job.filename,
-        "size": job.size,
-        "status": job.status,
-        "rows_total": job.rows_total,
-        "rows_done": rows_done,
-        "percent": job.percent,
-        "error_count": job.error_count,
-        "errors": localized(job.errors),  # worded for the reader, not in the worker's language
-        "message": job.message,
-        "batch": job.batch_id,
-        "created_at": job.created_at,
-        "finished_at": job.finished_at,
-    }
+
+def with_write_progress(job: ImportJob) -> ImportJob:
+    """The job with the rows written so far while it writes (its transaction has not committed yet: the
+    worker counts them in a file), so that rows_done and percent show the progress."""
+    if job.status == JobStatus.WRITING:
+        job.rows_done = services.job_write_progress(job.pk) or job.rows_done
+    return job
 
 
 @router.post("/campaigns/{campaign_id}/metrics/import", response={200: IngestOut, 202: JobAccepted})
@@ -160,19 +137,17 @@ def import_metrics(request, campaign_id: PathId, file: UploadedFile = File(...))
     except FileRefused as exc:
         raise InvalidInput({"file": refusal_text(exc)}) from None
     if background:
-        job = jobs.import_job_create(actor=request.user, campaign=campaign, name=name, data=data)
-        return Status(202, {"job": job.pk, "status": job.status, "status_url": f"/api/v1/import-jobs/{job.pk}"})
+        return Status(202, jobs.import_job_create(actor=request.user, campaign=campaign, name=name, data=data))
     try:
-        batch = services.metrics_import_file(actor=request.user, campaign=campaign, name=name, data=data)
+        return services.metrics_import_file(actor=request.user, campaign=campaign, name=name, data=data)
     except FileRefused as exc:
         raise InvalidInput({"file": refusal_text(exc)}) from None
-    return {"created": batch.created, "updated": batch.updated, "batch": batch.id}
 
 
 @router.get("/import-jobs/{job_id}", response=JobOut)
 def get_import_job(request, job_id: PathId):
     """A background import's status (queued/parsing/validating/writing/done/failed), progress and bad rows."""
-    return job_out(lookups.job_for_user(request.user, job_id))
+    return with_write_progress(lookups.job_for_user(request.user, job_id))
 
 
 @router.get("/campaigns/{campaign_id}/metrics", response=list[MetricRowOut])
@@ -206,14 +181,13 @@ def list_metrics(
 @router.get("/campaigns/{campaign_id}/import-batches", response=list[BatchOut])
 def list_batches(request, campaign_id: PathId):
     campaign = campaign_for_user(request.user, campaign_id, VIEW)
-    return [batch_out(b) for b in selectors.batches(campaign, request.user)[:500]]
+    return selectors.batches(campaign, request.user)[:500]
 
 
 @router.delete("/import-batches/{batch_id}", response=BatchOut)
 def undo_batch(request, batch_id: PathId):
     batch = lookups.batch_for_user(request.user, batch_id, EDIT)
-    batch = services.batch_undo(actor=request.user, batch=batch)
-    return batch_out(batch)
+    return services.batch_undo(actor=request.user, batch=batch)
 
 
 @router.get("/campaigns/{campaign_id}/board", response=dict)

@@ -28,10 +28,10 @@ from campaignflow.goals.selectors import kpis as campaign_kpis
 from campaignflow.goals.selectors import shared_channel_names
 
 from . import jobs, selectors, services
-from .api import TooLarge, read_upload
+from .api import TooLarge, read_upload, with_write_progress
 from .domain import charts
 from .domain.parsers import FileRefused, ParseResult, Row, RowParser
-from .models import BatchSource, ImportJob, JobStatus, MetricRow
+from .models import BatchSource, ImportJob, MetricRow
 from .row_errors import localized, refusal_text
 
 PENDING_DIR = Path(tempfile.gettempdir()) / "campaignflow-uploads"
@@ -143,9 +143,7 @@ def job_progress(request, pk: int, job_id: int):
     job = _job_of(request, campaign, job_id)
     if job is None:
         raise Http404
-    if job.status == JobStatus.WRITING:
-        job.rows_done = services.job_write_progress(job.pk) or job.rows_done
-    return render(request, "tracking/_job.html", {"job": job, "campaign": campaign})
+    return render(request, "tracking/_job.html", {"job": with_write_progress(job), "campaign": campaign})
 
 
 @login_required
