@@ -11,13 +11,13 @@ from django.utils.translation import gettext as _
 from ninja import Path, Query, Router, Schema, Status
 from pydantic import Field
 
-from campaignflow.core.api_types import PathId
+from campaignflow.core.api_types import PathId, patch_data
 from campaignflow.core.errors import Forbidden
 
 from . import gates, selectors, services
 from .access import MANAGE, VIEW, campaign_for_user, is_admin, is_partner
 from .domain import lifecycle as lc
-from .models import Campaign, Membership, Playbook
+from .models import Campaign, Membership, Playbook, PlaybookVersion
 from .read_cache import cached_user_response, variant_of
 from .schemas import (
     AuditOut,
@@ -38,48 +38,10 @@ router = Router(tags=["campaigns"])
 PlaybookKey = Annotated[str, Path(max_length=80, pattern=r"^[-a-zA-Z0-9_]+$")]  # a slug; anything else is 422
 
 
-def campaign_out(c: Campaign, warnings: list[str] | None = None) -> dict:
-    version = c.playbook_version
-    total = getattr(c, "task_count", 0) or 0
-    done = getattr(c, "tasks_done", 0) or 0
-    return {
-        "id": c.id,
-        "name": c.name,
-        "type": c.type,
-        "description": c.description,
-        "status": c.status,
-        "start_date": c.start_date,
-        "end_date": c.end_date,
-        "budget_total": c.budget_total,
-        "currency": c.currency,
-        "owner": c.owner.username if c.owner else None,
-        "industry": c.industry,
-        "tags": c.tags or [],
-        "playbook": version.playbook.key if version else None,
-        "playbook_version": version.number if version else None,
-        "my_role": getattr(c, "my_role", None),
-        "task_count": total,
-        "tasks_done": done,
-        "progress": round(done / total, 4) if total else 0.0,
-        "version": c.version,
-        "created_at": c.created_at,
-        "updated_at": c.updated_at,
-        "deleted_at": c.deleted_at,
-        "warnings": warnings or [],
-    }
-
-
-def playbook_out(p: Playbook, v) -> dict:
-    return {
-        "key": p.key,
-        "name": p.name,
-        "name_en": p.name_en,
-        "description": p.description,
-        "campaign_type": p.campaign_type,
-        "builtin": p.is_builtin,
-        "version": v.number,
-        "phases": v.phases,
-    }
+def _showing(playbook: Playbook, version: PlaybookVersion) -> Playbook:
+    """The playbook as PlaybookOut reads it: with the version shown (selectors.playbooks sets the latest)."""
+    playbook.latest_version = version
+    return playbook
 
 
 # --- playbooks --------------------------------------------------------------------------
@@ -87,7 +49,7 @@ def playbook_out(p: Playbook, v) -> dict:
 
 @router.get("/playbooks", response=list[PlaybookOut], tags=["playbooks"])
 def list_playbooks(request):
-    return [playbook_out(p, p.latest_version) for p in selectors.playbooks()]
+    return selectors.playbooks()
 
 
 @router.get("/playbooks/{key}", response=PlaybookOut, tags=["playbooks"])
@@ -96,7 +58,7 @@ def get_playbook(request, key: PlaybookKey):
     version = playbook.latest()
     if version is None:
         raise Http404
-    return playbook_out(playbook, version)
+    return _showing(playbook, version)
 
 
 @router.get("/playbooks/{key}/preview", response=PreviewOut, tags=["playbooks"])
@@ -117,18 +79,14 @@ def preview_playbook(
     specs, warnings = services.plan_preview(
         playbook_version=version, start=start_date, end=end_date, past_steps=past_steps
     )
-    return {
-        "tasks": [s.__dict__ for s in specs],
-        "warnings": warnings,
-        "past_due_count": sum(s.past_due for s in specs),
-    }
+    return {"tasks": specs, "warnings": warnings, "past_due_count": sum(s.past_due for s in specs)}
 
 
 @router.post("/playbooks/{key}/copy", response={201: PlaybookOut}, tags=["playbooks"])
 def copy_playbook(request, key: PlaybookKey, payload: PlaybookCopyIn):
     source = get_object_or_404(Playbook, key=key)
     playbook = services.playbook_copy(actor=request.user, source=source, name=payload.name, key=payload.key)
-    return Status(201, playbook_out(playbook, playbook.latest()))
+    return Status(201, _showing(playbook, playbook.latest()))
 
 
 @router.post("/playbooks/{key}/versions", response={201: PlaybookOut}, tags=["playbooks"])
@@ -139,7 +97,7 @@ def save_playbook_version(request, key: PlaybookKey, payload: PlaybookVersionIn)
     version = services.playbook_save_version(
         actor=request.user, playbook=playbook, phases_raw=payload.phases, note=payload.note, version=payload.version
     )
-    return Status(201, playbook_out(playbook, version))
+    return Status(201, _showing(playbook, version))
 
 
 # --- campaigns --------------------------------------------------------------------------
@@ -162,7 +120,7 @@ def list_campaigns(request, filters: Query[CampaignFilters]):
     query = filters.dict()
 
     def build():
-        return [campaign_out(c) for c in selectors.campaign_list(request.user, **query)]
+        return list(selectors.campaign_list(request.user, **query))
 
     # campaigns.read_cache: any audited change anywhere gives a new key; the filters are free text (hashed)
     variant = variant_of(*sorted(query.items()))
@@ -179,22 +137,22 @@ def create_campaign(request, payload: CampaignIn):
     campaign, warnings = services.campaign_create(
         actor=request.user, data=data, playbook_key=payload.playbook, past_steps=payload.past_steps
     )
-    return Status(201, campaign_out(selectors.with_counts(campaign, request.user), warnings))
+    campaign.warnings = warnings  # CampaignOut shows them with the new campaign
+    return Status(201, selectors.with_counts(campaign, request.user))
 
 
 @router.get("/campaigns/{campaign_id}", response=CampaignOut)
 def get_campaign(request, campaign_id: PathId):
     campaign = campaign_for_user(request.user, campaign_id, VIEW)
-    return campaign_out(selectors.with_counts(campaign, request.user))
+    return selectors.with_counts(campaign, request.user)
 
 
 @router.patch("/campaigns/{campaign_id}", response=CampaignOut)
 def update_campaign(request, campaign_id: PathId, payload: CampaignPatch):
     campaign = campaign_for_user(request.user, campaign_id, MANAGE)
-    data = payload.dict(exclude_unset=True)
-    version = data.pop("version")
+    version, data = patch_data(payload)
     campaign = services.campaign_update(actor=request.user, campaign=campaign, version=version, data=data)
-    return campaign_out(selectors.with_counts(campaign, request.user))
+    return selectors.with_counts(campaign, request.user)
 
 
 @router.delete("/campaigns/{campaign_id}", response={204: None})
@@ -214,14 +172,14 @@ def restore_campaign(request, campaign_id: PathId):
         raise Forbidden(_("Only an administrator can restore a deleted campaign."))
     campaign = campaign_for_user(request.user, campaign_id, MANAGE, include_deleted=True)
     campaign = services.campaign_restore(actor=request.user, campaign=campaign)
-    return campaign_out(selectors.with_counts(campaign, request.user))
+    return selectors.with_counts(campaign, request.user)
 
 
 @router.post("/campaigns/{campaign_id}/transition", response={200: CampaignOut})
 def transition_campaign(request, campaign_id: PathId, payload: TransitionIn):
     campaign = campaign_for_user(request.user, campaign_id, MANAGE)
     campaign = services.campaign_transition(campaign=campaign, to=payload.to, actor=request.user, note=payload.note)
-    return campaign_out(selectors.with_counts(campaign, request.user))
+    return selectors.with_counts(campaign, request.user)
 
 
 @router.get("/campaigns/{campaign_id}/lifecycle")
@@ -255,10 +213,6 @@ def campaign_lifecycle(request, campaign_id: PathId):
 # --- members ----------------------------------------------------------------------------
 
 
-def member_out(m) -> dict:
-    return {"id": m.id, "username": m.user.username, "display_name": m.user.display_name, "role": m.role}
-
-
 def _membership_or_404(campaign: Campaign, member_id: int) -> None:
     """A member id in the path that is not a member of this campaign does not exist here: 404."""
     if not campaign.memberships.filter(pk=member_id).exists():
@@ -268,7 +222,7 @@ def _membership_or_404(campaign: Campaign, member_id: int) -> None:
 @router.get("/campaigns/{campaign_id}/members", response=list[MemberOut])
 def list_members(request, campaign_id: PathId):
     campaign = campaign_for_user(request.user, campaign_id, VIEW)
-    return [member_out(m) for m in selectors.members(campaign)]
+    return selectors.members(campaign)
 
 
 @router.post("/campaigns/{campaign_id}/members", response={201: MemberOut})
@@ -277,17 +231,16 @@ def add_member(request, campaign_id: PathId, payload: MemberIn):
     membership = services.member_add(
         actor=request.user, campaign=campaign, username=payload.username, role=payload.role
     )
-    return Status(201, member_out(membership))
+    return Status(201, membership)
 
 
 @router.patch("/campaigns/{campaign_id}/members/{member_id}", response=MemberOut)
 def change_member(request, campaign_id: PathId, member_id: PathId, payload: MemberRoleIn):
     campaign = campaign_for_user(request.user, campaign_id, MANAGE)
     _membership_or_404(campaign, member_id)
-    membership = services.member_change_role(
+    return services.member_change_role(
         actor=request.user, campaign=campaign, membership_id=member_id, role=payload.role
     )
-    return member_out(membership)
 
 
 @router.delete("/campaigns/{campaign_id}/members/{member_id}", response={204: None})
@@ -306,17 +259,4 @@ def campaign_history(request, campaign_id: PathId):
     campaign = campaign_for_user(request.user, campaign_id, VIEW)
     if is_partner(request.user, campaign):
         raise Forbidden(_("Partners do not see the campaign's internal history."))
-    return [
-        {
-            "id": e.id,
-            "at": e.at,
-            "actor": e.actor.username if e.actor else None,
-            "action": e.action,
-            "object_type": e.object_type,
-            "object_id": e.object_id,
-            "object_repr": e.object_repr,
-            "before": e.before,
-            "after": e.after,
-        }
-        for e in selectors.history(campaign)
-    ]
+    return selectors.history(campaign)

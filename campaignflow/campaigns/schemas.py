@@ -1,4 +1,6 @@
-"""API schemas for playbooks, campaigns, members and lifecycle moves."""
+"""API schemas for playbooks, campaigns, members and lifecycle moves. The Out schemas map the model
+instances (docs/adr/0005): a person as core.api_types.Username, a related value through a dotted alias,
+a computed one through resolve_<field>."""
 
 import datetime as dt
 from decimal import Decimal
@@ -6,6 +8,12 @@ from typing import Literal
 
 from ninja import Schema
 from pydantic import Field
+
+from campaignflow.core.api_types import Username, patch_schema
+
+from .models import Campaign
+
+MAX_TAGS = 20
 
 
 class StepOut(Schema):
@@ -24,15 +32,15 @@ class PhaseOut(Schema):
     steps: list[StepOut]
 
 
-class PlaybookOut(Schema):
+class PlaybookOut(Schema):  # a playbook with the version shown as its `latest_version` (selectors.playbooks)
     key: str
     name: str
     name_en: str = ""
     description: str = ""
     campaign_type: str
-    builtin: bool
-    version: int
-    phases: list[PhaseOut]
+    builtin: bool = Field(alias="is_builtin")
+    version: int = Field(alias="latest_version.number")
+    phases: list[PhaseOut] = Field(alias="latest_version.phases")
 
 
 class PlaybookVersionIn(Schema):
@@ -55,7 +63,7 @@ class CampaignIn(Schema):
     type: str | None = Field(None, max_length=30)
     description: str = Field("", max_length=10000)
     industry: str = Field("", max_length=100)
-    tags: list[str] = Field(default_factory=list, max_length=20)
+    tags: list[str] = Field(default_factory=list, max_length=MAX_TAGS)
     owner: str | None = Field(None, max_length=150, description="username of the campaign owner (总负责人)")
     past_steps: Literal["reschedule", "keep"] = Field(
         "keep",
@@ -65,17 +73,11 @@ class CampaignIn(Schema):
     )
 
 
-class CampaignPatch(Schema):
-    version: int
-    name: str | None = Field(None, max_length=200)
-    start_date: dt.date | None = None
-    end_date: dt.date | None = None
-    budget_total: Decimal | None = Field(None, ge=0)  # size and decimals: the service (names the limit)
-    type: str | None = Field(None, max_length=30)
-    description: str | None = Field(None, max_length=10000)
-    industry: str | None = Field(None, max_length=100)
-    tags: list[str] | None = Field(None, max_length=20)
-    owner: str | None = Field(None, max_length=150)
+# The playbook and how its past steps are dated are chosen once, at creation. `tags` is given again:
+# its default is a factory, which patch_schema cannot make optional (pydantic refuses both together).
+CampaignPatch = patch_schema(
+    CampaignIn, exclude=("playbook", "past_steps", "tags"), tags=(list[str] | None, Field(None, max_length=MAX_TAGS))
+)
 
 
 class CampaignOut(Schema):
@@ -88,12 +90,12 @@ class CampaignOut(Schema):
     end_date: dt.date
     budget_total: Decimal | None
     currency: str
-    owner: str | None
+    owner: Username
     industry: str
     tags: list[str]
     playbook: str | None
     playbook_version: int | None
-    my_role: str | None
+    my_role: str | None  # task_count, tasks_done and my_role: selectors.campaign_list / with_counts
     task_count: int
     tasks_done: int
     progress: float
@@ -101,7 +103,21 @@ class CampaignOut(Schema):
     created_at: dt.datetime
     updated_at: dt.datetime
     deleted_at: dt.datetime | None
-    warnings: list[str] = []
+    warnings: list[str] = []  # the playbook's, when it was just created (set by the handler)
+
+    @staticmethod
+    def resolve_playbook(campaign: Campaign) -> str | None:
+        version = campaign.playbook_version
+        return version.playbook.key if version else None
+
+    @staticmethod
+    def resolve_playbook_version(campaign: Campaign) -> int | None:
+        version = campaign.playbook_version
+        return version.number if version else None
+
+    @staticmethod
+    def resolve_progress(campaign: Campaign) -> float:
+        return round(campaign.tasks_done / campaign.task_count, 4) if campaign.task_count else 0.0
 
 
 class MemberIn(Schema):
@@ -113,10 +129,10 @@ class MemberRoleIn(Schema):
     role: str = Field(..., max_length=20)
 
 
-class MemberOut(Schema):
+class MemberOut(Schema):  # maps a membership
     id: int
-    username: str
-    display_name: str
+    username: str = Field(alias="user.username")
+    display_name: str = Field(alias="user.display_name")
     role: str
 
 
@@ -125,20 +141,10 @@ class TransitionIn(Schema):
     note: str = Field("", max_length=300)
 
 
-class GateItemOut(Schema):
-    text: str
-    met: bool
-
-
-class LifecycleOut(Schema):
-    status: str
-    moves: list[dict]
-
-
 class AuditOut(Schema):
     id: int
     at: dt.datetime
-    actor: str | None
+    actor: Username
     action: str
     object_type: str
     object_id: str
