@@ -34,7 +34,7 @@ from campaignflow.planning.models import Task
 from conftest import app_test_modules, make_user
 from tests.support.tables import read_table
 
-ACTORS = ("admin", "owner", "manager", "member", "viewer", "partner", "outsider", "anonymous")
+ACTORS = ("admin", "owner", "manager", "member", "viewer", "finance", "director", "partner", "outsider", "anonymous")
 LOGIN, OK, NOOP = "login", "ok", "noop"
 
 # The rows, with notes on the ones that need explaining: `ui_access_table.txt` next to this file.
@@ -90,6 +90,18 @@ PREPARE = {
 # expected failure (strict: once the view is fixed, the entry must go).
 KNOWN_BUGS: dict[tuple[str, str, str], str] = {}
 
+# Each actor's role in the campaign. The finance approver and the director see the campaign as viewers (their
+# global role adds the budget decisions, not the campaign's rights; without a membership the campaign is hidden
+# from them as from any outsider: `test_a_global_role_alone_reveals_no_campaign`).
+CAMPAIGN_ROLES = {
+    "manager": "manager",
+    "member": "member",
+    "viewer": "viewer",
+    "finance": "viewer",
+    "director": "viewer",
+    "partner": "partner",
+}
+
 # --- the data, once per module ----------------------------------------------------------------------------
 
 
@@ -100,6 +112,8 @@ def _build(tmp_media) -> dict:
         "manager": make_user("manager1"),
         "member": make_user("member1"),
         "viewer": make_user("viewer1"),
+        "finance": make_user("finance1", Role.FINANCE),
+        "director": make_user("director1", Role.DIRECTOR),
         "partner": make_user("partner1"),
         "outsider": make_user("outsider1"),
     }
@@ -113,8 +127,8 @@ def _build(tmp_media) -> dict:
         },
     )
     memberships = {
-        key: Membership.objects.create(campaign=campaign, user=users[key], role=key)
-        for key in ("manager", "member", "viewer", "partner")
+        key: Membership.objects.create(campaign=campaign, user=users[key], role=role)
+        for key, role in CAMPAIGN_ROLES.items()
     }
     task = Task.objects.create(campaign=campaign, code="T001", name="合作方物料准备", owner=users["partner"])
     Task.objects.create(campaign=campaign, code="T002", name="内部审批", owner=users["member"])
@@ -295,3 +309,22 @@ def test_partner_pages_show_only_what_is_shared(world, db):
         assert ("KOC" in budget) is sees_all, "budget lines not shared with partners"
         detail = _page(world, actor, f"{base}/")
         assert (f"{base}/alerts/" in detail) is sees_all and (f"{base}/review/" in detail) is sees_all, "tabs"
+
+
+@pytest.mark.parametrize("role", [Role.FINANCE, Role.DIRECTOR])
+def test_a_global_role_alone_reveals_no_campaign(world, db, role):
+    """A finance approver or director who is not a member decides nothing there: the campaign is hidden (404)."""
+    client = Client()
+    client.force_login(make_user(f"{role}-stranger", role))
+    PREPARE[("campaigns/<int:pk>/budget/action/", "POST:approve")](world)
+    audit_before = AuditEntry.objects.count()
+    for route, method in (
+        ("campaigns/<int:pk>/budget/", "GET"),
+        ("campaigns/<int:pk>/budget/action/", "POST:approve"),
+        ("campaigns/<int:pk>/budget/expenses/<int:expense_id>/decide/", "POST"),
+    ):
+        url = _url(route, world)
+        response = client.post(url, BODIES.get((route, method), {})) if method != "GET" else client.get(url)
+        assert response.status_code == 404, (url, response.status_code)
+    assert AuditEntry.objects.count() == audit_before
+    assert not client.get("/budget/overruns/").context["expenses"], "no held overrun of a hidden campaign"
