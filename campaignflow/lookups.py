@@ -10,14 +10,17 @@ found with `campaign_for_user` and the app's selectors instead.
 
 from __future__ import annotations
 
+from django.http import Http404
 from django.utils.translation import gettext as _
 
 from campaignflow.alerts.models import Alert
 from campaignflow.budgets import selectors as budget_selectors
-from campaignflow.budgets.models import BudgetLine, CampaignPartner, Expense
-from campaignflow.campaigns.access import EDIT, VIEW, can, object_for_user
+from campaignflow.budgets.models import BudgetLine, CampaignPartner, Expense, Responsibility
+from campaignflow.campaigns.access import EDIT, VIEW, can, object_for_user, valid_id
 from campaignflow.core.errors import Forbidden
 from campaignflow.execution.models import ExecutionLogEntry, Issue, Risk, RunOfShowItem, WeeklyReport
+from campaignflow.materials import selectors as material_selectors
+from campaignflow.materials.models import Material, MaterialComment, MaterialFile
 from campaignflow.notifications.models import WebhookEndpoint
 from campaignflow.planning import selectors as planning_selectors
 from campaignflow.planning.models import Task, TaskDependency
@@ -73,6 +76,16 @@ def campaign_partner_for_user(user, cp_id, need: str = VIEW) -> CampaignPartner:
     )
 
 
+def responsibility_for_user(user, item_id, need: str = VIEW) -> Responsibility:
+    """An item of a partner's responsibility list, through its campaign partner: 404 unless the caller sees
+    that partner (a partner contact sees their own company's). Who may tick it off is the service's rule."""
+    item = Responsibility.objects.filter(pk=valid_id(item_id)).first()
+    if item is None:
+        raise Http404
+    item.campaign_partner = campaign_partner_for_user(user, item.campaign_partner_id, need)
+    return item
+
+
 # --- execution records and alerts (internal to the campaign team) ---------------------------------
 
 
@@ -124,3 +137,33 @@ def job_for_user(user, job_id, need: str = VIEW) -> ImportJob:
 def webhook_for_user(user, webhook_id, need: str = VIEW) -> WebhookEndpoint:
     """A campaign's webhook (the site-wide ones are the admin's, not reachable here)."""
     return object_for_user(WebhookEndpoint.objects.filter(campaign__isnull=False), user, webhook_id, need)
+
+
+# --- materials --------------------------------------------------------------------------------------
+
+
+def material_for_user(user, material_id, need: str = VIEW) -> Material:
+    """A partner member sees the materials shared with them (co-branded ones always are)."""
+    return object_for_user(
+        Material.objects.select_related("owner", "budget_line", "task", "accepted_by"),
+        user,
+        material_id,
+        need,
+        visible=material_selectors.materials_for,
+    )
+
+
+def material_file_for_user(user, file_id, need: str = VIEW) -> MaterialFile:
+    file = MaterialFile.objects.filter(pk=valid_id(file_id)).first()
+    if file is None:
+        raise Http404
+    file.material = material_for_user(user, file.material_id, need)
+    return file
+
+
+def material_comment_for_user(user, comment_id, need: str = VIEW) -> MaterialComment:
+    comment = MaterialComment.objects.select_related("file").filter(pk=valid_id(comment_id)).first()
+    if comment is None:
+        raise Http404
+    comment.material = material_for_user(user, comment.material_id, need)
+    return comment
