@@ -1,0 +1,80 @@
+"""The error paths of the alerts page: a refused acknowledgement, resolution or threshold is a message
+(the resolution's field errors also show at that alert) and nothing is written."""
+
+import pytest
+from django.contrib.messages import get_messages
+from django.test import Client
+from django.utils.translation import gettext as _
+from django.utils.translation import override
+
+from campaignflow.alerts.models import Alert, RuleSetting
+
+pytestmark = pytest.mark.django_db
+
+
+def client_for(user) -> Client:
+    client = Client(HTTP_ACCEPT_LANGUAGE="zh-hans")
+    client.force_login(user)
+    return client
+
+
+def last_message(response) -> str:
+    return [str(m) for m in get_messages(response.wsgi_request)][-1]
+
+
+def zh(text: str) -> str:
+    with override("zh-hans"):
+        return _(text)
+
+
+@pytest.fixture
+def alert(campaign) -> Alert:
+    return Alert.objects.create(
+        campaign=campaign, rule="kpi_deviation", subject="kpi:销售额", severity="high", message="销售额落后12%"
+    )
+
+
+def test_a_resolution_without_evaluation_shows_at_the_alert_and_writes_nothing(users, campaign, alert):
+    client = client_for(users["owner"])
+    url = f"/campaigns/{campaign.id}/alerts/{alert.id}/"
+    refused = client.post(url, {"action": "resolve", "evaluation": " ", "decision": "adjust"})
+    assert refused.status_code == 302 and refused.url == f"/campaigns/{campaign.id}/alerts/#alert-{alert.id}"
+    message = zh("Write the evaluation: what caused it and what is done about it.")
+    assert last_message(refused) == f"evaluation: {message}"
+    page = client.get(f"/campaigns/{campaign.id}/alerts/").content.decode()
+    assert message in page and '<details class="resolve" open>' in page
+    assert Alert.objects.get(pk=alert.pk).status == "open"
+
+
+def test_acknowledging_twice_or_an_unknown_alert_is_a_message(users, campaign, alert):
+    client = client_for(users["owner"])
+    url = f"/campaigns/{campaign.id}/alerts/{alert.id}/"
+    assert last_message(client.post(url, {"action": "acknowledge"})) == zh("Acknowledged.")
+    again = client.post(url, {"action": "acknowledge"})
+    assert last_message(again) == zh("Only an open alert can be acknowledged.")
+    unknown = client.post(f"/campaigns/{campaign.id}/alerts/{alert.id + 1}/", {"action": "acknowledge"})
+    assert unknown.url == f"/campaigns/{campaign.id}/alerts/" and last_message(unknown) == zh("No such alert.")
+    assert Alert.objects.get(pk=alert.pk).version == 2
+
+
+def test_resolving_a_resolved_alert_is_a_message(users, campaign, alert):
+    client = client_for(users["owner"])
+    url = f"/campaigns/{campaign.id}/alerts/{alert.id}/"
+    resolve = {"action": "resolve", "evaluation": "素材疲劳", "decision": "adjust"}
+    assert last_message(client.post(url, resolve)) == zh("Resolved with the evaluation recorded.")
+    assert last_message(client.post(url, resolve)) == zh("This alert is already resolved.")
+    assert Alert.objects.get(pk=alert.pk).version == 2
+
+
+def test_a_viewer_may_not_act_on_an_alert(users, campaign, alert):
+    response = client_for(users["viewer"]).post(f"/campaigns/{campaign.id}/alerts/{alert.id}/", {"action": "ack"})
+    assert response.status_code == 403 and Alert.objects.get(pk=alert.pk).status == "open"
+
+
+def test_a_threshold_out_of_range_is_a_message_and_saves_nothing(users, campaign):
+    response = client_for(users["owner"]).post(
+        f"/campaigns/{campaign.id}/alerts/rules/", {"conversion_drop.enabled": "on", "conversion_drop.threshold": "500"}
+    )
+    assert response.url == f"/campaigns/{campaign.id}/alerts/#rules"
+    assert last_message(response).startswith("conversion_drop.threshold: ")
+    assert not RuleSetting.objects.filter(campaign=campaign).exists()
