@@ -19,6 +19,8 @@ from campaignflow.budgets.models import BudgetLine, CampaignPartner, Expense, Re
 from campaignflow.campaigns.access import EDIT, VIEW, can, object_for_user, valid_id
 from campaignflow.core.errors import Forbidden
 from campaignflow.execution.models import ExecutionLogEntry, Issue, Risk, RunOfShowItem, WeeklyReport
+from campaignflow.materials import selectors as material_selectors
+from campaignflow.materials.models import Material, MaterialComment, MaterialFile
 from campaignflow.notifications.models import WebhookEndpoint
 from campaignflow.planning import selectors as planning_selectors
 from campaignflow.planning.models import Task, TaskDependency
@@ -135,3 +137,33 @@ def job_for_user(user, job_id, need: str = VIEW) -> ImportJob:
 def webhook_for_user(user, webhook_id, need: str = VIEW) -> WebhookEndpoint:
     """A campaign's webhook (the site-wide ones are the admin's, not reachable here)."""
     return object_for_user(WebhookEndpoint.objects.filter(campaign__isnull=False), user, webhook_id, need)
+
+
+# --- materials --------------------------------------------------------------------------------------
+
+
+def material_for_user(user, material_id, need: str = VIEW) -> Material:
+    """A partner member sees the materials shared with them (co-branded ones always are)."""
+    return object_for_user(
+        Material.objects.select_related("owner", "budget_line", "task", "accepted_by"),
+        user,
+        material_id,
+        need,
+        visible=material_selectors.materials_for,
+    )
+
+
+def material_file_for_user(user, file_id, need: str = VIEW) -> MaterialFile:
+    file = MaterialFile.objects.filter(pk=valid_id(file_id)).first()
+    if file is None:
+        raise Http404
+    file.material = material_for_user(user, file.material_id, need)
+    return file
+
+
+def material_comment_for_user(user, comment_id, need: str = VIEW) -> MaterialComment:
+    comment = MaterialComment.objects.select_related("file").filter(pk=valid_id(comment_id)).first()
+    if comment is None:
+        raise Http404
+    comment.material = material_for_user(user, comment.material_id, need)
+    return comment

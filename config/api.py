@@ -15,6 +15,7 @@ from campaignflow.core.errors import DomainError
 from campaignflow.core.parsing import schema_error_message
 from campaignflow.execution.api import router as execution_router
 from campaignflow.goals.api import router as goals_router
+from campaignflow.materials.api import router as materials_router
 from campaignflow.notifications.api import router as notifications_router
 from campaignflow.planning.api import router as planning_router
 from campaignflow.reports.api import router as reports_router
@@ -78,6 +79,7 @@ api.add_router("", goals_router)
 api.add_router("", tracking_router)
 api.add_router("", budgets_router)
 api.add_router("", execution_router)
+api.add_router("", materials_router)
 api.add_router("", notifications_router)
 api.add_router("", alerts_router)
 api.add_router("", review_router)

@@ -40,6 +40,7 @@ INSTALLED_APPS = [
     "campaignflow.tracking",
     "campaignflow.budgets",
     "campaignflow.execution",
+    "campaignflow.materials",
     "campaignflow.notifications",
     "campaignflow.alerts",
     "campaignflow.review",
@@ -246,6 +247,10 @@ SECURE_REFERRER_POLICY = "same-origin"
 # --- Application limits --------------------------------------------------------------------
 DATA_UPLOAD_MAX_MEMORY_SIZE = int(os.environ.get("DATA_UPLOAD_MAX_MEMORY_SIZE", str(50 * 1024 * 1024)))
 UPLOAD_MAX_BYTES = int(os.environ.get("UPLOAD_MAX_BYTES", str(20 * 1024 * 1024)))
+# Material files (designs, videos, print PDFs): MATERIAL_UPLOAD_MAX_MB, 200 MB unless set.
+MATERIAL_UPLOAD_MAX_BYTES = int(os.environ.get("MATERIAL_UPLOAD_MAX_MB", "200")) * 1024 * 1024
+# An image larger than this many pixels is refused at upload (a decompression bomb), before it is decoded.
+MATERIAL_IMAGE_MAX_PIXELS = int(os.environ.get("MATERIAL_IMAGE_MAX_PIXELS", str(100_000_000)))
 # Metric uploads above either size are imported by the background worker with a progress bar.
 METRIC_IMPORT_BACKGROUND_BYTES = int(os.environ.get("METRIC_IMPORT_BACKGROUND_BYTES", str(2 * 1024 * 1024)))
 METRIC_IMPORT_BACKGROUND_ROWS = int(os.environ.get("METRIC_IMPORT_BACKGROUND_ROWS", "50000"))

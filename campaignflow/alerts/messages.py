@@ -154,6 +154,8 @@ def render_message(rule: str, p: dict) -> str:
         return _("Issue %(code)s has passed its %(which)s deadline (%(due)s).") % p
     if rule == "retro_overdue":
         return _("The retrospective was due on %(due)s and is %(days)d days late.") % p
+    if rule == "material_late":
+        return _("Material %(code)s %(name)s was due %(due)s and is not accepted yet (%(days)d days late).") % p
     if rule == "standup_missing":
         return _("No stand-up from %(who)s for %(date)s.") % p
     return rule

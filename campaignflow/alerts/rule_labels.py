@@ -13,6 +13,7 @@ RULE_LABELS = {
     "issue_sla": _("Issue SLA breached (24 h response / 48 h solution)"),
     "standup_missing": _("Stand-up missing"),
     "retro_overdue": _("Retrospective late (due 3 working days after the end)"),
+    "material_late": _("Material not accepted by its due date"),
 }
 PARAM_LABELS = {
     "threshold": _("threshold"),

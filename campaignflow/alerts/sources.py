@@ -11,6 +11,7 @@ import datetime as dt
 from django.utils import timezone
 
 from campaignflow.execution.models import Issue, IssueStatus, Standup
+from campaignflow.materials.selectors import late as late_materials
 from campaignflow.planning.models import Task, TaskStatus
 from campaignflow.planning.selectors import overdue
 
@@ -104,6 +105,21 @@ def standup_missing(campaign, params, today, ctx):
         Finding(f"standup:{uid}:{day}", {"who": name or username, "date": day.isoformat()})
         for uid, name, username in owners
         if uid not in written
+    ]
+
+
+@check("material_late")
+def material_late(campaign, params, today, ctx):
+    """A material not accepted (验收) by its due date (seed 002: 物料需在活动前3天完成验收), while the
+    campaign is being planned or run; one alert per material."""
+    if campaign.status not in ("planning", "executing"):
+        return []
+    return [
+        Finding(
+            f"material:{m.pk}",
+            {"code": m.code, "name": m.name, "due": m.due_date.isoformat(), "days": (today - m.due_date).days},
+        )
+        for m in late_materials(campaign, today)
     ]
 
 

@@ -75,3 +75,15 @@ class Forbidden(DomainError):
     """The user may see the object but not do this to it."""
 
     status = 403
+
+
+class TooLarge(DomainError):
+    """An upload beyond its size limit."""
+
+    status = 413
+
+
+class UnsupportedType(DomainError):
+    """An upload of a kind the product does not take (decided from its bytes)."""
+
+    status = 415

@@ -88,7 +88,10 @@ class SecurityHeadersMiddleware:
 
 
 class UploadSizeLimitMiddleware:
-    """Refuse an oversized request body with 413 from its Content-Length, before any of it is read."""
+    """Refuse an oversized request body with 413 from its Content-Length, before any of it is read.
+
+    Material files (posters, videos) have their own, larger limit; their uploads are also hashed while
+    they stream to disk (`core.uploads.DigestingUploadHandler`), so a 200 MB video is read once."""
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -97,14 +100,20 @@ class UploadSizeLimitMiddleware:
         from django.conf import settings
         from django.http import JsonResponse
 
+        from .uploads import install_digesting_handler, is_large_file_upload
+
         try:
             length = int(request.META.get("CONTENT_LENGTH") or 0)
         except ValueError:
             length = 0
-        limit = settings.UPLOAD_MAX_BYTES + 64 * 1024  # the file plus its multipart envelope
+        large = is_large_file_upload(request.path)
+        max_bytes = settings.MATERIAL_UPLOAD_MAX_BYTES if large else settings.UPLOAD_MAX_BYTES
+        limit = max_bytes + 64 * 1024  # the file plus its multipart envelope
         if length > limit:
-            message = f"The upload is larger than the {settings.UPLOAD_MAX_BYTES // (1024 * 1024)} MB limit."
+            message = f"The upload is larger than the {max_bytes // (1024 * 1024)} MB limit."
             if request.path.startswith("/api/"):
                 return JsonResponse({"detail": message}, status=413)
             return render(request, "error.html", {"status": 413, "message": message}, status=413)
+        if large and request.method == "POST":
+            install_digesting_handler(request, max_bytes)
         return self.get_response(request)

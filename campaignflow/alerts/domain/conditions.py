@@ -200,6 +200,7 @@ register(Rule("contingency_low", "medium", (Param("minimum", 0.10, 0.0, 0.5),)))
 register(Rule("issue_sla", "high"))
 register(Rule("standup_missing", "low"))
 register(Rule("retro_overdue", "medium"))
+register(Rule("material_late", "high"))
 
 
 def validate_params(key: str, params: dict) -> dict[str, str]:

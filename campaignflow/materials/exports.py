@@ -1,0 +1,95 @@
+"""The materials list as the seeds keep it (《物料清单》, seed 001/003), one sheet in the reports' format:
+the same sheet goes into the campaign workbook and into the list's own download."""
+
+from __future__ import annotations
+
+from django.http import FileResponse
+
+from campaignflow.reports.collect import DATE, DATETIME, NUM, TEXT, Sheet
+from campaignflow.reports.xlsx import workbook_file
+
+KIND_ZH = {
+    "poster": "海报",
+    "long_image": "长图",
+    "h5": "H5",
+    "video": "短视频",
+    "invitation": "邀请函",
+    "press_release": "新闻稿",
+    "flyer": "宣传单",
+    "slides": "PPT/背景图",
+    "stand": "展架",
+    "gift": "礼品",
+    "device": "设备",
+    "checkin": "签到物料",
+    "other": "其他",
+}
+STATUS_ZH = {
+    "draft": "制作中",
+    "in_review": "审核中",
+    "changes_requested": "需修改",
+    "approved": "已定稿",
+    "accepted": "已验收",
+}
+LEFTOVER_ZH = {"stock": "入库", "scrap": "报废", "": ""}
+
+
+def _user(user) -> str:
+    return user.label if user else ""
+
+
+def materials_sheet(materials) -> Sheet:
+    return Sheet(
+        "物料清单",
+        "物料清单",
+        [
+            ("编号", TEXT, 8),
+            ("物料名称", TEXT, 24),
+            ("类型", TEXT, 10),
+            ("数量", NUM, 8),
+            ("单位", TEXT, 6),
+            ("负责人", TEXT, 10),
+            ("供应商", TEXT, 16),
+            ("截止日期", DATE, 12),
+            ("状态", TEXT, 8),
+            ("双方审核", TEXT, 8),
+            ("版本", NUM, 6),
+            ("验收数量", NUM, 9),
+            ("验收时间", DATETIME, 16),
+            ("剩余数量", NUM, 9),
+            ("剩余处理", TEXT, 8),
+            ("存放位置", TEXT, 14),
+            ("备注", TEXT, 24),
+        ],
+        (
+            (
+                m.code,
+                m.name,
+                KIND_ZH.get(m.kind, m.kind),
+                m.quantity,
+                m.unit,
+                _user(m.owner),
+                m.vendor,
+                m.due_date,
+                STATUS_ZH.get(m.status, m.status),
+                "是" if m.partner_approval else "",
+                m.revision or None,
+                m.received_quantity,
+                m.accepted_at,
+                m.leftover_quantity,
+                LEFTOVER_ZH.get(m.leftover_action, m.leftover_action),
+                m.leftover_place,
+                m.note,
+            )
+            for m in materials
+        ),
+    )
+
+
+def materials_xlsx_response(campaign, materials) -> FileResponse:
+    handle = workbook_file([materials_sheet(materials)])
+    return FileResponse(
+        handle,
+        as_attachment=True,
+        filename=f"materials-{campaign.pk}.xlsx",
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
