@@ -1486,6 +1486,14 @@ CASES: list[ListCase] = [
     ),
     # execution
     ListCase("risks", f"{C}/risks", "risks (owners)", _risks),
+    ListCase("materials", f"{C}/materials", "materials (owners, budget lines, tasks, acceptors)", _materials),
+    ListCase("material files", "/materials/{material_id}/files", "revisions of one material (uploaders)", _material_files),
+    ListCase(
+        "material comments", "/materials/{material_id}/comments", "comments on one material (authors)", _material_comments
+    ),
+    ListCase(
+        "material history", "/materials/{material_id}/history", "review decisions on one material (actors)", _material_history
+    ),
     ListCase("issues", f"{C}/issues", "issues (owners, SLA)", _issues),
     ListCase("logs", f"{C}/logs", "execution log entries (authors)", _logs),
     ListCase("run-of-show", f"{C}/run-of-show", "run-of-show segments (owners)", _run_of_show),
