@@ -49,6 +49,13 @@ class ApiClient:
         return self._call("delete", path, None, **extra)
 
 
+def logged_in(user, language: str = "zh-hans") -> Client:
+    """A browser's client: `user`'s session, pages asked for in `language`."""
+    client = Client(HTTP_ACCEPT_LANGUAGE=language)
+    client.force_login(user)
+    return client
+
+
 def make_user(username: str, role: str = Role.MEMBER, **kwargs) -> User:
     user = User(
         username=username,
@@ -110,6 +117,11 @@ def api_for(db):
 @pytest.fixture
 def campaign(db, users, playbooks):
     """A campaign made from the enterprise playbook with one member of each campaign role."""
+    return make_campaign(users, playbook_key="enterprise-campaign")
+
+
+def make_campaign(users, *, playbook_key: str | None = None):
+    """The tests' campaign (June 2025), owned by users["owner"], with one member of each other campaign role."""
     from campaignflow.campaigns.models import Membership
     from campaignflow.campaigns.services import campaign_create
 
@@ -122,7 +134,7 @@ def campaign(db, users, playbooks):
             "budget_total": "500000",
             "description": "销售额提升30%，新增会员3000人",
         },
-        playbook_key="enterprise-campaign",
+        playbook_key=playbook_key,
     )
     for key, role in (
         ("manager", MemberRole.MANAGER),
@@ -172,38 +184,37 @@ def _immediate_tasks(settings):
 # --- a campaign with the seeds' evaluation numbers (review and reports tests) ----------------------
 
 
+# A ratio KPI that is better when it falls (with its target added per test).
+COST_PER_MEMBER = {"name": "获客成本", "numerator": "推广费", "denominator": "新增会员", "unit": "元/人"}
+COST_PER_MEMBER |= {"priority": "auxiliary", "direction": "down"}
+
+
+def add_kpis_and_metrics(campaign, api, kpis, rows) -> None:
+    """POST each KPI body, then the metric rows, as `api`'s user; every answer must be a success."""
+    for body in kpis:
+        assert api.post(f"/campaigns/{campaign.pk}/kpis", body).status_code == 201, body
+    response = api.post(f"/campaigns/{campaign.pk}/metrics", {"rows": rows})
+    assert response.status_code == 200, response.content
+
+
 @pytest.fixture
 def seeded(campaign, api_for, users):
     """conftest's campaign with the seeds' evaluation numbers (seed 004 table 3 and seed 002 table 5)."""
-    owner = api_for(users["owner"])
-    for body in (
-        {"name": "销售额", "metric": "销售额", "unit": "元", "target": "500万", "priority": "core", "direction": "up"},
-        {
-            "name": "直播场均GMV",
-            "metric": "GMV",
-            "unit": "元",
-            "target": "200000",
-            "priority": "auxiliary",
-            "direction": "up",
-        },
-        {
-            "name": "新增会员",
-            "metric": "新增会员",
-            "unit": "人",
-            "target": "3000",
-            "priority": "auxiliary",
-            "direction": "up",
-        },
-    ):
-        assert owner.post(f"/campaigns/{campaign.pk}/kpis", body).status_code == 201, body
+    kpis = [  # name, metric, unit, target, priority; all "up"
+        ("销售额", "销售额", "元", "500万", "core"),
+        ("直播场均GMV", "GMV", "元", "200000", "auxiliary"),
+        ("新增会员", "新增会员", "人", "3000", "auxiliary"),
+    ]
     rows = [
         {"date": "2025-06-10", "channel": "抖音", "metric": "销售额", "value": "4200000"},
         {"date": "2025-06-11", "channel": "小红书", "metric": "销售额", "value": "2000000"},
         {"date": "2025-06-10", "channel": "抖音", "metric": "GMV", "value": "150000"},
         {"date": "2025-06-10", "channel": "线下门店", "metric": "新增会员", "value": "2800"},
     ]
-    response = owner.post(f"/campaigns/{campaign.pk}/metrics", {"rows": rows})
-    assert response.status_code == 200, response.content
+    bodies = [
+        {"name": n, "metric": m, "unit": u, "target": t, "priority": p, "direction": "up"} for n, m, u, t, p in kpis
+    ]
+    add_kpis_and_metrics(campaign, api_for(users["owner"]), bodies, rows)
     return campaign
 
 

@@ -350,18 +350,8 @@ def build_campaign(user, rows: int, *, name: str = "全国门店焕新季整合�
     # budget: lines, submitted and approved, expenses (approved while under plan)
     by_item = {}
     for category, item, amount, owner, note, ch in lines:
-        by_item[item] = budgets.line_create(
-            actor=manager,
-            campaign=campaign,
-            data={
-                "category": category,
-                "item": item,
-                "planned": str(amount),
-                "owner": owner,
-                "note": note,
-                "channel": ch,
-            },
-        )
+        data = {"category": category, "item": item, "planned": str(amount), "owner": owner, "note": note, "channel": ch}
+        by_item[item] = budgets.line_create(actor=manager, campaign=campaign, data=data)
     budgets.budget_submit(actor=manager, campaign=campaign, comment="按预算分配表提交")
     budgets.budget_decide(actor=users["exp_zhaocw"], campaign=campaign, approve=True, comment="同意")
     for ch in PLATFORMS:

@@ -74,15 +74,10 @@ def _workbook_parts() -> dict[str, bytes]:
     """The parts of a real one-sheet workbook (openpyxl), for a hostile sheet to sit among."""
     import zipfile
 
-    import openpyxl
+    from tests.support.uploads import xlsx_bytes
 
-    wb = openpyxl.Workbook()
-    ws = wb.active
-    ws.append(["日期", "渠道", "指标", "数值"])
-    ws.append(["2025-06-01", "抖音", "曝光", 1200])
-    buf = io.BytesIO()
-    wb.save(buf)
-    with zipfile.ZipFile(buf) as z:
+    workbook = xlsx_bytes([["日期", "渠道", "指标", "数值"], ["2025-06-01", "抖音", "曝光", 1200]])
+    with zipfile.ZipFile(io.BytesIO(workbook)) as z:
         return {i.filename: z.read(i) for i in z.infolist()}
 
 

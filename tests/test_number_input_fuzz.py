@@ -28,6 +28,17 @@ numbers = st.one_of(
 FORTY_DIGITS = "1" * 40
 
 
+def any_number(*examples):
+    """The property: the test holds for every kind of number (`numbers`), `examples` always among them."""
+
+    def decorate(test):
+        for value in reversed(examples):  # as if written as @example lines, first one on top
+            test = example(value=value)(test)
+        return SETTINGS(given(value=numbers)(test))
+
+    return decorate
+
+
 def _assert_stored_or_named(response, field: str):
     assert response.status_code < 500, response.content
     if response.status_code == 422:
@@ -43,12 +54,7 @@ def owner_api(api_for, users):
     return client
 
 
-@SETTINGS
-@given(value=numbers)
-@example(value=FORTY_DIGITS)
-@example(value=1e30)
-@example(value="1e30")
-@example(value=10**28)
+@any_number(FORTY_DIGITS, 1e30, "1e30", 10**28)
 def test_budget_line_planned(owner_api, campaign, value):
     before = BudgetLine.objects.count()
     response = owner_api.post(
@@ -61,10 +67,7 @@ def test_budget_line_planned(owner_api, campaign, value):
         assert BudgetLine.objects.count() == before
 
 
-@SETTINGS
-@given(value=numbers)
-@example(value="1" * 29)
-@example(value=1e30)
+@any_number("1" * 29, 1e30)
 def test_expense_amount(owner_api, campaign, value):
     line = owner_api.post(
         f"/campaigns/{campaign.id}/budget-lines", {"category": "channel", "item": "y", "planned": 100}
@@ -78,10 +81,7 @@ def test_expense_amount(owner_api, campaign, value):
         assert Expense.objects.count() == before
 
 
-@SETTINGS
-@given(value=numbers)
-@example(value=FORTY_DIGITS)
-@example(value=1e30)
+@any_number(FORTY_DIGITS, 1e30)
 def test_campaign_budget_total(owner_api, campaign, value):
     response = owner_api.patch(f"/campaigns/{campaign.id}", {"version": campaign.version, "budget_total": value})
     assert response.status_code != 409 or response.json().get("current_version")
@@ -90,10 +90,7 @@ def test_campaign_budget_total(owner_api, campaign, value):
     campaign.refresh_from_db()
 
 
-@SETTINGS
-@given(value=numbers)
-@example(value=FORTY_DIGITS)
-@example(value=1e30)
+@any_number(FORTY_DIGITS, 1e30)
 def test_kpi_target(owner_api, campaign, value):
     response = owner_api.post(
         f"/campaigns/{campaign.id}/kpis", {"name": "销售额", "metric": "销售额", "target": value, "priority": "core"}
@@ -103,10 +100,7 @@ def test_kpi_target(owner_api, campaign, value):
     _assert_stored_or_named(response, "target")
 
 
-@SETTINGS
-@given(value=numbers)
-@example(value=FORTY_DIGITS)
-@example(value=1e30)
+@any_number(FORTY_DIGITS, 1e30)
 def test_metric_value(owner_api, campaign, value):
     response = owner_api.post(
         f"/campaigns/{campaign.id}/metrics", {"rows": [{"date": "2025-06-02", "metric": "曝光", "value": value}]}
@@ -114,10 +108,7 @@ def test_metric_value(owner_api, campaign, value):
     _assert_stored_or_named(response, "rows[0].value")
 
 
-@SETTINGS
-@given(value=numbers)
-@example(value=FORTY_DIGITS)
-@example(value=1e30)
+@any_number(FORTY_DIGITS, 1e30)
 def test_cost_share_ratio(owner_api, campaign, value):
     response = owner_api.put(f"/campaigns/{campaign.id}/cost-shares", {"shares": [{"party": "host", "ratio": value}]})
     assert response.status_code < 500, response.content

@@ -21,16 +21,17 @@ def _member_fields(campaign):
     }
 
 
+def _assert_refused(response, field: str, message: str) -> None:
+    assert response.status_code == 422, response.content
+    assert response.json()["errors"] == [{"field": field, "message": message}]
+
+
 @pytest.mark.parametrize("kind", ["task owner", "kpi owner", "risk owner"])
 def test_a_member_field_refuses_a_non_member_and_an_unknown_user(campaign, users, api_for, kind):
     client = api_for(users["owner"])
     path, payload, field = _member_fields(campaign)[kind]
-    outsider = client.post(path, {**payload, field: "outsider1"})
-    assert outsider.status_code == 422, outsider.content
-    assert outsider.json()["errors"] == [{"field": field, "message": NOT_MEMBER % "outsider1"}]
-    unknown = client.post(path, {**payload, field: "nobody"})
-    assert unknown.status_code == 422, unknown.content
-    assert unknown.json()["errors"] == [{"field": field, "message": UNKNOWN % "nobody"}]
+    _assert_refused(client.post(path, {**payload, field: "outsider1"}), field, NOT_MEMBER % "outsider1")
+    _assert_refused(client.post(path, {**payload, field: "nobody"}), field, UNKNOWN % "nobody")
 
 
 @pytest.mark.parametrize("kind", ["task owner", "kpi owner", "risk owner"])
@@ -41,9 +42,7 @@ def test_a_member_field_ignores_spaces_and_refuses_a_deactivated_member(campaign
     assert ok.status_code == 201, ok.content
     users["viewer"].is_active = False
     users["viewer"].save(update_fields=["is_active"])
-    gone = client.post(path, {**payload, field: "viewer1"})
-    assert gone.status_code == 422, gone.content
-    assert gone.json()["errors"] == [{"field": field, "message": UNKNOWN % "viewer1"}]
+    _assert_refused(client.post(path, {**payload, field: "viewer1"}), field, UNKNOWN % "viewer1")
 
 
 def test_any_user_fields_ignore_spaces_and_name_an_unknown_user(campaign, users, api_for):
@@ -54,5 +53,4 @@ def test_any_user_fields_ignore_spaces_and_name_an_unknown_user(campaign, users,
     )
     assert line.status_code == 201, line.content
     member = client.post(f"/campaigns/{campaign.id}/members", {"username": "ghost", "role": "member"})
-    assert member.status_code == 422, member.content
-    assert member.json()["errors"] == [{"field": "username", "message": UNKNOWN % "ghost"}]
+    _assert_refused(member, "username", UNKNOWN % "ghost")

@@ -12,6 +12,8 @@ from .conftest import add_line, seed_lines
 
 pytestmark = pytest.mark.django_db
 
+ANY_LINE = {"category": "c", "item": "x", "planned": 1}  # a valid new line, for the access checks
+
 
 def test_lines_accept_typed_amounts_and_budget_reports_totals(api, bc):
     client = api("owner")
@@ -123,25 +125,13 @@ def test_expenses_count_as_actual_and_other_campaigns_lines_are_refused(api, bc,
 def test_access_matrix(api, bc, users, api_for):
     line = add_line(api("owner"), bc)
     assert api("outsider").get(f"/campaigns/{bc.id}/budget").status_code == 404
-    assert (
-        api("outsider")
-        .post(f"/campaigns/{bc.id}/budget-lines", {"category": "c", "item": "x", "planned": 1})
-        .status_code
-        == 404
-    )
+    assert api("outsider").post(f"/campaigns/{bc.id}/budget-lines", ANY_LINE).status_code == 404
     assert api("outsider").patch(f"/budget-lines/{line['id']}", {"version": 1, "planned": 1}).status_code == 404
     assert api("viewer").get(f"/campaigns/{bc.id}/budget").status_code == 200
-    assert (
-        api("viewer").post(f"/campaigns/{bc.id}/budget-lines", {"category": "c", "item": "x", "planned": 1}).status_code
-        == 403
-    )
+    assert api("viewer").post(f"/campaigns/{bc.id}/budget-lines", ANY_LINE).status_code == 403
     assert api("viewer").patch(f"/budget-lines/{line['id']}", {"version": 1, "planned": 1}).status_code == 403
-    assert (
-        api("viewer")
-        .post(f"/campaigns/{bc.id}/expenses", {"budget_line": line["id"], "amount": 1, "date": "2025-06-01"})
-        .status_code
-        == 403
-    )
+    expense = {"budget_line": line["id"], "amount": 1, "date": "2025-06-01"}
+    assert api("viewer").post(f"/campaigns/{bc.id}/expenses", expense).status_code == 403
     assert api("viewer").post(f"/campaigns/{bc.id}/budget/submit").status_code == 403
     assert api_for(None).get(f"/campaigns/{bc.id}/budget").status_code == 401
 
@@ -155,12 +145,7 @@ def test_partner_sees_only_shared_lines(api, bc):
     assert api("partner").get(f"/budget-lines/{secret['id']}").status_code == 404
     assert api("partner").get(f"/budget-lines/{shared['id']}").status_code == 200
     assert api("partner").get(f"/campaigns/{bc.id}/budget/history").status_code == 403
-    assert (
-        api("partner")
-        .post(f"/campaigns/{bc.id}/budget-lines", {"category": "c", "item": "x", "planned": 1})
-        .status_code
-        == 403
-    )
+    assert api("partner").post(f"/campaigns/{bc.id}/budget-lines", ANY_LINE).status_code == 403
 
 
 def test_receipt_upload_limits(api, bc, settings, tmp_path):

@@ -2,23 +2,29 @@
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.test import Client
 
 from campaignflow.budgets.models import BudgetLine, CampaignPartner, Expense
+from conftest import logged_in
 
 pytestmark = pytest.mark.django_db
 
 
-def client_for(user) -> Client:
-    client = Client(HTTP_ACCEPT_LANGUAGE="zh-hans")
-    client.force_login(user)
-    return client
+def line_from_page(owner, campaign) -> BudgetLine:
+    """A KOC line of 1万, added through the budget page."""
+    owner.post(f"/campaigns/{campaign.id}/budget/lines/new/", {"category": "channel", "item": "KOC", "planned": "1万"})
+    return BudgetLine.objects.get()
+
+
+def expense_from_page(owner, campaign, line, amount: str) -> Expense:
+    """An expense of `amount` on `line`, paid by the host, added through the budget page."""
+    data = {"budget_line": line.id, "amount": amount, "date": "2025-06-01", "paid_by": "host"}
+    owner.post(f"/campaigns/{campaign.id}/budget/expenses/", data)
+    return Expense.objects.get()
 
 
 def test_a_stale_line_edit_shows_the_conflict_and_writes_nothing(users, bc):
-    owner = client_for(users["owner"])
-    owner.post(f"/campaigns/{bc.id}/budget/lines/new/", {"category": "channel", "item": "KOC", "planned": "1万"})
-    line = BudgetLine.objects.get()
+    owner = logged_in(users["owner"])
+    line = line_from_page(owner, bc)
     url = f"/campaigns/{bc.id}/budget/lines/{line.id}/"
     data = {"category": "channel", "item": "KOL", "planned": "2万", "version": line.version + 1}
     stale = owner.post(url, data)
@@ -32,9 +38,8 @@ def test_a_stale_line_edit_shows_the_conflict_and_writes_nothing(users, bc):
 
 def test_a_bad_receipt_on_a_new_expense_shows_on_the_receipt_field_and_writes_nothing(users, bc, settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path
-    owner = client_for(users["owner"])
-    owner.post(f"/campaigns/{bc.id}/budget/lines/new/", {"category": "channel", "item": "KOC", "planned": "1万"})
-    line = BudgetLine.objects.get()
+    owner = logged_in(users["owner"])
+    line = line_from_page(owner, bc)
     bad = owner.post(
         f"/campaigns/{bc.id}/budget/expenses/",
         {
@@ -51,7 +56,7 @@ def test_a_bad_receipt_on_a_new_expense_shows_on_the_receipt_field_and_writes_no
 
 
 def test_adding_a_partner_twice_shows_the_error_in_the_form(users, bc):
-    owner = client_for(users["owner"])
+    owner = logged_in(users["owner"])
     url = f"/campaigns/{bc.id}/partners/add/"
     assert owner.post(url, {"name": "健康科技"}).status_code == 302
     again = owner.post(url, {"name": "健康科技"})
@@ -62,14 +67,9 @@ def test_adding_a_partner_twice_shows_the_error_in_the_form(users, bc):
 
 
 def test_a_refused_overrun_decision_is_a_403_not_a_message(users, bc):
-    owner = client_for(users["owner"])
-    owner.post(f"/campaigns/{bc.id}/budget/lines/new/", {"category": "channel", "item": "KOC", "planned": "1万"})
-    line = BudgetLine.objects.get()
-    owner.post(
-        f"/campaigns/{bc.id}/budget/expenses/",
-        {"budget_line": line.id, "amount": "1.2万", "date": "2025-06-01", "paid_by": "host"},
-    )
-    expense = Expense.objects.get()
+    owner = logged_in(users["owner"])
+    line = line_from_page(owner, bc)
+    expense = expense_from_page(owner, bc, line, "1.2万")
     refused = owner.post(f"/campaigns/{bc.id}/budget/expenses/{expense.id}/decide/", {"action": "approve"})
     assert refused.status_code == 403
     assert Expense.objects.get().status == "held"
@@ -77,13 +77,9 @@ def test_a_refused_overrun_decision_is_a_403_not_a_message(users, bc):
 
 @pytest.mark.parametrize("what", ["line-delete", "expense-delete", "settings", "responsibility"])
 def test_a_version_that_is_not_a_number_is_a_message_not_a_500(users, bc, what):
-    owner = client_for(users["owner"])
-    owner.post(f"/campaigns/{bc.id}/budget/lines/new/", {"category": "channel", "item": "KOC", "planned": "1万"})
-    line = BudgetLine.objects.get()
-    owner.post(
-        f"/campaigns/{bc.id}/budget/expenses/",
-        {"budget_line": line.id, "amount": "100", "date": "2025-06-01", "paid_by": "host"},
-    )
+    owner = logged_in(users["owner"])
+    line = line_from_page(owner, bc)
+    expense_from_page(owner, bc, line, "100")
     owner.post(f"/campaigns/{bc.id}/partners/add/", {"name": "健康科技"})
     cp = CampaignPartner.objects.get(campaign=bc)
     owner.post(f"/campaigns/{bc.id}/partners/{cp.id}/duties/", {"text": "物料", "due_date": "2025-06-10"})

@@ -4,21 +4,15 @@ import json
 from decimal import Decimal
 
 import pytest
-from django.test import Client
 
 from campaignflow.budgets.models import Budget, BudgetLine, Expense
+from conftest import logged_in
 
 pytestmark = pytest.mark.django_db
 
 
-def client_for(user) -> Client:
-    client = Client(HTTP_ACCEPT_LANGUAGE="zh-hans")
-    client.force_login(user)
-    return client
-
-
 def test_budget_tab_line_form_accepts_wan_and_page_shows_money(users, bc):
-    owner = client_for(users["owner"])
+    owner = logged_in(users["owner"])
     page = owner.get(f"/campaigns/{bc.id}/budget/")
     assert page.status_code == 200 and 'data-testid="add-line"' in page.content.decode()
     assert "预算" in page.content.decode()  # the tab is there
@@ -35,7 +29,7 @@ def test_budget_tab_line_form_accepts_wan_and_page_shows_money(users, bc):
 
 
 def test_line_form_shows_the_field_error(users, bc):
-    owner = client_for(users["owner"])
+    owner = logged_in(users["owner"])
     response = owner.post(
         f"/campaigns/{bc.id}/budget/lines/new/", {"category": "channel", "item": "x", "planned": "-5"}
     )
@@ -45,7 +39,7 @@ def test_line_form_shows_the_field_error(users, bc):
 
 
 def test_expense_form_error_and_success(users, bc):
-    owner = client_for(users["owner"])
+    owner = logged_in(users["owner"])
     owner.post(f"/campaigns/{bc.id}/budget/lines/new/", {"category": "channel", "item": "KOC", "planned": "1万"})
     line = BudgetLine.objects.get()
     bad = owner.post(
@@ -58,7 +52,7 @@ def test_expense_form_error_and_success(users, bc):
     )
     assert ok.status_code == 302
     assert Expense.objects.get().status == "held"  # 12,000 > 10,000 planned
-    director = client_for(users["director"])
+    director = logged_in(users["director"])
     page = director.get(f"/campaigns/{bc.id}/budget/").content.decode()
     assert 'data-testid="held-queue"' in page
     director.post(f"/campaigns/{bc.id}/budget/expenses/{Expense.objects.get().id}/decide/", {"action": "approve"})
@@ -66,15 +60,15 @@ def test_expense_form_error_and_success(users, bc):
 
 
 def test_submit_and_approve_buttons(users, bc):
-    owner = client_for(users["owner"])
+    owner = logged_in(users["owner"])
     owner.post(f"/campaigns/{bc.id}/budget/lines/new/", {"category": "channel", "item": "KOC", "planned": "1万"})
     assert 'data-testid="submit-budget"' in owner.get(f"/campaigns/{bc.id}/budget/").content.decode()
     owner.post(f"/campaigns/{bc.id}/budget/action/", {"action": "submit", "comment": "请审批"})
-    finance = client_for(users["finance"])
+    finance = logged_in(users["finance"])
     page = finance.get(f"/campaigns/{bc.id}/budget/").content.decode()
     assert 'data-testid="approve-budget"' in page
     assert 'data-testid="approve-budget"' not in owner.get(f"/campaigns/{bc.id}/budget/").content.decode()
-    viewer = client_for(users["viewer"])
+    viewer = logged_in(users["viewer"])
     viewer.post(f"/campaigns/{bc.id}/budget/action/", {"action": "approve"})
     assert Budget.objects.get().status == "submitted"
     finance.post(f"/campaigns/{bc.id}/budget/action/", {"action": "approve", "comment": "同意"})
@@ -84,18 +78,18 @@ def test_submit_and_approve_buttons(users, bc):
 
 def test_pages_for_roles(users, bc):
     for key in ("owner", "viewer", "partner", "finance"):
-        client = client_for(users[key])
+        client = logged_in(users[key])
         for url in ("budget", "partners", "settlement"):
             assert client.get(f"/campaigns/{bc.id}/{url}/").status_code == 200, (key, url)
         assert client.get(f"/campaigns/{bc.id}/settlement.xlsx").status_code == 200
-    outsider = client_for(users["outsider"])
+    outsider = logged_in(users["outsider"])
     assert outsider.get(f"/campaigns/{bc.id}/budget/").status_code == 404
-    assert client_for(users["viewer"]).get(f"/campaigns/{bc.id}/budget/lines/new/").status_code == 403
-    assert client_for(users["director"]).get("/budget/overruns/").status_code == 200
+    assert logged_in(users["viewer"]).get(f"/campaigns/{bc.id}/budget/lines/new/").status_code == 403
+    assert logged_in(users["director"]).get("/budget/overruns/").status_code == 200
 
 
 def test_partner_page_add_partner_and_shares(users, bc):
-    owner = client_for(users["owner"])
+    owner = logged_in(users["owner"])
     assert owner.post(f"/campaigns/{bc.id}/partners/add/", {"name": "健康科技", "industry": "健康"}).status_code == 302
     cp = bc.campaign_partners.get()
     owner.post(

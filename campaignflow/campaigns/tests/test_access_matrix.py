@@ -11,9 +11,9 @@ import pytest
 from django.utils import timezone
 
 from campaignflow.campaigns.models import Campaign, Membership
-from campaignflow.campaigns.services import campaign_create
 from campaignflow.core.models import AuditEntry
 from campaignflow.planning.models import Task
+from conftest import make_campaign
 from tests.support.tables import read_table
 
 pytestmark = pytest.mark.django_db
@@ -68,24 +68,12 @@ ROWS = {row[0]: row for row in TABLE}
 @pytest.fixture
 def ctx(users):
     """conftest's `campaign` without the playbook (150 cases: keep each one cheap), one member per role."""
-    campaign, _warnings = campaign_create(
-        actor=users["owner"],
-        data={
-            "name": "2024年夏季新品促销",
-            "start_date": "2025-06-01",
-            "end_date": "2025-06-30",
-            "budget_total": "500000",
-            "description": "销售额提升30%，新增会员3000人",
-        },
-    )
-    roles = {"manager": "manager", "member": "member", "viewer": "viewer", "partner": "partner"}
-    memberships = {
-        key: Membership.objects.create(campaign=campaign, user=users[key], role=role) for key, role in roles.items()
-    }
+    campaign = make_campaign(users)
     task = Task.objects.create(campaign=campaign, code="T001", name="合作方物料准备", owner=users["partner"])
     Task.objects.create(campaign=campaign, code="T002", name="内部审批", owner=users["member"])
     Task.objects.create(campaign=campaign, code="T003", name="场地预订")
-    ctx = {"campaign": campaign, "task": task, "member": memberships["viewer"], "users": users}
+    viewer = Membership.objects.get(campaign=campaign, user=users["viewer"])
+    ctx = {"campaign": campaign, "task": task, "member": viewer, "users": users}
     for module in APP_TABLES:
         if hasattr(module, "setup"):
             module.setup(ctx)

@@ -11,13 +11,12 @@ import sys
 import time
 import urllib.error
 import urllib.request
-import uuid
 from concurrent.futures import ThreadPoolExecutor
-from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parents[3]
+from tests.support.processes import ROOT, manage, manage_shell, scratch_database_env
+
 EDITS, THREADS, WORKERS = 300, 12, 4
 
 
@@ -25,24 +24,6 @@ def _free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
-
-
-def _database_env(tmp_path) -> tuple[dict, callable]:
-    url = os.environ.get("DATABASE_URL", "")
-    if url.startswith("postgres"):
-        import psycopg
-
-        name = f"cf_conc_{uuid.uuid4().hex[:8]}"
-        base, _slash, _db = url.rpartition("/")
-        with psycopg.connect(f"{base}/postgres", autocommit=True) as conn:
-            conn.execute(f'CREATE DATABASE "{name}"')
-
-        def drop():
-            with psycopg.connect(f"{base}/postgres", autocommit=True) as conn:
-                conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-
-        return {"DATABASE_URL": f"{base}/{name}"}, drop
-    return {"SQLITE_PATH": str(tmp_path / "concurrency.sqlite3")}, lambda: None
 
 
 def _request(method, url, token, body=None):
@@ -60,16 +41,15 @@ def _request(method, url, token, body=None):
 @pytest.fixture(scope="module")
 def served(tmp_path_factory):
     """(campaign URL, token): a campaign served by 4 gunicorn workers on a database of its own."""
-    db_env, drop = _database_env(tmp_path_factory.mktemp("concurrency"))
+    db_env, drop = scratch_database_env(tmp_path_factory.mktemp("concurrency"))
     env = {**os.environ, "AXES_ENABLED": "0", "DJANGO_SETTINGS_MODULE": "config.settings"}
     env.pop("DATABASE_URL", None)
     env.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
     env["TASKS_BACKEND"] = "django_tasks.backends.dummy.DummyBackend"  # alert evaluation is not under test
     env.update(db_env)
-    manage = [sys.executable, str(ROOT / "manage.py")]
     server = None
     try:
-        subprocess.run([*manage, "migrate", "-v0"], cwd=ROOT, env=env, check=True, timeout=300)
+        manage(env, "migrate", "-v0", timeout=300)
         setup = (
             "from campaignflow.accounts.models import User;"
             "from campaignflow.accounts.services import token_create;"
@@ -79,9 +59,7 @@ def served(tmp_path_factory):
             "'end_date':'2025-06-30','budget_total':'0'});"
             "print(c.pk, token_create(user=u)[1])"
         )
-        out = subprocess.run(
-            [*manage, "shell", "-c", setup], cwd=ROOT, env=env, check=True, capture_output=True, text=True, timeout=120
-        ).stdout.split()
+        out = manage_shell(env, setup).split()
         campaign_id, token = out[-2], out[-1]
         port = _free_port()
         server = subprocess.Popen(

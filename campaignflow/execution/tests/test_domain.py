@@ -5,15 +5,21 @@ from campaignflow.execution.domain import risk, sla, weekly
 T0 = dt.datetime(2024, 6, 12, 9, 0, tzinfo=dt.UTC)
 
 
-def test_sla_open_issue_counts_down_to_the_24h_response():
-    state = sla.evaluate(
+def _evaluate(checked_after: dt.timedelta, *, responded_after: int | None = None, resolved_after: int | None = None):
+    """The SLA of an issue found at T0 (response within 24 h, resolution within 48 h), checked `checked_after`
+    later; first response and resolution `…_after` hours after T0, or not yet."""
+    return sla.evaluate(
         found_at=T0,
-        first_response_at=None,
-        resolved_at=None,
+        first_response_at=None if responded_after is None else T0 + dt.timedelta(hours=responded_after),
+        resolved_at=None if resolved_after is None else T0 + dt.timedelta(hours=resolved_after),
         response_hours=24,
         resolution_hours=48,
-        now=T0 + dt.timedelta(hours=20),
+        now=T0 + checked_after,
     )
+
+
+def test_sla_open_issue_counts_down_to_the_24h_response():
+    state = _evaluate(dt.timedelta(hours=20))
     assert state.response_due == T0 + dt.timedelta(hours=24)
     assert not state.breached
     assert state.seconds_left == 4 * 3600
@@ -21,36 +27,15 @@ def test_sla_open_issue_counts_down_to_the_24h_response():
 
 
 def test_sla_breaches_response_after_24h_and_solution_after_48h():
-    late = sla.evaluate(
-        found_at=T0,
-        first_response_at=None,
-        resolved_at=None,
-        response_hours=24,
-        resolution_hours=48,
-        now=T0 + dt.timedelta(hours=25),
-    )
+    late = _evaluate(dt.timedelta(hours=25))
     assert late.response_breached and not late.resolution_breached
     assert sla.countdown_label(late.seconds_left) == "-1h 00m"
-    responded = sla.evaluate(
-        found_at=T0,
-        first_response_at=T0 + dt.timedelta(hours=2),
-        resolved_at=None,
-        response_hours=24,
-        resolution_hours=48,
-        now=T0 + dt.timedelta(hours=49),
-    )
+    responded = _evaluate(dt.timedelta(hours=49), responded_after=2)
     assert not responded.response_breached and responded.resolution_breached
 
 
 def test_sla_met_when_resolved_in_time_even_if_checked_later():
-    done = sla.evaluate(
-        found_at=T0,
-        first_response_at=T0 + dt.timedelta(hours=1),
-        resolved_at=T0 + dt.timedelta(hours=30),
-        response_hours=24,
-        resolution_hours=48,
-        now=T0 + dt.timedelta(days=10),
-    )
+    done = _evaluate(dt.timedelta(days=10), responded_after=1, resolved_after=30)
     assert not done.breached and done.seconds_left is None
 
 

@@ -5,6 +5,7 @@ import pytest
 from django.test import Client
 
 from campaignflow.notifications.models import Delivery, Notification, WebhookEndpoint
+from conftest import COST_PER_MEMBER, add_kpis_and_metrics
 
 pytestmark = pytest.mark.django_db
 
@@ -15,20 +16,10 @@ THIS_WEEK, LAST_WEEK = "2025-06-09", "2025-06-02"  # Mondays; the campaign runs 
 def weeks(campaign, api_for, users):
     """Sales 3万 before the weeks, 10万 last week, 12万 this week (25万 to date of a 30万 target); cost per
     member 50 last week, 40 this week (a "down" KPI: the fall is good)."""
-    owner = api_for(users["owner"])
-    for body in (
+    kpis = [
         {"name": "销售额", "metric": "销售额", "unit": "元", "target": "30万", "priority": "core"},
-        {
-            "name": "获客成本",
-            "numerator": "推广费",
-            "denominator": "新增会员",
-            "unit": "元/人",
-            "target": "45",
-            "priority": "auxiliary",
-            "direction": "down",
-        },
-    ):
-        assert owner.post(f"/campaigns/{campaign.pk}/kpis", body).status_code == 201, body
+        {**COST_PER_MEMBER, "target": "45"},
+    ]
     values = [
         ("2025-06-01", "销售额", "30000"),
         ("2025-06-03", "销售额", "40000"),
@@ -41,7 +32,7 @@ def weeks(campaign, api_for, users):
         ("2025-06-11", "新增会员", "450"),
     ]
     rows = [{"date": d, "channel": "抖音", "metric": m, "value": v} for d, m, v in values]
-    assert owner.post(f"/campaigns/{campaign.pk}/metrics", {"rows": rows}).status_code == 200
+    add_kpis_and_metrics(campaign, api_for(users["owner"]), kpis, rows)
     return campaign
 
 

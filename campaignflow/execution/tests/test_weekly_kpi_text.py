@@ -6,28 +6,19 @@ from decimal import Decimal
 import pytest
 
 from campaignflow.execution.reporting import goals_kpi_lines, kpi_value, weekly_draft_for
+from conftest import COST_PER_MEMBER, add_kpis_and_metrics
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
 def kpis(campaign, api_for, users):
-    owner = api_for(users["owner"])
-    for body in (
+    kpis = [
         {"name": "销售额", "metric": "销售额", "unit": "元", "target": "30万", "priority": "core"},
         {"name": "新增会员", "metric": "新增会员", "unit": "人", "target": "3000", "priority": "auxiliary"},
         {"name": "点击率", "numerator": "点击", "denominator": "曝光", "target": "8%", "priority": "auxiliary"},
-        {
-            "name": "获客成本",
-            "numerator": "推广费",
-            "denominator": "新增会员",
-            "unit": "元/人",
-            "target": "50",
-            "priority": "auxiliary",
-            "direction": "down",
-        },
-    ):
-        assert owner.post(f"/campaigns/{campaign.pk}/kpis", body).status_code == 201, body
+        {**COST_PER_MEMBER, "target": "50"},
+    ]
     rows = [
         {"date": "2025-06-10", "channel": "抖音", "metric": metric, "value": value}
         for metric, value in (
@@ -38,7 +29,7 @@ def kpis(campaign, api_for, users):
             ("推广费", "97756.6"),
         )
     ]
-    assert owner.post(f"/campaigns/{campaign.pk}/metrics", {"rows": rows}).status_code == 200
+    add_kpis_and_metrics(campaign, api_for(users["owner"]), kpis, rows)
     return campaign
 
 

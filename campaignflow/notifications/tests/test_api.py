@@ -52,15 +52,9 @@ def test_webhook_url_must_be_http_to_an_allowed_host(api_for, users, campaign, u
 
 def test_webhook_crud_and_access(api_for, users, campaign):
     owner = api_for(users["owner"])
+    robot = {"name": "市场部钉钉群", "kind": "dingtalk", "url": "https://oapi.dingtalk.com/robot/send?access_token=abc"}
     made = owner.post(
-        f"/campaigns/{campaign.id}/webhooks",
-        {
-            "name": "市场部钉钉群",
-            "kind": "dingtalk",
-            "url": "https://oapi.dingtalk.com/robot/send?access_token=abc",
-            "secret": "SEC1",
-            "events": ["alert", "sla_breach"],
-        },
+        f"/campaigns/{campaign.id}/webhooks", {**robot, "secret": "SEC1", "events": ["alert", "sla_breach"]}
     )
     assert made.status_code == 201 and made.json()["has_secret"] is True and "secret" not in made.json()
     assert api_for(users["member"]).get(f"/campaigns/{campaign.id}/webhooks").status_code == 403

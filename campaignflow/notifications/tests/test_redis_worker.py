@@ -3,15 +3,11 @@
 
 import os
 import socket
-import subprocess
-import sys
-from pathlib import Path
 
 import pytest
 
-from campaignflow.core.tests.test_concurrency import _database_env
+from tests.support.processes import manage, manage_shell, scratch_database_env
 
-ROOT = Path(__file__).resolve().parents[3]
 RQ_JOB_CLASS = "django_tasks_rq.backend.Job"  # the worker must run django-tasks' job class
 
 
@@ -25,7 +21,7 @@ def _redis_up() -> bool:
 
 @pytest.mark.skipif(not _redis_up(), reason="Redis is not running on 127.0.0.1:6379")
 def test_notification_is_delivered_by_the_redis_backed_worker(tmp_path):
-    db_env, drop = _database_env(tmp_path)
+    db_env, drop = scratch_database_env(tmp_path)
     queue_db = 9  # a scratch Redis database: this test empties it
     env = {
         **os.environ,
@@ -37,12 +33,11 @@ def test_notification_is_delivered_by_the_redis_backed_worker(tmp_path):
     }
     env.pop("DATABASE_URL", None)
     env.update(db_env)
-    manage = [sys.executable, str(ROOT / "manage.py")]
     try:
         import redis
 
         redis.Redis(db=queue_db).flushdb()
-        subprocess.run([*manage, "migrate", "-v0"], cwd=ROOT, env=env, check=True, timeout=300)
+        manage(env, "migrate", "-v0", timeout=300)
         enqueue = (
             "from campaignflow.accounts.models import User;"
             "from django.db import transaction;"
@@ -52,33 +47,15 @@ def test_notification_is_delivered_by_the_redis_backed_worker(tmp_path):
             "from campaignflow.notifications.models import Delivery;"
             "print(Delivery.objects.get().status)"
         )
-        out = subprocess.run(
-            [*manage, "shell", "-c", enqueue],
-            cwd=ROOT,
-            env=env,
-            check=True,
-            capture_output=True,
-            text=True,
-            timeout=120,
-        )
-        assert out.stdout.split()[-1] == "pending"  # queued, not sent inside the request
+        out = manage_shell(env, enqueue)
+        assert out.split()[-1] == "pending"  # queued, not sent inside the request
         assert redis.Redis(db=queue_db).llen("rq:queue:default") == 1
-        worker = subprocess.run(
-            [*manage, "rqworker", "default", "--burst", "--job-class", RQ_JOB_CLASS],
-            cwd=ROOT,
-            env=env,
-            check=True,
-            capture_output=True,
-            text=True,
-            timeout=120,
-        )
+        worker = manage(env, "rqworker", "default", "--burst", "--job-class", RQ_JOB_CLASS)
         check = (
             "from campaignflow.notifications.models import Delivery; d = Delivery.objects.get();"
             'print(repr(d.last_error).replace(" ", "_"), d.status)'
         )
-        out_check = subprocess.run(
-            [*manage, "shell", "-c", check], cwd=ROOT, env=env, check=True, capture_output=True, text=True, timeout=60
-        ).stdout
+        out_check = manage_shell(env, check, timeout=60)
         status = out_check.split()[-1]
         assert status == "sent", (out_check, worker.stdout + worker.stderr)
         mails = list((tmp_path / "mail").glob("*.log"))

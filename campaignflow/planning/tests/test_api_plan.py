@@ -11,6 +11,8 @@ from campaignflow.core.models import AuditEntry
 from campaignflow.planning.models import RaciAssignment, Task, TaskDependency
 from conftest import satisfy_gates
 
+from .factories import linked_tasks
+
 pytestmark = pytest.mark.django_db
 
 
@@ -340,26 +342,14 @@ def test_baseline_and_variance(api, campaign, plan):
 
 def _bulk(campaign, n):
     Task.objects.filter(campaign=campaign).delete()
-    tasks = Task.objects.bulk_create(
-        [
-            Task(
-                campaign=campaign,
-                code=f"T{i:04d}",
-                name=f"任务{i}",
-                phase=f"阶段{i % 4}",
-                start_date=dt.date(2030, 6, 1) + dt.timedelta(days=i % 20),
-                end_date=dt.date(2030, 6, 3) + dt.timedelta(days=i % 20),
-                owner=campaign.owner,
-                sort_order=i,
-            )
-            for i in range(n)
-        ]
-    )
-    TaskDependency.objects.bulk_create(
-        [
-            TaskDependency(campaign=campaign, predecessor=tasks[i - 1], successor=tasks[i], type="SS")
-            for i in range(1, n)
-        ]
+    linked_tasks(
+        campaign,
+        n,
+        link_type="SS",
+        phase=lambda i: f"阶段{i % 4}",
+        start_date=lambda i: dt.date(2030, 6, 1) + dt.timedelta(days=i % 20),
+        end_date=lambda i: dt.date(2030, 6, 3) + dt.timedelta(days=i % 20),
+        owner=campaign.owner,
     )
 
 

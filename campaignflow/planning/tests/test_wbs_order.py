@@ -10,7 +10,9 @@ from campaignflow.campaigns.models import Membership
 from campaignflow.campaigns.services import campaign_create
 from campaignflow.core.models import AuditEntry
 from campaignflow.planning import services
-from campaignflow.planning.models import Task, TaskDependency
+from campaignflow.planning.models import Task
+
+from .factories import linked_tasks
 
 pytestmark = pytest.mark.django_db
 
@@ -182,24 +184,15 @@ def _campaign_with(users, n: int):
         actor=users["owner"], data={"name": f"活动{n}", "start_date": "2030-06-01", "end_date": "2030-06-30"}
     )
     Membership.objects.create(campaign=campaign, user=users["member"], role="member")
-    tasks = Task.objects.bulk_create(
-        [
-            Task(
-                campaign=campaign,
-                code=f"T{i:03d}",
-                name=f"任务{i}",
-                phase=f"阶段{i % 3}",
-                owner=users["member"] if i % 2 else None,
-                start_date=f"2030-06-{1 + i % 20:02d}",
-                end_date=f"2030-06-{3 + i % 20:02d}",
-                milestone=i % 7 == 6,
-                sort_order=i + 1,
-            )
-            for i in range(n)
-        ]
-    )
-    TaskDependency.objects.bulk_create(
-        [TaskDependency(campaign=campaign, predecessor=tasks[i - 1], successor=tasks[i]) for i in range(1, n)]
+    linked_tasks(
+        campaign,
+        n,
+        phase=lambda i: f"阶段{i % 3}",
+        owner=lambda i: users["member"] if i % 2 else None,
+        start_date=lambda i: f"2030-06-{1 + i % 20:02d}",
+        end_date=lambda i: f"2030-06-{3 + i % 20:02d}",
+        milestone=lambda i: i % 7 == 6,
+        sort_order=lambda i: i + 1,
     )
     return campaign
 

@@ -1,4 +1,3 @@
-import io
 from decimal import Decimal
 
 import pytest
@@ -7,6 +6,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from campaignflow.core.models import AuditEntry
 from campaignflow.goals.models import Kpi
 from campaignflow.tracking.models import ImportBatch, MetricRow
+from tests.support.uploads import upload_metrics, xlsx_bytes
 
 pytestmark = pytest.mark.django_db
 
@@ -17,14 +17,6 @@ def row(date="2025-06-01", channel="抖音", metric="曝光", value="100"):
 
 def values(campaign):
     return {(str(r.date), r.channel, r.metric): r.value for r in MetricRow.objects.filter(campaign=campaign)}
-
-
-def upload(api, campaign, name, content):
-    return api.client.post(
-        f"/api/v1/campaigns/{campaign.id}/metrics/import",
-        {"file": SimpleUploadedFile(name, content)},
-        **api.headers,
-    )
 
 
 def test_push_upserts_and_counts(campaign, users, api_for):
@@ -61,7 +53,7 @@ def test_import_gbk_csv_then_undo_restores(campaign, users, api_for):
     api = api_for(users["member"])
     api.post(f"/campaigns/{campaign.id}/metrics", {"rows": [row(value=100), row(metric="点击", value=10)]})
     csv_bytes = '日期,渠道,指标,数值\n2025/6/1,抖音,曝光,"1,200"\n2025年6月2日,抖音,曝光,1.2万\n'.encode("gbk")
-    r = upload(api, campaign, "数据.csv", csv_bytes)
+    r = upload_metrics(api, campaign, "数据.csv", csv_bytes)
     assert r.status_code == 200, r.content
     assert (r.json()["created"], r.json()["updated"]) == (1, 1)
     batch = r.json()["batch"]
@@ -91,33 +83,26 @@ def test_undo_refused_while_a_later_batch_overwrote_rows(campaign, users, api_fo
 
 def test_import_errors_and_limits(campaign, users, api_for, settings):
     api = api_for(users["member"])
-    r = upload(
+    r = upload_metrics(
         api, campaign, "x.csv", "日期,渠道,指标,数值\n2025-06-01,抖音,曝光,abc\n2025-06-31,抖音,曝光,1\n".encode()
     )
     assert r.status_code == 422
     fields = [e["field"] for e in r.json()["errors"]]
     assert fields == ["rows[0].value", "rows[1].date"]
     assert r.json()["errors"][0]["line"] == 2
-    r = upload(api, campaign, "x.csv", b"name,amount\nfoo,1\n")
+    r = upload_metrics(api, campaign, "x.csv", b"name,amount\nfoo,1\n")
     assert r.status_code == 422 and "date" in r.json()["detail"]
-    r = upload(api, campaign, "x.xlsx", b"PK\x03\x04not really")
+    r = upload_metrics(api, campaign, "x.xlsx", b"PK\x03\x04not really")
     assert r.status_code == 422
     settings.UPLOAD_MAX_BYTES = 100
-    r = upload(api, campaign, "big.csv", b"date,metric,value\n" + b"2025-06-01,a,1\n" * 20)
+    r = upload_metrics(api, campaign, "big.csv", b"date,metric,value\n" + b"2025-06-01,a,1\n" * 20)
     assert r.status_code == 413
     assert MetricRow.objects.count() == 0
 
 
 def test_xlsx_import(campaign, users, api_for):
-    import openpyxl
-
-    wb = openpyxl.Workbook()
-    ws = wb.active
-    ws.append(["date", "channel", "metric", "value"])
-    ws.append(["2025-06-01", "小红书", "曝光", 5000])
-    buf = io.BytesIO()
-    wb.save(buf)
-    r = upload(api_for(users["member"]), campaign, "m.xlsx", buf.getvalue())
+    content = xlsx_bytes([["date", "channel", "metric", "value"], ["2025-06-01", "小红书", "曝光", 5000]])
+    r = upload_metrics(api_for(users["member"]), campaign, "m.xlsx", content)
     assert r.status_code == 200, r.content
     assert values(campaign) == {("2025-06-01", "小红书", "曝光"): 5000}
 

@@ -1,7 +1,5 @@
 """Large uploads run in the background (tests use the ImmediateBackend: the job runs at enqueue time)."""
 
-import io
-
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
@@ -9,6 +7,7 @@ from campaignflow.core.models import AuditEntry
 from campaignflow.notifications.models import Notification
 from campaignflow.tracking import services
 from campaignflow.tracking.models import ImportBatch, ImportJob, JobStatus, MetricRow
+from tests.support.uploads import upload_metrics, xlsx_bytes
 
 pytestmark = pytest.mark.django_db
 
@@ -27,17 +26,9 @@ def big_csv(n=10_000, bad_at=None) -> bytes:
     return ("\n".join(lines) + "\n").encode()
 
 
-def upload(api, campaign, name, content):
-    return api.client.post(
-        f"/api/v1/campaigns/{campaign.id}/metrics/import",
-        {"file": SimpleUploadedFile(name, content)},
-        **api.headers,
-    )
-
-
 def test_large_csv_answers_202_and_the_job_writes_every_row(campaign, users, api_for):
     api = api_for(users["member"])
-    r = upload(api, campaign, "big.csv", big_csv())
+    r = upload_metrics(api, campaign, "big.csv", big_csv())
     assert r.status_code == 202, r.content
     body = r.json()
     assert body["status_url"] == f"/api/v1/import-jobs/{body['job']}"
@@ -56,14 +47,14 @@ def test_large_csv_answers_202_and_the_job_writes_every_row(campaign, users, api
 
 
 def test_small_file_keeps_the_synchronous_answer(campaign, users, api_for):
-    r = upload(api_for(users["member"]), campaign, "s.csv", big_csv(50))
+    r = upload_metrics(api_for(users["member"]), campaign, "s.csv", big_csv(50))
     assert r.status_code == 200 and r.json()["created"] == 50
     assert not ImportJob.objects.exists()
 
 
 def test_one_bad_row_among_10000_fails_the_job_and_writes_nothing(campaign, users, api_for):
     api = api_for(users["member"])
-    r = upload(api, campaign, "bad.csv", big_csv(bad_at=7345))
+    r = upload_metrics(api, campaign, "bad.csv", big_csv(bad_at=7345))
     assert r.status_code == 202
     job = api.get(f"/import-jobs/{r.json()['job']}").json()
     assert job["status"] == "failed" and job["error_count"] == 1
@@ -80,14 +71,14 @@ def test_a_failure_while_writing_rolls_everything_back(campaign, users, api_for,
         raise RuntimeError("disk full")
 
     monkeypatch.setattr(services, "audit_record", boom)  # the last step of the write transaction
-    r = upload(api_for(users["member"]), campaign, "big.csv", big_csv(500))
+    r = upload_metrics(api_for(users["member"]), campaign, "big.csv", big_csv(500))
     job = ImportJob.objects.get(pk=r.json()["job"])
     assert job.status == JobStatus.FAILED and "RuntimeError" in job.message
     assert MetricRow.objects.count() == 0 and ImportBatch.objects.count() == 0
 
 
 def test_corrupt_large_xlsx_is_refused_before_it_is_queued(campaign, users, api_for):
-    r = upload(api_for(users["member"]), campaign, "x.xlsx", b"PK\x03\x04" + b"\0" * 5000)
+    r = upload_metrics(api_for(users["member"]), campaign, "x.xlsx", b"PK\x03\x04" + b"\0" * 5000)
     assert r.status_code == 422 and "XLSX" in str(r.json()["errors"]) and "file" in str(r.json()["errors"])
     assert not ImportJob.objects.exists()
 
@@ -104,24 +95,18 @@ def test_a_job_whose_file_turns_out_corrupt_fails_with_a_clear_message(campaign,
 
 
 def test_large_xlsx_in_the_background(campaign, users, api_for, settings):
-    import openpyxl
-
     settings.METRIC_IMPORT_BACKGROUND_BYTES = 1000
-    wb = openpyxl.Workbook()
-    ws = wb.active
-    ws.append(["日期", "渠道", "指标", "数值"])
-    for i in range(300):
-        ws.append([f"2025-06-{(i % 28) + 1:02d}", "小红书", f"m{i // 28}", i])
-    buf = io.BytesIO()
-    wb.save(buf)
-    r = upload(api_for(users["member"]), campaign, "m.xlsx", buf.getvalue())
+    rows = [[f"2025-06-{(i % 28) + 1:02d}", "小红书", f"m{i // 28}", i] for i in range(300)]
+    r = upload_metrics(
+        api_for(users["member"]), campaign, "m.xlsx", xlsx_bytes([["日期", "渠道", "指标", "数值"], *rows])
+    )
     assert r.status_code == 202
     assert ImportJob.objects.get(pk=r.json()["job"]).status == JobStatus.DONE
     assert MetricRow.objects.filter(campaign=campaign).count() == 300
 
 
 def test_job_status_is_404_outside_the_campaign(campaign, users, api_for):
-    r = upload(api_for(users["member"]), campaign, "big.csv", big_csv(200))
+    r = upload_metrics(api_for(users["member"]), campaign, "big.csv", big_csv(200))
     job_id = r.json()["job"]
     assert api_for(users["outsider"]).get(f"/import-jobs/{job_id}").status_code == 404
     assert api_for(users["viewer"]).get(f"/import-jobs/{job_id}").status_code == 200
