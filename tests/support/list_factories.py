@@ -980,7 +980,9 @@ def _materials(env, n):
             sort_order=i,
         )
 
-    return _executing_list(env, Material, "materials", n, row)
+    campaign = env.campaign(status="executing")
+    bulk(Material, [Material(campaign=campaign, **row(i)) for i in range(n)])
+    return Target(f"/campaigns/{campaign.pk}/materials")
 
 
 def _one_material(env, n, *, files: int = 0, comments: int = 0, reviews: int = 0) -> Target:
