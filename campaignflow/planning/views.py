@@ -21,7 +21,8 @@ from campaignflow import lookups
 from campaignflow.campaigns.access import EDIT, MANAGE, VIEW, campaign_for_user, can, visible_campaigns
 from campaignflow.campaigns.models import Status
 from campaignflow.campaigns.views import campaign_page_context
-from campaignflow.core.errors import DomainError, InvalidInput, StaleVersion
+from campaignflow.core.errors import DomainError, InvalidInput
+from campaignflow.core.form_views import act, posted_version
 
 from . import io, selectors, services
 from .models import PeriodKind, RaciRole, TaskStatus
@@ -57,23 +58,17 @@ def _row_context(request, task, campaign, info=None, error=None) -> dict:
 @login_required
 @require_POST
 def task_quick_update(request, task_id: int):
-    task = lookups.task_for_user(request.user, task_id, "edit")
+    """One task's row edited in place (htmx): the row comes back, with the refusal in it."""
+    task = lookups.task_for_user(request.user, task_id, EDIT)  # its owner too: services.task_edit says what
     data = {k: request.POST[k] for k in QUICK_FIELDS if k in request.POST}
     if "progress" in data:
         data["progress"] = int(data["progress"]) if data["progress"].isdigit() else data["progress"]
     error = None
     group = (task.phase, task.module)
     try:
-        version = int(request.POST.get("version", ""))
-        if not can(request.user, task.campaign, EDIT) and set(data) - {"status", "progress", "delay_reason"}:
-            raise InvalidInput(
-                {"owner": _("You can only update the status, progress and delay reason of your own tasks.")}
-            )
-        task = services.task_update(actor=request.user, task=task, version=version, data=data)
-    except (InvalidInput, StaleVersion) as exc:
+        task = services.task_edit(actor=request.user, task=task, version=posted_version(request), data=data)
+    except DomainError as exc:
         error = exc.detail
-    except ValueError:
-        error = _("The form is out of date; reload the page.")
     if error is None and (task.phase, task.module) != group and request.POST.get("row") == "wbs":
         # The task moved to another phase/module group (at its end): redraw the table's groups.
         messages.success(request, _("%(code)s moved to %(group)s.") % {"code": task.code, "group": _group_label(task)})
@@ -136,7 +131,6 @@ def plan_page(request, pk: int):
         variance=variance,
         settings=settings_obj,
         period_rows=[(k, label, periods.get(k)) for k, label in PeriodKind.choices],
-        form_error=request.session.pop(f"plan-error-{campaign.pk}", None),
         module_names=sorted({t.module for t in tasks if t.module}),
         wbs_i18n=_wbs_i18n(),
         today=timezone.localdate(),
@@ -155,9 +149,8 @@ def _wbs_i18n() -> dict:
     }
 
 
-def _back(request, campaign, error: str | None = None, anchor: str = ""):
-    if error:
-        request.session[f"plan-error-{campaign.pk}"] = error
+def _back(campaign, anchor: str = ""):
+    """Back to the plan page, where the change's message (or its refusal) shows."""
     return redirect(reverse("planning:plan", args=[campaign.pk]) + anchor)
 
 
@@ -173,18 +166,20 @@ def task_add(request, pk: int):
     deps = [c.strip() for c in request.POST.get("depends_on", "").replace("，", ",").split(",") if c.strip()]
     if deps:
         data["depends_on"] = [{"task": code, "type": "FS", "lag_days": 0} for code in deps]
-    try:
+    task = None
+
+    def add():
+        nonlocal task  # the new row's anchor
         task = services.task_create(actor=request.user, campaign=campaign, data=data)
-    except DomainError as exc:
-        return _back(request, campaign, exc.detail, "#add-task")
-    messages.success(request, _("Task %(code)s added.") % {"code": task.code})
-    return _back(request, campaign, anchor=f"#task-{task.pk}")
+        return task
+
+    if act(request, add, lambda task: _("Task %(code)s added.") % {"code": task.code}):
+        return _back(campaign, f"#task-{task.pk}")
+    return _back(campaign, "#add-task")
 
 
-@login_required
-@require_POST
-def task_bulk(request, pk: int):
-    campaign = campaign_for_user(request.user, pk, EDIT)
+def _posted_tasks(request) -> list[tuple[int, int]]:
+    """The ticked tasks as (id, version); a value that is no "id:version" pair is passed over."""
     items = []
     for value in request.POST.getlist("task"):
         try:
@@ -192,67 +187,76 @@ def task_bulk(request, pk: int):
         except ValueError:
             continue
         items.append((task_id, version))
+    return items
+
+
+@login_required
+@require_POST
+def task_bulk(request, pk: int):
+    campaign = campaign_for_user(request.user, pk, EDIT)
+    items = _posted_tasks(request)
     data = {"status": request.POST.get("status", "")}
     if request.POST.get("delay_reason"):
         data["delay_reason"] = request.POST["delay_reason"]
     if data["status"] == "done" and request.POST.get("actual_finish"):
         data["actual_finish"] = request.POST["actual_finish"]
     if not items:
-        return _back(request, campaign, _("Select at least one task."))
-    try:
-        services.tasks_bulk_update(actor=request.user, campaign=campaign, items=items, data=data)
-    except DomainError as exc:
-        return _back(request, campaign, exc.detail)
-    messages.success(request, _("%(n)d tasks updated.") % {"n": len(items)})
-    return _back(request, campaign)
+        messages.error(request, _("Select at least one task."))
+        return _back(campaign)
+    act(
+        request,
+        lambda: services.tasks_bulk_update(actor=request.user, campaign=campaign, items=items, data=data),
+        _("%(n)d tasks updated.") % {"n": len(items)},
+    )
+    return _back(campaign)
 
 
 @login_required
 @require_POST
 def settings_update(request, pk: int):
     campaign = campaign_for_user(request.user, pk, MANAGE)
-    try:
-        services.plan_settings_update(
-            actor=request.user,
-            campaign=campaign,
-            version=int(request.POST.get("version", "0") or 0),
-            data={"auto_schedule": request.POST.get("auto_schedule") == "on"},
-        )
-    except DomainError as exc:
-        return _back(request, campaign, exc.detail)
-    messages.success(request, _("Plan settings saved."))
-    return _back(request, campaign)
+    version = posted_version(request)
+    data = {"auto_schedule": request.POST.get("auto_schedule") == "on"}
+    act(
+        request,
+        lambda: services.plan_settings_update(actor=request.user, campaign=campaign, version=version, data=data),
+        _("Plan settings saved."),
+    )
+    return _back(campaign)
 
 
 @login_required
 @require_POST
 def periods_update(request, pk: int):
     campaign = campaign_for_user(request.user, pk, EDIT)
+    version = posted_version(request)
     periods = []
     for kind in PeriodKind.values:
         start, end = request.POST.get(f"{kind}_start", ""), request.POST.get(f"{kind}_end", "")
         if start or end:
             periods.append({"kind": kind, "start_date": start, "end_date": end})
-    try:
-        services.periods_replace(
-            actor=request.user, campaign=campaign, version=int(request.POST.get("version", "0") or 0), periods=periods
-        )
-    except DomainError as exc:
-        return _back(request, campaign, exc.detail, "#periods")
-    messages.success(request, _("Campaign periods saved."))
-    return _back(request, campaign, anchor="#periods")
+    act(
+        request,
+        lambda: services.periods_replace(actor=request.user, campaign=campaign, version=version, periods=periods),
+        _("Campaign periods saved."),
+    )
+    return _back(campaign, "#periods")
 
 
 @login_required
 @require_POST
 def baseline_add(request, pk: int):
     campaign = campaign_for_user(request.user, pk, EDIT)
-    try:
-        b = services.baseline_create(actor=request.user, campaign=campaign, name=request.POST.get("name", ""))
-    except DomainError as exc:
-        return _back(request, campaign, exc.detail, "#baselines")
-    messages.success(request, _("Baseline “%(name)s” saved.") % {"name": b.name})
-    return redirect(reverse("planning:plan", args=[campaign.pk]) + f"?baseline={b.pk}#baselines")
+    baseline = None
+
+    def save():
+        nonlocal baseline  # the page then compares with it
+        baseline = services.baseline_create(actor=request.user, campaign=campaign, name=request.POST.get("name", ""))
+        return baseline
+
+    if act(request, save, lambda b: _("Baseline “%(name)s” saved.") % {"name": b.name}):
+        return _back(campaign, f"?baseline={baseline.pk}#baselines")
+    return _back(campaign, "#baselines")
 
 
 # --- import / export -----------------------------------------------------------------------------
@@ -312,19 +316,7 @@ def raci_page(request, pk: int):
     error = None
     if request.method == "POST":
         campaign_for_user(request.user, pk, EDIT)
-        try:
-            services.raci_set_cell(
-                actor=request.user,
-                campaign=campaign,
-                version=int(request.POST.get("version", "0") or 0),
-                task_id=int(request.POST.get("task", "0") or 0),
-                username=request.POST.get("user", ""),
-                role=request.POST.get("role", ""),
-            )
-        except DomainError as exc:
-            error = exc.detail
-        except ValueError:
-            error = _("The form is out of date; reload the page.")
+        error = _set_raci_cell(request, campaign)
     matrix = selectors.raci_matrix(request.user, campaign)
     context = campaign_page_context(
         request,
@@ -339,6 +331,26 @@ def raci_page(request, pk: int):
     if request.htmx:
         return render(request, "planning/raci.html#raci-grid", context)
     return render(request, "planning/raci.html", context)
+
+
+def _set_raci_cell(request, campaign) -> str | None:
+    """One cell of the matrix as posted from the grid (htmx); the refusal's text for the grid, or None."""
+    try:
+        task_id = int(request.POST.get("task") or 0)
+    except ValueError:
+        return _("The form is out of date; reload the page.")
+    try:
+        services.raci_set_cell(
+            actor=request.user,
+            campaign=campaign,
+            version=posted_version(request),
+            task_id=task_id,
+            username=request.POST.get("user", ""),
+            role=request.POST.get("role", ""),
+        )
+    except DomainError as exc:
+        return exc.detail
+    return None
 
 
 # --- Gantt ---------------------------------------------------------------------------------------
@@ -424,8 +436,9 @@ def my_tasks(request):
 @require_POST
 def feed_update(request):
     if request.POST.get("action") == "revoke":
-        services.calendar_feed_revoke(actor=request.user)
-        messages.success(request, _("Your calendar feed URL was revoked."))
+        act(
+            request, lambda: services.calendar_feed_revoke(actor=request.user), _("Your calendar feed URL was revoked.")
+        )
     else:
         raw = services.calendar_feed_create(actor=request.user)
         request.session["feed-url"] = request.build_absolute_uri(f"/api/v1/calendar/{raw}.ics")

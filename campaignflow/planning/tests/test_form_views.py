@@ -95,3 +95,21 @@ def test_a_stale_raci_cell_shows_the_error_in_the_grid_and_writes_nothing(owner,
     response = owner.post(f"/campaigns/{campaign.id}/raci/", {**cell, "version": version}, HTTP_HX_REQUEST="true")
     assert 'data-testid="raci-error"' not in response.content.decode()
     assert RaciAssignment.objects.get().role == "A"
+
+
+@pytest.mark.parametrize("what", ["settings", "periods", "raci", "row"])
+def test_a_version_that_is_not_a_number_is_a_refusal_not_a_500(owner, campaign, what):
+    task = Task.objects.filter(campaign=campaign).first()
+    url, data = {
+        "settings": (f"/campaigns/{campaign.id}/plan/settings/", {"auto_schedule": "on"}),
+        "periods": (
+            f"/campaigns/{campaign.id}/plan/periods/",
+            {"warmup_start": "2025-06-01", "warmup_end": "2025-06-07"},
+        ),
+        "raci": (f"/campaigns/{campaign.id}/raci/", {"task": task.pk, "user": "member1", "role": "A"}),
+        "row": (f"/tasks/{task.pk}/quick/", {"row": "wbs", "name": "改名"}),
+    }[what]
+    before = AuditEntry.objects.count()
+    response = owner.post(url, {**data, "version": "abc"}, HTTP_HX_REQUEST="true", follow=True)
+    assert response.status_code == 200 and STALE in response.content.decode()
+    assert AuditEntry.objects.count() == before
