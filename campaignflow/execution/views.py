@@ -51,9 +51,16 @@ def _context(request, campaign, section: str, **extra) -> dict:
     return campaign_page_context(request, campaign, "execution", section=section, sections=SECTIONS, **extra)
 
 
-def _create(request, campaign, form, create) -> bool:
-    """Hand a posted create form to `create` (a service); its refusal stays on the form. True when saved."""
-    return submit(form, lambda: create(actor=request.user, campaign=campaign, data=form.cleaned_data)).saved
+def _created(request, campaign, form, create, message: str) -> bool:
+    """A page's create form, when posted: the edit right, then `create` (a service) with the form's data and
+    `message` once saved (True: the view redirects); a refusal stays on the form."""
+    if request.method != "POST":
+        return False
+    selectors.campaign_for_execution(request.user, campaign.pk, EDIT)
+    if submit(form, lambda: create(actor=request.user, campaign=campaign, data=form.cleaned_data)).saved:
+        messages.success(request, message)
+        return True
+    return False
 
 
 def _naming(code: str, call):
@@ -88,11 +95,8 @@ def overview(request, pk: int):
     if mine:
         initial.update({f: getattr(mine, f) for f in services.STANDUP_FIELDS})
     form = StandupForm(request.POST or None, initial=initial)
-    if request.method == "POST":
-        selectors.campaign_for_execution(request.user, pk, EDIT)
-        if _create(request, campaign, form, services.standup_save):
-            messages.success(request, _("Your stand-up is saved."))
-            return redirect(f"{request.path}?date={form.cleaned_data['date']}")
+    if _created(request, campaign, form, services.standup_save, _("Your stand-up is saved.")):
+        return redirect(f"{request.path}?date={form.cleaned_data['date']}")
     team = list(selectors.standups(campaign, date=day))
     written = {s.user_id for s in team}
     missing = [
@@ -122,15 +126,13 @@ def overview(request, pk: int):
 @login_required
 def issues(request, pk: int):
     campaign = selectors.campaign_for_execution(request.user, pk, VIEW)
+    status = request.GET.get("status") or None  # the list's filter (the form posts to this page too)
     form = with_member_choices(IssueForm(request.POST or None), campaign)
-    if request.method == "POST":
-        selectors.campaign_for_execution(request.user, pk, EDIT)
-        if _create(request, campaign, form, services.issue_create):
-            messages.success(request, _("Issue logged."))
-            return redirect("execution:issues", pk)
+    if _created(request, campaign, form, services.issue_create, _("Issue logged.")):
+        return redirect("execution:issues", pk)
     now = timezone.now()
     rows = []
-    for issue in selectors.issues(campaign, request.GET.get("status") or None):
+    for issue in selectors.issues(campaign, status):
         state = issue.sla_state(now)
         rows.append(
             {
@@ -183,11 +185,8 @@ def issue_update(request, pk: int, issue_id: int):
 def risks(request, pk: int):
     campaign = selectors.campaign_for_execution(request.user, pk, VIEW)
     form = with_member_choices(RiskForm(request.POST or None), campaign)
-    if request.method == "POST":
-        selectors.campaign_for_execution(request.user, pk, EDIT)
-        if _create(request, campaign, form, services.risk_create):
-            messages.success(request, _("Risk added."))
-            return redirect("execution:risks", pk)
+    if _created(request, campaign, form, services.risk_create, _("Risk added.")):
+        return redirect("execution:risks", pk)
     items = list(selectors.risks(campaign))
     grid = risk_domain.heat_map([(r.likelihood, r.impact) for r in items if r.status != "closed"])
     heat = [
@@ -223,14 +222,11 @@ def logs(request, pk: int):
         initial={"at": timezone.localtime().replace(second=0, microsecond=0)},
     )
     segment_form = with_member_choices(SegmentForm(request.POST if posted == "segment" else None), campaign)
-    if request.method == "POST":
-        selectors.campaign_for_execution(request.user, pk, EDIT)
-        if posted == "log" and _create(request, campaign, log_form, services.log_create):
-            messages.success(request, _("Logged."))
-            return redirect("execution:logs", pk)
-        if posted == "segment" and _create(request, campaign, segment_form, services.segment_create):
-            messages.success(request, _("Segment added to the run-of-show."))
-            return redirect("execution:logs", pk)
+    if posted == "log" and _created(request, campaign, log_form, services.log_create, _("Logged.")):
+        return redirect("execution:logs", pk)
+    added = _("Segment added to the run-of-show.")
+    if posted == "segment" and _created(request, campaign, segment_form, services.segment_create, added):
+        return redirect("execution:logs", pk)
     return render(
         request,
         "execution/logs.html",
