@@ -4,13 +4,12 @@ case library, similar cases and starting a campaign from a case. Partners get 40
 from __future__ import annotations
 
 import datetime as dt
-from decimal import Decimal
 
 from ninja import Query, Router, Schema, Status
 from pydantic import Field
 
 from campaignflow.campaigns.access import EDIT, MANAGE, VIEW
-from campaignflow.core.api_types import PathId
+from campaignflow.core.api_types import PathId, patch_schema
 from campaignflow.core.json_out import json_response
 
 from . import selectors, services
@@ -18,11 +17,8 @@ from .access import campaign_for_review
 
 router = Router(tags=["review"])
 
-
-def _n(value):
-    if value is None:
-        return None
-    return float(value) if isinstance(value, Decimal) else value
+# The Out schemas read what the selectors and services return (docs/adr/0005); the review services take the
+# posted `version` inside `data` (the HTML forms and the bench call them the same way).
 
 
 class EvaluationRowOut(Schema):
@@ -48,25 +44,20 @@ class EvaluationOut(Schema):
     missing: int
 
 
-class EvaluationPatch(Schema):
-    version: int = Field(..., ge=0)
-    analysis: str | None = Field(None, max_length=5000)
-    improvement: str | None = Field(None, max_length=5000)
-    dimension: str | None = Field(None, max_length=100)
+class EvaluationIn(Schema):
+    """What people write on a row (the row itself is the KPI's: a note is written, never created)."""
+
+    analysis: str = Field("", max_length=5000)
+    improvement: str = Field("", max_length=5000)
+    dimension: str = Field("", max_length=100)
 
 
-def _row_out(r: dict) -> dict:
-    return {**r, "target": _n(r["target"]), "actual": _n(r["actual"]), "achievement_rate": _n(r["achievement_rate"])}
-
-
-def _evaluation_out(campaign) -> dict:
-    data = selectors.evaluation(campaign)
-    return {**data, "rows": [_row_out(r) for r in data["rows"]]}
+EvaluationPatch = patch_schema(EvaluationIn)
 
 
 @router.get("/campaigns/{campaign_id}/evaluation", response=EvaluationOut)
 def get_evaluation(request, campaign_id: PathId):
-    return _evaluation_out(campaign_for_review(request.user, campaign_id, VIEW))
+    return selectors.evaluation(campaign_for_review(request.user, campaign_id, VIEW))
 
 
 @router.patch("/campaigns/{campaign_id}/evaluation/{kpi_id}", response=EvaluationRowOut)
@@ -75,8 +66,7 @@ def patch_evaluation_row(request, campaign_id: PathId, kpi_id: PathId, payload: 
     services.evaluation_note_save(
         actor=request.user, campaign=campaign, kpi_id=kpi_id, data=payload.dict(exclude_unset=True)
     )
-    row = next(r for r in selectors.evaluation_rows(campaign) if r["id"] == kpi_id)
-    return _row_out(row)
+    return next(r for r in selectors.evaluation_rows(campaign) if r["id"] == kpi_id)
 
 
 @router.get("/campaigns/{campaign_id}/attribution")
@@ -108,13 +98,14 @@ class RetrospectiveOut(Schema):
     version: int
 
 
-class RetrospectivePatch(Schema):
-    version: int = Field(..., ge=0)
-    worked: str | None = Field(None, max_length=5000)
-    improve: str | None = Field(None, max_length=5000)
-    lessons: str | None = Field(None, max_length=5000)
-    assets: list[AssetIn] | None = Field(None, max_length=30)
-    complete: bool | None = None
+class RetrospectiveIn(Schema):
+    worked: str = Field("", max_length=5000)
+    improve: str = Field("", max_length=5000)
+    lessons: str = Field("", max_length=5000)
+    assets: list[AssetIn] = Field([], max_length=30)
+
+
+RetrospectivePatch = patch_schema(RetrospectiveIn, complete=(bool | None, None))
 
 
 @router.get("/campaigns/{campaign_id}/retrospective", response=RetrospectiveOut)
@@ -136,31 +127,42 @@ class PromotionIn(Schema):
     note: str = Field("", max_length=300)
 
 
-def _promotion_out(preview: dict) -> dict:
-    pb = preview["playbook"]
-    return {
-        "playbook": pb.key if pb else None,
-        "playbook_version": pb.version if pb else None,
-        "base_version": preview["base_version"],
-        "builtin": preview["builtin"],
-        "phases": preview["phases"],
-        "diff": [{**d, "fields": [list(f) for f in d["fields"]]} for d in preview["diff"]],
-        "note": preview["note"],
-    }
+class PromotionPreviewOut(Schema):
+    playbook: str | None = Field(None, description="the key of the playbook the campaign is based on")
+    playbook_version: int | None
+    base_version: int | None
+    builtin: bool
+    phases: list[dict]
+    diff: list[dict] = Field(..., description="{change, phase, step, fields: [[field, before, after]]}")
+    note: str
+
+    @staticmethod
+    def resolve_playbook(preview: dict) -> str | None:
+        return preview["playbook"].key if preview["playbook"] else None
+
+    @staticmethod
+    def resolve_playbook_version(preview: dict) -> int | None:
+        return preview["playbook"].version if preview["playbook"] else None
 
 
-@router.get("/campaigns/{campaign_id}/playbook-promotion")
+class PromotedOut(Schema):
+    playbook: str = Field(alias="playbook.key")
+    name: str = Field(alias="playbook.name")
+    version: int = Field(alias="number")
+    note: str
+
+
+@router.get("/campaigns/{campaign_id}/playbook-promotion", response=PromotionPreviewOut)
 def preview_promotion(request, campaign_id: PathId):
     """What promoting the campaign's actual plan and lessons into a playbook would save, with the diff."""
     campaign = campaign_for_review(request.user, campaign_id, VIEW)
-    return _promotion_out(services.promotion_preview(campaign))
+    return services.promotion_preview(campaign)
 
 
-@router.post("/campaigns/{campaign_id}/playbook-promotion", response={201: dict})
+@router.post("/campaigns/{campaign_id}/playbook-promotion", response={201: PromotedOut})
 def promote_playbook(request, campaign_id: PathId, payload: PromotionIn):
     campaign = campaign_for_review(request.user, campaign_id, MANAGE, archived_ok=True)
-    pv = services.playbook_promote(actor=request.user, campaign=campaign, **payload.dict())
-    return Status(201, {"playbook": pv.playbook.key, "name": pv.playbook.name, "version": pv.number, "note": pv.note})
+    return Status(201, services.playbook_promote(actor=request.user, campaign=campaign, **payload.dict()))
 
 
 class CaseFilters(Schema):
@@ -193,19 +195,17 @@ class FromCaseIn(Schema):
     end_date: str | None = Field(None, max_length=10)
 
 
-@router.post("/campaigns/{campaign_id}/start-from-case", response={201: dict})
+class StartedCampaignOut(Schema):
+    id: int
+    name: str
+    status: str
+    start_date: dt.date
+    end_date: dt.date
+    version: int
+
+
+@router.post("/campaigns/{campaign_id}/start-from-case", response={201: StartedCampaignOut})
 def start_from_case(request, campaign_id: PathId, payload: FromCaseIn):
     """A new campaign from this archived case: plan shifted to the new dates, KPIs, channels, budget lines."""
     source = campaign_for_review(request.user, campaign_id, VIEW)
-    campaign = services.campaign_from_case(actor=request.user, source=source, data=payload.dict())
-    return Status(
-        201,
-        {
-            "id": campaign.pk,
-            "name": campaign.name,
-            "status": campaign.status,
-            "start_date": campaign.start_date.isoformat(),
-            "end_date": campaign.end_date.isoformat(),
-            "version": campaign.version,
-        },
-    )
+    return Status(201, services.campaign_from_case(actor=request.user, source=source, data=payload.dict()))
