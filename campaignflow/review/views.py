@@ -14,25 +14,13 @@ from campaignflow.campaigns.access import EDIT, MANAGE, VIEW, can
 from campaignflow.campaigns.models import CampaignType, Status
 from campaignflow.campaigns.views import campaign_page_context
 from campaignflow.core.domain.dates import parse_date
-from campaignflow.core.errors import DomainError, InvalidInput
+from campaignflow.core.errors import DomainError
+from campaignflow.core.form_views import act, posted_version
 from campaignflow.tracking.selectors import step_labels
 
 from . import selectors, services
 from .access import campaign_for_review
 from .domain.attribution import achievement_option
-
-
-def _int(value, default=0) -> int:
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        return default
-
-
-def _errors(exc: DomainError) -> str:
-    if isinstance(exc, InvalidInput):
-        return "; ".join(f"{e['field']}: {e['message']}" for e in exc.errors)
-    return exc.detail
 
 
 @login_required
@@ -56,7 +44,6 @@ def overview(request, pk: int):
         similar=selectors.similar_cases(request.user, campaign),
         is_archived=campaign.status == Status.ARCHIVED,
         can_promote=can(request.user, campaign, MANAGE) and campaign.status in (Status.REVIEWING, Status.ARCHIVED),
-        form_errors=request.session.pop("review_errors", None),
     )
     return render(request, "review/overview.html", context)
 
@@ -65,17 +52,14 @@ def overview(request, pk: int):
 @require_POST
 def evaluation_row(request, pk: int, kpi_id: int):
     campaign = campaign_for_review(request.user, pk, EDIT)
-    data = {
-        "version": _int(request.POST.get("version"), -1),
-        "analysis": request.POST.get("analysis", ""),
-        "improvement": request.POST.get("improvement", ""),
-        "dimension": request.POST.get("dimension", ""),
+    data = {"version": posted_version(request)} | {
+        field: request.POST.get(field, "") for field in ("analysis", "improvement", "dimension")
     }
-    try:
-        services.evaluation_note_save(actor=request.user, campaign=campaign, kpi_id=kpi_id, data=data)
-        messages.success(request, _("The evaluation row is saved."))
-    except DomainError as exc:
-        messages.error(request, _errors(exc))
+    act(
+        request,
+        lambda: services.evaluation_note_save(actor=request.user, campaign=campaign, kpi_id=kpi_id, data=data),
+        _("The evaluation row is saved."),
+    )
     return redirect(reverse("review:overview", args=[campaign.pk]) + "#evaluation")
 
 
@@ -83,22 +67,19 @@ def evaluation_row(request, pk: int, kpi_id: int):
 @require_POST
 def retrospective(request, pk: int):
     campaign = campaign_for_review(request.user, pk, EDIT)
-    data = {
-        "version": _int(request.POST.get("version"), -1),
-        "worked": request.POST.get("worked", ""),
-        "improve": request.POST.get("improve", ""),
-        "lessons": request.POST.get("lessons", ""),
-        "assets": services.parse_assets_text(request.POST.get("assets", "")),
+    data = {"version": posted_version(request)} | {
+        field: request.POST.get(field, "") for field in ("worked", "improve", "lessons")
     }
+    data["assets"] = services.parse_assets_text(request.POST.get("assets", ""))
     if request.POST.get("complete") == "1":
         data["complete"] = True
     elif request.POST.get("reopen") == "1":
         data["complete"] = False
-    try:
-        services.retrospective_save(actor=request.user, campaign=campaign, data=data)
-        messages.success(request, _("The retrospective is saved."))
-    except DomainError as exc:
-        messages.error(request, _errors(exc))
+    act(
+        request,
+        lambda: services.retrospective_save(actor=request.user, campaign=campaign, data=data),
+        _("The retrospective is saved."),
+    )
     return redirect(reverse("review:overview", args=[campaign.pk]) + "#retrospective")
 
 
@@ -107,6 +88,7 @@ def promote(request, pk: int):
     campaign = campaign_for_review(request.user, pk, VIEW)
     if request.method == "POST":  # promoting needs the manage right, whether or not there is a preview
         campaign = campaign_for_review(request.user, pk, MANAGE, archived_ok=True)
+    # The page shows a refusal above its form, next to the preview it refers to (not as a message).
     error = None
     preview = None
     try:
@@ -118,13 +100,13 @@ def promote(request, pk: int):
             pv = services.playbook_promote(
                 actor=request.user,
                 campaign=campaign,
-                version=_int(request.POST.get("version"), 0) or None,
+                version=posted_version(request) or None,  # none posted: a new playbook from a built-in one
                 name=request.POST.get("name", ""),
                 key=request.POST.get("key", ""),
                 note=request.POST.get("note", ""),
             )
         except DomainError as exc:
-            error = _errors(exc)
+            error = exc.detail
         else:
             messages.success(request, _("Saved as %(name)s v%(n)d.") % {"name": pv.playbook.name, "n": pv.number})
             return redirect("campaigns:playbooks")
@@ -147,21 +129,20 @@ def promote(request, pk: int):
 @require_POST
 def start_from_case(request, pk: int):
     source = campaign_for_review(request.user, pk, VIEW)
-    try:
-        campaign = services.campaign_from_case(
-            actor=request.user,
-            source=source,
-            data={
-                "name": request.POST.get("name", ""),
-                "start_date": request.POST.get("start_date", ""),
-                "end_date": request.POST.get("end_date") or None,
-            },
-        )
-    except DomainError as exc:
-        messages.error(request, _errors(exc))
-        return redirect(request.POST.get("back") or "review:cases")
-    messages.success(request, _("A new campaign was started from the case %(name)s.") % {"name": source.name})
-    return redirect("campaigns:detail", campaign.pk)
+    data = {
+        "name": request.POST.get("name", ""),
+        "start_date": request.POST.get("start_date", ""),
+        "end_date": request.POST.get("end_date") or None,
+    }
+    started = None
+
+    def start():
+        nonlocal started  # the redirect goes to the new campaign
+        started = services.campaign_from_case(actor=request.user, source=source, data=data)
+
+    if act(request, start, _("A new campaign was started from the case %(name)s.") % {"name": source.name}):
+        return redirect("campaigns:detail", started.pk)
+    return redirect(request.POST.get("back") or "review:cases")
 
 
 def _date(value):
