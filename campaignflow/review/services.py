@@ -25,6 +25,7 @@ from .models import EvaluationNote, Retrospective
 
 TEXT_MAX = 5000
 MAX_ASSETS = 30
+SMART = ("specific", "measurable", "achievable", "relevant")  # a KPI's SMART texts
 
 
 def _text(errors: dict, data: dict, field: str, limit: int = TEXT_MAX) -> str | None:
@@ -348,64 +349,45 @@ def campaign_from_case(*, actor: User, source: Campaign, data: dict) -> Campaign
             return None
         return min(max(d + shift, dt.date(2000, 1, 1)), dt.date(2100, 12, 31))
 
-    tasks = list(Task.objects.filter(campaign=source).order_by("sort_order", "id"))
-    Task.objects.bulk_create(
-        Task(
-            campaign=campaign,
-            code=t.code,
-            name=t.name,
-            phase=t.phase,
-            module=t.module,
-            owner_role=t.owner_role,
-            start_date=moved(t.start_date),
-            end_date=moved(t.end_date),
-            milestone=t.milestone,
-            deliverable=t.deliverable,
-            acceptance=t.acceptance,
-            remark=t.remark,
-            sort_order=t.sort_order,
+    def copy(model, rows, fields: tuple[str, ...], dates: tuple[str, ...] = ()) -> int:
+        """The rows again in the new campaign: `fields` as they are, `dates` moved with the campaign."""
+        made = model.objects.bulk_create(
+            model(campaign=campaign, **{f: getattr(r, f) for f in fields}, **{f: moved(getattr(r, f)) for f in dates})
+            for r in rows
         )
-        for t in tasks
+        return len(made)
+
+    tasks = copy(
+        Task,
+        Task.objects.filter(campaign=source).order_by("sort_order", "id"),
+        (
+            "code",
+            "name",
+            "phase",
+            "module",
+            "owner_role",
+            "milestone",
+            "deliverable",
+            "acceptance",
+            "remark",
+            "sort_order",
+        ),
+        ("start_date", "end_date"),
     )
-    kpis = list(Kpi.objects.filter(campaign=source))
-    Kpi.objects.bulk_create(
-        Kpi(
-            campaign=campaign,
-            name=k.name,
-            metric=k.metric,
-            numerator=k.numerator,
-            denominator=k.denominator,
-            unit=k.unit,
-            target=k.target,
-            priority=k.priority,
-            direction=k.direction,
-            specific=k.specific,
-            measurable=k.measurable,
-            achievable=k.achievable,
-            relevant=k.relevant,
-            deadline=moved(k.deadline),
-            position=k.position,
-        )
-        for k in kpis
+    kpis = copy(
+        Kpi,
+        Kpi.objects.filter(campaign=source),
+        ("name", "metric", "numerator", "denominator", "unit", "target", "priority", "direction", "position", *SMART),
+        ("deadline",),
     )
-    Channel.objects.bulk_create(
-        Channel(
-            campaign=campaign,
-            name=c.name,
-            content_form=c.content_form,
-            start_date=moved(c.start_date),
-            end_date=moved(c.end_date),
-            targets=c.targets,
-            benchmarks=c.benchmarks,
-            note=c.note,
-        )
-        for c in Channel.objects.filter(campaign=source)
+    channels = copy(
+        Channel,
+        Channel.objects.filter(campaign=source),
+        ("name", "content_form", "targets", "benchmarks", "note"),
+        ("start_date", "end_date"),
     )
-    BudgetLine.objects.bulk_create(
-        BudgetLine(
-            campaign=campaign, category=b.category, item=b.item, planned=b.planned, note=b.note, channel=b.channel
-        )
-        for b in BudgetLine.objects.filter(campaign=source)
+    budget_lines = copy(
+        BudgetLine, BudgetLine.objects.filter(campaign=source), ("category", "item", "planned", "note", "channel")
     )
     audit_record(
         actor=actor,
@@ -414,10 +396,10 @@ def campaign_from_case(*, actor: User, source: Campaign, data: dict) -> Campaign
         after={
             **snapshot(campaign),
             "source": source.pk,
-            "tasks": len(tasks),
-            "kpis": len(kpis),
-            "channels": campaign.channels.count(),
-            "budget_lines": campaign.budget_lines.count(),
+            "tasks": tasks,
+            "kpis": kpis,
+            "channels": channels,
+            "budget_lines": budget_lines,
         },
     )
     return campaign
