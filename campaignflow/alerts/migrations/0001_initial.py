@@ -4,6 +4,8 @@ import django.db.models.deletion
 from django.conf import settings
 from django.db import migrations, models
 
+from campaignflow.core.migration_fields import versioned_fields
+
 
 class Migration(migrations.Migration):
 
@@ -19,10 +21,7 @@ class Migration(migrations.Migration):
         migrations.CreateModel(
             name='Alert',
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='created at')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='updated at')),
-                ('version', models.PositiveIntegerField(default=1, verbose_name='version')),
+                *versioned_fields(),
                 ('rule', models.CharField(max_length=40, verbose_name='rule')),
                 ('subject', models.CharField(max_length=200, verbose_name='subject')),
                 ('severity', models.CharField(default='medium', max_length=10, verbose_name='severity')),
@@ -50,10 +49,7 @@ class Migration(migrations.Migration):
         migrations.CreateModel(
             name='RuleSetting',
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='created at')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='updated at')),
-                ('version', models.PositiveIntegerField(default=1, verbose_name='version')),
+                *versioned_fields(),
                 ('rule', models.CharField(max_length=40, verbose_name='rule')),
                 ('enabled', models.BooleanField(default=True, verbose_name='enabled')),
                 ('params', models.JSONField(blank=True, default=dict, verbose_name='thresholds')),

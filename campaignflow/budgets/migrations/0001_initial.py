@@ -6,6 +6,8 @@ from decimal import Decimal
 from django.conf import settings
 from django.db import migrations, models
 
+from campaignflow.core.migration_fields import id_field, versioned_fields
+
 
 class Migration(migrations.Migration):
 
@@ -20,10 +22,7 @@ class Migration(migrations.Migration):
         migrations.CreateModel(
             name='Budget',
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='created at')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='updated at')),
-                ('version', models.PositiveIntegerField(default=1, verbose_name='version')),
+                *versioned_fields(),
                 ('status', models.CharField(choices=[('draft', 'Draft'), ('submitted', 'Submitted'), ('approved', 'Approved'), ('rejected', 'Rejected')], db_index=True, default='draft', max_length=20, verbose_name='status')),
                 ('contingency_min', models.DecimalField(decimal_places=4, default=Decimal('0.10'), max_digits=5, verbose_name='contingency minimum')),
                 ('contingency_max', models.DecimalField(decimal_places=4, default=Decimal('0.15'), max_digits=5, verbose_name='contingency maximum')),
@@ -42,7 +41,7 @@ class Migration(migrations.Migration):
         migrations.CreateModel(
             name='BudgetEvent',
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                id_field(),
                 ('action', models.CharField(max_length=20, verbose_name='action')),
                 ('at', models.DateTimeField(auto_now_add=True)),
                 ('comment', models.TextField(blank=True, verbose_name='comment')),
@@ -59,10 +58,7 @@ class Migration(migrations.Migration):
         migrations.CreateModel(
             name='BudgetLine',
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='created at')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='updated at')),
-                ('version', models.PositiveIntegerField(default=1, verbose_name='version')),
+                *versioned_fields(),
                 ('category', models.CharField(db_index=True, max_length=50, verbose_name='category')),
                 ('item', models.CharField(max_length=200, verbose_name='item')),
                 ('planned', models.DecimalField(decimal_places=2, max_digits=14, verbose_name='planned')),
@@ -81,10 +77,7 @@ class Migration(migrations.Migration):
         migrations.CreateModel(
             name='CampaignPartner',
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='created at')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='updated at')),
-                ('version', models.PositiveIntegerField(default=1, verbose_name='version')),
+                *versioned_fields(),
                 ('state', models.CharField(choices=[('candidate', 'Candidate'), ('participating', 'Participating')], default='candidate', max_length=20, verbose_name='state')),
                 ('industry_relevance', models.DecimalField(decimal_places=1, default=0, max_digits=4, verbose_name='industry relevance')),
                 ('audience_overlap', models.DecimalField(decimal_places=1, default=0, max_digits=4, verbose_name='audience overlap')),
@@ -103,7 +96,7 @@ class Migration(migrations.Migration):
         migrations.CreateModel(
             name='CostShare',
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                id_field(),
                 ('ratio', models.DecimalField(decimal_places=4, max_digits=7, verbose_name='ratio')),
                 ('campaign', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='cost_shares', to='campaigns.campaign')),
                 ('line', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='shares', to='budgets.budgetline')),
@@ -118,10 +111,7 @@ class Migration(migrations.Migration):
         migrations.CreateModel(
             name='Expense',
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='created at')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='updated at')),
-                ('version', models.PositiveIntegerField(default=1, verbose_name='version')),
+                *versioned_fields(),
                 ('amount', models.DecimalField(decimal_places=2, max_digits=14, verbose_name='amount')),
                 ('date', models.DateField(verbose_name='date')),
                 ('payee', models.CharField(blank=True, max_length=200, verbose_name='payee')),
@@ -147,10 +137,7 @@ class Migration(migrations.Migration):
         migrations.CreateModel(
             name='Partner',
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='created at')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='updated at')),
-                ('version', models.PositiveIntegerField(default=1, verbose_name='version')),
+                *versioned_fields(),
                 ('name', models.CharField(max_length=200, unique=True, verbose_name='name')),
                 ('industry', models.CharField(blank=True, max_length=100, verbose_name='industry')),
                 ('contacts', models.TextField(blank=True, help_text='Names, phones, e-mails', verbose_name='contacts')),
@@ -171,7 +158,7 @@ class Migration(migrations.Migration):
         migrations.CreateModel(
             name='PartnerContact',
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                id_field(),
                 ('partner', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='contact_users', to='budgets.partner')),
                 ('user', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='partner_contact', to=settings.AUTH_USER_MODEL)),
             ],
@@ -183,10 +170,7 @@ class Migration(migrations.Migration):
         migrations.CreateModel(
             name='Responsibility',
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='created at')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='updated at')),
-                ('version', models.PositiveIntegerField(default=1, verbose_name='version')),
+                *versioned_fields(),
                 ('text', models.CharField(max_length=300, verbose_name='responsibility')),
                 ('due_date', models.DateField(blank=True, null=True, verbose_name='due date')),
                 ('done', models.BooleanField(default=False, verbose_name='done')),
@@ -201,7 +185,7 @@ class Migration(migrations.Migration):
         migrations.CreateModel(
             name='SettlementSignoff',
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                id_field(),
                 ('at', models.DateTimeField(auto_now_add=True)),
                 ('digest', models.CharField(max_length=64)),
                 ('campaign', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='settlement_signoffs', to='campaigns.campaign')),

@@ -4,6 +4,8 @@ import django.db.models.deletion
 from django.conf import settings
 from django.db import migrations, models
 
+from campaignflow.core.migration_fields import id_field, versioned_fields
+
 
 class Migration(migrations.Migration):
 
@@ -17,7 +19,7 @@ class Migration(migrations.Migration):
         migrations.CreateModel(
             name='Playbook',
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                id_field(),
                 ('key', models.SlugField(max_length=80, unique=True, verbose_name='key')),
                 ('name', models.CharField(max_length=200, verbose_name='name')),
                 ('name_en', models.CharField(blank=True, max_length=200, verbose_name='English name')),
@@ -38,7 +40,7 @@ class Migration(migrations.Migration):
         migrations.CreateModel(
             name='PlaybookVersion',
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                id_field(),
                 ('number', models.PositiveIntegerField(verbose_name='version')),
                 ('phases', models.JSONField(verbose_name='phases')),
                 ('note', models.CharField(blank=True, max_length=300, verbose_name='change note')),
@@ -55,10 +57,7 @@ class Migration(migrations.Migration):
         migrations.CreateModel(
             name='Campaign',
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='created at')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='updated at')),
-                ('version', models.PositiveIntegerField(default=1, verbose_name='version')),
+                *versioned_fields(),
                 ('name', models.CharField(max_length=200, verbose_name='name')),
                 ('type', models.CharField(choices=[('general', 'General campaign'), ('cross_industry', 'Cross-industry co-marketing'), ('online_event', 'Online event'), ('strategy', 'Strategy execution'), ('followup', 'Execution follow-up'), ('promotion', 'Promotion'), ('launch', 'Product launch'), ('other', 'Other')], default='general', max_length=30, verbose_name='type')),
                 ('description', models.TextField(blank=True, verbose_name='description / goals')),
@@ -84,7 +83,7 @@ class Migration(migrations.Migration):
         migrations.CreateModel(
             name='StatusChange',
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                id_field(),
                 ('from_status', models.CharField(choices=[('preparing', 'Preparing'), ('planning', 'Planning'), ('executing', 'Executing'), ('reviewing', 'Reviewing'), ('archived', 'Archived'), ('cancelled', 'Cancelled')], max_length=20)),
                 ('to_status', models.CharField(choices=[('preparing', 'Preparing'), ('planning', 'Planning'), ('executing', 'Executing'), ('reviewing', 'Reviewing'), ('archived', 'Archived'), ('cancelled', 'Cancelled')], max_length=20)),
                 ('at', models.DateTimeField(auto_now_add=True)),
@@ -101,7 +100,7 @@ class Migration(migrations.Migration):
         migrations.CreateModel(
             name='Membership',
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                id_field(),
                 ('role', models.CharField(choices=[('owner', 'Owner'), ('manager', 'Manager'), ('member', 'Member'), ('viewer', 'Viewer'), ('partner', 'Partner')], default='member', max_length=20, verbose_name='role')),
                 ('added_at', models.DateTimeField(auto_now_add=True)),
                 ('campaign', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='memberships', to='campaigns.campaign')),

@@ -4,6 +4,8 @@ import django.db.models.deletion
 from django.conf import settings
 from django.db import migrations, models
 
+from campaignflow.core.migration_fields import id_field
+
 
 class Migration(migrations.Migration):
 
@@ -18,7 +20,7 @@ class Migration(migrations.Migration):
         migrations.CreateModel(
             name='WorkdayOverride',
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                id_field(),
                 ('date', models.DateField(unique=True, verbose_name='date')),
                 ('is_workday', models.BooleanField(verbose_name='is a working day')),
                 ('note', models.CharField(blank=True, max_length=200, verbose_name='note')),
@@ -32,7 +34,7 @@ class Migration(migrations.Migration):
         migrations.CreateModel(
             name='AuditEntry',
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                id_field(),
                 ('at', models.DateTimeField(auto_now_add=True, db_index=True, verbose_name='at')),
                 ('action', models.CharField(max_length=40, verbose_name='action')),
                 ('object_type', models.CharField(max_length=80, verbose_name='object type')),

@@ -4,6 +4,8 @@ import django.db.models.deletion
 from django.conf import settings
 from django.db import migrations, models
 
+from campaignflow.core.migration_fields import versioned_fields
+
 
 class Migration(migrations.Migration):
 
@@ -18,10 +20,7 @@ class Migration(migrations.Migration):
         migrations.CreateModel(
             name='ExecutionLogEntry',
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='created at')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='updated at')),
-                ('version', models.PositiveIntegerField(default=1, verbose_name='version')),
+                *versioned_fields(),
                 ('at', models.DateTimeField(verbose_name='time')),
                 ('event', models.CharField(max_length=500, verbose_name='event')),
                 ('handling', models.TextField(blank=True, verbose_name='handling')),
@@ -38,10 +37,7 @@ class Migration(migrations.Migration):
         migrations.CreateModel(
             name='ExecutionSettings',
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='created at')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='updated at')),
-                ('version', models.PositiveIntegerField(default=1, verbose_name='version')),
+                *versioned_fields(),
                 ('response_sla_hours', models.PositiveIntegerField(default=24, verbose_name='first response within (hours)')),
                 ('resolution_sla_hours', models.PositiveIntegerField(default=48, verbose_name='solution within (hours)')),
                 ('standup_time', models.TimeField(default='17:00', verbose_name='daily stand-up time')),
@@ -55,10 +51,7 @@ class Migration(migrations.Migration):
         migrations.CreateModel(
             name='RunOfShowItem',
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='created at')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='updated at')),
-                ('version', models.PositiveIntegerField(default=1, verbose_name='version')),
+                *versioned_fields(),
                 ('starts_at', models.DateTimeField(verbose_name='starts at')),
                 ('minutes', models.PositiveIntegerField(default=5, verbose_name='minutes')),
                 ('segment', models.CharField(max_length=200, verbose_name='segment')),
@@ -76,10 +69,7 @@ class Migration(migrations.Migration):
         migrations.CreateModel(
             name='Issue',
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='created at')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='updated at')),
-                ('version', models.PositiveIntegerField(default=1, verbose_name='version')),
+                *versioned_fields(),
                 ('code', models.CharField(max_length=20, verbose_name='code')),
                 ('description', models.CharField(max_length=500, verbose_name='description')),
                 ('found_at', models.DateTimeField(verbose_name='found at')),
@@ -104,10 +94,7 @@ class Migration(migrations.Migration):
         migrations.CreateModel(
             name='Risk',
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='created at')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='updated at')),
-                ('version', models.PositiveIntegerField(default=1, verbose_name='version')),
+                *versioned_fields(),
                 ('code', models.CharField(max_length=20, verbose_name='code')),
                 ('title', models.CharField(max_length=200, verbose_name='risk')),
                 ('category', models.CharField(choices=[('technical', 'Technical'), ('resource', 'Resource'), ('market', 'Market'), ('partner', 'Partner'), ('compliance', 'Compliance'), ('other', 'Other')], default='other', max_length=20, verbose_name='category')),
@@ -130,10 +117,7 @@ class Migration(migrations.Migration):
         migrations.CreateModel(
             name='Standup',
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='created at')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='updated at')),
-                ('version', models.PositiveIntegerField(default=1, verbose_name='version')),
+                *versioned_fields(),
                 ('date', models.DateField(verbose_name='date')),
                 ('done', models.TextField(blank=True, verbose_name='done')),
                 ('not_done', models.TextField(blank=True, verbose_name='not done')),
@@ -152,10 +136,7 @@ class Migration(migrations.Migration):
         migrations.CreateModel(
             name='WeeklyReport',
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='created at')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='updated at')),
-                ('version', models.PositiveIntegerField(default=1, verbose_name='version')),
+                *versioned_fields(),
                 ('week_start', models.DateField(verbose_name='week starting')),
                 ('status', models.CharField(choices=[('draft', 'Draft'), ('published', 'Published')], default='draft', max_length=20, verbose_name='status')),
                 ('key_results', models.TextField(blank=True, verbose_name='key results')),

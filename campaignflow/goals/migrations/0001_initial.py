@@ -4,6 +4,8 @@ import django.db.models.deletion
 from django.conf import settings
 from django.db import migrations, models
 
+from campaignflow.core.migration_fields import id_field, versioned_fields
+
 
 class Migration(migrations.Migration):
 
@@ -18,10 +20,7 @@ class Migration(migrations.Migration):
         migrations.CreateModel(
             name='Kpi',
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='created at')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='updated at')),
-                ('version', models.PositiveIntegerField(default=1, verbose_name='version')),
+                *versioned_fields(),
                 ('name', models.CharField(max_length=200, verbose_name='name')),
                 ('metric', models.CharField(blank=True, max_length=100, verbose_name='metric')),
                 ('numerator', models.CharField(blank=True, max_length=100, verbose_name='numerator metric')),
@@ -48,10 +47,7 @@ class Migration(migrations.Migration):
         migrations.CreateModel(
             name='Channel',
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='created at')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='updated at')),
-                ('version', models.PositiveIntegerField(default=1, verbose_name='version')),
+                *versioned_fields(),
                 ('name', models.CharField(max_length=100, verbose_name='name')),
                 ('content_form', models.CharField(blank=True, max_length=200, verbose_name='content form')),
                 ('start_date', models.DateField(blank=True, null=True, verbose_name='start')),
@@ -72,7 +68,7 @@ class Migration(migrations.Migration):
         migrations.CreateModel(
             name='KpiPlan',
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                id_field(),
                 ('granularity', models.CharField(choices=[('day', 'Day'), ('week', 'Week'), ('month', 'Month'), ('channel', 'Channel')], max_length=10, verbose_name='granularity')),
                 ('key', models.CharField(max_length=100, verbose_name='period start or channel')),
                 ('value', models.DecimalField(decimal_places=4, max_digits=20, verbose_name='planned value')),

@@ -4,6 +4,8 @@ import django.db.models.deletion
 from django.conf import settings
 from django.db import migrations, models
 
+from campaignflow.core.migration_fields import id_field, versioned_fields
+
 
 class Migration(migrations.Migration):
 
@@ -18,10 +20,7 @@ class Migration(migrations.Migration):
         migrations.CreateModel(
             name='WebhookEndpoint',
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='created at')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='updated at')),
-                ('version', models.PositiveIntegerField(default=1, verbose_name='version')),
+                *versioned_fields(),
                 ('name', models.CharField(max_length=100, verbose_name='name')),
                 ('kind', models.CharField(choices=[('dingtalk', 'DingTalk robot'), ('wecom', 'WeCom (企业微信) robot'), ('feishu', 'Feishu / Lark robot'), ('slack', 'Slack'), ('generic', 'Generic JSON')], max_length=20, verbose_name='type')),
                 ('url', models.URLField(max_length=500, verbose_name='URL')),
@@ -40,7 +39,7 @@ class Migration(migrations.Migration):
         migrations.CreateModel(
             name='Delivery',
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                id_field(),
                 ('channel', models.CharField(choices=[('email', 'e-mail'), ('webhook', 'webhook')], max_length=10)),
                 ('kind', models.CharField(choices=[('alert', 'Alert'), ('approval', 'Approval waiting'), ('task_due', 'Task due'), ('task_overdue', 'Task overdue'), ('sla_breach', 'Issue SLA breached'), ('report', 'Report published'), ('other', 'Other')], max_length=20)),
                 ('title', models.CharField(max_length=200)),
@@ -66,7 +65,7 @@ class Migration(migrations.Migration):
         migrations.CreateModel(
             name='CampaignMute',
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                id_field(),
                 ('campaign', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='campaigns.campaign')),
                 ('user', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to=settings.AUTH_USER_MODEL)),
             ],
@@ -77,7 +76,7 @@ class Migration(migrations.Migration):
         migrations.CreateModel(
             name='Notification',
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                id_field(),
                 ('kind', models.CharField(choices=[('alert', 'Alert'), ('approval', 'Approval waiting'), ('task_due', 'Task due'), ('task_overdue', 'Task overdue'), ('sla_breach', 'Issue SLA breached'), ('report', 'Report published'), ('other', 'Other')], default='other', max_length=20, verbose_name='kind')),
                 ('title', models.CharField(max_length=200, verbose_name='title')),
                 ('body', models.TextField(blank=True, verbose_name='message')),
@@ -97,7 +96,7 @@ class Migration(migrations.Migration):
         migrations.CreateModel(
             name='Preference',
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                id_field(),
                 ('kind', models.CharField(choices=[('alert', 'Alert'), ('approval', 'Approval waiting'), ('task_due', 'Task due'), ('task_overdue', 'Task overdue'), ('sla_breach', 'Issue SLA breached'), ('report', 'Report published'), ('other', 'Other')], max_length=20)),
                 ('inapp', models.BooleanField(default=True, verbose_name='in-app')),
                 ('email', models.BooleanField(default=True, verbose_name='e-mail')),

@@ -4,6 +4,8 @@ import django.db.models.deletion
 from django.conf import settings
 from django.db import migrations, models
 
+from campaignflow.core.migration_fields import versioned_fields
+
 
 class Migration(migrations.Migration):
 
@@ -18,10 +20,7 @@ class Migration(migrations.Migration):
         migrations.CreateModel(
             name='Task',
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='created at')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='updated at')),
-                ('version', models.PositiveIntegerField(default=1, verbose_name='version')),
+                *versioned_fields(),
                 ('code', models.CharField(max_length=20, verbose_name='code')),
                 ('name', models.CharField(max_length=200, verbose_name='name')),
                 ('phase', models.CharField(blank=True, max_length=200, verbose_name='phase')),

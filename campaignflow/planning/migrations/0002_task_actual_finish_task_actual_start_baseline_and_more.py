@@ -4,6 +4,8 @@ import django.db.models.deletion
 from django.conf import settings
 from django.db import migrations, models
 
+from campaignflow.core.migration_fields import id_field, versioned_fields
+
 
 class Migration(migrations.Migration):
 
@@ -27,7 +29,7 @@ class Migration(migrations.Migration):
         migrations.CreateModel(
             name='Baseline',
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                id_field(),
                 ('name', models.CharField(max_length=200, verbose_name='name')),
                 ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='created at')),
                 ('campaign', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='baselines', to='campaigns.campaign')),
@@ -42,7 +44,7 @@ class Migration(migrations.Migration):
         migrations.CreateModel(
             name='CalendarFeed',
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                id_field(),
                 ('token_hash', models.CharField(max_length=64, unique=True)),
                 ('created_at', models.DateTimeField(auto_now_add=True)),
                 ('revoked_at', models.DateTimeField(blank=True, null=True)),
@@ -56,10 +58,7 @@ class Migration(migrations.Migration):
         migrations.CreateModel(
             name='PlanSettings',
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='created at')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='updated at')),
-                ('version', models.PositiveIntegerField(default=1, verbose_name='version')),
+                *versioned_fields(),
                 ('auto_schedule', models.BooleanField(default=False, help_text='When a task ends later, move the tasks that depend on it (otherwise they are only flagged).', verbose_name='move dependants automatically')),
                 ('campaign', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='plan_settings', to='campaigns.campaign')),
             ],
@@ -71,7 +70,7 @@ class Migration(migrations.Migration):
         migrations.CreateModel(
             name='BaselineItem',
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                id_field(),
                 ('start_date', models.DateField(blank=True, null=True)),
                 ('end_date', models.DateField(blank=True, null=True)),
                 ('baseline', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='items', to='planning.baseline')),
@@ -84,7 +83,7 @@ class Migration(migrations.Migration):
         migrations.CreateModel(
             name='CampaignPeriod',
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                id_field(),
                 ('kind', models.CharField(choices=[('warmup', 'Warm-up (预热期)'), ('burst', 'Burst (爆发期)'), ('extension', 'Extension (延续期)')], max_length=20, verbose_name='period')),
                 ('start_date', models.DateField(verbose_name='start date')),
                 ('end_date', models.DateField(verbose_name='end date')),
@@ -100,7 +99,7 @@ class Migration(migrations.Migration):
         migrations.CreateModel(
             name='RaciAssignment',
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                id_field(),
                 ('role', models.CharField(choices=[('R', 'Responsible (R)'), ('A', 'Accountable (A)'), ('C', 'Consulted (C)'), ('I', 'Informed (I)')], max_length=1, verbose_name='role')),
                 ('task', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='raci', to='planning.task')),
                 ('user', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to=settings.AUTH_USER_MODEL)),
@@ -115,7 +114,7 @@ class Migration(migrations.Migration):
         migrations.CreateModel(
             name='TaskDependency',
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                id_field(),
                 ('type', models.CharField(choices=[('FS', 'Finish to start'), ('SS', 'Start to start'), ('FF', 'Finish to finish'), ('SF', 'Start to finish')], default='FS', max_length=2, verbose_name='type')),
                 ('lag_days', models.IntegerField(default=0, verbose_name='lag (days)')),
                 ('workdays', models.BooleanField(default=False, verbose_name='lag in China working days')),

@@ -4,6 +4,8 @@ import django.db.models.deletion
 from django.conf import settings
 from django.db import migrations, models
 
+from campaignflow.core.migration_fields import versioned_fields
+
 
 class Migration(migrations.Migration):
 
@@ -19,10 +21,7 @@ class Migration(migrations.Migration):
         migrations.CreateModel(
             name='EvaluationNote',
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='created at')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='updated at')),
-                ('version', models.PositiveIntegerField(default=1, verbose_name='version')),
+                *versioned_fields(),
                 ('dimension', models.CharField(blank=True, max_length=100, verbose_name='evaluation dimension')),
                 ('analysis', models.TextField(blank=True, verbose_name='cause analysis')),
                 ('improvement', models.TextField(blank=True, verbose_name='improvement')),
@@ -39,10 +38,7 @@ class Migration(migrations.Migration):
         migrations.CreateModel(
             name='Retrospective',
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='created at')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='updated at')),
-                ('version', models.PositiveIntegerField(default=1, verbose_name='version')),
+                *versioned_fields(),
                 ('worked', models.TextField(blank=True, verbose_name='what worked')),
                 ('improve', models.TextField(blank=True, verbose_name='what to improve')),
                 ('lessons', models.TextField(blank=True, verbose_name='lessons')),

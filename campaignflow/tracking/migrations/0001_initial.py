@@ -4,6 +4,8 @@ import django.db.models.deletion
 from django.conf import settings
 from django.db import migrations, models
 
+from campaignflow.core.migration_fields import id_field
+
 
 class Migration(migrations.Migration):
 
@@ -18,7 +20,7 @@ class Migration(migrations.Migration):
         migrations.CreateModel(
             name='ImportBatch',
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                id_field(),
                 ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='at')),
                 ('source', models.CharField(choices=[('api', 'API'), ('upload', 'File upload'), ('grid', 'Grid entry'), ('demo', 'Demo data')], max_length=10, verbose_name='source')),
                 ('filename', models.CharField(blank=True, max_length=255, verbose_name='file')),
@@ -40,7 +42,7 @@ class Migration(migrations.Migration):
         migrations.CreateModel(
             name='BatchPrior',
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                id_field(),
                 ('date', models.DateField()),
                 ('channel', models.CharField(blank=True, max_length=100)),
                 ('metric', models.CharField(max_length=100)),
@@ -56,7 +58,7 @@ class Migration(migrations.Migration):
         migrations.CreateModel(
             name='MetricRow',
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                id_field(),
                 ('date', models.DateField(verbose_name='date')),
                 ('channel', models.CharField(blank=True, max_length=100, verbose_name='channel')),
                 ('metric', models.CharField(max_length=100, verbose_name='metric')),

@@ -3,6 +3,8 @@
 import django.db.models.deletion
 from django.db import migrations, models
 
+from campaignflow.core.migration_fields import id_field
+
 
 def fill_totals(apps, schema_editor):
     """Aggregate the rows that exist before this migration (later writes keep the totals in step)."""
@@ -30,7 +32,7 @@ class Migration(migrations.Migration):
         migrations.CreateModel(
             name='MetricChannelTotal',
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                id_field(),
                 ('metric', models.CharField(max_length=100)),
                 ('channel', models.CharField(blank=True, max_length=100)),
                 ('total', models.DecimalField(decimal_places=4, max_digits=24)),
@@ -46,7 +48,7 @@ class Migration(migrations.Migration):
         migrations.CreateModel(
             name='MetricDayTotal',
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                id_field(),
                 ('metric', models.CharField(max_length=100)),
                 ('date', models.DateField()),
                 ('total', models.DecimalField(decimal_places=4, max_digits=24)),
