@@ -4,9 +4,9 @@ team, and partners get 403, as for the execution records and the review."""
 
 from django.utils.translation import gettext as _
 
-from campaignflow.campaigns.access import VIEW, campaign_for_team, not_partner
+from campaignflow.campaigns.access import VIEW, campaign_for_team
 
-__all__ = ["campaign_for_alerts", "not_partner"]
+__all__ = ["campaign_for_alerts"]
 
 
 def campaign_for_alerts(user, campaign_id, need: str = VIEW):

@@ -90,7 +90,7 @@ def is_partner(user, campaign: Campaign) -> bool:
 
 
 def not_partner(user, campaign: Campaign, role) -> bool:
-    """Tab visibility for the team-internal sections (register_tab(..., visible=not_partner))."""
+    """Tab visibility for the team-internal sections (`tabs.Tab(..., team_only=True)`)."""
     return role != MemberRole.PARTNER
 
 

@@ -1,12 +1,10 @@
-from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
+from .tabs import CampaignAppConfig
 
-class CampaignsConfig(AppConfig):
+
+class CampaignsConfig(CampaignAppConfig):
     name = "campaignflow.campaigns"
     label = "campaigns"
     verbose_name = _("Campaigns")
-
-    def ready(self) -> None:
-        # Each app registers its stage-gate conditions on import.
-        from . import gates  # noqa: F401
+    gates = True

@@ -1,16 +1,23 @@
-"""Campaign page sections. Each app registers the tabs it really provides (no placeholder tabs).
+"""Campaign page sections and the AppConfig through which each app declares its part of the campaign.
 
-    register_tab("board", _("Data board"), "tracking:board", order=30)
+An app states its tabs (only those it really provides, no placeholder tabs) and whether it has stage
+gates; `CampaignAppConfig.ready()` registers them:
 
-The URL name is reversed with the campaign id (`pk`). `visible(user, campaign, role)` may hide a
-tab, e.g. from partners.
+    class PlanningConfig(CampaignAppConfig):
+        name = "campaignflow.planning"
+        tabs = (Tab("plan", _("Plan"), "planning:plan", order=24), Tab("gantt", _("Gantt"), "planning:gantt", order=25))
+        gates = True  # imports campaignflow.planning.gates, whose @gate(...) conditions register on import
+
+The URL name is reversed with the campaign id (`pk`). Tabs of equal order keep the order of the apps in
+INSTALLED_APPS.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
+from importlib import import_module
 
+from django.apps import AppConfig
 from django.urls import reverse
 
 
@@ -20,17 +27,40 @@ class Tab:
     label: object
     url_name: str
     order: int = 50
-    visible: Callable | None = None
+    team_only: bool = False  # a section internal to the campaign team: hidden from partners
 
 
 _TABS: dict[str, Tab] = {}
 
 
-def register_tab(key: str, label, url_name: str, *, order: int = 50, visible: Callable | None = None) -> None:
-    _TABS[key] = Tab(key=key, label=label, url_name=url_name, order=order, visible=visible)
+def register_tab(tab: Tab) -> None:
+    _TABS[tab.key] = tab
+
+
+class CampaignAppConfig(AppConfig):
+    """An app's part of the campaign page, declared as data: its tabs and whether it has `gates.py`."""
+
+    tabs: tuple[Tab, ...] = ()
+    gates = False
+    # Django uses the one AppConfig class an apps.py holds; one that imports this base holds two, so the
+    # base is no candidate (default = False) and each subclass is the default of its module.
+    default = False
+
+    def __init_subclass__(cls, **kwargs) -> None:
+        super().__init_subclass__(**kwargs)
+        cls.default = True
+
+    def ready(self) -> None:
+        if self.gates:
+            import_module(f"{self.name}.gates")
+        for tab in self.tabs:
+            register_tab(tab)
 
 
 def tabs_for(user, campaign, role: str | None, current: str) -> list[dict]:
+    # Imported here: the AppConfigs import this module while the apps load, before models can be imported.
+    from .access import not_partner
+
     out = [
         {
             "key": "overview",
@@ -40,7 +70,7 @@ def tabs_for(user, campaign, role: str | None, current: str) -> list[dict]:
         }
     ]
     for tab in sorted(_TABS.values(), key=lambda t: t.order):
-        if tab.visible is None or tab.visible(user, campaign, role):
+        if not tab.team_only or not_partner(user, campaign, role):
             out.append(
                 {
                     "key": tab.key,

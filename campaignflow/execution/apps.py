@@ -1,13 +1,10 @@
-from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
+from campaignflow.campaigns.tabs import CampaignAppConfig, Tab
 
-class ExecutionConfig(AppConfig):
+
+class ExecutionConfig(CampaignAppConfig):
     name = "campaignflow.execution"
     label = "execution"
     verbose_name = _("Execution control")
-
-    def ready(self) -> None:
-        from campaignflow.campaigns.tabs import register_tab
-
-        register_tab("execution", _("Execution"), "execution:overview", order=60)
+    tabs = (Tab("execution", _("Execution"), "execution:overview", order=60),)

@@ -3,9 +3,9 @@ partners get 403 (they see the settlement on the budget tab, which is shared wit
 
 from django.utils.translation import gettext as _
 
-from campaignflow.campaigns.access import VIEW, campaign_for_team, not_partner
+from campaignflow.campaigns.access import VIEW, campaign_for_team
 
-__all__ = ["campaign_for_review", "not_partner"]
+__all__ = ["campaign_for_review"]
 
 
 def campaign_for_review(user, campaign_id, need: str = VIEW, *, archived_ok: bool = False):
