@@ -21,6 +21,17 @@ router = Router(tags=["review"])
 # posted `version` inside `data` (the HTML forms and the bench call them the same way).
 
 
+class EvaluationIn(Schema):
+    """What people write on a row (the row itself is the KPI's: a note is written, never created)."""
+
+    analysis: str = Field("", max_length=5000)
+    improvement: str = Field("", max_length=5000)
+    dimension: str = Field("", max_length=100)
+
+
+EvaluationPatch = patch_schema(EvaluationIn)
+
+
 class EvaluationRowOut(Schema):
     id: int = Field(..., description="the KPI's id; PATCH /campaigns/{id}/evaluation/{kpi_id}")
     kpi: str
@@ -42,17 +53,6 @@ class EvaluationOut(Schema):
     rows: list[EvaluationRowOut]
     complete: bool
     missing: int
-
-
-class EvaluationIn(Schema):
-    """What people write on a row (the row itself is the KPI's: a note is written, never created)."""
-
-    analysis: str = Field("", max_length=5000)
-    improvement: str = Field("", max_length=5000)
-    dimension: str = Field("", max_length=100)
-
-
-EvaluationPatch = patch_schema(EvaluationIn)
 
 
 @router.get("/campaigns/{campaign_id}/evaluation", response=EvaluationOut)
@@ -84,6 +84,16 @@ class AssetIn(Schema):
     url: str = Field("", max_length=500)
 
 
+class RetrospectiveIn(Schema):
+    worked: str = Field("", max_length=5000)
+    improve: str = Field("", max_length=5000)
+    lessons: str = Field("", max_length=5000)
+    assets: list[AssetIn] = Field([], max_length=30)
+
+
+RetrospectivePatch = patch_schema(RetrospectiveIn, complete=(bool | None, None))
+
+
 class RetrospectiveOut(Schema):
     campaign: int
     worked: str
@@ -96,16 +106,6 @@ class RetrospectiveOut(Schema):
     completed: bool
     days_late: int
     version: int
-
-
-class RetrospectiveIn(Schema):
-    worked: str = Field("", max_length=5000)
-    improve: str = Field("", max_length=5000)
-    lessons: str = Field("", max_length=5000)
-    assets: list[AssetIn] = Field([], max_length=30)
-
-
-RetrospectivePatch = patch_schema(RetrospectiveIn, complete=(bool | None, None))
 
 
 @router.get("/campaigns/{campaign_id}/retrospective", response=RetrospectiveOut)
