@@ -2,22 +2,14 @@
 and nothing is written."""
 
 import pytest
-from django.contrib.messages import get_messages
 from django.test import Client
 
 from campaignflow.campaigns.models import Campaign, Playbook
+from campaignflow.execution.tests.test_form_views import post
 from campaignflow.goals.models import Kpi
 from campaignflow.review.models import EvaluationNote, Retrospective
 
 pytestmark = pytest.mark.django_db
-
-
-def post(client: Client, url: str, data: dict | None = None):
-    """POST; `response.said` holds the messages it leaves for the next page (then forgotten)."""
-    response = client.post(url, data or {})
-    response.said = [str(m) for m in get_messages(response.wsgi_request)]
-    client.cookies.pop("messages", None)
-    return response
 
 
 @pytest.fixture
