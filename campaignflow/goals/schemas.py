@@ -1,10 +1,13 @@
-"""API schemas of the goals app."""
+"""API schemas of the goals app (ADR 0005): an In schema per resource, its Patch derived from it, and an
+Out schema that reads the model instance (a KPI as `selectors.kpis_with_actuals` gives it)."""
 
 import datetime as dt
 from decimal import Decimal
 
 from ninja import Schema
 from pydantic import Field
+
+from campaignflow.core.api_types import Username, patch_schema
 
 Number = Decimal | int | float | str
 
@@ -27,23 +30,7 @@ class KpiIn(Schema):
     shared_with_partners: bool = Field(False, description="partners of the campaign see this KPI")
 
 
-class KpiPatch(Schema):
-    version: int
-    name: str | None = Field(None, max_length=200)
-    metric: str | None = Field(None, max_length=100)
-    numerator: str | None = Field(None, max_length=100)
-    denominator: str | None = Field(None, max_length=100)
-    unit: str | None = Field(None, max_length=20)
-    target: Number | None = None
-    priority: str | None = None
-    direction: str | None = None
-    owner: str | None = Field(None, max_length=150)
-    specific: str | None = Field(None, max_length=5000)
-    measurable: str | None = Field(None, max_length=5000)
-    achievable: str | None = Field(None, max_length=5000)
-    relevant: str | None = Field(None, max_length=5000)
-    deadline: dt.date | None = None
-    shared_with_partners: bool | None = None
+KpiPatch = patch_schema(KpiIn)
 
 
 class PlanValueOut(Schema):
@@ -61,7 +48,7 @@ class KpiOut(Schema):
     target: Decimal
     priority: str
     direction: str
-    owner: str | None
+    owner: Username
     specific: str
     measurable: str
     achievable: str
@@ -94,25 +81,14 @@ class ChannelIn(Schema):
     start_date: dt.date | None = None
     end_date: dt.date | None = None
     owner: str | None = Field(None, max_length=150)
-    targets: dict[str, Number] = Field(default_factory=dict, description='per metric, e.g. {"曝光": "50万"}')
-    benchmarks: dict[str, Number] = Field(
-        default_factory=dict, description='e.g. {"点击率": "2.5%"} (industry average)'
-    )
+    # a default and no factory: the Patch (patch_schema) swaps the default for None; pydantic copies it per call
+    targets: dict[str, Number] = Field({}, description='per metric, e.g. {"曝光": "50万"}')
+    benchmarks: dict[str, Number] = Field({}, description='e.g. {"点击率": "2.5%"} (industry average)')
     note: str = Field("", max_length=5000)
     shared_with_partners: bool = Field(False, description="partners of the campaign see this channel's data")
 
 
-class ChannelPatch(Schema):
-    version: int
-    name: str | None = Field(None, max_length=100)
-    content_form: str | None = Field(None, max_length=200)
-    start_date: dt.date | None = None
-    end_date: dt.date | None = None
-    owner: str | None = Field(None, max_length=150)
-    targets: dict[str, Number] | None = None
-    benchmarks: dict[str, Number] | None = None
-    note: str | None = Field(None, max_length=5000)
-    shared_with_partners: bool | None = None
+ChannelPatch = patch_schema(ChannelIn)
 
 
 class ChannelOut(Schema):
@@ -121,7 +97,7 @@ class ChannelOut(Schema):
     content_form: str
     start_date: dt.date | None
     end_date: dt.date | None
-    owner: str | None
+    owner: Username
     targets: dict
     benchmarks: dict
     note: str

@@ -7,6 +7,7 @@ from decimal import Decimal
 
 from django.db.models import Sum
 
+from .domain.decompose import plan_gap
 from .domain.kpi import achievement_rate, kpi_actual, metrics_of
 from .models import Channel, Kpi
 
@@ -53,6 +54,25 @@ def kpis_with_actuals(campaign, user=None) -> list[Kpi]:
     items = list(kpis(campaign, user))
     totals = metric_totals(campaign, metrics_of((k.metric, k.numerator, k.denominator) for k in items))
     return _with_actuals(items, totals)
+
+
+def kpi_with_actual(kpi: Kpi) -> Kpi:
+    """One KPI with `.actual` and `.achievement_rate`, as `kpis_with_actuals` gives them (one query)."""
+    totals = metric_totals(kpi.campaign, metrics_of([(kpi.metric, kpi.numerator, kpi.denominator)]))
+    return _with_actuals([kpi], totals)[0]
+
+
+def kpi_plan(kpi: Kpi, granularity: str) -> dict:
+    """The KPI's plan at one granularity: its values (period start or channel → value), their total and
+    the gap to the target (sum minus target)."""
+    values = list(kpi.plans.filter(granularity=granularity))
+    return {
+        "granularity": granularity,
+        "target": kpi.target,
+        "total": sum((p.value for p in values), Decimal(0)),
+        "gap": plan_gap(kpi.target, [p.value for p in values]),
+        "values": values,
+    }
 
 
 def kpis_with_actuals_by_campaign(campaign_ids) -> dict[int, list[Kpi]]:

@@ -155,3 +155,19 @@ def test_channel_json(owner_api, campaign):
     patched = CHANNEL | {"note": "", "owner": None, "version": 2}
     same(call(owner_api, "patch", f"{base}/{channel_id}", {"version": 1, "note": "", "owner": None}), (200, patched))
     same(call(owner_api, "get", base)[1][0], patched)
+
+
+def _nullable(prop: dict) -> list:
+    if "anyOf" in prop:  # a union: the patch adds null unless it is there already
+        return prop["anyOf"] + [{"type": "null"}] * ({"type": "null"} not in prop["anyOf"])
+    return [{k: v for k, v in prop.items() if k not in ("default", "title", "description")}, {"type": "null"}]
+
+
+@pytest.mark.parametrize(("create", "patch"), [("KpiIn", "KpiPatch"), ("ChannelIn", "ChannelPatch")])
+def test_the_patch_documents_the_create_fields_and_limits_optional_plus_version(api_for, users, create, patch):
+    schemas = api_for(users["admin"]).get("/openapi.json").json()["components"]["schemas"]
+    create_props, patch_doc = schemas[create]["properties"], schemas[patch]
+    assert patch_doc["required"] == ["version"]
+    assert set(patch_doc["properties"]) == set(create_props) | {"version"}
+    for name, prop in create_props.items():
+        assert patch_doc["properties"][name]["anyOf"] == _nullable(prop), name
