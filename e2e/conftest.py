@@ -49,6 +49,16 @@ def page(browser, live_server, settings):
     context.close()
 
 
+@pytest.fixture
+def owner(transactional_db):
+    """王经理 (wangjl), with the built-in playbooks to create campaigns from."""
+    from campaignflow.campaigns.playbook_sync import sync_builtin_playbooks
+    from conftest import make_user
+
+    sync_builtin_playbooks()
+    return make_user("wangjl", display_name="王经理")
+
+
 def shot(page, name: str) -> None:
     SCREENSHOTS.mkdir(exist_ok=True)
     page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)
@@ -87,3 +97,18 @@ def add_budget_lines(page, lines) -> None:
         page.fill("#id_planned", planned)
         page.click("[data-testid=save-line]")
         expect(page.locator("[data-testid=budget-lines]")).to_contain_text(item)
+
+
+def start_budget(page, lines) -> None:
+    """Open the budget tab (a draft budget) and add `lines` (see add_budget_lines)."""
+    from playwright.sync_api import expect
+
+    page.click("[data-testid=tab-budget]")
+    expect(page.locator("[data-testid=budget-status]")).to_have_attribute("data-status", "draft")
+    add_budget_lines(page, lines)
+
+
+def upload_file(page, path) -> None:
+    """On the data tab: choose the file and send it (a preview follows, or a background job for a large one)."""
+    page.set_input_files("[data-testid=upload-file]", str(path))
+    page.locator("[data-testid=upload-form] button[type=submit]").click()

@@ -3,18 +3,10 @@
 import pytest
 from playwright.sync_api import expect
 
-from conftest import PASSWORD, make_user, satisfy_gates
+from conftest import PASSWORD, satisfy_gates
 from e2e.conftest import login, shot
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-@pytest.fixture
-def owner(transactional_db):
-    from campaignflow.campaigns.playbook_sync import sync_builtin_playbooks
-
-    sync_builtin_playbooks()
-    return make_user("wangjl", display_name="王经理")
 
 
 def test_create_campaign_from_enterprise_playbook(page, owner):

@@ -9,7 +9,7 @@ import pytest
 from playwright.sync_api import expect
 
 from conftest import PASSWORD, make_user
-from e2e.conftest import add_budget_lines, htmx_ready, login, shot
+from e2e.conftest import htmx_ready, login, shot, start_budget, upload_file
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -113,9 +113,7 @@ def test_campaign_lifecycle_in_chinese(page, team, tmp_path):
     shot(page, "lifecycle-03-planning")
 
     # 4. Budget: the owner adds lines and submits; finance approves.
-    page.click("[data-testid=tab-budget]")
-    expect(page.locator("[data-testid=budget-status]")).to_have_attribute("data-status", "draft")
-    add_budget_lines(
+    start_budget(
         page,
         (
             ("channel", "抖音信息流投放", "30万"),
@@ -201,8 +199,7 @@ def test_campaign_lifecycle_in_chinese(page, team, tmp_path):
     csv_path = tmp_path / "抖音每日数据.csv"
     csv_path.write_text("\n".join(lines), encoding="utf-8")
     page.click("[data-testid=tab-data]")
-    page.set_input_files("[data-testid=upload-file]", str(csv_path))
-    page.locator("[data-testid=upload-form] button[type=submit]").click()
+    upload_file(page, csv_path)
     preview = page.locator("[data-testid=preview]")
     expect(preview).to_contain_text("40")
     expect(preview).to_contain_text("转化")

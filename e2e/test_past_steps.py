@@ -6,18 +6,10 @@ import datetime as dt
 import pytest
 from playwright.sync_api import expect
 
-from conftest import PASSWORD, make_user
+from conftest import PASSWORD
 from e2e.conftest import login, shot
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-@pytest.fixture
-def owner(transactional_db):
-    from campaignflow.campaigns.playbook_sync import sync_builtin_playbooks
-
-    sync_builtin_playbooks()
-    return make_user("wangjl", display_name="王经理")
 
 
 def test_preview_warns_of_past_steps_and_offers_the_choice(page, owner):

@@ -6,74 +6,51 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from conftest import PASSWORD, make_user
+from conftest import PASSWORD
 from e2e.conftest import change, login, shot
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 @pytest.fixture
-def plan(transactional_db):
-    from campaignflow.campaigns.playbook_sync import sync_builtin_playbooks
+def plan(owner):
     from campaignflow.campaigns.services import campaign_create
     from campaignflow.planning import services
     from campaignflow.planning.models import Task
 
-    sync_builtin_playbooks()
-    owner = make_user("wangjl", display_name="王经理")
-    today = dt.date.today()
-    start = today + dt.timedelta(days=3)
+    start = dt.date.today() + dt.timedelta(days=3)
+
+    def on(days: int) -> dt.date:
+        return start + dt.timedelta(days=days)
+
     campaign, _w = campaign_create(
         actor=owner,
         data={
             "name": "冬季新品焕新季促销",
             "start_date": start.isoformat(),
-            "end_date": (start + dt.timedelta(days=20)).isoformat(),
+            "end_date": on(20).isoformat(),
             "budget_total": "500000",
             "description": "销售额30万",
             "owner": owner,
         },
     )
-    a = services.task_create(
-        actor=owner,
-        campaign=campaign,
-        data={
-            "name": "预热海报设计",
-            "phase": "预热期",
-            "owner": owner,
-            "start_date": start,
-            "end_date": start + dt.timedelta(days=2),
-        },
-    )
-    b = services.task_create(
-        actor=owner,
-        campaign=campaign,
-        data={
-            "name": "KOL内容对接",
-            "phase": "预热期",
-            "start_date": start + dt.timedelta(days=3),
-            "end_date": start + dt.timedelta(days=6),
-            "depends_on": [{"task": a.pk, "type": "FS", "lag_days": 0}],
-        },
-    )
-    services.task_create(
-        actor=owner,
-        campaign=campaign,
-        data={
-            "name": "活动上线",
-            "phase": "爆发期",
-            "end_date": start + dt.timedelta(days=8),
-            "milestone": True,
-            "depends_on": [{"task": b.pk, "type": "FS", "lag_days": 1}],
-        },
-    )
+
+    def add(**data):
+        return services.task_create(actor=owner, campaign=campaign, data=data)
+
+    def after(task, lag_days: int) -> list[dict]:
+        return [{"task": task.pk, "type": "FS", "lag_days": lag_days}]
+
+    a = add(name="预热海报设计", phase="预热期", owner=owner, start_date=start, end_date=on(2))
+    b = add(name="KOL内容对接", phase="预热期", start_date=on(3), end_date=on(6), depends_on=after(a, 0))
+    add(name="活动上线", phase="爆发期", end_date=on(8), milestone=True, depends_on=after(b, 1))
     services.periods_replace(
         actor=owner,
         campaign=campaign,
         version=services.plan_settings(campaign).version,
         periods=[
-            {"kind": "warmup", "start_date": start, "end_date": start + dt.timedelta(days=6)},
-            {"kind": "burst", "start_date": start + dt.timedelta(days=7), "end_date": start + dt.timedelta(days=14)},
+            {"kind": "warmup", "start_date": start, "end_date": on(6)},
+            {"kind": "burst", "start_date": on(7), "end_date": on(14)},
         ],
     )
     services.baseline_create(actor=owner, campaign=campaign, name="V1.0")

@@ -7,23 +7,20 @@ from decimal import Decimal
 import pytest
 from playwright.sync_api import expect
 
-from conftest import PASSWORD, make_user
+from conftest import PASSWORD
 from e2e.conftest import login, shot
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 @pytest.fixture
-def reviewing(transactional_db):
+def reviewing(owner):
     from campaignflow.campaigns.models import Campaign
-    from campaignflow.campaigns.playbook_sync import sync_builtin_playbooks
     from campaignflow.campaigns.services import campaign_create
     from campaignflow.goals.models import Channel, Kpi
     from campaignflow.tracking import rollups
     from campaignflow.tracking.models import MetricRow
 
-    sync_builtin_playbooks()
-    owner = make_user("wangjl", display_name="王经理")
     campaign, _w = campaign_create(
         actor=owner,
         data={

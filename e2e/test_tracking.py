@@ -6,20 +6,17 @@ from decimal import Decimal
 import pytest
 from playwright.sync_api import expect
 
-from conftest import PASSWORD, make_user
-from e2e.conftest import login, shot
+from conftest import PASSWORD
+from e2e.conftest import login, shot, upload_file
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 @pytest.fixture
-def campaign(transactional_db):
-    from campaignflow.campaigns.playbook_sync import sync_builtin_playbooks
+def campaign(owner):
     from campaignflow.campaigns.services import campaign_create
     from campaignflow.goals.models import Channel, Kpi
 
-    sync_builtin_playbooks()
-    owner = make_user("wangjl", display_name="王经理")
     c, _w = campaign_create(
         actor=owner,
         data={
@@ -63,8 +60,7 @@ def test_kpi_upload_gbk_csv_board_and_undo(page, campaign, tmp_path):
     csv_path.write_bytes("\n".join(lines).encode("gbk"))
 
     page.goto(f"{page.base}/campaigns/{campaign.id}/data/")
-    page.set_input_files("[data-testid=upload-file]", str(csv_path))
-    page.locator("[data-testid=upload-form] button[type=submit]").click()
+    upload_file(page, csv_path)
     preview = page.locator("[data-testid=preview]")
     expect(preview).to_contain_text("60")
     expect(preview).to_contain_text("小红书")
@@ -124,8 +120,7 @@ def test_large_upload_runs_in_the_background_with_a_progress_bar(page, campaign,
         lines.append(f"2024-06-{(i % 30) + 1:02d},抖音,指标{i // 30},{1000 + i}")
     csv_path.write_bytes("\n".join(lines).encode("utf-8"))
     page.goto(f"{page.base}/campaigns/{campaign.id}/data/")
-    page.set_input_files("[data-testid=upload-file]", str(csv_path))
-    page.locator("[data-testid=upload-form] button[type=submit]").click()
+    upload_file(page, csv_path)
     job = page.locator("[data-testid=import-job]")
     expect(job).to_be_visible()
     expect(job).to_have_attribute("data-status", "done")
@@ -142,8 +137,7 @@ def test_large_upload_runs_in_the_background_with_a_progress_bar(page, campaign,
     lines[250] = "2024-06-05,抖音,指标99,很多"
     csv_path.write_bytes("\n".join(lines).encode("utf-8"))
     page.goto(f"{page.base}/campaigns/{campaign.id}/data/")
-    page.set_input_files("[data-testid=upload-file]", str(csv_path))
-    page.locator("[data-testid=upload-form] button[type=submit]").click()
+    upload_file(page, csv_path)
     expect(page.locator("[data-testid=import-job]")).to_have_attribute("data-status", "failed")
     expect(page.locator("[data-testid=job-errors]")).to_contain_text("251")
     assert MetricRow.objects.filter(campaign=campaign, metric="指标99").count() == 0
