@@ -309,21 +309,25 @@ class ScheduleOut(Schema):
 @router.get("/campaigns/{campaign_id}/schedule", response=ScheduleOut)
 def schedule(request, campaign_id: PathId):
     """Critical path method over the dated tasks: early/late dates, slack, slips, milestones at risk."""
-    # Light rows in, JSON out without a schema pass, as for the task list (documented: `ScheduleOut`).
     campaign = campaign_for_user(request.user, campaign_id, VIEW)
+    return _plain_json(lambda: _schedule_rows(request.user, campaign))
+
+
+def _plain_json(build) -> HttpResponse:
+    """A large read that `build` makes of light rows and plain JSON values, serialised without a schema
+    pass (docs/development.md; the route keeps its schema as the documented answer), with the garbage
+    collector paused meanwhile (tens of thousands of small dicts would start it again and again)."""
     with gc_paused():
-        tasks = selectors.task_rows(request.user, campaign)
-        links = selectors.link_rows(campaign, {t.pk for t in tasks})
-        result = selectors.analyse(campaign, tasks, links)
-        info = result["tasks"]
-        out = [{"id": t.pk, "code": t.code, **info[t.pk]} for t in tasks if t.pk in info]
-        return json_response(
-            {
-                "critical_path": result["critical_path"],
-                "tasks": out,
-                "at_risk_milestones": [r["id"] for r in out if r["at_risk"]],
-            }
-        )
+        return json_response(build())
+
+
+def _schedule_rows(user, campaign) -> dict:
+    tasks = selectors.task_rows(user, campaign)
+    result = selectors.analyse(campaign, tasks, selectors.link_rows(campaign, {t.pk for t in tasks}))
+    info = result["tasks"]
+    out = [{"id": t.pk, "code": t.code, **info[t.pk]} for t in tasks if t.pk in info]
+    at_risk = [r["id"] for r in out if r["at_risk"]]
+    return {"critical_path": result["critical_path"], "tasks": out, "at_risk_milestones": at_risk}
 
 
 @router.get("/campaigns/{campaign_id}/gantt")
@@ -449,26 +453,22 @@ class RaciOut(Schema):
 @router.get("/campaigns/{campaign_id}/raci", response=RaciOut)
 def get_raci(request, campaign_id: PathId):
     campaign = campaign_for_user(request.user, campaign_id, VIEW)
-    return _raci_out(request.user, campaign)
+    return _plain_json(lambda: _raci_rows(request.user, campaign))
 
 
-def _raci_out(user, campaign) -> HttpResponse:
-    """The matrix as light rows (no task instances), serialised directly (documented: `RaciOut`): a
-    plan of 10,000 tasks has as many cells and codes to list."""
-    with gc_paused():
-        codes = list(selectors.tasks_for(user, campaign).values_list("pk", "code"))
-        visible = {pk for pk, _code in codes}
-        assignments = [a for a in services.raci_rows(campaign) if a["task"] in visible]
-        accountable = Counter(a["task"] for a in assignments if a["role"] == "A")
-        people = [m.user for m in campaign.memberships.select_related("user").order_by("id")]
-        return json_response(
-            {
-                "version": selectors.plan_settings_for(campaign).version,
-                "people": [{"username": p.username, "label": p.label} for p in people],
-                "assignments": assignments,
-                "tasks_without_a": [code for pk, code in codes if accountable[pk] != 1],
-            }
-        )
+def _raci_rows(user, campaign) -> dict:
+    """The matrix as light rows (no task instances): a plan of 10,000 tasks has as many cells and codes."""
+    codes = list(selectors.tasks_for(user, campaign).values_list("pk", "code"))
+    visible = {pk for pk, _code in codes}
+    assignments = [a for a in services.raci_rows(campaign) if a["task"] in visible]
+    accountable = Counter(a["task"] for a in assignments if a["role"] == "A")
+    people = [m.user for m in campaign.memberships.select_related("user").order_by("id")]
+    return {
+        "version": selectors.plan_settings_for(campaign).version,
+        "people": [{"username": p.username, "label": p.label} for p in people],
+        "assignments": assignments,
+        "tasks_without_a": [code for pk, code in codes if accountable[pk] != 1],
+    }
 
 
 @router.put("/campaigns/{campaign_id}/raci", response=RaciOut)
@@ -476,7 +476,7 @@ def put_raci(request, campaign_id: PathId, payload: RaciIn):
     """Replace the campaign's RACI matrix. Each task has at most one A (a second A is a 422 naming the task)."""
     campaign = campaign_for_user(request.user, campaign_id, EDIT)
     services.raci_replace(actor=request.user, campaign=campaign, **payload.dict())
-    return _raci_out(request.user, campaign)
+    return _plain_json(lambda: _raci_rows(request.user, campaign))
 
 
 class PeriodIO(Schema):
@@ -573,31 +573,30 @@ class VarianceRow(Schema):
 @router.get("/campaigns/{campaign_id}/baselines/{baseline_id}/variance", response=list[VarianceRow])
 def baseline_variance(request, campaign_id: PathId, baseline_id: PathId):
     """Per task: planned (baseline) vs current vs actual dates; variance in days (+ = later)."""
-    # Light rows in, JSON out without a schema pass, as for the task list (documented: `VarianceRow`).
     campaign = campaign_for_user(request.user, campaign_id, VIEW)
     baseline = selectors.baselines_for(campaign).filter(pk=baseline_id).first()
     if baseline is None:
         raise Http404
-    with gc_paused():
-        rows = selectors.variance(request.user, campaign, baseline, selectors.task_rows(request.user, campaign))
-        return json_response(
-            [
-                {
-                    "task": r["task"].pk,
-                    "code": r["task"].code,
-                    "name": r["task"].name,
-                    "baseline_start": r["baseline_start"],
-                    "baseline_end": r["baseline_end"],
-                    "start_date": r["task"].start_date,
-                    "end_date": r["task"].end_date,
-                    "actual_start": r["task"].actual_start,
-                    "actual_finish": r["task"].actual_finish,
-                    "finish_variance_days": r["finish_variance_days"],
-                    "actual_variance_days": r["actual_variance_days"],
-                }
-                for r in rows
-            ]
-        )
+    return _plain_json(lambda: _variance_rows(request.user, campaign, baseline))
+
+
+def _variance_rows(user, campaign, baseline) -> list[dict]:
+    return [
+        {
+            "task": r["task"].pk,
+            "code": r["task"].code,
+            "name": r["task"].name,
+            "baseline_start": r["baseline_start"],
+            "baseline_end": r["baseline_end"],
+            "start_date": r["task"].start_date,
+            "end_date": r["task"].end_date,
+            "actual_start": r["task"].actual_start,
+            "actual_finish": r["task"].actual_finish,
+            "finish_variance_days": r["finish_variance_days"],
+            "actual_variance_days": r["actual_variance_days"],
+        }
+        for r in selectors.variance(user, campaign, baseline, selectors.task_rows(user, campaign))
+    ]
 
 
 # --- files: import, export, calendar -------------------------------------------------------------

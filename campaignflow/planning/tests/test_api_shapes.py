@@ -43,43 +43,10 @@ POSTER = {
     "critical": True,
     "version": 1,
 }
-POSTER_IN = {
-    "name": "预热海报设计",
-    "phase": "预热期",
-    "module": "设计",
-    "owner": "member1",
-    "owner_role": "设计师",
-    "start_date": "2030-06-01",
-    "end_date": "2030-06-03",
-    "deliverable": "3张海报",
-    "acceptance": "品牌部签字",
-    "remark": "加急",
-}
-LAUNCH = {
-    "id": "<int>",
-    "code": "M1",
-    "name": "上线",
-    "phase": "",
-    "module": "",
-    "owner": None,
-    "owner_role": "",
-    "start_date": None,
-    "end_date": "2030-06-10",
-    "status": "not_started",
-    "progress": 0,
-    "milestone": True,
-    "deliverable": "",
-    "acceptance": "",
-    "delay_reason": "",
-    "remark": "",
-    "depends_on": [{"task": "<poster id>", "type": "FS", "lag_days": 2, "workdays": False}],
-    "actual_start": None,
-    "actual_finish": None,
-    "slip_days": 0,
-    "at_risk": False,
-    "critical": True,
-    "version": 1,
-}
+BLANK = dict.fromkeys(("phase", "module", "owner_role", "deliverable", "acceptance", "remark"), "")
+POSTER_IN = {k: POSTER[k] for k in (*BLANK, "name", "owner", "start_date", "end_date")}  # what it is created with
+LAUNCH = POSTER | BLANK | {"code": "M1", "name": "上线", "owner": None, "start_date": None, "end_date": "2030-06-10"}
+LAUNCH |= {"milestone": True, "depends_on": [{"task": "<poster id>", "type": "FS", "lag_days": 2, "workdays": False}]}
 
 
 def _with_poster(row: dict, poster_id: int) -> dict:
@@ -177,7 +144,7 @@ def test_a_partners_task_json(owner_api, api_for, users, campaign):
     partner = api_for(users["partner"])
     row = {
         **POSTER,
-        **dict.fromkeys(("phase", "module", "owner_role", "deliverable", "acceptance", "remark"), ""),
+        **BLANK,
         "code": "T002",
         "name": "上线",
         "owner": "partner1",
