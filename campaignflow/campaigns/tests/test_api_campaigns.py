@@ -275,12 +275,8 @@ def test_get_campaign(api, campaign):
     response = api("viewer").get(f"/campaigns/{campaign.id}")
     assert response.status_code == 200
     body = response.json()
-    assert body["id"] == campaign.id
-    assert body["name"] == "2024年夏季新品促销"
-    assert body["status"] == "preparing"
-    assert body["version"] == 1
-    assert body["my_role"] == "viewer"
-    assert body["owner"] == "owner1"
+    assert (body["id"], body["name"], body["status"]) == (campaign.id, "2024年夏季新品促销", "preparing")
+    assert (body["version"], body["my_role"], body["owner"]) == (1, "viewer", "owner1")
     assert Decimal(str(body["budget_total"])) == Decimal("500000")
     assert body["task_count"] == campaign.tasks.count() > 0
 
