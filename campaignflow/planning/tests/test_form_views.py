@@ -2,26 +2,20 @@
 nothing is written (a stale version included)."""
 
 import pytest
-from django.test import Client
 
 from campaignflow.core.models import AuditEntry
 from campaignflow.planning import services
 from campaignflow.planning.models import Baseline, CampaignPeriod, PlanSettings, RaciAssignment, Task
+from conftest import logged_in
 
 pytestmark = pytest.mark.django_db
 
 STALE = "changed by someone else"
 
 
-def client_for(user) -> Client:
-    client = Client(HTTP_ACCEPT_LANGUAGE="en")
-    client.force_login(user)
-    return client
-
-
 @pytest.fixture
 def owner(users):
-    return client_for(users["owner"])
+    return logged_in(users["owner"], "en")
 
 
 def refused(client, url: str, data: dict, message: str) -> None:
