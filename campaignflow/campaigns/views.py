@@ -14,7 +14,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from campaignflow.core.domain.dates import parse_date
-from campaignflow.core.errors import DomainError, Forbidden, GateUnmet, InvalidInput, StaleVersion
+from campaignflow.core.errors import Forbidden, GateUnmet, InvalidInput, StaleVersion
+from campaignflow.core.form_views import act, posted_version, submit
 from campaignflow.planning.models import TaskStatus
 from campaignflow.planning.selectors import tasks_for
 
@@ -25,11 +26,6 @@ from .domain.playbooks import Step
 from .forms import CampaignCreateForm, CampaignEditForm, MemberForm, PlaybookCopyForm
 from .models import CampaignType, MemberRole, Playbook, Status
 from .tabs import tabs_for
-
-
-def _apply_errors(form, exc: InvalidInput) -> None:
-    for field, message in exc.as_field_dict().items():
-        form.add_error(field if field in form.fields else None, message)
 
 
 def _campaign_data(cleaned: dict) -> dict:
@@ -76,25 +72,25 @@ def campaign_create(request):
         initial={"owner": request.user.username, "playbook": request.GET.get("playbook")},
         people=visible_people(request.user),
     )
-    if request.method == "POST" and form.is_valid():
+
+    def save():
         playbook = form.cleaned_data.get("playbook")
         data = _campaign_data(form.cleaned_data)
         if playbook and data["type"] == CampaignType.GENERAL:
             data["type"] = playbook.campaign_type
-        try:
-            campaign, warnings = services.campaign_create(
-                actor=request.user,
-                data=data,
-                playbook_key=playbook.key if playbook else None,
-                past_steps=_past_steps_choice(request.POST, data["start_date"]),
-            )
-        except InvalidInput as exc:
-            _apply_errors(form, exc)
-        else:
-            for warning in warnings:
-                messages.warning(request, warning)
-            messages.success(request, _("Campaign “%(name)s” created.") % {"name": campaign.name})
-            return redirect("campaigns:detail", campaign.pk)
+        return services.campaign_create(
+            actor=request.user,
+            data=data,
+            playbook_key=playbook.key if playbook else None,
+            past_steps=_past_steps_choice(request.POST, data["start_date"]),
+        )
+
+    if request.method == "POST" and (result := submit(form, save)).saved:
+        campaign, warnings = result.value
+        for warning in warnings:
+            messages.warning(request, warning)
+        messages.success(request, _("Campaign “%(name)s” created.") % {"name": campaign.name})
+        return redirect("campaigns:detail", campaign.pk)
     return render(request, "campaigns/create.html", {"form": form, "nav": "campaigns"})
 
 
@@ -237,23 +233,22 @@ def campaign_edit(request, pk: int):
         "version": campaign.version,
     }
     form = CampaignEditForm(request.POST or None, initial=initial, people=visible_people(request.user))
-    conflict = None
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.campaign_update(
-                actor=request.user,
-                campaign=campaign,
-                version=form.cleaned_data["version"],
-                data=_campaign_data(form.cleaned_data),
-            )
-        except InvalidInput as exc:
-            _apply_errors(form, exc)
-        except StaleVersion as exc:
-            conflict = exc.detail
-            campaign.refresh_from_db()
-        else:
+
+    def save():
+        data = _campaign_data(form.cleaned_data)
+        return services.campaign_update(
+            actor=request.user, campaign=campaign, version=form.cleaned_data["version"], data=data
+        )
+
+    conflict = ""
+    if request.method == "POST":
+        result = submit(form, save)
+        if result.saved:
             messages.success(request, _("Saved."))
             return redirect("campaigns:detail", campaign.pk)
+        if result.conflict:
+            conflict = result.conflict
+            campaign.refresh_from_db()
     return render(
         request, "campaigns/edit.html", {"form": form, "campaign": campaign, "conflict": conflict, "nav": "campaigns"}
     )
@@ -263,10 +258,8 @@ def campaign_edit(request, pk: int):
 @require_POST
 def campaign_delete(request, pk: int):
     campaign = campaign_for_user(request.user, pk, MANAGE)
-    services.campaign_delete(actor=request.user, campaign=campaign)
-    messages.success(
-        request, _("Campaign “%(name)s” deleted. An administrator can restore it.") % {"name": campaign.name}
-    )
+    deleted = _("Campaign “%(name)s” deleted. An administrator can restore it.") % {"name": campaign.name}
+    act(request, lambda: services.campaign_delete(actor=request.user, campaign=campaign), deleted)
     return redirect("campaigns:list")
 
 
@@ -274,13 +267,8 @@ def campaign_delete(request, pk: int):
 @require_POST
 def campaign_restore(request, pk: int):
     campaign = campaign_for_user(request.user, pk, MANAGE, include_deleted=True)
-    try:
-        services.campaign_restore(actor=request.user, campaign=campaign)
-        messages.success(request, _("Campaign “%(name)s” restored.") % {"name": campaign.name})
-    except Forbidden:
-        raise  # not an admin: a refusal (403), not a message on the page
-    except DomainError as exc:
-        messages.error(request, exc.detail)
+    restored = _("Campaign “%(name)s” restored.") % {"name": campaign.name}
+    act(request, lambda: services.campaign_restore(actor=request.user, campaign=campaign), restored)
     return redirect("campaigns:detail", campaign.pk)
 
 
@@ -289,13 +277,16 @@ def campaign_restore(request, pk: int):
 def campaign_transition(request, pk: int):
     campaign = campaign_for_user(request.user, pk, MANAGE)
     to = request.POST.get("to", "")
-    try:
-        services.campaign_transition(campaign=campaign, to=to, actor=request.user, note=request.POST.get("note", ""))
-        messages.success(request, _("The campaign moved to “%(status)s”.") % {"status": Status(to).label})
-    except GateUnmet as exc:
-        messages.error(request, _("Cannot move yet: %(unmet)s") % {"unmet": " ".join(exc.unmet)})
-    except DomainError as exc:
-        messages.error(request, exc.detail)
+
+    def move():
+        try:
+            return services.campaign_transition(
+                campaign=campaign, to=to, actor=request.user, note=request.POST.get("note", "")
+            )
+        except GateUnmet as exc:  # the page words it as the unmet conditions after one short lead
+            raise GateUnmet(exc.unmet, _("Cannot move yet: %(unmet)s") % {"unmet": " ".join(exc.unmet)}) from None
+
+    act(request, move, lambda moved: _("The campaign moved to “%(status)s”.") % {"status": moved.get_status_display()})
     return redirect("campaigns:detail", campaign.pk)
 
 
@@ -307,19 +298,15 @@ def campaign_transition(request, pk: int):
 def member_add(request, pk: int):
     campaign = campaign_for_user(request.user, pk, MANAGE)
     form = MemberForm(request.POST, campaign=campaign, people=visible_people(request.user))
-    if form.is_valid():
-        try:
-            services.member_add(
-                actor=request.user,
-                campaign=campaign,
-                username=form.cleaned_data["username"].username,
-                role=form.cleaned_data["role"],
-            )
-            messages.success(request, _("Member added."))
-        except DomainError as exc:
-            messages.error(request, exc.detail)
-    else:
+    if not form.is_valid():
         messages.error(request, _("Choose a user who is not a member yet, and a role."))
+        return redirect("campaigns:detail", campaign.pk)
+    user, role = form.cleaned_data["username"], form.cleaned_data["role"]
+    act(
+        request,
+        lambda: services.member_add(actor=request.user, campaign=campaign, username=user.username, role=role),
+        _("Member added."),
+    )
     return redirect("campaigns:detail", campaign.pk)
 
 
@@ -327,17 +314,21 @@ def member_add(request, pk: int):
 @require_POST
 def member_change(request, pk: int, member_id: int):
     campaign = campaign_for_user(request.user, pk, MANAGE)
-    try:
-        if request.POST.get("remove"):
-            services.member_remove(actor=request.user, campaign=campaign, membership_id=member_id)
-            messages.success(request, _("Member removed."))
-        else:
-            services.member_change_role(
-                actor=request.user, campaign=campaign, membership_id=member_id, role=request.POST.get("role", "")
-            )
-            messages.success(request, _("Role changed."))
-    except DomainError as exc:
-        messages.error(request, exc.detail)
+    if request.POST.get("remove"):
+        act(
+            request,
+            lambda: services.member_remove(actor=request.user, campaign=campaign, membership_id=member_id),
+            _("Member removed."),
+        )
+    else:
+        role = request.POST.get("role", "")
+        act(
+            request,
+            lambda: services.member_change_role(
+                actor=request.user, campaign=campaign, membership_id=member_id, role=role
+            ),
+            _("Role changed."),
+        )
     return redirect("campaigns:detail", campaign.pk)
 
 
@@ -398,17 +389,13 @@ def playbook_detail(request, key: str):
 def playbook_copy(request, key: str):
     source = get_object_or_404(Playbook, key=key)
     form = PlaybookCopyForm(request.POST)
-    if form.is_valid():
-        try:
-            copy = services.playbook_copy(
-                actor=request.user, source=source, name=form.cleaned_data["name"], key=form.cleaned_data["key"]
-            )
-            messages.success(request, _("Copied. You can now edit the phases and steps."))
-            return redirect("campaigns:playbook-edit", copy.key)
-        except InvalidInput as exc:
-            messages.error(request, exc.detail)
-    else:
+    if not form.is_valid():
         messages.error(request, " ".join(e for errs in form.errors.values() for e in errs))
+        return redirect("campaigns:playbook", source.key)
+    name, key = form.cleaned_data["name"], form.cleaned_data["key"]
+    copied = _("Copied. You can now edit the phases and steps.")
+    if act(request, lambda: services.playbook_copy(actor=request.user, source=source, name=name, key=key), copied):
+        return redirect("campaigns:playbook-edit", key)
     return redirect("campaigns:playbook", source.key)
 
 
@@ -456,22 +443,20 @@ def playbook_edit(request, key: str):
     if request.method == "POST":
         phases = _phases_from_post(request.POST)
         try:
-            version = int(request.POST.get("version", "0"))
             services.playbook_save_version(
                 actor=request.user,
                 playbook=playbook,
                 phases_raw=phases,
                 note=request.POST.get("note", ""),
-                version=version,
+                version=posted_version(request),
             )
-            messages.success(request, _("Saved as a new version."))
-            return redirect("campaigns:playbook", playbook.key)
-        except InvalidInput as exc:
+        except InvalidInput as exc:  # the editor marks each bad cell (phases[i].steps[j].field) in its rows
             errors = exc.errors
         except StaleVersion as exc:
             errors = [{"field": "version", "message": exc.detail}]
-        except ValueError:
-            errors = [{"field": "version", "message": _("Reload the page and try again.")}]
+        else:
+            messages.success(request, _("Saved as a new version."))
+            return redirect("campaigns:playbook", playbook.key)
     rows = [{"phase": p.get("name", ""), **s} for p in phases for s in p.get("steps", [])]
     return render(
         request,
