@@ -12,30 +12,11 @@ from django.views.decorators.http import require_POST
 
 from campaignflow.campaigns.access import EDIT, VIEW, campaign_for_user
 from campaignflow.campaigns.views import campaign_page_context
-from campaignflow.core.errors import InvalidInput, StaleVersion
+from campaignflow.core.form_views import act, posted_version, submit
 
 from . import selectors, services
-from .domain.decompose import plan_gap
+from .forms import KPI_FIELDS, METRIC_MAPS, ChannelForm, KpiForm, PlanForm
 from .models import Direction, Granularity, Priority
-
-KPI_FIELDS = (
-    "name",
-    "metric",
-    "numerator",
-    "denominator",
-    "unit",
-    "target",
-    "priority",
-    "direction",
-    "owner",
-    "specific",
-    "measurable",
-    "achievable",
-    "relevant",
-    "deadline",
-    "shared_with_partners",
-)
-CHANNEL_FIELDS = ("name", "content_form", "start_date", "end_date", "owner", "note", "shared_with_partners")
 
 
 def parse_metric_map(text: str) -> dict:
@@ -70,24 +51,16 @@ def metric_map_text(mapping: dict) -> str:
     return "; ".join(f"{k}={show(k, v)}" for k, v in (mapping or {}).items())
 
 
-def _form_data(post, fields) -> dict:
-    return {f: post.get(f, "").strip() for f in fields if f in post}
-
-
 def _members(campaign):
     return [m.user for m in campaign.memberships.select_related("user")]
 
 
-def _page(request, campaign, **extra):
+def _kpi_form_context(request, campaign, **extra) -> dict:
+    """The goals tab with what the KPI form offers: the members (owners), priorities and directions."""
     return campaign_page_context(
         request,
         campaign,
         "goals",
-        kpis=selectors.kpis_with_actuals(campaign, request.user),
-        channels=[
-            (c, metric_map_text(c.targets), metric_map_text(c.benchmarks))
-            for c in selectors.channels(campaign, request.user)
-        ],
         members=_members(campaign),
         priorities=Priority.choices,
         directions=Direction.choices,
@@ -95,60 +68,63 @@ def _page(request, campaign, **extra):
     )
 
 
+def _page(request, campaign, *, kpi_form=None, channel_form=None, status=200):
+    context = _kpi_form_context(
+        request,
+        campaign,
+        kpis=selectors.kpis_with_actuals(campaign, request.user),
+        channels=[
+            (c, metric_map_text(c.targets), metric_map_text(c.benchmarks))
+            for c in selectors.channels(campaign, request.user)
+        ],
+        kpi_form=kpi_form or KpiForm(),
+        channel_form=channel_form or ChannelForm(),
+    )
+    return render(request, "goals/kpis.html", context, status=status)
+
+
 @login_required
 def kpi_list(request, pk: int):
-    campaign = campaign_for_user(request.user, pk, VIEW)
-    return render(request, "goals/kpis.html", _page(request, campaign, kpi_form={}, channel_form={}))
+    return _page(request, campaign_for_user(request.user, pk, VIEW))
 
 
 @login_required
 @require_POST
 def kpi_create(request, pk: int):
     campaign = campaign_for_user(request.user, pk, EDIT)
-    data = _form_data(request.POST, KPI_FIELDS)
-    try:
-        kpi = services.kpi_create(actor=request.user, campaign=campaign, data=data)
-    except InvalidInput as exc:
-        context = _page(request, campaign, kpi_form=data, kpi_errors=exc.as_field_dict(), channel_form={})
-        return render(request, "goals/kpis.html", context, status=422)
-    messages.success(request, _("KPI “%(name)s” added.") % {"name": kpi.name})
+    form = KpiForm(request.POST)
+    result = submit(form, lambda: services.kpi_create(actor=request.user, campaign=campaign, data=form.posted()))
+    if not result.saved:
+        return _page(request, campaign, kpi_form=form, status=422)
+    messages.success(request, _("KPI “%(name)s” added.") % {"name": result.value.name})
     return redirect("goals:kpis", campaign.pk)
+
+
+def _kpi_initial(kpi) -> dict:
+    initial = {f: getattr(kpi, f) for f in KPI_FIELDS if f != "owner"}
+    initial["owner"] = kpi.owner.username if kpi.owner else ""
+    initial["target"] = kpi.target.normalize()
+    initial["deadline"] = kpi.deadline.isoformat() if kpi.deadline else ""
+    return initial
 
 
 @login_required
 def kpi_edit(request, pk: int, kpi_id: int):
     campaign = campaign_for_user(request.user, pk, EDIT if request.method == "POST" else VIEW)
     kpi = selectors.kpi_for_campaign(campaign, kpi_id, request.user)
-    errors: dict = {}
+    form = KpiForm(request.POST or None, initial=_kpi_initial(kpi))
+    conflict = ""
     if request.method == "POST":
-        data = _form_data(request.POST, KPI_FIELDS)
-        try:
-            services.kpi_update(actor=request.user, kpi=kpi, version=int(request.POST.get("version") or 0), data=data)
-        except InvalidInput as exc:
-            errors = exc.as_field_dict()
-        except StaleVersion as exc:
-            errors = {"form": exc.detail}
-        else:
+        version = posted_version(request)
+        result = submit(
+            form, lambda: services.kpi_update(actor=request.user, kpi=kpi, version=version, data=form.posted())
+        )
+        if result.saved:
             messages.success(request, _("KPI saved."))
             return redirect("goals:kpis", campaign.pk)
-        form = data
-    else:
-        form = {f: getattr(kpi, f) for f in KPI_FIELDS if f != "owner"}
-        form["owner"] = kpi.owner.username if kpi.owner else ""
-        form["target"] = kpi.target.normalize()
-        form["deadline"] = kpi.deadline.isoformat() if kpi.deadline else ""
-    context = campaign_page_context(
-        request,
-        campaign,
-        "goals",
-        kpi=kpi,
-        kpi_form=form,
-        kpi_errors=errors,
-        members=_members(campaign),
-        priorities=Priority.choices,
-        directions=Direction.choices,
-    )
-    return render(request, "goals/kpi_edit.html", context, status=422 if errors else 200)
+        conflict = result.conflict
+    context = _kpi_form_context(request, campaign, kpi=kpi, kpi_form=form, conflict=conflict)
+    return render(request, "goals/kpi_edit.html", context, status=422 if form.errors or conflict else 200)
 
 
 @login_required
@@ -156,13 +132,23 @@ def kpi_edit(request, pk: int, kpi_id: int):
 def kpi_delete(request, pk: int, kpi_id: int):
     campaign = campaign_for_user(request.user, pk, EDIT)
     kpi = selectors.kpi_for_campaign(campaign, kpi_id, request.user)
-    try:
-        services.kpi_delete(actor=request.user, kpi=kpi, version=int(request.POST.get("version") or 0))
-    except StaleVersion as exc:
-        messages.error(request, exc.detail)
-    else:
-        messages.success(request, _("KPI deleted."))
+    version = posted_version(request)
+    act(request, lambda: services.kpi_delete(actor=request.user, kpi=kpi, version=version), _("KPI deleted."))
     return redirect("goals:kpis", campaign.pk)
+
+
+def _save_plan(request, kpi, granularity: str, action: str):
+    """Generate the plan (even, or by the typed weights; channels weigh by their targets) or save the values."""
+    buckets = services.plan_buckets(kpi, granularity)
+    if action not in ("even", "weighted"):
+        values = {b.key: request.POST.get(f"v_{b.key}", "") for b in buckets}
+        return services.kpi_plan_save(actor=request.user, kpi=kpi, granularity=granularity, values=values)
+    weights = None
+    if action == "weighted" and granularity != Granularity.CHANNEL:
+        weights = [request.POST.get(f"w_{b.key}", "") or "0" for b in buckets]
+    return services.kpi_plan_generate(
+        actor=request.user, kpi=kpi, granularity=granularity, method=action, weights=weights
+    )
 
 
 @login_required
@@ -172,61 +158,43 @@ def kpi_plan(request, pk: int, kpi_id: int):
     granularity = request.GET.get("g") or request.POST.get("granularity") or Granularity.WEEK
     if granularity not in Granularity.values:
         granularity = Granularity.WEEK
-    errors: dict = {}
+    form = PlanForm(request.POST or None)
     if request.method == "POST":
         action = request.POST.get("action", "save")
-        try:
-            if action in ("even", "weighted"):
-                weights = None
-                if action == "weighted" and granularity != Granularity.CHANNEL:
-                    weights = [
-                        request.POST.get(f"w_{b.key}", "") or "0" for b in services.plan_buckets(kpi, granularity)
-                    ]
-                services.kpi_plan_generate(
-                    actor=request.user, kpi=kpi, granularity=granularity, method=action, weights=weights
-                )
-            else:
-                values = {b.key: request.POST.get(f"v_{b.key}", "") for b in services.plan_buckets(kpi, granularity)}
-                services.kpi_plan_save(actor=request.user, kpi=kpi, granularity=granularity, values=values)
-        except InvalidInput as exc:
-            errors = exc.as_field_dict()
-        else:
+        if submit(form, lambda: _save_plan(request, kpi, granularity, action)).saved:
             messages.success(request, _("Plan saved."))
             return redirect(f"{request.path}?g={granularity}")
-    buckets = services.plan_buckets(kpi, granularity)
-    stored = {p.key: p.value for p in kpi.plans.filter(granularity=granularity)}
-    rows = [{"bucket": b, "value": stored.get(b.key)} for b in buckets]
-    gap = plan_gap(kpi.target, stored.values()) if stored else None
+    plan = selectors.kpi_plan(kpi, granularity)
+    stored = {p.key: p.value for p in plan["values"]}
     context = campaign_page_context(
         request,
         campaign,
         "goals",
         kpi=kpi,
-        rows=rows,
+        rows=[{"bucket": b, "value": stored.get(b.key)} for b in services.plan_buckets(kpi, granularity)],
         granularity=granularity,
         granularities=Granularity.choices,
-        gap=gap,
-        total=sum(stored.values(), Decimal(0)),
-        plan_errors=errors,
+        gap=plan["gap"] if stored else None,
+        total=plan["total"],
+        plan_form=form,
     )
-    return render(request, "goals/plan.html", context, status=422 if errors else 200)
+    return render(request, "goals/plan.html", context, status=422 if form.errors else 200)
 
 
 @login_required
 @require_POST
 def channel_create(request, pk: int):
     campaign = campaign_for_user(request.user, pk, EDIT)
-    data = _form_data(request.POST, CHANNEL_FIELDS)
-    raw_targets, raw_bench = request.POST.get("targets", ""), request.POST.get("benchmarks", "")
-    data["targets"] = parse_metric_map(raw_targets)
-    data["benchmarks"] = parse_metric_map(raw_bench)
-    try:
-        channel = services.channel_create(actor=request.user, campaign=campaign, data=data)
-    except InvalidInput as exc:
-        form = {**data, "targets": raw_targets, "benchmarks": raw_bench}
-        context = _page(request, campaign, kpi_form={}, channel_form=form, channel_errors=exc.as_field_dict())
-        return render(request, "goals/kpis.html", context, status=422)
-    messages.success(request, _("Channel “%(name)s” added.") % {"name": channel.name})
+    form = ChannelForm(request.POST)
+
+    def save():
+        data = form.posted() | {field: parse_metric_map(form.cleaned_data[field]) for field in METRIC_MAPS}
+        return services.channel_create(actor=request.user, campaign=campaign, data=data)
+
+    result = submit(form, save)
+    if not result.saved:
+        return _page(request, campaign, channel_form=form, status=422)
+    messages.success(request, _("Channel “%(name)s” added.") % {"name": result.value.name})
     return redirect("goals:kpis", campaign.pk)
 
 
@@ -235,10 +203,8 @@ def channel_create(request, pk: int):
 def channel_delete(request, pk: int, channel_id: int):
     campaign = campaign_for_user(request.user, pk, EDIT)
     channel = selectors.channel_for_campaign(campaign, channel_id, request.user)
-    try:
-        services.channel_delete(actor=request.user, channel=channel, version=int(request.POST.get("version") or 0))
-    except StaleVersion as exc:
-        messages.error(request, exc.detail)
+    version = posted_version(request)
+    act(request, lambda: services.channel_delete(actor=request.user, channel=channel, version=version))
     return redirect("goals:kpis", campaign.pk)
 
 
@@ -249,19 +215,13 @@ def channel_share(request, pk: int, channel_id: int):
     campaign = campaign_for_user(request.user, pk, EDIT)
     channel = selectors.channel_for_campaign(campaign, channel_id, request.user)
     shared = request.POST.get("shared_with_partners") == "1"
-    try:
-        services.channel_update(
-            actor=request.user,
-            channel=channel,
-            version=int(request.POST.get("version") or 0),
-            data={"shared_with_partners": shared},
-        )
-    except StaleVersion as exc:
-        messages.error(request, exc.detail)
-    else:
-        messages.success(
-            request,
-            (_("“%(name)s” is now shared with partners.") if shared else _("“%(name)s” is no longer shared."))
-            % {"name": channel.name},
-        )
+    version = posted_version(request)
+    act(
+        request,
+        lambda: services.channel_update(
+            actor=request.user, channel=channel, version=version, data={"shared_with_partners": shared}
+        ),
+        (_("“%(name)s” is now shared with partners.") if shared else _("“%(name)s” is no longer shared."))
+        % {"name": channel.name},
+    )
     return redirect("goals:kpis", campaign.pk)

@@ -96,3 +96,18 @@ def test_a_bad_plan_value_shows_the_error_and_writes_nothing(owner, campaign, kp
     response = owner.post(url, {"granularity": "month", "action": "save", "v_2025-06-01": "abc"})
     assert response.status_code == 422 and "Not a number: abc" in response.content.decode()
     assert not KpiPlan.objects.exists()
+
+
+@pytest.mark.parametrize("what", ["kpi-edit", "kpi-delete", "channel-delete", "channel-share"])
+def test_a_version_that_is_not_a_number_is_stale_not_a_500(owner, campaign, kpi, channel, what):
+    kind, action = what.split("-")
+    thing = kpi if kind == "kpi" else channel
+    url = f"/campaigns/{campaign.id}/goals/{kind}s/{thing.id}/" + ("" if action == "edit" else f"{action}/")
+    edit = {"name": "营收", "metric": "销售额", "target": "40万", "priority": "core", "direction": "up"}
+    response = owner.post(url, edit | {"version": "abc", "shared_with_partners": "1"}, follow=True)
+    html = response.content.decode()
+    assert STALE in html
+    if action == "edit":
+        assert 'data-testid="conflict"' in html  # with the link to reload the current version
+    thing.refresh_from_db()
+    assert thing.version == 1
