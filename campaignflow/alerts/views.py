@@ -8,7 +8,8 @@ from django.views.decorators.http import require_POST
 
 from campaignflow.campaigns.access import EDIT, MANAGE, VIEW, campaign_for_user
 from campaignflow.campaigns.views import campaign_page_context
-from campaignflow.core.errors import DomainError, InvalidInput
+from campaignflow.core.errors import InvalidInput
+from campaignflow.core.form_views import act
 
 from . import engine, services
 from .access import campaign_for_alerts
@@ -90,24 +91,19 @@ def alert_action(request, pk: int, alert_id: int):
     if alert is None:
         messages.error(request, _("No such alert."))
         return redirect("alerts:list", pk)
-    try:
-        if request.POST.get("action") == "acknowledge":
-            services.alert_acknowledge(actor=request.user, alert=alert)
-            messages.success(request, _("Acknowledged."))
-        else:
-            services.alert_resolve(
-                actor=request.user,
-                alert=alert,
-                evaluation=request.POST.get("evaluation", ""),
-                decision=request.POST.get("decision", ""),
-                follow_up=request.POST.get("follow_up", ""),
-            )
-            messages.success(request, _("Resolved with the evaluation recorded."))
-    except InvalidInput as exc:
-        request.session["alert_errors"] = {str(alert.pk): exc.as_field_dict()}
-        messages.error(request, exc.detail)
-    except DomainError as exc:
-        messages.error(request, exc.detail)
+    if request.POST.get("action") == "acknowledge":
+        act(request, lambda: services.alert_acknowledge(actor=request.user, alert=alert), _("Acknowledged."))
+    else:
+        fields = {name: request.POST.get(name, "") for name in ("evaluation", "decision", "follow_up")}
+
+        def resolve():
+            try:
+                return services.alert_resolve(actor=request.user, alert=alert, **fields)
+            except InvalidInput as exc:  # also shown at the alert's own form once the page reloads
+                request.session["alert_errors"] = {str(alert.pk): exc.as_field_dict()}
+                raise
+
+        act(request, resolve, _("Resolved with the evaluation recorded."))
     return redirect(f"/campaigns/{pk}/alerts/#alert-{alert.pk}")
 
 
@@ -136,9 +132,9 @@ def save_rules(request, pk: int):
             except ValueError:
                 params[p.name] = raw
         rules[key] = {"enabled": f"{key}.enabled" in request.POST, "params": params}
-    try:
-        services.rule_settings_save(actor=request.user, campaign=campaign, rules=rules)
-        messages.success(request, _("Thresholds saved."))
-    except InvalidInput as exc:
-        messages.error(request, exc.detail)
+    act(
+        request,
+        lambda: services.rule_settings_save(actor=request.user, campaign=campaign, rules=rules),
+        _("Thresholds saved."),
+    )
     return redirect(f"/campaigns/{pk}/alerts/#rules")
