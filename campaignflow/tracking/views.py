@@ -22,7 +22,8 @@ from campaignflow import lookups
 from campaignflow.campaigns.access import EDIT, VIEW, campaign_for_user
 from campaignflow.campaigns.read_cache import cached
 from campaignflow.campaigns.views import campaign_page_context
-from campaignflow.core.errors import Conflict, InvalidInput
+from campaignflow.core.errors import InvalidInput
+from campaignflow.core.form_views import act
 from campaignflow.goals.selectors import channels as campaign_channels
 from campaignflow.goals.selectors import kpis as campaign_kpis
 from campaignflow.goals.selectors import shared_channel_names
@@ -157,18 +158,25 @@ def upload_confirm(request, pk: int):
         return redirect("tracking:data", campaign.pk)
     name_path = path.with_suffix(".name")
     name = name_path.read_text(encoding="utf-8") if name_path.exists() else ""
-    try:
-        batch = services.metrics_import_file(actor=request.user, campaign=campaign, name=name, data=path.read_bytes())
-    except (InvalidInput, FileRefused) as exc:
-        messages.error(request, exc.detail if isinstance(exc, InvalidInput) else refusal_text(exc))
-        return redirect("tracking:data", campaign.pk)
-    finally:
-        path.unlink(missing_ok=True)
-        name_path.unlink(missing_ok=True)
-    messages.success(
+
+    def import_file():
+        try:
+            return services.metrics_import_file(
+                actor=request.user, campaign=campaign, name=name, data=path.read_bytes()
+            )
+        except FileRefused as exc:
+            raise InvalidInput({"file": refusal_text(exc)}, refusal_text(exc)) from None
+        finally:  # imported or refused, the pending file is done with
+            path.unlink(missing_ok=True)
+            name_path.unlink(missing_ok=True)
+
+    act(
         request,
-        _("Imported %(rows)s rows (%(created)s new, %(updated)s replaced).")
-        % {"rows": batch.rows_total, "created": batch.created, "updated": batch.updated},
+        import_file,
+        lambda batch: (
+            _("Imported %(rows)s rows (%(created)s new, %(updated)s replaced).")
+            % {"rows": batch.rows_total, "created": batch.created, "updated": batch.updated}
+        ),
     )
     return redirect("tracking:data", campaign.pk)
 
@@ -180,12 +188,8 @@ def batch_undo(request, pk: int, batch_id: int):
     batch = lookups.batch_for_user(request.user, batch_id, EDIT)
     if batch.campaign_id != campaign.pk:
         return redirect("tracking:data", campaign.pk)
-    try:
-        services.batch_undo(actor=request.user, batch=batch)
-    except Conflict as exc:
-        messages.error(request, exc.detail)
-    else:
-        messages.success(request, _("Import #%(id)s undone.") % {"id": batch.pk})
+    undone = _("Import #%(id)s undone.") % {"id": batch.pk}
+    act(request, lambda: services.batch_undo(actor=request.user, batch=batch), undone)
     return redirect("tracking:data", campaign.pk)
 
 
