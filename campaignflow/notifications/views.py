@@ -4,15 +4,19 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from campaignflow.campaigns.access import MANAGE, VIEW, campaign_for_user, visible_campaigns
 from campaignflow.campaigns.views import campaign_page_context
-from campaignflow.core.errors import DomainError, InvalidInput
+from campaignflow.core.api_types import MAX_ID
+from campaignflow.core.errors import InvalidInput
+from campaignflow.core.form_views import act
 from campaignflow.planning.selectors import overdue_count
 
 from . import services
@@ -98,41 +102,15 @@ def campaign_settings(request, pk: int):
     """The campaign's robots and delivery log: managers only (the log shows every message sent)."""
     campaign = campaign_for_user(request.user, pk, MANAGE)
     errors = {}
-    if request.method == "POST":
-        action = request.POST.get("action")
-        try:
-            if action == "create":
-                services.endpoint_create(
-                    actor=request.user,
-                    campaign=campaign,
-                    data={
-                        "name": request.POST.get("name", ""),
-                        "kind": request.POST.get("kind", ""),
-                        "url": request.POST.get("url", ""),
-                        "secret": request.POST.get("secret", ""),
-                        "events": request.POST.getlist("events"),
-                    },
-                )
-                messages.success(request, _("Robot added. Use “Send test” to check it."))
-            elif action in ("delete", "test", "toggle"):
-                endpoint = WebhookEndpoint.objects.get(campaign=campaign, pk=int(request.POST.get("id", 0)))
-                if action == "delete":
-                    services.endpoint_delete(actor=request.user, endpoint=endpoint)
-                elif action == "toggle":
-                    services.endpoint_update(
-                        actor=request.user,
-                        endpoint=endpoint,
-                        version=endpoint.version,
-                        data={"active": not endpoint.active},
-                    )
-                else:
-                    services.endpoint_test(actor=request.user, endpoint=endpoint)
-                    messages.success(request, _("Test message queued; its result appears in the delivery log."))
-            return redirect("notifications:campaign", campaign.pk) if not errors else None
-        except InvalidInput as exc:
-            errors = exc.as_field_dict()
-        except (DomainError, WebhookEndpoint.DoesNotExist, ValueError) as exc:
-            messages.error(request, getattr(exc, "detail", str(exc)))
+    action = request.POST.get("action")
+    if action == "create":
+        errors = _robot_create(request, campaign)
+        if not errors:
+            return redirect("notifications:campaign", campaign.pk)
+    elif action in ("delete", "test", "toggle"):
+        endpoint = _campaign_robot(campaign, request.POST.get("id", ""))
+        act(request, lambda: _ROBOT_BUTTONS[action](actor=request.user, endpoint=endpoint), _BUTTON_DONE.get(action))
+        return redirect("notifications:campaign", campaign.pk)
     return render(
         request,
         "notifications/campaign.html",
@@ -152,6 +130,37 @@ def campaign_settings(request, pk: int):
         ),
         status=422 if errors else 200,
     )
+
+
+def _robot_create(request, campaign) -> dict:
+    """Add the robot typed into the form; the service's refusal by field (the form shows them), or none."""
+    data = {name: request.POST.get(name, "") for name in ("name", "kind", "url", "secret")}
+    try:
+        services.endpoint_create(
+            actor=request.user, campaign=campaign, data=data | {"events": request.POST.getlist("events")}
+        )
+    except InvalidInput as exc:
+        return exc.as_field_dict()
+    messages.success(request, _("Robot added. Use “Send test” to check it."))
+    return {}
+
+
+def _campaign_robot(campaign, robot_id: str) -> WebhookEndpoint:
+    """One of the campaign's robots, by the id its button posted (another campaign's or none: 404)."""
+    known = robot_id.isdigit() and int(robot_id) <= MAX_ID
+    endpoint = campaign.webhooks.filter(pk=int(robot_id)).first() if known else None
+    if endpoint is None:
+        raise Http404
+    return endpoint
+
+
+def _toggle(*, actor, endpoint):
+    data = {"active": not endpoint.active}
+    return services.endpoint_update(actor=actor, endpoint=endpoint, version=endpoint.version, data=data)
+
+
+_ROBOT_BUTTONS = {"delete": services.endpoint_delete, "test": services.endpoint_test, "toggle": _toggle}
+_BUTTON_DONE = {"test": gettext_lazy("Test message queued; its result appears in the delivery log.")}
 
 
 def _sections():

@@ -61,3 +61,9 @@ def test_members_may_not_change_the_robots(users, campaign):
         page(campaign), {"action": "create", "name": "群", "kind": "dingtalk", "url": HOOK}
     )
     assert response.status_code == 403 and not WebhookEndpoint.objects.exists()
+
+
+@pytest.mark.parametrize("robot_id", ["999", "abc", str(2**70)])
+def test_a_button_for_a_robot_the_campaign_does_not_have_is_a_404(users, campaign, robot_id):
+    response = client_for(users["owner"]).post(page(campaign), {"action": "toggle", "id": robot_id})
+    assert response.status_code == 404
