@@ -215,7 +215,8 @@ def risks(request, pk: int):
 
 @login_required
 def logs(request, pk: int):
-    campaign = selectors.campaign_for_execution(request.user, pk, VIEW)
+    # a post needs the edit right whichever form it names (one naming neither form is refused too, not ignored)
+    campaign = selectors.campaign_for_execution(request.user, pk, EDIT if request.method == "POST" else VIEW)
     posted = request.POST.get("form")  # the page has two forms: the log's and the run-of-show's
     log_form = LogForm(
         request.POST if posted == "log" else None,
