@@ -14,14 +14,16 @@ from __future__ import annotations
 
 import inspect
 import re
+from html.parser import HTMLParser
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import pytest
 from django.conf import settings
 from django.db import transaction
 from django.shortcuts import resolve_url
 from django.test import Client, override_settings
-from django.urls import URLPattern, URLResolver, get_resolver
+from django.urls import URLPattern, URLResolver, get_resolver, resolve
 from django.utils import timezone
 
 from campaignflow.accounts.models import Role
@@ -68,11 +70,12 @@ ACTIONS = {
 }
 
 REPORT = {"version": "1", "key_results": "完成预热", "delayed_tasks": "", "next_week_plan": "", "resources": ""}
+REJECT = ("POST:reject", "POST:reject-correction")
 ROBOTS = "campaigns/<int:pk>/execution/notifications/"
 BODIES = {  # what a row posts besides its action (a callable: built from the module's data)
     ("campaigns/<int:pk>/members/<int:member_id>/", "POST"): {"role": "no-such-role"},
     ("campaigns/<int:pk>/budget/action/", "POST:reject"): {"comment": "预算过高"},
-    ("campaigns/<int:pk>/budget/expenses/<int:expense_id>/decide/", "POST:reject"): {"comment": "不同意"},
+    **{("campaigns/<int:pk>/budget/expenses/<int:expense_id>/decide/", m): {"comment": "不同意"} for m in REJECT},
     ("campaigns/<int:pk>/duties/<int:item_id>/", "POST"): {"version": "1", "done": "1"},
     ("campaigns/<int:pk>/settlement/sign/", "POST"): {"digest": ""},
     **{("campaigns/<int:pk>/execution/reports/<int:report_id>/", m): REPORT for m in ("POST:save", "POST:publish")},
@@ -101,13 +104,16 @@ def _corrected_expense(ctx):
     )
 
 
+CORRECTION = ("POST:approve-correction", "POST:reject-correction")
 PREPARE = {
     ("campaigns/<int:pk>/restore/", "POST:deleted"): lambda ctx: Campaign.objects.filter(pk=ctx["campaign_id"]).update(
         deleted_at=timezone.now()
     ),
     ("campaigns/<int:pk>/budget/action/", "POST:approve"): _submitted_budget,
     ("campaigns/<int:pk>/budget/action/", "POST:reject"): _submitted_budget,
-    ("campaigns/<int:pk>/budget/expenses/<int:expense_id>/decide/", "POST:approve-correction"): _corrected_expense,
+    **{("campaigns/<int:pk>/budget/expenses/<int:expense_id>/decide/", m): _corrected_expense for m in CORRECTION},
+    ("campaigns/<int:pk>/budget/", "GET:submitted"): _submitted_budget,
+    ("campaigns/<int:pk>/budget/", "GET:correction"): _corrected_expense,
     ("campaigns/<int:pk>/review/promote/", "POST"): _set_status("reviewing"),
     ("campaigns/<int:pk>/goals/kpis/<int:kpi_id>/", "GET:shared"): _share_kpi,
     ("campaigns/<int:pk>/goals/kpis/<int:kpi_id>/plan/", "GET:shared"): _share_kpi,
@@ -378,3 +384,92 @@ def test_a_global_role_alone_reveals_no_campaign(world, db, role):
         assert response.status_code == 404, (url, response.status_code)
     assert AuditEntry.objects.count() == audit_before
     assert not client.get("/budget/overruns/").context["expenses"], "no held overrun of a hidden campaign"
+
+
+# --- a denied action is hidden: what a page offers, the table lets its reader send ---------------------------
+
+HX_SENDS = ("hx-post", "hx-put", "hx-patch", "hx-delete")
+REFUSED = (403, 404, 405, LOGIN)
+
+
+class _Offers(HTMLParser):
+    """What a page lets its reader send: each form posting somewhere that the reader can submit (an enabled
+    submit button, a field that submits on change, any enabled field of an htmx form) and each element with
+    hx-post …, as the URL and the fields it names ((name, value) of its hidden inputs and submit buttons)."""
+
+    def __init__(self, page_url: str):
+        super().__init__()
+        self.page_url, self.offers, self._form = page_url, [], None
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        target = next((attrs[a] for a in HX_SENDS if attrs.get(a)), None)
+        if tag == "form" and (target or (attrs.get("method") or "").lower() == "post"):
+            self._form = {"url": target or attrs.get("action") or self.page_url, "fields": [], "htmx": bool(target)}
+        elif target and "disabled" not in attrs:
+            self.offers.append((target, []))
+        if self._form is not None and "disabled" not in attrs:
+            self._control(tag, attrs)
+
+    def _control(self, tag, attrs):
+        submits = (tag == "button" and attrs.get("type", "submit") == "submit") or (
+            tag == "input" and attrs.get("type") in ("submit", "image")
+        )
+        is_field = tag in ("input", "select", "textarea") and attrs.get("type") != "hidden"
+        if attrs.get("name") and (submits or attrs.get("type") == "hidden"):
+            self._form["fields"].append((attrs["name"], attrs.get("value") or ""))
+        if submits or "data-autosubmit" in attrs or (self._form["htmx"] and is_field):
+            self._form["submittable"] = True
+
+    def handle_endtag(self, tag):
+        if tag == "form" and self._form is not None:
+            if self._form.get("submittable"):
+                self.offers.append((self._form["url"], self._form["fields"]))
+            self._form = None
+
+
+def _actions_sent(route: str, fields: list) -> set[str]:
+    """The actions a form sends to `route` ("" for a form without one)."""
+    field = ACTIONS.get(route)
+    if isinstance(field, tuple):
+        actions = {name for name, value in fields if name in field and value == "1"}
+    else:
+        actions = {value for name, value in fields if name == field}
+    return actions or {""}
+
+
+def _refusals(offers, actor: str) -> list[str]:
+    """The offers whose POST rows refuse `actor`, or that the table has no row for."""
+    refused = []
+    for url, fields in offers:
+        path = urlsplit(url).path
+        if not path.startswith("/") or path.startswith(("/api/", "/admin/")):
+            continue
+        route = resolve(path).route
+        rows = {r[1]: r[2 + ACTORS.index(actor)] for r in TABLE if r[0] == route and r[1].startswith("POST")}
+        for action in _actions_sent(route, fields):
+            cells = [cell for method, cell in rows.items() if route not in ACTIONS or _action(method) == action]
+            if all(cell in REFUSED for cell in cells):  # no row at all is a refusal too: the table must say
+                refused.append(f"{path} {action}".strip())
+    return refused
+
+
+PAGES = [
+    pytest.param(r[0], r[1], actor, id=f"{r[1]} /{r[0]} {actor}")
+    for r in TABLE
+    if r[1].startswith("GET")
+    for actor, cell in zip(ACTORS, r[2:], strict=True)
+    if cell == 200
+]
+
+
+@pytest.mark.parametrize(("route", "method", "actor"), PAGES)
+def test_a_page_offers_only_what_its_reader_may_send(world, db, route, method, actor):
+    client, url = _prepared(world, route, method, actor)
+    response = client.get(url)
+    if not response["Content-Type"].startswith("text/html"):
+        return
+    parser = _Offers(url)
+    parser.feed(response.content.decode())
+    refused = _refusals(parser.offers, actor)
+    assert not refused, f"{url} offers {actor} what the table refuses them: {refused}"
