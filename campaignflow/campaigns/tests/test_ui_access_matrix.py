@@ -30,10 +30,9 @@ from campaignflow.accounts.models import Role
 from campaignflow.accounts.services import token_create
 from campaignflow.budgets.models import Budget, Expense
 from campaignflow.campaigns.models import Campaign, Membership, Playbook, PlaybookVersion
-from campaignflow.campaigns.services import campaign_create
 from campaignflow.core.models import AuditEntry
 from campaignflow.planning.models import Task
-from conftest import app_test_modules, make_user
+from conftest import app_test_modules, make_campaign, make_user
 from tests.support.tables import read_table
 
 ACTORS = ("admin", "owner", "manager", "member", "viewer", "finance", "director", "partner", "outsider", "anonymous")
@@ -138,17 +137,10 @@ def _body(route: str, method: str, ctx: dict) -> dict:
 # expected failure (strict: once the view is fixed, the entry must go).
 KNOWN_BUGS: dict[tuple[str, str, str], str] = {}
 
-# Each actor's role in the campaign. The finance approver and the director see the campaign as viewers (their
-# global role adds the budget decisions, not the campaign's rights; without a membership the campaign is hidden
-# from them as from any outsider: `test_a_global_role_alone_reveals_no_campaign`).
-CAMPAIGN_ROLES = {
-    "manager": "manager",
-    "member": "member",
-    "viewer": "viewer",
-    "finance": "viewer",
-    "director": "viewer",
-    "partner": "partner",
-}
+# The finance approver and the director see the campaign as viewers: their global role adds the budget
+# decisions, not the campaign's rights (without a membership the campaign is hidden from them as from any
+# outsider: `test_a_global_role_alone_reveals_no_campaign`).
+GLOBAL_ROLE_ACTORS = ("finance", "director")
 
 # --- the data, once per module ----------------------------------------------------------------------------
 
@@ -165,19 +157,10 @@ def _build(tmp_media) -> dict:
         "partner": make_user("partner1"),
         "outsider": make_user("outsider1"),
     }
-    campaign, _warnings = campaign_create(
-        actor=users["owner"],
-        data={
-            "name": "2024年夏季新品促销",
-            "start_date": "2025-06-01",
-            "end_date": "2025-06-30",
-            "budget_total": "500000",
-        },
-    )
-    memberships = {
-        key: Membership.objects.create(campaign=campaign, user=users[key], role=role)
-        for key, role in CAMPAIGN_ROLES.items()
-    }
+    campaign = make_campaign(users)  # one member of each campaign role
+    for key in GLOBAL_ROLE_ACTORS:
+        Membership.objects.create(campaign=campaign, user=users[key], role="viewer")
+    viewer = Membership.objects.get(campaign=campaign, user=users["viewer"])
     task = Task.objects.create(campaign=campaign, code="T001", name="合作方物料准备", owner=users["partner"])
     Task.objects.create(campaign=campaign, code="T002", name="内部审批", owner=users["member"])
     Task.objects.create(campaign=campaign, code="T003", name="场地预订")
@@ -186,8 +169,8 @@ def _build(tmp_media) -> dict:
         "campaign_id": campaign.pk,
         "task": task,
         "task_id": task.pk,
-        "member": memberships["viewer"],
-        "member_id": memberships["viewer"].pk,
+        "member": viewer,
+        "member_id": viewer.pk,
         "users": users,
     }
     for module in app_test_modules("access_table"):  # the objects each app's API access table works on (ids in ctx)
