@@ -23,6 +23,7 @@ urlpatterns = [
     path("", include("campaignflow.notifications.urls")),
     path("", include("campaignflow.alerts.urls")),
     path("", include("campaignflow.review.urls")),
+    path("", include("campaignflow.materials.urls")),
 ]
 
 if settings.DEBUG:
