@@ -1,11 +1,11 @@
-from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
+from campaignflow.campaigns.tabs import CampaignAppConfig, Tab
 
-class MaterialsConfig(AppConfig):
+
+class MaterialsConfig(CampaignAppConfig):
     name = "campaignflow.materials"
     label = "materials"
     verbose_name = _("Materials")
-
-    def ready(self) -> None:
-        from . import gates  # noqa: F401
+    tabs = (Tab("materials", _("Materials"), "materials:list", order=28),)
+    gates = True
