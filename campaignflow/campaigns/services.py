@@ -28,6 +28,7 @@ from .access import is_admin
 from .domain import lifecycle as lc
 from .domain.playbooks import TaskSpec, generate_tasks, parse_phases
 from .models import Campaign, CampaignType, MemberRole, Membership, Playbook, PlaybookVersion, StatusChange
+from .signals import plan_generated
 
 NAME_MAX = 200
 EDITABLE_FIELDS = ("name", "type", "description", "start_date", "end_date", "budget_total", "owner", "industry", "tags")
@@ -206,6 +207,7 @@ def campaign_create(
             )
             for s in specs
         )
+        plan_generated.send(sender=Campaign, campaign=campaign, specs=specs, actor=actor)
     audit_record(
         actor=actor,
         action="create",

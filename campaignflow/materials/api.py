@@ -121,12 +121,12 @@ def update_material(request, material_id: PathId, payload: MaterialPatch):
     return services.material_update(actor=request.user, material=material, version=version, data=data)
 
 
-class VersionQuery(Schema):
+class MaterialVersionQuery(Schema):
     version: int
 
 
 @router.delete("/materials/{material_id}", response={204: None})
-def delete_material(request, material_id: PathId, q: Query[VersionQuery]):
+def delete_material(request, material_id: PathId, q: Query[MaterialVersionQuery]):
     material = lookups.material_for_user(request.user, material_id, EDIT)
     services.material_delete(actor=request.user, material=material, version=q.version)
     return Status(204, None)
@@ -135,7 +135,7 @@ def delete_material(request, material_id: PathId, q: Query[VersionQuery]):
 # --- files ----------------------------------------------------------------------------------------
 
 
-class FileOut(Schema):
+class MaterialFileOut(Schema):
     id: int
     revision: int
     filename: str
@@ -163,7 +163,7 @@ class FileOut(Schema):
         return reverse("api:material_file_preview", args=[file.pk])
 
 
-@router.post("/materials/{material_id}/files", response={201: FileOut})
+@router.post("/materials/{material_id}/files", response={201: MaterialFileOut})
 def upload_file(request, material_id: PathId):
     """multipart/form-data with the field `file`; each upload is the next revision."""
     material = lookups.material_for_user(request.user, material_id, EDIT)
@@ -195,7 +195,7 @@ def _no_file() -> str:
     return _("Send the file in the form field “file” (multipart/form-data).")
 
 
-@router.get("/materials/{material_id}/files", response=list[FileOut])
+@router.get("/materials/{material_id}/files", response=list[MaterialFileOut])
 def list_files(request, material_id: PathId):
     return selectors.files(lookups.material_for_user(request.user, material_id, VIEW))
 
@@ -220,44 +220,44 @@ def preview_file(request, material_file_id: PathId) -> HttpResponse:
 # --- review, acceptance -----------------------------------------------------------------------------
 
 
-class ActionIn(Schema):
+class MaterialActionIn(Schema):
     version: int | None = None  # optional: the optimistic lock when the client has it
 
 
-class ReviewIn(Schema):
+class MaterialReviewIn(Schema):
     decision: str = Field(..., max_length=20)
     comment: str = Field("", max_length=5000)
     version: int | None = None
 
 
-class AcceptIn(Schema):
+class MaterialAcceptIn(Schema):
     received_quantity: int | None = Field(None, ge=0, le=services.MAX_QUANTITY)
     comment: str = Field("", max_length=5000)
     version: int | None = None
 
 
 @router.post("/materials/{material_id}/submit", response=MaterialDetailOut)
-def submit_material(request, material_id: PathId, payload: ActionIn | None = None):
+def submit_material(request, material_id: PathId, payload: MaterialActionIn | None = None):
     material = lookups.material_for_user(request.user, material_id, EDIT)
     version = payload.version if payload else None
     return services.material_submit(actor=request.user, material=material, version=version)
 
 
 @router.post("/materials/{material_id}/review", response=MaterialDetailOut)
-def review_material(request, material_id: PathId, payload: ReviewIn):
+def review_material(request, material_id: PathId, payload: MaterialReviewIn):
     """By an owner or manager (our brand) or, for co-branded material, a partner member (theirs)."""
     material = lookups.material_for_user(request.user, material_id, VIEW)
     return services.material_review(actor=request.user, material=material, data=payload.dict())
 
 
 @router.post("/materials/{material_id}/accept", response=MaterialDetailOut)
-def accept_material(request, material_id: PathId, payload: AcceptIn | None = None):
+def accept_material(request, material_id: PathId, payload: MaterialAcceptIn | None = None):
     material = lookups.material_for_user(request.user, material_id, EDIT)
     data = payload.dict(exclude_unset=True) if payload else {}
     return services.material_accept(actor=request.user, material=material, data=data)
 
 
-class ReviewOut(Schema):
+class MaterialReviewOut(Schema):
     revision: int
     side: str
     decision: str
@@ -266,7 +266,7 @@ class ReviewOut(Schema):
     at: dt.datetime
 
 
-@router.get("/materials/{material_id}/history", response=list[ReviewOut])
+@router.get("/materials/{material_id}/history", response=list[MaterialReviewOut])
 def material_history(request, material_id: PathId) -> list[MaterialReview]:
     """Every submission, decision and acceptance, oldest first."""
     return selectors.reviews(lookups.material_for_user(request.user, material_id, VIEW))
@@ -275,7 +275,7 @@ def material_history(request, material_id: PathId) -> list[MaterialReview]:
 # --- comments -------------------------------------------------------------------------------------
 
 
-class CommentIn(Schema):
+class MaterialCommentIn(Schema):
     body: str = Field(..., max_length=5000)
     revision: int | None = Field(None, ge=1)
     parent: IdField | None = None
@@ -286,13 +286,13 @@ class CommentIn(Schema):
     h: float | None = None
 
 
-class CommentPatch(Schema):
+class MaterialCommentPatch(Schema):
     version: int
     body: str | None = Field(None, max_length=5000)
     resolved: bool | None = None
 
 
-class CommentOut(Schema):
+class MaterialCommentOut(Schema):
     id: int
     body: str
     revision: int | None = Field(None, alias="file.revision")
@@ -310,24 +310,24 @@ class CommentOut(Schema):
     version: int
 
 
-class CommentFilter(Schema):
+class MaterialCommentFilter(Schema):
     revision: int | None = Field(None, ge=1)
 
 
-@router.get("/materials/{material_id}/comments", response=list[CommentOut])
-def list_comments(request, material_id: PathId, filters: Query[CommentFilter]):
+@router.get("/materials/{material_id}/comments", response=list[MaterialCommentOut])
+def list_comments(request, material_id: PathId, filters: Query[MaterialCommentFilter]):
     return selectors.comments(lookups.material_for_user(request.user, material_id, VIEW), filters.revision)
 
 
-@router.post("/materials/{material_id}/comments", response={201: CommentOut})
-def create_comment(request, material_id: PathId, payload: CommentIn):
+@router.post("/materials/{material_id}/comments", response={201: MaterialCommentOut})
+def create_comment(request, material_id: PathId, payload: MaterialCommentIn):
     material = lookups.material_for_user(request.user, material_id, VIEW)
     comment = services.comment_create(actor=request.user, material=material, data=payload.dict())
     return Status(201, comment)
 
 
-@router.patch("/material-comments/{material_comment_id}", response=CommentOut)
-def update_comment(request, material_comment_id: PathId, payload: CommentPatch) -> MaterialComment:
+@router.patch("/material-comments/{material_comment_id}", response=MaterialCommentOut)
+def update_comment(request, material_comment_id: PathId, payload: MaterialCommentPatch) -> MaterialComment:
     comment = lookups.material_comment_for_user(request.user, material_comment_id, VIEW)
     version, data = patch_data(payload)
     return services.comment_update(actor=request.user, comment=comment, version=version, data=data)

@@ -9,3 +9,11 @@ class MaterialsConfig(CampaignAppConfig):
     verbose_name = _("Materials")
     tabs = (Tab("materials", _("Materials"), "materials:list", order=28),)
     gates = True
+
+    def ready(self) -> None:
+        super().ready()
+        from campaignflow.campaigns.signals import plan_generated
+
+        from .playbook_materials import create_from_plan
+
+        plan_generated.connect(create_from_plan, dispatch_uid="materials.create_from_plan")

@@ -29,6 +29,17 @@ class PlaybookInvalid(ValueError):
 
 
 @dataclass(frozen=True)
+class MaterialSpec:
+    """A material a step produces (seed 001 物料清单): made a campaign material due on the step's date."""
+
+    name: str
+    kind: str = "other"
+    quantity: int | None = None
+    unit: str = ""
+    partner_approval: bool = False  # co-branded: both brands approve it (seed 000)
+
+
+@dataclass(frozen=True)
 class Step:
     name: str
     owner_role: str = ""
@@ -37,6 +48,7 @@ class Step:
     workdays: bool = False
     output: str = ""
     remark: str = ""
+    materials: tuple[MaterialSpec, ...] = ()
 
     def time_node_label(self, lang: str = "zh-hans") -> str:
         n, unit_zh, unit_en = (
@@ -123,6 +135,7 @@ def parse_phases(raw) -> list[Phase]:
                     workdays=workdays,
                     output=_text(s.get("output"), f"{sp}.output", errors, required=False, limit=TEXT_MAX),
                     remark=_text(s.get("remark"), f"{sp}.remark", errors, required=False, limit=TEXT_MAX),
+                    materials=_materials(s.get("materials"), f"{sp}.materials", errors),
                 )
             )
         phases.append(Phase(name=name, goal=goal, steps=tuple(steps)))
@@ -131,8 +144,49 @@ def parse_phases(raw) -> list[Phase]:
     return phases
 
 
+def _materials(raw, path: str, errors: list) -> tuple[MaterialSpec, ...]:
+    if raw is None:
+        return ()
+    if not isinstance(raw, list):
+        errors.append((path, "must be a list"))
+        return ()
+    specs = []
+    for k, m in enumerate(raw):
+        mp = f"{path}[{k}]"
+        if not isinstance(m, dict):
+            errors.append((mp, "must be an object"))
+            continue
+        quantity = m.get("quantity")
+        if quantity is not None and (isinstance(quantity, bool) or not isinstance(quantity, int) or quantity < 0):
+            errors.append((f"{mp}.quantity", "must be a whole number from 0"))
+            quantity = None
+        approval = m.get("partner_approval", False)
+        if not isinstance(approval, bool):
+            errors.append((f"{mp}.partner_approval", "must be true or false"))
+            approval = False
+        specs.append(
+            MaterialSpec(
+                name=_text(m.get("name"), f"{mp}.name", errors, required=True, limit=NAME_MAX),
+                kind=_text(m.get("kind", "other"), f"{mp}.kind", errors, required=False, limit=20) or "other",
+                quantity=quantity,
+                unit=_text(m.get("unit"), f"{mp}.unit", errors, required=False, limit=20),
+                partner_approval=approval,
+            )
+        )
+    return tuple(specs)
+
+
+def _step_json(step: Step) -> dict:
+    data = asdict(step)
+    if step.materials:
+        data["materials"] = list(data["materials"])  # JSON's list, as the playbook versions store it
+    else:
+        del data["materials"]  # steps without materials keep the JSON they always had
+    return data
+
+
 def phases_to_json(phases: list[Phase]) -> list[dict]:
-    return [{"name": p.name, "goal": p.goal, "steps": [asdict(s) for s in p.steps]} for p in phases]
+    return [{"name": p.name, "goal": p.goal, "steps": [_step_json(s) for s in p.steps]} for p in phases]
 
 
 def due_date(step: Step, start: dt.date, end: dt.date, calendar: Calendar) -> dt.date:
@@ -156,6 +210,7 @@ class TaskSpec:
     sort_order: int
     past_due: bool = False  # its computed start or due date was already past on the day of creation
     original_end_date: dt.date | None = None  # the computed due date, when rescheduling moved it
+    materials: tuple[MaterialSpec, ...] = ()  # due with the task (materials.playbook_materials)
 
 
 def task_code(n: int) -> str:
@@ -228,6 +283,7 @@ def generate_tasks(
             sort_order=n,
             past_due=past[n - 1],
             original_end_date=computed[n - 1] if dues[n - 1] != computed[n - 1] else None,
+            materials=step.materials,
         )
         for n, (phase, step) in enumerate(steps, start=1)
     ]
