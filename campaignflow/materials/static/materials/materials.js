@@ -85,6 +85,8 @@
     const form = input.closest && input.closest("form[data-upload]");
     if (!form || input.type !== "file" || !input.files.length) return;
     form.querySelectorAll("input[type=file]").forEach((other) => { if (other !== input) other.value = ""; });
+    const cameraName = form.querySelector("[data-camera-name]");
+    if (cameraName) cameraName.textContent = input.hasAttribute("capture") ? input.files[0].name : "";
   });
 
   // Upload with progress: the server answers a redirect to the material (followed by the request) or the page
