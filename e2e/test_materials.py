@@ -94,6 +94,14 @@ def test_pin_a_comment_on_a_poster_and_approve_it(page, campaign, poster, browse
     page.screenshot(path="/tmp/materials_list_desktop.png", full_page=True)
 
     row.locator("[data-testid=material-link]").click()
+    script = poster.with_name("logo.svg")
+    script.write_text('<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>')
+    page.set_input_files("[data-testid=upload-file]", str(script))
+    page.click("[data-testid=upload-submit]")  # refused: the upload card comes back with the reason
+    expect(page.locator("[data-upload-error]")).to_contain_text("SVG")
+    expect(page.locator("[data-testid=no-file]")).to_be_visible()
+    assert [e for e in page.console_errors if "422" not in e] == [], page.console_errors
+    page.console_errors.clear()  # the refused upload's 422 is the one expected
     page.set_input_files("[data-testid=upload-file]", str(poster))
     page.click("[data-testid=upload-submit]")
     expect(page.locator("[data-testid=preview-pending]")).to_be_visible()  # the placeholder polls
