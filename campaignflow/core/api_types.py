@@ -40,6 +40,7 @@ def patch_schema(schema: type[Schema], *, exclude: tuple[str, ...] = (), **extra
         if name not in exclude:
             optional = copy(info)
             optional.default = None
+            optional.default_factory = None  # a list/dict default (tags, events): absent means unchanged too
             fields[name] = (info.annotation | None, optional)
     name = schema.__name__.removesuffix("In") + "Patch"
     return create_model(name, __base__=Schema, __module__=schema.__module__, **fields, **extra)

@@ -7,6 +7,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -142,7 +143,10 @@ def start_from_case(request, pk: int):
 
     if act(request, start, _("A new campaign was started from the case %(name)s.") % {"name": source.name}):
         return redirect("campaigns:detail", started.pk)
-    return redirect(request.POST.get("back") or "review:cases")
+    back = request.POST.get("back", "")
+    # only back to a page of this site (a posted absolute URL elsewhere would be an open redirect)
+    safe = url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}, require_https=request.is_secure())
+    return redirect(back if back and safe else "review:cases")
 
 
 def _date(value):

@@ -87,3 +87,12 @@ def test_a_refused_start_from_a_case_goes_back_with_the_message(owner, campaign)
     )
     assert started.status_code == 302 and Campaign.objects.count() == count + 1
     assert started.said == [f"A new campaign was started from the case {campaign.name}."]
+
+
+def test_a_refused_start_never_goes_back_to_another_site(owner, campaign):
+    """The posted `back` is followed only within this site (it was an open redirect)."""
+    Campaign.objects.filter(pk=campaign.pk).update(status="archived")
+    url = f"/campaigns/{campaign.pk}/review/start-from-case/"
+    for back in ("https://evil.example/phish", "//evil.example/", "javascript:alert(1)"):
+        response = post(owner, url, {"name": "新", "start_date": "2026-13-01", "back": back})
+        assert response.status_code == 302 and response["Location"] == "/cases/", back
