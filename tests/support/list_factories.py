@@ -941,6 +941,83 @@ def _risks(env, n):
     return _executing_list(env, Risk, "risks", n, row)
 
 
+def _materials(env, n):
+    from campaignflow.materials.models import Material
+
+    kinds = ["poster", "h5", "video", "invitation", "stand", "gift"]
+
+    def row(i):
+        return dict(
+            code=f"M{i + 1:03d}",
+            name=f"物料{i}",
+            kind=kinds[i % 6],
+            quantity=100 + i,
+            unit="份",
+            owner=env.person(i),
+            due_date=days(i),
+            status=["draft", "in_review", "approved", "accepted"][i % 4],
+            accepted_by=env.person(i + 1) if i % 4 == 3 else None,
+            sort_order=i,
+        )
+
+    return _executing_list(env, Material, "materials", n, row)
+
+
+def _one_material(env, n, *, files: int = 0, comments: int = 0, reviews: int = 0) -> Target:
+    """One material of a new executing campaign with n revisions / comments / review entries."""
+    from campaignflow.materials.models import Material, MaterialComment, MaterialFile, MaterialReview
+
+    campaign = env.campaign(status="executing")
+    material = Material.objects.create(campaign=campaign, code="M001", name="主视觉海报", revision=max(files, 1))
+    revisions = bulk(
+        MaterialFile,
+        [
+            MaterialFile(
+                material=material,
+                revision=i + 1,
+                filename=f"poster-v{i + 1}.png",
+                size=1000 + i,
+                sha256=f"{i:064d}",
+                content_type="image/png",
+                kind="image",
+                blob=f"materials/00/{i:064d}",
+                preview_status="ready",
+                uploaded_by=env.person(i),
+            )
+            for i in range(max(files, 1))
+        ],
+    )
+    bulk(
+        MaterialComment,
+        [
+            MaterialComment(
+                material=material, file=revisions[0], body=f"意见{i}", author=env.person(i), x=0.1, y=0.1, w=0.2, h=0.2
+            )
+            for i in range(comments)
+        ],
+    )
+    bulk(
+        MaterialReview,
+        [
+            MaterialReview(material=material, revision=1, side="host", decision="approve", actor=env.person(i))
+            for i in range(reviews)
+        ],
+    )
+    return material
+
+
+def _material_files(env, n):
+    return Target(f"/materials/{_one_material(env, n, files=n).pk}/files")
+
+
+def _material_comments(env, n):
+    return Target(f"/materials/{_one_material(env, n, comments=n).pk}/comments")
+
+
+def _material_history(env, n):
+    return Target(f"/materials/{_one_material(env, n, reviews=n).pk}/history")
+
+
 def _issues(env, n):
     from campaignflow.execution.models import Issue
 
@@ -1307,6 +1384,10 @@ LEFT_OUT: dict[str, str] = {
     f"{C}/periods": "at most three periods (one per kind), one query",
     f"{C}/alert-rules": "one entry per rule type the code defines, one query",
     "/expenses/{expense_id}/receipt": "one file",
+    "/materials/{material_id}": "one object (its waiting sides from one query of its reviews)",
+    "/material-files/{material_file_id}": "one file",
+    "/material-files/{material_file_id}/preview": "one file",
+    f"{C}/materials.xlsx": "the materials sheet, streamed from the same query as the list",
     f"{C}/export.xlsx": "the campaign workbook (every sheet), timed by bench/bench_export.py",
     f"{C}/report.pdf": "a document",
     "/weekly-reports/{report_id}/figures": "one report's figures: a row per KPI from three queries whatever the count",
