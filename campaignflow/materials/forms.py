@@ -5,6 +5,8 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from campaignflow.campaigns.forms import DateInput
+
 from .models import LeftoverAction, MaterialKind
 
 # What the file picker offers: the kinds the store accepts (core.domain.filetypes); a phone adds its camera.
@@ -14,13 +16,6 @@ ACCEPTED_FILES = (
 )
 # Budget categories whose lines pay for materials (物料费): the built-in key and what teams type.
 MATERIAL_CATEGORIES = ("materials", "物料费", "物料")
-
-
-class DateInput(forms.DateInput):
-    input_type = "date"
-
-    def __init__(self, **kwargs):
-        super().__init__(format="%Y-%m-%d", **kwargs)
 
 
 class MaterialForm(forms.Form):

@@ -257,6 +257,16 @@ def _leftover_initial(material: Material) -> dict:
     }
 
 
+def _posted(request, material: Material, key: str, form, save, success, **options):
+    """A form of the material's page, posted: once saved, `success` (a text, or made from the answer) and back
+    to the page; refused, the page again with this form showing why (`submit`, ADR 0006)."""
+    result = submit(form, save, **options)
+    if result.saved:
+        messages.success(request, success(result.value) if callable(success) else success)
+        return redirect(_detail_url(material))
+    return _detail_page(request, material, forms={key: form}, conflict=result.conflict, status=422)
+
+
 @login_required
 def material_detail(request, pk: int, material_id: int):
     return _detail_page(request, _material(request, pk, material_id))
@@ -308,11 +318,15 @@ def file_upload(request, pk: int, material_id: int):
             actor=request.user, material=material, upload=upload, digest=digest_of(request, "file")
         )
 
-    result = submit(form, save, errors_on="file")
-    if result.saved:
-        messages.success(request, _("Revision %(n)d uploaded.") % {"n": result.value.revision})
-        return redirect(_detail_url(material))
-    return _detail_page(request, material, forms={"upload": form}, status=422)
+    return _posted(request, material, "upload", form, save, _uploaded, errors_on="file")
+
+
+def _uploaded(file) -> str:
+    return _("Revision %(n)d uploaded.") % {"n": file.revision}
+
+
+def _decided(material: Material) -> str:
+    return _("Your decision is recorded: %(status)s.") % {"status": status_label(material)}
 
 
 @login_required
@@ -341,13 +355,7 @@ def material_review(request, pk: int, material_id: int):
         data = {**form.cleaned_data, "decision": request.POST.get("decision"), "version": posted_version(request)}
         return services.material_review(actor=request.user, material=material, data=data)
 
-    result = submit(form, save)
-    if result.saved:
-        messages.success(
-            request, _("Your decision is recorded: %(status)s.") % {"status": material.get_status_display()}
-        )
-        return redirect(_detail_url(material))
-    return _detail_page(request, material, forms={"review": form}, conflict=result.conflict, status=422)
+    return _posted(request, material, "review", form, save, _decided)
 
 
 @login_required
@@ -363,11 +371,7 @@ def material_accept(request, pk: int, material_id: int):
             actor=request.user, material=material, data={**data, "version": posted_version(request)}
         )
 
-    result = submit(form, save)
-    if result.saved:
-        messages.success(request, _("%(code)s accepted.") % {"code": material.code})
-        return redirect(_detail_url(material))
-    return _detail_page(request, material, forms={"accept": form}, conflict=result.conflict, status=422)
+    return _posted(request, material, "accept", form, save, _("%(code)s accepted.") % {"code": material.code})
 
 
 @login_required
@@ -376,19 +380,14 @@ def material_leftovers(request, pk: int, material_id: int):
     """After acceptance: what is left, and whether it went to stock or was scrapped."""
     material = _material(request, pk, material_id, EDIT)
     form = LeftoverForm(request.POST)
-    result = submit(
-        form,
-        lambda: services.material_update(
-            actor=request.user,
-            material=material,
-            version=posted_version(request),
-            data={k: v for k, v in form.cleaned_data.items() if k != "version"},
-        ),
-    )
-    if result.saved:
-        messages.success(request, _("Leftovers recorded."))
-        return redirect(_detail_url(material))
-    return _detail_page(request, material, forms={"leftovers": form}, conflict=result.conflict, status=422)
+
+    def save():
+        data = {k: v for k, v in form.cleaned_data.items() if k != "version"}
+        return services.material_update(
+            actor=request.user, material=material, version=posted_version(request), data=data
+        )
+
+    return _posted(request, material, "leftovers", form, save, _("Leftovers recorded."))
 
 
 # --- comments -----------------------------------------------------------------------------------------------

@@ -276,6 +276,7 @@ def test_submit_approve_accept_and_leftovers(users, campaign, owner):
     owner.post(url(material, "review/"), {"decision": "approve", "comment": "可以", "version": material.version})
     material.refresh_from_db()
     assert material.status == "approved"
+    assert "审核结果已记录：已定稿" in page(owner.get(url(material)))  # the message, then the badge
     assert "已定稿" in page(owner.get(url(material)))
     owner.post(url(material, "accept/"), {"received_quantity": "480", "version": material.version})
     material.refresh_from_db()
