@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from campaignflow.core.domain.dates import parse_date, parse_datetime
+from campaignflow.core.domain.text import clean_text
 from campaignflow.core.errors import InvalidInput
 
 # The pydantic error types of an API schema's date and date-time fields (ninja reads those before a service
@@ -65,3 +66,14 @@ def datetime_input(value, field: str, errors: dict | None = None, *, required: b
             _fail(errors, field, _("This field is required."))
         return None
     return timezone.make_aware(moment) if timezone.is_naive(moment) else moment
+
+
+def text_input(value, field: str, limit: int, errors: dict | None = None, *, required: bool = False) -> str:
+    """Typed text, cleaned (`core.domain.text.clean_text`), within `limit` characters; a longer one (or a
+    missing required one) goes into `errors[field]` like date_input's."""
+    text = clean_text(value)
+    if len(text) > limit:
+        _fail(errors, field, _("At most %(n)d characters.") % {"n": limit})
+    elif required and not text:
+        _fail(errors, field, _("This field is required."))
+    return text

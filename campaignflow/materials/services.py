@@ -20,7 +20,7 @@ from campaignflow.core.codes import create_with_code
 from campaignflow.core.domain.text import clean_text
 from campaignflow.core.errors import Conflict, Forbidden, InvalidInput
 from campaignflow.core.locking import changed_only, refuse_if_stale, update_versioned
-from campaignflow.core.parsing import date_input
+from campaignflow.core.parsing import date_input, text_input
 from campaignflow.planning.models import Task
 
 from . import selectors
@@ -89,13 +89,8 @@ def _clean(campaign: Campaign, data: dict, *, creating: bool) -> dict:
     errors: dict[str, str] = {}
     out: dict = {}
     for field, limit in TEXT_LIMITS.items():
-        if field in data:
-            text = clean_text(data[field]) if field != "note" else str(data[field] or "").strip()
-            if len(text) > limit:
-                errors[field] = _("At most %(n)d characters.") % {"n": limit}
-            out[field] = text
-    if (creating or "name" in data) and not out.get("name"):
-        errors["name"] = _("This field is required.")
+        if field in data or (creating and field == "name"):
+            out[field] = text_input(data.get(field), field, limit, errors, required=field == "name")
     if "kind" in data:
         kind = data["kind"] or MaterialKind.OTHER
         if kind not in MaterialKind.values:
@@ -144,10 +139,7 @@ def _clean_leftovers(material: Material, data: dict) -> dict:
         out["leftover_action"] = action
     for field, limit in LEFTOVER_TEXT.items():
         if field in data:
-            text = clean_text(data[field])
-            if len(text) > limit:
-                errors[field] = _("At most %(n)d characters.") % {"n": limit}
-            out[field] = text
+            out[field] = text_input(data[field], field, limit, errors)
     if errors:
         raise InvalidInput(errors)
     return out
