@@ -8,11 +8,12 @@ import datetime as dt
 
 from django.http import Http404, HttpResponse
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from ninja import Query, Router, Schema, Status
 from pydantic import Field
 
 from campaignflow import lookups
-from campaignflow.campaigns.access import EDIT, VIEW, campaign_for_user
+from campaignflow.campaigns.access import EDIT, VIEW, campaign_for_team, campaign_for_user
 from campaignflow.core import blobs
 from campaignflow.core.api_types import IdField, PathId, Username, patch_data, patch_schema
 from campaignflow.core.errors import InvalidInput, TooLarge
@@ -101,8 +102,11 @@ def create_material(request, campaign_id: PathId, payload: MaterialIn):
 
 @router.get("/campaigns/{campaign_id}/materials.xlsx")
 def export_materials(request, campaign_id: PathId):
-    """The materials list in the seeds' layout (物料清单)."""
-    campaign = campaign_for_user(request.user, campaign_id, VIEW)
+    """The materials list in the seeds' layout (物料清单), for the team: it carries vendors, owners and notes
+    that a partner's view leaves out (partners 403)."""
+    campaign = campaign_for_team(
+        request.user, campaign_id, VIEW, message=_("The materials list export is internal to the campaign team.")
+    )
     return exports.materials_xlsx_response(campaign, selectors.materials_for(request.user, campaign))
 
 
@@ -178,20 +182,15 @@ def upload_file(request, material_id: PathId):
 
 def _too_large() -> str:
     from django.conf import settings
-    from django.utils.translation import gettext as _
 
     return _("The file is larger than the %(n)d MB limit.") % {"n": settings.MATERIAL_UPLOAD_MAX_BYTES // 2**20}
 
 
 def _no_preview() -> str:
-    from django.utils.translation import gettext as _
-
     return _("This file has no preview (yet).")
 
 
 def _no_file() -> str:
-    from django.utils.translation import gettext as _
-
     return _("Send the file in the form field “file” (multipart/form-data).")
 
 

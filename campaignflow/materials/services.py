@@ -364,7 +364,9 @@ def material_accept(*, actor, material: Material, data: dict) -> Material:
             _("Only an approved material can be accepted; this one is %(status)s.")
             % {"status": locked.get_status_display()}
         )
-    received = out.get("received_quantity", locked.quantity)
+    received = out.get("received_quantity")
+    if received is None:  # not given (or given as null): what was ordered arrived
+        received = locked.quantity
     return _set_status(
         actor,
         locked,

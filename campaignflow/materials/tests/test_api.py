@@ -345,3 +345,16 @@ def test_the_list_exports_in_the_seeds_layout(api, campaign):
     header = next(r for r in rows if "物料名称" in r)
     assert header[:5] == ["编号", "物料名称", "类型", "数量", "单位"]
     assert any(r[:5] == ["M001", "宣传单", "宣传单", 500, "份"] for r in rows)
+
+
+def test_the_export_is_for_the_team_and_acceptance_defaults_to_the_ordered_quantity(api, campaign):
+    owner = api("owner")
+    material = create(owner, campaign, quantity=300, unit="份", vendor="印刷厂", partner_approval=True)
+    partner = api("partner")
+    assert partner.client.get(f"/api/v1/campaigns/{campaign.id}/materials.xlsx", **partner.headers).status_code == 403
+    upload(owner, material["id"], files.png())
+    owner.post(f"/materials/{material['id']}/submit")
+    owner.post(f"/materials/{material['id']}/review", {"decision": "approve"})
+    partner.post(f"/materials/{material['id']}/review", {"decision": "approve"})
+    accepted = owner.post(f"/materials/{material['id']}/accept", {"received_quantity": None}).json()
+    assert accepted["status"] == "accepted" and accepted["received_quantity"] == 300
