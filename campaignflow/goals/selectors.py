@@ -7,6 +7,8 @@ from decimal import Decimal
 
 from django.db.models import Sum
 
+from campaignflow.core.domain.numbers import without_trailing_zeros
+
 from .domain.decompose import plan_gap
 from .domain.kpi import achievement_rate, kpi_actual, metrics_of
 from .models import Channel, Kpi
@@ -43,7 +45,8 @@ def kpis(campaign, user=None):
 
 def _with_actuals(items: list[Kpi], totals: dict[str, Decimal]) -> list[Kpi]:
     for k in items:
-        k.actual = kpi_actual(metric=k.metric, numerator=k.numerator, denominator=k.denominator, totals=totals)
+        actual = kpi_actual(metric=k.metric, numerator=k.numerator, denominator=k.denominator, totals=totals)
+        k.actual = without_trailing_zeros(actual)
         k.achievement_rate = achievement_rate(target=k.target, actual=k.actual, direction=k.direction)
     return items
 

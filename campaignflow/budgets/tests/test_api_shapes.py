@@ -3,10 +3,10 @@ expense, partner company, campaign partner and responsibility endpoint answers (
 Ids and the stamps the server takes from the clock are replaced by their type, so a change of schema or
 mapping that renames, retypes, drops or reorders a field fails here."""
 
-import json
-
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+
+from tests.support.api_shapes import same
 
 pytestmark = pytest.mark.django_db
 
@@ -29,12 +29,6 @@ def shape(body):
 def call(client, method, path, payload=None):
     response = getattr(client, method)(path, payload) if payload is not None else getattr(client, method)(path)
     return response.status_code, shape(response.json())
-
-
-def same(actual, expected):
-    # json.dumps keeps the key order: the order of the fields is part of what clients see.
-    assert actual == expected
-    assert json.dumps(actual, ensure_ascii=False) == json.dumps(expected, ensure_ascii=False)
 
 
 LINE = {

@@ -3,7 +3,7 @@ by field and in order, with ids and the stamps the server takes from the clock r
 (as in execution/tests/test_api_shapes.py), so a conversion that renames, retypes, drops or reorders a
 field fails."""
 
-import json
+from tests.support.api_shapes import same  # noqa: F401 - the shape tests import it from here
 
 
 def _kind(value):
@@ -23,9 +23,3 @@ def call(api, method, path, payload=None, *, clock=()):
     """(status, shaped body) of one request."""
     response = getattr(api, method)(path, payload) if payload is not None else getattr(api, method)(path)
     return response.status_code, shape(response.json(), clock) if response.content else None
-
-
-def same(actual, expected):
-    # json.dumps keeps the key order: the order of the fields is part of what clients see.
-    assert actual == expected, (actual, expected)
-    assert json.dumps(actual, ensure_ascii=False) == json.dumps(expected, ensure_ascii=False)

@@ -115,3 +115,13 @@ def parse_money(value, *, allow_zero: bool = True) -> Decimal:
     if amount != amount.quantize(CENT, rounding=ROUND_HALF_UP):
         raise MoneyError("at most 2 decimal places")
     return amount.quantize(CENT)
+
+
+def without_trailing_zeros(value: Decimal | None) -> Decimal | None:
+    """350000.0000 → 350000, 0.0400 → 0.04: the same figure whichever database summed it (PostgreSQL keeps
+    the column's scale in a SUM, SQLite does not), never in exponent form."""
+    if value is None or not value.is_finite():
+        return value
+    if value == value.to_integral_value():
+        return value.quantize(Decimal(1))
+    return value.normalize()

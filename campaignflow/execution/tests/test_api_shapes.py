@@ -3,9 +3,9 @@ and patch answers (and with which status). Ids and the stamps the server takes f
 replaced by their type, so a change of schema or mapping that renames, retypes, drops or reorders a field
 fails here."""
 
-import json
-
 import pytest
+
+from tests.support.api_shapes import same
 
 CLOCK = {"first_response_at", "resolved_at", "done_at", "published_at", "sla_seconds_left"}
 
@@ -24,12 +24,6 @@ def shape(body, *, text=()):
 def call(api, method, path, payload=None, *, text=()):
     response = getattr(api, method)(path, payload) if payload is not None else getattr(api, method)(path)
     return response.status_code, shape(response.json(), text=text)
-
-
-def same(actual, expected):
-    # json.dumps keeps the key order: the order of the fields is part of what clients see.
-    assert actual == expected
-    assert json.dumps(actual, ensure_ascii=False) == json.dumps(expected, ensure_ascii=False)
 
 
 @pytest.fixture

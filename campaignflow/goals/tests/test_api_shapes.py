@@ -2,9 +2,9 @@
 endpoints answer (and with which status). Ids are replaced by their type, so a change of schema or mapping
 that renames, retypes, drops or reorders a field fails here."""
 
-import json
-
 import pytest
+
+from tests.support.api_shapes import same
 
 pytestmark = pytest.mark.django_db
 
@@ -18,12 +18,6 @@ def shape(body):
 def call(api, method, path, payload=None):
     response = getattr(api, method)(path, payload) if payload is not None else getattr(api, method)(path)
     return response.status_code, shape(response.json())
-
-
-def same(actual, expected):
-    # json.dumps keeps the key order: the order of the fields is part of what clients see.
-    assert actual == expected
-    assert json.dumps(actual, ensure_ascii=False) == json.dumps(expected, ensure_ascii=False)
 
 
 RATE = {
