@@ -2,29 +2,12 @@
 (the resolution's field errors also show at that alert) and nothing is written."""
 
 import pytest
-from django.contrib.messages import get_messages
-from django.test import Client
-from django.utils.translation import gettext as _
-from django.utils.translation import override
 
 from campaignflow.alerts.models import Alert, RuleSetting
+from conftest import logged_in as client_for
+from tests.support.pages import last_message, zh
 
 pytestmark = pytest.mark.django_db
-
-
-def client_for(user) -> Client:
-    client = Client(HTTP_ACCEPT_LANGUAGE="zh-hans")
-    client.force_login(user)
-    return client
-
-
-def last_message(response) -> str:
-    return [str(m) for m in get_messages(response.wsgi_request)][-1]
-
-
-def zh(text: str) -> str:
-    with override("zh-hans"):
-        return _(text)
 
 
 @pytest.fixture

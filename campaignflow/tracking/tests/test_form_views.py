@@ -2,29 +2,12 @@
 expired is a message, and nothing is written."""
 
 import pytest
-from django.contrib.messages import get_messages
-from django.test import Client
-from django.utils.translation import gettext as _
-from django.utils.translation import override
 
 from campaignflow.tracking.models import ImportBatch, MetricRow
+from conftest import logged_in as client_for
+from tests.support.pages import last_message, zh
 
 pytestmark = pytest.mark.django_db
-
-
-def client_for(user) -> Client:
-    client = Client(HTTP_ACCEPT_LANGUAGE="zh-hans")
-    client.force_login(user)
-    return client
-
-
-def last_message(response) -> str:
-    return [str(m) for m in get_messages(response.wsgi_request)][-1]
-
-
-def zh(text: str, **params) -> str:
-    with override("zh-hans"):
-        return _(text) % params if params else _(text)
 
 
 def test_undoing_an_import_twice_is_a_message(api_for, users, campaign):
