@@ -6,7 +6,7 @@ built as rows by the selectors."""
 
 from __future__ import annotations
 
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from ninja import File, Query, Router, Status
@@ -45,8 +45,7 @@ from .schemas import (
     SignIn,
     VersionQuery,
 )
-from .statements import settlement_pdf_response
-from .xlsx import settlement_xlsx
+from .statements import settlement_pdf_response, settlement_xlsx_response
 
 router = Router(tags=["budgets"])
 
@@ -362,10 +361,7 @@ def sign_settlement(request, campaign_id: PathId, payload: SignIn):
 @router.get("/campaigns/{campaign_id}/settlement.xlsx")
 def settlement_download(request, campaign_id: PathId):
     campaign = campaign_for_user(request.user, campaign_id, VIEW)
-    content = settlement_xlsx(campaign, selectors.settlement_statement(campaign))
-    response = HttpResponse(content, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-    response["Content-Disposition"] = f'attachment; filename="settlement-{campaign.pk}.xlsx"'
-    return response
+    return settlement_xlsx_response(campaign)
 
 
 @router.get("/campaigns/{campaign_id}/settlement.pdf")

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db import transaction
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -19,8 +19,7 @@ from . import selectors, services
 from .domain.budget import category_chart
 from .forms import CATEGORY_CHOICES, EvaluationForm, ExpenseForm, LineForm, PartnerAddForm
 from .models import BudgetLine, CampaignPartner, Expense, Responsibility
-from .statements import settlement_pdf_response
-from .xlsx import settlement_xlsx
+from .statements import settlement_pdf_response, settlement_xlsx_response
 
 
 def _can_approve(user) -> bool:
@@ -485,10 +484,7 @@ def settlement_sign(request, pk: int):
 @login_required
 def settlement_download(request, pk: int):
     campaign = campaign_for_user(request.user, pk, VIEW)
-    content = settlement_xlsx(campaign, selectors.settlement_statement(campaign))
-    response = HttpResponse(content, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-    response["Content-Disposition"] = f'attachment; filename="settlement-{campaign.pk}.xlsx"'
-    return response
+    return settlement_xlsx_response(campaign)
 
 
 @login_required

@@ -13,6 +13,7 @@ from campaignflow import lookups
 from campaignflow.campaigns.access import EDIT, MANAGE, VIEW, campaign_for_user
 from campaignflow.campaigns.read_cache import cached, cached_for_user, cached_json
 from campaignflow.core.api_types import MAX_ID, IdField, PathId, Username, patch_data, patch_schema
+from campaignflow.core.downloads import ICS, XLSX, download
 from campaignflow.core.errors import InvalidInput
 from campaignflow.core.gc_pause import gc_paused
 from campaignflow.core.json_out import dumps, json_response
@@ -667,9 +668,7 @@ def plan_xlsx_response(user, campaign) -> HttpResponse:
     info = selectors.analyse(campaign, tasks, selectors.link_rows(campaign, {t.pk for t in tasks}))["tasks"]
     users = {t.owner_id: t.owner for t in tasks if t.owner_id}
     body = io.export_xlsx(campaign, tasks, info, users)
-    response = HttpResponse(body, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-    response["Content-Disposition"] = f"attachment; filename=plan-{campaign.pk}.xlsx"
-    return response
+    return download(body, filename=f"plan-{campaign.pk}.xlsx", content_type=XLSX)
 
 
 @router.get("/campaigns/{campaign_id}/calendar.ics")
@@ -683,9 +682,7 @@ def campaign_calendar(request, campaign_id: PathId):
 
 
 def _ics(body: bytes) -> HttpResponse:
-    response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
-    response["Content-Disposition"] = "inline; filename=calendar.ics"
-    return response
+    return download(body, filename="calendar.ics", content_type=ICS, inline=True)
 
 
 class FeedOut(Schema):

@@ -6,12 +6,13 @@ from __future__ import annotations
 import datetime as dt
 from typing import Literal
 
-from django.http import FileResponse, HttpResponse, StreamingHttpResponse
+from django.http import FileResponse, StreamingHttpResponse
 from ninja import Query, Router, Schema
 from pydantic import Field
 
 from campaignflow.campaigns.access import VIEW
 from campaignflow.core.api_types import PathId
+from campaignflow.core.downloads import CSV, PDF, XLSX, download
 from campaignflow.review.access import campaign_for_review
 
 from . import csvs, pdf
@@ -19,7 +20,6 @@ from .collect import campaign_sheets
 from .xlsx import workbook_file
 
 router = Router(tags=["reports"])
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 @router.get("/campaigns/{campaign_id}/export.xlsx")
@@ -45,15 +45,11 @@ def report_pdf(request, campaign_id: PathId, query: Query[ReportQuery]):
         body = pdf.weekly_report(campaign, week_start=query.week_start)
     else:
         body = pdf.evaluation_report(campaign)
-    response = HttpResponse(body, content_type="application/pdf")
-    response["Content-Disposition"] = f'inline; filename="{query.kind}-{campaign.pk}.pdf"'
-    return response
+    return download(body, filename=f"{query.kind}-{campaign.pk}.pdf", content_type=PDF, inline=True)
 
 
 def _csv(lines, name: str) -> StreamingHttpResponse:
-    response = StreamingHttpResponse(lines, content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{name}"'
-    return response
+    return download(lines, filename=name, content_type=CSV)
 
 
 @router.get("/campaigns/{campaign_id}/tasks.csv")
