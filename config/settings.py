@@ -181,6 +181,31 @@ STORAGES = {
 }
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "media"))
 MEDIA_URL = "/media/"
+# Uploaded files (materials): under MEDIA_ROOT, or with MATERIAL_STORAGE=s3 in a bucket of an S3-compatible
+# store (AWS S3, MinIO, Ceph…) through django-storages. The objects stay private: every download goes through
+# the app's access check. Credentials come from boto3's usual sources (AWS_ACCESS_KEY_ID and
+# AWS_SECRET_ACCESS_KEY, a profile, an instance role). docs/operations.md, "Storage".
+MATERIAL_STORAGE = os.environ.get("MATERIAL_STORAGE", "filesystem")
+if MATERIAL_STORAGE not in ("filesystem", "s3") or (
+    MATERIAL_STORAGE == "s3" and not os.environ.get("AWS_STORAGE_BUCKET_NAME")
+):
+    from django.core.exceptions import ImproperlyConfigured
+
+    raise ImproperlyConfigured("MATERIAL_STORAGE is 'filesystem' (the default) or 's3' with AWS_STORAGE_BUCKET_NAME.")
+if MATERIAL_STORAGE == "s3":
+    STORAGES["default"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": os.environ["AWS_STORAGE_BUCKET_NAME"],
+            "location": os.environ.get("AWS_LOCATION", ""),  # a key prefix inside the bucket
+            "endpoint_url": os.environ.get("AWS_S3_ENDPOINT_URL") or None,  # e.g. http://minio:9000
+            "region_name": os.environ.get("AWS_S3_REGION_NAME") or None,
+            "addressing_style": os.environ.get("AWS_S3_ADDRESSING_STYLE") or None,  # "path" for most MinIO setups
+            "default_acl": None,  # the bucket's own (private); never public-read
+            "querystring_auth": True,
+            "max_memory_size": 8 * 1024 * 1024,  # a file read back whole (a preview) spills to disk past 8 MB
+        },
+    }
 
 # --- E-mail --------------------------------------------------------------------------------
 EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")

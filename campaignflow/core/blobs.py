@@ -138,11 +138,27 @@ def discard(name: str) -> None:
 def download(name: str, *, filename: str, content_type: str, inline: bool) -> FileResponse:
     """The stored bytes, streamed, as an attachment unless `inline` (a raster image or a PDF); 404 when
     the store has lost them (a restored database without its files), never a 500."""
-    if not name or not default_storage.exists(name):
-        raise Http404(_("The file is missing from the file store."))
-    response = FileResponse(
-        default_storage.open(name, "rb"), as_attachment=not inline, filename=filename, content_type=content_type
-    )
+    try:
+        handle, size = _open_stream(name)
+    except FileNotFoundError:
+        raise Http404(_("The file is missing from the file store.")) from None
+    response = FileResponse(handle, as_attachment=not inline, filename=filename, content_type=content_type)
+    if size is not None:
+        response["Content-Length"] = size
     for header, value in SAFE_HEADERS.items():
         response[header] = value
     return response
+
+
+def _open_stream(name: str):
+    """(a file to read the stored bytes from, front to back; their size when the file cannot tell).
+
+    From an S3-compatible store that is the object's body as it arrives: django-storages' S3File would
+    first download the whole object into a temporary file before the first byte goes out."""
+    if not name:
+        raise FileNotFoundError(name)
+    handle = default_storage.open(name, "rb")
+    s3_object = getattr(handle, "obj", None)  # django-storages' S3File: the object, already looked up
+    if s3_object is None:
+        return handle, None
+    return s3_object.get()["Body"], s3_object.content_length
