@@ -30,6 +30,7 @@ class Submitted(Generic[T]):
     saved: bool
     value: T | None = None
     conflict: str = ""  # a StaleVersion's message: the page shows it with a "reload" link
+    status: int = 200  # the refusal's HTTP status for the page shown again: 422 (the form's own errors), 413, 409…
 
 
 def posted_version(request: HttpRequest) -> int:
@@ -56,18 +57,19 @@ def submit(
     `errors_on`: the field that shows any other refusal (e.g. a rejected receipt); None = above the form.
     """
     if not form.is_valid() and not service_parses:
-        return Submitted(saved=False)
+        return Submitted(saved=False, status=InvalidInput.status)
     try:
         value = save()
     except InvalidInput as exc:
         apply_errors(form, exc)
     except StaleVersion as exc:
-        return Submitted(saved=False, conflict=exc.detail)
+        return Submitted(saved=False, conflict=exc.detail, status=exc.status)
     except DomainError as exc:  # Forbidden too: the page was allowed, this input is refused (see `act`)
         form.add_error(errors_on, exc.detail)
+        return Submitted(saved=False, status=exc.status)
     else:
         return Submitted(saved=True, value=value)
-    return Submitted(saved=False)
+    return Submitted(saved=False, status=InvalidInput.status)
 
 
 def act(request: HttpRequest, call: Callable[[], T], success: str | Callable[[T], str] | None = None) -> bool:

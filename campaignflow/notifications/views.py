@@ -15,11 +15,11 @@ from django.views.decorators.http import require_POST
 from campaignflow.campaigns.access import MANAGE, VIEW, campaign_for_user, visible_campaigns
 from campaignflow.campaigns.views import campaign_page_context
 from campaignflow.core.api_types import MAX_ID
-from campaignflow.core.errors import InvalidInput
-from campaignflow.core.form_views import act
+from campaignflow.core.form_views import act, submit
 from campaignflow.planning.selectors import overdue_count
 
 from . import services
+from .forms import RobotForm
 from .models import CampaignMute, Delivery, EventKind, Notification, Preference, WebhookEndpoint, WebhookKind
 
 
@@ -101,12 +101,17 @@ def campaign_mute(request, pk: int):
 def campaign_settings(request, pk: int):
     """The campaign's robots and delivery log: managers only (the log shows every message sent)."""
     campaign = campaign_for_user(request.user, pk, MANAGE)
-    errors = {}
     action = request.POST.get("action")
+    form = RobotForm(request.POST if action == "create" else None)
+    status = 200
     if action == "create":
-        errors = _robot_create(request, campaign)
-        if not errors:
+        result = submit(
+            form, lambda: services.endpoint_create(actor=request.user, campaign=campaign, data=form.cleaned_data)
+        )
+        if result.saved:
+            messages.success(request, _("Robot added. Use “Send test” to check it."))
             return redirect("notifications:campaign", campaign.pk)
+        status = result.status
     elif action in ("delete", "test", "toggle"):
         endpoint = _campaign_robot(campaign, request.POST.get("id", ""))
         act(request, lambda: _ROBOT_BUTTONS[action](actor=request.user, endpoint=endpoint), _BUTTON_DONE.get(action))
@@ -124,25 +129,11 @@ def campaign_settings(request, pk: int):
             deliveries=Delivery.objects.filter(campaign=campaign).select_related("endpoint", "recipient")[:100],
             kinds=WebhookKind.choices,
             events=EventKind.choices,
-            errors=errors,
-            posted=request.POST,
+            form=form,
             muted=CampaignMute.objects.filter(user=request.user, campaign=campaign).exists(),
         ),
-        status=422 if errors else 200,
+        status=status,
     )
-
-
-def _robot_create(request, campaign) -> dict:
-    """Add the robot typed into the form; the service's refusal by field (the form shows them), or none."""
-    data = {name: request.POST.get(name, "") for name in ("name", "kind", "url", "secret")}
-    try:
-        services.endpoint_create(
-            actor=request.user, campaign=campaign, data=data | {"events": request.POST.getlist("events")}
-        )
-    except InvalidInput as exc:
-        return exc.as_field_dict()
-    messages.success(request, _("Robot added. Use “Send test” to check it."))
-    return {}
 
 
 def _campaign_robot(campaign, robot_id: str) -> WebhookEndpoint:

@@ -67,3 +67,25 @@ def test_members_may_not_change_the_robots(users, campaign):
 def test_a_button_for_a_robot_the_campaign_does_not_have_is_a_404(users, campaign, robot_id):
     response = client_for(users["owner"]).post(page(campaign), {"action": "toggle", "id": robot_id})
     assert response.status_code == 404
+
+
+def test_the_ticked_events_and_the_secret_are_what_the_robot_gets(users, campaign):
+    posted = {
+        "action": "create",
+        "name": "群",
+        "kind": "dingtalk",
+        "url": HOOK,
+        "secret": "SEC1",
+        "events": ["alert", "sla_breach"],
+    }
+    assert client_for(users["owner"]).post(page(campaign), posted).status_code == 302
+    robot = WebhookEndpoint.objects.get()
+    assert robot.events == ["alert", "sla_breach"] and robot.secret == "SEC1" and robot.name == "群"
+
+
+def test_an_unknown_event_shows_at_the_events_and_nothing_is_written(users, campaign):
+    posted = {"action": "create", "name": "群", "kind": "dingtalk", "url": HOOK, "events": ["alert", "nope"]}
+    response = client_for(users["owner"]).post(page(campaign), posted)
+    html = response.content.decode()
+    assert response.status_code == 422 and 'has-error"><label>' in html and 'class="field-error"' in html
+    assert not WebhookEndpoint.objects.exists()
