@@ -111,8 +111,11 @@ def alert_action(request, pk: int, alert_id: int):
 @require_POST
 def evaluate_now(request, pk: int):
     campaign = campaign_for_user(request.user, pk, EDIT)
-    new = engine.evaluate_campaign(campaign, actor=request.user)
-    messages.success(request, _("Checked: %(n)d new alerts.") % {"n": len(new)})
+    act(
+        request,
+        lambda: engine.evaluate_campaign(campaign, actor=request.user),
+        lambda new: _("Checked: %(n)d new alerts.") % {"n": len(new)},
+    )
     return redirect("alerts:list", pk)
 
 

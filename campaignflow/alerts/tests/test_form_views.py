@@ -61,3 +61,11 @@ def test_a_threshold_out_of_range_is_a_message_and_saves_nothing(users, campaign
     assert response.url == f"/campaigns/{campaign.id}/alerts/#rules"
     assert last_message(response).startswith("conversion_drop.threshold: ")
     assert not RuleSetting.objects.filter(campaign=campaign).exists()
+
+
+def test_checking_now_says_how_many_new_alerts_and_members_may_not(users, campaign):
+    url = f"/campaigns/{campaign.id}/alerts/evaluate/"
+    checked = client_for(users["owner"]).post(url)
+    assert checked.status_code == 302 and checked.url == f"/campaigns/{campaign.id}/alerts/"
+    assert last_message(checked) == zh("Checked: %(n)d new alerts.", n=Alert.objects.filter(campaign=campaign).count())
+    assert client_for(users["viewer"]).post(url).status_code == 403
