@@ -30,11 +30,13 @@ QUICK = os.environ.get("BENCH_QUICK", "") not in ("", "0")
 SIZES = (
     {"import_rows": 50_000, "cpm_tasks": 10_000, "gantt_tasks": 2_000, "page_tasks": 1_000, "board_rows": 100_000,
      "tasks_per_campaign": 200, "task_campaigns": 3, "grow_factor": 3, "export_rows": 10_000,
-     "load_requests": 100, "load_seconds": 20, "list_small": 10, "list_large": 100}
+     "load_requests": 100, "load_seconds": 20, "list_small": 10, "list_large": 100,
+     "material_upload_mb": 20, "materials_large": 500}
     if QUICK
     else {"import_rows": 1_000_000, "cpm_tasks": 10_000, "gantt_tasks": 10_000, "page_tasks": 5_000,
           "board_rows": 1_000_000, "tasks_per_campaign": 1_000, "task_campaigns": 10, "grow_factor": 10,
-          "export_rows": 100_000, "load_requests": 400, "load_seconds": 90, "list_small": 10, "list_large": 1_000}
+          "export_rows": 100_000, "load_requests": 400, "load_seconds": 90, "list_small": 10, "list_large": 1_000,
+          "material_upload_mb": 200, "materials_large": 5_000}
 )  # fmt: skip
 RESULTS_DIR = ROOT / "bench" / "results"
 RESULTS: list[dict] = []
@@ -170,6 +172,15 @@ def bench_uploads_step():
     from bench import bench_uploads
 
     for r in bench_uploads.run():
+        record(**r)
+
+
+def bench_materials_step(tmp, user):
+    """A 200 MB material file through the upload API (time, the worker's peak RSS growth) and the materials
+    list at 5,000 materials (API and page: p50/p95, query counts)."""
+    from bench import bench_materials
+
+    for r in bench_materials.run(user, tmp, upload_mb=SIZES["material_upload_mb"], large=SIZES["materials_large"]):
         record(**r)
 
 
@@ -325,6 +336,7 @@ def run_one(out: Path) -> int:
             ("gantt api", lambda: bench_gantt_api(user)),
             ("lists", lambda: bench_lists(user)),
             ("uploads", bench_uploads_step),
+            ("materials", lambda: bench_materials_step(tmp, user)),
             ("exports", lambda: bench_export_step(user)),
             ("api under load", bench_api_load),
             ("board queries", bench_board_queries),

@@ -12,7 +12,8 @@ from .models import Material, MaterialComment, MaterialFile, MaterialReview, Rev
 
 
 def materials_for(user, campaign):
-    qs = Material.objects.filter(campaign=campaign).select_related("owner", "budget_line", "task", "accepted_by")
+    # the list, its API and its sheet show the owner and the acceptor; the budget line and the task by id only
+    qs = Material.objects.filter(campaign=campaign).select_related("owner", "accepted_by")
     if is_partner(user, campaign):
         qs = qs.filter(Q(shared_with_partners=True) | Q(partner_approval=True))
     return qs.order_by("sort_order", "id")
