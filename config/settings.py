@@ -41,6 +41,7 @@ INSTALLED_APPS = [
     "campaignflow.budgets",
     "campaignflow.execution",
     "campaignflow.materials",
+    "campaignflow.events",
     "campaignflow.notifications",
     "campaignflow.alerts",
     "campaignflow.review",
@@ -193,6 +194,8 @@ if MATERIAL_STORAGE not in ("filesystem", "s3") or (
 
     raise ImproperlyConfigured("MATERIAL_STORAGE is 'filesystem' (the default) or 's3' with AWS_STORAGE_BUCKET_NAME.")
 if MATERIAL_STORAGE == "s3":
+    from boto3.s3.transfer import TransferConfig
+
     STORAGES["default"] = {
         "BACKEND": "storages.backends.s3.S3Storage",
         "OPTIONS": {
@@ -204,6 +207,9 @@ if MATERIAL_STORAGE == "s3":
             "default_acl": None,  # the bucket's own (private); never public-read
             "querystring_auth": True,
             "max_memory_size": 8 * 1024 * 1024,  # a file read back whole (a preview) spills to disk past 8 MB
+            # an upload goes up in 5 MB parts, 4 at a time: boto3's default (8 MB parts, up to 10 read ahead)
+            # grew a web worker by 127 MB for a 200 MB file (bench/bench_materials.py)
+            "transfer_config": TransferConfig(multipart_chunksize=5 * 1024 * 1024, max_concurrency=4),
         },
     }
 

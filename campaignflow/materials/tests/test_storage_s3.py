@@ -133,3 +133,17 @@ def test_a_file_lost_from_the_bucket_is_404(bucket, api, campaign):
     body = upload(owner, create(owner, campaign)["id"], files.pdf()).json()
     client.delete_object(Bucket=name, Key=MaterialFile.objects.get().blob)
     assert owner.client.get(body["url"], **owner.headers).status_code == 404
+
+
+def test_a_large_file_goes_up_in_parts_and_comes_back_whole(bucket, api, campaign):
+    """Past the 5 MB part size the store takes a multipart upload (settings' transfer_config)."""
+    client, name = bucket
+    owner = api("owner")
+    video = files.mp4_header() + bytes(range(256)) * (12 * 4096)  # 12 MB and a bit
+    body = upload(owner, create(owner, campaign, name="宣传视频", kind="video")["id"], video, "teaser.mp4").json()
+    assert body["content_type"] == "video/mp4" and body["size"] == len(video)
+    head = client.head_object(Bucket=name, Key=MaterialFile.objects.get().blob)
+    assert head["ContentLength"] == len(video) and head["ETag"].endswith('-3"')  # three 5 MB parts
+    download = owner.client.get(body["url"], **owner.headers)
+    assert download["Content-Disposition"].startswith("attachment")
+    assert b"".join(download.streaming_content) == video
