@@ -4,13 +4,15 @@
 Upload: a video of `upload_mb` MB (an MP4 header, then random bytes: nothing compresses or repeats) is
 posted as multipart/form-data with a Bearer token to /api/v1/materials/{id}/files, the real upload path:
 gunicorn with one sync worker on 127.0.0.1, its upload middleware, Django's multipart parser, the
-hashing upload handler, the file-type check and the file store (the file system, under a temporary
-MEDIA_ROOT). The client streams the body from disk. Figures: the request's time, against a reference
-measured in the same run (copying the same file on disk while hashing it), and the worker's peak RSS growth: its
-resident memory after a warm-up upload of 1 MB, then its high-water mark, reset just before the large
-upload (Linux: "5" into /proc/<pid>/clear_refs), read after it. The answer's SHA-256 must be the file's.
+hashing upload handler, the file-type check and the file store: the file system (a temporary
+MEDIA_ROOT), then an S3 store (MATERIAL_STORAGE=s3 against moto's S3 server on 127.0.0.1, a fresh
+bucket). The client streams the body from disk. Figures, per store: the request's time, against a
+reference measured in the same run (copying the same file on disk while hashing it), and the worker's
+peak RSS growth: its resident memory after a warm-up upload of 1 MB, then its high-water mark, reset
+just before the large upload (Linux: "5" into /proc/<pid>/clear_refs), read after it. The answer's
+SHA-256 must be the file's.
 
-List: the materials of one campaign at 50 and at `list_large` materials (the list-query-count case
+List: the materials of one campaign at 50 and at `large` materials (the list-query-count case
 `materials` of tests/support/list_factories.py, inside a transaction rolled back afterwards): p50/p95
 of the API (GET /api/v1/campaigns/{id}/materials, Bearer token) and of the page
 (/campaigns/{id}/materials/, logged in), and each one's query count, equal at both sizes.
