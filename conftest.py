@@ -115,6 +115,12 @@ def api_for(db):
 
 
 @pytest.fixture
+def owner_api(api_for, users):
+    """The API client of the campaign's owner (users["owner"])."""
+    return api_for(users["owner"])
+
+
+@pytest.fixture
 def campaign(db, users, playbooks):
     """A campaign made from the enterprise playbook with one member of each campaign role."""
     return make_campaign(users, playbook_key="enterprise-campaign")

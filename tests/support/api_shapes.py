@@ -1,4 +1,6 @@
-"""The one comparison of the API shape tests: the same answer, and its fields in the same order.
+"""The helpers of the API shape tests: an answer's JSON field by field and in order, with ids and the stamps
+the server takes from the clock replaced by their type, so a change of schema or mapping that renames,
+retypes, drops or reorders a field fails.
 
 The order of an answer's own fields is part of what clients see, so it is compared for every object of
 the answer (and the objects in its lists). A value that is a stored JSON document (an audit diff, a
@@ -19,3 +21,26 @@ def _field_order(body):
 def same(actual, expected) -> None:
     assert actual == expected, (actual, expected)
     assert _field_order(actual) == _field_order(expected), "the answer's fields are in another order"
+
+
+def _kind(value):
+    return None if value is None else f"<{type(value).__name__}>"
+
+
+def shape(body, clock=(), *, nested: bool = False):
+    """The body with ids and the `clock` fields (stamps, generated ids) replaced by their type, in each item
+    of a list; with `nested`, in the objects within its objects too."""
+    if isinstance(body, list):
+        return [shape(item, clock, nested=nested) for item in body]
+    if not isinstance(body, dict):
+        return body
+    return {
+        k: _kind(v) if k == "id" or k in clock else shape(v, clock, nested=True) if nested else v
+        for k, v in body.items()
+    }
+
+
+def call(api, method, path, payload=None, *, clock=(), nested: bool = False):
+    """(status, shaped body) of one request (None for an empty body)."""
+    response = getattr(api, method)(path, payload) if payload is not None else getattr(api, method)(path)
+    return response.status_code, shape(response.json(), clock, nested=nested) if response.content else None

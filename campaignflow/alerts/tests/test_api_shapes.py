@@ -5,8 +5,8 @@ import datetime as dt
 from django.utils import timezone
 
 from campaignflow.alerts.models import Alert
-from campaignflow.campaigns.tests.api_shapes import call, same
 from campaignflow.planning.models import Task
+from tests.support.api_shapes import call, same
 
 CLOCK = {"created_at", "last_seen_at", "resolved_at", "follow_up_task"}
 

@@ -6,6 +6,7 @@ mapping that renames, retypes, drops or reorders a field fails here."""
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
+from tests.support import api_shapes
 from tests.support.api_shapes import same
 
 pytestmark = pytest.mark.django_db
@@ -13,22 +14,13 @@ pytestmark = pytest.mark.django_db
 CLOCK = {"decided_at", "corrected_at", "at"}
 
 
-def _kind(value):
-    return None if value is None else f"<{type(value).__name__}>"
-
-
 def shape(body):
     """The body with ids and clock stamps replaced by their type (nested rows too)."""
-    if isinstance(body, list):
-        return [shape(item) for item in body]
-    if isinstance(body, dict):
-        return {k: _kind(v) if k == "id" or k in CLOCK else shape(v) for k, v in body.items()}
-    return body
+    return api_shapes.shape(body, CLOCK, nested=True)
 
 
 def call(client, method, path, payload=None):
-    response = getattr(client, method)(path, payload) if payload is not None else getattr(client, method)(path)
-    return response.status_code, shape(response.json())
+    return api_shapes.call(client, method, path, payload, clock=CLOCK, nested=True)
 
 
 LINE = {

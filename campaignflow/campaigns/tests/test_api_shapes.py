@@ -1,9 +1,7 @@
 """The campaigns API's JSON, field by field and in order: campaigns, members, history and playbooks."""
 
-import pytest
-
 from campaignflow.campaigns.models import Playbook
-from campaignflow.campaigns.tests.api_shapes import call, same
+from tests.support.api_shapes import call, same
 
 CLOCK = {"created_at", "updated_at", "deleted_at", "at", "object_id"}
 
@@ -32,11 +30,6 @@ CAMPAIGN = {
     "deleted_at": None,
     "warnings": [],
 }
-
-
-@pytest.fixture
-def owner_api(api_for, users):
-    return api_for(users["owner"])
 
 
 def test_campaign_get_list_patch_json(owner_api, campaign):

@@ -5,30 +5,19 @@ fails here."""
 
 import pytest
 
+from tests.support import api_shapes
 from tests.support.api_shapes import same
 
 CLOCK = {"first_response_at", "resolved_at", "done_at", "published_at", "sla_seconds_left"}
 
 
-def _kind(value):
-    return None if value is None else f"<{type(value).__name__}>"
-
-
 def shape(body, *, text=()):
     """The body with ids and clock stamps (and the `text` fields, generated prose) replaced by their type."""
-    if isinstance(body, list):
-        return [shape(item, text=text) for item in body]
-    return {k: _kind(v) if k == "id" or k in CLOCK or k in text else v for k, v in body.items()}
+    return api_shapes.shape(body, CLOCK | set(text))
 
 
 def call(api, method, path, payload=None, *, text=()):
-    response = getattr(api, method)(path, payload) if payload is not None else getattr(api, method)(path)
-    return response.status_code, shape(response.json(), text=text)
-
-
-@pytest.fixture
-def owner_api(api_for, users):
-    return api_for(users["owner"])
+    return api_shapes.call(api, method, path, payload, clock=CLOCK | set(text))
 
 
 RISK = {

@@ -4,20 +4,9 @@ that renames, retypes, drops or reorders a field fails here."""
 
 import pytest
 
-from tests.support.api_shapes import same
+from tests.support.api_shapes import call, same
 
 pytestmark = pytest.mark.django_db
-
-
-def shape(body):
-    if isinstance(body, list):
-        return [shape(item) for item in body]
-    return {k: "<int>" if k == "id" else v for k, v in body.items()}
-
-
-def call(api, method, path, payload=None):
-    response = getattr(api, method)(path, payload) if payload is not None else getattr(api, method)(path)
-    return response.status_code, shape(response.json())
 
 
 RATE = {
@@ -57,11 +46,6 @@ SALES = RATE | {
     "deadline": None,
     "shared_with_partners": False,
 }
-
-
-@pytest.fixture
-def owner_api(api_for, users):
-    return api_for(users["owner"])
 
 
 def test_kpi_json(owner_api, campaign):

@@ -1,7 +1,7 @@
 """The notifications API's JSON, field by field and in order: the inbox, webhooks and the delivery log."""
 
-from campaignflow.campaigns.tests.api_shapes import call, same
 from campaignflow.notifications import services
+from tests.support.api_shapes import call, same
 
 CLOCK = {"created_at", "read_at", "next_attempt_at", "campaign"}
 

@@ -13,9 +13,10 @@ TODAY = {"actual_start", "actual_finish", "created_at"}  # set from the clock
 
 
 @pytest.fixture
-def owner_api(api_for, users, campaign):
+def owner_api(owner_api, campaign):
+    """The owner's client, on a campaign without the playbook's tasks."""
     Task.objects.filter(campaign=campaign).delete()
-    return api_for(users["owner"])
+    return owner_api
 
 
 POSTER = {

@@ -36,11 +36,6 @@ GMV = row("直播场均GMV", "GMV", "元", "auxiliary", 200000.0, 150000.0, 0.75
 MEMBERS = row("新增会员", "新增会员", "人", "auxiliary", 3000.0, 2800.0, 0.9333, "shortfall")
 
 
-@pytest.fixture
-def owner_api(api_for, users):
-    return api_for(users["owner"])
-
-
 def test_evaluation_json(owner_api, seeded):
     base = f"/campaigns/{seeded.pk}/evaluation"
     evaluation = {"campaign": seeded.pk, "rows": [SALES, GMV, MEMBERS], "complete": False, "missing": 3}

@@ -2,9 +2,9 @@
 
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from campaignflow.campaigns.tests.api_shapes import same, shape
 from campaignflow.tracking import services
 from campaignflow.tracking.models import ImportJob, JobStatus
+from tests.support.api_shapes import same, shape
 
 CLOCK = {"created_at", "undone_at", "finished_at", "batch", "campaign", "job", "status_url"}
 
