@@ -10,7 +10,8 @@ from tests.support.pages import last_message, zh
 pytestmark = pytest.mark.django_db
 
 
-def _edit_data(campaign, **changes) -> dict:
+def edit_data(campaign, **changes) -> dict:
+    """The edit form of the `campaign` fixture as posted unchanged (at its version), with `changes`."""
     data = {
         "name": campaign.name,
         "type": campaign.type,
@@ -25,7 +26,7 @@ def _edit_data(campaign, **changes) -> dict:
 
 def test_an_edit_the_service_refuses_shows_on_the_field_and_writes_nothing(users, campaign):
     response = client_for(users["owner"]).post(
-        f"/campaigns/{campaign.id}/edit/", _edit_data(campaign, name="改名", end_date="2025-05-01")
+        f"/campaigns/{campaign.id}/edit/", edit_data(campaign, name="改名", end_date="2025-05-01")
     )
     assert response.status_code == 200 and "end_date" in response.context["form"].errors
     assert not response.context["conflict"]
@@ -34,7 +35,7 @@ def test_an_edit_the_service_refuses_shows_on_the_field_and_writes_nothing(users
 
 
 def test_a_stale_edit_shows_the_conflict_with_its_reload_link(users, campaign):
-    response = client_for(users["owner"]).post(f"/campaigns/{campaign.id}/edit/", _edit_data(campaign, version=7))
+    response = client_for(users["owner"]).post(f"/campaigns/{campaign.id}/edit/", edit_data(campaign, version=7))
     assert response.status_code == 200 and 'data-testid="conflict"' in response.content.decode()
     assert Campaign.objects.get(pk=campaign.pk).version == 1
 

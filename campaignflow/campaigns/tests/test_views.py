@@ -4,6 +4,7 @@ which page is in test_ui_access_matrix.py."""
 from django.test import Client
 
 from campaignflow.campaigns.models import Campaign
+from campaignflow.campaigns.tests.test_form_views import edit_data
 from campaignflow.core.models import AuditEntry
 from conftest import PASSWORD, satisfy_gates
 
@@ -88,15 +89,7 @@ def test_preview_lists_dated_steps_and_warns_for_unknown_years(users, playbooks)
 
 def test_edit_with_stale_version_shows_conflict_and_keeps_other_change(users, campaign):
     client = client_for(users, "owner")
-    data = {
-        "name": "改名A",
-        "type": campaign.type,
-        "start_date": "2025-06-01",
-        "end_date": "2025-06-30",
-        "budget_total": "500000",
-        "owner": "owner1",
-        "version": campaign.version,
-    }
+    data = edit_data(campaign, name="改名A")
     assert client.post(f"/campaigns/{campaign.id}/edit/", data).status_code == 302
     stale = client.post(f"/campaigns/{campaign.id}/edit/", {**data, "name": "改名B"})
     assert stale.status_code == 200 and stale.context["conflict"]
