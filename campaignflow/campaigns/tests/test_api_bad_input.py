@@ -39,14 +39,15 @@ def assert_refused(response, field: str, statuses=(422,)):
 
 # --- POST /campaigns ----------------------------------------------------------------------------
 
+# each date is refused as the start and as the end
+BAD_DATES = {"month-13": "2025-13-01", "words": "tomorrow", "feb-30": "2025-02-30", "empty": "", "year-1": "0001-01-01"}
+
 CREATE_CASES = [
-    ("start-month-13", {"start_date": "2025-13-01"}, "start_date"),
-    ("start-words", {"start_date": "tomorrow"}, "start_date"),
-    ("start-feb-30", {"start_date": "2025-02-30"}, "start_date"),
-    ("start-empty", {"start_date": ""}, "start_date"),
-    ("start-year-1", {"start_date": "0001-01-01"}, "start_date"),
-    ("end-month-13", {"end_date": "2025-13-01"}, "end_date"),
-    ("end-words", {"end_date": "tomorrow"}, "end_date"),
+    *(
+        (f"{side}-{name}", {f"{side}_date": date}, f"{side}_date")
+        for side in ("start", "end")
+        for name, date in BAD_DATES.items()
+    ),
     ("end-missing", {"end_date": MISSING}, "end_date"),
     ("end-before-start", {"start_date": "2025-12-31", "end_date": "2025-12-01"}, "end_date"),
     ("unknown-playbook", {"playbook": "no-such-playbook"}, "playbook"),

@@ -10,6 +10,7 @@ from campaignflow.execution.domain.weekly import KpiLine
 from campaignflow.execution.models import Issue, Standup, WeeklyReport
 from campaignflow.execution.reporting import KPI_SOURCES, register_kpi_source
 from campaignflow.planning.models import TaskStatus
+from tests.support.bad_input import one_bad_field
 
 
 @pytest.fixture
@@ -48,12 +49,10 @@ def test_issue_log_codes_sla_and_resolution(owner_api, campaign, users):
 
 @pytest.mark.parametrize(
     ("payload", "field"),
-    [
-        ({"description": ""}, "description"),
-        ({"description": "x", "severity": "urgent"}, "severity"),
-        ({"description": "x", "owner": "outsider1"}, "owner"),
-        ({"description": "x", "found_at": "2999-01-01T00:00:00+08:00"}, "found_at"),
-    ],
+    one_bad_field(
+        {"description": "x"},
+        {"description": "", "severity": "urgent", "owner": "outsider1", "found_at": "2999-01-01T00:00:00+08:00"},
+    ),
 )
 def test_issue_bad_input_names_field_and_writes_nothing(owner_api, campaign, payload, field):
     response = owner_api.post(f"/campaigns/{campaign.id}/issues", payload)

@@ -15,6 +15,7 @@ from campaignflow.alerts.models import Alert
 from campaignflow.campaigns.models import Campaign
 from campaignflow.core.models import AuditEntry
 from campaignflow.materials.models import Material, MaterialFile
+from tests.support.bad_input import one_bad_field
 
 from . import sample_files as files
 
@@ -65,15 +66,18 @@ def test_list_create_and_fields(api, campaign):
 
 @pytest.mark.parametrize(
     ("payload", "field"),
-    [
-        ({"name": ""}, "name"),
-        ({"name": "海报", "kind": "hologram"}, "kind"),
-        ({"name": "海报", "owner": "outsider1"}, "owner"),
-        ({"name": "海报", "due_date": "2025-02-30"}, "due_date"),
-        ({"name": "海报", "quantity": -1}, "quantity"),
-        ({"name": "海报", "budget_line": 999999}, "budget_line"),
-        ({"name": "海报", "task": 999999}, "task"),
-    ],
+    one_bad_field(
+        {"name": "海报"},
+        {
+            "name": "",
+            "kind": "hologram",
+            "owner": "outsider1",
+            "due_date": "2025-02-30",
+            "quantity": -1,
+            "budget_line": 999999,
+            "task": 999999,
+        },
+    ),
 )
 def test_bad_input_names_the_field_and_writes_nothing(api, campaign, payload, field):
     response = api("owner").post(f"/campaigns/{campaign.id}/materials", payload)
