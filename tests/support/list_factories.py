@@ -913,23 +913,22 @@ _settlement, _settlement_xlsx, _settlement_pdf = (
 )
 
 
-def _executing_list(env, model, path: str, n: int, row: Callable[[int], dict]) -> Target:
-    """n `model` rows, the fields of the i-th `row(i)`, in a new executing campaign; its list at `path`."""
+def _executing_list(env, model, path: str, n: int, row: Callable[[int], dict], code: str = "") -> Target:
+    """n `model` rows, the fields of the i-th `row(i)` (with `code`, the codes `code`001, `code`002, …), in a new
+    executing campaign; its list at `path`."""
     campaign = env.campaign(status="executing")
-    bulk(model, [model(campaign=campaign, **row(i)) for i in range(n)])
+    numbered = [row(i) | ({"code": f"{code}{i + 1:03d}"} if code else {}) for i in range(n)]
+    bulk(model, [model(campaign=campaign, **fields) for fields in numbered])
     return Target(f"/campaigns/{campaign.pk}/{path}")
 
 
 def _risks(env, n):
-    from campaignflow.execution.models import Risk
-
-    cats = ["technical", "resource", "market", "partner", "compliance", "other"]
+    from campaignflow.execution.models import Risk, RiskCategory
 
     def row(i):
         return dict(
-            code=f"R{i + 1:03d}",
             title=f"风险{i}",
-            category=cats[i % 6],
+            category=RiskCategory.values[i % 6],
             likelihood=i % 5 + 1,
             impact=(i * 3) % 5 + 1,
             mitigation="预案",
@@ -938,7 +937,7 @@ def _risks(env, n):
             status=["open", "monitoring", "occurred", "closed"][i % 4],
         )
 
-    return _executing_list(env, Risk, "risks", n, row)
+    return _executing_list(env, Risk, "risks", n, row, code="R")
 
 
 def _materials(env, n):
@@ -948,7 +947,6 @@ def _materials(env, n):
 
     def row(i):
         return dict(
-            code=f"M{i + 1:03d}",
             name=f"物料{i}",
             kind=kinds[i % 6],
             quantity=100 + i,
@@ -960,7 +958,7 @@ def _materials(env, n):
             sort_order=i,
         )
 
-    return _executing_list(env, Material, "materials", n, row)
+    return _executing_list(env, Material, "materials", n, row, code="M")
 
 
 def _one_material(env, n, *, files: int = 0, comments: int = 0, reviews: int = 0) -> Target:
@@ -1025,7 +1023,6 @@ def _issues(env, n):
 
     def row(i):
         return dict(
-            code=f"Q{i + 1:03d}",
             description=f"问题{i}",
             found_at=t0 + dt.timedelta(minutes=i),
             owner=env.person(i),
@@ -1036,7 +1033,7 @@ def _issues(env, n):
             resolved_at=t0 + dt.timedelta(hours=30) if i % 3 == 2 else None,
         )
 
-    return _executing_list(env, Issue, "issues", n, row)
+    return _executing_list(env, Issue, "issues", n, row, code="Q")
 
 
 def _logs(env, n):
