@@ -64,24 +64,19 @@ def setup(ctx):
     campaign, users = ctx["campaign"], ctx["users"]
     Budget.objects.create(campaign=campaign)
     line = BudgetLine.objects.create(campaign=campaign, category="channel", item="KOC", planned=Decimal(1000))
+    ctx["line_id"] = line.pk
     BudgetLine.objects.create(campaign=campaign, category="contingency", item="应急", planned=Decimal(100))
-    spare = BudgetLine.objects.create(campaign=campaign, category="other", item="备用", planned=Decimal(10))
-    expense = Expense.objects.create(campaign=campaign, line=line, amount=Decimal(500), date="2025-06-01")
-    held = Expense.objects.create(
+    ctx["spare_line_id"] = BudgetLine.objects.create(
+        campaign=campaign, category="other", item="备用", planned=Decimal(10)
+    ).pk
+    ctx["expense_id"] = Expense.objects.create(campaign=campaign, line=line, amount=Decimal(500), date="2025-06-01").pk
+    ctx["held_id"] = Expense.objects.create(
         campaign=campaign, line=line, amount=Decimal(900), date="2025-06-02", status="held", over_reason="line"
-    )
+    ).pk
     partner = Partner.objects.create(name="健康科技", created_by=users["admin"])
-    other = Partner.objects.create(name="运动装备", created_by=users["admin"])
+    ctx["partner_id"] = partner.pk
+    ctx["other_partner_id"] = Partner.objects.create(name="运动装备", created_by=users["admin"]).pk
     PartnerContact.objects.create(user=users["partner"], partner=partner)
     cp = CampaignPartner.objects.create(campaign=campaign, partner=partner, state="participating")
-    duty = Responsibility.objects.create(campaign_partner=cp, text="提供会员触达")
-    ctx.update(
-        line_id=line.pk,
-        spare_line_id=spare.pk,
-        expense_id=expense.pk,
-        held_id=held.pk,
-        partner_id=partner.pk,
-        other_partner_id=other.pk,
-        cp_id=cp.pk,
-        item_id=duty.pk,
-    )
+    ctx["cp_id"] = cp.pk
+    ctx["item_id"] = Responsibility.objects.create(campaign_partner=cp, text="提供会员触达").pk
