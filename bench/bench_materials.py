@@ -18,7 +18,7 @@ of the API (GET /api/v1/campaigns/{id}/materials, Bearer token) and of the page
 (/campaigns/{id}/materials/, logged in), and each one's query count, equal at both sizes.
 
 Run alone: `.venv/bin/python -m bench.bench_materials [--upload-mb 200] [--large 5000]` (a temporary
-SQLite file, migrated). `bench/__main__.py` runs it as its "materials" step.
+SQLite file, migrated, as `python -m bench` sets up). `bench/__main__.py` runs it as its "materials" step.
 """
 
 from __future__ import annotations
@@ -324,19 +324,9 @@ def main() -> int:
     args = parser.parse_args()
     tmp = Path(tempfile.mkdtemp(prefix="cf-bench-materials-"))
     try:
-        os.environ.pop("DATABASE_URL", None)
-        os.environ["SQLITE_PATH"] = str(tmp / "bench.sqlite3")
-        os.environ["DJANGO_SETTINGS_MODULE"] = "config.settings"
-        os.environ["TASKS_BACKEND"] = "django_tasks.backends.dummy.DummyBackend"  # as `python -m bench`
-        import django
+        from bench.__main__ import setup  # a temporary SQLite file (or DATABASE_URL's PostgreSQL), migrated
 
-        django.setup()
-        from django.core.management import call_command
-
-        call_command("migrate", verbosity=0)
-        from campaignflow.accounts.models import User
-
-        user, _ = User.objects.get_or_create(username="bench", defaults={"display_name": "bench", "is_superuser": True})
+        user = setup(tmp)
         for r in run(user, tmp, upload_mb=args.upload_mb, large=args.large, runs=args.runs):
             flag = {True: "ok", False: "MISS", None: "—"}[r["ok"]]
             ref = f" · ref {r['reference']}" if r.get("reference") else ""
