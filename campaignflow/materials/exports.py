@@ -4,33 +4,18 @@ the same sheet goes into the campaign workbook and into the list's own download.
 from __future__ import annotations
 
 from django.http import FileResponse
+from django.utils import translation
 
 from campaignflow.reports.collect import DATE, DATETIME, NUM, TEXT, Sheet
 from campaignflow.reports.xlsx import workbook_file
 
-KIND_ZH = {
-    "poster": "海报",
-    "long_image": "长图",
-    "h5": "H5",
-    "video": "短视频",
-    "invitation": "邀请函",
-    "press_release": "新闻稿",
-    "flyer": "宣传单",
-    "slides": "PPT/背景图",
-    "stand": "展架",
-    "gift": "礼品",
-    "device": "设备",
-    "checkin": "签到物料",
-    "other": "其他",
-}
-STATUS_ZH = {
-    "draft": "制作中",
-    "in_review": "审核中",
-    "changes_requested": "需修改",
-    "approved": "已定稿",
-    "accepted": "已验收",
-}
-LEFTOVER_ZH = {"stock": "入库", "scrap": "报废", "": ""}
+from .models import LeftoverAction, MaterialKind, MaterialStatus
+
+
+def _chinese(choices) -> dict[str, str]:
+    """A choice's label as the list's pages word it in Chinese (the sheet is the seeds' Chinese layout)."""
+    with translation.override("zh-hans"):
+        return {value: str(label) for value, label in choices.choices} | {"": ""}
 
 
 def _user(user) -> str:
@@ -38,6 +23,7 @@ def _user(user) -> str:
 
 
 def materials_sheet(materials) -> Sheet:
+    kinds, statuses, leftovers = _chinese(MaterialKind), _chinese(MaterialStatus), _chinese(LeftoverAction)
     return Sheet(
         "物料清单",
         "物料清单",
@@ -64,19 +50,19 @@ def materials_sheet(materials) -> Sheet:
             (
                 m.code,
                 m.name,
-                KIND_ZH.get(m.kind, m.kind),
+                kinds.get(m.kind, m.kind),
                 m.quantity,
                 m.unit,
                 _user(m.owner),
                 m.vendor,
                 m.due_date,
-                STATUS_ZH.get(m.status, m.status),
+                statuses.get(m.status, m.status),
                 "是" if m.partner_approval else "",
                 m.revision or None,
                 m.received_quantity,
                 m.accepted_at,
                 m.leftover_quantity,
-                LEFTOVER_ZH.get(m.leftover_action, m.leftover_action),
+                leftovers.get(m.leftover_action, m.leftover_action),
                 m.leftover_place,
                 m.note,
             )

@@ -51,23 +51,9 @@ def _snapshot(material: Material) -> dict:
 # --- cleaning -------------------------------------------------------------------------------------
 
 
-def _quantity(data: dict, out: dict, errors: dict, field: str) -> None:
-    if field not in data:
-        return
-    value = data[field]
-    if value in (None, ""):
-        out[field] = None
-        return
-    if isinstance(value, str) and value.strip().isdigit():
-        value = int(value.strip())
-    if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= MAX_QUANTITY:
-        errors[field] = _("A whole number from 0 to %(max)s.") % {"max": f"{MAX_QUANTITY:,}"}
-    else:
-        out[field] = value
-
-
-def _related(campaign: Campaign, data: dict, out: dict, errors: dict, field: str, model, message: str) -> None:
-    """A budget line or task of the same campaign, by id (null clears it)."""
+def _optional(data: dict, out: dict, errors: dict, field: str, parse) -> None:
+    """A field that can be cleared: left out, untouched; null or empty, None; else what `parse` makes of the
+    value (a refusal is a ValueError whose text names what is wanted)."""
     if field not in data:
         return
     value = data[field]
@@ -75,14 +61,38 @@ def _related(campaign: Campaign, data: dict, out: dict, errors: dict, field: str
         out[field] = None
         return
     try:
-        pk = int(value)
-    except (TypeError, ValueError):
-        pk = 0
-    found = model.objects.filter(campaign=campaign, pk=pk).first() if 0 < pk < 2**63 else None
-    if found is None:
-        errors[field] = message
-    else:
-        out[field] = found
+        out[field] = parse(value)
+    except ValueError as refused:
+        errors[field] = str(refused)
+
+
+def _whole_number(value) -> int:
+    text = value.strip() if isinstance(value, str) else ""
+    if text.isdecimal() and len(text) <= len(str(MAX_QUANTITY)):
+        value = int(text)
+    if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= MAX_QUANTITY:
+        raise ValueError(_("A whole number from 0 to %(max)s.") % {"max": f"{MAX_QUANTITY:,}"})
+    return value
+
+
+def _quantity(data: dict, out: dict, errors: dict, field: str) -> None:
+    _optional(data, out, errors, field, _whole_number)
+
+
+def _of_campaign(campaign: Campaign, model, message: str):
+    """A parser of a budget line or task of the same campaign, by id."""
+
+    def parse(value):
+        try:
+            pk = int(value)
+        except (TypeError, ValueError):
+            pk = 0
+        found = model.objects.filter(campaign=campaign, pk=pk).first() if 0 < pk < 2**63 else None
+        if found is None:
+            raise ValueError(message)
+        return found
+
+    return parse
 
 
 def _clean(campaign: Campaign, data: dict, *, creating: bool) -> dict:
@@ -104,8 +114,11 @@ def _clean(campaign: Campaign, data: dict, *, creating: bool) -> dict:
         out["owner"] = member_input(campaign, data["owner"], "owner", errors)
     if "due_date" in data:
         out["due_date"] = date_input(data["due_date"], "due_date", errors)
-    _related(campaign, data, out, errors, "budget_line", BudgetLine, _("No such budget line in this campaign."))
-    _related(campaign, data, out, errors, "task", Task, _("No such task in this campaign."))
+    for field, model, message in (
+        ("budget_line", BudgetLine, _("No such budget line in this campaign.")),
+        ("task", Task, _("No such task in this campaign.")),
+    ):
+        _optional(data, out, errors, field, _of_campaign(campaign, model, message))
     for flag in ("partner_approval", "shared_with_partners"):
         if flag in data:
             out[flag] = bool(data[flag])

@@ -13,7 +13,6 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import pgettext
 from django.views.decorators.http import require_POST
 
 from campaignflow import lookups
@@ -39,13 +38,6 @@ from .forms import (
 from .models import Material, MaterialStatus
 
 TAB = "materials"
-
-
-def status_label(material: Material) -> str:
-    """The status as the pages show it: an approved material is final (已定稿), not just "approved"."""
-    if material.status == MaterialStatus.APPROVED:
-        return pgettext("material status", "Approved (final)")
-    return material.get_status_display()
 
 
 # --- who may do what on a material ------------------------------------------------------------------------
@@ -165,14 +157,17 @@ def material_edit(request, pk: int, material_id: int):
 @login_required
 @require_POST
 def material_delete(request, pk: int, material_id: int):
+    _button(request, pk, material_id, services.material_delete, lambda m: _("%(code)s deleted.") % {"code": m.code})
+    return redirect("materials:list", pk)
+
+
+def _button(request, pk: int, material_id: int, service, success) -> Material:
+    """A button on a material (a form of just its version): `service` with the posted version; the message
+    `success(material)` once done, the refusal as a message otherwise (`act`, ADR 0006)."""
     material = _material(request, pk, material_id, EDIT)
     version = posted_version(request)
-    act(
-        request,
-        lambda: services.material_delete(actor=request.user, material=material, version=version),
-        _("%(code)s deleted.") % {"code": material.code},
-    )
-    return redirect("materials:list", pk)
+    act(request, lambda: service(actor=request.user, material=material, version=version), success(material))
+    return material
 
 
 # --- one material -------------------------------------------------------------------------------------------
@@ -326,19 +321,13 @@ def _uploaded(file) -> str:
 
 
 def _decided(material: Material) -> str:
-    return _("Your decision is recorded: %(status)s.") % {"status": status_label(material)}
+    return _("Your decision is recorded: %(status)s.") % {"status": material.get_status_display()}
 
 
 @login_required
 @require_POST
 def material_submit(request, pk: int, material_id: int):
-    material = _material(request, pk, material_id, EDIT)
-    version = posted_version(request)
-    act(
-        request,
-        lambda: services.material_submit(actor=request.user, material=material, version=version),
-        _("Submitted for review."),
-    )
+    material = _button(request, pk, material_id, services.material_submit, lambda _m: _("Submitted for review."))
     return redirect(_detail_url(material))
 
 

@@ -240,7 +240,7 @@ def test_acceptance_and_leftovers(api, campaign):
     owner = api("owner")
     material = create(owner, campaign, name="宣传单", kind="flyer", quantity=500, unit="份")
     early = owner.post(f"/materials/{material['id']}/accept", {"received_quantity": 500})
-    assert early.status_code == 409 and "只有已定稿的物料可以验收" in early.json()["detail"]
+    assert early.status_code == 409 and "只有已批准的物料可以验收" in early.json()["detail"]
     upload(owner, material["id"], files.pdf())
     owner.post(f"/materials/{material['id']}/submit")
     approved = owner.post(f"/materials/{material['id']}/review", {"decision": "approve"}).json()
@@ -349,6 +349,7 @@ def test_the_list_exports_in_the_seeds_layout(api, campaign):
     header = next(r for r in rows if "物料名称" in r)
     assert header[:5] == ["编号", "物料名称", "类型", "数量", "单位"]
     assert any(r[:5] == ["M001", "宣传单", "宣传单", 500, "份"] for r in rows)
+    assert "草稿" in next(r for r in rows if r[0] == "M001")  # the status in the pages' word (the model's label)
 
 
 def test_the_export_is_for_the_team_and_acceptance_defaults_to_the_ordered_quantity(api, campaign):

@@ -276,8 +276,8 @@ def test_submit_approve_accept_and_leftovers(users, campaign, owner):
     owner.post(url(material, "review/"), {"decision": "approve", "comment": "可以", "version": material.version})
     material.refresh_from_db()
     assert material.status == "approved"
-    assert "审核结果已记录：已定稿" in page(owner.get(url(material)))  # the message, then the badge
-    assert "已定稿" in page(owner.get(url(material)))
+    assert "审核结果已记录：已批准" in page(owner.get(url(material)))  # the message, then the badge
+    assert "已批准" in page(owner.get(url(material)))
     owner.post(url(material, "accept/"), {"received_quantity": "480", "version": material.version})
     material.refresh_from_db()
     assert (material.status, material.received_quantity) == ("accepted", 480)
@@ -343,7 +343,7 @@ def test_requesting_changes_and_review_errors(users, campaign, owner):
 def test_acceptance_errors_show_in_its_form(users, campaign, owner):
     material = in_review(users, make(users, campaign, quantity=100))
     not_approved = owner.post(url(material, "accept/"), {"received_quantity": "100", "version": material.version})
-    assert not_approved.status_code == 422 and "只有已定稿的物料可以验收" in page(not_approved)
+    assert not_approved.status_code == 422 and "只有已批准的物料可以验收" in page(not_approved)
     services.material_review(actor=users["owner"], material=material, data={"decision": "approve"})
     bad = owner.post(url(material, "accept/"), {"received_quantity": "-3", "version": material.version})
     assert bad.status_code == 422 and bad.context["accept_form"].errors["received_quantity"]
