@@ -59,6 +59,16 @@ def owner(transactional_db):
     return make_user("wangjl", display_name="王经理")
 
 
+def new_campaign(actor, name: str, start, end, budget_total: str, /, *, playbook_key: str | None = None, **fields):
+    """A campaign from `start` to `end` (dates or ISO text) made by `actor` through the service, as the
+    new-campaign form makes it; with a playbook, its dated tasks too. `fields`: more of the form's fields."""
+    from campaignflow.campaigns.services import campaign_create
+
+    data = {"name": name, "start_date": str(start), "end_date": str(end), "budget_total": budget_total, **fields}
+    campaign, _warnings = campaign_create(actor=actor, data=data, playbook_key=playbook_key)
+    return campaign
+
+
 def shot(page, name: str) -> None:
     SCREENSHOTS.mkdir(exist_ok=True)
     page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)
@@ -70,6 +80,16 @@ def login(page, username: str, password: str) -> None:
     page.fill("#id_password", password)
     page.click("button[type=submit]")
     page.wait_for_url("**/campaigns/")
+
+
+def fill_new_campaign(page, name: str, playbook: str, start, end) -> None:
+    """On the new-campaign page: type the name, pick the playbook and type the dates (dates or ISO text); the
+    end date's `change` asks for the plan's preview."""
+    page.fill("#id_name", name)
+    page.select_option("#id_playbook", playbook)
+    page.fill("#id_start_date", str(start))
+    page.fill("#id_end_date", str(end))
+    page.locator("#id_end_date").dispatch_event("change")
 
 
 def htmx_ready(locator) -> None:
@@ -112,3 +132,19 @@ def upload_file(page, path) -> None:
     """On the data tab: choose the file and send it (a preview follows, or a background job for a large one)."""
     page.set_input_files("[data-testid=upload-file]", str(path))
     page.locator("[data-testid=upload-form] button[type=submit]").click()
+
+
+def import_file(page, path, previewed: tuple[str, ...], screenshot: str):
+    """On the data tab: send the file, see each of `previewed` in its preview (screenshot `screenshot`), confirm
+    the import and see the file among the import batches; returns the batches' table."""
+    from playwright.sync_api import expect
+
+    upload_file(page, path)
+    preview = page.locator("[data-testid=preview]")
+    for text in previewed:
+        expect(preview).to_contain_text(text)
+    shot(page, screenshot)
+    page.click("[data-testid=confirm-import]")
+    batches = page.locator("[data-testid=batches]")
+    expect(batches).to_contain_text(path.name)
+    return batches

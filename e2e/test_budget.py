@@ -4,7 +4,7 @@ import pytest
 from playwright.sync_api import expect
 
 from conftest import PASSWORD, make_user
-from e2e.conftest import add_budget_lines, login, shot, start_budget
+from e2e.conftest import add_budget_lines, login, new_campaign, shot, start_budget
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -13,19 +13,10 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 def setup(transactional_db):
     from campaignflow.accounts.models import Role
     from campaignflow.campaigns.models import Membership
-    from campaignflow.campaigns.services import campaign_create
 
     owner = make_user("wangjl", display_name="王经理")
     finance = make_user("zhaocw", Role.FINANCE, display_name="赵财务")
-    campaign, _w = campaign_create(
-        actor=owner,
-        data={
-            "name": "冬季新品焕新季促销",
-            "start_date": "2026-11-10",
-            "end_date": "2026-12-10",
-            "budget_total": "50万",
-        },
-    )
+    campaign = new_campaign(owner, "冬季新品焕新季促销", "2026-11-10", "2026-12-10", "50万")
     Membership.objects.create(campaign=campaign, user=finance, role="viewer")
     return campaign
 

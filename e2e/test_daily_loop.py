@@ -8,7 +8,7 @@ import pytest
 from playwright.sync_api import expect
 
 from conftest import PASSWORD, make_user
-from e2e.conftest import login, shot
+from e2e.conftest import login, new_campaign, shot
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -20,16 +20,12 @@ def _running_campaign(owner, name: str, tasks: int = 6):
     """A campaign in execution, 40 days in, 30 to go; `tasks` tasks spread over its whole span."""
     from campaignflow.campaigns.models import Campaign
     from campaignflow.campaigns.playbook_sync import sync_builtin_playbooks
-    from campaignflow.campaigns.services import campaign_create
     from campaignflow.planning import services
 
     sync_builtin_playbooks()
     today = dt.date.today()
     start, end = today - dt.timedelta(days=40), today + dt.timedelta(days=30)
-    campaign, _w = campaign_create(
-        actor=owner,
-        data={"name": name, "start_date": start.isoformat(), "end_date": end.isoformat(), "budget_total": "500000"},
-    )
+    campaign = new_campaign(owner, name, start, end, "500000")
     Campaign.objects.filter(pk=campaign.pk).update(status="executing")
     span = (end - start).days
     for i in range(tasks):

@@ -4,7 +4,7 @@ import pytest
 from playwright.sync_api import expect
 
 from conftest import PASSWORD, satisfy_gates
-from e2e.conftest import login, shot
+from e2e.conftest import fill_new_campaign, login, shot
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -15,11 +15,7 @@ def test_create_campaign_from_enterprise_playbook(page, owner):
     shot(page, "01-campaign-list")
 
     page.click("[data-testid=new-campaign]")
-    page.fill("#id_name", "2025年夏季新品促销")
-    page.select_option("#id_playbook", "enterprise-campaign")
-    page.fill("#id_start_date", "2025-06-01")
-    page.fill("#id_end_date", "2025-06-30")
-    page.locator("#id_end_date").dispatch_event("change")
+    fill_new_campaign(page, "2025年夏季新品促销", "enterprise-campaign", "2025-06-01", "2025-06-30")
     preview = page.locator("[data-testid=preview-table]")
     expect(preview).to_contain_text("需求发起与目标确认")
     expect(preview.locator("tr", has_text="需求发起与目标确认")).to_contain_text("2025-05-02")
@@ -42,10 +38,7 @@ def test_create_campaign_from_enterprise_playbook(page, owner):
 def test_gate_passes_after_edit_and_english_pages(page, owner):
     login(page, "wangjl", PASSWORD)
     page.click("[data-testid=new-campaign]")
-    page.fill("#id_name", "618直播带货专场")
-    page.select_option("#id_playbook", "online-event")
-    page.fill("#id_start_date", "2025-06-01")
-    page.fill("#id_end_date", "2025-06-18")
+    fill_new_campaign(page, "618直播带货专场", "online-event", "2025-06-01", "2025-06-18")
     page.fill("#id_budget_total", "30万")
     page.fill("#id_description", "场均GMV20万元，报名5000人")
     page.click("[data-testid=create-campaign]")

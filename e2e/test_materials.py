@@ -8,7 +8,7 @@ import pytest
 from playwright.sync_api import expect
 
 from conftest import PASSWORD
-from e2e.conftest import login, shot
+from e2e.conftest import login, new_campaign, shot
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -17,21 +17,10 @@ PHONE = {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touc
 
 @pytest.fixture
 def campaign(owner, settings, tmp_path):
-    from campaignflow.campaigns.services import campaign_create
-
     settings.MEDIA_ROOT = tmp_path / "media"
     # previews wait in the queue (the database backend) until the test makes them: the page polls meanwhile
     settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
-    made, _warnings = campaign_create(
-        actor=owner,
-        data={
-            "name": "2025春季新品发布会",
-            "start_date": "2025-03-01",
-            "end_date": "2025-03-31",
-            "budget_total": "300000",
-        },
-    )
-    return made
+    return new_campaign(owner, "2025春季新品发布会", "2025-03-01", "2025-03-31", "300000")
 
 
 @pytest.fixture

@@ -7,7 +7,7 @@ import pytest
 from playwright.sync_api import expect
 
 from conftest import PASSWORD
-from e2e.conftest import login, shot
+from e2e.conftest import fill_new_campaign, login, shot
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -18,11 +18,8 @@ def test_preview_warns_of_past_steps_and_offers_the_choice(page, owner):
     today = timezone.localdate()
     login(page, "wangjl", PASSWORD)
     page.click("[data-testid=new-campaign]")
-    page.fill("#id_name", "三天后开幕的发布会")
-    page.select_option("#id_playbook", "enterprise-campaign")
-    page.fill("#id_start_date", (today + dt.timedelta(days=3)).isoformat())
-    page.fill("#id_end_date", (today + dt.timedelta(days=30)).isoformat())
-    page.locator("#id_end_date").dispatch_event("change")
+    start, end = today + dt.timedelta(days=3), today + dt.timedelta(days=30)
+    fill_new_campaign(page, "三天后开幕的发布会", "enterprise-campaign", start, end)
 
     warning = page.locator("[data-testid=past-steps]")
     expect(warning).to_contain_text("活动准备期不足")

@@ -7,14 +7,13 @@ import pytest
 from playwright.sync_api import expect
 
 from conftest import PASSWORD
-from e2e.conftest import change, login, shot
+from e2e.conftest import change, login, new_campaign, shot
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 @pytest.fixture
 def plan(owner):
-    from campaignflow.campaigns.services import campaign_create
     from campaignflow.planning import services
     from campaignflow.planning.models import Task
 
@@ -23,17 +22,7 @@ def plan(owner):
     def on(days: int) -> dt.date:
         return start + dt.timedelta(days=days)
 
-    campaign, _w = campaign_create(
-        actor=owner,
-        data={
-            "name": "冬季新品焕新季促销",
-            "start_date": start.isoformat(),
-            "end_date": on(20).isoformat(),
-            "budget_total": "500000",
-            "description": "销售额30万",
-            "owner": owner,
-        },
-    )
+    campaign = new_campaign(owner, "冬季新品焕新季促销", start, on(20), "500000", description="销售额30万", owner=owner)
 
     def add(**data):
         return services.task_create(actor=owner, campaign=campaign, data=data)

@@ -8,7 +8,7 @@ import pytest
 from playwright.sync_api import expect
 
 from conftest import PASSWORD
-from e2e.conftest import login, shot
+from e2e.conftest import login, new_campaign, shot
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -16,20 +16,18 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 @pytest.fixture
 def reviewing(owner):
     from campaignflow.campaigns.models import Campaign
-    from campaignflow.campaigns.services import campaign_create
     from campaignflow.goals.models import Channel, Kpi
     from campaignflow.tracking import rollups
     from campaignflow.tracking.models import MetricRow
 
-    campaign, _w = campaign_create(
-        actor=owner,
-        data={
-            "name": "618直播带货专场",
-            "start_date": "2025-06-01",
-            "end_date": "2025-06-18",
-            "budget_total": "300000",
-            "description": "抖音官方账号直播3场，场均GMV20万元",
-        },
+    description = "抖音官方账号直播3场，场均GMV20万元"
+    campaign = new_campaign(
+        owner,
+        "618直播带货专场",
+        "2025-06-01",
+        "2025-06-18",
+        "300000",
+        description=description,
         playbook_key="online-event",
     )
     Kpi.objects.create(campaign=campaign, name="直播GMV", metric="GMV", unit="元", target=Decimal("200000"))

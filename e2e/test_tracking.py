@@ -7,25 +7,22 @@ import pytest
 from playwright.sync_api import expect
 
 from conftest import PASSWORD
-from e2e.conftest import login, shot, upload_file
+from e2e.conftest import import_file, login, new_campaign, shot, upload_file
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 @pytest.fixture
 def campaign(owner):
-    from campaignflow.campaigns.services import campaign_create
     from campaignflow.goals.models import Channel, Kpi
 
-    c, _w = campaign_create(
-        actor=owner,
-        data={
-            "name": "2024年夏季新品促销",
-            "start_date": "2024-06-01",
-            "end_date": "2024-06-30",
-            "budget_total": "500000",
-            "description": "销售额30万",
-        },
+    c = new_campaign(
+        owner,
+        "2024年夏季新品促销",
+        "2024-06-01",
+        "2024-06-30",
+        "500000",
+        description="销售额30万",
         playbook_key="enterprise-campaign",
     )
     Kpi.objects.create(campaign=c, name="新增会员", metric="新增会员", target=Decimal(3000), priority="auxiliary")
@@ -60,13 +57,7 @@ def test_kpi_upload_gbk_csv_board_and_undo(page, campaign, tmp_path):
     csv_path.write_bytes("\n".join(lines).encode("gbk"))
 
     page.goto(f"{page.base}/campaigns/{campaign.id}/data/")
-    upload_file(page, csv_path)
-    preview = page.locator("[data-testid=preview]")
-    expect(preview).to_contain_text("60")
-    expect(preview).to_contain_text("小红书")
-    shot(page, "tracking-02-preview")
-    page.click("[data-testid=confirm-import]")
-    expect(page.locator("[data-testid=batches]")).to_contain_text("每日数据.csv")
+    import_file(page, csv_path, ("60", "小红书"), "tracking-02-preview")
 
     page.goto(f"{page.base}/campaigns/{campaign.id}/board/")
     card = page.locator("[data-testid=kpi-card]", has_text="销售额")
