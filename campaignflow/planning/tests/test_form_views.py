@@ -2,6 +2,7 @@
 nothing is written (a stale version included)."""
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 
 from campaignflow.core.models import AuditEntry
 from campaignflow.planning import services
@@ -107,3 +108,37 @@ def test_a_version_that_is_not_a_number_is_a_refusal_not_a_500(owner, campaign, 
     response = owner.post(url, {**data, "version": "abc"}, HTTP_HX_REQUEST="true", follow=True)
     assert response.status_code == 200 and STALE in response.content.decode()
     assert AuditEntry.objects.count() == before
+
+
+def _import(client, campaign, data):
+    return client.post(f"/campaigns/{campaign.id}/plan/import/", data)
+
+
+@pytest.mark.parametrize(
+    ("data", "message"),
+    [
+        ({}, "Choose a CSV or XLSX file."),
+        ({"file": ("x.csv", b"\xff\xfe\x00bad")}, "The file is neither UTF-8 nor GBK text, nor an XLSX workbook."),
+        ({"confirm": "1"}, "The preview expired; upload the file again."),
+    ],
+)
+def test_a_refused_import_shows_why_and_writes_nothing(owner, campaign, data, message):
+    if "file" in data:
+        data = {"file": SimpleUploadedFile(*data["file"])}
+    before = AuditEntry.objects.count()
+    response = _import(owner, campaign, data)
+    html = response.content.decode()
+    assert response.status_code == 200 and 'data-testid="import-error"' in html and message in html
+    assert AuditEntry.objects.count() == before
+
+
+def test_an_import_is_previewed_then_confirmed(owner, campaign):
+    csv = "任务ID,任务名称,起止时间\nT1,海报,6.1-6.5\n".encode()
+    preview = _import(owner, campaign, {"file": SimpleUploadedFile("wbs.csv", csv)})
+    assert 'data-testid="import-preview-table"' in preview.content.decode()
+    assert not Task.objects.filter(campaign=campaign, code="T1").exists()
+    done = _import(owner, campaign, {"confirm": "1"})
+    assert done.status_code == 302 and done.url == f"/campaigns/{campaign.id}/plan/"
+    assert Task.objects.get(campaign=campaign, code="T1").name == "海报"
+    again = _import(owner, campaign, {"confirm": "1"})  # the preview is used up
+    assert "The preview expired; upload the file again." in again.content.decode()

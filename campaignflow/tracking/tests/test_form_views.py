@@ -2,6 +2,7 @@
 expired is a message, and nothing is written."""
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 
 from campaignflow.tracking.models import ImportBatch, MetricRow
 from conftest import logged_in as client_for
@@ -27,3 +28,49 @@ def test_confirming_an_expired_upload_is_a_message(users, campaign):
     expired = zh("The upload has expired or was already imported: upload the file again.")
     assert response.status_code == 302 and last_message(response) == expired
     assert not ImportBatch.objects.exists()
+
+
+def post_file(client, campaign, content: bytes | None, name: str = "a.csv"):
+    data = {} if content is None else {"file": SimpleUploadedFile(name, content)}
+    return client.post(f"/campaigns/{campaign.id}/data/", data)
+
+
+@pytest.mark.parametrize(
+    ("content", "status", "message"),
+    [
+        (None, 422, "Choose a CSV or XLSX file."),
+        (b"", 422, "The file is empty."),
+        ("日期,渠道,数值\n2025-06-01,抖音,5\n".encode(), 422, "指标"),  # a refused file: the missing column
+        (b"x" * 2048, 413, "The file is larger than %(mb)s MB."),
+    ],
+)
+def test_a_refused_upload_shows_why_in_the_upload_card_and_writes_nothing(
+    users, campaign, settings, content, status, message
+):
+    settings.UPLOAD_MAX_BYTES = 1024
+    response = post_file(client_for(users["member"]), campaign, content)
+    html = response.content.decode()
+    assert response.status_code == status and 'data-testid="upload-error"' in html
+    assert (zh(message, mb=0) if "%" in message else zh(message)) in html
+    assert not MetricRow.objects.exists() and not ImportBatch.objects.exists()
+
+
+def test_a_file_with_bad_rows_is_a_422_preview_naming_them(users, campaign):
+    response = post_file(
+        client_for(users["member"]), campaign, "日期,渠道,指标,数值\n2025-06-01,抖音,点击,abc\n".encode()
+    )
+    assert response.status_code == 422 and 'data-testid="preview-errors"' in response.content.decode()
+    assert 'data-testid="upload-error"' not in response.content.decode() and not MetricRow.objects.exists()
+
+
+def test_grid_values_that_are_no_numbers_are_a_422_naming_the_cell_and_nothing_is_written(users, campaign):
+    url = f"/campaigns/{campaign.id}/data/grid/?channel=抖音"
+    client = client_for(users["member"])
+    page = client.get(url)
+    day = page.context["rows"][0]["date"].isoformat()
+    response = client.post(url, {"channel": "抖音", "cols": "1", "m0": "点击", "c0_0": "abc"})
+    assert response.status_code == 422
+    assert f"{day} · 点击" in response.content.decode() and not MetricRow.objects.exists()
+    saved = client.post(url, {"channel": "抖音", "cols": "1", "m0": "点击", "c0_0": "1.2万"})
+    assert saved.status_code == 302 and last_message(saved) == zh("Saved %(n)s values.", n=1)
+    assert MetricRow.objects.get().value == 12000
