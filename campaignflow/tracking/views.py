@@ -7,6 +7,7 @@ import re
 import secrets
 import tempfile
 import time
+from dataclasses import dataclass
 from pathlib import Path
 
 from django.contrib import messages
@@ -23,13 +24,14 @@ from campaignflow.campaigns.access import EDIT, VIEW, campaign_for_user
 from campaignflow.campaigns.read_cache import cached
 from campaignflow.campaigns.views import campaign_page_context
 from campaignflow.core.errors import InvalidInput
-from campaignflow.core.form_views import act
+from campaignflow.core.form_views import act, submit
+from campaignflow.core.forms import CellsForm, FileForm
 from campaignflow.goals.selectors import channels as campaign_channels
 from campaignflow.goals.selectors import kpis as campaign_kpis
 from campaignflow.goals.selectors import shared_channel_names
 
 from . import jobs, selectors, services
-from .api import TooLarge, read_upload, with_write_progress
+from .api import read_upload, with_write_progress
 from .domain import charts
 from .domain.parsers import FileRefused, ParseResult, Row, RowParser
 from .models import BatchSource, ImportJob, MetricRow
@@ -85,6 +87,31 @@ def _data_context(request, campaign, **extra):
     )
 
 
+def _refused(exc: FileRefused) -> InvalidInput:
+    """A file the parser refused, as the page shows it at the file field."""
+    return InvalidInput({"file": refusal_text(exc)}, refusal_text(exc))
+
+
+@dataclass(frozen=True)
+class _Checked:
+    """An uploaded file read and parsed, nothing written yet."""
+
+    name: str
+    content: bytes
+    parsed: ParseResult
+
+
+def _keep_pending(campaign, user, checked: _Checked) -> str:
+    """Keep a file that parsed without errors until the user confirms it; the token that names it."""
+    PENDING_DIR.mkdir(parents=True, exist_ok=True)
+    _clean_pending()
+    token = secrets.token_hex(16)
+    path = _pending_path(campaign, user, token)
+    path.write_bytes(checked.content)
+    path.with_suffix(".name").write_text(checked.name[:255], encoding="utf-8")
+    return token
+
+
 def _job_of(request, campaign, job_id) -> ImportJob | None:
     try:
         job = lookups.job_for_user(request.user, int(job_id))
@@ -101,38 +128,32 @@ def data(request, pk: int):
     if request.method == "GET":
         job = _job_of(request, campaign, request.GET.get("job")) if request.GET.get("job") else None
         return render(request, "tracking/data.html", _data_context(request, campaign, job=job))
-    error, status = None, 200
-    parsed: ParseResult | None = None
-    token = name = ""
-    try:
-        name, content = read_upload(request.FILES.get("file"))
-        if services.runs_in_background(name, content):
-            job = jobs.import_job_create(actor=request.user, campaign=campaign, name=name, data=content)
-            return redirect(f"{reverse('tracking:data', args=[campaign.pk])}?job={job.pk}")
-        parsed = services.parse_upload(name, content)
-    except TooLarge as exc:
-        error, status = exc.detail, 413
-    except InvalidInput as exc:
-        error, status = exc.detail, 422
-    except FileRefused as exc:
-        error, status = refusal_text(exc), 422
-    if parsed is not None and parsed.ok:
-        PENDING_DIR.mkdir(parents=True, exist_ok=True)
-        _clean_pending()
-        token = secrets.token_hex(16)
-        path = _pending_path(campaign, request.user, token)
-        path.write_bytes(content)
-        (path.with_suffix(".name")).write_text(name[:255], encoding="utf-8")
-    elif parsed is not None:
-        status = 422
+    form = FileForm(request.POST, request.FILES)
+
+    def check() -> ImportJob | _Checked:
+        name, content = read_upload(form.cleaned_data["file"])  # none, empty (422) or too large (413)
+        try:
+            if services.runs_in_background(name, content):
+                return jobs.import_job_create(actor=request.user, campaign=campaign, name=name, data=content)
+            return _Checked(name, content, services.parse_upload(name, content))
+        except FileRefused as exc:
+            raise _refused(exc) from None
+
+    result = submit(form, check, errors_on="file")
+    if isinstance(result.value, ImportJob):
+        return redirect(f"{reverse('tracking:data', args=[campaign.pk])}?job={result.value.pk}")
+    checked, status = result.value, result.status
+    parsed = checked.parsed if checked else None
+    if parsed is not None:
+        status = 200 if parsed.ok else 422
     context = _data_context(
         request,
         campaign,
-        upload_error=error,
+        upload_form=form,
         parsed=parsed,
         preview=[Row._make(r) for r in parsed.rows[:PREVIEW_ROWS]] if parsed else [],
-        token=token,
-        filename=name,
+        token=_keep_pending(campaign, request.user, checked) if parsed and parsed.ok else "",
+        filename=checked.name if checked else "",
     )
     return render(request, "tracking/data.html", context, status=status)
 
@@ -165,7 +186,7 @@ def upload_confirm(request, pk: int):
                 actor=request.user, campaign=campaign, name=name, data=path.read_bytes()
             )
         except FileRefused as exc:
-            raise InvalidInput({"file": refusal_text(exc)}, refusal_text(exc)) from None
+            raise _refused(exc) from None
         finally:  # imported or refused, the pending file is done with
             path.unlink(missing_ok=True)
             name_path.unlink(missing_ok=True)
@@ -239,38 +260,22 @@ def grid(request, pk: int):
     }
     if hidden:
         stored = {}
-    errors: list[dict] = []
+    form = CellsForm(request.POST or None)
     cells: dict = {}
+    status = 200
     if request.method == "POST":
         metrics = [request.POST.get(f"m{i}", "").strip()[:100] for i in range(int(request.POST.get("cols") or 0))]
-        result = ParseResult()
-        parser = RowParser(result)
-        index = 0
-        for r, day in enumerate(dates):
-            for c, metric in enumerate(metrics):
-                raw = request.POST.get(f"c{r}_{c}", "").strip()
-                cells[(r, c)] = raw
-                if raw and metric:
-                    parser.add(index, day, channel, metric, raw)
-                    if result.error_count and result.errors[-1]["row"] == index:
-                        result.errors[-1]["cell"] = f"{day.isoformat()} · {metric}"
-                    index += 1
-        if result.ok:
-            current = {(d.isoformat(), channel, m): v for (d, m), v in stored.items()}
-            changes = services.grid_changes(current, result.rows)
-            if changes:
-                services.metrics_ingest(
-                    actor=request.user,
-                    campaign=campaign,
-                    parsed=ParseResult(rows=changes),
-                    source=BatchSource.GRID,
-                    filename=channel,
-                )
-                messages.success(request, _("Saved %(n)s values.") % {"n": len(changes)})
+        cells = {
+            (r, c): request.POST.get(f"c{r}_{c}", "").strip() for r in range(len(dates)) for c in range(len(metrics))
+        }
+        result = submit(form, lambda: _save_grid(request, campaign, channel, dates, metrics, cells, stored))
+        if result.saved:
+            if result.value:
+                messages.success(request, _("Saved %(n)s values.") % {"n": result.value})
             else:
                 messages.info(request, _("Nothing changed."))
             return redirect(f"{request.path}?channel={channel}")
-        errors = localized(result.errors)
+        status = result.status
     rows = []
     for r, day in enumerate(dates):
         values = []
@@ -293,6 +298,38 @@ def grid(request, pk: int):
         rows=rows,
         today=today,
         opening_day=min(max(today, dates[0]), dates[-1]) if dates else None,  # today, or the nearest day
-        grid_errors=errors,
+        grid_form=form,
     )
-    return render(request, "tracking/grid.html", context, status=422 if errors else 200)
+    return render(request, "tracking/grid.html", context, status=status)
+
+
+def _save_grid(request, campaign, channel: str, dates, metrics: list[str], cells: dict, stored: dict) -> int:
+    """Write the grid's changed cells as one import; the number of values changed. A cell that is no
+    number is refused by its date and metric, and nothing is written."""
+    result = ParseResult()
+    parser = RowParser(result)
+    index = 0
+    for r, day in enumerate(dates):
+        for c, metric in enumerate(metrics):
+            raw = cells[(r, c)]
+            if raw and metric:
+                parser.add(index, day, channel, metric, raw)
+                if result.error_count and result.errors[-1]["row"] == index:
+                    result.errors[-1]["cell"] = f"{day.isoformat()} · {metric}"
+                index += 1
+    if not result.ok:
+        errors = localized(result.errors)
+        raise InvalidInput(
+            [{"field": f"cells[{i}]", "message": f"{e.get('cell', '')}: {e['message']}"} for i, e in enumerate(errors)]
+        )
+    current = {(d.isoformat(), channel, m): v for (d, m), v in stored.items()}
+    changes = services.grid_changes(current, result.rows)
+    if changes:
+        services.metrics_ingest(
+            actor=request.user,
+            campaign=campaign,
+            parsed=ParseResult(rows=changes),
+            source=BatchSource.GRID,
+            filename=channel,
+        )
+    return len(changes)
