@@ -22,7 +22,8 @@ from campaignflow.campaigns.access import EDIT, MANAGE, VIEW, campaign_for_user,
 from campaignflow.campaigns.models import Status
 from campaignflow.campaigns.views import campaign_page_context
 from campaignflow.core.errors import DomainError, InvalidInput
-from campaignflow.core.form_views import act, posted_version
+from campaignflow.core.form_views import act, posted_version, submit
+from campaignflow.core.forms import FileForm
 
 from . import io, selectors, services
 from .models import PeriodKind, RaciRole, TaskStatus
@@ -267,44 +268,48 @@ def import_page(request, pk: int):
     """Upload → preview naming each bad row and column → confirm. Nothing is written before confirm."""
     campaign = campaign_for_user(request.user, pk, EDIT)
     key = f"plan-import-{campaign.pk}"
-    context = campaign_page_context(request, campaign, "plan", rows=None, errors=None, error=None)
+    form = FileForm(request.POST, request.FILES) if request.method == "POST" else FileForm()
+    context = campaign_page_context(request, campaign, "plan", form=form, rows=None, errors=None)
     if request.method == "POST" and request.POST.get("confirm"):
-        stored = request.session.get(key)
-        if not stored:
-            context["error"] = _("The preview expired; upload the file again.")
-        else:
-            try:
-                rows, errors = io.preview(campaign, stored["name"], base64.b64decode(stored["content"]))
-                if errors:
-                    raise InvalidInput({"file": _("The file has errors; fix them and upload it again.")})
-                services.tasks_import(actor=request.user, campaign=campaign, rows=io.rows_for_import(rows))
-            except DomainError as exc:
-                context["error"] = exc.detail
-            else:
-                request.session.pop(key, None)
-                messages.success(request, _("%(n)d tasks imported.") % {"n": len(rows)})
-                return redirect("planning:plan", campaign.pk)
+        result = submit(form, lambda: _import_previewed(request, campaign, request.session.get(key)))
+        if result.saved:
+            request.session.pop(key, None)
+            messages.success(request, _("%(n)d tasks imported.") % {"n": result.value})
+            return redirect("planning:plan", campaign.pk)
     elif request.method == "POST":
-        upload = request.FILES.get("file")
-        if upload is None:
-            context["error"] = _("Choose a CSV or XLSX file.")
-        elif upload.size > io.MAX_UPLOAD:
-            context["error"] = _("The file is larger than %(mb)d MB.") % {"mb": io.MAX_UPLOAD // (1024 * 1024)}
-        else:
-            content = upload.read()
-            try:
-                rows, errors = io.preview(campaign, upload.name, content)
-            except DomainError as exc:
-                context["error"] = exc.detail
-            else:
-                context["rows"] = [{**r, "line": r["_row"]} for r in rows]
-                context["errors"] = errors
-                context["filename"] = upload.name
-                if not errors:
-                    request.session[key] = {"name": upload.name, "content": base64.b64encode(content).decode()}
-                else:
-                    request.session.pop(key, None)
+        upload = form.cleaned_data["file"] if form.is_valid() else None
+        result = submit(form, lambda: _preview(campaign, upload))
+        if result.saved:
+            rows, errors = result.value
+            context.update(rows=[{**r, "line": r["_row"]} for r in rows], errors=errors, filename=upload.name)
+            request.session.pop(key, None)
+            if not errors:  # kept for the confirm
+                upload.seek(0)
+                request.session[key] = {"name": upload.name, "content": base64.b64encode(upload.read()).decode()}
     return render(request, "planning/import.html", context)
+
+
+def _preview(campaign, upload) -> tuple[list[dict], list[dict]]:
+    """The uploaded file's rows and the problems of each, nothing written."""
+    if upload is None:
+        raise InvalidInput({"file": _("Choose a CSV or XLSX file.")})
+    if upload.size > io.MAX_UPLOAD:
+        raise InvalidInput({"file": _("The file is larger than %(mb)d MB.") % {"mb": io.MAX_UPLOAD // (1024 * 1024)}})
+    return io.preview(campaign, upload.name, upload.read())
+
+
+def _import_previewed(request, campaign, stored: dict | None) -> int:
+    """Import the file previewed without errors (kept in the session); the number of tasks."""
+    if not stored:
+        raise InvalidInput({"file": _("The preview expired; upload the file again.")})
+    rows, errors = io.preview(campaign, stored["name"], base64.b64decode(stored["content"]))
+    if errors:
+        raise InvalidInput({"file": _("The file has errors; fix them and upload it again.")})
+    try:
+        services.tasks_import(actor=request.user, campaign=campaign, rows=io.rows_for_import(rows))
+    except InvalidInput as exc:  # its keys (rows[3].owner) name the spreadsheet's rows: shown as they are
+        raise InvalidInput({"file": exc.detail}) from None
+    return len(rows)
 
 
 # --- RACI ----------------------------------------------------------------------------------------
