@@ -6,7 +6,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db import transaction
 from django.http import FileResponse, Http404
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -117,9 +117,7 @@ def line_new(request, pk: int):
 @login_required
 def line_edit(request, pk: int, line_id: int):
     campaign = campaign_for_user(request.user, pk, EDIT)
-    line = BudgetLine.objects.filter(campaign=campaign, pk=line_id).select_related("owner").first()
-    if line is None:
-        raise Http404
+    line = get_object_or_404(BudgetLine.objects.select_related("owner"), campaign=campaign, pk=line_id)
     return _line_form_page(request, campaign, line)
 
 
@@ -127,9 +125,7 @@ def line_edit(request, pk: int, line_id: int):
 @require_POST
 def line_delete(request, pk: int, line_id: int):
     campaign = campaign_for_user(request.user, pk, EDIT)
-    line = BudgetLine.objects.filter(campaign=campaign, pk=line_id).first()
-    if line is None:
-        raise Http404
+    line = get_object_or_404(BudgetLine, campaign=campaign, pk=line_id)
     version = posted_version(request)
     act(request, lambda: services.line_delete(actor=request.user, line=line, version=version), _("Line deleted."))
     return redirect("budgets:budget", campaign.pk)
@@ -165,9 +161,7 @@ def expense_add(request, pk: int):
 def expense_edit(request, pk: int, expense_id: int):
     """Correct an expense: it waits for approval again; the page shows its history (before → after)."""
     campaign = campaign_for_user(request.user, pk, VIEW)
-    expense = selectors.expenses_for(request.user, campaign).filter(pk=expense_id).first()
-    if expense is None:
-        raise Http404
+    expense = get_object_or_404(selectors.expenses_for(request.user, campaign), pk=expense_id)
     campaign = campaign_for_user(request.user, pk, EDIT)
     if expense.created_by_id != request.user.pk and not can(request.user, campaign, MANAGE):
         raise Forbidden(_("Only the person who recorded an expense, or an owner or manager, may correct it."))
@@ -229,9 +223,7 @@ def expense_edit(request, pk: int, expense_id: int):
 @require_POST
 def expense_delete(request, pk: int, expense_id: int):
     campaign = campaign_for_user(request.user, pk, EDIT)
-    expense = Expense.objects.filter(campaign=campaign, pk=expense_id).first()
-    if expense is None:
-        raise Http404
+    expense = get_object_or_404(Expense, campaign=campaign, pk=expense_id)
     version = posted_version(request)
     act(
         request,
@@ -245,9 +237,7 @@ def expense_delete(request, pk: int, expense_id: int):
 @require_POST
 def expense_decide(request, pk: int, expense_id: int):
     campaign = campaign_for_user(request.user, pk, VIEW)
-    expense = selectors.expenses_for(request.user, campaign).filter(pk=expense_id).first()
-    if expense is None:
-        raise Http404
+    expense = get_object_or_404(selectors.expenses_for(request.user, campaign), pk=expense_id)
     approve = request.POST.get("action") == "approve"
 
     def done(_answer) -> str:
@@ -377,9 +367,7 @@ def partner_add(request, pk: int):
 @require_POST
 def partner_evaluate(request, pk: int, cp_id: int):
     campaign = campaign_for_user(request.user, pk, MANAGE)
-    cp = CampaignPartner.objects.filter(campaign=campaign, pk=cp_id).first()
-    if cp is None:
-        raise Http404
+    cp = get_object_or_404(CampaignPartner, campaign=campaign, pk=cp_id)
     form = EvaluationForm(request.POST, prefix=f"cp{cp.pk}")
     if not form.is_valid():
         messages.error(request, "; ".join(f"{form.fields[f].label}: {' '.join(e)}" for f, e in form.errors.items()))
@@ -398,9 +386,7 @@ def partner_evaluate(request, pk: int, cp_id: int):
 @require_POST
 def responsibility_add(request, pk: int, cp_id: int):
     campaign = campaign_for_user(request.user, pk, EDIT)
-    cp = CampaignPartner.objects.filter(campaign=campaign, pk=cp_id).first()
-    if cp is None:
-        raise Http404
+    cp = get_object_or_404(CampaignPartner, campaign=campaign, pk=cp_id)
     data = {k: request.POST.get(k) for k in ("text", "due_date")}
     act(
         request,
@@ -415,9 +401,7 @@ def responsibility_add(request, pk: int, cp_id: int):
 def responsibility_toggle(request, pk: int, item_id: int):
     campaign = campaign_for_user(request.user, pk, VIEW)
     visible = selectors.campaign_partners(request.user, campaign)
-    item = Responsibility.objects.filter(campaign_partner__in=visible, pk=item_id).first()
-    if item is None:
-        raise Http404
+    item = get_object_or_404(Responsibility, campaign_partner__in=visible, pk=item_id)
     version = posted_version(request)
     data = {"done": request.POST.get("done") == "1"}
     # neither the edit right nor the partner's own item: a refusal (403)
