@@ -1,10 +1,10 @@
 """Alerts (预警): per-campaign rule settings and the alerts they raise, never silently dropped."""
 
-from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from campaignflow.core.model_fields import status_field, user_ref
 from campaignflow.core.models import VersionedModel
 
 
@@ -44,17 +44,11 @@ class Alert(VersionedModel):
     severity = models.CharField(_("severity"), max_length=10, default="medium")
     message = models.CharField(_("message"), max_length=500)
     data = models.JSONField(default=dict, blank=True)
-    status = models.CharField(
-        _("status"), max_length=20, choices=AlertStatus.choices, default=AlertStatus.OPEN, db_index=True
-    )
+    status = status_field(AlertStatus, default=AlertStatus.OPEN, db_index=True)
     last_seen_at = models.DateTimeField(_("last seen"), auto_now_add=True)
-    acknowledged_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    acknowledged_by = user_ref()
     acknowledged_at = models.DateTimeField(null=True, blank=True)
-    resolved_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    resolved_by = user_ref()
     resolved_at = models.DateTimeField(null=True, blank=True)
     # The evaluation (seed 004: a deviation over 10% starts an evaluation: analysis + adjustment decision).
     evaluation = models.TextField(_("evaluation / analysis"), blank=True)

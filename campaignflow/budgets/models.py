@@ -6,6 +6,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from campaignflow.core.model_fields import status_field, user_ref
 from campaignflow.core.models import VersionedModel
 
 MONEY = {"max_digits": 14, "decimal_places": 2}
@@ -46,9 +47,7 @@ class Budget(VersionedModel):
     """One per campaign: approval status, contingency rule, partner-evaluation weights."""
 
     campaign = models.OneToOneField("campaigns.Campaign", on_delete=models.CASCADE, related_name="budget")
-    status = models.CharField(
-        _("status"), max_length=20, choices=BudgetStatus.choices, default=BudgetStatus.DRAFT, db_index=True
-    )
+    status = status_field(BudgetStatus, default=BudgetStatus.DRAFT, db_index=True)
     contingency_min = models.DecimalField(
         _("contingency minimum"), max_digits=5, decimal_places=4, default=Decimal("0.10")
     )
@@ -57,9 +56,7 @@ class Budget(VersionedModel):
     )
     partner_weights = models.JSONField(_("partner evaluation weights"), default=default_weights)
     revision = models.PositiveIntegerField(_("revision"), default=0)  # how many times it was approved
-    submitted_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    submitted_by = user_ref()
     submitted_at = models.DateTimeField(null=True, blank=True)
     # The lines as they were last approved: the base of a revision's diff.
     approved_lines = models.JSONField(null=True, blank=True)
@@ -77,7 +74,7 @@ class BudgetEvent(models.Model):
 
     budget = models.ForeignKey(Budget, on_delete=models.CASCADE, related_name="events")
     action = models.CharField(_("action"), max_length=20)
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    actor = user_ref(blank=False)
     at = models.DateTimeField(auto_now_add=True)
     comment = models.TextField(_("comment"), blank=True)
     diff = models.JSONField(null=True, blank=True)
@@ -98,9 +95,7 @@ class Partner(VersionedModel):
     industry = models.CharField(_("industry"), max_length=100, blank=True)
     contacts = models.TextField(_("contacts"), blank=True, help_text=_("Names, phones, e-mails"))
     note = models.TextField(_("note"), blank=True)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    created_by = user_ref()
 
     class Meta:
         ordering = ["name"]
@@ -157,9 +152,7 @@ class BudgetLine(VersionedModel):
     category = models.CharField(_("category"), max_length=50, db_index=True)
     item = models.CharField(_("item"), max_length=200)
     planned = models.DecimalField(_("planned"), **MONEY)
-    owner = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    owner = user_ref()
     note = models.TextField(_("note"), blank=True)
     channel = models.CharField(_("channel"), max_length=100, blank=True)
     shared_with_partners = models.BooleanField(_("shared with partners"), default=False)
@@ -184,24 +177,16 @@ class Expense(VersionedModel):
     paid_by = models.ForeignKey(
         CampaignPartner, null=True, blank=True, on_delete=models.PROTECT, related_name="payments"
     )
-    status = models.CharField(
-        _("status"), max_length=20, choices=ExpenseStatus.choices, default=ExpenseStatus.APPROVED, db_index=True
-    )
+    status = status_field(ExpenseStatus, default=ExpenseStatus.APPROVED, db_index=True)
     over_reason = models.CharField(max_length=300, blank=True)
-    decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    decided_by = user_ref()
     decided_at = models.DateTimeField(null=True, blank=True)
     decision_comment = models.TextField(blank=True)
     receipt = models.FileField(_("receipt"), upload_to="receipts/%Y/%m/", blank=True)
     receipt_name = models.CharField(max_length=200, blank=True)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    created_by = user_ref()
     # The last correction: who and when (its before/after is in the audit log); they may not approve it.
-    corrected_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    corrected_by = user_ref()
     corrected_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
@@ -252,7 +237,7 @@ class SettlementSignoff(models.Model):
 
     campaign = models.ForeignKey("campaigns.Campaign", on_delete=models.CASCADE, related_name="settlement_signoffs")
     party = models.ForeignKey(CampaignPartner, null=True, blank=True, on_delete=models.CASCADE, related_name="+")
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    user = user_ref(blank=False)
     at = models.DateTimeField(auto_now_add=True)
     digest = models.CharField(max_length=64)
 

@@ -4,6 +4,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from campaignflow.core.model_fields import status_field, user_ref
 from campaignflow.core.models import VersionedModel
 
 
@@ -47,9 +48,7 @@ class Playbook(models.Model):
     )
     is_builtin = models.BooleanField(_("built-in"), default=False)
     based_on = models.ForeignKey("self", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    created_by = user_ref()
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     version = models.PositiveIntegerField(_("version"), default=1)  # optimistic lock + latest number
 
@@ -70,9 +69,7 @@ class PlaybookVersion(models.Model):
     number = models.PositiveIntegerField(_("version"))
     phases = models.JSONField(_("phases"))
     note = models.CharField(_("change note"), max_length=300, blank=True)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    created_by = user_ref()
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
     class Meta:
@@ -102,19 +99,10 @@ class Campaign(VersionedModel):
     end_date = models.DateField(_("end date"))
     budget_total = models.DecimalField(_("budget total"), max_digits=14, decimal_places=2, null=True, blank=True)
     currency = models.CharField(_("currency"), max_length=3, default="CNY")
-    owner = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="owned_campaigns",
-        verbose_name=_("owner"),
-    )
+    owner = user_ref(related_name="owned_campaigns", verbose_name=_("owner"))
     industry = models.CharField(_("industry"), max_length=100, blank=True)
     tags = models.JSONField(_("tags"), default=list, blank=True)
-    status = models.CharField(
-        _("status"), max_length=20, choices=Status.choices, default=Status.PREPARING, db_index=True
-    )
+    status = status_field(Status, default=Status.PREPARING, db_index=True)
     playbook_version = models.ForeignKey(
         PlaybookVersion,
         null=True,
@@ -123,13 +111,9 @@ class Campaign(VersionedModel):
         related_name="campaigns",
         verbose_name=_("playbook"),
     )
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    created_by = user_ref()
     deleted_at = models.DateTimeField(_("deleted at"), null=True, blank=True, db_index=True)
-    deleted_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    deleted_by = user_ref()
 
     objects = CampaignQuerySet.as_manager()
 
@@ -164,7 +148,7 @@ class StatusChange(models.Model):
     campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="status_changes")
     from_status = models.CharField(max_length=20, choices=Status.choices)
     to_status = models.CharField(max_length=20, choices=Status.choices)
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    actor = user_ref(blank=False)
     at = models.DateTimeField(auto_now_add=True)
     note = models.CharField(max_length=300, blank=True)
 

@@ -1,8 +1,9 @@
-"""Shared models: the versioned base, the audit log and the working-day overrides."""
+"""Shared models: the versioned and campaign-coded bases, the audit log and the working-day overrides."""
 
-from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+
+from campaignflow.core.model_fields import user_ref
 
 
 class VersionedModel(models.Model):
@@ -16,13 +17,22 @@ class VersionedModel(models.Model):
         abstract = True
 
 
+class CampaignCoded(models.Model):
+    """A row of a campaign (the model declares its `campaign`) with a code unique in that campaign: R001,
+    Q001, T001, M001. The model's Meta extends `CampaignCoded.Meta` to keep the `uniq_<model>_code` rule."""
+
+    code = models.CharField(_("code"), max_length=20)
+
+    class Meta:
+        abstract = True
+        constraints = [models.UniqueConstraint(fields=["campaign", "code"], name="uniq_%(class)s_code")]
+
+
 class AuditEntry(models.Model):
     """One change: who, when, which object, what action, the fields before and after."""
 
     at = models.DateTimeField(_("at"), auto_now_add=True, db_index=True)
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    actor = user_ref()
     action = models.CharField(_("action"), max_length=40)
     object_type = models.CharField(_("object type"), max_length=80)
     object_id = models.CharField(_("object id"), max_length=40)

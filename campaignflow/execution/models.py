@@ -7,7 +7,8 @@ from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
-from campaignflow.core.models import VersionedModel
+from campaignflow.core.model_fields import status_field, user_ref
+from campaignflow.core.models import CampaignCoded, VersionedModel
 
 from .domain import sla
 
@@ -41,9 +42,8 @@ class RiskStatus(models.TextChoices):
     CLOSED = "closed", _("Closed")
 
 
-class Risk(VersionedModel):
+class Risk(CampaignCoded, VersionedModel):
     campaign = models.ForeignKey("campaigns.Campaign", on_delete=models.CASCADE, related_name="risks")
-    code = models.CharField(_("code"), max_length=20)
     title = models.CharField(_("risk"), max_length=200)
     category = models.CharField(_("category"), max_length=20, choices=RiskCategory.choices, default=RiskCategory.OTHER)
     likelihood = models.PositiveSmallIntegerField(_("likelihood (1–5)"), default=3)
@@ -51,19 +51,11 @@ class Risk(VersionedModel):
     mitigation = models.TextField(_("mitigation"), blank=True)
     contingency_plan = models.TextField(_("contingency plan"), blank=True)
     trigger = models.CharField(_("trigger"), max_length=300, blank=True)
-    owner = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-        verbose_name=_("owner"),
-    )
-    status = models.CharField(_("status"), max_length=20, choices=RiskStatus.choices, default=RiskStatus.OPEN)
+    owner = user_ref(verbose_name=_("owner"))
+    status = status_field(RiskStatus, default=RiskStatus.OPEN)
 
-    class Meta:
+    class Meta(CampaignCoded.Meta):
         ordering = ["campaign", "code"]
-        constraints = [models.UniqueConstraint(fields=["campaign", "code"], name="uniq_risk_code")]
         verbose_name = _("risk")
         verbose_name_plural = _("risks")
 
@@ -87,32 +79,23 @@ class IssueStatus(models.TextChoices):
     RESOLVED = "resolved", _("Resolved")
 
 
-class Issue(VersionedModel):
+class Issue(CampaignCoded, VersionedModel):
     """The issue log (seed 002 table 4): Q001 …, with a first-response and a solution deadline."""
 
     campaign = models.ForeignKey("campaigns.Campaign", on_delete=models.CASCADE, related_name="issues")
-    code = models.CharField(_("code"), max_length=20)
     description = models.CharField(_("description"), max_length=500)
     found_at = models.DateTimeField(_("found at"))
-    owner = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-        verbose_name=_("owner"),
-    )
+    owner = user_ref(verbose_name=_("owner"))
     severity = models.CharField(_("severity"), max_length=10, choices=Severity.choices, default=Severity.MEDIUM)
-    status = models.CharField(_("status"), max_length=20, choices=IssueStatus.choices, default=IssueStatus.OPEN)
+    status = status_field(IssueStatus, default=IssueStatus.OPEN)
     solution = models.TextField(_("solution"), blank=True)
     first_response_at = models.DateTimeField(_("first response at"), null=True, blank=True)
     resolved_at = models.DateTimeField(_("resolved at"), null=True, blank=True)
     response_sla_hours = models.PositiveIntegerField(default=24)
     resolution_sla_hours = models.PositiveIntegerField(default=48)
 
-    class Meta:
+    class Meta(CampaignCoded.Meta):
         ordering = ["campaign", "-found_at", "-id"]
-        constraints = [models.UniqueConstraint(fields=["campaign", "code"], name="uniq_issue_code")]
         indexes = [models.Index(fields=["campaign", "status"])]
         verbose_name = _("issue")
         verbose_name_plural = _("issue log")
@@ -144,7 +127,7 @@ class ExecutionLogEntry(VersionedModel):
     event = models.CharField(_("event"), max_length=500)
     handling = models.TextField(_("handling"), blank=True)
     result = models.TextField(_("result"), blank=True)
-    author = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    author = user_ref(blank=False)
 
     class Meta:
         ordering = ["campaign", "-at", "-id"]
@@ -162,14 +145,7 @@ class RunOfShowItem(VersionedModel):
     starts_at = models.DateTimeField(_("starts at"))
     minutes = models.PositiveIntegerField(_("minutes"), default=5)
     segment = models.CharField(_("segment"), max_length=200)
-    owner = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-        verbose_name=_("owner"),
-    )
+    owner = user_ref(verbose_name=_("owner"))
     notes = models.CharField(_("notes"), max_length=500, blank=True)
     done_at = models.DateTimeField(_("done at"), null=True, blank=True)
 
@@ -213,15 +189,13 @@ class WeeklyReport(VersionedModel):
 
     campaign = models.ForeignKey("campaigns.Campaign", on_delete=models.CASCADE, related_name="weekly_reports")
     week_start = models.DateField(_("week starting"))
-    status = models.CharField(_("status"), max_length=20, choices=ReportStatus.choices, default=ReportStatus.DRAFT)
+    status = status_field(ReportStatus, default=ReportStatus.DRAFT)
     key_results = models.TextField(_("key results"), blank=True)
     delayed_tasks = models.TextField(_("delayed tasks and causes"), blank=True)
     next_week_plan = models.TextField(_("next week's plan"), blank=True)
     resources = models.TextField(_("resources to coordinate"), blank=True)
     published_at = models.DateTimeField(_("published at"), null=True, blank=True)
-    published_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    published_by = user_ref()
 
     class Meta:
         ordering = ["campaign", "-week_start"]

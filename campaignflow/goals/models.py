@@ -1,9 +1,9 @@
 """Goals: quantified KPIs (SMART), their decomposition by period/channel, and the channel reach matrix."""
 
-from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from campaignflow.core.model_fields import user_ref
 from campaignflow.core.models import VersionedModel
 
 
@@ -35,9 +35,7 @@ class Kpi(VersionedModel):
     target = models.DecimalField(_("target"), max_digits=20, decimal_places=4)
     priority = models.CharField(_("priority"), max_length=10, choices=Priority.choices, default=Priority.CORE)
     direction = models.CharField(_("direction"), max_length=4, choices=Direction.choices, default=Direction.UP)
-    owner = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    owner = user_ref()
     # SMART notes
     specific = models.TextField(_("specific"), blank=True)
     measurable = models.TextField(_("measurable"), blank=True)
@@ -93,9 +91,7 @@ class Channel(VersionedModel):
     content_form = models.CharField(_("content form"), max_length=200, blank=True)
     start_date = models.DateField(_("start"), null=True, blank=True)
     end_date = models.DateField(_("end"), null=True, blank=True)
-    owner = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    owner = user_ref()
     targets = models.JSONField(_("targets per metric"), default=dict, blank=True)
     benchmarks = models.JSONField(_("benchmarks per metric"), default=dict, blank=True)
     note = models.TextField(_("note"), blank=True)

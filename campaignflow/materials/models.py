@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from campaignflow.core.models import VersionedModel
+from campaignflow.core.model_fields import status_field, user_ref
+from campaignflow.core.models import CampaignCoded, VersionedModel
 
 
 class MaterialKind(models.TextChoices):
@@ -38,16 +38,13 @@ class LeftoverAction(models.TextChoices):
     SCRAP = "scrap", _("Scrapped")
 
 
-class Material(VersionedModel):
+class Material(CampaignCoded, VersionedModel):
     campaign = models.ForeignKey("campaigns.Campaign", on_delete=models.CASCADE, related_name="materials")
-    code = models.CharField(_("code"), max_length=20)
     name = models.CharField(_("name"), max_length=200)
     kind = models.CharField(_("kind"), max_length=20, choices=MaterialKind.choices, default=MaterialKind.OTHER)
     quantity = models.PositiveIntegerField(_("quantity"), null=True, blank=True)
     unit = models.CharField(_("unit"), max_length=20, blank=True)
-    owner = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    owner = user_ref()
     vendor = models.CharField(_("vendor"), max_length=200, blank=True)
     due_date = models.DateField(_("due date"), null=True, blank=True)
     budget_line = models.ForeignKey(
@@ -57,22 +54,19 @@ class Material(VersionedModel):
     note = models.TextField(_("note"), blank=True)
     partner_approval = models.BooleanField(_("needs the partner's approval"), default=False)
     shared_with_partners = models.BooleanField(_("shared with partners"), default=False)
-    status = models.CharField(_("status"), max_length=20, choices=MaterialStatus.choices, default=MaterialStatus.DRAFT)
+    status = status_field(MaterialStatus, default=MaterialStatus.DRAFT)
     revision = models.PositiveIntegerField(_("current revision"), default=0)  # 0: no file yet
     received_quantity = models.PositiveIntegerField(_("received quantity"), null=True, blank=True)
     accepted_at = models.DateTimeField(_("accepted at"), null=True, blank=True)
-    accepted_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    accepted_by = user_ref()
     leftover_quantity = models.PositiveIntegerField(_("leftover quantity"), null=True, blank=True)
     leftover_action = models.CharField(_("leftovers"), max_length=10, choices=LeftoverAction.choices, blank=True)
     leftover_place = models.CharField(_("stored at"), max_length=200, blank=True)
     leftover_note = models.CharField(_("leftover note"), max_length=500, blank=True)
     sort_order = models.PositiveIntegerField(default=0)
 
-    class Meta:
+    class Meta(CampaignCoded.Meta):
         ordering = ["campaign", "sort_order", "id"]
-        constraints = [models.UniqueConstraint(fields=["campaign", "code"], name="uniq_material_code")]
         indexes = [models.Index(fields=["campaign", "status", "due_date"], name="material_due_idx")]
         verbose_name = _("material")
         verbose_name_plural = _("materials")
@@ -104,7 +98,7 @@ class MaterialFile(models.Model):
     width = models.PositiveIntegerField(null=True, blank=True)  # of the preview, for placing comment boxes
     height = models.PositiveIntegerField(null=True, blank=True)
     pages = models.PositiveIntegerField(null=True, blank=True)
-    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    uploaded_by = user_ref(blank=False)
     uploaded_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -135,7 +129,7 @@ class MaterialReview(models.Model):
     side = models.CharField(max_length=10, choices=ReviewSide.choices)
     decision = models.CharField(max_length=20, choices=ReviewDecision.choices)
     comment = models.TextField(blank=True)
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    actor = user_ref(blank=False)
     at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -157,11 +151,9 @@ class MaterialComment(VersionedModel):
     y = models.FloatField(null=True, blank=True)
     w = models.FloatField(null=True, blank=True)
     h = models.FloatField(null=True, blank=True)
-    author = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    author = user_ref(blank=False)
     resolved = models.BooleanField(default=False)
-    resolved_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    resolved_by = user_ref()
     resolved_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:

@@ -4,6 +4,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from campaignflow.core.model_fields import user_ref
 from campaignflow.core.models import VersionedModel
 
 
@@ -93,7 +94,7 @@ class WebhookEndpoint(VersionedModel):
     secret = models.CharField(_("signing secret"), max_length=200, blank=True)
     events = models.JSONField(_("events"), default=list, blank=True, help_text=_("Empty: every event"))
     active = models.BooleanField(_("active"), default=True)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    created_by = user_ref(blank=False)
 
     class Meta:
         ordering = ["campaign", "name"]
@@ -118,9 +119,7 @@ class Delivery(models.Model):
     endpoint = models.ForeignKey(
         WebhookEndpoint, null=True, blank=True, on_delete=models.SET_NULL, related_name="deliveries"
     )
-    recipient = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    recipient = user_ref()
     campaign = models.ForeignKey(
         "campaigns.Campaign", null=True, blank=True, on_delete=models.CASCADE, related_name="+"
     )

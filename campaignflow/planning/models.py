@@ -4,7 +4,8 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from campaignflow.core.models import VersionedModel
+from campaignflow.core.model_fields import status_field, user_ref
+from campaignflow.core.models import CampaignCoded, VersionedModel
 
 
 class TaskStatus(models.TextChoices):
@@ -15,24 +16,16 @@ class TaskStatus(models.TextChoices):
     BLOCKED = "blocked", _("Blocked")
 
 
-class Task(VersionedModel):
+class Task(CampaignCoded, VersionedModel):
     campaign = models.ForeignKey("campaigns.Campaign", on_delete=models.CASCADE, related_name="tasks")
-    code = models.CharField(_("code"), max_length=20)
     name = models.CharField(_("name"), max_length=200)
     phase = models.CharField(_("phase"), max_length=200, blank=True)
     module = models.CharField(_("module"), max_length=200, blank=True)
-    owner = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="tasks",
-        verbose_name=_("owner"),
-    )
+    owner = user_ref(related_name="tasks", verbose_name=_("owner"))
     owner_role = models.CharField(_("owner role"), max_length=200, blank=True)
     start_date = models.DateField(_("start date"), null=True, blank=True)
     end_date = models.DateField(_("due date"), null=True, blank=True)
-    status = models.CharField(_("status"), max_length=20, choices=TaskStatus.choices, default=TaskStatus.NOT_STARTED)
+    status = status_field(TaskStatus, default=TaskStatus.NOT_STARTED)
     progress = models.PositiveSmallIntegerField(_("progress %"), default=0)
     milestone = models.BooleanField(_("milestone"), default=False)
     deliverable = models.CharField(_("deliverable"), max_length=500, blank=True)
@@ -46,9 +39,8 @@ class Task(VersionedModel):
     # creator chose to keep it: not reported overdue while the task still has that date.
     kept_past_due = models.DateField(_("kept past due date"), null=True, blank=True, editable=False)
 
-    class Meta:
+    class Meta(CampaignCoded.Meta):
         ordering = ["campaign", "sort_order", "id"]
-        constraints = [models.UniqueConstraint(fields=["campaign", "code"], name="uniq_task_code")]
         indexes = [
             models.Index(fields=["campaign", "end_date"]),
             models.Index(fields=["owner", "status"]),
@@ -162,9 +154,7 @@ class CampaignPeriod(models.Model):
 class Baseline(models.Model):
     campaign = models.ForeignKey("campaigns.Campaign", on_delete=models.CASCADE, related_name="baselines")
     name = models.CharField(_("name"), max_length=200)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    created_by = user_ref()
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
     class Meta:

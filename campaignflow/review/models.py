@@ -1,9 +1,9 @@
 """Review: per-KPI evaluation notes (复盘/效果评估表), the retrospective (复盘报告)."""
 
-from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from campaignflow.core.model_fields import user_ref
 from campaignflow.core.models import VersionedModel
 
 
@@ -15,9 +15,7 @@ class EvaluationNote(VersionedModel):
     dimension = models.CharField(_("evaluation dimension"), max_length=100, blank=True)
     analysis = models.TextField(_("cause analysis"), blank=True)
     improvement = models.TextField(_("improvement"), blank=True)
-    updated_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    updated_by = user_ref()
 
     class Meta:
         ordering = ["campaign", "kpi"]
@@ -37,9 +35,7 @@ class Retrospective(VersionedModel):
     lessons = models.TextField(_("lessons"), blank=True)
     assets = models.JSONField(_("reusable assets"), default=list, blank=True)  # [{title, url}]
     completed_at = models.DateTimeField(_("completed at"), null=True, blank=True)
-    completed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    completed_by = user_ref()
 
     class Meta:
         verbose_name = _("retrospective")

@@ -1,8 +1,9 @@
 """Daily tracking: metric rows (day × channel × metric) and the import batches that wrote them."""
 
-from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+
+from campaignflow.core.model_fields import status_field, user_ref
 
 
 class BatchSource(models.TextChoices):
@@ -21,18 +22,16 @@ class ImportBatch(models.Model):
     """One write of metric rows (an upload, an API call, a grid save); it can be undone."""
 
     campaign = models.ForeignKey("campaigns.Campaign", on_delete=models.CASCADE, related_name="import_batches")
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    actor = user_ref(blank=False)
     created_at = models.DateTimeField(_("at"), auto_now_add=True)
     source = models.CharField(_("source"), max_length=10, choices=BatchSource.choices)
     filename = models.CharField(_("file"), max_length=255, blank=True)
     rows_total = models.PositiveIntegerField(_("rows"), default=0)
     created = models.PositiveIntegerField(_("created"), default=0)
     updated = models.PositiveIntegerField(_("updated"), default=0)
-    status = models.CharField(_("status"), max_length=10, choices=BatchStatus.choices, default=BatchStatus.APPLIED)
+    status = status_field(BatchStatus, default=BatchStatus.APPLIED, max_length=10)
     undone_at = models.DateTimeField(_("undone at"), null=True, blank=True)
-    undone_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    undone_by = user_ref()
 
     class Meta:
         ordering = ["-created_at", "-id"]
@@ -117,13 +116,13 @@ class ImportJob(models.Model):
     """
 
     campaign = models.ForeignKey("campaigns.Campaign", on_delete=models.CASCADE, related_name="import_jobs")
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    actor = user_ref(blank=False)
     created_at = models.DateTimeField(_("at"), auto_now_add=True)
     finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
     filename = models.CharField(_("file"), max_length=255, blank=True)
     size = models.PositiveBigIntegerField(_("size"), default=0)
     data = models.BinaryField(null=True, blank=True, editable=False)
-    status = models.CharField(_("status"), max_length=12, choices=JobStatus.choices, default=JobStatus.QUEUED)
+    status = status_field(JobStatus, default=JobStatus.QUEUED, max_length=12)
     rows_total = models.PositiveIntegerField(_("rows"), default=0)
     rows_done = models.PositiveIntegerField(_("rows done"), default=0)
     error_count = models.PositiveIntegerField(_("errors"), default=0)
@@ -156,46 +155,51 @@ class ImportJob(models.Model):
         return int(60 * share)
 
 
-class MetricDayTotal(models.Model):
-    """Pre-aggregated: one metric's sum over all channels on one day. Kept in step with MetricRow by
-    `tracking.rollups.refresh` inside every write transaction, so the board reads a few hundred rows
-    instead of aggregating millions."""
+def total_key(per: str) -> list[models.UniqueConstraint]:
+    """A MetricTotal's unique key: campaign × metric × the field it is per (named tracking_<model>_key)."""
+    return [models.UniqueConstraint(fields=["campaign", "metric", per], name="%(app_label)s_%(class)s_key")]
+
+
+class MetricTotal(models.Model):
+    """Pre-aggregated: one metric's sum over the campaign's rows of one day (MetricDayTotal) or one channel
+    (MetricChannelTotal). Kept in step with MetricRow by `tracking.rollups.refresh` inside every write
+    transaction, so the board reads a few hundred rows instead of aggregating millions."""
 
     campaign = models.ForeignKey("campaigns.Campaign", on_delete=models.CASCADE, related_name="+", db_index=False)
     metric = models.CharField(max_length=100)
-    date = models.DateField()
     total = models.DecimalField(max_digits=24, decimal_places=4)
     row_count = models.PositiveIntegerField(default=0)
+    per = ""  # the field the model adds, the sum's key: "date" or "channel"
 
     class Meta:
-        constraints = [
-            models.UniqueConstraint(fields=["campaign", "metric", "date"], name="tracking_metricdaytotal_key")
-        ]
+        abstract = True
+
+    def __str__(self) -> str:
+        return f"{getattr(self, self.per)} {self.metric}={self.total}"
+
+
+class MetricDayTotal(MetricTotal):
+    """One metric's sum over all channels on one day."""
+
+    date = models.DateField()
+    per = "date"
+
+    class Meta:
+        constraints = total_key("date")
         verbose_name = _("daily metric total")
         verbose_name_plural = _("daily metric totals")
 
-    def __str__(self) -> str:
-        return f"{self.date} {self.metric}={self.total}"
 
+class MetricChannelTotal(MetricTotal):
+    """One metric's sum over the whole campaign in one channel."""
 
-class MetricChannelTotal(models.Model):
-    """Pre-aggregated: one metric's sum over the whole campaign in one channel (see MetricDayTotal)."""
-
-    campaign = models.ForeignKey("campaigns.Campaign", on_delete=models.CASCADE, related_name="+", db_index=False)
-    metric = models.CharField(max_length=100)
     channel = models.CharField(max_length=100, blank=True)
-    total = models.DecimalField(max_digits=24, decimal_places=4)
-    row_count = models.PositiveIntegerField(default=0)
+    per = "channel"
 
     class Meta:
-        constraints = [
-            models.UniqueConstraint(fields=["campaign", "metric", "channel"], name="tracking_metricchanneltotal_key")
-        ]
+        constraints = total_key("channel")
         verbose_name = _("channel metric total")
         verbose_name_plural = _("channel metric totals")
-
-    def __str__(self) -> str:
-        return f"{self.channel} {self.metric}={self.total}"
 
 
 class DateText(models.Func):
