@@ -77,7 +77,15 @@ def _datetime(data: dict, out: dict, errors: dict, field: str, *, required: bool
             out[field] = value
 
 
-def _update(obj, *, actor, version: int, changes: dict, campaign: Campaign):
+def _created(obj, *, actor):
+    """A new row's audit entry (its campaign's, so the cached reads see it)."""
+    audit_record(actor=actor, action="create", obj=obj, campaign=obj.campaign, after=snapshot(obj))
+    return obj
+
+
+def _update(obj, *, actor, version: int, changes: dict, campaign: Campaign | None = None):
+    """The versioned update of a campaign's row and its audit entry; a no-op still checks the version."""
+    campaign = campaign or obj.campaign
     changes = changed_only(obj, changes)
     if not changes:
         refuse_if_stale(obj, version)
@@ -142,19 +150,12 @@ def _clean_risk(campaign: Campaign, data: dict, *, creating: bool) -> dict:
 @transaction.atomic
 def risk_create(*, actor, campaign: Campaign, data: dict) -> Risk:
     risk = create_with_code(Risk, campaign, "R", _clean_risk(campaign, data, creating=True))
-    audit_record(actor=actor, action="create", obj=risk, campaign=campaign, after=snapshot(risk))
-    return risk
+    return _created(risk, actor=actor)
 
 
 @transaction.atomic
 def risk_update(*, actor, risk: Risk, version: int, data: dict) -> Risk:
-    return _update(
-        risk,
-        actor=actor,
-        version=version,
-        changes=_clean_risk(risk.campaign, data, creating=False),
-        campaign=risk.campaign,
-    )
+    return _update(risk, actor=actor, version=version, changes=_clean_risk(risk.campaign, data, creating=False))
 
 
 # --- issues -----------------------------------------------------------------------------
@@ -199,19 +200,12 @@ def issue_create(*, actor, campaign: Campaign, data: dict) -> Issue:
     fields["response_sla_hours"] = rules.response_sla_hours
     fields["resolution_sla_hours"] = rules.resolution_sla_hours
     issue = create_with_code(Issue, campaign, "Q", fields)
-    audit_record(actor=actor, action="create", obj=issue, campaign=campaign, after=snapshot(issue))
-    return issue
+    return _created(issue, actor=actor)
 
 
 @transaction.atomic
 def issue_update(*, actor, issue: Issue, version: int, data: dict) -> Issue:
-    return _update(
-        issue,
-        actor=actor,
-        version=version,
-        changes=_clean_issue(issue.campaign, data, current=issue),
-        campaign=issue.campaign,
-    )
+    return _update(issue, actor=actor, version=version, changes=_clean_issue(issue.campaign, data, current=issue))
 
 
 # --- execution log and run-of-show ---------------------------------------------------------
@@ -234,8 +228,7 @@ def log_create(*, actor, campaign: Campaign, data: dict) -> ExecutionLogEntry:
     if not fields.get("at"):
         fields["at"] = timezone.now()
     entry = ExecutionLogEntry.objects.create(campaign=campaign, author=actor, **fields)
-    audit_record(actor=actor, action="create", obj=entry, campaign=campaign, after=snapshot(entry))
-    return entry
+    return _created(entry, actor=actor)
 
 
 @transaction.atomic
@@ -243,7 +236,7 @@ def log_update(*, actor, entry: ExecutionLogEntry, version: int, data: dict) -> 
     changes = _clean_log(data, creating=False)
     if changes.get("at", entry.at) is None:
         raise InvalidInput({"at": _("This field is required.")})
-    return _update(entry, actor=actor, version=version, changes=changes, campaign=entry.campaign)
+    return _update(entry, actor=actor, version=version, changes=changes)
 
 
 def _clean_segment(campaign: Campaign, data: dict, *, creating: bool) -> dict:
@@ -268,8 +261,7 @@ def _clean_segment(campaign: Campaign, data: dict, *, creating: bool) -> dict:
 @transaction.atomic
 def segment_create(*, actor, campaign: Campaign, data: dict) -> RunOfShowItem:
     item = RunOfShowItem.objects.create(campaign=campaign, **_clean_segment(campaign, data, creating=True))
-    audit_record(actor=actor, action="create", obj=item, campaign=campaign, after=snapshot(item))
-    return item
+    return _created(item, actor=actor)
 
 
 @transaction.atomic
@@ -277,7 +269,7 @@ def segment_update(*, actor, item: RunOfShowItem, version: int, data: dict) -> R
     changes = _clean_segment(item.campaign, data, creating=False)
     if "done_at" in changes and bool(changes["done_at"]) == bool(item.done_at):
         changes.pop("done_at")  # ticking an already ticked segment keeps its time
-    return _update(item, actor=actor, version=version, changes=changes, campaign=item.campaign)
+    return _update(item, actor=actor, version=version, changes=changes)
 
 
 # --- stand-ups --------------------------------------------------------------------------
@@ -303,7 +295,7 @@ def standup_save(*, actor: User, campaign: Campaign, data: dict) -> tuple[Standu
     existing = Standup.objects.select_for_update().filter(campaign=campaign, user=actor, date=day).first()
     if existing is None:
         standup = Standup.objects.create(campaign=campaign, user=actor, date=day, **out)
-        audit_record(actor=actor, action="create", obj=standup, campaign=campaign, after=snapshot(standup))
+        _created(standup, actor=actor)
         return standup, True
     version = data.get("version", existing.version)
     return _update(existing, actor=actor, version=version, changes=out, campaign=campaign), False
@@ -328,7 +320,7 @@ def weekly_report_generate(*, actor, campaign: Campaign, week_start: dt.date, zh
     report = WeeklyReport.objects.select_for_update().filter(campaign=campaign, week_start=week_start).first()
     if report is None:
         report = WeeklyReport.objects.create(campaign=campaign, week_start=week_start, **content)
-        audit_record(actor=actor, action="create", obj=report, campaign=campaign, after=snapshot(report))
+        _created(report, actor=actor)
         return report
     if report.status == ReportStatus.PUBLISHED:
         raise Conflict(_("This week's report is already published."))
@@ -344,7 +336,7 @@ def weekly_report_update(*, actor, report: WeeklyReport, version: int, data: dic
         _text(data, out, errors, field, 20000)
     if errors:
         raise InvalidInput(errors)
-    return _update(report, actor=actor, version=version, changes=out, campaign=report.campaign)
+    return _update(report, actor=actor, version=version, changes=out)
 
 
 @transaction.atomic
@@ -355,7 +347,6 @@ def weekly_report_publish(*, actor, report: WeeklyReport, version: int) -> Weekl
         report,
         actor=actor,
         version=version,
-        campaign=report.campaign,
         changes={"status": ReportStatus.PUBLISHED, "published_at": timezone.now(), "published_by": actor},
     )
 
