@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import functools
 import logging
 import tempfile
 from decimal import Decimal
@@ -277,25 +278,18 @@ def metrics_import_file(
     parsed = parse_upload(name, data, progress=parse_progress, check_duplicates=not fresh)
     if on_parsed is not None:
         on_parsed(parsed)
+    ingest = functools.partial(
+        metrics_ingest, actor=actor, campaign=campaign, source=source, filename=name, progress=progress
+    )
     if fresh and parsed.ok:
         try:
-            return metrics_ingest(
-                actor=actor,
-                campaign=campaign,
-                parsed=parsed,
-                source=source,
-                filename=name,
-                progress=progress,
-                unchecked_keys=True,
-            )
+            return ingest(parsed=parsed, unchecked_keys=True)
         except DuplicateKeys:
             # a repeated key in the file (or rows written meanwhile by someone else): check properly
             parsed = parse_upload(name, data, check_duplicates=True)
             if on_parsed is not None:
                 on_parsed(parsed)
-    return metrics_ingest(
-        actor=actor, campaign=campaign, parsed=parsed, source=source, filename=name, progress=progress
-    )
+    return ingest(parsed=parsed)
 
 
 @transaction.atomic
@@ -393,6 +387,11 @@ def _job_update(job_id: int, **fields) -> None:
     ImportJob.objects.filter(pk=job_id).update(**fields)
 
 
+def _job_finish(job_id: int, status: str, **fields) -> None:
+    """The job's last state: its file's bytes dropped and the end time stamped."""
+    _job_update(job_id, status=status, data=None, finished_at=timezone.now(), **fields)
+
+
 def import_job_run(job_id: int) -> ImportJob | None:
     """The worker's side: parse (progress per 20,000 rows), validate, write in one transaction,
     notify the uploader. Never raises for bad input: the job ends `failed` with the bad rows named."""
@@ -436,48 +435,32 @@ def import_job_run(job_id: int) -> ImportJob | None:
             errors = list(exc.errors)[:200]
             count = parsed.error_count if parsed is not None and not parsed.ok else len(errors)
             message = _("%(count)s invalid row value(s); nothing was written.") % {"count": count}
-        _job_update(
-            job.pk,
-            status=JobStatus.FAILED,
-            errors=errors,
-            error_count=count,
-            message=message,
-            data=None,
-            finished_at=timezone.now(),
-        )
-        title = _("Import of %(file)s failed: nothing was written") % {"file": job.filename}
+        _job_finish(job.pk, JobStatus.FAILED, errors=errors, error_count=count, message=message)
     except Exception as exc:  # never leave a job running forever; the log has the traceback
         logging.getLogger(__name__).exception("import job %s crashed", job.pk)
-        _job_update(
-            job.pk,
-            status=JobStatus.FAILED,
-            message=_("The import stopped unexpectedly (%(error)s); nothing was written.")
-            % {"error": type(exc).__name__},
-            data=None,
-            finished_at=timezone.now(),
-        )
-        title = _("Import of %(file)s failed: nothing was written") % {"file": job.filename}
+        message = _("The import stopped unexpectedly (%(error)s); nothing was written.") % {"error": type(exc).__name__}
+        _job_finish(job.pk, JobStatus.FAILED, message=message)
     else:
-        _job_update(
+        _job_finish(
             job.pk,
-            status=JobStatus.DONE,
+            JobStatus.DONE,
             rows_total=total,
             rows_done=total,
             batch=batch,
-            data=None,
-            finished_at=timezone.now(),
             message=_("Imported %(rows)s rows (%(created)s new, %(updated)s replaced).")
             % {"rows": batch.rows_total, "created": batch.created, "updated": batch.updated},
         )
-        title = _("Import of %(file)s finished: %(rows)s rows") % {"file": job.filename, "rows": batch.rows_total}
     finally:
         progress_path.unlink(missing_ok=True)
     job.refresh_from_db()
     if job.status == JobStatus.DONE:
+        title = _("Import of %(file)s finished: %(rows)s rows") % {"file": job.filename, "rows": job.rows_total}
         try:
             rollups.after_bulk_load(job.rows_total)
         except DatabaseError:  # maintenance only: the import itself has committed
             logging.getLogger(__name__).warning("VACUUM after import job %s failed", job.pk, exc_info=True)
+    else:
+        title = _("Import of %(file)s failed: nothing was written") % {"file": job.filename}
     if job.actor is not None:
         from django.urls import reverse
 
