@@ -13,6 +13,7 @@ FILES = {
     "echarts/dist/echarts.min.js": "echarts.min.js",
     "dhtmlx-gantt/codebase/dhtmlxgantt.js": "dhtmlxgantt.js",
     "dhtmlx-gantt/codebase/dhtmlxgantt.css": "dhtmlxgantt.css",
+    "jsqr/dist/jsQR.js": "jsQR.js",  # the door's ticket scanner (events)
 }
 
 
