@@ -13,6 +13,7 @@ from campaignflow.budgets.api import router as budgets_router
 from campaignflow.campaigns.api import router as campaigns_router
 from campaignflow.core.errors import DomainError
 from campaignflow.core.parsing import schema_error_message
+from campaignflow.events.api import router as events_router
 from campaignflow.execution.api import router as execution_router
 from campaignflow.goals.api import router as goals_router
 from campaignflow.materials.api import router as materials_router
@@ -80,6 +81,7 @@ api.add_router("", tracking_router)
 api.add_router("", budgets_router)
 api.add_router("", execution_router)
 api.add_router("", materials_router)
+api.add_router("", events_router)
 api.add_router("", notifications_router)
 api.add_router("", alerts_router)
 api.add_router("", review_router)

@@ -1,0 +1,104 @@
+"""Reads of events: lists, one event's registrations (phones masked for who may not see them), the funnel."""
+
+from __future__ import annotations
+
+from django.db.models import Count, Q
+from django.http import Http404
+
+from campaignflow.campaigns.access import VIEW, campaign_for_user, require, role_in, valid_id
+from campaignflow.campaigns.models import MemberRole
+
+from .domain import registration as rules
+from .models import Event, Registration, RegistrationStatus, Visit
+
+SEES_PHONES = {MemberRole.OWNER, MemberRole.MANAGER, MemberRole.MEMBER}  # viewers and partners see masks
+
+
+def with_counts(qs):
+    registered = Q(registrations__status=RegistrationStatus.REGISTERED)
+    return qs.annotate(
+        registered_count=Count("registrations", filter=registered),
+        waitlisted_count=Count("registrations", filter=Q(registrations__status=RegistrationStatus.WAITLISTED)),
+        checked_in_count=Count("registrations", filter=Q(registrations__checked_in_at__isnull=False)),
+    )
+
+
+def events(campaign):
+    return with_counts(Event.objects.filter(campaign=campaign)).order_by("starts_at", "id")
+
+
+def event_for_user(user, event_id, need: str = VIEW) -> Event:
+    """An event by id through its campaign's rules (404 hidden, 403 without `need`)."""
+    event = with_counts(Event.objects.filter(pk=valid_id(event_id))).first()
+    if event is None:
+        raise Http404
+    event.campaign = campaign_for_user(user, event.campaign_id, VIEW)
+    require(user, event.campaign, need)
+    return event
+
+
+def registration_for_user(user, registration_id, need: str = VIEW) -> Registration:
+    registration = Registration.objects.select_related("event").filter(pk=valid_id(registration_id)).first()
+    if registration is None:
+        raise Http404
+    campaign = campaign_for_user(user, registration.event.campaign_id, VIEW)
+    require(user, campaign, need)
+    registration.event.campaign = campaign
+    return registration
+
+
+def public_event(slug: str) -> Event:
+    event = Event.objects.select_related("campaign").filter(slug=str(slug)[:32]).first()
+    if event is None or event.campaign.deleted_at is not None:
+        raise Http404
+    return event
+
+
+def sees_phones(user, campaign) -> bool:
+    return role_in(user, campaign) in SEES_PHONES
+
+
+def registration_rows(event: Event, user, *, status: str | None = None, channel: str | None = None) -> list[dict]:
+    """Plain rows for the list and the export; a masked phone for viewers and partners."""
+    qs = Registration.objects.filter(event=event).order_by("-created_at", "-id")
+    if status:
+        qs = qs.filter(status=status)
+    if channel:
+        qs = qs.filter(channel=channel)
+    rows = list(
+        qs.values(
+            "id", "name", "phone", "email", "status", "channel", "ticket_code", "created_at", "checked_in_at",
+            "erased_at", "answers", "consent_version",
+        )
+    )  # fmt: skip
+    if not sees_phones(user, event.campaign):
+        for row in rows:
+            row["phone"] = rules.mask_phone(row["phone"])
+            row["email"] = ""
+            row["ticket_code"] = ""  # a ticket is an entry pass: only the team at the door needs it
+    return rows
+
+
+def funnel(event: Event) -> dict:
+    """visits → registrations → check-ins, per channel and in all, with the attendance rate."""
+    per_channel: dict[str, dict] = {}
+
+    def slot(name):
+        return per_channel.setdefault(name, {"channel": name, "visits": 0, "registrations": 0, "check_ins": 0})
+
+    for row in Visit.objects.filter(event=event).values("channel").annotate(n=Count("id")).order_by():
+        slot(row["channel"])["visits"] = row["n"]
+    regs = Registration.objects.filter(event=event).exclude(status=RegistrationStatus.CANCELLED)
+    for row in (
+        regs.values("channel")
+        .annotate(n=Count("id"), checked=Count("id", filter=Q(checked_in_at__isnull=False)))
+        .order_by()
+    ):
+        slot(row["channel"])["registrations"] = row["n"]
+        slot(row["channel"])["check_ins"] = row["checked"]
+    channels = sorted(per_channel.values(), key=lambda c: (-c["registrations"], c["channel"]))
+    totals = {k: sum(c[k] for c in channels) for k in ("visits", "registrations", "check_ins")}
+    for item in [*channels, totals]:
+        item["conversion_rate"] = item["registrations"] / item["visits"] if item["visits"] else None
+        item["attendance_rate"] = rules.attendance_rate(item["registrations"], item["check_ins"])
+    return {"totals": totals, "channels": channels}

@@ -1,0 +1,15 @@
+"""Background work of events (run by the worker: `manage.py db_worker`, or rqworker with Redis)."""
+
+from __future__ import annotations
+
+from django_tasks import task
+
+from campaignflow.campaigns.models import Campaign
+
+from . import metrics
+
+
+@task()
+def sync_metrics(campaign_id: int) -> int:
+    campaign = Campaign.objects.filter(pk=campaign_id).first()
+    return metrics.sync(campaign) if campaign is not None else 0
