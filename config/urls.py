@@ -24,6 +24,7 @@ urlpatterns = [
     path("", include("campaignflow.alerts.urls")),
     path("", include("campaignflow.review.urls")),
     path("", include("campaignflow.materials.urls")),
+    path("", include("campaignflow.events.urls")),
 ]
 
 if settings.DEBUG:

@@ -59,3 +59,8 @@ window.cfChartNumbers = function (option) {
   }
   return option;
 };
+
+// <input data-select-on-focus> selects its whole text when tapped (a link to copy).
+document.addEventListener("focusin", (event) => {
+  if (event.target.matches && event.target.matches("input[data-select-on-focus]")) event.target.select();
+});

@@ -1,0 +1,137 @@
+"""The public pages: registration (phone first, no login), the e-ticket with its QR code, the ticket as
+a calendar entry. The only pages of the product anyone may open; they show nothing of other people."""
+
+from __future__ import annotations
+
+import time
+
+import segno
+from django.core import signing
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from campaignflow.core.errors import Conflict, InvalidInput
+
+from . import ratelimit, selectors, services
+from .calendar import ticket_calendar
+from .domain import registration as rules
+from .models import Registration, Visit
+
+FORM_SALT = "events.form-served"
+HONEYPOT = "website"  # hidden from people by CSS; scripts fill it
+
+
+def _record_visit(request, response, event, channel: str) -> None:
+    """A browser's first view of the page today counts once in the funnel (a cookie marks the day)."""
+    cookie = f"ev_{event.slug}"
+    today = timezone.localdate().isoformat()
+    if request.COOKIES.get(cookie) == today:
+        return
+    Visit.objects.create(event=event, channel=channel)
+    response.set_cookie(cookie, today, max_age=86400, samesite="Lax", httponly=True, secure=request.is_secure())
+
+
+def _served_at(request) -> float | None:
+    token = request.POST.get("t", "")
+    if not token:
+        return None
+    try:
+        return float(signing.loads(token, salt=FORM_SALT, max_age=86400))
+    except (signing.BadSignature, ValueError, TypeError):
+        return time.time()  # a forged or expired stamp: as if sent the moment it was served
+
+
+def _form_page(request, event, channel: str, *, values=None, errors=None, message="", status=200):
+    state = rules.window_state(rules.Window(event.opens_at, event.closes_at), timezone.now())
+    context = {
+        "event": event,
+        "channel": channel,
+        "state": state,
+        "values": values or {},
+        "errors": errors or {},
+        "message": message,
+        "stamp": signing.dumps(time.time(), salt=FORM_SALT),
+        "honeypot": HONEYPOT,
+    }
+    return render(request, "events/public_register.html", context, status=status)
+
+
+@require_http_methods(["GET", "POST"])
+def register_page(request, slug: str):
+    event = selectors.public_event(slug)
+    if request.method == "GET":
+        channel = rules.channel_from(request.GET.get("ch"), request.GET.get("utm_source"))
+        response = _form_page(request, event, channel)
+        _record_visit(request, response, event, channel)
+        return response
+    channel = rules.channel_from(request.POST.get("channel"))
+    values = request.POST
+    wait = ratelimit.retry_after(client=ratelimit.client_address(request), event_slug=event.slug)
+    if wait is None and rules.looks_automated(
+        honeypot=request.POST.get(HONEYPOT, ""), started_at=_served_at(request), now=time.time()
+    ):
+        wait = 5
+    if wait:
+        response = _form_page(
+            request, event, channel, values=values, status=429,
+            message=_("That was very fast. Please wait a moment and send the form again."),
+        )  # fmt: skip
+        response["Retry-After"] = str(wait)
+        return response
+    data = {
+        "name": values.get("name"),
+        "phone": values.get("phone"),
+        "email": values.get("email"),
+        "consent": values.get("consent") == "on",
+        "channel": channel,
+        "answers": {q["key"]: values.get(f"q_{q['key']}") for q in event.questions},
+    }
+    try:
+        registration, _created = services.register(event=event, data=data)
+    except InvalidInput as exc:
+        return _form_page(request, event, channel, values=values, errors=exc.as_field_dict(), status=422)
+    except Conflict as exc:
+        return _form_page(request, event, channel, values=values, message=exc.detail, status=409)
+    return redirect("events:ticket", event.slug, registration.ticket_code)
+
+
+def _ticket(slug: str, code: str) -> Registration:
+    event = selectors.public_event(slug)
+    registration = (
+        Registration.objects.filter(event=event, ticket_code=rules.normalize_ticket_code(code), erased_at__isnull=True)
+        .select_related("event")
+        .first()
+    )
+    if registration is None:
+        raise Http404
+    return registration
+
+
+def ticket_page(request, slug: str, code: str):
+    registration = _ticket(slug, code)
+    url = request.build_absolute_uri(reverse("events:ticket", args=[slug, registration.ticket_code]))
+    qr = segno.make(url, error="m").svg_inline(scale=6, border=2, dark="#111", light="#fff")
+    context = {
+        "registration": registration,
+        "event": registration.event,
+        "masked_phone": rules.mask_phone(registration.phone),
+        "qr_svg": qr,
+        "ticket_url": url,
+    }
+    response = render(request, "events/public_ticket.html", context)
+    response["Cache-Control"] = "private, no-store"
+    response["Referrer-Policy"] = "no-referrer"  # the ticket's address is its secret
+    return response
+
+
+def ticket_ics(request, slug: str, code: str):
+    registration = _ticket(slug, code)
+    url = request.build_absolute_uri(reverse("events:ticket", args=[slug, registration.ticket_code]))
+    response = HttpResponse(ticket_calendar(registration, url), content_type="text/calendar; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="ticket.ics"'
+    response["Cache-Control"] = "private, no-store"
+    return response

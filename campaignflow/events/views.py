@@ -1,0 +1,159 @@
+"""The team's event pages: the events of a campaign, one event (links and QR posters per channel, the
+funnel, the registrations), its form, and the door's check-in page. Thin: services decide."""
+
+from __future__ import annotations
+
+from urllib.parse import urlencode
+from xml.sax.saxutils import escape
+
+import segno
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from campaignflow.campaigns.access import EDIT, MANAGE, VIEW, campaign_for_user, can
+from campaignflow.campaigns.views import campaign_page_context
+from campaignflow.core.form_views import act, posted_version, submit
+
+from . import selectors, services
+from .domain import registration as rules
+from .forms import EventForm, event_initial
+
+TAB = "events"
+
+
+def _event(request, pk: int, event_id: int, need: str = VIEW):
+    event = selectors.event_for_user(request.user, event_id, need)
+    if event.campaign_id != pk:
+        raise Http404
+    return event
+
+
+def public_link(request, event, channel: str = "") -> str:
+    url = request.build_absolute_uri(reverse("events:public", args=[event.slug]))
+    return f"{url}?{urlencode({'ch': channel})}" if channel else url
+
+
+@login_required
+def event_list(request, pk: int):
+    if request.method != "POST":
+        campaign = campaign_for_user(request.user, pk, VIEW)
+        form = EventForm(initial={"waitlist": True}) if can(request.user, campaign, MANAGE) else None
+        return _list_page(request, campaign, form)
+    campaign = campaign_for_user(request.user, pk, MANAGE)
+    form = EventForm(request.POST)
+    result = submit(
+        form, lambda: services.event_create(actor=request.user, campaign=campaign, data=form.data_for_service())
+    )
+    if result.saved:
+        messages.success(request, _("Event created: share its link."))
+        return redirect("events:detail", pk, result.value.pk)
+    return _list_page(request, campaign, form, status=422)
+
+
+def _list_page(request, campaign, form, status=200):
+    context = campaign_page_context(
+        request, campaign, TAB, events=selectors.events(campaign), form=form,
+        can_manage=can(request.user, campaign, MANAGE),
+    )  # fmt: skip
+    return render(request, "events/list.html", context, status=status)
+
+
+@login_required
+def event_detail(request, pk: int, event_id: int):
+    event = _event(request, pk, event_id)
+    campaign = event.campaign
+    links = [{"channel": "", "url": public_link(request, event)}] + [
+        {"channel": name, "url": public_link(request, event, name)} for name in event.channels
+    ]
+    context = campaign_page_context(
+        request, campaign, TAB,
+        event=event,
+        links=links,
+        funnel=selectors.funnel(event),
+        registrations=selectors.registration_rows(event, request.user)[:500],
+        can_manage=can(request.user, campaign, MANAGE),
+        can_check_in=can(request.user, campaign, EDIT),
+        state=rules.window_state(rules.Window(event.opens_at, event.closes_at), timezone.now()),
+    )  # fmt: skip
+    return render(request, "events/detail.html", context)
+
+
+@login_required
+def event_edit(request, pk: int, event_id: int):
+    event = _event(request, pk, event_id, MANAGE)
+    posted = request.method == "POST"
+    form = EventForm(request.POST if posted else None, initial=event_initial(event))
+    conflict = ""
+    if posted:
+        result = submit(
+            form,
+            lambda: services.event_update(
+                actor=request.user, event=event, version=posted_version(request), data=form.data_for_service()
+            ),
+        )
+        if result.saved:
+            messages.success(request, _("Event saved."))
+            return redirect("events:detail", pk, event.pk)
+        conflict = result.conflict
+    context = campaign_page_context(request, event.campaign, TAB, event=event, form=form, conflict=conflict)
+    return render(request, "events/edit.html", context, status=422 if posted else 200)
+
+
+@login_required
+def checkin_page(request, pk: int, event_id: int):
+    """The door: scan with the phone's camera or type the code; check-ins made offline wait in the browser
+    and are sent when the connection is back (the API refuses a ticket twice, so none counts twice)."""
+    event = _event(request, pk, event_id, EDIT)
+    context = campaign_page_context(
+        request, event.campaign, TAB, event=event, checkin_url=f"/api/v1/events/{event.pk}/checkin"
+    )
+    return render(request, "events/checkin.html", context)
+
+
+@login_required
+def poster_qr(request, pk: int, event_id: int):
+    """A QR poster for one channel's link (SVG: prints sharp at any size)."""
+    event = _event(request, pk, event_id)
+    channel = request.GET.get("ch", "")
+    if channel and channel not in event.channels:
+        raise Http404
+    url = public_link(request, event, channel)
+    qr = segno.make(url, error="m")
+    size = qr.symbol_size(scale=10, border=2)[0]
+    body = qr.svg_inline(scale=10, border=2, omitsize=True)
+    title = escape(event.name)
+    subtitle = escape(channel or _("Scan to register"))
+    height = size + 140
+    svg = (
+        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {size} {height}" width="{size}" height="{height}">'
+        f'<rect width="100%" height="100%" fill="#fff"/>'
+        f'<text x="50%" y="48" text-anchor="middle" font-size="28" font-weight="700" font-family="sans-serif">{title}</text>'
+        f'<text x="50%" y="88" text-anchor="middle" font-size="20" font-family="sans-serif" fill="#555">{subtitle}</text>'
+        f'<g transform="translate(0,110)">{body}</g></svg>'
+    )
+    response = HttpResponse(svg, content_type="image/svg+xml; charset=utf-8")
+    response["Content-Security-Policy"] = "default-src 'none'; style-src 'unsafe-inline'"
+    response["X-Content-Type-Options"] = "nosniff"
+    if request.GET.get("download"):
+        response["Content-Disposition"] = f'attachment; filename="poster-{event.slug}.svg"'
+    return response
+
+
+@login_required
+@require_POST
+def erase(request, pk: int, event_id: int, registration_id: int):
+    registration = selectors.registration_for_user(request.user, registration_id, MANAGE)
+    if registration.event_id != event_id or registration.event.campaign_id != pk:
+        raise Http404
+    act(
+        request,
+        lambda: services.registration_erase(actor=request.user, registration=registration),
+        _("The person's data is erased; the counts stay."),
+    )
+    return redirect("events:detail", pk, event_id)
