@@ -1016,6 +1016,67 @@ def _material_history(env, n):
     return Target(f"/materials/{_one_material(env, n, reviews=n).pk}/history")
 
 
+def _event_of(campaign, i: int = 0):
+    from django.utils import timezone
+
+    from campaignflow.events.models import Event
+
+    return Event.objects.create(
+        campaign=campaign,
+        name=f"发布会{i}",
+        slug=f"list-{campaign.pk}-{i}",
+        starts_at=timezone.now() + dt.timedelta(days=30 + i),
+        consent_text="同意",
+        channels=CHANNELS[:2],
+    )
+
+
+def _registrations_of(event, n: int, *, checked_every: int = 3):
+    from django.utils import timezone
+
+    from campaignflow.events.models import Registration
+
+    bulk(
+        Registration,
+        [
+            Registration(
+                event=event,
+                name=f"报名者{i}",
+                phone=f"138{event.pk % 100:02d}{i:06d}",
+                channel=CHANNELS[i % 3],
+                ticket_code=f"T{event.pk:05d}{i:08d}",
+                consent_version=1,
+                consented_at=timezone.now(),
+                checked_in_at=timezone.now() if i % checked_every == 0 else None,
+            )
+            for i in range(n)
+        ],
+    )
+
+
+def _events(env, n):
+    campaign = env.campaign(status="executing")
+    for i in range(n):
+        _registrations_of(_event_of(campaign, i), 2)
+    return Target(f"/campaigns/{campaign.pk}/events")
+
+
+def _event_registrations(env, n):
+    event = _event_of(env.campaign(status="executing"))
+    _registrations_of(event, n)
+    return Target(f"/events/{event.pk}/registrations")
+
+
+def _event_funnel(env, n):
+    """n registrations (and as many visits) spread over the channels: the funnel counts them in two queries."""
+    from campaignflow.events.models import Visit
+
+    event = _event_of(env.campaign(status="executing"))
+    _registrations_of(event, n)
+    bulk(Visit, [Visit(event=event, channel=CHANNELS[i % 3]) for i in range(n)])
+    return Target(f"/events/{event.pk}/funnel")
+
+
 def _issues(env, n):
     from campaignflow.execution.models import Issue
 
@@ -1385,6 +1446,7 @@ LEFT_OUT: dict[str, str] = {
     "/material-files/{material_file_id}": "one file",
     "/material-files/{material_file_id}/preview": "one file",
     f"{C}/materials.xlsx": "the materials sheet, streamed from the same query as the list",
+    "/events/{event_id}": "one object (its counts annotated in the same query)",
     f"{C}/export.xlsx": "the campaign workbook (every sheet), timed by bench/bench_export.py",
     f"{C}/report.pdf": "a document",
     "/weekly-reports/{report_id}/figures": "one report's figures: a row per KPI from three queries whatever the count",
