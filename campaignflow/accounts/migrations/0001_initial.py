@@ -2,12 +2,10 @@
 
 import django.contrib.auth.models
 import django.contrib.auth.validators
-import django.db.models.deletion
 import django.utils.timezone
-from django.conf import settings
 from django.db import migrations, models
 
-from campaignflow.core.migration_fields import id_field
+from campaignflow.core.migration_fields import account_fk, id_field, model_options
 
 
 class Migration(migrations.Migration):
@@ -41,10 +39,7 @@ class Migration(migrations.Migration):
                 ('groups', models.ManyToManyField(blank=True, help_text='The groups this user belongs to. A user will get all permissions granted to each of their groups.', related_name='user_set', related_query_name='user', to='auth.group', verbose_name='groups')),
                 ('user_permissions', models.ManyToManyField(blank=True, help_text='Specific permissions for this user.', related_name='user_set', related_query_name='user', to='auth.permission', verbose_name='user permissions')),
             ],
-            options={
-                'verbose_name': 'user',
-                'verbose_name_plural': 'users',
-            },
+            options=model_options('user', 'users'),
             managers=[
                 ('objects', django.contrib.auth.models.UserManager()),
             ],
@@ -59,12 +54,8 @@ class Migration(migrations.Migration):
                 ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='created at')),
                 ('last_used_at', models.DateTimeField(blank=True, null=True, verbose_name='last used')),
                 ('revoked_at', models.DateTimeField(blank=True, null=True, verbose_name='revoked at')),
-                ('user', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='api_tokens', to=settings.AUTH_USER_MODEL)),
+                ('user', account_fk('api_tokens')),
             ],
-            options={
-                'verbose_name': 'API token',
-                'verbose_name_plural': 'API tokens',
-                'ordering': ['-created_at'],
-            },
+            options=model_options('API token', 'API tokens', ordering=['-created_at']),
         ),
     ]

@@ -4,7 +4,7 @@ import django.db.models.deletion
 from django.conf import settings
 from django.db import migrations, models
 
-from campaignflow.core.migration_fields import versioned_fields
+from campaignflow.core.migration_fields import campaign_fk, model_options, user_ref_fk, versioned_fields
 
 
 class Migration(migrations.Migration):
@@ -13,7 +13,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('campaigns', '0001_initial'),
-        ('planning', '0001_initial'),
+        ('planning', '0001_squashed_0005_task_kept_past_due'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
@@ -33,18 +33,12 @@ class Migration(migrations.Migration):
                 ('resolved_at', models.DateTimeField(blank=True, null=True)),
                 ('evaluation', models.TextField(blank=True, verbose_name='evaluation / analysis')),
                 ('decision', models.CharField(blank=True, choices=[('continue', 'Continue as planned'), ('adjust', 'Adjust the strategy'), ('pause', 'Pause')], max_length=20, verbose_name='decision')),
-                ('acknowledged_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('campaign', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='alerts', to='campaigns.campaign')),
+                ('acknowledged_by', user_ref_fk()),
+                ('campaign', campaign_fk('alerts')),
                 ('follow_up_task', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='planning.task', verbose_name='follow-up task')),
-                ('resolved_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                ('resolved_by', user_ref_fk()),
             ],
-            options={
-                'verbose_name': 'alert',
-                'verbose_name_plural': 'alerts',
-                'ordering': ['-created_at', '-id'],
-                'indexes': [models.Index(fields=['campaign', 'status'], name='alerts_aler_campaig_76380e_idx')],
-                'constraints': [models.UniqueConstraint(condition=models.Q(('status', 'resolved'), _negated=True), fields=('campaign', 'rule', 'subject'), name='uniq_open_alert')],
-            },
+            options=model_options('alert', 'alerts', ordering=['-created_at', '-id'], indexes=[models.Index(fields=['campaign', 'status'], name='alerts_aler_campaig_76380e_idx')], constraints=[models.UniqueConstraint(condition=models.Q(('status', 'resolved'), _negated=True), fields=('campaign', 'rule', 'subject'), name='uniq_open_alert')]),
         ),
         migrations.CreateModel(
             name='RuleSetting',
@@ -53,12 +47,8 @@ class Migration(migrations.Migration):
                 ('rule', models.CharField(max_length=40, verbose_name='rule')),
                 ('enabled', models.BooleanField(default=True, verbose_name='enabled')),
                 ('params', models.JSONField(blank=True, default=dict, verbose_name='thresholds')),
-                ('campaign', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='alert_rules', to='campaigns.campaign')),
+                ('campaign', campaign_fk('alert_rules')),
             ],
-            options={
-                'verbose_name': 'alert rule setting',
-                'verbose_name_plural': 'alert rule settings',
-                'constraints': [models.UniqueConstraint(fields=('campaign', 'rule'), name='uniq_rule_setting')],
-            },
+            options=model_options('alert rule setting', 'alert rule settings', constraints=[models.UniqueConstraint(fields=('campaign', 'rule'), name='uniq_rule_setting')]),
         ),
     ]

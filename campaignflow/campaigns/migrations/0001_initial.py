@@ -4,7 +4,7 @@ import django.db.models.deletion
 from django.conf import settings
 from django.db import migrations, models
 
-from campaignflow.core.migration_fields import id_field, versioned_fields
+from campaignflow.core.migration_fields import account_fk, campaign_fk, id_field, model_options, user_ref_fk, versioned_fields
 
 
 class Migration(migrations.Migration):
@@ -29,13 +29,9 @@ class Migration(migrations.Migration):
                 ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='created at')),
                 ('version', models.PositiveIntegerField(default=1, verbose_name='version')),
                 ('based_on', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='campaigns.playbook')),
-                ('created_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                ('created_by', user_ref_fk()),
             ],
-            options={
-                'verbose_name': 'playbook',
-                'verbose_name_plural': 'playbooks',
-                'ordering': ['-is_builtin', 'id'],
-            },
+            options=model_options('playbook', 'playbooks', ordering=['-is_builtin', 'id']),
         ),
         migrations.CreateModel(
             name='PlaybookVersion',
@@ -45,14 +41,10 @@ class Migration(migrations.Migration):
                 ('phases', models.JSONField(verbose_name='phases')),
                 ('note', models.CharField(blank=True, max_length=300, verbose_name='change note')),
                 ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='created at')),
-                ('created_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                ('created_by', user_ref_fk()),
                 ('playbook', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='versions', to='campaigns.playbook')),
             ],
-            options={
-                'verbose_name': 'playbook version',
-                'verbose_name_plural': 'playbook versions',
-                'ordering': ['playbook', '-number'],
-            },
+            options=model_options('playbook version', 'playbook versions', ordering=['playbook', '-number']),
         ),
         migrations.CreateModel(
             name='Campaign',
@@ -69,16 +61,12 @@ class Migration(migrations.Migration):
                 ('tags', models.JSONField(blank=True, default=list, verbose_name='tags')),
                 ('status', models.CharField(choices=[('preparing', 'Preparing'), ('planning', 'Planning'), ('executing', 'Executing'), ('reviewing', 'Reviewing'), ('archived', 'Archived'), ('cancelled', 'Cancelled')], db_index=True, default='preparing', max_length=20, verbose_name='status')),
                 ('deleted_at', models.DateTimeField(blank=True, db_index=True, null=True, verbose_name='deleted at')),
-                ('created_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('deleted_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('owner', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='owned_campaigns', to=settings.AUTH_USER_MODEL, verbose_name='owner')),
+                ('created_by', user_ref_fk()),
+                ('deleted_by', user_ref_fk()),
+                ('owner', user_ref_fk('owned_campaigns', verbose_name='owner')),
                 ('playbook_version', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='campaigns', to='campaigns.playbookversion', verbose_name='playbook')),
             ],
-            options={
-                'verbose_name': 'campaign',
-                'verbose_name_plural': 'campaigns',
-                'ordering': ['-start_date', '-id'],
-            },
+            options=model_options('campaign', 'campaigns', ordering=['-start_date', '-id']),
         ),
         migrations.CreateModel(
             name='StatusChange',
@@ -88,14 +76,10 @@ class Migration(migrations.Migration):
                 ('to_status', models.CharField(choices=[('preparing', 'Preparing'), ('planning', 'Planning'), ('executing', 'Executing'), ('reviewing', 'Reviewing'), ('archived', 'Archived'), ('cancelled', 'Cancelled')], max_length=20)),
                 ('at', models.DateTimeField(auto_now_add=True)),
                 ('note', models.CharField(blank=True, max_length=300)),
-                ('actor', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('campaign', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='status_changes', to='campaigns.campaign')),
+                ('actor', user_ref_fk(blank=False)),
+                ('campaign', campaign_fk('status_changes')),
             ],
-            options={
-                'verbose_name': 'status change',
-                'verbose_name_plural': 'status changes',
-                'ordering': ['-at', '-id'],
-            },
+            options=model_options('status change', 'status changes', ordering=['-at', '-id']),
         ),
         migrations.CreateModel(
             name='Membership',
@@ -103,15 +87,10 @@ class Migration(migrations.Migration):
                 id_field(),
                 ('role', models.CharField(choices=[('owner', 'Owner'), ('manager', 'Manager'), ('member', 'Member'), ('viewer', 'Viewer'), ('partner', 'Partner')], default='member', max_length=20, verbose_name='role')),
                 ('added_at', models.DateTimeField(auto_now_add=True)),
-                ('campaign', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='memberships', to='campaigns.campaign')),
-                ('user', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='memberships', to=settings.AUTH_USER_MODEL)),
+                ('campaign', campaign_fk('memberships')),
+                ('user', account_fk('memberships')),
             ],
-            options={
-                'verbose_name': 'membership',
-                'verbose_name_plural': 'memberships',
-                'ordering': ['campaign', 'id'],
-                'constraints': [models.UniqueConstraint(fields=('campaign', 'user'), name='uniq_campaign_member')],
-            },
+            options=model_options('membership', 'memberships', ordering=['campaign', 'id'], constraints=[models.UniqueConstraint(fields=('campaign', 'user'), name='uniq_campaign_member')]),
         ),
         migrations.AddConstraint(
             model_name='playbookversion',

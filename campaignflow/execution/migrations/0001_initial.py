@@ -4,7 +4,7 @@ import django.db.models.deletion
 from django.conf import settings
 from django.db import migrations, models
 
-from campaignflow.core.migration_fields import versioned_fields
+from campaignflow.core.migration_fields import account_fk, campaign_fk, code_field, model_options, user_ref_fk, versioned_fields
 
 
 class Migration(migrations.Migration):
@@ -25,14 +25,10 @@ class Migration(migrations.Migration):
                 ('event', models.CharField(max_length=500, verbose_name='event')),
                 ('handling', models.TextField(blank=True, verbose_name='handling')),
                 ('result', models.TextField(blank=True, verbose_name='result')),
-                ('author', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('campaign', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='execution_logs', to='campaigns.campaign')),
+                ('author', user_ref_fk(blank=False)),
+                ('campaign', campaign_fk('execution_logs')),
             ],
-            options={
-                'verbose_name': 'execution log entry',
-                'verbose_name_plural': 'execution log',
-                'ordering': ['campaign', '-at', '-id'],
-            },
+            options=model_options('execution log entry', 'execution log', ordering=['campaign', '-at', '-id']),
         ),
         migrations.CreateModel(
             name='ExecutionSettings',
@@ -43,10 +39,7 @@ class Migration(migrations.Migration):
                 ('standup_time', models.TimeField(default='17:00', verbose_name='daily stand-up time')),
                 ('campaign', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='execution_settings', to='campaigns.campaign')),
             ],
-            options={
-                'verbose_name': 'execution settings',
-                'verbose_name_plural': 'execution settings',
-            },
+            options=model_options('execution settings', 'execution settings'),
         ),
         migrations.CreateModel(
             name='RunOfShowItem',
@@ -57,20 +50,16 @@ class Migration(migrations.Migration):
                 ('segment', models.CharField(max_length=200, verbose_name='segment')),
                 ('notes', models.CharField(blank=True, max_length=500, verbose_name='notes')),
                 ('done_at', models.DateTimeField(blank=True, null=True, verbose_name='done at')),
-                ('campaign', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='run_of_show', to='campaigns.campaign')),
-                ('owner', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='owner')),
+                ('campaign', campaign_fk('run_of_show')),
+                ('owner', user_ref_fk(verbose_name='owner')),
             ],
-            options={
-                'verbose_name': 'run-of-show segment',
-                'verbose_name_plural': 'run of show',
-                'ordering': ['campaign', 'starts_at', 'id'],
-            },
+            options=model_options('run-of-show segment', 'run of show', ordering=['campaign', 'starts_at', 'id']),
         ),
         migrations.CreateModel(
             name='Issue',
             fields=[
                 *versioned_fields(),
-                ('code', models.CharField(max_length=20, verbose_name='code')),
+                code_field(),
                 ('description', models.CharField(max_length=500, verbose_name='description')),
                 ('found_at', models.DateTimeField(verbose_name='found at')),
                 ('severity', models.CharField(choices=[('high', 'High'), ('medium', 'Medium'), ('low', 'Low')], default='medium', max_length=10, verbose_name='severity')),
@@ -80,22 +69,16 @@ class Migration(migrations.Migration):
                 ('resolved_at', models.DateTimeField(blank=True, null=True, verbose_name='resolved at')),
                 ('response_sla_hours', models.PositiveIntegerField(default=24)),
                 ('resolution_sla_hours', models.PositiveIntegerField(default=48)),
-                ('campaign', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='issues', to='campaigns.campaign')),
-                ('owner', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='owner')),
+                ('campaign', campaign_fk('issues')),
+                ('owner', user_ref_fk(verbose_name='owner')),
             ],
-            options={
-                'verbose_name': 'issue',
-                'verbose_name_plural': 'issue log',
-                'ordering': ['campaign', '-found_at', '-id'],
-                'indexes': [models.Index(fields=['campaign', 'status'], name='execution_i_campaig_f17fee_idx')],
-                'constraints': [models.UniqueConstraint(fields=('campaign', 'code'), name='uniq_issue_code')],
-            },
+            options=model_options('issue', 'issue log', ordering=['campaign', '-found_at', '-id'], indexes=[models.Index(fields=['campaign', 'status'], name='execution_i_campaig_f17fee_idx')], constraints=[models.UniqueConstraint(fields=('campaign', 'code'), name='uniq_issue_code')]),
         ),
         migrations.CreateModel(
             name='Risk',
             fields=[
                 *versioned_fields(),
-                ('code', models.CharField(max_length=20, verbose_name='code')),
+                code_field(),
                 ('title', models.CharField(max_length=200, verbose_name='risk')),
                 ('category', models.CharField(choices=[('technical', 'Technical'), ('resource', 'Resource'), ('market', 'Market'), ('partner', 'Partner'), ('compliance', 'Compliance'), ('other', 'Other')], default='other', max_length=20, verbose_name='category')),
                 ('likelihood', models.PositiveSmallIntegerField(default=3, verbose_name='likelihood (1–5)')),
@@ -104,15 +87,10 @@ class Migration(migrations.Migration):
                 ('contingency_plan', models.TextField(blank=True, verbose_name='contingency plan')),
                 ('trigger', models.CharField(blank=True, max_length=300, verbose_name='trigger')),
                 ('status', models.CharField(choices=[('open', 'Open'), ('monitoring', 'Monitoring'), ('occurred', 'Occurred'), ('closed', 'Closed')], default='open', max_length=20, verbose_name='status')),
-                ('campaign', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='risks', to='campaigns.campaign')),
-                ('owner', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='owner')),
+                ('campaign', campaign_fk('risks')),
+                ('owner', user_ref_fk(verbose_name='owner')),
             ],
-            options={
-                'verbose_name': 'risk',
-                'verbose_name_plural': 'risks',
-                'ordering': ['campaign', 'code'],
-                'constraints': [models.UniqueConstraint(fields=('campaign', 'code'), name='uniq_risk_code')],
-            },
+            options=model_options('risk', 'risks', ordering=['campaign', 'code'], constraints=[models.UniqueConstraint(fields=('campaign', 'code'), name='uniq_risk_code')]),
         ),
         migrations.CreateModel(
             name='Standup',
@@ -123,15 +101,10 @@ class Migration(migrations.Migration):
                 ('not_done', models.TextField(blank=True, verbose_name='not done')),
                 ('not_done_reason', models.TextField(blank=True, verbose_name='reason not done')),
                 ('need_support', models.TextField(blank=True, verbose_name='support needed')),
-                ('campaign', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='standups', to='campaigns.campaign')),
-                ('user', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='standups', to=settings.AUTH_USER_MODEL)),
+                ('campaign', campaign_fk('standups')),
+                ('user', account_fk('standups')),
             ],
-            options={
-                'verbose_name': 'stand-up',
-                'verbose_name_plural': 'stand-ups',
-                'ordering': ['campaign', '-date', 'user_id'],
-                'constraints': [models.UniqueConstraint(fields=('campaign', 'user', 'date'), name='uniq_standup_day')],
-            },
+            options=model_options('stand-up', 'stand-ups', ordering=['campaign', '-date', 'user_id'], constraints=[models.UniqueConstraint(fields=('campaign', 'user', 'date'), name='uniq_standup_day')]),
         ),
         migrations.CreateModel(
             name='WeeklyReport',
@@ -144,14 +117,9 @@ class Migration(migrations.Migration):
                 ('next_week_plan', models.TextField(blank=True, verbose_name="next week's plan")),
                 ('resources', models.TextField(blank=True, verbose_name='resources to coordinate')),
                 ('published_at', models.DateTimeField(blank=True, null=True, verbose_name='published at')),
-                ('campaign', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='weekly_reports', to='campaigns.campaign')),
-                ('published_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                ('campaign', campaign_fk('weekly_reports')),
+                ('published_by', user_ref_fk()),
             ],
-            options={
-                'verbose_name': 'weekly report',
-                'verbose_name_plural': 'weekly reports',
-                'ordering': ['campaign', '-week_start'],
-                'constraints': [models.UniqueConstraint(fields=('campaign', 'week_start'), name='uniq_weekly_report')],
-            },
+            options=model_options('weekly report', 'weekly reports', ordering=['campaign', '-week_start'], constraints=[models.UniqueConstraint(fields=('campaign', 'week_start'), name='uniq_weekly_report')]),
         ),
     ]

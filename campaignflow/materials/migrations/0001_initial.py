@@ -4,7 +4,7 @@ import django.db.models.deletion
 from django.conf import settings
 from django.db import migrations, models
 
-from campaignflow.core.migration_fields import id_field, versioned_fields
+from campaignflow.core.migration_fields import campaign_fk, code_field, id_field, model_options, user_ref_fk, versioned_fields
 
 
 class Migration(migrations.Migration):
@@ -12,9 +12,9 @@ class Migration(migrations.Migration):
     initial = True
 
     dependencies = [
-        ('budgets', '0002_expense_correction'),
+        ('budgets', '0001_squashed_0002_expense_correction'),
         ('campaigns', '0001_initial'),
-        ('planning', '0005_task_kept_past_due'),
+        ('planning', '0001_squashed_0005_task_kept_past_due'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
@@ -23,7 +23,7 @@ class Migration(migrations.Migration):
             name='Material',
             fields=[
                 *versioned_fields(),
-                ('code', models.CharField(max_length=20, verbose_name='code')),
+                code_field(),
                 ('name', models.CharField(max_length=200, verbose_name='name')),
                 ('kind', models.CharField(choices=[('poster', 'Poster'), ('long_image', 'Long image'), ('h5', 'H5 page'), ('video', 'Short video'), ('invitation', 'Invitation'), ('press_release', 'Press release'), ('flyer', 'Flyer'), ('slides', 'Slides / background'), ('stand', 'Stand / banner'), ('gift', 'Gift'), ('device', 'Device'), ('checkin', 'Check-in material'), ('other', 'Other')], default='other', max_length=20, verbose_name='kind')),
                 ('quantity', models.PositiveIntegerField(blank=True, null=True, verbose_name='quantity')),
@@ -42,17 +42,13 @@ class Migration(migrations.Migration):
                 ('leftover_place', models.CharField(blank=True, max_length=200, verbose_name='stored at')),
                 ('leftover_note', models.CharField(blank=True, max_length=500, verbose_name='leftover note')),
                 ('sort_order', models.PositiveIntegerField(default=0)),
-                ('accepted_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                ('accepted_by', user_ref_fk()),
                 ('budget_line', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='materials', to='budgets.budgetline')),
-                ('campaign', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='materials', to='campaigns.campaign')),
-                ('owner', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                ('campaign', campaign_fk('materials')),
+                ('owner', user_ref_fk()),
                 ('task', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='planning.task')),
             ],
-            options={
-                'verbose_name': 'material',
-                'verbose_name_plural': 'materials',
-                'ordering': ['campaign', 'sort_order', 'id'],
-            },
+            options=model_options('material', 'materials', ordering=['campaign', 'sort_order', 'id']),
         ),
         migrations.CreateModel(
             name='MaterialFile',
@@ -72,11 +68,9 @@ class Migration(migrations.Migration):
                 ('pages', models.PositiveIntegerField(blank=True, null=True)),
                 ('uploaded_at', models.DateTimeField(auto_now_add=True)),
                 ('material', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='files', to='materials.material')),
-                ('uploaded_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                ('uploaded_by', user_ref_fk(blank=False)),
             ],
-            options={
-                'ordering': ['material', '-revision'],
-            },
+            options={'ordering': ['material', '-revision']},
         ),
         migrations.CreateModel(
             name='MaterialComment',
@@ -90,15 +84,13 @@ class Migration(migrations.Migration):
                 ('h', models.FloatField(blank=True, null=True)),
                 ('resolved', models.BooleanField(default=False)),
                 ('resolved_at', models.DateTimeField(blank=True, null=True)),
-                ('author', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                ('author', user_ref_fk(blank=False)),
                 ('material', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='comments', to='materials.material')),
                 ('parent', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='replies', to='materials.materialcomment')),
-                ('resolved_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                ('resolved_by', user_ref_fk()),
                 ('file', models.ForeignKey(null=True, on_delete=django.db.models.deletion.CASCADE, related_name='comments', to='materials.materialfile')),
             ],
-            options={
-                'ordering': ['material', 'created_at', 'id'],
-            },
+            options={'ordering': ['material', 'created_at', 'id']},
         ),
         migrations.CreateModel(
             name='MaterialReview',
@@ -109,12 +101,10 @@ class Migration(migrations.Migration):
                 ('decision', models.CharField(choices=[('submit', 'Submitted for review'), ('approve', 'Approved'), ('request_changes', 'Changes requested'), ('accept', 'Accepted')], max_length=20)),
                 ('comment', models.TextField(blank=True)),
                 ('at', models.DateTimeField(auto_now_add=True)),
-                ('actor', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                ('actor', user_ref_fk(blank=False)),
                 ('material', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='reviews', to='materials.material')),
             ],
-            options={
-                'ordering': ['material', 'at', 'id'],
-            },
+            options={'ordering': ['material', 'at', 'id']},
         ),
         migrations.AddIndex(
             model_name='material',

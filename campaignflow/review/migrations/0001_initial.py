@@ -4,7 +4,7 @@ import django.db.models.deletion
 from django.conf import settings
 from django.db import migrations, models
 
-from campaignflow.core.migration_fields import versioned_fields
+from campaignflow.core.migration_fields import campaign_fk, model_options, user_ref_fk, versioned_fields
 
 
 class Migration(migrations.Migration):
@@ -13,7 +13,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('campaigns', '0001_initial'),
-        ('goals', '0001_initial'),
+        ('goals', '0001_squashed_0002_partner_sharing'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
@@ -25,15 +25,11 @@ class Migration(migrations.Migration):
                 ('dimension', models.CharField(blank=True, max_length=100, verbose_name='evaluation dimension')),
                 ('analysis', models.TextField(blank=True, verbose_name='cause analysis')),
                 ('improvement', models.TextField(blank=True, verbose_name='improvement')),
-                ('campaign', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='evaluation_notes', to='campaigns.campaign')),
+                ('campaign', campaign_fk('evaluation_notes')),
                 ('kpi', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='evaluation_note', to='goals.kpi')),
-                ('updated_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                ('updated_by', user_ref_fk()),
             ],
-            options={
-                'verbose_name': 'evaluation note',
-                'verbose_name_plural': 'evaluation notes',
-                'ordering': ['campaign', 'kpi'],
-            },
+            options=model_options('evaluation note', 'evaluation notes', ordering=['campaign', 'kpi']),
         ),
         migrations.CreateModel(
             name='Retrospective',
@@ -45,11 +41,8 @@ class Migration(migrations.Migration):
                 ('assets', models.JSONField(blank=True, default=list, verbose_name='reusable assets')),
                 ('completed_at', models.DateTimeField(blank=True, null=True, verbose_name='completed at')),
                 ('campaign', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='retrospective', to='campaigns.campaign')),
-                ('completed_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                ('completed_by', user_ref_fk()),
             ],
-            options={
-                'verbose_name': 'retrospective',
-                'verbose_name_plural': 'retrospectives',
-            },
+            options=model_options('retrospective', 'retrospectives'),
         ),
     ]
