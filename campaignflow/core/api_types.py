@@ -5,8 +5,11 @@ from copy import copy
 from decimal import Decimal
 from typing import Annotated
 
+from django.utils.translation import gettext as _
 from ninja import Path, Schema
 from pydantic import BeforeValidator, Field, create_model
+
+from .errors import InvalidInput
 
 MAX_ID = 2**63 - 1
 
@@ -50,3 +53,14 @@ def patch_data(payload: Schema) -> tuple[int, dict]:
     """The expected version and the fields the client sent (an absent field stays as it is)."""
     data = payload.dict(exclude_unset=True)
     return data.pop("version"), data
+
+
+class VersionQuery(Schema):
+    version: int | None = None  # required; checked after access so that outsiders get 404, not 422
+
+
+def required_version(query: VersionQuery) -> int:
+    """The `?version=` of a DELETE, once the caller may see the record."""
+    if query.version is None:
+        raise InvalidInput({"version": _("Send the version you read (?version=…).")})
+    return query.version

@@ -14,6 +14,7 @@ from pydantic import Field
 from campaignflow import lookups
 from campaignflow.campaigns.access import EDIT, MANAGE, VIEW
 from campaignflow.core.api_types import PathId, Username, patch_data, patch_schema
+from campaignflow.core.record_routes import RecordRoutes
 
 from . import selectors, services
 from .domain import risk as risk_domain
@@ -24,7 +25,9 @@ router = Router(tags=["execution"])
 # Each resource: an In schema (create), its Patch derived from it (core.api_types.patch_schema) and an Out
 # schema that reads the model instance itself: a person as core.api_types.Username (the selectors
 # select_related it), a value of a related object through a dotted alias, a computed one through
-# resolve_<field> (docs/adr/0005).
+# resolve_<field> (docs/adr/0005). `records` registers their list, create and update handlers
+# (core.record_routes): the team reads, editors write.
+records = RecordRoutes(router, __name__, campaign=selectors.campaign_for_execution, read=VIEW, write=EDIT)
 
 
 # --- risks ------------------------------------------------------------------------------
@@ -66,23 +69,8 @@ class RiskOut(Schema):
         return risk_domain.level(risk.score)
 
 
-@router.get("/campaigns/{campaign_id}/risks", response=list[RiskOut])
-def list_risks(request, campaign_id: PathId):
-    campaign = selectors.campaign_for_execution(request.user, campaign_id, VIEW)
-    return selectors.risks(campaign)
-
-
-@router.post("/campaigns/{campaign_id}/risks", response={201: RiskOut})
-def create_risk(request, campaign_id: PathId, payload: RiskIn):
-    campaign = selectors.campaign_for_execution(request.user, campaign_id, EDIT)
-    return Status(201, services.risk_create(actor=request.user, campaign=campaign, data=payload.dict()))
-
-
-@router.patch("/risks/{risk_id}", response=RiskOut)
-def update_risk(request, risk_id: PathId, payload: RiskPatch):
-    risk = lookups.risk_for_user(request.user, risk_id, EDIT)
-    version, data = patch_data(payload)
-    return services.risk_update(actor=request.user, risk=risk, version=version, data=data)
+records.collection("risks", "risk", RiskIn, RiskOut, rows=selectors.risks, create=services.risk_create)
+records.item("/risks/{risk_id}", RiskOut, lookups.risk_for_user, patch=(RiskPatch, services.risk_update))
 
 
 # --- issues -----------------------------------------------------------------------------
@@ -138,11 +126,7 @@ def create_issue(request, campaign_id: PathId, payload: IssueIn):
     return Status(201, services.issue_create(actor=request.user, campaign=campaign, data=data))
 
 
-@router.patch("/issues/{issue_id}", response=IssueOut)
-def update_issue(request, issue_id: PathId, payload: IssuePatch):
-    issue = lookups.issue_for_user(request.user, issue_id, EDIT)
-    version, data = patch_data(payload)
-    return services.issue_update(actor=request.user, issue=issue, version=version, data=data)
+records.item("/issues/{issue_id}", IssueOut, lookups.issue_for_user, patch=(IssuePatch, services.issue_update))
 
 
 # --- execution log ----------------------------------------------------------------------
@@ -168,23 +152,10 @@ class LogOut(Schema):
     version: int
 
 
-@router.get("/campaigns/{campaign_id}/logs", response=list[LogOut])
-def list_logs(request, campaign_id: PathId):
-    campaign = selectors.campaign_for_execution(request.user, campaign_id, VIEW)
-    return selectors.logs(campaign)
-
-
-@router.post("/campaigns/{campaign_id}/logs", response={201: LogOut})
-def create_log(request, campaign_id: PathId, payload: LogIn):
-    campaign = selectors.campaign_for_execution(request.user, campaign_id, EDIT)
-    return Status(201, services.log_create(actor=request.user, campaign=campaign, data=payload.dict()))
-
-
-@router.patch("/logs/{log_id}", response=LogOut)
-def update_log(request, log_id: PathId, payload: LogPatch):
-    entry = lookups.log_entry_for_user(request.user, log_id, EDIT)
-    version, data = patch_data(payload)
-    return services.log_update(actor=request.user, entry=entry, version=version, data=data)
+records.collection("logs", "log", LogIn, LogOut, rows=selectors.logs, create=services.log_create)
+records.item(
+    "/logs/{log_id}", LogOut, lookups.log_entry_for_user, patch=(LogPatch, services.log_update), record_kw="entry"
+)
 
 
 # --- run-of-show ------------------------------------------------------------------------
@@ -212,23 +183,16 @@ class SegmentOut(Schema):
     version: int
 
 
-@router.get("/campaigns/{campaign_id}/run-of-show", response=list[SegmentOut])
-def list_segments(request, campaign_id: PathId):
-    campaign = selectors.campaign_for_execution(request.user, campaign_id, VIEW)
-    return selectors.run_of_show(campaign)
-
-
-@router.post("/campaigns/{campaign_id}/run-of-show", response={201: SegmentOut})
-def create_segment(request, campaign_id: PathId, payload: SegmentIn):
-    campaign = selectors.campaign_for_execution(request.user, campaign_id, EDIT)
-    return Status(201, services.segment_create(actor=request.user, campaign=campaign, data=payload.dict()))
-
-
-@router.patch("/run-of-show/{segment_id}", response=SegmentOut)
-def update_segment(request, segment_id: PathId, payload: SegmentPatch):
-    item = lookups.segment_for_user(request.user, segment_id, EDIT)
-    version, data = patch_data(payload)
-    return services.segment_update(actor=request.user, item=item, version=version, data=data)
+records.collection(
+    "run-of-show", "segment", SegmentIn, SegmentOut, rows=selectors.run_of_show, create=services.segment_create
+)
+records.item(
+    "/run-of-show/{segment_id}",
+    SegmentOut,
+    lookups.segment_for_user,
+    patch=(SegmentPatch, services.segment_update),
+    record_kw="item",
+)
 
 
 # --- stand-ups --------------------------------------------------------------------------
@@ -326,11 +290,12 @@ def generate_report(request, campaign_id: PathId, payload: ReportGenerateIn):
     return Status(201, report)
 
 
-@router.patch("/weekly-reports/{report_id}", response=ReportOut)
-def update_report(request, report_id: PathId, payload: ReportPatch):
-    report = lookups.report_for_user(request.user, report_id, EDIT)
-    version, data = patch_data(payload)
-    return services.weekly_report_update(actor=request.user, report=report, version=version, data=data)
+records.item(
+    "/weekly-reports/{report_id}",
+    ReportOut,
+    lookups.report_for_user,
+    patch=(ReportPatch, services.weekly_report_update),
+)
 
 
 @router.post("/weekly-reports/{report_id}/publish", response=ReportOut)
