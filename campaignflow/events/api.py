@@ -8,11 +8,13 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from ninja import Query, Router, Status
 
-from campaignflow.campaigns.access import EDIT, MANAGE, VIEW, campaign_for_user
+from campaignflow.campaigns.access import EDIT, MANAGE, VIEW, campaign_for_user, role_in
+from campaignflow.campaigns.models import MemberRole
 from campaignflow.core.api_types import PathId, patch_data
+from campaignflow.core.errors import Forbidden
 from campaignflow.core.json_out import json_response
 
-from . import ratelimit, selectors, services
+from . import exports, jobs, ratelimit, reminders, selectors, services
 from .schemas import (
     CheckInIn,
     EventIn,
@@ -21,6 +23,8 @@ from .schemas import (
     FunnelOut,
     RegistrationIn,
     RegistrationOut,
+    ReminderIn,
+    ReminderOut,
     TicketOut,
 )
 
@@ -66,6 +70,29 @@ def delete_event(request, event_id: PathId, version: int = Query(...)):
 def list_registrations(request, event_id: PathId, status: str | None = None, channel: str | None = None):
     event = selectors.event_for_user(request.user, event_id, VIEW)
     return json_response(selectors.registration_rows(event, request.user, status=status, channel=channel))
+
+
+@router.get("/events/{event_id}/registrations.xlsx")
+def export_registrations(request, event_id: PathId):
+    """The registrations as a sheet (报名名单) for the team; partners 403, viewers get masked phones."""
+    event = selectors.event_for_user(request.user, event_id, VIEW)
+    if role_in(request.user, event.campaign) == MemberRole.PARTNER:
+        raise Forbidden(_("The list of registrants is internal to the campaign team."))
+    return exports.registrations_xlsx_response(event, selectors.registration_rows(event, request.user))
+
+
+@router.get("/events/{event_id}/reminders", response=list[ReminderOut])
+def list_reminders(request, event_id: PathId):
+    return list(selectors.event_for_user(request.user, event_id, VIEW).reminders.all()[:100])
+
+
+@router.post("/events/{event_id}/reminders", response={202: ReminderOut})
+def send_reminder(request, event_id: PathId, payload: ReminderIn):
+    """Queued for the worker: e-mail where a registrant gave one, else a text message (EVENTS_SMS_SENDER)."""
+    event = selectors.event_for_user(request.user, event_id, MANAGE)
+    reminder = reminders.reminder_create(actor=request.user, event=event, data=payload.dict())
+    jobs.queue_reminder(reminder.pk)
+    return Status(202, reminder)
 
 
 @router.get("/events/{event_id}/funnel", response=FunnelOut)

@@ -10,7 +10,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.utils import timezone
 
-from .tasks import sync_metrics
+from .tasks import send_reminder, sync_metrics
 
 log = logging.getLogger(__name__)
 
@@ -30,3 +30,8 @@ def queue_metrics_sync(campaign_id: int) -> None:
     except Exception:  # a queue that is down never fails a registration; the next one queues again
         cache.delete(f"events:sync:{campaign_id}")
         log.warning("could not queue the registration count of campaign %s", campaign_id, exc_info=True)
+
+
+def queue_reminder(reminder_id: int) -> None:
+    """The reminder (committed by the service) goes to the worker."""
+    send_reminder.enqueue(reminder_id)

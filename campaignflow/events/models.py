@@ -1,11 +1,11 @@
 """Events of a campaign with public registration (seed 003: H5一键报名 → 填写信息 → 电子票), the
 registrations with their e-tickets and check-ins, and the public page's visits (the funnel's first step)."""
 
-from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from campaignflow.core.model_fields import status_field, user_ref
 from campaignflow.core.models import VersionedModel
 
 
@@ -26,9 +26,7 @@ class Event(VersionedModel):
     closes_at = models.DateTimeField(_("registration closes"), null=True, blank=True)
     channels = models.JSONField(_("channels"), default=list, blank=True)
     allow_international = models.BooleanField(_("numbers from outside mainland China"), default=False)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    created_by = user_ref()
 
     class Meta:
         ordering = ["campaign_id", "starts_at", "id"]
@@ -55,17 +53,13 @@ class Registration(models.Model):
     email = models.EmailField(_("e-mail"), blank=True)
     answers = models.JSONField(_("answers"), default=dict, blank=True)
     channel = models.CharField(_("channel"), max_length=100)
-    status = models.CharField(
-        _("status"), max_length=12, choices=RegistrationStatus.choices, default=RegistrationStatus.REGISTERED
-    )
+    status = status_field(RegistrationStatus, default=RegistrationStatus.REGISTERED, max_length=12)
     ticket_code = models.CharField(_("ticket code"), max_length=20, unique=True)
     consent_version = models.PositiveIntegerField(_("consent version"))
     consented_at = models.DateTimeField(_("consented at"))
     created_at = models.DateTimeField(_("registered at"), auto_now_add=True, db_index=True)
     checked_in_at = models.DateTimeField(_("checked in at"), null=True, blank=True)
-    checked_in_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    checked_in_by = user_ref()
     erased_at = models.DateTimeField(_("erased at"), null=True, blank=True)
 
     class Meta:
@@ -97,3 +91,35 @@ class Visit(models.Model):
 
     def __str__(self) -> str:
         return f"{self.event_id} {self.at:%Y-%m-%d} {self.channel}"
+
+
+class ReminderStatus(models.TextChoices):
+    QUEUED = "queued", _("Queued")
+    SENDING = "sending", _("Sending")
+    DONE = "done", _("Sent")
+    FAILED = "failed", _("Failed")
+
+
+class Reminder(models.Model):
+    """A reminder sent to an event's registrants (e-mail where they gave one, else SMS), in the background:
+    who asked, the text, and how many went out by which channel."""
+
+    event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="reminders")
+    message = models.TextField(_("message"), blank=True)
+    include_waitlist = models.BooleanField(_("also the waiting list"), default=False)
+    status = status_field(ReminderStatus, default=ReminderStatus.QUEUED)
+    recipients = models.PositiveIntegerField(_("recipients"), default=0)
+    emailed = models.PositiveIntegerField(_("e-mails"), default=0)
+    texted = models.PositiveIntegerField(_("text messages"), default=0)
+    failed = models.PositiveIntegerField(_("failed"), default=0)
+    created_by = user_ref(blank=False)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["event_id", "-created_at", "-id"]
+        verbose_name = _("reminder")
+        verbose_name_plural = _("reminders")
+
+    def __str__(self) -> str:
+        return f"{self.event_id} {self.created_at:%Y-%m-%d %H:%M}"

@@ -111,3 +111,22 @@ class FunnelStep(Schema):
 class FunnelOut(Schema):
     totals: FunnelStep
     channels: list[FunnelStep]
+
+
+class ReminderIn(Schema):
+    message: str = Field("", max_length=300)
+    include_waitlist: bool = False
+
+
+class ReminderOut(Schema):
+    id: int
+    event_id: int
+    message: str
+    include_waitlist: bool
+    status: str
+    recipients: int
+    emailed: int
+    texted: int
+    failed: int
+    created_at: datetime
+    finished_at: datetime | None

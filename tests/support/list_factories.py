@@ -1067,6 +1067,14 @@ def _event_registrations(env, n):
     return Target(f"/events/{event.pk}/registrations")
 
 
+def _event_reminders(env, n):
+    from campaignflow.events.models import Reminder
+
+    event = _event_of(env.campaign(status="executing"))
+    bulk(Reminder, [Reminder(event=event, status="done", recipients=i, created_by=env.person(i)) for i in range(n)])
+    return Target(f"/events/{event.pk}/reminders")
+
+
 def _event_funnel(env, n):
     """n registrations (and as many visits) spread over the channels: the funnel counts them in two queries."""
     from campaignflow.events.models import Visit
@@ -1447,6 +1455,7 @@ LEFT_OUT: dict[str, str] = {
     "/material-files/{material_file_id}/preview": "one file",
     f"{C}/materials.xlsx": "the materials sheet, streamed from the same query as the list",
     "/events/{event_id}": "one object (its counts annotated in the same query)",
+    "/events/{event_id}/registrations.xlsx": "the registrations sheet, from the same query as the list",
     f"{C}/export.xlsx": "the campaign workbook (every sheet), timed by bench/bench_export.py",
     f"{C}/report.pdf": "a document",
     "/weekly-reports/{report_id}/figures": "one report's figures: a row per KPI from three queries whatever the count",
