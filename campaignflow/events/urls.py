@@ -15,6 +15,7 @@ urlpatterns = [
     path("campaigns/<int:pk>/events/<int:event_id>/edit/", views.event_edit, name="edit"),
     path("campaigns/<int:pk>/events/<int:event_id>/checkin/", views.checkin_page, name="checkin"),
     path("campaigns/<int:pk>/events/<int:event_id>/poster.svg", views.poster_qr, name="poster-qr"),
+    path("campaigns/<int:pk>/events/<int:event_id>/remind/", views.remind, name="remind"),
     path(
         "campaigns/<int:pk>/events/<int:event_id>/registrations/<int:registration_id>/erase/", views.erase, name="erase"
     ),

@@ -9,18 +9,20 @@ from xml.sax.saxutils import escape
 import segno
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from campaignflow.campaigns.access import EDIT, MANAGE, VIEW, campaign_for_user, can
+from campaignflow.campaigns.access import EDIT, MANAGE, VIEW, campaign_for_user, can, role_in
+from campaignflow.campaigns.models import MemberRole
 from campaignflow.campaigns.views import campaign_page_context
+from campaignflow.core.downloads import download
 from campaignflow.core.form_views import act, posted_version, submit
 
-from . import selectors, services
+from . import jobs, reminders, selectors, services
 from .domain import registration as rules
 from .forms import EventForm, event_initial
 
@@ -80,6 +82,9 @@ def event_detail(request, pk: int, event_id: int):
         can_manage=can(request.user, campaign, MANAGE),
         can_check_in=can(request.user, campaign, EDIT),
         state=rules.window_state(rules.Window(event.opens_at, event.closes_at), timezone.now()),
+        reminders=event.reminders.all()[:10],
+        partner_view=role_in(request.user, campaign) == MemberRole.PARTNER,
+        default_reminder=reminders.default_message(event),
     )  # fmt: skip
     return render(request, "events/detail.html", context)
 
@@ -137,11 +142,13 @@ def poster_qr(request, pk: int, event_id: int):
         f'<text x="50%" y="88" text-anchor="middle" font-size="20" font-family="sans-serif" fill="#555">{subtitle}</text>'
         f'<g transform="translate(0,110)">{body}</g></svg>'
     )
-    response = HttpResponse(svg, content_type="image/svg+xml; charset=utf-8")
+    response = download(
+        svg,
+        filename=f"poster-{event.name}{'-' + channel if channel else ''}.svg",
+        content_type="image/svg+xml; charset=utf-8",
+        inline=not request.GET.get("download"),
+    )
     response["Content-Security-Policy"] = "default-src 'none'; style-src 'unsafe-inline'"
-    response["X-Content-Type-Options"] = "nosniff"
-    if request.GET.get("download"):
-        response["Content-Disposition"] = f'attachment; filename="poster-{event.slug}.svg"'
     return response
 
 
@@ -156,4 +163,20 @@ def erase(request, pk: int, event_id: int, registration_id: int):
         lambda: services.registration_erase(actor=request.user, registration=registration),
         _("The person's data is erased; the counts stay."),
     )
+    return redirect("events:detail", pk, event_id)
+
+
+@login_required
+@require_POST
+def remind(request, pk: int, event_id: int):
+    """Send a reminder to the registrants (in the background; the list below shows how it went)."""
+    event = _event(request, pk, event_id, MANAGE)
+    data = {"message": request.POST.get("message", ""), "include_waitlist": bool(request.POST.get("include_waitlist"))}
+
+    def send():
+        reminder = reminders.reminder_create(actor=request.user, event=event, data=data)
+        jobs.queue_reminder(reminder.pk)
+        return reminder
+
+    act(request, send, _("The reminder is being sent; its counts show below when it is done."))
     return redirect("events:detail", pk, event_id)
