@@ -111,7 +111,7 @@
       video.srcObject = stream;
       video.hidden = false;
       await video.play();
-      this.hidden = true;
+      this.style.display = "none";  // not `hidden`: the .btn class's display outranks it
       tick();
     } catch (e) {
       show("warn", msg("camera"));
