@@ -9,13 +9,14 @@ from __future__ import annotations
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
-from ninja import File, Query, Router, Status
+from ninja import File, Router, Status
 from ninja.files import UploadedFile
 
 from campaignflow import lookups
 from campaignflow.campaigns.access import EDIT, MANAGE, VIEW, campaign_for_user
 from campaignflow.core.api_types import PathId, patch_data
-from campaignflow.core.errors import Forbidden, InvalidInput
+from campaignflow.core.errors import Forbidden
+from campaignflow.core.record_routes import RecordRoutes
 
 from . import selectors, services
 from .models import CampaignPartner, Partner
@@ -43,17 +44,13 @@ from .schemas import (
     ResponsibilityPatch,
     SharesIn,
     SignIn,
-    VersionQuery,
 )
 from .statements import settlement_pdf_response, settlement_xlsx_response
 
 router = Router(tags=["budgets"])
 
-
-def _version(q: VersionQuery) -> int:
-    if q.version is None:
-        raise InvalidInput({"version": _("Send the version you read (?version=…).")})
-    return q.version
+# A line's and an expense's create, get, patch and delete (core.record_routes): the team reads, editors write.
+records = RecordRoutes(router, __name__, campaign=campaign_for_user, read=VIEW, write=EDIT, patch_verb="patch")
 
 
 def _comment(payload: CommentIn | None) -> str:
@@ -144,29 +141,15 @@ def list_lines(request, campaign_id: PathId):
     return selectors.budget_overview(request.user, campaign)["lines"]
 
 
-@router.post("/campaigns/{campaign_id}/budget-lines", response={201: LineOut})
-def create_line(request, campaign_id: PathId, payload: LineIn):
-    campaign = campaign_for_user(request.user, campaign_id, EDIT)
-    return Status(201, services.line_create(actor=request.user, campaign=campaign, data=payload.dict()))
-
-
-@router.get("/budget-lines/{line_id}", response=LineOut)
-def get_line(request, line_id: PathId):
-    return lookups.line_for_user(request.user, line_id, VIEW)
-
-
-@router.patch("/budget-lines/{line_id}", response=LineOut)
-def patch_line(request, line_id: PathId, payload: LinePatch):
-    line = lookups.line_for_user(request.user, line_id, EDIT)
-    version, data = patch_data(payload)
-    return services.line_update(actor=request.user, line=line, version=version, data=data)
-
-
-@router.delete("/budget-lines/{line_id}", response={204: None})
-def delete_line(request, line_id: PathId, q: Query[VersionQuery]):
-    line = lookups.line_for_user(request.user, line_id, EDIT)
-    services.line_delete(actor=request.user, line=line, version=_version(q))
-    return Status(204, None)
+records.collection("budget-lines", "line", LineIn, LineOut, create=services.line_create)
+records.item(
+    "/budget-lines/{line_id}",
+    LineOut,
+    lookups.line_for_user,
+    get=True,
+    patch=(LinePatch, services.line_update),
+    delete=services.line_delete,
+)
 
 
 # --- expenses -------------------------------------------------------------------------------------
@@ -178,15 +161,8 @@ def list_expenses(request, campaign_id: PathId):
     return selectors.expenses_for(request.user, campaign)
 
 
-@router.post("/campaigns/{campaign_id}/expenses", response={201: ExpenseOut})
-def create_expense(request, campaign_id: PathId, payload: ExpenseIn):
-    campaign = campaign_for_user(request.user, campaign_id, EDIT)
-    return Status(201, services.expense_create(actor=request.user, campaign=campaign, data=payload.dict()))
-
-
-@router.get("/expenses/{expense_id}", response=ExpenseOut)
-def get_expense(request, expense_id: PathId):
-    return lookups.expense_for_user(request.user, expense_id, VIEW)
+records.collection("expenses", "expense", ExpenseIn, ExpenseOut, create=services.expense_create)
+records.item("/expenses/{expense_id}", ExpenseOut, lookups.expense_for_user, get=True, delete=services.expense_delete)
 
 
 @router.patch("/expenses/{expense_id}", response=ExpenseOut)
@@ -196,13 +172,6 @@ def patch_expense(request, expense_id: PathId, payload: ExpensePatch):
     expense = lookups.expense_for_user(request.user, expense_id, EDIT)
     version, data = patch_data(payload)
     return services.expense_correct(actor=request.user, expense=expense, version=version, data=data)
-
-
-@router.delete("/expenses/{expense_id}", response={204: None})
-def delete_expense(request, expense_id: PathId, q: Query[VersionQuery]):
-    expense = lookups.expense_for_user(request.user, expense_id, EDIT)
-    services.expense_delete(actor=request.user, expense=expense, version=_version(q))
-    return Status(204, None)
 
 
 @router.post("/expenses/{expense_id}/approve", response=ExpenseOut)

@@ -33,10 +33,6 @@ class BudgetPatch(Schema):
     partner_weights: dict[str, Any] | None = None
 
 
-class VersionQuery(Schema):
-    version: int | None = None  # required; checked after access so that outsiders get 404, not 422
-
-
 class BudgetEventOut(Schema):
     action: str
     actor: Username
