@@ -180,12 +180,6 @@ def test_a_person_registers_on_a_phone_in_wechat_and_gets_the_ticket(phone, even
     assert event.registrations.count() == 1
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="bug: segno's inline SVG has width and height but no viewBox, so public.css's "
-    ".qr svg{width:min(72vw,280px)} widens the box and not the drawing: the code stays at its natural size, "
-    "left of the centre (fix: svg_inline(..., omitsize=True) in public_views.ticket_page)",
-)
 def test_the_ticket_qr_code_is_centred_on_the_phone(phone, event):
     registration = register(event)
     phone.goto(phone.base + ticket_path(registration))
@@ -225,12 +219,6 @@ def camera_filming(browser, video_file: Path):
         camera.close()
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="bug: SecurityHeadersMiddleware sends Permissions-Policy camera=() on every page, the check-in page "
-    "too, so getUserMedia is refused and the page says the camera is not available. The scan itself works: "
-    "with that header dropped this test passes. Fix: the check-in view allows camera=(self).",
-)
 def test_the_door_scans_the_qr_code_the_ticket_page_draws(browser, page, event, door_staff, tmp_path):
     registration = register(event)
     page.goto(page.base + ticket_path(registration))

@@ -114,7 +114,7 @@ def test_pin_a_comment_on_a_poster_and_approve_it(page, campaign, poster, browse
     expect(page.locator("[data-testid=material-name] [data-testid=material-status]")).to_have_text("审核中")
     page.fill("[data-testid=review-form] textarea", "可以定稿")
     page.click("[data-testid=approve]")
-    expect(page.locator("[data-testid=material-name] [data-testid=material-status]")).to_have_text("已定稿")
+    expect(page.locator("[data-testid=material-name] [data-testid=material-status]")).to_have_text("已批准")
     expect(page.locator("[data-testid=history]")).to_contain_text("可以定稿")
     page.screenshot(path="/tmp/materials_desktop.png", full_page=True)
     shot(page, "materials-01-desktop")

@@ -114,7 +114,7 @@ def _ticket(slug: str, code: str) -> Registration:
 def ticket_page(request, slug: str, code: str):
     registration = _ticket(slug, code)
     url = request.build_absolute_uri(reverse("events:ticket", args=[slug, registration.ticket_code]))
-    qr = segno.make(url, error="m").svg_inline(scale=6, border=2, dark="#111", light="#fff")
+    qr = segno.make(url, error="m").svg_inline(scale=6, border=2, dark="#111", light="#fff", omitsize=True)
     context = {
         "registration": registration,
         "event": registration.event,

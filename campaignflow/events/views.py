@@ -118,7 +118,9 @@ def checkin_page(request, pk: int, event_id: int):
     context = campaign_page_context(
         request, event.campaign, TAB, event=event, checkin_url=f"/api/v1/events/{event.pk}/checkin"
     )
-    return render(request, "events/checkin.html", context)
+    response = render(request, "events/checkin.html", context)
+    response["Permissions-Policy"] = "camera=(self), microphone=(), geolocation=()"  # the one page that films
+    return response
 
 
 @login_required

@@ -110,6 +110,7 @@ DEMO_EXTENSIONS = [
     "campaignflow.planning.demo",
     "campaignflow.goals.demo",
     "campaignflow.tracking.demo",
+    "campaignflow.events.demo",
     "campaignflow.budgets.demo",
     "campaignflow.execution.demo",
     "campaignflow.alerts.demo",
