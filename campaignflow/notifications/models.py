@@ -82,6 +82,13 @@ class WebhookKind(models.TextChoices):
     GENERIC = "generic", _("Generic JSON")
 
 
+class DeliveryStatus(models.TextChoices):
+    PENDING = "pending", _("Pending")
+    SENT = "sent", _("Sent")
+    FAILED = "failed", _("Failed, will retry")
+    DEAD = "dead", _("Gave up")
+
+
 class WebhookEndpoint(VersionedModel):
     """A group chat robot or an integration that receives a campaign's events (all campaigns when unset)."""
 
@@ -103,13 +110,6 @@ class WebhookEndpoint(VersionedModel):
 
     def __str__(self) -> str:
         return f"{self.name} ({self.kind})"
-
-
-class DeliveryStatus(models.TextChoices):
-    PENDING = "pending", _("Pending")
-    SENT = "sent", _("Sent")
-    FAILED = "failed", _("Failed, will retry")
-    DEAD = "dead", _("Gave up")
 
 
 class Delivery(models.Model):
