@@ -1,4 +1,4 @@
-"""The one NinjaAPI: routers per app, and the single mapping of domain errors to HTTP."""
+"""The one NinjaAPI: every app's router (config.app_modules), and the single mapping of domain errors to HTTP."""
 
 from django.http import Http404
 from django.utils.translation import gettext_lazy
@@ -6,22 +6,11 @@ from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 from ninja.parser import Parser
 
-from campaignflow.accounts.api import router as accounts_router
 from campaignflow.accounts.auth import API_AUTH
-from campaignflow.alerts.api import router as alerts_router
-from campaignflow.budgets.api import router as budgets_router
-from campaignflow.campaigns.api import router as campaigns_router
 from campaignflow.core.errors import DomainError
 from campaignflow.core.parsing import schema_error_message
-from campaignflow.events.api import router as events_router
-from campaignflow.execution.api import router as execution_router
-from campaignflow.goals.api import router as goals_router
-from campaignflow.materials.api import router as materials_router
-from campaignflow.notifications.api import router as notifications_router
-from campaignflow.planning.api import router as planning_router
-from campaignflow.reports.api import router as reports_router
-from campaignflow.review.api import router as review_router
-from campaignflow.tracking.api import router as tracking_router
+
+from .app_modules import app_modules
 
 NUL_MESSAGE = gettext_lazy("Text must not contain NUL (\\u0000) characters.")
 
@@ -73,19 +62,8 @@ api = NinjaAPI(
     urls_namespace="api",
     parser=InputParser(),
 )
-api.add_router("", accounts_router)
-api.add_router("", campaigns_router)
-api.add_router("", planning_router)
-api.add_router("", goals_router)
-api.add_router("", tracking_router)
-api.add_router("", budgets_router)
-api.add_router("", execution_router)
-api.add_router("", materials_router)
-api.add_router("", events_router)
-api.add_router("", notifications_router)
-api.add_router("", alerts_router)
-api.add_router("", review_router)
-api.add_router("", reports_router)
+for module in app_modules("api"):
+    api.add_router("", module.router)
 
 _LOCATIONS = {"body", "payload", "query", "path", "filters", "data", "form", "file"}
 

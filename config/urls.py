@@ -6,6 +6,7 @@ from django.views.i18n import JavaScriptCatalog
 from campaignflow.core.views import healthz
 
 from .api import api
+from .app_modules import app_modules
 
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
@@ -13,18 +14,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
     path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
-    path("", include("campaignflow.accounts.urls")),
-    path("", include("campaignflow.campaigns.urls")),
-    path("", include("campaignflow.planning.urls")),
-    path("", include("campaignflow.goals.urls")),
-    path("", include("campaignflow.tracking.urls")),
-    path("", include("campaignflow.budgets.urls")),
-    path("", include("campaignflow.execution.urls")),
-    path("", include("campaignflow.notifications.urls")),
-    path("", include("campaignflow.alerts.urls")),
-    path("", include("campaignflow.review.urls")),
-    path("", include("campaignflow.materials.urls")),
-    path("", include("campaignflow.events.urls")),
+    *(path("", include(module)) for module in app_modules("urls")),
 ]
 
 if settings.DEBUG:
