@@ -8,12 +8,12 @@ from django.db import transaction
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
 
-from campaignflow.campaigns.access import EDIT, MANAGE, VIEW, campaign_for_user, can
+from campaignflow.campaigns.access import EDIT, MANAGE, VIEW, campaign_for_user, can, require
+from campaignflow.campaigns.buttons import campaign_button
 from campaignflow.campaigns.views import campaign_page_context
 from campaignflow.core.errors import Forbidden
-from campaignflow.core.form_views import act, posted_version, submit
+from campaignflow.core.form_views import act, posted_version, submit, submit_posted
 
 from . import selectors, services
 from .domain.budget import category_chart
@@ -92,18 +92,14 @@ def _line_form_page(request, campaign, line: BudgetLine | None):
             actor=request.user, line=line, version=form.cleaned_data.get("version") or 0, data=data
         )
 
-    conflict = ""
-    if request.method == "POST":
-        result = submit(form, save)
-        if result.saved:
-            messages.success(request, _("Saved."))
-            return redirect("budgets:budget", campaign.pk)
-        conflict = result.conflict
+    result = submit_posted(request, form, save, _("Saved."))
+    if result.saved:
+        return redirect("budgets:budget", campaign.pk)
     return render(
         request,
         "budgets/line_form.html",
         campaign_page_context(
-            request, campaign, "budget", form=form, line=line, conflict=conflict, categories=CATEGORY_CHOICES
+            request, campaign, "budget", form=form, line=line, conflict=result.conflict, categories=CATEGORY_CHOICES
         ),
     )
 
@@ -121,20 +117,23 @@ def line_edit(request, pk: int, line_id: int):
     return _line_form_page(request, campaign, line)
 
 
-@login_required
-@require_POST
-def line_delete(request, pk: int, line_id: int):
-    campaign = campaign_for_user(request.user, pk, EDIT)
+@campaign_button(EDIT, "budgets:budget")
+def line_delete(request, campaign, line_id: int):
     line = get_object_or_404(BudgetLine, campaign=campaign, pk=line_id)
     version = posted_version(request)
     act(request, lambda: services.line_delete(actor=request.user, line=line, version=version), _("Line deleted."))
-    return redirect("budgets:budget", campaign.pk)
 
 
-@login_required
-@require_POST
-def expense_add(request, pk: int):
-    campaign = campaign_for_user(request.user, pk, EDIT)
+def _expense_saved(request, expense: Expense, success: str) -> None:
+    """The message after recording or correcting an expense: held over the plan, or `success`."""
+    if expense.status == "held":
+        messages.warning(request, _("The expense goes over the plan: it waits for a director's approval."))
+    else:
+        messages.success(request, success)
+
+
+@campaign_button(EDIT, "budgets:budget")
+def expense_add(request, campaign):
     overview = selectors.budget_overview(request.user, campaign)
     form = ExpenseForm(request.POST, request.FILES, lines=overview["lines"], parties=_parties(campaign))
     data = {k: request.POST.get(k, "") for k in ("budget_line", "amount", "date", "payee", "paid_by", "note")}
@@ -148,13 +147,9 @@ def expense_add(request, pk: int):
         return expense
 
     result = submit(form, save, service_parses=True, errors_on="receipt" if upload is not None else None)
-    if result.saved:
-        if result.value.status == "held":
-            messages.warning(request, _("The expense goes over the plan: it waits for a director's approval."))
-        else:
-            messages.success(request, _("Expense recorded."))
-        return redirect("budgets:budget", campaign.pk)
-    return render(request, "budgets/budget.html", _budget_context(request, campaign, expense_form=form))
+    if not result.saved:
+        return render(request, "budgets/budget.html", _budget_context(request, campaign, expense_form=form))
+    _expense_saved(request, result.value, _("Expense recorded."))
 
 
 @login_required
@@ -183,27 +178,22 @@ def expense_edit(request, pk: int, expense_id: int):
         lines=overview["lines"],
         parties=_parties(campaign),
     )
-    conflict = ""
-    if posted:
-        data = {k: request.POST.get(k, "") for k in services.CORRECTABLE}
-        version = posted_version(request)
-        upload = request.FILES.get("receipt")
-        expense.campaign = campaign
-        result = submit(
-            form,
-            lambda: services.expense_correct(
-                actor=request.user, expense=expense, version=version, data=data, upload=upload
-            ),
-            service_parses=True,
-            errors_on="receipt" if upload else None,
-        )
-        conflict = result.conflict
-        if result.saved:
-            if expense.status == "held":
-                messages.warning(request, _("The expense goes over the plan: it waits for a director's approval."))
-            else:
-                messages.success(request, _("Expense corrected: it waits for approval again."))
-            return redirect("budgets:budget", campaign.pk)
+    data = {k: request.POST.get(k, "") for k in services.CORRECTABLE}
+    version = posted_version(request)
+    upload = request.FILES.get("receipt")
+    expense.campaign = campaign
+    result = submit_posted(
+        request,
+        form,
+        lambda: services.expense_correct(
+            actor=request.user, expense=expense, version=version, data=data, upload=upload
+        ),
+        service_parses=True,
+        errors_on="receipt" if upload else None,
+    )
+    if result.saved:
+        _expense_saved(request, expense, _("Expense corrected: it waits for approval again."))
+        return redirect("budgets:budget", campaign.pk)
     return render(
         request,
         "budgets/expense_form.html",
@@ -213,30 +203,24 @@ def expense_edit(request, pk: int, expense_id: int):
             "budget",
             form=form,
             expense=expense,
-            conflict=conflict,
+            conflict=result.conflict,
             history=selectors.expense_history(expense),
         ),
     )
 
 
-@login_required
-@require_POST
-def expense_delete(request, pk: int, expense_id: int):
-    campaign = campaign_for_user(request.user, pk, EDIT)
+@campaign_button(EDIT, "budgets:budget")
+def expense_delete(request, campaign, expense_id: int):
     expense = get_object_or_404(Expense, campaign=campaign, pk=expense_id)
-    version = posted_version(request)
     act(
         request,
-        lambda: services.expense_delete(actor=request.user, expense=expense, version=version),
+        lambda: services.expense_delete(actor=request.user, expense=expense, version=posted_version(request)),
         _("Expense deleted."),
     )
-    return redirect("budgets:budget", campaign.pk)
 
 
-@login_required
-@require_POST
-def expense_decide(request, pk: int, expense_id: int):
-    campaign = campaign_for_user(request.user, pk, VIEW)
+@campaign_button(VIEW, "budgets:budget")
+def expense_decide(request, campaign, expense_id: int):
     expense = get_object_or_404(selectors.expenses_for(request.user, campaign), pk=expense_id)
     approve = request.POST.get("action") == "approve"
 
@@ -252,7 +236,6 @@ def expense_decide(request, pk: int, expense_id: int):
         lambda: services.expense_decide(actor=request.user, expense=expense, approve=approve, comment=comment),
         done,
     )
-    return redirect("budgets:budget", campaign.pk)
 
 
 @login_required
@@ -264,14 +247,12 @@ def receipt(request, pk: int, expense_id: int):
     return FileResponse(expense.receipt.open("rb"), as_attachment=True, filename=expense.receipt_name or "receipt")
 
 
-@login_required
-@require_POST
-def budget_action(request, pk: int):
+@campaign_button(VIEW, "budgets:budget")
+def budget_action(request, campaign):
     action = request.POST.get("action", "")
-    need = EDIT if action == "submit" else VIEW
-    campaign = campaign_for_user(request.user, pk, need)
     comment = request.POST.get("comment", "")
     if action == "submit":
+        require(request.user, campaign, EDIT)
         act(
             request,
             lambda: services.budget_submit(actor=request.user, campaign=campaign, comment=comment),
@@ -286,21 +267,18 @@ def budget_action(request, pk: int):
         )
     else:
         messages.error(request, _("Unknown action."))
-    return redirect("budgets:budget", campaign.pk)
 
 
-@login_required
-@require_POST
-def budget_settings(request, pk: int):
-    campaign = campaign_for_user(request.user, pk, MANAGE)
-    version = posted_version(request)
+@campaign_button(MANAGE, "budgets:budget")
+def budget_settings(request, campaign):
     data = {k: request.POST.get(k) for k in ("contingency_min", "contingency_max")}
     act(
         request,
-        lambda: services.budget_update_settings(actor=request.user, campaign=campaign, version=version, data=data),
+        lambda: services.budget_update_settings(
+            actor=request.user, campaign=campaign, version=posted_version(request), data=data
+        ),
         _("Saved."),
     )
-    return redirect("budgets:budget", campaign.pk)
 
 
 # --- partners ---------------------------------------------------------------------------------
@@ -343,10 +321,8 @@ def partners_page(request, pk: int, add_form=None):
     )
 
 
-@login_required
-@require_POST
-def partner_add(request, pk: int):
-    campaign = campaign_for_user(request.user, pk, MANAGE)
+@campaign_button(MANAGE, "budgets:partners")
+def partner_add(request, campaign):
     form = PartnerAddForm(request.POST)
 
     @transaction.atomic
@@ -357,16 +333,13 @@ def partner_add(request, pk: int):
             partner = services.partner_create(actor=request.user, data=form.cleaned_data)
         return services.campaign_partner_add(actor=request.user, campaign=campaign, data={"partner": partner.pk})
 
-    if submit(form, save).saved:
-        messages.success(request, _("Partner added."))
-        return redirect("budgets:partners", campaign.pk)
-    return partners_page(request, pk, add_form=form)
+    if not submit(form, save).saved:
+        return partners_page(request, campaign.pk, add_form=form)
+    messages.success(request, _("Partner added."))
 
 
-@login_required
-@require_POST
-def partner_evaluate(request, pk: int, cp_id: int):
-    campaign = campaign_for_user(request.user, pk, MANAGE)
+@campaign_button(MANAGE, "budgets:partners")
+def partner_evaluate(request, campaign, cp_id: int):
     cp = get_object_or_404(CampaignPartner, campaign=campaign, pk=cp_id)
     form = EvaluationForm(request.POST, prefix=f"cp{cp.pk}")
     if not form.is_valid():
@@ -379,13 +352,10 @@ def partner_evaluate(request, pk: int, cp_id: int):
         lambda: services.campaign_partner_update(actor=request.user, cp=cp, version=version, data=data),
         _("Saved."),
     )
-    return redirect("budgets:partners", campaign.pk)
 
 
-@login_required
-@require_POST
-def responsibility_add(request, pk: int, cp_id: int):
-    campaign = campaign_for_user(request.user, pk, EDIT)
+@campaign_button(EDIT, "budgets:partners")
+def responsibility_add(request, campaign, cp_id: int):
     cp = get_object_or_404(CampaignPartner, campaign=campaign, pk=cp_id)
     data = {k: request.POST.get(k) for k in ("text", "due_date")}
     act(
@@ -393,26 +363,24 @@ def responsibility_add(request, pk: int, cp_id: int):
         lambda: services.responsibility_create(actor=request.user, cp=cp, data=data),
         _("Responsibility added."),
     )
-    return redirect("budgets:partners", campaign.pk)
 
 
-@login_required
-@require_POST
-def responsibility_toggle(request, pk: int, item_id: int):
-    campaign = campaign_for_user(request.user, pk, VIEW)
+@campaign_button(VIEW, "budgets:partners")
+def responsibility_toggle(request, campaign, item_id: int):
     visible = selectors.campaign_partners(request.user, campaign)
     item = get_object_or_404(Responsibility, campaign_partner__in=visible, pk=item_id)
-    version = posted_version(request)
     data = {"done": request.POST.get("done") == "1"}
     # neither the edit right nor the partner's own item: a refusal (403)
-    act(request, lambda: services.responsibility_update(actor=request.user, item=item, version=version, data=data))
-    return redirect("budgets:partners", campaign.pk)
+    act(
+        request,
+        lambda: services.responsibility_update(
+            actor=request.user, item=item, version=posted_version(request), data=data
+        ),
+    )
 
 
-@login_required
-@require_POST
-def shares_set(request, pk: int):
-    campaign = campaign_for_user(request.user, pk, MANAGE)
+@campaign_button(MANAGE, "budgets:partners")
+def shares_set(request, campaign):
     parties = request.POST.getlist("party")
     ratios = request.POST.getlist("ratio")
     shares = [{"party": p, "ratio": r} for p, r in zip(parties, ratios, strict=False) if (r or "").strip()]
@@ -422,7 +390,6 @@ def shares_set(request, pk: int):
         lambda: services.cost_shares_set(actor=request.user, campaign=campaign, line_id=line_id, shares=shares),
         _("Cost shares saved."),
     )
-    return redirect("budgets:partners", campaign.pk)
 
 
 # --- settlement -------------------------------------------------------------------------------
@@ -451,10 +418,8 @@ def settlement_page(request, pk: int):
     )
 
 
-@login_required
-@require_POST
-def settlement_sign(request, pk: int):
-    campaign = campaign_for_user(request.user, pk, VIEW)
+@campaign_button(VIEW, "budgets:settlement")
+def settlement_sign(request, campaign):
     digest = request.POST.get("digest", "")
     # only the campaign's managers and partner contacts sign: a refusal (403)
     act(
@@ -462,7 +427,6 @@ def settlement_sign(request, pk: int):
         lambda: services.settlement_sign(actor=request.user, campaign=campaign, statement_digest=digest),
         _("Signed."),
     )
-    return redirect("budgets:settlement", campaign.pk)
 
 
 @login_required

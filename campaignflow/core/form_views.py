@@ -72,6 +72,21 @@ def submit(
     return Submitted(saved=False, status=InvalidInput.status)
 
 
+def submit_posted(
+    request: HttpRequest, form: BaseForm, save: Callable[[], T], success: str | None = None, **options
+) -> Submitted[T]:
+    """A form page's POST: `submit` (with its `options`), then `success` as the message once saved.
+
+    On a GET nothing is submitted: the answer is "not saved" with no conflict, and the page shows the form.
+    """
+    if request.method != "POST":
+        return Submitted(saved=False)
+    result = submit(form, save, **options)
+    if result.saved and success is not None:
+        messages.success(request, success)
+    return result
+
+
 def act(request: HttpRequest, call: Callable[[], T], success: str | Callable[[T], str] | None = None) -> bool:
     """Call the service behind a button: `success` (a text, or made from the answer) or its refusal as a message."""
     try:

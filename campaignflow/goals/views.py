@@ -8,11 +8,11 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
 
 from campaignflow.campaigns.access import EDIT, VIEW, campaign_for_user
+from campaignflow.campaigns.buttons import campaign_button
 from campaignflow.campaigns.views import campaign_page_context
-from campaignflow.core.form_views import act, posted_version, submit
+from campaignflow.core.form_views import act, posted_version, submit, submit_posted
 
 from . import selectors, services
 from .forms import KPI_FIELDS, METRIC_MAPS, ChannelForm, KpiForm, PlanForm
@@ -88,16 +88,13 @@ def kpi_list(request, pk: int):
     return _page(request, campaign_for_user(request.user, pk, VIEW))
 
 
-@login_required
-@require_POST
-def kpi_create(request, pk: int):
-    campaign = campaign_for_user(request.user, pk, EDIT)
+@campaign_button(EDIT, "goals:kpis")
+def kpi_create(request, campaign):
     form = KpiForm(request.POST)
     result = submit(form, lambda: services.kpi_create(actor=request.user, campaign=campaign, data=form.posted()))
     if not result.saved:
         return _page(request, campaign, kpi_form=form, status=422)
     messages.success(request, _("KPI “%(name)s” added.") % {"name": result.value.name})
-    return redirect("goals:kpis", campaign.pk)
 
 
 def _kpi_initial(kpi) -> dict:
@@ -113,28 +110,24 @@ def kpi_edit(request, pk: int, kpi_id: int):
     campaign = campaign_for_user(request.user, pk, EDIT if request.method == "POST" else VIEW)
     kpi = selectors.kpi_for_campaign(campaign, kpi_id, request.user)
     form = KpiForm(request.POST or None, initial=_kpi_initial(kpi))
-    conflict = ""
-    if request.method == "POST":
-        version = posted_version(request)
-        result = submit(
-            form, lambda: services.kpi_update(actor=request.user, kpi=kpi, version=version, data=form.posted())
-        )
-        if result.saved:
-            messages.success(request, _("KPI saved."))
-            return redirect("goals:kpis", campaign.pk)
-        conflict = result.conflict
-    context = _kpi_form_context(request, campaign, kpi=kpi, kpi_form=form, conflict=conflict)
-    return render(request, "goals/kpi_edit.html", context, status=422 if form.errors or conflict else 200)
+    version = posted_version(request)
+    result = submit_posted(
+        request,
+        form,
+        lambda: services.kpi_update(actor=request.user, kpi=kpi, version=version, data=form.posted()),
+        _("KPI saved."),
+    )
+    if result.saved:
+        return redirect("goals:kpis", campaign.pk)
+    context = _kpi_form_context(request, campaign, kpi=kpi, kpi_form=form, conflict=result.conflict)
+    return render(request, "goals/kpi_edit.html", context, status=422 if form.errors or result.conflict else 200)
 
 
-@login_required
-@require_POST
-def kpi_delete(request, pk: int, kpi_id: int):
-    campaign = campaign_for_user(request.user, pk, EDIT)
+@campaign_button(EDIT, "goals:kpis")
+def kpi_delete(request, campaign, kpi_id: int):
     kpi = selectors.kpi_for_campaign(campaign, kpi_id, request.user)
     version = posted_version(request)
     act(request, lambda: services.kpi_delete(actor=request.user, kpi=kpi, version=version), _("KPI deleted."))
-    return redirect("goals:kpis", campaign.pk)
 
 
 def _save_plan(request, kpi, granularity: str, action: str):
@@ -159,11 +152,9 @@ def kpi_plan(request, pk: int, kpi_id: int):
     if granularity not in Granularity.values:
         granularity = Granularity.WEEK
     form = PlanForm(request.POST or None)
-    if request.method == "POST":
-        action = request.POST.get("action", "save")
-        if submit(form, lambda: _save_plan(request, kpi, granularity, action)).saved:
-            messages.success(request, _("Plan saved."))
-            return redirect(f"{request.path}?g={granularity}")
+    action = request.POST.get("action", "save")
+    if submit_posted(request, form, lambda: _save_plan(request, kpi, granularity, action), _("Plan saved.")).saved:
+        return redirect(f"{request.path}?g={granularity}")
     plan = selectors.kpi_plan(kpi, granularity)
     stored = {p.key: p.value for p in plan["values"]}
     context = campaign_page_context(
@@ -181,10 +172,8 @@ def kpi_plan(request, pk: int, kpi_id: int):
     return render(request, "goals/plan.html", context, status=422 if form.errors else 200)
 
 
-@login_required
-@require_POST
-def channel_create(request, pk: int):
-    campaign = campaign_for_user(request.user, pk, EDIT)
+@campaign_button(EDIT, "goals:kpis")
+def channel_create(request, campaign):
     form = ChannelForm(request.POST)
 
     def save():
@@ -195,24 +184,18 @@ def channel_create(request, pk: int):
     if not result.saved:
         return _page(request, campaign, channel_form=form, status=422)
     messages.success(request, _("Channel “%(name)s” added.") % {"name": result.value.name})
-    return redirect("goals:kpis", campaign.pk)
 
 
-@login_required
-@require_POST
-def channel_delete(request, pk: int, channel_id: int):
-    campaign = campaign_for_user(request.user, pk, EDIT)
+@campaign_button(EDIT, "goals:kpis")
+def channel_delete(request, campaign, channel_id: int):
     channel = selectors.channel_for_campaign(campaign, channel_id, request.user)
     version = posted_version(request)
     act(request, lambda: services.channel_delete(actor=request.user, channel=channel, version=version))
-    return redirect("goals:kpis", campaign.pk)
 
 
-@login_required
-@require_POST
-def channel_share(request, pk: int, channel_id: int):
+@campaign_button(EDIT, "goals:kpis")
+def channel_share(request, campaign, channel_id: int):
     """Share a channel's data with the campaign's partners, or stop sharing it."""
-    campaign = campaign_for_user(request.user, pk, EDIT)
     channel = selectors.channel_for_campaign(campaign, channel_id, request.user)
     shared = request.POST.get("shared_with_partners") == "1"
     version = posted_version(request)
@@ -224,4 +207,3 @@ def channel_share(request, pk: int, channel_id: int):
         (_("“%(name)s” is now shared with partners.") if shared else _("“%(name)s” is no longer shared."))
         % {"name": channel.name},
     )
-    return redirect("goals:kpis", campaign.pk)

@@ -13,12 +13,13 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import pgettext
+from django.utils.translation import gettext_lazy, pgettext_lazy
 from django.views.decorators.http import require_POST
 from django_htmx.http import HttpResponseClientRefresh
 
 from campaignflow import lookups
 from campaignflow.campaigns.access import EDIT, MANAGE, VIEW, campaign_for_user, can, visible_campaigns
+from campaignflow.campaigns.buttons import campaign_button
 from campaignflow.campaigns.models import Status
 from campaignflow.campaigns.views import campaign_page_context
 from campaignflow.core.errors import DomainError, InvalidInput
@@ -133,21 +134,53 @@ def plan_page(request, pk: int):
         settings=settings_obj,
         period_rows=[(k, label, periods.get(k)) for k, label in PeriodKind.choices],
         module_names=sorted({t.module for t in tasks if t.module}),
-        wbs_i18n=_wbs_i18n(),
+        wbs_i18n=SCRIPT_TEXTS["wbs"],
         today=timezone.localdate(),
     )
     return render(request, "planning/plan.html", context)
 
 
-def _wbs_i18n() -> dict:
-    return {
-        "saving": _("Saving the new order…"),
-        "saved": _("Order saved: %s"),
-        "failed": _("The new order was not saved."),
-        "first": _("%s is already the first task of its group."),
-        "last": _("%s is already the last task of its group."),
-        "other_group": _("A task can only be moved within its phase and module; edit its phase or module instead."),
-    }
+# The texts the plan's scripts show, by script (the page hands them over with json_script); lazy, so
+# that each request reads them in its own language.
+SCRIPT_TEXTS = {
+    "wbs": {
+        "saving": gettext_lazy("Saving the new order…"),
+        "saved": gettext_lazy("Order saved: %s"),
+        "failed": gettext_lazy("The new order was not saved."),
+        "first": gettext_lazy("%s is already the first task of its group."),
+        "last": gettext_lazy("%s is already the last task of its group."),
+        "other_group": gettext_lazy(
+            "A task can only be moved within its phase and module; edit its phase or module instead."
+        ),
+    },
+    "gantt": {
+        "task": gettext_lazy("Task"),
+        "phase": gettext_lazy("Phase"),
+        "milestone": gettext_lazy("Milestone"),
+        "owner": gettext_lazy("Owner"),
+        "start": gettext_lazy("Start"),
+        "end": gettext_lazy("End"),
+        "days": gettext_lazy("Days"),
+        "slack": pgettext_lazy("schedule float", "Slack"),
+        "today": gettext_lazy("Today"),
+        "baseline": gettext_lazy("Baseline"),
+        "at_risk": gettext_lazy("at risk"),
+        "new_task": gettext_lazy("New task"),
+        "save": gettext_lazy("Save"),
+        "cancel": gettext_lazy("Cancel"),
+        "delete": gettext_lazy("Delete"),
+        "confirm_delete": gettext_lazy("Delete this task?"),
+        "confirm_link_delete": gettext_lazy("Delete this dependency?"),
+        "link_start": gettext_lazy("(start)"),
+        "link_end": gettext_lazy("(end)"),
+        "link_from": gettext_lazy("From"),
+        "link_to": gettext_lazy("To"),
+        "saved": gettext_lazy("%s saved:"),
+        "linked": gettext_lazy("Dependency %s → %s saved."),
+        "failed": gettext_lazy("The change was not saved."),
+        "conflict": gettext_lazy("Someone else changed this task; the chart is reloaded with the current dates."),
+    },
+}
 
 
 def _back(campaign, anchor: str = ""):
@@ -155,10 +188,8 @@ def _back(campaign, anchor: str = ""):
     return redirect(reverse("planning:plan", args=[campaign.pk]) + anchor)
 
 
-@login_required
-@require_POST
-def task_add(request, pk: int):
-    campaign = campaign_for_user(request.user, pk, EDIT)
+@campaign_button(EDIT, "planning:plan")
+def task_add(request, campaign):
     data = {
         k: request.POST.get(k, "")
         for k in ("name", "phase", "module", "owner", "start_date", "end_date", "deliverable")
@@ -191,10 +222,8 @@ def _posted_tasks(request) -> list[tuple[int, int]]:
     return items
 
 
-@login_required
-@require_POST
-def task_bulk(request, pk: int):
-    campaign = campaign_for_user(request.user, pk, EDIT)
+@campaign_button(EDIT, "planning:plan")
+def task_bulk(request, campaign):
     items = _posted_tasks(request)
     data = {"status": request.POST.get("status", "")}
     if request.POST.get("delay_reason"):
@@ -209,13 +238,10 @@ def task_bulk(request, pk: int):
         lambda: services.tasks_bulk_update(actor=request.user, campaign=campaign, items=items, data=data),
         _("%(n)d tasks updated.") % {"n": len(items)},
     )
-    return _back(campaign)
 
 
-@login_required
-@require_POST
-def settings_update(request, pk: int):
-    campaign = campaign_for_user(request.user, pk, MANAGE)
+@campaign_button(MANAGE, "planning:plan")
+def settings_update(request, campaign):
     version = posted_version(request)
     data = {"auto_schedule": request.POST.get("auto_schedule") == "on"}
     act(
@@ -223,13 +249,10 @@ def settings_update(request, pk: int):
         lambda: services.plan_settings_update(actor=request.user, campaign=campaign, version=version, data=data),
         _("Plan settings saved."),
     )
-    return _back(campaign)
 
 
-@login_required
-@require_POST
-def periods_update(request, pk: int):
-    campaign = campaign_for_user(request.user, pk, EDIT)
+@campaign_button(EDIT, "planning:plan")
+def periods_update(request, campaign):
     version = posted_version(request)
     periods = []
     for kind in PeriodKind.values:
@@ -244,10 +267,8 @@ def periods_update(request, pk: int):
     return _back(campaign, "#periods")
 
 
-@login_required
-@require_POST
-def baseline_add(request, pk: int):
-    campaign = campaign_for_user(request.user, pk, EDIT)
+@campaign_button(EDIT, "planning:plan")
+def baseline_add(request, campaign):
     baseline = None
 
     def save():
@@ -361,36 +382,6 @@ def _set_raci_cell(request, campaign) -> str | None:
 # --- Gantt ---------------------------------------------------------------------------------------
 
 
-def _gantt_i18n() -> dict:
-    return {
-        "task": _("Task"),
-        "phase": _("Phase"),
-        "milestone": _("Milestone"),
-        "owner": _("Owner"),
-        "start": _("Start"),
-        "end": _("End"),
-        "days": _("Days"),
-        "slack": pgettext("schedule float", "Slack"),
-        "today": _("Today"),
-        "baseline": _("Baseline"),
-        "at_risk": _("at risk"),
-        "new_task": _("New task"),
-        "save": _("Save"),
-        "cancel": _("Cancel"),
-        "delete": _("Delete"),
-        "confirm_delete": _("Delete this task?"),
-        "confirm_link_delete": _("Delete this dependency?"),
-        "link_start": _("(start)"),
-        "link_end": _("(end)"),
-        "link_from": _("From"),
-        "link_to": _("To"),
-        "saved": _("%s saved:"),
-        "linked": _("Dependency %s → %s saved."),
-        "failed": _("The change was not saved."),
-        "conflict": _("Someone else changed this task; the chart is reloaded with the current dates."),
-    }
-
-
 @login_required
 def gantt_page(request, pk: int):
     campaign = campaign_for_user(request.user, pk, VIEW)
@@ -406,7 +397,7 @@ def gantt_page(request, pk: int):
             today=today,
             # running: the chart opens scrolled to today
             running=campaign.status == Status.EXECUTING or campaign.start_date <= today <= campaign.end_date,
-            gantt_i18n=_gantt_i18n(),
+            gantt_i18n=SCRIPT_TEXTS["gantt"],
         ),
     )
 
@@ -471,7 +462,7 @@ def portfolio(request):
         {
             "campaigns": campaigns,
             "portfolio": {"data": data, "links": []},
-            "gantt_i18n": _gantt_i18n(),
+            "gantt_i18n": SCRIPT_TEXTS["gantt"],
             "nav": "campaigns",
         },
     )
