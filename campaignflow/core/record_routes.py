@@ -97,6 +97,16 @@ class RecordRoutes:
 
             self._add("DELETE", path, {204: None}, f"delete_{name}", _with_path_id(delete_record, id_name))
 
+    def section(self, tail: str, name: str, out: type[Schema], read: Callable) -> None:
+        """GET `/campaigns/{campaign_id}/<tail>` (handler `name`) answers `read(campaign)`: a part of the campaign
+        that is one thing (its settings, its evaluation) rather than a list of records."""
+        campaign_for, level = self.campaign, self.read
+
+        def read_section(request, campaign_id: PathId):
+            return read(campaign_for(request.user, campaign_id, level))
+
+        self._add("GET", f"/campaigns/{{campaign_id}}/{tail}", out, name, read_section)
+
     def _add(self, method: str, path: str, response, name: str, handler: Callable) -> None:
         # ninja takes the operation id, summary and URL name from the handler's module and name
         handler.__module__, handler.__name__, handler.__qualname__ = self.module, name, name

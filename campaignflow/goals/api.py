@@ -15,6 +15,13 @@ from .schemas import ChannelIn, ChannelOut, ChannelPatch, KpiIn, KpiOut, KpiPatc
 router = Router(tags=["goals"])
 
 
+def _in_campaign(find, request, campaign_id, item_id, need=EDIT):
+    """A KPI or channel of the campaign, found with the caller's access (`find`: the selector); a partner
+    who reads sees only those shared with partners."""
+    campaign = campaign_for_user(request.user, campaign_id, need)
+    return find(campaign, item_id, request.user if need == VIEW else None)
+
+
 @router.get("/campaigns/{campaign_id}/kpis", response=list[KpiOut])
 def list_kpis(request, campaign_id: PathId):
     campaign = campaign_for_user(request.user, campaign_id, VIEW)
@@ -32,38 +39,33 @@ def create_kpi(request, campaign_id: PathId, payload: KpiIn):
 
 @router.get("/campaigns/{campaign_id}/kpis/{kpi_id}", response=KpiOut)
 def get_kpi(request, campaign_id: PathId, kpi_id: PathId):
-    campaign = campaign_for_user(request.user, campaign_id, VIEW)
-    return selectors.kpi_with_actual(selectors.kpi_for_campaign(campaign, kpi_id, request.user))
+    return selectors.kpi_with_actual(_in_campaign(selectors.kpi_for_campaign, request, campaign_id, kpi_id, VIEW))
 
 
 @router.patch("/campaigns/{campaign_id}/kpis/{kpi_id}", response=KpiOut)
 def update_kpi(request, campaign_id: PathId, kpi_id: PathId, payload: KpiPatch):
-    campaign = campaign_for_user(request.user, campaign_id, EDIT)
-    kpi = selectors.kpi_for_campaign(campaign, kpi_id)
+    kpi = _in_campaign(selectors.kpi_for_campaign, request, campaign_id, kpi_id)
     version, data = patch_data(payload)
     return selectors.kpi_with_actual(services.kpi_update(actor=request.user, kpi=kpi, version=version, data=data))
 
 
 @router.delete("/campaigns/{campaign_id}/kpis/{kpi_id}", response={204: None})
 def delete_kpi(request, campaign_id: PathId, kpi_id: PathId, version: int = Query(...)):
-    campaign = campaign_for_user(request.user, campaign_id, EDIT)
-    kpi = selectors.kpi_for_campaign(campaign, kpi_id)
+    kpi = _in_campaign(selectors.kpi_for_campaign, request, campaign_id, kpi_id)
     services.kpi_delete(actor=request.user, kpi=kpi, version=version)
     return Status(204, None)
 
 
 @router.get("/campaigns/{campaign_id}/kpis/{kpi_id}/plan", response=PlanOut)
 def get_plan(request, campaign_id: PathId, kpi_id: PathId, granularity: str = "day"):
-    campaign = campaign_for_user(request.user, campaign_id, VIEW)
-    kpi = selectors.kpi_for_campaign(campaign, kpi_id, request.user)
+    kpi = _in_campaign(selectors.kpi_for_campaign, request, campaign_id, kpi_id, VIEW)
     return selectors.kpi_plan(kpi, granularity)
 
 
 @router.post("/campaigns/{campaign_id}/kpis/{kpi_id}/plan", response=PlanOut)
 def save_plan(request, campaign_id: PathId, kpi_id: PathId, payload: PlanIn):
     """Without `values`: generate the plan (even or weighted); with `values`: save edited values."""
-    campaign = campaign_for_user(request.user, campaign_id, EDIT)
-    kpi = selectors.kpi_for_campaign(campaign, kpi_id)
+    kpi = _in_campaign(selectors.kpi_for_campaign, request, campaign_id, kpi_id)
     if payload.values is not None:
         services.kpi_plan_save(actor=request.user, kpi=kpi, granularity=payload.granularity, values=payload.values)
     else:
@@ -89,15 +91,13 @@ def create_channel(request, campaign_id: PathId, payload: ChannelIn):
 
 @router.patch("/campaigns/{campaign_id}/channels/{channel_id}", response=ChannelOut)
 def update_channel(request, campaign_id: PathId, channel_id: PathId, payload: ChannelPatch):
-    campaign = campaign_for_user(request.user, campaign_id, EDIT)
-    channel = selectors.channel_for_campaign(campaign, channel_id)
+    channel = _in_campaign(selectors.channel_for_campaign, request, campaign_id, channel_id)
     version, data = patch_data(payload)
     return services.channel_update(actor=request.user, channel=channel, version=version, data=data)
 
 
 @router.delete("/campaigns/{campaign_id}/channels/{channel_id}", response={204: None})
 def delete_channel(request, campaign_id: PathId, channel_id: PathId, version: int = Query(...)):
-    campaign = campaign_for_user(request.user, campaign_id, EDIT)
-    channel = selectors.channel_for_campaign(campaign, channel_id)
+    channel = _in_campaign(selectors.channel_for_campaign, request, campaign_id, channel_id)
     services.channel_delete(actor=request.user, channel=channel, version=version)
     return Status(204, None)

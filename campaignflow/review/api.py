@@ -11,6 +11,7 @@ from pydantic import Field
 from campaignflow.campaigns.access import EDIT, MANAGE, VIEW
 from campaignflow.core.api_types import PathId, patch_schema
 from campaignflow.core.json_out import json_response
+from campaignflow.core.record_routes import RecordRoutes
 
 from . import selectors, services
 from .access import campaign_for_review
@@ -19,6 +20,14 @@ router = Router(tags=["review"])
 
 # The Out schemas read what the selectors and services return (docs/adr/0005); the review services take the
 # posted `version` inside `data` (the HTML forms and the bench call them the same way).
+records = RecordRoutes(router, __name__, campaign=campaign_for_review, read=VIEW, write=EDIT)
+
+
+def _saved(request, campaign_id, save, payload: Schema, **target):
+    """The campaign once `save` has stored what the client sent on it (or on its `target`)."""
+    campaign = campaign_for_review(request.user, campaign_id, EDIT)
+    save(actor=request.user, campaign=campaign, data=payload.dict(exclude_unset=True), **target)
+    return campaign
 
 
 class EvaluationIn(Schema):
@@ -55,17 +64,12 @@ class EvaluationOut(Schema):
     missing: int
 
 
-@router.get("/campaigns/{campaign_id}/evaluation", response=EvaluationOut)
-def get_evaluation(request, campaign_id: PathId):
-    return selectors.evaluation(campaign_for_review(request.user, campaign_id, VIEW))
+records.section("evaluation", "get_evaluation", EvaluationOut, selectors.evaluation)
 
 
 @router.patch("/campaigns/{campaign_id}/evaluation/{kpi_id}", response=EvaluationRowOut)
 def patch_evaluation_row(request, campaign_id: PathId, kpi_id: PathId, payload: EvaluationPatch):
-    campaign = campaign_for_review(request.user, campaign_id, EDIT)
-    services.evaluation_note_save(
-        actor=request.user, campaign=campaign, kpi_id=kpi_id, data=payload.dict(exclude_unset=True)
-    )
+    campaign = _saved(request, campaign_id, services.evaluation_note_save, payload, kpi_id=kpi_id)
     return next(r for r in selectors.evaluation_rows(campaign) if r["id"] == kpi_id)
 
 
@@ -108,16 +112,12 @@ class RetrospectiveOut(Schema):
     version: int
 
 
-@router.get("/campaigns/{campaign_id}/retrospective", response=RetrospectiveOut)
-def get_retrospective(request, campaign_id: PathId):
-    return selectors.retrospective(campaign_for_review(request.user, campaign_id, VIEW))
+records.section("retrospective", "get_retrospective", RetrospectiveOut, selectors.retrospective)
 
 
 @router.patch("/campaigns/{campaign_id}/retrospective", response=RetrospectiveOut)
 def patch_retrospective(request, campaign_id: PathId, payload: RetrospectivePatch):
-    campaign = campaign_for_review(request.user, campaign_id, EDIT)
-    services.retrospective_save(actor=request.user, campaign=campaign, data=payload.dict(exclude_unset=True))
-    return selectors.retrospective(campaign)
+    return selectors.retrospective(_saved(request, campaign_id, services.retrospective_save, payload))
 
 
 class PromotionIn(Schema):
