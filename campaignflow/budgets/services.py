@@ -22,6 +22,7 @@ from campaignflow.core.audit import audit_record, snapshot
 from campaignflow.core.domain.numbers import CENT, MAX_MONEY, format_money, parse_money
 from campaignflow.core.domain.text import clean_text
 from campaignflow.core.errors import Conflict, DomainError, Forbidden, InvalidInput
+from campaignflow.core.field_errors import valid
 from campaignflow.core.locking import changed_only, refuse_if_stale, update_versioned
 from campaignflow.core.parsing import date_input
 
@@ -106,6 +107,12 @@ def _text(errors: dict, field: str, value, *, max_length: int, required: bool = 
     return text
 
 
+def _required_text(errors: dict, out: dict, data: dict, field: str, *, max_length: int, partial: bool) -> None:
+    """A text every row has: read on a create, and on an update when `data` gives it."""
+    if not partial or field in data:
+        out[field] = _text(errors, field, data.get(field), max_length=max_length, required=True)
+
+
 def budget_for(campaign: Campaign, *, lock: bool = False) -> Budget:
     """The campaign's budget (created on first use), optionally locked for this transaction."""
     budget, _created = Budget.objects.get_or_create(campaign=campaign)
@@ -181,8 +188,7 @@ def _clean_line(data: dict, *, partial: bool) -> dict:
         out["category"] = bd.normalize_category(
             _text(errors, "category", data.get("category"), max_length=50, required=True)
         )
-    if not partial or "item" in data:
-        out["item"] = _text(errors, "item", data.get("item"), max_length=200, required=True)
+    _required_text(errors, out, data, "item", max_length=200, partial=partial)
     if not partial or "planned" in data:
         out["planned"] = _money(errors, "planned", data.get("planned"))
     if "owner" in data:
@@ -193,9 +199,7 @@ def _clean_line(data: dict, *, partial: bool) -> dict:
         out["channel"] = _text(errors, "channel", data.get("channel"), max_length=100)
     if "shared_with_partners" in data and data["shared_with_partners"] is not None:
         out["shared_with_partners"] = bool(data["shared_with_partners"])
-    if errors:
-        raise InvalidInput(errors)
-    return out
+    return valid(out, errors)
 
 
 @transaction.atomic
@@ -557,14 +561,11 @@ def expense_attach_receipt(*, actor: User, expense: Expense, upload) -> Expense:
 def _clean_partner(data: dict, *, partial: bool) -> dict:
     errors: dict = {}
     out = {}
-    if not partial or "name" in data:
-        out["name"] = _text(errors, "name", data.get("name"), max_length=200, required=True)
+    _required_text(errors, out, data, "name", max_length=200, partial=partial)
     for field, limit in (("industry", 100), ("contacts", 2000), ("note", 5000)):
         if field in data and data[field] is not None:
             out[field] = _text(errors, field, data.get(field), max_length=limit)
-    if errors:
-        raise InvalidInput(errors)
-    return out
+    return valid(out, errors)
 
 
 @transaction.atomic
@@ -685,15 +686,12 @@ def campaign_partner_update(*, actor: User, cp: CampaignPartner, version: int, d
 def responsibility_clean(data: dict, *, partial: bool) -> dict:
     errors: dict = {}
     out = {}
-    if not partial or "text" in data:
-        out["text"] = _text(errors, "text", data.get("text"), max_length=300, required=True)
+    _required_text(errors, out, data, "text", max_length=300, partial=partial)
     if data.get("due_date") not in (None, ""):
         out["due_date"] = date_input(data["due_date"], "due_date", errors, required=True)
     if data.get("done") is not None:
         out["done"] = bool(data["done"])
-    if errors:
-        raise InvalidInput(errors)
-    return out
+    return valid(out, errors)
 
 
 @transaction.atomic

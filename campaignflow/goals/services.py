@@ -13,6 +13,7 @@ from campaignflow.core.audit import audit_record, snapshot
 from campaignflow.core.domain.numbers import NotANumber, format_cn, format_en, parse_number
 from campaignflow.core.domain.text import clean_text
 from campaignflow.core.errors import Conflict, InvalidInput, StaleVersion
+from campaignflow.core.field_errors import valid
 from campaignflow.core.locking import update_versioned
 from campaignflow.core.parsing import date_input
 
@@ -21,6 +22,15 @@ from .models import Channel, Direction, Granularity, Kpi, KpiPlan, Priority
 
 MAX_TARGET = Decimal("1e16")
 KPI_TEXT = ("specific", "measurable", "achievable", "relevant")
+# the short texts: (field, max length, required)
+KPI_NAMES = (
+    ("name", 200, True),
+    ("metric", 100, False),
+    ("numerator", 100, False),
+    ("denominator", 100, False),
+    ("unit", 20, False),
+)
+CHANNEL_TEXTS = (("name", 100, True), ("content_form", 200, False), ("note", 5000, False))
 
 
 def _number(errors: dict, field: str, raw, *, required: bool = True, allow_zero: bool = True):
@@ -55,6 +65,25 @@ def _text(errors: dict, data: dict, field: str, max_length: int, *, required: bo
     return value
 
 
+def _texts(errors: dict, data: dict, out: dict, fields: tuple, *, partial: bool = True) -> None:
+    """The text `fields` (name, max length, required) that `data` gives, cleaned into `out`; on a create
+    (not `partial`), a required field that is absent is an error too."""
+    for field, length, required in fields:
+        value = _text(errors, data, field, length, required=required)
+        if value is not None:
+            out[field] = value
+    for field, _length, required in fields:
+        if required and not partial and field not in data:
+            errors[field] = _("This field is required.")
+
+
+def _owner_as_id(values: dict) -> None:
+    """A cleaned `owner` (a member or None) as the column `update_versioned` writes."""
+    if "owner" in values:
+        owner = values.pop("owner")
+        values["owner_id"] = owner.pk if owner else None
+
+
 def _flag(out: dict, data: dict, field: str) -> None:
     """A yes/no field given as true/false (JSON) or "on"/"1"/"true" (forms); absent or null: unchanged."""
     if data.get(field) is not None:
@@ -65,22 +94,8 @@ def _flag(out: dict, data: dict, field: str) -> None:
 def _kpi_clean(campaign, data: dict, *, partial: bool, current: Kpi | None = None) -> dict:
     errors: dict[str, str] = {}
     out: dict = {}
-    for field, length, required in (
-        ("name", 200, True),
-        ("metric", 100, False),
-        ("numerator", 100, False),
-        ("denominator", 100, False),
-        ("unit", 20, False),
-    ):
-        value = _text(errors, data, field, length, required=required)
-        if value is not None:
-            out[field] = value
-    if not partial and "name" not in data:
-        errors["name"] = _("This field is required.")
-    for field in KPI_TEXT:
-        value = _text(errors, data, field, 5000)
-        if value is not None:
-            out[field] = value
+    _texts(errors, data, out, KPI_NAMES, partial=partial)
+    _texts(errors, data, out, tuple((field, 5000, False) for field in KPI_TEXT))
     if "target" in data or not partial:
         target = _number(errors, "target", data.get("target"))
         if target is not None:
@@ -112,9 +127,7 @@ def _kpi_clean(campaign, data: dict, *, partial: bool, current: Kpi | None = Non
             errors["metric"] = _("A ratio KPI names a numerator and a denominator instead of a metric.")
         elif not numerator and not metric:
             errors["metric"] = _("Name the metric this KPI sums (or a numerator and a denominator).")
-    if errors:
-        raise InvalidInput(errors)
-    return out
+    return valid(out, errors)
 
 
 @transaction.atomic
@@ -130,24 +143,26 @@ def kpi_create(*, actor, campaign, data: dict) -> Kpi:
 def kpi_update(*, actor, kpi: Kpi, version: int, data: dict) -> Kpi:
     before = snapshot(kpi)
     values = _kpi_clean(kpi.campaign, data, partial=True, current=kpi)
-    if "owner" in values:
-        owner = values.pop("owner")
-        values["owner_id"] = owner.pk if owner else None
+    _owner_as_id(values)
     update_versioned(kpi, expected_version=version, changes=values)
     audit_record(actor=actor, action="kpi.update", obj=kpi, before=before, after=snapshot(kpi), campaign=kpi.campaign)
     return kpi
 
 
+def _delete_versioned(actor, obj: Kpi | Channel, version: int, action: str) -> None:
+    """Delete `obj` if it still has the `version` the caller saw (else StaleVersion), audited as it was."""
+    if obj.version != version:
+        raise StaleVersion(current_version=obj.version)
+    before = snapshot(obj)
+    campaign = obj.campaign
+    if not type(obj).objects.filter(pk=obj.pk, version=version).delete()[0]:
+        raise StaleVersion(current_version=obj.version)
+    audit_record(actor=actor, action=action, obj=obj, before=before, campaign=campaign)
+
+
 @transaction.atomic
 def kpi_delete(*, actor, kpi: Kpi, version: int) -> None:
-    if kpi.version != version:
-        raise StaleVersion(current_version=kpi.version)
-    before = snapshot(kpi)
-    campaign = kpi.campaign
-    deleted = Kpi.objects.filter(pk=kpi.pk, version=version).delete()[0]
-    if not deleted:
-        raise StaleVersion(current_version=kpi.version)
-    audit_record(actor=actor, action="kpi.delete", obj=kpi, before=before, campaign=campaign)
+    _delete_versioned(actor, kpi, version, "kpi.delete")
 
 
 # --- decomposition -----------------------------------------------------------------------
@@ -249,12 +264,7 @@ def _metric_map(errors: dict, field: str, raw) -> dict | None:
 def _channel_clean(campaign, data: dict, *, partial: bool) -> dict:
     errors: dict[str, str] = {}
     out: dict = {}
-    for field, length, required in (("name", 100, True), ("content_form", 200, False), ("note", 5000, False)):
-        value = _text(errors, data, field, length, required=required)
-        if value is not None:
-            out[field] = value
-    if not partial and "name" not in data:
-        errors["name"] = _("This field is required.")
+    _texts(errors, data, out, CHANNEL_TEXTS, partial=partial)
     for field in ("start_date", "end_date"):
         if field in data:
             out[field] = date_input(data.get(field), field, errors)
@@ -268,9 +278,7 @@ def _channel_clean(campaign, data: dict, *, partial: bool) -> dict:
             value = _metric_map(errors, field, data.get(field))
             if value is not None:
                 out[field] = value
-    if errors:
-        raise InvalidInput(errors)
-    return out
+    return valid(out, errors)
 
 
 @transaction.atomic
@@ -293,9 +301,7 @@ def channel_update(*, actor, channel: Channel, version: int, data: dict) -> Chan
     values = _channel_clean(channel.campaign, data, partial=True)
     if "name" in values and channel.campaign.channels.filter(name=values["name"]).exclude(pk=channel.pk).exists():
         raise InvalidInput({"name": _("This campaign already has a channel with this name.")})
-    if "owner" in values:
-        owner = values.pop("owner")
-        values["owner_id"] = owner.pk if owner else None
+    _owner_as_id(values)
     update_versioned(channel, expected_version=version, changes=values)
     audit_record(
         actor=actor,
@@ -310,8 +316,4 @@ def channel_update(*, actor, channel: Channel, version: int, data: dict) -> Chan
 
 @transaction.atomic
 def channel_delete(*, actor, channel: Channel, version: int) -> None:
-    before = snapshot(channel)
-    campaign = channel.campaign
-    if not Channel.objects.filter(pk=channel.pk, version=version).delete()[0]:
-        raise StaleVersion(current_version=channel.version)
-    audit_record(actor=actor, action="channel.delete", obj=channel, before=before, campaign=campaign)
+    _delete_versioned(actor, channel, version, "channel.delete")
