@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.core.paginator import Paginator
 from django.db.models import Count, Q
 from django.http import Http404
 
@@ -58,25 +59,38 @@ def sees_phones(user, campaign) -> bool:
     return role_in(user, campaign) in SEES_PHONES
 
 
-def registration_rows(event: Event, user, *, status: str | None = None, channel: str | None = None) -> list[dict]:
-    """Plain rows for the list and the export; a masked phone for viewers and partners."""
+def _registrations(event: Event, status: str | None, channel: str | None):
     qs = Registration.objects.filter(event=event).order_by("-created_at", "-id")
     if status:
         qs = qs.filter(status=status)
     if channel:
         qs = qs.filter(channel=channel)
-    rows = list(
-        qs.values(
-            "id", "name", "phone", "email", "status", "channel", "ticket_code", "created_at", "checked_in_at",
-            "erased_at", "answers", "consent_version",
-        )
+    return qs.values(
+        "id", "name", "phone", "email", "status", "channel", "ticket_code", "created_at", "checked_in_at",
+        "erased_at", "answers", "consent_version",
     )  # fmt: skip
-    if not sees_phones(user, event.campaign):
+
+
+def _as_seen_by(rows: list[dict], user, campaign) -> list[dict]:
+    """A masked phone for viewers and partners, and no e-mail or ticket (an entry pass: for the door only)."""
+    if not sees_phones(user, campaign):
         for row in rows:
             row["phone"] = rules.mask_phone(row["phone"])
             row["email"] = ""
-            row["ticket_code"] = ""  # a ticket is an entry pass: only the team at the door needs it
+            row["ticket_code"] = ""
     return rows
+
+
+def registration_rows(event: Event, user, *, status: str | None = None, channel: str | None = None) -> list[dict]:
+    """Plain rows for the API list and the export, newest first, as `user` may see them."""
+    return _as_seen_by(list(_registrations(event, status, channel)), user, event.campaign)
+
+
+def registrations_page(event: Event, user, number, *, status: str | None = None, channel: str | None = None):
+    """One page (50 rows) of the registrations for the event's page, as `user` may see them."""
+    page = Paginator(_registrations(event, status, channel), 50).get_page(number)
+    page.object_list = _as_seen_by(list(page.object_list), user, event.campaign)
+    return page
 
 
 def funnel(event: Event) -> dict:

@@ -78,7 +78,7 @@ def event_detail(request, pk: int, event_id: int):
         event=event,
         links=links,
         funnel=selectors.funnel(event),
-        registrations=selectors.registration_rows(event, request.user)[:500],
+        registrations=selectors.registrations_page(event, request.user, request.GET.get("page")),
         can_manage=can(request.user, campaign, MANAGE),
         can_check_in=can(request.user, campaign, EDIT),
         state=rules.window_state(rules.Window(event.opens_at, event.closes_at), timezone.now()),

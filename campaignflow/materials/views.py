@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -76,14 +77,16 @@ def _detail_url(material: Material, revision: int | None = None) -> str:
 # --- the list -----------------------------------------------------------------------------------------------
 
 
-def _rows(user, campaign, status: str | None) -> list[dict]:
+def _rows(user, campaign, status: str | None, page_number):
+    """One page (100 materials) of the list, each with whether it is late and whose review it waits for."""
     today = timezone.localdate()
     materials = selectors.materials_for(user, campaign)
     if status:
         materials = materials.filter(status=status)
-    materials = list(materials)
+    page = Paginator(materials, 100).get_page(page_number)
+    materials = list(page.object_list)
     history = selectors.reviews_by_material(m for m in materials if m.status == workflow.IN_REVIEW)
-    return [
+    page.object_list = [
         {
             "material": m,
             "late": workflow.is_late(m.status, m.due_date, today),
@@ -91,6 +94,7 @@ def _rows(user, campaign, status: str | None) -> list[dict]:
         }
         for m in materials
     ]
+    return page
 
 
 def _list_page(request, campaign, *, add_form=None, status=422):
@@ -102,7 +106,7 @@ def _list_page(request, campaign, *, add_form=None, status=422):
         request,
         campaign,
         TAB,
-        rows=_rows(request.user, campaign, wanted),
+        rows=_rows(request.user, campaign, wanted, request.GET.get("page")),
         statuses=MaterialStatus.choices,
         status_filter=wanted,
         partner_view=partner_view,

@@ -54,3 +54,11 @@ def amount(value, unit: str = ""):
         return money(value)
     shown = number(value)
     return f"{shown} {unit}" if unit and value is not None else shown
+
+
+@register.simple_tag(takes_context=True)
+def page_url(context, number) -> str:
+    """This page's address with `page` set to `number`, its other query parameters (filters) kept."""
+    query = context["request"].GET.copy()
+    query["page"] = number
+    return "?" + query.urlencode()

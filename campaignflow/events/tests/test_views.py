@@ -91,3 +91,15 @@ def test_the_qr_poster_is_an_svg_for_known_channels_only(campaign, users, event)
     download = client.get(f"/campaigns/{campaign.id}/events/{event.id}/poster.svg?download=1")
     assert download["Content-Disposition"].startswith("attachment")
     assert client.get(f"/campaigns/{campaign.id}/events/{event.id}/poster.svg?ch=微博").status_code == 404
+
+
+def test_the_registrations_show_fifty_a_page(campaign, users, event):
+    for i in range(59):
+        services.register(event=event, data={"name": f"报名者{i}", "phone": f"139{i:08d}", "consent": True})
+    url = f"/campaigns/{campaign.id}/events/{event.id}/"
+    first = logged_in(users["owner"]).get(url).content.decode()
+    assert first.count('data-testid="registration-row"') == 50 and 'data-testid="pager"' in first
+    assert "1 / 2" in first and "报名者58" in first  # newest first
+    second = logged_in(users["owner"]).get(url + "?page=2").content.decode()
+    assert second.count('data-testid="registration-row"') == 10 and "张三" in second
+    assert logged_in(users["owner"]).get(url + "?page=x").status_code == 200  # a bad page number: the first

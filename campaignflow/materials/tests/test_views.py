@@ -429,3 +429,17 @@ def test_an_upload_to_an_accepted_material_shows_the_refusal(users, campaign, ow
     response = owner.post(url(material, "files/"), {"file": SimpleUploadedFile("v2.png", files.png(color=(0, 0, 0)))})
     assert response.status_code == 422 and "已验收" in page(response)
     assert MaterialFile.objects.count() == 1
+
+
+def test_a_long_list_shows_a_hundred_a_page_with_its_filter_kept(users, campaign, owner):
+    from campaignflow.materials.models import Material
+
+    Material.objects.bulk_create(
+        Material(campaign=campaign, code=f"M{i:03d}", name=f"物料{i}", status="draft", sort_order=i)
+        for i in range(1, 131)
+    )
+    first = owner.get(f"/campaigns/{campaign.id}/materials/?status=draft")
+    assert len(first.context["rows"]) == 100 and "1 / 2" in page(first)
+    assert "?status=draft&amp;page=2" in page(first)
+    second = owner.get(f"/campaigns/{campaign.id}/materials/?status=draft&page=2")
+    assert [r["material"].code for r in second.context["rows"]][-1] == "M130" and len(second.context["rows"]) == 30
