@@ -2,7 +2,7 @@
 
 from decimal import Decimal
 
-from django.utils.translation import get_language, pgettext
+from django.utils.translation import get_language, gettext_lazy, pgettext
 from django.utils.translation import gettext as _
 
 from campaignflow.core.domain.numbers import format_cn, format_en
@@ -121,6 +121,20 @@ def _anomaly(p: dict) -> str:
     }
 
 
+# The rules whose message reads the alert's figures as they are stored (lazy: said in the reader's language).
+PLAIN_MESSAGES = {
+    "task_overdue": gettext_lazy("Task %(code)s %(name)s is %(days)d days overdue."),
+    "milestone_at_risk": gettext_lazy("Milestone %(code)s %(name)s (due %(due)s) is at risk."),
+    "budget_over": gettext_lazy("Budget line %(item)s is over plan by %(over)s (plan %(planned)s, actual %(actual)s)."),
+    "issue_sla": gettext_lazy("Issue %(code)s has passed its %(which)s deadline (%(due)s)."),
+    "retro_overdue": gettext_lazy("The retrospective was due on %(due)s and is %(days)d days late."),
+    "material_late": gettext_lazy(
+        "Material %(code)s %(name)s was due %(due)s and is not accepted yet (%(days)d days late)."
+    ),
+    "standup_missing": gettext_lazy("No stand-up from %(who)s for %(date)s."),
+}
+
+
 def render_message(rule: str, p: dict) -> str:
     if rule == "kpi_deviation":
         return _kpi(p, ahead=False)
@@ -139,23 +153,11 @@ def render_message(rule: str, p: dict) -> str:
         ) % {"channel": p["channel"], "metric": p["metric"], "threshold": _pct(p["threshold"]), "days": p["days"]}
     if rule == "anomaly":
         return _anomaly(p)
-    if rule == "task_overdue":
-        return _("Task %(code)s %(name)s is %(days)d days overdue.") % p
-    if rule == "milestone_at_risk":
-        return _("Milestone %(code)s %(name)s (due %(due)s) is at risk.") % p
-    if rule == "budget_over":
-        return _("Budget line %(item)s is over plan by %(over)s (plan %(planned)s, actual %(actual)s).") % p
+    if rule in PLAIN_MESSAGES:
+        return PLAIN_MESSAGES[rule] % p
     if rule == "contingency_low":
         return _("The contingency reserve is %(ratio)s of the budget, below the %(minimum)s rule.") % {
             "ratio": _pct(p["ratio"]),
             "minimum": _pct(p["minimum"]),
         }
-    if rule == "issue_sla":
-        return _("Issue %(code)s has passed its %(which)s deadline (%(due)s).") % p
-    if rule == "retro_overdue":
-        return _("The retrospective was due on %(due)s and is %(days)d days late.") % p
-    if rule == "material_late":
-        return _("Material %(code)s %(name)s was due %(due)s and is not accepted yet (%(days)d days late).") % p
-    if rule == "standup_missing":
-        return _("No stand-up from %(who)s for %(date)s.") % p
     return rule

@@ -160,6 +160,17 @@ class RowParser:
         self._dates: dict = {}
         self._seen: dict[tuple, int] = {}
 
+    def _name_refused(self, index: int, field: str, name: str, *, required: bool) -> bool:
+        """Whether the row's channel or metric name is refused (the error is recorded)."""
+        if required and not name:
+            self.result.add_error(index, field, f"{field} is required", "required")
+            return True
+        if len(name) > MAX_NAME or "\x00" in name:
+            message = f"{field} must be at most {MAX_NAME} characters without NUL"
+            self.result.add_error(index, field, message, "too_long", limit=MAX_NAME)
+            return True
+        return False
+
     def add(self, index: int, raw_date, raw_channel, raw_metric, raw_value) -> None:
         result = self.result
         bad = False
@@ -181,20 +192,8 @@ class RowParser:
                     self._dates[raw_date] = date
         channel = _name(raw_channel)
         metric = _name(raw_metric)
-        if self.require_channel and not channel:
-            bad = True
-            result.add_error(index, "channel", "channel is required", "required")
-        elif len(channel) > MAX_NAME or "\x00" in channel:
-            bad = True
-            message = f"channel must be at most {MAX_NAME} characters without NUL"
-            result.add_error(index, "channel", message, "too_long", limit=MAX_NAME)
-        if not metric:
-            bad = True
-            result.add_error(index, "metric", "metric is required", "required")
-        elif len(metric) > MAX_NAME or "\x00" in metric:
-            bad = True
-            message = f"metric must be at most {MAX_NAME} characters without NUL"
-            result.add_error(index, "metric", message, "too_long", limit=MAX_NAME)
+        bad |= self._name_refused(index, "channel", channel, required=self.require_channel)
+        bad |= self._name_refused(index, "metric", metric, required=True)
         try:
             value = parse_value(raw_value)
         except (NotANumber, InvalidOperation, TypeError):
@@ -300,6 +299,25 @@ def _clean_name(raw) -> str | None:
     return text
 
 
+class _Cache(dict):
+    """Raw cell → its clean value, cleaned once per distinct cell (an unhashable cell: TypeError)."""
+
+    def __init__(self, clean):
+        super().__init__()
+        self.clean = clean
+
+    def __missing__(self, raw):
+        value = self[raw] = self.clean(raw)
+        return value
+
+
+def _iso_date(raw) -> str | None:
+    try:
+        return parse_date(raw).isoformat()
+    except (ValueError, TypeError):
+        return None
+
+
 def _parse_table(lines: Iterator[list], *, max_rows: int, progress=None, check_duplicates: bool) -> ParseResult:
     result = ParseResult(line_offset=2)
     header = None
@@ -320,8 +338,8 @@ def _parse_table(lines: Iterator[list], *, max_rows: int, progress=None, check_d
     seen = parser._seen
     append = result.rows.append
     # Caches of raw cell → clean value: dates, channels and metrics repeat on almost every row.
-    dates: dict = {}  # raw date cell → ISO text, or None when it is not a valid date
-    names: dict = {}  # raw channel/metric cell → clean name, or None (needs the full check)
+    dates = _Cache(_iso_date)  # raw date cell → ISO text, or None when it is not a valid date
+    names = _Cache(_clean_name)  # raw channel/metric cell → clean name, or None (needs the full check)
     index = -1
     report_at = PROGRESS_EVERY if progress is not None else -2
     for cells in lines:
@@ -340,27 +358,9 @@ def _parse_table(lines: Iterator[list], *, max_rows: int, progress=None, check_d
         # Fast path for the common, clean row (plain tuples in the Row layout); anything unusual goes
         # through RowParser.add, which validates it fully and names the problem.
         try:
-            iso = dates[raw_date]
-        except KeyError:
-            try:
-                iso = parse_date(raw_date).isoformat()
-            except (ValueError, TypeError):
-                iso = None
-            dates[raw_date] = iso
+            iso, metric, channel = dates[raw_date], names[raw_metric], names[raw_channel]
         except TypeError:  # an unhashable cell
             iso = None
-        try:
-            metric = names[raw_metric]
-        except KeyError:
-            metric = names[raw_metric] = _clean_name(raw_metric)
-        except TypeError:
-            metric = None
-        try:
-            channel = names[raw_channel]
-        except KeyError:
-            channel = names[raw_channel] = _clean_name(raw_channel)
-        except TypeError:
-            channel = None
         if iso is not None and metric and channel is not None:
             t = type(raw_value)
             if t is float and raw_value.is_integer() and 0 <= raw_value < 1e16:  # XLSX numbers
