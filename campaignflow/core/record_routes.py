@@ -26,6 +26,8 @@ from .api_types import PathId, VersionQuery, patch_data, required_version
 
 
 class RecordRoutes:
+    """Registers a campaign's records' usual handlers on one app's router (see the module's docstring)."""
+
     def __init__(
         self, router: Router, module: str, *, campaign: Callable, read: str, write: str, patch_verb: str = "update"
     ):
@@ -69,10 +71,9 @@ class RecordRoutes:
         PATCH `<patch_verb>_<name>` with `patch = (Patch schema, service(actor=, <name>=, version=, data=))`,
         DELETE `delete_<name>` → 204 with `delete(actor=, <name>=, version=)` (the version from the query,
         checked after access). `record_kw`: the keyword the services take the record by, when not `<name>`."""
-        name = re.search(r"\{(\w+)_id\}$", path).group(1)
+        id_name = re.search(r"\{(\w+)\}$", path).group(1)  # risk_id
+        name = id_name.removesuffix("_id")
         kw, read, write = record_kw or name, self.read, self.write
-
-        id_name = f"{name}_id"
         if get:
 
             def get_record(request, record_id: PathId):

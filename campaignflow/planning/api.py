@@ -17,11 +17,13 @@ from campaignflow.core.downloads import ICS, XLSX, download
 from campaignflow.core.errors import InvalidInput
 from campaignflow.core.gc_pause import gc_paused
 from campaignflow.core.json_out import dumps, json_response
+from campaignflow.core.record_routes import RecordRoutes
 
 from . import io, selectors, services
 from .models import CampaignPeriod, PlanSettings, Task
 
 router = Router(tags=["plan"])
+records = RecordRoutes(router, __name__, campaign=campaign_for_user, read=VIEW, write=EDIT)  # core.record_routes
 
 # A resource's endpoints as in docs/adr/0005: an In schema, the Patch derived from it, an Out schema that
 # reads the instance the service or selector returns. The large reads (the task list, schedule, Gantt,
@@ -451,12 +453,6 @@ class RaciOut(Schema):
     tasks_without_a: list[str]
 
 
-@router.get("/campaigns/{campaign_id}/raci", response=RaciOut)
-def get_raci(request, campaign_id: PathId):
-    campaign = campaign_for_user(request.user, campaign_id, VIEW)
-    return _plain_json(lambda: _raci_rows(request.user, campaign))
-
-
 def _raci_rows(user, campaign) -> dict:
     """The matrix as light rows (no task instances): a plan of 10,000 tasks has as many cells and codes."""
     codes = list(selectors.tasks_for(user, campaign).values_list("pk", "code"))
@@ -470,6 +466,12 @@ def _raci_rows(user, campaign) -> dict:
         "assignments": assignments,
         "tasks_without_a": [code for pk, code in codes if accountable[pk] != 1],
     }
+
+
+@router.get("/campaigns/{campaign_id}/raci", response=RaciOut)
+def get_raci(request, campaign_id: PathId):
+    campaign = campaign_for_user(request.user, campaign_id, VIEW)
+    return _plain_json(lambda: _raci_rows(request.user, campaign))
 
 
 @router.put("/campaigns/{campaign_id}/raci", response=RaciOut)
@@ -501,9 +503,7 @@ class PeriodsOut(Schema):
         return CampaignPeriod.objects.filter(campaign_id=settings.campaign_id)
 
 
-@router.get("/campaigns/{campaign_id}/periods", response=PeriodsOut)
-def get_periods(request, campaign_id: PathId):
-    return selectors.plan_settings_for(campaign_for_user(request.user, campaign_id, VIEW))
+records.section("periods", "get_periods", PeriodsOut, selectors.plan_settings_for)
 
 
 @router.put("/campaigns/{campaign_id}/periods", response=PeriodsOut)
@@ -522,9 +522,7 @@ class SettingsPatch(Schema):
     auto_schedule: bool | None = None
 
 
-@router.get("/campaigns/{campaign_id}/plan-settings", response=SettingsOut)
-def get_settings(request, campaign_id: PathId):
-    return selectors.plan_settings_for(campaign_for_user(request.user, campaign_id, VIEW))
+records.section("plan-settings", "get_settings", SettingsOut, selectors.plan_settings_for)
 
 
 @router.patch("/campaigns/{campaign_id}/plan-settings", response=SettingsOut)
