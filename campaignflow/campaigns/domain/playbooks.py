@@ -7,6 +7,7 @@ in China working days. Generating a campaign's tasks turns every step into a dat
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterator
 from dataclasses import asdict, dataclass, field
 from typing import Protocol
 
@@ -90,29 +91,45 @@ def _text(value, path: str, errors: list, *, required: bool, limit: int) -> str:
     return value
 
 
+def _objects(items: list, path: str, errors: list) -> Iterator[tuple[str, dict]]:
+    """The items of a JSON list that are objects, each with its path; any other item is an error."""
+    for k, item in enumerate(items):
+        at = f"{path}[{k}]"
+        if isinstance(item, dict):
+            yield at, item
+        else:
+            errors.append((at, "must be an object"))
+
+
+def _text_at(obj: dict, key: str, path: str, errors: list, *, required: bool, limit: int) -> str:
+    """The text under `key` of an object found at `path` (see `_text`)."""
+    return _text(obj.get(key), f"{path}.{key}", errors, required=required, limit=limit)
+
+
+def _flag_at(obj: dict, key: str, path: str, errors: list) -> bool:
+    """A true/false under `key` (absent: false); anything else is an error, read as false."""
+    value = obj.get(key, False)
+    if not isinstance(value, bool):
+        errors.append((f"{path}.{key}", "must be true or false"))
+        return False
+    return value
+
+
 def parse_phases(raw) -> list[Phase]:
     """Validate JSON-like phases data; raise PlaybookInvalid naming every bad field."""
     errors: list[tuple[str, str]] = []
     if not isinstance(raw, list) or not raw:
         raise PlaybookInvalid([("phases", "must be a non-empty list")])
     phases = []
-    for i, p in enumerate(raw):
-        base = f"phases[{i}]"
-        if not isinstance(p, dict):
-            errors.append((base, "must be an object"))
-            continue
-        name = _text(p.get("name"), f"{base}.name", errors, required=True, limit=NAME_MAX)
-        goal = _text(p.get("goal"), f"{base}.goal", errors, required=False, limit=TEXT_MAX)
+    for base, p in _objects(raw, "phases", errors):
+        name = _text_at(p, "name", base, errors, required=True, limit=NAME_MAX)
+        goal = _text_at(p, "goal", base, errors, required=False, limit=TEXT_MAX)
         steps_raw = p.get("steps")
         if not isinstance(steps_raw, list) or not steps_raw:
             errors.append((f"{base}.steps", "must be a non-empty list"))
             continue
         steps = []
-        for j, s in enumerate(steps_raw):
-            sp = f"{base}.steps[{j}]"
-            if not isinstance(s, dict):
-                errors.append((sp, "must be an object"))
-                continue
+        for sp, s in _objects(steps_raw, f"{base}.steps", errors):
             anchor = s.get("anchor", "start")
             if anchor not in ANCHORS:
                 errors.append((f"{sp}.anchor", "must be 'start' or 'end'"))
@@ -122,19 +139,16 @@ def parse_phases(raw) -> list[Phase]:
                 offset = 0
             elif abs(offset) > MAX_OFFSET:
                 errors.append((f"{sp}.offset_days", f"must be between -{MAX_OFFSET} and {MAX_OFFSET}"))
-            workdays = s.get("workdays", False)
-            if not isinstance(workdays, bool):
-                errors.append((f"{sp}.workdays", "must be true or false"))
-                workdays = False
+            workdays = _flag_at(s, "workdays", sp, errors)
             steps.append(
                 Step(
-                    name=_text(s.get("name"), f"{sp}.name", errors, required=True, limit=NAME_MAX),
-                    owner_role=_text(s.get("owner_role"), f"{sp}.owner_role", errors, required=False, limit=NAME_MAX),
+                    name=_text_at(s, "name", sp, errors, required=True, limit=NAME_MAX),
+                    owner_role=_text_at(s, "owner_role", sp, errors, required=False, limit=NAME_MAX),
                     anchor=anchor if anchor in ANCHORS else "start",
                     offset_days=offset,
                     workdays=workdays,
-                    output=_text(s.get("output"), f"{sp}.output", errors, required=False, limit=TEXT_MAX),
-                    remark=_text(s.get("remark"), f"{sp}.remark", errors, required=False, limit=TEXT_MAX),
+                    output=_text_at(s, "output", sp, errors, required=False, limit=TEXT_MAX),
+                    remark=_text_at(s, "remark", sp, errors, required=False, limit=TEXT_MAX),
                     materials=_materials(s.get("materials"), f"{sp}.materials", errors),
                 )
             )
@@ -151,25 +165,18 @@ def _materials(raw, path: str, errors: list) -> tuple[MaterialSpec, ...]:
         errors.append((path, "must be a list"))
         return ()
     specs = []
-    for k, m in enumerate(raw):
-        mp = f"{path}[{k}]"
-        if not isinstance(m, dict):
-            errors.append((mp, "must be an object"))
-            continue
+    for mp, m in _objects(raw, path, errors):
         quantity = m.get("quantity")
         if quantity is not None and (isinstance(quantity, bool) or not isinstance(quantity, int) or quantity < 0):
             errors.append((f"{mp}.quantity", "must be a whole number from 0"))
             quantity = None
-        approval = m.get("partner_approval", False)
-        if not isinstance(approval, bool):
-            errors.append((f"{mp}.partner_approval", "must be true or false"))
-            approval = False
+        approval = _flag_at(m, "partner_approval", mp, errors)
         specs.append(
             MaterialSpec(
-                name=_text(m.get("name"), f"{mp}.name", errors, required=True, limit=NAME_MAX),
+                name=_text_at(m, "name", mp, errors, required=True, limit=NAME_MAX),
                 kind=_text(m.get("kind", "other"), f"{mp}.kind", errors, required=False, limit=20) or "other",
                 quantity=quantity,
-                unit=_text(m.get("unit"), f"{mp}.unit", errors, required=False, limit=20),
+                unit=_text_at(m, "unit", mp, errors, required=False, limit=20),
                 partner_approval=approval,
             )
         )
