@@ -48,6 +48,12 @@ def move(page, to: str, label: str):
     expect(page.locator("[data-testid=campaign-status]")).to_have_text(label)
 
 
+def shows(locator, *texts: str) -> None:
+    """The element shows each of `texts`."""
+    for text in texts:
+        expect(locator).to_contain_text(text)
+
+
 def test_campaign_lifecycle_in_chinese(page, team, tmp_path):
     today = team["today"]
     start, end = today - dt.timedelta(days=10), today + dt.timedelta(days=20)
@@ -108,8 +114,7 @@ def test_campaign_lifecycle_in_chinese(page, team, tmp_path):
     expect(page.locator("[data-testid=gate-planning] .unmet")).to_have_count(0)
     move(page, "planning", "策划中")
     gate = page.locator("[data-testid=gate-executing]")
-    expect(gate).to_contain_text("尚未指定负责人")
-    expect(gate).to_contain_text("预算尚未审批通过")
+    shows(gate, "尚未指定负责人", "预算尚未审批通过")
     shot(page, "lifecycle-03-planning")
 
     # 4. Budget: the owner adds lines and submits; finance approves.
@@ -201,8 +206,7 @@ def test_campaign_lifecycle_in_chinese(page, team, tmp_path):
     page.click("[data-testid=tab-data]")
     upload_file(page, csv_path)
     preview = page.locator("[data-testid=preview]")
-    expect(preview).to_contain_text("40")
-    expect(preview).to_contain_text("转化")
+    shows(preview, "40", "转化")
     shot(page, "lifecycle-09-preview")
     page.click("[data-testid=confirm-import]")
     batches = page.locator("[data-testid=batches]")
@@ -236,8 +240,7 @@ def test_campaign_lifecycle_in_chinese(page, team, tmp_path):
     expect(page.locator("[data-testid=alert-conversion_drop]")).to_have_count(0)
     page.get_by_role("link", name="已解决").click()
     resolved = page.locator("[data-testid=alert-conversion_drop]")
-    expect(resolved).to_contain_text("落地页改版后加载变慢")
-    expect(resolved).to_contain_text("已解决")
+    shows(resolved, "落地页改版后加载变慢", "已解决")
     shot(page, "lifecycle-12-alert-resolved")
 
     # 8. Execution: a stand-up, then the weekly report drafted from the data and published.
@@ -247,8 +250,7 @@ def test_campaign_lifecycle_in_chinese(page, team, tmp_path):
     standup.locator("textarea[name=need_support]").fill("需要设计支持两张直播预告海报")
     standup.locator("button[type=submit]").click()
     mine = page.locator("[data-testid=standup-wangjl]")
-    expect(mine).to_contain_text("新一批短视频素材上线")
-    expect(mine).to_contain_text("直播预告海报")
+    shows(mine, "新一批短视频素材上线", "直播预告海报")
     shot(page, "lifecycle-13-standup")
     page.locator("[data-testid=execution-nav] a[href$='/execution/reports/']").click()
     page.click("[data-testid=generate-report]")
@@ -309,8 +311,6 @@ def test_campaign_lifecycle_in_chinese(page, team, tmp_path):
     page.click("[data-testid=case-submit]")
     card = page.locator("[data-testid=case-card]")
     expect(card).to_have_count(1)
-    expect(card).to_contain_text(NAME)
-    expect(card).to_contain_text("67%")
-    expect(card).to_contain_text("抖音")
+    shows(card, NAME, "67%", "抖音")
     shot(page, "lifecycle-18-cases")
     assert page.console_errors == [], page.console_errors

@@ -7,17 +7,33 @@ from decimal import Decimal
 
 from campaignflow.goals.models import Channel, Kpi
 
-# name → [(name, metric | (numerator, denominator), unit, target, priority, direction, SMART specific)]
+# KPI rows: (name, metric | (numerator, denominator), unit, target, priority, direction, SMART specific);
+# the summer and winter promotions share these two
+NEW_MEMBERS = ("新增会员", "新增会员", "人", "3000", "auxiliary", "up", "新增会员3000人")
+SOCIAL_REACH = ("社交曝光", "曝光", "次", "1000000", "auxiliary", "up", "社交媒体曝光量100万+")
+
+
+def _signups(priority: str, specific: str) -> tuple:
+    """5,000 registrations: the target of both registration campaigns."""
+    return ("报名人数", "报名", "人", "5000", priority, "up", specific)
+
+
+def _signup_conversion(name: str, specific: str) -> tuple:
+    """Purchases per registration (a ratio), 5% in both registration campaigns."""
+    return (name, ("购买", "报名"), "", "0.05", "auxiliary", "up", specific)
+
+
+# campaign name → its KPI rows
 KPIS = {
     "2024年夏季新品促销": [
         ("销售额", "销售额", "元", "300000", "core", "up", "活动期间销售额30万（同比提升30%）"),
-        ("新增会员", "新增会员", "人", "3000", "auxiliary", "up", "新增会员3000人"),
-        ("社交曝光", "曝光", "次", "1000000", "auxiliary", "up", "社交媒体曝光量100万+"),
+        NEW_MEMBERS,
+        SOCIAL_REACH,
     ],
     "618直播带货专场": [
         ("直播GMV", "销售额", "元", "600000", "core", "up", "抖音官方账号直播3场，场均GMV20万元"),
-        ("报名人数", "报名", "人", "5000", "auxiliary", "up", "报名5000人"),
-        ("报名转化率", ("购买", "报名"), "", "0.05", "auxiliary", "up", "报名到购买转化率5%"),
+        _signups("auxiliary", "报名5000人"),
+        _signup_conversion("报名转化率", "报名到购买转化率5%"),
     ],
     "Q3新品营销策略执行": [
         ("新品销售额", "销售额", "元", "5000000", "core", "up", "3个月内新品销售额达到500万元"),
@@ -27,15 +43,15 @@ KPIS = {
     ],
     "冬季新品焕新季促销": [
         ("销售额", "销售额", "元", "300000", "core", "up", "活动期间销售额提升30%（目标30万）"),
-        ("新增会员", "新增会员", "人", "3000", "auxiliary", "up", "新增会员3000人"),
-        ("社交曝光", "曝光", "次", "1000000", "auxiliary", "up", "社交媒体曝光量100万+"),
+        NEW_MEMBERS,
+        SOCIAL_REACH,
         ("点击率", ("点击", "曝光"), "", "0.08", "auxiliary", "up", "整体点击率不低于8%"),
         ("获客成本", ("推广费", "新增会员"), "元/人", "50", "auxiliary", "down", "每个新会员的推广费不高于50元"),
     ],
     "焕新上市·美力绽放 新品线上发布会": [
-        ("报名人数", "报名", "人", "5000", "core", "up", "5000人报名"),
+        _signups("core", "5000人报名"),
         ("曝光", "曝光", "次", "100000", "auxiliary", "up", "10万次曝光"),
-        ("转化率", ("购买", "报名"), "", "0.05", "auxiliary", "up", "转化率5%"),
+        _signup_conversion("转化率", "转化率5%"),
     ],
     "科技+健康跨界联名活动": [
         ("目标用户触达", "曝光", "人次", "1000000", "core", "up", "3个月内触达100万目标用户"),
