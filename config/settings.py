@@ -251,6 +251,14 @@ WEBHOOK_ALLOWED_NETWORKS = [str(ipaddress.ip_network(n, strict=False)) for n in 
 NOTIFICATION_REPEAT_HOURS = float(os.environ.get("NOTIFICATION_REPEAT_HOURS", "24"))
 SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000")
 
+# Event registration: limits on the public writes ("count/seconds", "0" = off), the debounce of the 报名/签到
+# recount, the PIPL retention after archiving, the text-message sender for reminders (docs/operations.md).
+EVENTS_RATE_PER_IP = os.environ.get("EVENTS_RATE_PER_IP", "20/60")
+EVENTS_RATE_PER_EVENT = os.environ.get("EVENTS_RATE_PER_EVENT", "5000/10")
+EVENTS_METRICS_DELAY = float(os.environ.get("EVENTS_METRICS_DELAY", "5"))
+EVENTS_RETENTION_DAYS = int(os.environ.get("EVENTS_RETENTION_DAYS", "30"))
+EVENTS_SMS_SENDER = os.environ.get("EVENTS_SMS_SENDER", "campaignflow.events.sms.ConsoleSender")
+
 # --- Security ----------------------------------------------------------------------------------
 # PRODUCTION=1 turns on the HTTPS-only defaults (each can still be set on its own); it refuses to start
 # without a real SECRET_KEY. `manage.py check --deploy --fail-level WARNING` passes with it.
@@ -267,7 +275,8 @@ CSRF_COOKIE_SECURE = env_bool("CSRF_COOKIE_SECURE", PRODUCTION)
 SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS", "31536000" if PRODUCTION else "0"))
 SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", PRODUCTION)
 SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", PRODUCTION)
-SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if env_bool("BEHIND_PROXY") else None
+BEHIND_PROXY = env_bool("BEHIND_PROXY")
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if BEHIND_PROXY else None
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_SAMESITE = "Lax"

@@ -49,4 +49,10 @@ def retry_after(*, client: str, event_slug: str) -> int | None:
 
 
 def client_address(request) -> str:
+    """The client's address. Behind the reverse proxy (BEHIND_PROXY=1) every request comes from the proxy, so
+    the address is the last one the proxy added to X-Forwarded-For (earlier entries are the client's to forge)."""
+    if getattr(settings, "BEHIND_PROXY", False):
+        forwarded = [a.strip() for a in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if a.strip()]
+        if forwarded:
+            return forwarded[-1]
     return request.META.get("REMOTE_ADDR", "") or "unknown"

@@ -33,9 +33,10 @@ def create_event(client, campaign, **data):
     return response.json()
 
 
-def register(public, event, phone="13800138000", **data):
+def register(public, event, phone="13800138000", forwarded_for: str = "", **data):
     body = {"name": "张三", "phone": phone, "consent": True} | data
-    return public.post(f"/public/events/{event['slug']}/registrations", body)
+    headers = {"HTTP_X_FORWARDED_FOR": forwarded_for} if forwarded_for else {}
+    return public.post(f"/public/events/{event['slug']}/registrations", body, **headers)
 
 
 def test_owner_creates_an_event_with_a_public_link(api, campaign):
@@ -175,6 +176,20 @@ def test_rate_limit_per_address_is_429_with_retry_after(api, campaign, public, s
     response = register(public, event, phone="13800000009")
     assert int(response["Retry-After"]) >= 1
     assert Registration.objects.count() == 3
+
+
+def test_behind_the_proxy_each_client_has_its_own_limit(api, campaign, public, settings):
+    """With BEHIND_PROXY every request comes from the proxy: the client is the address the proxy added last
+    to X-Forwarded-For (a client's own entries before it cannot dodge its limit)."""
+    settings.EVENTS_RATE_PER_IP, settings.BEHIND_PROXY = "2/60", True
+    event = create_event(api("owner"), campaign)
+
+    def from_client(address, phone, forged=""):
+        chain = f"{forged}, {address}" if forged else address
+        return register(public, event, phone=phone, forwarded_for=chain).status_code
+
+    assert [from_client("203.0.113.7", f"1380000000{i}", forged=f"10.0.0.{i}") for i in range(3)] == [201, 201, 429]
+    assert from_client("198.51.100.9", "13900000000") == 201  # another client behind the same proxy
 
 
 def test_check_in_once_then_409_saying_when_unknown_404(api, campaign, public):
