@@ -12,12 +12,7 @@ def parse_date(value) -> dt.date | None:
         return value.date()
     if isinstance(value, dt.date):
         return value
-    if value is None:
-        return None
-    if not isinstance(value, str):
-        raise ValueError(f"not a date: {value!r}")
-    text = value.strip()
-    return dt.date.fromisoformat(text) if text else None
+    return _from_text(value, "a date", dt.date.fromisoformat)
 
 
 def parse_datetime(value) -> dt.datetime | None:
@@ -28,9 +23,14 @@ def parse_datetime(value) -> dt.datetime | None:
         return value
     if isinstance(value, dt.date):
         return dt.datetime.combine(value, dt.time())
+    return _from_text(value, "a date and time", dt.datetime.fromisoformat)
+
+
+def _from_text(value, what: str, from_iso):
+    """ISO text (spaces around ignored) through `from_iso`; None for None or blank; ValueError for a non-text."""
     if value is None:
         return None
     if not isinstance(value, str):
-        raise ValueError(f"not a date and time: {value!r}")
+        raise ValueError(f"not {what}: {value!r}")
     text = value.strip()
-    return dt.datetime.fromisoformat(text) if text else None
+    return from_iso(text) if text else None
