@@ -19,6 +19,7 @@ from campaignflow.core.errors import Conflict, InvalidInput
 from . import ratelimit, selectors, services
 from .calendar import ticket_calendar
 from .domain import registration as rules
+from .jobs import queue_metrics_sync
 from .models import Registration, Visit
 
 FORM_SALT = "events.form-served"
@@ -32,6 +33,7 @@ def _record_visit(request, response, event, channel: str) -> None:
     if request.COOKIES.get(cookie) == today:
         return
     Visit.objects.create(event=event, channel=channel)
+    queue_metrics_sync(event.campaign_id)  # 访问 on the board (one recount per window, however many visit)
     response.set_cookie(cookie, today, max_age=86400, samesite="Lax", httponly=True, secure=request.is_secure())
 
 

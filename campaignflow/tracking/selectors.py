@@ -26,7 +26,10 @@ from .models import ImportBatch, MetricChannelTotal, MetricDayTotal, MetricRow
 
 def step_labels() -> dict[str, str]:
     """The funnel steps' names in the reader's language: the one copy the board, the review and the PDFs read."""
-    return {"exposure": _("Exposure"), "click": _("Click"), "conversion": _("Conversion"), "purchase": _("Purchase")}
+    return {
+        "exposure": _("Exposure"), "click": _("Click"), "visit": _("Visitors"), "registration": _("Registrations"),
+        "check_in": _("Check-ins"), "conversion": _("Conversion"), "purchase": _("Purchase"),
+    }  # fmt: skip
 
 
 def metric_rows(campaign, *, metric=None, channel=None, date_from=None, date_to=None, user=None):

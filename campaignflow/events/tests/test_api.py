@@ -5,6 +5,7 @@ counts 报名/签到 in the campaign's metrics."""
 from __future__ import annotations
 
 import datetime as dt
+from decimal import Decimal
 
 import pytest
 from django.utils import timezone
@@ -266,3 +267,24 @@ def test_event_with_registrations_is_not_deleted(api, campaign, public):
     assert api("owner").delete(f"/events/{event['id']}?version=1").status_code == 409
     empty = create_event(api("owner"), campaign, name="空场")
     assert api("owner").delete(f"/events/{empty['id']}?version=1").status_code == 204
+
+
+def test_the_boards_funnel_shows_visitors_registrations_and_check_ins(
+    api, users, campaign, public, django_capture_on_commit_callbacks
+):
+    """访问 → 报名 → 签到 on the campaign's board from the public page alone: nobody types a number."""
+    from django.test import Client
+
+    from campaignflow.tracking.selectors import board
+
+    event = create_event(api("owner"), campaign)
+    with django_capture_on_commit_callbacks(execute=True):
+        for _visitor in range(8):
+            Client().get(f"/e/{event['slug']}/?ch=抖音")  # each a new browser: a visitor
+        codes = [
+            register(public, event, phone=f"1390000000{i}", channel="抖音").json()["ticket_code"] for i in range(4)
+        ]
+        api("member").post(f"/events/{event['id']}/checkin", {"ticket_code": codes[0]})
+    steps = {s["key"]: s for s in board(campaign, user=users["viewer"])["funnel"]["steps"]}
+    assert [steps[k]["value"] for k in ("visit", "registration", "check_in")] == [8, 4, 1]
+    assert steps["registration"]["rate"] == Decimal("0.5") and steps["check_in"]["rate"] == Decimal("0.25")

@@ -7,10 +7,14 @@ from decimal import Decimal
 
 COLORS = ["#2563eb", "#16a34a", "#f59e0b", "#db2777", "#7c3aed", "#0891b2", "#dc2626", "#65a30d"]
 
-# Funnel steps and the metric names teams use for them (曝光 → 点击 → 转化 → 购买).
+# Funnel steps and the metric names teams use for them (曝光 → 点击 → 访问 → 报名 → 签到 → 转化 → 购买); an event's
+# registration page writes 访问, 报名 and 签到 itself (events.metrics).
 FUNNEL_STEPS = [
     ("exposure", ("曝光", "曝光量", "展现", "展现量", "exposure", "impressions")),
     ("click", ("点击", "点击量", "点击数", "click", "clicks")),
+    ("visit", ("访问", "访问量", "访客", "visits")),
+    ("registration", ("报名", "报名数", "报名人数", "registrations")),
+    ("check_in", ("签到", "签到数", "签到人数", "check-ins")),
     ("conversion", ("转化", "转化数", "转化量", "conversion", "conversions")),
     ("purchase", ("购买", "购买数", "订单", "订单数", "purchase", "purchases", "orders")),
 ]
