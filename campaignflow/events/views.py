@@ -20,7 +20,7 @@ from campaignflow.campaigns.access import EDIT, MANAGE, VIEW, campaign_for_user,
 from campaignflow.campaigns.models import MemberRole
 from campaignflow.campaigns.views import campaign_page_context
 from campaignflow.core.downloads import download
-from campaignflow.core.form_views import act, posted_version, submit
+from campaignflow.core.form_views import act, posted_version, submit, submit_posted
 
 from . import jobs, reminders, selectors, services
 from .domain import registration as rules
@@ -92,22 +92,17 @@ def event_detail(request, pk: int, event_id: int):
 @login_required
 def event_edit(request, pk: int, event_id: int):
     event = _event(request, pk, event_id, MANAGE)
-    posted = request.method == "POST"
-    form = EventForm(request.POST if posted else None, initial=event_initial(event))
-    conflict = ""
-    if posted:
-        result = submit(
-            form,
-            lambda: services.event_update(
-                actor=request.user, event=event, version=posted_version(request), data=form.data_for_service()
-            ),
-        )
-        if result.saved:
-            messages.success(request, _("Event saved."))
-            return redirect("events:detail", pk, event.pk)
-        conflict = result.conflict
-    context = campaign_page_context(request, event.campaign, TAB, event=event, form=form, conflict=conflict)
-    return render(request, "events/edit.html", context, status=422 if posted else 200)
+    form = EventForm(request.POST if request.method == "POST" else None, initial=event_initial(event))
+
+    def save():
+        version = posted_version(request)
+        return services.event_update(actor=request.user, event=event, version=version, data=form.data_for_service())
+
+    result = submit_posted(request, form, save, _("Event saved."))
+    if result.saved:
+        return redirect("events:detail", pk, event.pk)
+    context = campaign_page_context(request, event.campaign, TAB, event=event, form=form, conflict=result.conflict)
+    return render(request, "events/edit.html", context, status=result.status)
 
 
 @login_required

@@ -58,7 +58,7 @@ def test_editing_with_a_stale_version_shows_the_conflict(campaign, users, event)
     url = f"/campaigns/{campaign.id}/events/{event.id}/edit/"
     services.event_update(actor=users["owner"], event=event, version=1, data={"name": "改过的名字"})
     response = logged_in(users["manager"]).post(url, FORM | {"version": "1"})
-    assert response.status_code == 422 and response.context["conflict"]
+    assert response.status_code == 409 and response.context["conflict"]
     assert Event.objects.get().name == "改过的名字"
 
 
