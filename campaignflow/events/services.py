@@ -26,6 +26,7 @@ from campaignflow.core.parsing import datetime_input, text_input
 from .domain import registration as rules
 from .jobs import queue_metrics_sync
 from .models import Event, Registration, RegistrationStatus
+from .selectors import forget_public_event
 
 SLUG_BYTES = 8  # 64 random bits: a public link nobody guesses
 QUESTION_KINDS = ("text", "choice")
@@ -205,6 +206,7 @@ def event_update(*, actor, event: Event, version: int, data: dict) -> Event:
     before = snapshot(event)
     update_versioned(event, expected_version=version, changes=changes)
     audit_record(actor=actor, action="update", obj=event, before=before, after=snapshot(event), campaign=event.campaign)
+    transaction.on_commit(lambda: forget_public_event(event.slug))  # the public page shows the change at once
     return event
 
 
@@ -214,6 +216,7 @@ def event_delete(*, actor, event: Event, version: int) -> None:
     if event.registrations.exists():
         raise Conflict(_("People have registered for this event: close registration instead of deleting it."))
     audit_record(actor=actor, action="delete", obj=event, before=snapshot(event), campaign=event.campaign)
+    transaction.on_commit(lambda slug=event.slug: forget_public_event(slug))
     event.delete()
 
 
@@ -270,9 +273,11 @@ def register(*, event: Event, data: dict, now: dt.datetime | None = None) -> tup
     state = rules.window_state(rules.Window(event.opens_at, event.closes_at), now)
     if state != "open":
         raise WindowClosed(event, state)
-    existing = Registration.objects.filter(event=event, phone=fields["phone"]).first()
-    if existing is not None:
-        return existing, False
+    if event.capacity is not None:  # a phone already in must get its ticket back, not "full"
+        existing = Registration.objects.filter(event=event, phone=fields["phone"]).order_by().first()
+        if existing is not None:
+            return existing, False
+    # Without a capacity a phone seen before is found by the unique constraint: one query less per registration.
     try:
         with transaction.atomic():
             status = RegistrationStatus.REGISTERED
@@ -293,7 +298,7 @@ def register(*, event: Event, data: dict, now: dt.datetime | None = None) -> tup
             )
     except IntegrityError:
         # The same phone registered at the same moment from another request: theirs is the registration.
-        existing = Registration.objects.filter(event=event, phone=fields["phone"]).first()
+        existing = Registration.objects.filter(event=event, phone=fields["phone"]).order_by().first()
         if existing is None:
             raise
         return existing, False

@@ -288,3 +288,15 @@ def test_the_boards_funnel_shows_visitors_registrations_and_check_ins(
     steps = {s["key"]: s for s in board(campaign, user=users["viewer"])["funnel"]["steps"]}
     assert [steps[k]["value"] for k in ("visit", "registration", "check_in")] == [8, 4, 1]
     assert steps["registration"]["rate"] == Decimal("0.5") and steps["check_in"]["rate"] == Decimal("0.25")
+
+
+def test_closing_registration_shows_at_once_though_the_public_event_is_cached(
+    api, campaign, public, django_capture_on_commit_callbacks
+):
+    event = create_event(api("owner"), campaign)
+    assert register(public, event).status_code == 201  # the event is now in the cache
+    with django_capture_on_commit_callbacks(execute=True):
+        closed = api("owner").patch(f"/events/{event['id']}", {"version": 1, "closes_at": "2020-01-01T00:00:00+08:00"})
+    assert closed.status_code == 200
+    late = register(public, event, phone="13900139000")
+    assert late.status_code == 409 and late.json()["closes_at"]
