@@ -211,6 +211,46 @@ def test_five_unique_keys_in_order():
     assert len(set(keys)) == 5
 
 
+MATERIAL_FIELDS = {"name": str, "kind": str, "quantity": int, "unit": str, "partner_approval": bool}
+
+
+@pytest.mark.parametrize("playbook", BUILTIN_PLAYBOOKS, ids=lambda p: p["key"])
+def test_step_materials_are_named_with_known_kinds(playbook):
+    from campaignflow.materials.models import MaterialKind  # the model's choices: what a material may be
+
+    for step in _steps(playbook):
+        if "materials" not in step:
+            continue
+        materials = step["materials"]
+        assert isinstance(materials, list) and materials, step["name"]
+        names = [m["name"] for m in materials]
+        assert len(names) == len(set(names)), step["name"]  # one step does not list a material twice
+        for m in materials:
+            assert {"name", "kind"} <= set(m) <= set(MATERIAL_FIELDS), (step["name"], m)
+            for field, typ in MATERIAL_FIELDS.items():
+                if field in m:
+                    assert isinstance(m[field], typ) and (typ is bool or not isinstance(m[field], bool)), m
+            assert m["name"].strip() and len(m["name"]) <= 200, m
+            assert m["kind"] in MaterialKind.values, m
+            assert m.get("quantity", 1) > 0, m
+            assert len(m.get("unit", "")) <= 20, m
+
+
+def test_the_seeds_material_lists_are_in_the_playbooks():
+    """Seed 001's 物料清单 (enterprise), seed 000's co-branded materials (cross-industry), seed 003's
+    promotion, event and check-in materials (online event), seed 002's 物料验收 (follow-up)."""
+    kinds = {
+        key: {m["kind"] for s in _steps(playbook) for m in s.get("materials", [])}
+        for key, playbook in _by_key().items()
+    }
+    assert {"poster", "h5", "invitation", "video", "stand", "gift", "device"} <= kinds["enterprise-campaign"]
+    assert {"poster", "video", "press_release"} <= kinds["cross-industry"]
+    assert {"poster", "slides", "checkin", "gift"} <= kinds["online-event"]
+    assert {"poster", "flyer", "gift"} <= kinds["execution-followup"]
+    co_branded = [m for s in _steps(_by_key()["cross-industry"]) for m in s.get("materials", [])]
+    assert co_branded and all(m.get("partner_approval") for m in co_branded)
+
+
 @pytest.mark.parametrize("playbook", BUILTIN_PLAYBOOKS, ids=lambda p: p["key"])
 def test_playbook_top_level_fields(playbook):
     assert playbook["campaign_type"] == CAMPAIGN_TYPES[playbook["key"]]
@@ -230,7 +270,7 @@ def test_playbook_top_level_fields(playbook):
 @pytest.mark.parametrize("playbook", BUILTIN_PLAYBOOKS, ids=lambda p: p["key"])
 def test_every_step_has_typed_fields(playbook):
     for step in _steps(playbook):
-        assert set(step) == set(STEP_FIELDS), step.get("name")
+        assert set(step) - {"materials"} == set(STEP_FIELDS), step.get("name")
         for field, typ in STEP_FIELDS.items():
             value = step[field]
             if typ is int:
