@@ -21,7 +21,7 @@ CAMPAIGN = {
     "playbook": "enterprise-campaign",
     "playbook_version": 1,
     "my_role": "owner",
-    "task_count": 14,
+    "task_count": 15,  # the enterprise playbook's steps, 场地搭建与物料布置 among them (#20)
     "tasks_done": 0,
     "progress": 0.0,
     "version": 1,

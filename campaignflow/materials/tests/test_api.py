@@ -15,9 +15,17 @@ from campaignflow.alerts.models import Alert
 from campaignflow.campaigns.models import Campaign
 from campaignflow.core.models import AuditEntry
 from campaignflow.materials.models import Material, MaterialFile
+from conftest import make_campaign
 from tests.support.bad_input import one_bad_field
 
 from . import sample_files as files
+
+
+@pytest.fixture
+def campaign(db, users):
+    """The tests' campaign without a playbook: its materials are the ones each test makes, numbered from
+    M001 (what a playbook's list makes: test_playbook_materials.py)."""
+    return make_campaign(users)
 
 
 @pytest.fixture(autouse=True)

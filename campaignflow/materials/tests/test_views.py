@@ -13,11 +13,18 @@ from django.test import Client
 from campaignflow.core.models import AuditEntry
 from campaignflow.materials import services
 from campaignflow.materials.models import Material, MaterialComment, MaterialFile
-from conftest import logged_in
+from conftest import logged_in, make_campaign
 
 from . import sample_files as files
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def campaign(db, users):
+    """The tests' campaign without a playbook: its materials are the ones each test makes, numbered from
+    M001 (what a playbook's list makes: test_playbook_materials.py)."""
+    return make_campaign(users)
 
 
 @pytest.fixture(autouse=True)

@@ -113,6 +113,7 @@ DEMO_EXTENSIONS = [
     "campaignflow.events.demo",
     "campaignflow.budgets.demo",
     "campaignflow.execution.demo",
+    "campaignflow.materials.demo",  # before the alerts: what arrived is accepted before late materials are checked
     "campaignflow.alerts.demo",
     "campaignflow.review.demo",
 ]
