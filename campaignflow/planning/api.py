@@ -20,6 +20,7 @@ from campaignflow.core.json_out import dumps, json_response
 from campaignflow.core.record_routes import RecordRoutes
 
 from . import io, selectors, services
+from .gantt_markers import marker_groups
 from .models import CampaignPeriod, PlanSettings, Task
 
 router = Router(tags=["plan"])
@@ -335,7 +336,8 @@ def _schedule_rows(user, campaign) -> dict:
 
 @router.get("/campaigns/{campaign_id}/gantt")
 def gantt(request, campaign_id: PathId, baseline: int | None = None):
-    """The Gantt's data (dhtmlx-gantt JSON: data + links, plus periods, baseline and critical path);
+    """The Gantt's data (dhtmlx-gantt JSON: data + links, plus periods, baseline, critical path and the
+    other apps' dated markers, such as the materials' due dates: planning.gantt_markers);
     a constant number of queries however many tasks there are."""
     campaign = campaign_for_user(request.user, campaign_id, VIEW)
     if baseline is not None and not 0 < baseline <= MAX_ID:
@@ -425,6 +427,8 @@ def gantt_json(user, campaign, baseline_id=None) -> dict:
         ],
         "baseline": {"id": g["baseline"].pk, "name": g["baseline"].name} if g["baseline"] else None,
         "campaign": {"start_date": campaign.start_date.isoformat(), "end_date": campaign.end_date.isoformat()},
+        # what other apps date on the plan (the materials' due dates): milestones in read-only group rows
+        "marker_groups": marker_groups(user, campaign, timezone.localdate()),
     }
 
 

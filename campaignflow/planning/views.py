@@ -165,6 +165,7 @@ SCRIPT_TEXTS = {
         "today": gettext_lazy("Today"),
         "baseline": gettext_lazy("Baseline"),
         "at_risk": gettext_lazy("at risk"),
+        "late": gettext_lazy("late"),
         "new_task": gettext_lazy("New task"),
         "save": gettext_lazy("Save"),
         "cancel": gettext_lazy("Cancel"),

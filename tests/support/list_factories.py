@@ -599,9 +599,29 @@ def _task(env, n):
 
 
 def _gantt(env, n):
+    from campaignflow.materials.models import Material
+
     campaign, tasks = _planned(env, n)
     baseline(env, campaign, tasks)
     periods(campaign)
+    # n materials: milestones on their due dates (planning.gantt_markers), late ones among them; one
+    # in six has no due date and is not drawn
+    statuses = ["draft", "in_review", "approved", "accepted"]
+    bulk(
+        Material,
+        [
+            Material(
+                campaign=campaign,
+                code=f"M{i + 1:03d}",
+                name=f"物料{i}",
+                due_date=None if i % 6 == 5 else days(i),
+                status=statuses[i % 4],
+                task=tasks[i % len(tasks)] if tasks else None,
+                sort_order=i,
+            )
+            for i in range(n)
+        ],
+    )
     return Target(f"/campaigns/{campaign.pk}/gantt")
 
 

@@ -67,6 +67,12 @@
   gantt.attachEvent("onBeforeLightbox", () => false);
   gantt.templates.task_class = function (start, end, task) {
     const cls = [];
+    if (task.marker) {
+      // another app's dated marker (a material's due date): its own status classes, never a task's
+      cls.push("cf-marker", "cf-marker-" + task.status);
+      if (task.late) cls.push("cf-marker-late");
+      return cls.join(" ");
+    }
     if (task.critical) cls.push("cf-critical");
     if (task.at_risk) cls.push("cf-at-risk");
     if (task.slip_days > 0) cls.push("cf-slipped");
@@ -74,6 +80,7 @@
     return cls.join(" ");
   };
   gantt.templates.rightside_text = function (start, end, task) {
+    if (task.marker) return esc(task.text) + " · " + esc(task.status_label) + (task.late ? " ⚠ " + esc(T.late) : "");
     if (task.type === "milestone") return esc(task.name) + (task.at_risk ? " ⚠ " + esc(T.at_risk) : "");
     return task.at_risk ? "⚠ " + esc(T.at_risk) : "";
   };
@@ -87,7 +94,7 @@
     if (to) html += "<br><b>" + esc(gantt.getTask(to).text) + "</b> " + end(toStart);
     return html;
   };
-  gantt.templates.grid_row_class = (s, e, t) => (t.critical ? "cf-critical-row" : "");
+  gantt.templates.grid_row_class = (s, e, t) => (t.critical ? "cf-critical-row" : t.late ? "cf-late-row" : "");
 
   // Period bands (预热期/爆发期/延续期) drawn behind the bars, one coloured column per period.
   gantt.templates.timeline_cell_class = function (task, date) {
@@ -159,6 +166,7 @@
           start: gantt.date.parseDate(p.start_date, "xml_date"), end: gantt.date.parseDate(p.end_date, "xml_date"),
         }));
         gantt.clearAll();
+        d.data = d.data.concat(markerRows(d.marker_groups || []));
         // Show the whole campaign, its periods and today, with a little room on both sides.
         // ISO dates order as strings: find the range first, parse two dates (not 10,000).
         let first = d.campaign.start_date, last = d.campaign.end_date;
@@ -174,6 +182,34 @@
         gantt.config.end_date = gantt.date.add(hi, 4, "day");
         parseInStages(d, ++generation);
       });
+  }
+
+  // Other apps' dated markers (the materials' due dates): each group a read-only phase row at the end,
+  // each marker a read-only milestone in it. Their ids ("materials-12") never collide with task ids.
+  const legend = document.getElementById("gantt-legend");
+  function markerRows(groups) {
+    const rows = [];
+    if (legend) legend.querySelectorAll(".cf-marker-legend").forEach((el) => el.remove());
+    for (const g of groups) {
+      if (legend) {
+        const item = document.createElement("span");
+        item.className = "cf-marker-legend";
+        const swatch = document.createElement("i");
+        swatch.className = "lg lg-marker";
+        item.append(swatch, g.label); // the label as text, not markup
+        legend.appendChild(item);
+      }
+      const parent = "group-" + g.key;
+      rows.push({ id: parent, text: g.label, type: "project", open: true, readonly: true, marker_group: true });
+      for (const m of g.markers) {
+        rows.push({
+          id: m.id, parent, type: "milestone", readonly: true, marker: true, owner: "",
+          code: m.code, name: m.name, text: m.code + " " + m.name, start_date: m.date, end_date: m.date,
+          status: m.status, status_label: m.status_label, late: m.late, url: m.url,
+        });
+      }
+    }
+    return rows;
   }
 
   // A large plan is drawn in two steps: the first rows (more than a screenful) at once, the rest
@@ -205,7 +241,14 @@
     }, 0));
   }
 
-  gantt.attachEvent("onBeforeTaskDrag", (id) => canEdit && gantt.getTask(id).type !== "project");
+  const fixed = (t) => t.type === "project" || t.marker; // phases and markers are not dragged nor linked
+  gantt.attachEvent("onBeforeTaskDrag", (id) => canEdit && !fixed(gantt.getTask(id)));
+  // a double click on a marker opens its page (the material)
+  gantt.attachEvent("onTaskDblClick", (id) => {
+    const t = id && gantt.isTaskExists(id) ? gantt.getTask(id) : null;
+    if (t && t.marker && t.url) { window.location.href = t.url; return false; }
+    return true;
+  });
   gantt.attachEvent("onAfterTaskDrag", function (id) {
     const t = gantt.getTask(id);
     const start = fmt(t.start_date);
@@ -230,7 +273,7 @@
   gantt.attachEvent("onBeforeLinkAdd", function (id, link) {
     if (silent) return true;
     const src = gantt.getTask(link.source), dst = gantt.getTask(link.target);
-    if (src.type === "project" || dst.type === "project") return false;
+    if (fixed(src) || fixed(dst)) return false;
     api("POST", "/api/v1/campaigns/" + campaignId + "/dependencies", {
       predecessor: Number(link.source), successor: Number(link.target), type: linkType[link.type] || "FS", lag_days: 0, version: dst.version,
     }).then((r) => {
