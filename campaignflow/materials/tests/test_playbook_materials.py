@@ -75,3 +75,48 @@ def test_a_campaign_from_the_playbook_gets_its_materials(users):
     assert {m.task_id for m in materials} == {task.pk}
     assert materials[1].partner_approval and materials[1].shared_with_partners
     assert all(m.status == "draft" for m in materials)
+
+
+def _without_materials(phases: list) -> list:
+    return [{**p, "steps": [{k: v for k, v in s.items() if k != "materials"} for s in p["steps"]]} for p in phases]
+
+
+def test_sync_playbooks_stores_a_new_version_with_the_materials(db):
+    """A database synced before the built-in playbooks named materials gets a new version that has them."""
+    from django.core.management import call_command
+
+    from campaignflow.campaigns.domain.builtin_playbooks import BUILTIN_PLAYBOOKS
+
+    call_command("sync_playbooks")
+    for data in BUILTIN_PLAYBOOKS:  # as an older release stored them
+        PlaybookVersion.objects.filter(playbook__key=data["key"]).update(phases=_without_materials(data["phases"]))
+    call_command("sync_playbooks")
+    for data in BUILTIN_PLAYBOOKS:
+        playbook = Playbook.objects.get(key=data["key"])
+        named = any(s.get("materials") for p in data["phases"] for s in p["steps"])
+        assert playbook.version == (2 if named else 1), data["key"]
+        assert playbook.latest().phases == data["phases"]
+
+
+@pytest.mark.parametrize(
+    ("key", "expected"),
+    [
+        ("enterprise-campaign", {"宣传海报", "活动H5", "邀请函", "宣传视频", "展架", "礼品", "设备"}),
+        ("cross-industry", {"联名海报", "联名短视频", "活动H5", "联合新闻稿", "联名产品包装设计"}),
+        ("online-event", {"宣传海报", "宣传长图", "预热短视频", "直播PPT", "直播背景图", "签到表", "电子票二维码"}),
+        ("execution-followup", {"预热海报", "宣传单", "赠品"}),
+    ],
+)
+def test_a_campaign_from_each_builtin_playbook_has_its_materials_due_with_their_tasks(users, playbooks, key, expected):
+    campaign, _w = campaign_create(
+        actor=users["owner"],
+        data={"name": "物料", "start_date": "2025-06-02", "end_date": "2025-06-30"},
+        playbook_key=key,
+    )
+    materials = list(Material.objects.filter(campaign=campaign).select_related("task"))
+    assert expected <= {m.name for m in materials}
+    for m in materials:
+        assert m.due_date is not None and m.task is not None and m.due_date == m.task.end_date, m.name
+        assert m.due_date <= campaign.start_date, m.name  # needed by the event (the gate lists them)
+    assert [m.code for m in materials] == [f"M{i:03d}" for i in range(1, len(materials) + 1)]
+    assert all(m.partner_approval for m in materials) == (key == "cross-industry")
