@@ -54,7 +54,30 @@ def shows(locator, *texts: str) -> None:
         expect(locator).to_contain_text(text)
 
 
-def test_campaign_lifecycle_in_chinese(page, team, tmp_path):
+def approve_materials(page, tmp_path) -> None:
+    """Each material of the list: a PNG uploaded as its file, submitted for review, approved."""
+    from PIL import Image
+
+    design = tmp_path / "设计稿.png"
+    Image.new("RGB", (300, 200), (200, 30, 40)).save(design, "PNG")
+    page.click("[data-testid=tab-materials]")
+    codes = page.locator("[data-testid^=material-M]").evaluate_all("els => els.map(e => e.dataset.testid)")
+    assert len(codes) >= 7, codes  # 宣传海报, 活动H5, 邀请函, 宣传视频, 展架, 礼品, 设备
+    for testid in codes:
+        page.click("[data-testid=tab-materials]")
+        page.locator(f"[data-testid={testid}] [data-testid=material-link]").click()
+        page.set_input_files("[data-testid=upload-file]", str(design))
+        page.click("[data-testid=upload-submit]")
+        expect(page.locator("[data-testid=no-file]")).to_have_count(0)
+        page.click("[data-testid=submit-review]")
+        status = page.locator("[data-testid=material-name] [data-testid=material-status]")
+        expect(status).to_have_text("审核中")
+        page.click("[data-testid=approve]")
+        expect(status).to_have_text("已批准")
+
+
+def test_campaign_lifecycle_in_chinese(page, team, tmp_path, settings):
+    settings.MEDIA_ROOT = tmp_path / "media"  # the materials' files
     today = team["today"]
     start, end = today - dt.timedelta(days=10), today + dt.timedelta(days=20)
 
@@ -184,6 +207,12 @@ def test_campaign_lifecycle_in_chinese(page, team, tmp_path):
     expect(page.locator("[data-testid=raci-missing]")).to_have_count(0)
     expect(page.locator("[data-testid=raci-error]")).to_have_count(0)
     shot(page, "lifecycle-07-raci")
+
+    # 5b. The materials the playbook listed (seed 001 物料清单): the gate lists them until they are approved;
+    # the designer's file of each is uploaded, submitted for review and approved by the owner.
+    page.click("[data-testid=tab-overview]")
+    expect(page.locator("[data-testid=gate-executing]")).to_contain_text("宣传海报")
+    approve_materials(page, tmp_path)
 
     page.click("[data-testid=tab-overview]")
     expect(page.locator("[data-testid=gate-executing] .unmet")).to_have_count(0)
