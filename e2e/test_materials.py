@@ -1,6 +1,6 @@
 """Materials (物料) in the browser: add a material, upload a PNG revision, wait for its preview, pin a comment
 on a box drawn on the image, submit it for review and approve it; then the same page on a phone, where a
-box is drawn with a finger and nothing scrolls sideways."""
+box is drawn with a finger and nothing scrolls sideways; the materials as milestones on the Gantt."""
 
 import io
 
@@ -144,3 +144,36 @@ def test_pin_a_comment_on_a_poster_and_approve_it(page, campaign, poster, browse
     finally:
         phone.close()
     assert MaterialComment.objects.filter(body="背景颜色偏暗", x__isnull=False).exists()
+
+
+def test_materials_are_milestones_on_the_gantt(page, campaign):
+    """The materials list on the Gantt (issue #20): a read-only group row 物料 with a milestone per material
+    on its due date, its code, name and status beside it, a late one marked; a double click opens it."""
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from campaignflow.materials.models import Material
+
+    today = timezone.localdate()
+    late = Material.objects.create(
+        campaign=campaign, code="M001", name="主视觉海报", due_date=today - dt.timedelta(days=2), sort_order=1
+    )
+    Material.objects.create(
+        campaign=campaign, code="M002", name="展架", due_date=today + dt.timedelta(days=3), status="approved"
+    )
+    login(page, "wangjl", PASSWORD)
+    page.goto(f"{page.base}/campaigns/{campaign.pk}/gantt/")
+    page.locator("#gantt-app[data-loaded]").wait_for(state="attached")
+    chart = page.locator("[data-testid=gantt]")
+    expect(chart.locator(".gantt_grid_data")).to_contain_text("物料")
+    sides = chart.locator(".gantt_side_content")
+    expect(sides.filter(has_text="M001 主视觉海报 · 草稿 ⚠ 已逾期")).to_have_count(1)
+    expect(sides.filter(has_text="M002 展架 · 已批准")).to_have_count(1)
+    expect(chart.locator(".gantt_task_line.cf-marker")).to_have_count(2)
+    expect(chart.locator(".gantt_task_line.cf-marker-late")).to_have_count(1)
+    expect(page.locator("#gantt-legend .cf-marker-legend")).to_have_text("物料")
+    shot(page, "materials-03-gantt")
+    chart.locator(f".gantt_grid_data [data-task-id=materials-{late.pk}]").dblclick()  # its row in the grid
+    page.wait_for_url(f"**/campaigns/{campaign.pk}/materials/{late.pk}/")
+    assert page.console_errors == [], page.console_errors
