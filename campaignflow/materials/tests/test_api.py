@@ -70,6 +70,8 @@ def test_list_create_and_fields(api, campaign):
     listed = owner.get(f"/campaigns/{campaign.id}/materials").json()
     assert [m["name"] for m in listed] == ["主视觉海报", "邀请函"]
     assert AuditEntry.objects.filter(object_type="materials.material", action="create").count() == 2
+    one = owner.get(f"/materials/{body['id']}").json()  # a list item is the object as GET shows it, in order
+    assert listed[0] == {k: v for k, v in one.items() if k != "waiting_for"}
 
 
 @pytest.mark.parametrize(
