@@ -18,6 +18,8 @@ from campaignflow.budgets import selectors as budget_selectors
 from campaignflow.budgets.models import BudgetLine, CampaignPartner, Expense, Responsibility
 from campaignflow.campaigns.access import EDIT, VIEW, can, object_for_user, valid_id
 from campaignflow.core.errors import Forbidden
+from campaignflow.events import selectors as event_selectors
+from campaignflow.events.models import Event, Registration
 from campaignflow.execution.models import ExecutionLogEntry, Issue, Risk, RunOfShowItem, WeeklyReport
 from campaignflow.materials import selectors as material_selectors
 from campaignflow.materials.models import Material, MaterialComment, MaterialFile
@@ -137,6 +139,22 @@ def job_for_user(user, job_id, need: str = VIEW) -> ImportJob:
 def webhook_for_user(user, webhook_id, need: str = VIEW) -> WebhookEndpoint:
     """A campaign's webhook (the site-wide ones are the admin's, not reachable here)."""
     return object_for_user(WebhookEndpoint.objects.filter(campaign__isnull=False), user, webhook_id, need)
+
+
+# --- events ----------------------------------------------------------------------------------------------
+
+
+def event_for_user(user, event_id, need: str = VIEW) -> Event:
+    """An event with its registration counts (every role that sees the campaign sees its events)."""
+    return object_for_user(event_selectors.with_counts(Event.objects.all()), user, event_id, need)
+
+
+def registration_for_user(user, registration_id, need: str = VIEW) -> Registration:
+    registration = Registration.objects.filter(pk=valid_id(registration_id)).first()
+    if registration is None:
+        raise Http404
+    registration.event = event_for_user(user, registration.event_id, need)
+    return registration
 
 
 # --- materials --------------------------------------------------------------------------------------

@@ -8,6 +8,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from ninja import Query, Router, Status
 
+from campaignflow import lookups
 from campaignflow.campaigns.access import EDIT, MANAGE, VIEW, campaign_for_user, role_in
 from campaignflow.campaigns.models import MemberRole
 from campaignflow.core.api_types import PathId, patch_data
@@ -49,33 +50,33 @@ def create_event(request, campaign_id: PathId, payload: EventIn):
 
 @router.get("/events/{event_id}", response=EventOut)
 def get_event(request, event_id: PathId):
-    return selectors.event_for_user(request.user, event_id, VIEW)
+    return lookups.event_for_user(request.user, event_id, VIEW)
 
 
 @router.patch("/events/{event_id}", response=EventOut)
 def update_event(request, event_id: PathId, payload: EventPatch):
-    event = selectors.event_for_user(request.user, event_id, MANAGE)
+    event = lookups.event_for_user(request.user, event_id, MANAGE)
     version, data = patch_data(payload)
     return _with_counts(services.event_update(actor=request.user, event=event, version=version, data=data))
 
 
 @router.delete("/events/{event_id}", response={204: None})
 def delete_event(request, event_id: PathId, version: int = Query(...)):
-    event = selectors.event_for_user(request.user, event_id, MANAGE)
+    event = lookups.event_for_user(request.user, event_id, MANAGE)
     services.event_delete(actor=request.user, event=event, version=version)
     return Status(204, None)
 
 
 @router.get("/events/{event_id}/registrations", response=list[RegistrationOut])
 def list_registrations(request, event_id: PathId, status: str | None = None, channel: str | None = None):
-    event = selectors.event_for_user(request.user, event_id, VIEW)
+    event = lookups.event_for_user(request.user, event_id, VIEW)
     return json_response(selectors.registration_rows(event, request.user, status=status, channel=channel))
 
 
 @router.get("/events/{event_id}/registrations.xlsx")
 def export_registrations(request, event_id: PathId):
     """The registrations as a sheet (报名名单) for the team; partners 403, viewers get masked phones."""
-    event = selectors.event_for_user(request.user, event_id, VIEW)
+    event = lookups.event_for_user(request.user, event_id, VIEW)
     if role_in(request.user, event.campaign) == MemberRole.PARTNER:
         raise Forbidden(_("The list of registrants is internal to the campaign team."))
     return exports.registrations_xlsx_response(event, selectors.registration_rows(event, request.user))
@@ -83,13 +84,13 @@ def export_registrations(request, event_id: PathId):
 
 @router.get("/events/{event_id}/reminders", response=list[ReminderOut])
 def list_reminders(request, event_id: PathId):
-    return list(selectors.event_for_user(request.user, event_id, VIEW).reminders.all()[:100])
+    return list(lookups.event_for_user(request.user, event_id, VIEW).reminders.all()[:100])
 
 
 @router.post("/events/{event_id}/reminders", response={202: ReminderOut})
 def send_reminder(request, event_id: PathId, payload: ReminderIn):
     """Queued for the worker: e-mail where a registrant gave one, else a text message (EVENTS_SMS_SENDER)."""
-    event = selectors.event_for_user(request.user, event_id, MANAGE)
+    event = lookups.event_for_user(request.user, event_id, MANAGE)
     reminder = reminders.reminder_create(actor=request.user, event=event, data=payload.dict())
     jobs.queue_reminder(reminder.pk)
     return Status(202, reminder)
@@ -97,18 +98,18 @@ def send_reminder(request, event_id: PathId, payload: ReminderIn):
 
 @router.get("/events/{event_id}/funnel", response=FunnelOut)
 def event_funnel(request, event_id: PathId):
-    return selectors.funnel(selectors.event_for_user(request.user, event_id, VIEW))
+    return selectors.funnel(lookups.event_for_user(request.user, event_id, VIEW))
 
 
 @router.post("/events/{event_id}/checkin", response=RegistrationOut)
 def check_in(request, event_id: PathId, payload: CheckInIn):
-    event = selectors.event_for_user(request.user, event_id, EDIT)
+    event = lookups.event_for_user(request.user, event_id, EDIT)
     return services.check_in(actor=request.user, event=event, code=payload.ticket_code, at=payload.at)
 
 
 @router.delete("/registrations/{registration_id}", response={204: None})
 def erase_registration(request, registration_id: PathId):
-    registration = selectors.registration_for_user(request.user, registration_id, MANAGE)
+    registration = lookups.registration_for_user(request.user, registration_id, MANAGE)
     services.registration_erase(actor=request.user, registration=registration)
     return Status(204, None)
 

@@ -4,17 +4,15 @@ per question the event asked, phones masked as the reader's role requires."""
 from __future__ import annotations
 
 from django.http import FileResponse
-from django.utils import translation
 
-from campaignflow.reports.collect import DATETIME, TEXT, Sheet
-from campaignflow.reports.xlsx import workbook_file
+from campaignflow.reports.collect import DATETIME, TEXT, Sheet, chinese_labels
+from campaignflow.reports.xlsx import workbook_response
 
 from .models import RegistrationStatus
 
 
 def registrations_sheet(event, rows: list[dict]) -> Sheet:
-    with translation.override("zh-hans"):
-        statuses = {value: str(label) for value, label in RegistrationStatus.choices}
+    statuses = chinese_labels(RegistrationStatus)
     questions = [(q.get("key"), q.get("label") or q.get("key")) for q in event.questions or []]
     columns = [
         ("序号", TEXT, 6),
@@ -49,9 +47,4 @@ def _answer(value) -> str:
 
 
 def registrations_xlsx_response(event, rows: list[dict]) -> FileResponse:
-    return FileResponse(
-        workbook_file([registrations_sheet(event, rows)]),
-        as_attachment=True,
-        filename=f"registrations-{event.pk}.xlsx",
-        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    )
+    return workbook_response([registrations_sheet(event, rows)], f"registrations-{event.pk}.xlsx")

@@ -7,13 +7,14 @@ import time
 
 import segno
 from django.core import signing
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from campaignflow.core.downloads import ICS, download
 from campaignflow.core.errors import Conflict, InvalidInput
 
 from . import ratelimit, selectors, services
@@ -113,9 +114,13 @@ def _ticket(slug: str, code: str) -> Registration:
     return registration
 
 
+def _ticket_url(request, slug: str, registration: Registration) -> str:
+    return request.build_absolute_uri(reverse("events:ticket", args=[slug, registration.ticket_code]))
+
+
 def ticket_page(request, slug: str, code: str):
     registration = _ticket(slug, code)
-    url = request.build_absolute_uri(reverse("events:ticket", args=[slug, registration.ticket_code]))
+    url = _ticket_url(request, slug, registration)
     qr = segno.make(url, error="m").svg_inline(scale=6, border=2, dark="#111", light="#fff", omitsize=True)
     context = {
         "registration": registration,
@@ -132,8 +137,7 @@ def ticket_page(request, slug: str, code: str):
 
 def ticket_ics(request, slug: str, code: str):
     registration = _ticket(slug, code)
-    url = request.build_absolute_uri(reverse("events:ticket", args=[slug, registration.ticket_code]))
-    response = HttpResponse(ticket_calendar(registration, url), content_type="text/calendar; charset=utf-8")
-    response["Content-Disposition"] = 'attachment; filename="ticket.ics"'
+    calendar = ticket_calendar(registration, _ticket_url(request, slug, registration))
+    response = download(calendar, filename="ticket.ics", content_type=ICS)
     response["Cache-Control"] = "private, no-store"
     return response

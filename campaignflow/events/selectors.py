@@ -7,7 +7,7 @@ from django.core.paginator import Paginator
 from django.db.models import Count, Q
 from django.http import Http404
 
-from campaignflow.campaigns.access import VIEW, campaign_for_user, require, role_in, valid_id
+from campaignflow.campaigns.access import role_in
 from campaignflow.campaigns.models import MemberRole
 
 from .domain import registration as rules
@@ -27,26 +27,6 @@ def with_counts(qs):
 
 def events(campaign):
     return with_counts(Event.objects.filter(campaign=campaign)).order_by("starts_at", "id")
-
-
-def event_for_user(user, event_id, need: str = VIEW) -> Event:
-    """An event by id through its campaign's rules (404 hidden, 403 without `need`)."""
-    event = with_counts(Event.objects.filter(pk=valid_id(event_id))).first()
-    if event is None:
-        raise Http404
-    event.campaign = campaign_for_user(user, event.campaign_id, VIEW)
-    require(user, event.campaign, need)
-    return event
-
-
-def registration_for_user(user, registration_id, need: str = VIEW) -> Registration:
-    registration = Registration.objects.select_related("event").filter(pk=valid_id(registration_id)).first()
-    if registration is None:
-        raise Http404
-    campaign = campaign_for_user(user, registration.event.campaign_id, VIEW)
-    require(user, campaign, need)
-    registration.event.campaign = campaign
-    return registration
 
 
 PUBLIC_EVENT_SECONDS = 10  # how long a public page may show an event as it was (a change forgets it at once)

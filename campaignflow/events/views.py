@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from campaignflow import lookups
 from campaignflow.campaigns.access import EDIT, MANAGE, VIEW, campaign_for_user, can, role_in
 from campaignflow.campaigns.models import MemberRole
 from campaignflow.campaigns.views import campaign_page_context
@@ -30,7 +31,7 @@ TAB = "events"
 
 
 def _event(request, pk: int, event_id: int, need: str = VIEW):
-    event = selectors.event_for_user(request.user, event_id, need)
+    event = lookups.event_for_user(request.user, event_id, need)
     if event.campaign_id != pk:
         raise Http404
     return event
@@ -152,7 +153,7 @@ def poster_qr(request, pk: int, event_id: int):
 @login_required
 @require_POST
 def erase(request, pk: int, event_id: int, registration_id: int):
-    registration = selectors.registration_for_user(request.user, registration_id, MANAGE)
+    registration = lookups.registration_for_user(request.user, registration_id, MANAGE)
     if registration.event_id != event_id or registration.event.campaign_id != pk:
         raise Http404
     act(

@@ -4,18 +4,11 @@ the same sheet goes into the campaign workbook and into the list's own download.
 from __future__ import annotations
 
 from django.http import FileResponse
-from django.utils import translation
 
-from campaignflow.reports.collect import DATE, DATETIME, NUM, TEXT, Sheet
-from campaignflow.reports.xlsx import workbook_file
+from campaignflow.reports.collect import DATE, DATETIME, NUM, TEXT, Sheet, chinese_labels
+from campaignflow.reports.xlsx import workbook_response
 
 from .models import LeftoverAction, MaterialKind, MaterialStatus
-
-
-def _chinese(choices) -> dict[str, str]:
-    """A choice's label as the list's pages word it in Chinese (the sheet is the seeds' Chinese layout)."""
-    with translation.override("zh-hans"):
-        return {value: str(label) for value, label in choices.choices} | {"": ""}
 
 
 def _user(user) -> str:
@@ -23,7 +16,8 @@ def _user(user) -> str:
 
 
 def materials_sheet(materials) -> Sheet:
-    kinds, statuses, leftovers = _chinese(MaterialKind), _chinese(MaterialStatus), _chinese(LeftoverAction)
+    kinds, statuses = chinese_labels(MaterialKind), chinese_labels(MaterialStatus)
+    leftovers = chinese_labels(LeftoverAction)
     return Sheet(
         "物料清单",
         "物料清单",
@@ -72,10 +66,4 @@ def materials_sheet(materials) -> Sheet:
 
 
 def materials_xlsx_response(campaign, materials) -> FileResponse:
-    handle = workbook_file([materials_sheet(materials)])
-    return FileResponse(
-        handle,
-        as_attachment=True,
-        filename=f"materials-{campaign.pk}.xlsx",
-        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    )
+    return workbook_response([materials_sheet(materials)], f"materials-{campaign.pk}.xlsx")

@@ -6,18 +6,18 @@ from __future__ import annotations
 import datetime as dt
 from typing import Literal
 
-from django.http import FileResponse, StreamingHttpResponse
+from django.http import StreamingHttpResponse
 from ninja import Query, Router, Schema
 from pydantic import Field
 
 from campaignflow.campaigns.access import VIEW
 from campaignflow.core.api_types import PathId
-from campaignflow.core.downloads import CSV, PDF, XLSX, download
+from campaignflow.core.downloads import CSV, PDF, download
 from campaignflow.review.access import campaign_for_review
 
 from . import csvs, pdf
 from .collect import campaign_sheets
-from .xlsx import workbook_file
+from .xlsx import workbook_response
 
 router = Router(tags=["reports"])
 
@@ -26,8 +26,7 @@ router = Router(tags=["reports"])
 def export_xlsx(request, campaign_id: PathId):
     """One workbook with the seeds' tables as sheets (Chinese headers), plus every metric row."""
     campaign = campaign_for_review(request.user, campaign_id, VIEW)
-    handle = workbook_file(campaign_sheets(campaign, request.user))
-    return FileResponse(handle, as_attachment=True, filename=f"campaign-{campaign.pk}.xlsx", content_type=XLSX)
+    return workbook_response(campaign_sheets(campaign, request.user), f"campaign-{campaign.pk}.xlsx")
 
 
 class ReportQuery(Schema):

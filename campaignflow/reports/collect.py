@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from operator import attrgetter, itemgetter
 
+from django.utils import translation
 from django.utils.translation import gettext as _
 
 from campaignflow.core.domain.numbers import is_rate_metric
@@ -40,6 +41,13 @@ def table(title: str, heading: str, columns: list[Column], items: Iterable) -> S
         [(c.header, c.kind, c.width) for c in columns],
         [tuple(c.value(item) for c in columns) for item in items],
     )
+
+
+def chinese_labels(choices) -> dict[str, str]:
+    """value → label of a TextChoices as the pages word it in Chinese (the sheets are the seeds' Chinese
+    layout, whatever the reader's language); "" → ""."""
+    with translation.override("zh-hans"):
+        return {value: str(label) for value, label in choices.choices} | {"": ""}
 
 
 def _user(u) -> str:

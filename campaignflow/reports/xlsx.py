@@ -10,10 +10,13 @@ import zipfile
 from decimal import Decimal
 from xml.sax.saxutils import escape
 
+from django.http import FileResponse
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
+
+from campaignflow.core.downloads import XLSX
 
 from .collect import DATE, DATETIME, MONEY, NUM, RATE, Sheet
 from .safe import is_risky, mark_text
@@ -192,6 +195,11 @@ def build_workbook(sheets: list[Sheet], target) -> dict[str, int]:
         scratch.seek(0)
         counts[BIG] = _stream_rows(scratch, target, big)
     return counts
+
+
+def workbook_response(sheets: list[Sheet], filename: str) -> FileResponse:
+    """The workbook as a download (streamed from its temporary file)."""
+    return FileResponse(workbook_file(sheets), as_attachment=True, filename=filename, content_type=XLSX)
 
 
 def workbook_file(sheets: list[Sheet]):
