@@ -1,21 +1,22 @@
 """Alerts page: open alerts to acknowledge and resolve with an evaluation; the campaign's thresholds."""
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
 
 from campaignflow.campaigns.access import EDIT, MANAGE, VIEW, campaign_for_user
 from campaignflow.campaigns.views import campaign_page_context
 from campaignflow.core.errors import InvalidInput
 from campaignflow.core.form_views import act
+from campaignflow.core.pages import Pages
 
 from . import engine, services
 from .access import campaign_for_alerts
 from .domain.conditions import RULES
 from .models import Alert, AlertStatus, Decision
 from .rule_labels import PARAM_LABELS, PERCENT_PARAMS, RULE_LABELS, SENSITIVITY
+
+page = Pages()
 
 
 def _choices(value) -> list[tuple[float, str]]:
@@ -44,7 +45,7 @@ def _param_field(rule_key: str, param, value) -> dict:
     }
 
 
-@login_required
+@page("campaigns/<int:pk>/alerts/", "list")
 def alert_list(request, pk: int):
     campaign = campaign_for_alerts(request.user, pk, VIEW)
     status = request.GET.get("status", "active")
@@ -83,8 +84,7 @@ def alert_list(request, pk: int):
     )
 
 
-@login_required
-@require_POST
+@page("campaigns/<int:pk>/alerts/<int:alert_id>/", "action", post=True)
 def alert_action(request, pk: int, alert_id: int):
     campaign = campaign_for_user(request.user, pk, EDIT)
     alert = Alert.objects.filter(campaign=campaign, pk=alert_id).first()
@@ -107,8 +107,7 @@ def alert_action(request, pk: int, alert_id: int):
     return redirect(f"/campaigns/{pk}/alerts/#alert-{alert.pk}")
 
 
-@login_required
-@require_POST
+@page("campaigns/<int:pk>/alerts/evaluate/", "evaluate", post=True)
 def evaluate_now(request, pk: int):
     campaign = campaign_for_user(request.user, pk, EDIT)
     act(
@@ -119,8 +118,7 @@ def evaluate_now(request, pk: int):
     return redirect("alerts:list", pk)
 
 
-@login_required
-@require_POST
+@page("campaigns/<int:pk>/alerts/rules/", "rules", post=True)
 def save_rules(request, pk: int):
     campaign = campaign_for_user(request.user, pk, MANAGE)
     rules = {}

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.db import transaction
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
@@ -14,12 +13,15 @@ from campaignflow.campaigns.buttons import campaign_button
 from campaignflow.campaigns.views import campaign_page_context
 from campaignflow.core.errors import Forbidden
 from campaignflow.core.form_views import act, posted_version, submit, submit_posted
+from campaignflow.core.pages import Pages
 
 from . import selectors, services
 from .domain.budget import category_chart
 from .forms import CATEGORY_CHOICES, EvaluationForm, ExpenseForm, LineForm, PartnerAddForm
 from .models import BudgetLine, CampaignPartner, Expense, Responsibility
 from .statements import settlement_pdf_response, settlement_xlsx_response
+
+page = Pages()
 
 
 def _can_approve(user) -> bool:
@@ -63,7 +65,7 @@ def _budget_context(request, campaign, expense_form=None) -> dict:
     )
 
 
-@login_required
+@page("campaigns/<int:pk>/budget/", "budget")
 def budget_page(request, pk: int):
     campaign = campaign_for_user(request.user, pk, VIEW)
     return render(request, "budgets/budget.html", _budget_context(request, campaign))
@@ -104,19 +106,20 @@ def _line_form_page(request, campaign, line: BudgetLine | None):
     )
 
 
-@login_required
+@page("campaigns/<int:pk>/budget/lines/new/", "line-new")
 def line_new(request, pk: int):
     campaign = campaign_for_user(request.user, pk, EDIT)
     return _line_form_page(request, campaign, None)
 
 
-@login_required
+@page("campaigns/<int:pk>/budget/lines/<int:line_id>/", "line-edit")
 def line_edit(request, pk: int, line_id: int):
     campaign = campaign_for_user(request.user, pk, EDIT)
     line = get_object_or_404(BudgetLine.objects.select_related("owner"), campaign=campaign, pk=line_id)
     return _line_form_page(request, campaign, line)
 
 
+@page("campaigns/<int:pk>/budget/lines/<int:line_id>/delete/", "line-delete", post=True)
 @campaign_button(EDIT, "budgets:budget")
 def line_delete(request, campaign, line_id: int):
     line = get_object_or_404(BudgetLine, campaign=campaign, pk=line_id)
@@ -132,6 +135,7 @@ def _expense_saved(request, expense: Expense, success: str) -> None:
         messages.success(request, success)
 
 
+@page("campaigns/<int:pk>/budget/expenses/", "expense-add", post=True)
 @campaign_button(EDIT, "budgets:budget")
 def expense_add(request, campaign):
     overview = selectors.budget_overview(request.user, campaign)
@@ -152,7 +156,7 @@ def expense_add(request, campaign):
     _expense_saved(request, result.value, _("Expense recorded."))
 
 
-@login_required
+@page("campaigns/<int:pk>/budget/expenses/<int:expense_id>/edit/", "expense-edit")
 def expense_edit(request, pk: int, expense_id: int):
     """Correct an expense: it waits for approval again; the page shows its history (before → after)."""
     campaign = campaign_for_user(request.user, pk, VIEW)
@@ -209,6 +213,7 @@ def expense_edit(request, pk: int, expense_id: int):
     )
 
 
+@page("campaigns/<int:pk>/budget/expenses/<int:expense_id>/delete/", "expense-delete", post=True)
 @campaign_button(EDIT, "budgets:budget")
 def expense_delete(request, campaign, expense_id: int):
     expense = get_object_or_404(Expense, campaign=campaign, pk=expense_id)
@@ -219,6 +224,7 @@ def expense_delete(request, campaign, expense_id: int):
     )
 
 
+@page("campaigns/<int:pk>/budget/expenses/<int:expense_id>/decide/", "expense-decide", post=True)
 @campaign_button(VIEW, "budgets:budget")
 def expense_decide(request, campaign, expense_id: int):
     expense = get_object_or_404(selectors.expenses_for(request.user, campaign), pk=expense_id)
@@ -238,7 +244,7 @@ def expense_decide(request, campaign, expense_id: int):
     )
 
 
-@login_required
+@page("campaigns/<int:pk>/budget/expenses/<int:expense_id>/receipt/", "receipt")
 def receipt(request, pk: int, expense_id: int):
     campaign = campaign_for_user(request.user, pk, VIEW)
     expense = selectors.expenses_for(request.user, campaign).filter(pk=expense_id).first()
@@ -247,6 +253,7 @@ def receipt(request, pk: int, expense_id: int):
     return FileResponse(expense.receipt.open("rb"), as_attachment=True, filename=expense.receipt_name or "receipt")
 
 
+@page("campaigns/<int:pk>/budget/action/", "action", post=True)
 @campaign_button(VIEW, "budgets:budget")
 def budget_action(request, campaign):
     action = request.POST.get("action", "")
@@ -269,6 +276,7 @@ def budget_action(request, campaign):
         messages.error(request, _("Unknown action."))
 
 
+@page("campaigns/<int:pk>/budget/settings/", "settings", post=True)
 @campaign_button(MANAGE, "budgets:budget")
 def budget_settings(request, campaign):
     data = {k: request.POST.get(k) for k in ("contingency_min", "contingency_max")}
@@ -284,7 +292,7 @@ def budget_settings(request, campaign):
 # --- partners ---------------------------------------------------------------------------------
 
 
-@login_required
+@page("campaigns/<int:pk>/partners/", "partners")
 def partners_page(request, pk: int, add_form=None):
     campaign = campaign_for_user(request.user, pk, VIEW)
     rows = selectors.ranking(request.user, campaign)
@@ -321,6 +329,7 @@ def partners_page(request, pk: int, add_form=None):
     )
 
 
+@page("campaigns/<int:pk>/partners/add/", "partner-add", post=True)
 @campaign_button(MANAGE, "budgets:partners")
 def partner_add(request, campaign):
     form = PartnerAddForm(request.POST)
@@ -338,6 +347,7 @@ def partner_add(request, campaign):
     messages.success(request, _("Partner added."))
 
 
+@page("campaigns/<int:pk>/partners/<int:cp_id>/evaluate/", "partner-evaluate", post=True)
 @campaign_button(MANAGE, "budgets:partners")
 def partner_evaluate(request, campaign, cp_id: int):
     cp = get_object_or_404(CampaignPartner, campaign=campaign, pk=cp_id)
@@ -354,6 +364,7 @@ def partner_evaluate(request, campaign, cp_id: int):
     )
 
 
+@page("campaigns/<int:pk>/partners/<int:cp_id>/duties/", "duty-add", post=True)
 @campaign_button(EDIT, "budgets:partners")
 def responsibility_add(request, campaign, cp_id: int):
     cp = get_object_or_404(CampaignPartner, campaign=campaign, pk=cp_id)
@@ -365,6 +376,7 @@ def responsibility_add(request, campaign, cp_id: int):
     )
 
 
+@page("campaigns/<int:pk>/duties/<int:item_id>/", "duty-toggle", post=True)
 @campaign_button(VIEW, "budgets:partners")
 def responsibility_toggle(request, campaign, item_id: int):
     visible = selectors.campaign_partners(request.user, campaign)
@@ -379,6 +391,7 @@ def responsibility_toggle(request, campaign, item_id: int):
     )
 
 
+@page("campaigns/<int:pk>/partners/shares/", "shares", post=True)
 @campaign_button(MANAGE, "budgets:partners")
 def shares_set(request, campaign):
     parties = request.POST.getlist("party")
@@ -395,7 +408,7 @@ def shares_set(request, campaign):
 # --- settlement -------------------------------------------------------------------------------
 
 
-@login_required
+@page("campaigns/<int:pk>/settlement/", "settlement")
 def settlement_page(request, pk: int):
     campaign = campaign_for_user(request.user, pk, VIEW)
     data = selectors.settlement_statement(campaign)
@@ -418,6 +431,7 @@ def settlement_page(request, pk: int):
     )
 
 
+@page("campaigns/<int:pk>/settlement/sign/", "settlement-sign", post=True)
 @campaign_button(VIEW, "budgets:settlement")
 def settlement_sign(request, campaign):
     digest = request.POST.get("digest", "")
@@ -429,20 +443,20 @@ def settlement_sign(request, campaign):
     )
 
 
-@login_required
+@page("campaigns/<int:pk>/settlement.xlsx", "settlement-xlsx")
 def settlement_download(request, pk: int):
     campaign = campaign_for_user(request.user, pk, VIEW)
     return settlement_xlsx_response(campaign)
 
 
-@login_required
+@page("campaigns/<int:pk>/settlement.pdf", "settlement-pdf")
 def settlement_pdf(request, pk: int):
     """The statement as a PDF (a partner gets their own company's, as in the API)."""
     campaign = campaign_for_user(request.user, pk, VIEW)
     return settlement_pdf_response(request.user, campaign)
 
 
-@login_required
+@page("budget/overruns/", "overruns")
 def overrun_queue(request):
     """The director's queue: held overruns across the user's campaigns."""
     return render(

@@ -1,7 +1,7 @@
 """A button on a campaign page: the frame every such POST view shares (ADR 0006).
 
-The view itself only reads what was posted and calls its service through `core.form_views.act`; the
-frame logs in, takes POST only, loads the campaign with the right it needs (404 / 403 otherwise) and
+The view itself only reads what was posted and calls its service through `core.form_views.act`; its
+route (`core.pages`, declared `post=True`) signs in and takes POST only; the frame loads the campaign with the right it needs (404 / 403 otherwise) and
 goes back to the page the button was on.
 """
 
@@ -10,10 +10,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from functools import wraps
 
-from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
 from django.shortcuts import redirect
-from django.views.decorators.http import require_POST
 
 from .access import campaign_for_user
 
@@ -28,8 +26,6 @@ def campaign_button(need: str, back_to: str) -> Callable[[ButtonView], Callable[
     """
 
     def decorate(view: ButtonView) -> Callable[..., HttpResponse]:
-        @login_required
-        @require_POST
         @wraps(view)
         def post(request, pk: int, **url_kwargs) -> HttpResponse:
             campaign = campaign_for_user(request.user, pk, need)

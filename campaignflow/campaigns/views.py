@@ -5,17 +5,17 @@ from __future__ import annotations
 import datetime as dt
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.generic import RedirectView
 
 from campaignflow.core.domain.dates import parse_date
 from campaignflow.core.errors import Forbidden, GateUnmet, InvalidInput, StaleVersion
 from campaignflow.core.form_views import act, posted_version, submit
+from campaignflow.core.pages import Pages
 from campaignflow.planning.models import TaskStatus
 from campaignflow.planning.selectors import tasks_for
 
@@ -26,6 +26,9 @@ from .domain.playbooks import Step
 from .forms import CampaignCreateForm, CampaignEditForm, MemberForm, PlaybookCopyForm
 from .models import CampaignType, MemberRole, Playbook, Status
 from .tabs import tabs_for
+
+page = Pages()
+page.add("", RedirectView.as_view(pattern_name="campaigns:list", permanent=False), "home")
 
 
 def _campaign_data(cleaned: dict) -> dict:
@@ -40,7 +43,7 @@ def _campaign_data(cleaned: dict) -> dict:
 # --- campaigns --------------------------------------------------------------------------
 
 
-@login_required
+@page("campaigns/", "list")
 def campaign_list(request):
     filters = {
         "status": request.GET.get("status") or None,
@@ -65,7 +68,7 @@ def campaign_list(request):
     return render(request, "campaigns/list.html", context)
 
 
-@login_required
+@page("campaigns/new/", "create")
 def campaign_create(request):
     form = CampaignCreateForm(
         request.POST or None,
@@ -105,7 +108,7 @@ def _past_steps_choice(params, start: dt.date | None) -> str:
     return "keep" if start and start < timezone.localdate() else "reschedule"
 
 
-@login_required
+@page("campaigns/new/preview/", "preview")
 def plan_preview(request):
     """htmx: the dated tasks a playbook would generate, shown before the campaign is saved."""
     key = request.GET.get("playbook") or ""
@@ -202,13 +205,13 @@ def campaign_page_context(request, campaign, tab: str, **extra) -> dict:
     }
 
 
-@login_required
+@page("campaigns/<int:pk>/", "detail")
 def campaign_detail(request, pk: int):
     campaign = campaign_for_user(request.user, pk, VIEW)
     return render(request, "campaigns/detail.html", _detail_context(request, campaign))
 
 
-@login_required
+@page("campaigns/<int:pk>/history/", "history")
 def campaign_history(request, pk: int):
     campaign = campaign_for_user(request.user, pk, VIEW)
     if role_in(request.user, campaign) == MemberRole.PARTNER:
@@ -217,7 +220,7 @@ def campaign_history(request, pk: int):
     return render(request, "campaigns/history.html", {"campaign": campaign, "entries": entries, "nav": "campaigns"})
 
 
-@login_required
+@page("campaigns/<int:pk>/edit/", "edit")
 def campaign_edit(request, pk: int):
     campaign = campaign_for_user(request.user, pk, MANAGE)
     initial = {
@@ -254,8 +257,7 @@ def campaign_edit(request, pk: int):
     )
 
 
-@login_required
-@require_POST
+@page("campaigns/<int:pk>/delete/", "delete", post=True)
 def campaign_delete(request, pk: int):
     campaign = campaign_for_user(request.user, pk, MANAGE)
     deleted = _("Campaign “%(name)s” deleted. An administrator can restore it.") % {"name": campaign.name}
@@ -263,8 +265,7 @@ def campaign_delete(request, pk: int):
     return redirect("campaigns:list")
 
 
-@login_required
-@require_POST
+@page("campaigns/<int:pk>/restore/", "restore", post=True)
 def campaign_restore(request, pk: int):
     campaign = campaign_for_user(request.user, pk, MANAGE, include_deleted=True)
     restored = _("Campaign “%(name)s” restored.") % {"name": campaign.name}
@@ -272,8 +273,7 @@ def campaign_restore(request, pk: int):
     return redirect("campaigns:detail", campaign.pk)
 
 
-@login_required
-@require_POST
+@page("campaigns/<int:pk>/transition/", "transition", post=True)
 def campaign_transition(request, pk: int):
     campaign = campaign_for_user(request.user, pk, MANAGE)
     to = request.POST.get("to", "")
@@ -293,8 +293,7 @@ def campaign_transition(request, pk: int):
 # --- members ----------------------------------------------------------------------------
 
 
-@login_required
-@require_POST
+@page("campaigns/<int:pk>/members/", "member-add", post=True)
 def member_add(request, pk: int):
     campaign = campaign_for_user(request.user, pk, MANAGE)
     form = MemberForm(request.POST, campaign=campaign, people=visible_people(request.user))
@@ -310,8 +309,7 @@ def member_add(request, pk: int):
     return redirect("campaigns:detail", campaign.pk)
 
 
-@login_required
-@require_POST
+@page("campaigns/<int:pk>/members/<int:member_id>/", "member-change", post=True)
 def member_change(request, pk: int, member_id: int):
     campaign = campaign_for_user(request.user, pk, MANAGE)
     if request.POST.get("remove"):
@@ -335,7 +333,7 @@ def member_change(request, pk: int, member_id: int):
 # --- playbooks --------------------------------------------------------------------------
 
 
-@login_required
+@page("playbooks/", "playbooks")
 def playbook_list(request):
     return render(request, "campaigns/playbooks.html", {"playbooks": selectors.playbooks(), "nav": "playbooks"})
 
@@ -357,7 +355,7 @@ def _steps_with_labels(phases: list[dict], lang: str) -> list[dict]:
     return out
 
 
-@login_required
+@page("playbooks/<slug:key>/", "playbook")
 def playbook_detail(request, key: str):
     playbook = get_object_or_404(Playbook, key=key)
     versions = list(playbook.versions.select_related("created_by"))
@@ -384,8 +382,7 @@ def playbook_detail(request, key: str):
     )
 
 
-@login_required
-@require_POST
+@page("playbooks/<slug:key>/copy/", "playbook-copy", post=True)
 def playbook_copy(request, key: str):
     source = get_object_or_404(Playbook, key=key)
     form = PlaybookCopyForm(request.POST)
@@ -433,7 +430,7 @@ def _phases_from_post(post) -> list[dict]:
     return phases
 
 
-@login_required
+@page("playbooks/<slug:key>/edit/", "playbook-edit")
 def playbook_edit(request, key: str):
     playbook = get_object_or_404(Playbook, key=key)
     if playbook.is_builtin or not (is_admin(request.user) or playbook.created_by_id == request.user.pk):

@@ -16,12 +16,15 @@ from django.views.decorators.http import require_http_methods
 
 from campaignflow.core.downloads import ICS, download
 from campaignflow.core.errors import Conflict, InvalidInput
+from campaignflow.core.pages import Pages
 
 from . import ratelimit, selectors, services
 from .calendar import ticket_calendar
 from .domain import registration as rules
 from .jobs import queue_metrics_sync
 from .models import Registration, Visit
+
+page = Pages()  # public: no login (the event link and the QR posters point here)
 
 FORM_SALT = "events.form-served"
 HONEYPOT = "website"  # hidden from people by CSS; scripts fill it
@@ -63,6 +66,7 @@ def _form_page(request, event, channel: str, *, values=None, errors=None, messag
     return render(request, "events/public_register.html", context, status=status)
 
 
+@page("e/<str:slug>/", "public", public=True)
 @require_http_methods(["GET", "POST"])
 def register_page(request, slug: str):
     event = selectors.public_event(slug)
@@ -118,6 +122,7 @@ def _ticket_url(request, slug: str, registration: Registration) -> str:
     return request.build_absolute_uri(reverse("events:ticket", args=[slug, registration.ticket_code]))
 
 
+@page("e/<str:slug>/t/<str:code>", "ticket", public=True)
 def ticket_page(request, slug: str, code: str):
     registration = _ticket(slug, code)
     url = _ticket_url(request, slug, registration)
@@ -135,6 +140,7 @@ def ticket_page(request, slug: str, code: str):
     return response
 
 
+@page("e/<str:slug>/t/<str:code>/calendar.ics", "ticket-ics", public=True)
 def ticket_ics(request, slug: str, code: str):
     registration = _ticket(slug, code)
     calendar = ticket_calendar(registration, _ticket_url(request, slug, registration))

@@ -8,13 +8,11 @@ from xml.sax.saxutils import escape
 
 import segno
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
 
 from campaignflow import lookups
 from campaignflow.campaigns.access import EDIT, MANAGE, VIEW, campaign_for_user, can, role_in
@@ -22,10 +20,13 @@ from campaignflow.campaigns.models import MemberRole
 from campaignflow.campaigns.views import campaign_page_context
 from campaignflow.core.downloads import download
 from campaignflow.core.form_views import act, posted_version, submit, submit_posted
+from campaignflow.core.pages import Pages
 
 from . import jobs, reminders, selectors, services
 from .domain import registration as rules
 from .forms import EventForm, event_initial
+
+page = Pages()
 
 TAB = "events"
 
@@ -42,7 +43,7 @@ def public_link(request, event, channel: str = "") -> str:
     return f"{url}?{urlencode({'ch': channel})}" if channel else url
 
 
-@login_required
+@page("campaigns/<int:pk>/events/", "list")
 def event_list(request, pk: int):
     if request.method != "POST":
         campaign = campaign_for_user(request.user, pk, VIEW)
@@ -67,7 +68,7 @@ def _list_page(request, campaign, form, status=200):
     return render(request, "events/list.html", context, status=status)
 
 
-@login_required
+@page("campaigns/<int:pk>/events/<int:event_id>/", "detail")
 def event_detail(request, pk: int, event_id: int):
     event = _event(request, pk, event_id)
     campaign = event.campaign
@@ -90,7 +91,7 @@ def event_detail(request, pk: int, event_id: int):
     return render(request, "events/detail.html", context)
 
 
-@login_required
+@page("campaigns/<int:pk>/events/<int:event_id>/edit/", "edit")
 def event_edit(request, pk: int, event_id: int):
     event = _event(request, pk, event_id, MANAGE)
     form = EventForm(request.POST if request.method == "POST" else None, initial=event_initial(event))
@@ -106,7 +107,7 @@ def event_edit(request, pk: int, event_id: int):
     return render(request, "events/edit.html", context, status=result.status)
 
 
-@login_required
+@page("campaigns/<int:pk>/events/<int:event_id>/checkin/", "checkin")
 def checkin_page(request, pk: int, event_id: int):
     """The door: scan with the phone's camera or type the code; check-ins made offline wait in the browser
     and are sent when the connection is back (the API refuses a ticket twice, so none counts twice)."""
@@ -119,7 +120,7 @@ def checkin_page(request, pk: int, event_id: int):
     return response
 
 
-@login_required
+@page("campaigns/<int:pk>/events/<int:event_id>/poster.svg", "poster-qr")
 def poster_qr(request, pk: int, event_id: int):
     """A QR poster for one channel's link (SVG: prints sharp at any size)."""
     event = _event(request, pk, event_id)
@@ -150,8 +151,7 @@ def poster_qr(request, pk: int, event_id: int):
     return response
 
 
-@login_required
-@require_POST
+@page("campaigns/<int:pk>/events/<int:event_id>/registrations/<int:registration_id>/erase/", "erase", post=True)
 def erase(request, pk: int, event_id: int, registration_id: int):
     registration = lookups.registration_for_user(request.user, registration_id, MANAGE)
     if registration.event_id != event_id or registration.event.campaign_id != pk:
@@ -164,8 +164,7 @@ def erase(request, pk: int, event_id: int, registration_id: int):
     return redirect("events:detail", pk, event_id)
 
 
-@login_required
-@require_POST
+@page("campaigns/<int:pk>/events/<int:event_id>/remind/", "remind", post=True)
 def remind(request, pk: int, event_id: int):
     """Send a reminder to the registrants (in the background; the list below shows how it went)."""
     event = _event(request, pk, event_id, MANAGE)

@@ -6,13 +6,11 @@ from __future__ import annotations
 import datetime as dt
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.decorators.http import require_POST
 
 from campaignflow import lookups
 from campaignflow.campaigns.access import EDIT, MANAGE, VIEW
@@ -20,6 +18,7 @@ from campaignflow.campaigns.views import campaign_page_context
 from campaignflow.core.domain.dates import parse_date
 from campaignflow.core.errors import DomainError, Forbidden
 from campaignflow.core.form_views import act, posted_version, submit
+from campaignflow.core.pages import Pages
 
 from . import reporting, selectors, services
 from .domain import risk as risk_domain
@@ -35,6 +34,8 @@ from .forms import (
     with_member_choices,
 )
 from .models import IssueStatus
+
+page = Pages()
 
 # (key, label, URL name) of the execution tab's sections.
 SECTIONS = [
@@ -85,7 +86,7 @@ def _date_or_today(value) -> dt.date:
         return timezone.localdate()
 
 
-@login_required
+@page("campaigns/<int:pk>/execution/", "overview")
 def overview(request, pk: int):
     """Stand-ups for a day (mine to write, the team's to read) and the daily tracking table."""
     campaign = selectors.campaign_for_execution(request.user, pk, VIEW)
@@ -123,7 +124,7 @@ def overview(request, pk: int):
     )
 
 
-@login_required
+@page("campaigns/<int:pk>/execution/issues/", "issues")
 def issues(request, pk: int):
     campaign = selectors.campaign_for_execution(request.user, pk, VIEW)
     status = request.GET.get("status") or None  # the list's filter (the form posts to this page too)
@@ -161,8 +162,7 @@ def issues(request, pk: int):
     )
 
 
-@login_required
-@require_POST
+@page("campaigns/<int:pk>/execution/issues/<int:issue_id>/", "issue-update", post=True)
 def issue_update(request, pk: int, issue_id: int):
     issue = lookups.issue_for_user(request.user, issue_id, EDIT)
     form = IssueUpdateForm(request.POST, prefix=f"i{issue.id}")
@@ -181,7 +181,7 @@ def issue_update(request, pk: int, issue_id: int):
     return redirect("execution:issues", issue.campaign_id)
 
 
-@login_required
+@page("campaigns/<int:pk>/execution/risks/", "risks")
 def risks(request, pk: int):
     campaign = selectors.campaign_for_execution(request.user, pk, VIEW)
     form = with_member_choices(RiskForm(request.POST or None), campaign)
@@ -213,7 +213,7 @@ def risks(request, pk: int):
     )
 
 
-@login_required
+@page("campaigns/<int:pk>/execution/logs/", "logs")
 def logs(request, pk: int):
     # a post needs the edit right whichever form it names (one naming neither form is refused too, not ignored)
     campaign = selectors.campaign_for_execution(request.user, pk, EDIT if request.method == "POST" else VIEW)
@@ -244,8 +244,7 @@ def logs(request, pk: int):
     )
 
 
-@login_required
-@require_POST
+@page("campaigns/<int:pk>/execution/run-of-show/<int:item_id>/toggle/", "segment-toggle", post=True)
 def segment_toggle(request, pk: int, item_id: int):
     item = lookups.segment_for_user(request.user, item_id, EDIT)
     version = posted_version(request)
@@ -258,7 +257,7 @@ def segment_toggle(request, pk: int, item_id: int):
     return redirect("execution:logs", item.campaign_id)
 
 
-@login_required
+@page("campaigns/<int:pk>/execution/reports/", "reports")
 def reports(request, pk: int):
     campaign = selectors.campaign_for_execution(request.user, pk, VIEW)
     if request.method == "POST":
@@ -284,7 +283,7 @@ def reports(request, pk: int):
     )
 
 
-@login_required
+@page("campaigns/<int:pk>/execution/reports/<int:report_id>/", "report")
 def report_detail(request, pk: int, report_id: int):
     report = lookups.report_for_user(request.user, report_id, VIEW)
     campaign = report.campaign
@@ -341,8 +340,7 @@ def report_detail(request, pk: int, report_id: int):
     )
 
 
-@login_required
-@require_POST
+@page("campaigns/<int:pk>/execution/reports/<int:report_id>/share/", "report-share", post=True)
 def report_share(request, pk: int, report_id: int):
     """Send a published report to the team (inboxes and the campaign's chat robots)."""
     report = lookups.report_for_user(request.user, report_id, EDIT)

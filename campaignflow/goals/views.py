@@ -5,7 +5,6 @@ from __future__ import annotations
 from decimal import Decimal
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
@@ -13,10 +12,13 @@ from campaignflow.campaigns.access import EDIT, VIEW, campaign_for_user
 from campaignflow.campaigns.buttons import campaign_button
 from campaignflow.campaigns.views import campaign_page_context
 from campaignflow.core.form_views import act, posted_version, submit, submit_posted
+from campaignflow.core.pages import Pages
 
 from . import selectors, services
 from .forms import KPI_FIELDS, METRIC_MAPS, ChannelForm, KpiForm, PlanForm
 from .models import Direction, Granularity, Priority
+
+page = Pages()
 
 
 def parse_metric_map(text: str) -> dict:
@@ -83,11 +85,12 @@ def _page(request, campaign, *, kpi_form=None, channel_form=None, status=200):
     return render(request, "goals/kpis.html", context, status=status)
 
 
-@login_required
+@page("campaigns/<int:pk>/goals/", "kpis")
 def kpi_list(request, pk: int):
     return _page(request, campaign_for_user(request.user, pk, VIEW))
 
 
+@page("campaigns/<int:pk>/goals/kpis/new/", "kpi-create", post=True)
 @campaign_button(EDIT, "goals:kpis")
 def kpi_create(request, campaign):
     form = KpiForm(request.POST)
@@ -105,7 +108,7 @@ def _kpi_initial(kpi) -> dict:
     return initial
 
 
-@login_required
+@page("campaigns/<int:pk>/goals/kpis/<int:kpi_id>/", "kpi-edit")
 def kpi_edit(request, pk: int, kpi_id: int):
     campaign = campaign_for_user(request.user, pk, EDIT if request.method == "POST" else VIEW)
     kpi = selectors.kpi_for_campaign(campaign, kpi_id, request.user)
@@ -123,6 +126,7 @@ def kpi_edit(request, pk: int, kpi_id: int):
     return render(request, "goals/kpi_edit.html", context, status=422 if form.errors or result.conflict else 200)
 
 
+@page("campaigns/<int:pk>/goals/kpis/<int:kpi_id>/delete/", "kpi-delete", post=True)
 @campaign_button(EDIT, "goals:kpis")
 def kpi_delete(request, campaign, kpi_id: int):
     kpi = selectors.kpi_for_campaign(campaign, kpi_id, request.user)
@@ -144,7 +148,7 @@ def _save_plan(request, kpi, granularity: str, action: str):
     )
 
 
-@login_required
+@page("campaigns/<int:pk>/goals/kpis/<int:kpi_id>/plan/", "kpi-plan")
 def kpi_plan(request, pk: int, kpi_id: int):
     campaign = campaign_for_user(request.user, pk, EDIT if request.method == "POST" else VIEW)
     kpi = selectors.kpi_for_campaign(campaign, kpi_id, request.user)
@@ -172,6 +176,7 @@ def kpi_plan(request, pk: int, kpi_id: int):
     return render(request, "goals/plan.html", context, status=422 if form.errors else 200)
 
 
+@page("campaigns/<int:pk>/goals/channels/new/", "channel-create", post=True)
 @campaign_button(EDIT, "goals:kpis")
 def channel_create(request, campaign):
     form = ChannelForm(request.POST)
@@ -186,6 +191,7 @@ def channel_create(request, campaign):
     messages.success(request, _("Channel “%(name)s” added.") % {"name": result.value.name})
 
 
+@page("campaigns/<int:pk>/goals/channels/<int:channel_id>/delete/", "channel-delete", post=True)
 @campaign_button(EDIT, "goals:kpis")
 def channel_delete(request, campaign, channel_id: int):
     channel = selectors.channel_for_campaign(campaign, channel_id, request.user)
@@ -193,6 +199,7 @@ def channel_delete(request, campaign, channel_id: int):
     act(request, lambda: services.channel_delete(actor=request.user, channel=channel, version=version))
 
 
+@page("campaigns/<int:pk>/goals/channels/<int:channel_id>/share/", "channel-share", post=True)
 @campaign_button(EDIT, "goals:kpis")
 def channel_share(request, campaign, channel_id: int):
     """Share a channel's data with the campaign's partners, or stop sharing it."""

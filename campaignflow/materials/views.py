@@ -7,14 +7,12 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
 
 from campaignflow import lookups
 from campaignflow.campaigns.access import EDIT, VIEW, campaign_for_user, can, role_in
@@ -22,6 +20,7 @@ from campaignflow.campaigns.models import MemberRole
 from campaignflow.campaigns.views import campaign_page_context
 from campaignflow.core.errors import Forbidden, InvalidInput
 from campaignflow.core.form_views import act, posted_version, submit
+from campaignflow.core.pages import Pages
 from campaignflow.core.uploads import digest_of
 
 from . import selectors, services
@@ -37,6 +36,8 @@ from .forms import (
     material_initial,
 )
 from .models import Material, MaterialStatus
+
+page = Pages()
 
 TAB = "materials"
 
@@ -115,7 +116,7 @@ def _list_page(request, campaign, *, add_form=None, status=422):
     return render(request, "materials/list.html", context, status=status if add_form is not None else 200)
 
 
-@login_required
+@page("campaigns/<int:pk>/materials/", "list")
 def material_list(request, pk: int):
     """The materials list; its add form posts here."""
     if request.method != "POST":
@@ -131,7 +132,7 @@ def material_list(request, pk: int):
     return _list_page(request, campaign, add_form=form)
 
 
-@login_required
+@page("campaigns/<int:pk>/materials/<int:material_id>/edit/", "edit")
 def material_edit(request, pk: int, material_id: int):
     """Edit a material's fields: inline in the list (htmx asks for the row's form) or as a page of its own."""
     material = _material(request, pk, material_id, EDIT)
@@ -158,8 +159,7 @@ def material_edit(request, pk: int, material_id: int):
     return render(request, "materials/edit.html", context, status=422 if posted else 200)
 
 
-@login_required
-@require_POST
+@page("campaigns/<int:pk>/materials/<int:material_id>/delete/", "delete", post=True)
 def material_delete(request, pk: int, material_id: int):
     _button(request, pk, material_id, services.material_delete, lambda m: _("%(code)s deleted.") % {"code": m.code})
     return redirect("materials:list", pk)
@@ -266,12 +266,12 @@ def _posted(request, material: Material, key: str, form, save, success, **option
     return _detail_page(request, material, forms={key: form}, conflict=result.conflict, status=422)
 
 
-@login_required
+@page("campaigns/<int:pk>/materials/<int:material_id>/", "detail")
 def material_detail(request, pk: int, material_id: int):
     return _detail_page(request, _material(request, pk, material_id))
 
 
-@login_required
+@page("campaigns/<int:pk>/materials/<int:material_id>/preview/", "preview")
 def material_preview(request, pk: int, material_id: int):
     """The preview box of one revision (htmx polls it while the preview is being made)."""
     material = _material(request, pk, material_id)
@@ -287,7 +287,7 @@ def material_preview(request, pk: int, material_id: int):
     return render(request, "materials/_preview.html", context)
 
 
-@login_required
+@page("campaigns/<int:pk>/materials/<int:material_id>/compare/", "compare")
 def material_compare(request, pk: int, material_id: int):
     """Revision N beside N-1 (N: `?rev=`, the current one by default)."""
     material = _material(request, pk, material_id)
@@ -298,8 +298,8 @@ def material_compare(request, pk: int, material_id: int):
     return render(request, "materials/compare.html", context)
 
 
-@login_required
-@require_POST
+# the upload middleware streams and hashes this route's files (core.uploads._LARGE_FILE_ROUTES)
+@page("campaigns/<int:pk>/materials/<int:material_id>/files/", "upload", post=True)
 def file_upload(request, pk: int, material_id: int):
     """A new revision. The upload middleware has hashed the file while it streamed to disk (`digest_of`) and
     marks a body past the limit (`upload_too_large`); the service checks the bytes and stores them."""
@@ -328,15 +328,13 @@ def _decided(material: Material) -> str:
     return _("Your decision is recorded: %(status)s.") % {"status": material.get_status_display()}
 
 
-@login_required
-@require_POST
+@page("campaigns/<int:pk>/materials/<int:material_id>/submit/", "submit", post=True)
 def material_submit(request, pk: int, material_id: int):
     material = _button(request, pk, material_id, services.material_submit, lambda _m: _("Submitted for review."))
     return redirect(_detail_url(material))
 
 
-@login_required
-@require_POST
+@page("campaigns/<int:pk>/materials/<int:material_id>/review/", "review", post=True)
 def material_review(request, pk: int, material_id: int):
     """Approve or request changes, for the side the reader reviews for (else 403)."""
     material = _material(request, pk, material_id)
@@ -351,8 +349,7 @@ def material_review(request, pk: int, material_id: int):
     return _posted(request, material, "review", form, save, _decided)
 
 
-@login_required
-@require_POST
+@page("campaigns/<int:pk>/materials/<int:material_id>/accept/", "accept", post=True)
 def material_accept(request, pk: int, material_id: int):
     """验收: the approved material arrived, in the quantity received."""
     material = _material(request, pk, material_id, EDIT)
@@ -367,8 +364,7 @@ def material_accept(request, pk: int, material_id: int):
     return _posted(request, material, "accept", form, save, _("%(code)s accepted.") % {"code": material.code})
 
 
-@login_required
-@require_POST
+@page("campaigns/<int:pk>/materials/<int:material_id>/leftovers/", "leftovers", post=True)
 def material_leftovers(request, pk: int, material_id: int):
     """After acceptance: what is left, and whether it went to stock or was scrapped."""
     material = _material(request, pk, material_id, EDIT)
@@ -386,8 +382,7 @@ def material_leftovers(request, pk: int, material_id: int):
 # --- comments -----------------------------------------------------------------------------------------------
 
 
-@login_required
-@require_POST
+@page("campaigns/<int:pk>/materials/<int:material_id>/comments/", "comment", post=True)
 def comment_create(request, pk: int, material_id: int):
     """A comment on a revision, pinned to a box on its preview when x, y, w, h are sent; or a reply."""
     material = _material(request, pk, material_id)
@@ -404,8 +399,9 @@ def comment_create(request, pk: int, material_id: int):
     return _detail_page(request, material, forms={"comment": form}, status=422)
 
 
-@login_required
-@require_POST
+@page(
+    "campaigns/<int:pk>/materials/<int:material_id>/comments/<int:material_comment_id>/", "comment-resolve", post=True
+)
 def comment_resolve(request, pk: int, material_id: int, material_comment_id: int):
     """Resolve a thread, or reopen it (`resolved` = 0)."""
     comment = lookups.material_comment_for_user(request.user, material_comment_id)

@@ -2,7 +2,6 @@
 (any member), and a campaign's notification settings (group-chat robots, delivery log: managers)."""
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
@@ -10,20 +9,22 @@ from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.decorators.http import require_POST
 
 from campaignflow.campaigns.access import MANAGE, VIEW, campaign_for_user, visible_campaigns
 from campaignflow.campaigns.views import campaign_page_context
 from campaignflow.core.api_types import MAX_ID
 from campaignflow.core.form_views import act, submit
+from campaignflow.core.pages import Pages
 from campaignflow.planning.selectors import overdue_count
 
 from . import services
 from .forms import RobotForm
 from .models import CampaignMute, Delivery, EventKind, Notification, Preference, WebhookEndpoint, WebhookKind
 
+page = Pages()
 
-@login_required
+
+@page("inbox/", "inbox")
 def inbox(request):
     qs = Notification.objects.filter(recipient=request.user).select_related("campaign")
     if request.GET.get("unread") == "1":
@@ -58,8 +59,7 @@ def inbox(request):
     )
 
 
-@login_required
-@require_POST
+@page("inbox/read/", "read", post=True)
 def inbox_read(request):
     ids = [int(i) for i in request.POST.getlist("id") if i.isdigit()] or None
     services.mark_read(user=request.user, ids=ids)
@@ -67,8 +67,7 @@ def inbox_read(request):
     return redirect(target if target.startswith("/") and not target.startswith("//") else "notifications:inbox")
 
 
-@login_required
-@require_POST
+@page("inbox/preferences/", "preferences", post=True)
 def preferences(request):
     choices = {
         kind: {"inapp": f"inapp_{kind}" in request.POST, "email": f"email_{kind}" in request.POST}
@@ -79,8 +78,7 @@ def preferences(request):
     return redirect("notifications:inbox")
 
 
-@login_required
-@require_POST
+@page("campaigns/<int:pk>/notifications/mute/", "mute", post=True)
 def campaign_mute(request, pk: int):
     """Mute (muted=1) or unmute a campaign for oneself: no inbox entries or e-mails for its events.
     A personal choice, so any member may make it (the campaign's view right), partners included."""
@@ -97,7 +95,7 @@ def campaign_mute(request, pk: int):
     return redirect("campaigns:detail", campaign.pk)
 
 
-@login_required
+@page("campaigns/<int:pk>/execution/notifications/", "campaign")
 def campaign_settings(request, pk: int):
     """The campaign's robots and delivery log: managers only (the log shows every message sent)."""
     campaign = campaign_for_user(request.user, pk, MANAGE)

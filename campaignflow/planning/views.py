@@ -7,14 +7,12 @@ import base64
 import datetime as dt
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext_lazy
-from django.views.decorators.http import require_POST
 from django_htmx.http import HttpResponseClientRefresh
 
 from campaignflow import lookups
@@ -25,9 +23,12 @@ from campaignflow.campaigns.views import campaign_page_context
 from campaignflow.core.errors import DomainError, InvalidInput
 from campaignflow.core.form_views import act, posted_version, submit
 from campaignflow.core.forms import FileForm
+from campaignflow.core.pages import Pages
 
 from . import io, selectors, services
 from .models import PeriodKind, RaciRole, TaskStatus
+
+page = Pages()
 
 QUICK_FIELDS = (
     "owner",
@@ -57,8 +58,7 @@ def _row_context(request, task, campaign, info=None, error=None) -> dict:
     }
 
 
-@login_required
-@require_POST
+@page("tasks/<int:task_id>/quick/", "task-quick", post=True)
 def task_quick_update(request, task_id: int):
     """One task's row edited in place (htmx): the row comes back, with the refusal in it."""
     task = lookups.task_for_user(request.user, task_id, EDIT)  # its owner too: services.task_edit says what
@@ -101,7 +101,7 @@ def _wbs_groups(tasks, info) -> list[dict]:
     ]
 
 
-@login_required
+@page("campaigns/<int:pk>/plan/", "plan")
 def plan_page(request, pk: int):
     campaign = campaign_for_user(request.user, pk, VIEW)
     tasks = list(selectors.tasks_for(request.user, campaign).prefetch_related("dependencies"))
@@ -189,6 +189,7 @@ def _back(campaign, anchor: str = ""):
     return redirect(reverse("planning:plan", args=[campaign.pk]) + anchor)
 
 
+@page("campaigns/<int:pk>/plan/add/", "task-add", post=True)
 @campaign_button(EDIT, "planning:plan")
 def task_add(request, campaign):
     data = {
@@ -223,6 +224,7 @@ def _posted_tasks(request) -> list[tuple[int, int]]:
     return items
 
 
+@page("campaigns/<int:pk>/plan/bulk/", "task-bulk", post=True)
 @campaign_button(EDIT, "planning:plan")
 def task_bulk(request, campaign):
     items = _posted_tasks(request)
@@ -241,6 +243,7 @@ def task_bulk(request, campaign):
     )
 
 
+@page("campaigns/<int:pk>/plan/settings/", "settings", post=True)
 @campaign_button(MANAGE, "planning:plan")
 def settings_update(request, campaign):
     version = posted_version(request)
@@ -252,6 +255,7 @@ def settings_update(request, campaign):
     )
 
 
+@page("campaigns/<int:pk>/plan/periods/", "periods", post=True)
 @campaign_button(EDIT, "planning:plan")
 def periods_update(request, campaign):
     version = posted_version(request)
@@ -268,6 +272,7 @@ def periods_update(request, campaign):
     return _back(campaign, "#periods")
 
 
+@page("campaigns/<int:pk>/plan/baselines/", "baseline-add", post=True)
 @campaign_button(EDIT, "planning:plan")
 def baseline_add(request, campaign):
     baseline = None
@@ -285,7 +290,7 @@ def baseline_add(request, campaign):
 # --- import / export -----------------------------------------------------------------------------
 
 
-@login_required
+@page("campaigns/<int:pk>/plan/import/", "import")
 def import_page(request, pk: int):
     """Upload → preview naming each bad row and column → confirm. Nothing is written before confirm."""
     campaign = campaign_for_user(request.user, pk, EDIT)
@@ -337,7 +342,7 @@ def _import_previewed(request, campaign, stored: dict | None) -> int:
 # --- RACI ----------------------------------------------------------------------------------------
 
 
-@login_required
+@page("campaigns/<int:pk>/raci/", "raci")
 def raci_page(request, pk: int):
     campaign = campaign_for_user(request.user, pk, VIEW)
     error = None
@@ -383,7 +388,7 @@ def _set_raci_cell(request, campaign) -> str | None:
 # --- Gantt ---------------------------------------------------------------------------------------
 
 
-@login_required
+@page("campaigns/<int:pk>/gantt/", "gantt")
 def gantt_page(request, pk: int):
     campaign = campaign_for_user(request.user, pk, VIEW)
     today = timezone.localdate()
@@ -406,7 +411,7 @@ def gantt_page(request, pk: int):
 # --- my tasks, portfolio ---------------------------------------------------------------------------
 
 
-@login_required
+@page("my/tasks/", "my-tasks")
 def my_tasks(request):
     today = timezone.localdate()
     groups = selectors.my_tasks(request.user, today)
@@ -429,8 +434,7 @@ def my_tasks(request):
     )
 
 
-@login_required
-@require_POST
+@page("my/calendar-feed/", "feed", post=True)
 def feed_update(request):
     if request.POST.get("action") == "revoke":
         act(
@@ -442,7 +446,7 @@ def feed_update(request):
     return redirect("planning:my-tasks")
 
 
-@login_required
+@page("portfolio/", "portfolio")
 def portfolio(request):
     campaigns = list(visible_campaigns(request.user).exclude(status="cancelled").order_by("start_date", "id")[:500])
     data = [
@@ -469,7 +473,7 @@ def portfolio(request):
     )
 
 
-@login_required
+@page("campaigns/<int:pk>/gantt/data/", "gantt-data")
 def gantt_json(request, pk: int):
     """The same data as GET /api/v1/campaigns/{id}/gantt, for the page (session auth)."""
     from .api import gantt_response

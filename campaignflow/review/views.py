@@ -4,12 +4,10 @@ playbook promotion, and the case library. Thin: selectors read, services write."
 from __future__ import annotations
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
 
 from campaignflow.campaigns.access import EDIT, MANAGE, VIEW, can
 from campaignflow.campaigns.models import CampaignType, Status
@@ -17,14 +15,17 @@ from campaignflow.campaigns.views import campaign_page_context
 from campaignflow.core.domain.dates import parse_date
 from campaignflow.core.errors import DomainError
 from campaignflow.core.form_views import act, posted_version
+from campaignflow.core.pages import Pages
 from campaignflow.tracking.selectors import step_labels
 
 from . import selectors, services
 from .access import campaign_for_review
 from .domain.attribution import achievement_option
 
+page = Pages()
 
-@login_required
+
+@page("campaigns/<int:pk>/review/", "overview")
 def overview(request, pk: int):
     campaign = campaign_for_review(request.user, pk, VIEW)
     evaluation = selectors.evaluation(campaign)
@@ -49,8 +50,7 @@ def overview(request, pk: int):
     return render(request, "review/overview.html", context)
 
 
-@login_required
-@require_POST
+@page("campaigns/<int:pk>/review/evaluation/<int:kpi_id>/", "evaluation-row", post=True)
 def evaluation_row(request, pk: int, kpi_id: int):
     campaign = campaign_for_review(request.user, pk, EDIT)
     data = {"version": posted_version(request)} | {
@@ -64,8 +64,7 @@ def evaluation_row(request, pk: int, kpi_id: int):
     return redirect(reverse("review:overview", args=[campaign.pk]) + "#evaluation")
 
 
-@login_required
-@require_POST
+@page("campaigns/<int:pk>/review/retrospective/", "retrospective", post=True)
 def retrospective(request, pk: int):
     campaign = campaign_for_review(request.user, pk, EDIT)
     data = {"version": posted_version(request)} | {
@@ -84,7 +83,7 @@ def retrospective(request, pk: int):
     return redirect(reverse("review:overview", args=[campaign.pk]) + "#retrospective")
 
 
-@login_required
+@page("campaigns/<int:pk>/review/promote/", "promote")
 def promote(request, pk: int):
     campaign = campaign_for_review(request.user, pk, VIEW)
     if request.method == "POST":  # promoting needs the manage right, whether or not there is a preview
@@ -126,8 +125,7 @@ def promote(request, pk: int):
     )
 
 
-@login_required
-@require_POST
+@page("campaigns/<int:pk>/review/start-from-case/", "start-from-case", post=True)
 def start_from_case(request, pk: int):
     source = campaign_for_review(request.user, pk, VIEW)
     data = {
@@ -156,7 +154,7 @@ def _date(value):
         return None
 
 
-@login_required
+@page("cases/", "cases")
 def cases(request):
     g = request.GET
     achieved = {"1": True, "0": False}.get(g.get("achieved", ""))

@@ -11,13 +11,11 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
 
 from campaignflow import lookups
 from campaignflow.campaigns.access import EDIT, VIEW, campaign_for_user
@@ -26,6 +24,7 @@ from campaignflow.campaigns.views import campaign_page_context
 from campaignflow.core.errors import InvalidInput
 from campaignflow.core.form_views import act, submit
 from campaignflow.core.forms import CellsForm, FileForm
+from campaignflow.core.pages import Pages
 from campaignflow.goals.selectors import channels as campaign_channels
 from campaignflow.goals.selectors import kpis as campaign_kpis
 from campaignflow.goals.selectors import shared_channel_names
@@ -37,6 +36,8 @@ from .domain.parsers import FileRefused, ParseResult, Row, RowParser
 from .models import BatchSource, ImportJob, MetricRow
 from .row_errors import localized, refusal_text
 
+page = Pages()
+
 PENDING_DIR = Path(tempfile.gettempdir()) / "campaignflow-uploads"
 PENDING_TTL = 24 * 3600
 TOKEN = re.compile(r"^[0-9a-f]{32}$")
@@ -44,7 +45,7 @@ GRID_MAX_DAYS = 120
 PREVIEW_ROWS = 20
 
 
-@login_required
+@page("campaigns/<int:pk>/board/", "board")
 def board(request, pk: int):
     campaign = campaign_for_user(request.user, pk, VIEW)
     data = cached(campaign, request.user, "board", lambda: selectors.board(campaign, user=request.user))
@@ -120,7 +121,7 @@ def _job_of(request, campaign, job_id) -> ImportJob | None:
     return job if job.campaign_id == campaign.pk else None
 
 
-@login_required
+@page("campaigns/<int:pk>/data/", "data")
 def data(request, pk: int):
     """Upload a CSV/XLSX (preview first; large files go to the background worker with a progress
     bar), the batch list with undo, links to the grid."""
@@ -158,7 +159,7 @@ def data(request, pk: int):
     return render(request, "tracking/data.html", context, status=status)
 
 
-@login_required
+@page("campaigns/<int:pk>/data/jobs/<int:job_id>/", "job-progress")
 def job_progress(request, pk: int, job_id: int):
     """The progress bar partial that the upload page polls every second until the job ends."""
     campaign = campaign_for_user(request.user, pk, VIEW)
@@ -168,8 +169,7 @@ def job_progress(request, pk: int, job_id: int):
     return render(request, "tracking/_job.html", {"job": with_write_progress(job), "campaign": campaign})
 
 
-@login_required
-@require_POST
+@page("campaigns/<int:pk>/data/confirm/", "upload-confirm", post=True)
 def upload_confirm(request, pk: int):
     campaign = campaign_for_user(request.user, pk, EDIT)
     token = request.POST.get("token", "")
@@ -202,8 +202,7 @@ def upload_confirm(request, pk: int):
     return redirect("tracking:data", campaign.pk)
 
 
-@login_required
-@require_POST
+@page("campaigns/<int:pk>/data/batches/<int:batch_id>/undo/", "batch-undo", post=True)
 def batch_undo(request, pk: int, batch_id: int):
     campaign = campaign_for_user(request.user, pk, EDIT)
     batch = lookups.batch_for_user(request.user, batch_id, EDIT)
@@ -224,7 +223,7 @@ def _grid_dates(campaign) -> list[dt.date]:
     return days[-GRID_MAX_DAYS:]
 
 
-@login_required
+@page("campaigns/<int:pk>/data/grid/", "grid")
 def grid(request, pk: int):
     """Enter one channel's metrics by date; a block pasted from Excel/WPS fills the cells."""
     campaign = campaign_for_user(request.user, pk, VIEW if request.method == "GET" else EDIT)
