@@ -492,6 +492,11 @@ def test_wecom_web_login_then_userid(wecom):
         f"{wecom.url}/cgi-bin/auth/getuserinfo", params={"access_token": token, "code": params["code"]}, timeout=5
     ).json()
     assert again == {"errcode": 40029, "errmsg": "invalid code"}
+    outsider = wecom.issue_outsider_code("o-visitor")
+    answer = requests.get(
+        f"{wecom.url}/cgi-bin/auth/getuserinfo", params={"access_token": token, "code": outsider}, timeout=5
+    ).json()
+    assert answer == {"errcode": 0, "errmsg": "ok", "openid": "o-visitor", "external_userid": ""}
     wrong_corp = requests.get(login.replace(wecom.corp_id, "wwother"), timeout=5)
     assert wrong_corp.status_code == 400 and "-31027" in wrong_corp.text
 

@@ -114,6 +114,7 @@ class OidcProvider:
             [sys.executable, "-m", "tests.support.oidc_provider.serve"],
             cwd=ROOT,
             env=env,
+            stdin=subprocess.PIPE,  # the provider exits when this process ends and the pipe closes
             stdout=subprocess.PIPE,
             stderr=log,
             text=True,
@@ -135,6 +136,7 @@ class OidcProvider:
 
     def stop(self) -> None:
         if self._process is not None and self._process.poll() is None:
+            self._process.stdin.close()
             self._process.terminate()
             try:
                 self._process.wait(10)

@@ -90,7 +90,7 @@ class FeishuServer(PlatformServer):
 
         return self.login_page(call, redirect_uri, params, "飞书扫码登录")
 
-    def _login_user_error(self, user: ChatUser, v2: bool) -> Reply | None:
+    def _login_user_error(self, user: ChatUser) -> Reply | None:
         if user.status == "left":
             return self.payload("user_info_resigned")
         if user.status == "disabled":
@@ -158,7 +158,7 @@ class FeishuServer(PlatformServer):
         if status != "ok":
             return self.payload("user_info_invalid_token")
         user = self.users[data["userid"]]
-        refused = self._login_user_error(user, v2=True)
+        refused = self._login_user_error(user)
         if refused is not None:
             return refused
         return self.payload(

@@ -49,6 +49,15 @@ class WeComServer(PlatformServer):
         with self._lock:
             self.deleted.add(userid)
 
+    def issue_outsider_code(self, openid: str = "OPENID", external_userid: str = "") -> str:
+        """A login code of someone who is not a member of the company (getuserinfo answers `openid`, never a
+        `userid`): the product must not sign them in."""
+        code = secrets.token_hex(16)
+        with self._lock:
+            self._codes[code] = {"userid": None, "kind": "outsider", "expires": self.now() + 300,
+                                 "openid": openid, "external_userid": external_userid}  # fmt: skip
+        return code
+
     def reset(self) -> None:
         super().reset()
         self.deleted.clear()
@@ -130,6 +139,10 @@ class WeComServer(PlatformServer):
         status, data = self.take_code(call.query.get("code"))
         if status != "ok":
             return self.payload("invalid_code")
+        if data["kind"] == "outsider":
+            return self.payload(
+                "auth_getuserinfo_non_member", openid=data["openid"], external_userid=data["external_userid"]
+            )
         user = self.users[data["userid"]]
         if data.get("privateinfo"):
             ticket, _ttl = self.new_token("ticket", ttl=1800, userid=user.userid)

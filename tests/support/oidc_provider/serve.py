@@ -5,6 +5,13 @@ listens on a free port of 127.0.0.1 and prints `READY <base url>` once it accept
 
 import os
 import sys
+import threading
+
+
+def _exit_with_parent() -> None:
+    """The test process holds our stdin open; when it ends (even killed), stdin closes and so do we."""
+    sys.stdin.read()
+    os._exit(0)
 
 
 def main() -> None:
@@ -35,6 +42,7 @@ def main() -> None:
     client.save()
     client.response_types.set([ResponseType.objects.get(value="code")])
 
+    threading.Thread(target=_exit_with_parent, daemon=True).start()
     httpd = ThreadedWSGIServer(("127.0.0.1", 0), WSGIRequestHandler)
     httpd.set_app(WSGIHandler())
     print(f"READY http://127.0.0.1:{httpd.server_port}", flush=True)
