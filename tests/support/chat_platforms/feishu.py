@@ -1,0 +1,281 @@
+"""A local Feishu/Lark: open.feishu.cn's OpenAPI and accounts.feishu.cn's authorization page on one 127.0.0.1
+port. Payloads: payloads/feishu/*.json, each with its doc URL.
+
+Flows it serves:
+- web login (and the in-app 免登 code, which Feishu exchanges the same way): GET /open-apis/authen/v1/authorize
+  → redirect_uri?code=…&state=…; POST /open-apis/authen/v2/oauth/token (OAuth 2.0, PKCE checked) or the
+  historic POST /open-apis/authen/v1/oidc/access_token (app_access_token as Bearer);
+  GET /open-apis/authen/v1/user_info (user_access_token as Bearer);
+- app tokens: POST /open-apis/auth/v3/app_access_token/internal, /open-apis/auth/v3/tenant_access_token/internal;
+- leaver sync: GET /open-apis/contact/v3/users/:user_id (status.is_resigned / is_frozen / is_activated),
+  GET /open-apis/contact/v3/users/find_by_department.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import secrets
+
+from .base import ChatUser, PlatformServer, RecordedCall, Reply, bearer, body_dict
+
+DOCS = "https://open.feishu.cn/document/"
+
+
+def open_department_id(dept_id: int) -> str:
+    return "0" if dept_id == 1 else f"od-{dept_id:032x}"  # "0" is the root department in Feishu
+
+
+class FeishuServer(PlatformServer):
+    platform = "feishu"
+
+    def __init__(
+        self,
+        app_id: str = "cli_a5ca35a685b0x26e",
+        app_secret: str | None = None,
+        tenant_key: str = "736588c92lxf175d",
+        **kw,
+    ):
+        self.app_id = app_id
+        self.app_secret = app_secret or secrets.token_urlsafe(24)
+        self.tenant_key = tenant_key
+        super().__init__(**kw)
+
+    def settings(self) -> dict:
+        return {
+            "FEISHU_APP_ID": self.app_id,
+            "FEISHU_APP_SECRET": self.app_secret,
+            "FEISHU_API_BASE": self.url,  # https://open.feishu.cn (Lark: https://open.larksuite.com)
+            "FEISHU_ACCOUNTS_BASE": self.url,  # https://accounts.feishu.cn
+        }
+
+    def routes(self):
+        return [
+            ("GET", "/open-apis/authen/v1/authorize", self.authorize),
+            ("GET", "/open-apis/authen/v1/index", self.authorize_v1),
+            ("POST", "/open-apis/auth/v3/app_access_token/internal", self.app_access_token),
+            ("POST", "/open-apis/auth/v3/tenant_access_token/internal", self.tenant_access_token),
+            ("POST", "/open-apis/authen/v2/oauth/token", self.oauth_token),
+            ("POST", "/open-apis/authen/v1/oidc/access_token", self.oidc_access_token),
+            ("POST", "/open-apis/authen/v1/access_token", self.oidc_access_token),
+            ("GET", "/open-apis/authen/v1/user_info", self.user_info),
+            ("GET", "/open-apis/contact/v3/users/find_by_department", self.find_by_department),
+            ("GET", "/open-apis/contact/v3/users/{user_id}", self.contact_user),
+        ]
+
+    # --- login ------------------------------------------------------------------------------------------------
+    def authorize(self, call: RecordedCall) -> Reply:
+        # DOCS + "common-capabilities/sso/api/obtain-oauth-code": accounts.feishu.cn/open-apis/authen/v1/authorize
+        # ?client_id&redirect_uri&scope&state&code_challenge&code_challenge_method → redirect_uri?code=…&state=…
+        return self._authorize(call, call.query.get("client_id"))
+
+    def authorize_v1(self, call: RecordedCall) -> Reply:
+        # DOCS + "historic-version/authen/obtain-oauth-code": /open-apis/authen/v1/index?app_id&redirect_uri&state
+        return self._authorize(call, call.query.get("app_id"))
+
+    def _authorize(self, call: RecordedCall, client_id: str | None) -> Reply:
+        if client_id != self.app_id:
+            return self.error_page("应用不存在 (client_id)")
+        redirect_uri = call.query.get("redirect_uri", "")
+        if not self.redirect_allowed(redirect_uri):
+            return self.error_page("20029 Invalid redirect uri")
+        state = call.query.get("state", "")
+        challenge = call.query.get("code_challenge")
+        method = call.query.get("code_challenge_method", "plain")
+
+        def params(code: str) -> dict:
+            with self._lock:
+                self._codes[code].update(redirect_uri=redirect_uri, challenge=challenge, method=method)
+            return {"code": code, "state": state}
+
+        return self.login_page(call, redirect_uri, params, "飞书扫码登录")
+
+    def _login_user_error(self, user: ChatUser) -> Reply | None:
+        if user.status == "left":
+            return self.payload("user_info_resigned")
+        if user.status == "disabled":
+            return self.payload("user_info_frozen")
+        return None
+
+    def oauth_token(self, call: RecordedCall) -> Reply:
+        # DOCS + "authentication-management/access-token/get-user-access-token" (POST /open-apis/authen/v2/oauth/token)
+        body = body_dict(call)
+        if body.get("grant_type") not in ("authorization_code", "refresh_token"):
+            return self.payload("oauth_token_unsupported_grant")
+        if body.get("client_id") != self.app_id or body.get("client_secret") != self.app_secret:
+            return self.payload("oauth_token_invalid_client")
+        if body["grant_type"] == "refresh_token":
+            status, data = self.token(body.get("refresh_token"), "refresh")
+            if status != "ok":
+                return self.payload("oauth_token_code_not_found")
+            userid = data["userid"]
+        else:
+            status, data = self.take_code(body.get("code"))
+            if status == "invalid":
+                return self.payload("oauth_token_code_not_found")
+            if status == "used":
+                return self.payload("oauth_token_code_used")
+            if status == "expired":
+                return self.payload("oauth_token_code_expired")
+            if data.get("redirect_uri") and body.get("redirect_uri") and body["redirect_uri"] != data["redirect_uri"]:
+                return self.payload("oauth_token_redirect_mismatch")
+            if data.get("challenge") and not _pkce_ok(data["challenge"], data.get("method"), body.get("code_verifier")):
+                return self.payload("oauth_token_pkce_failed")
+            userid = data["userid"]
+        token, ttl = self.new_token("user", userid=userid)
+        refresh, refresh_ttl = self.new_token("refresh", ttl=604800, userid=userid)
+        return self.payload(
+            "oauth_token", access_token=token, expires_in=ttl, refresh_token=refresh, refresh_token_expires_in=refresh_ttl,
+            scope="auth:user.id:read offline_access contact:user.email:readonly",
+        )  # fmt: skip
+
+    def oidc_access_token(self, call: RecordedCall) -> Reply:
+        # DOCS + "historic-version/authen/create-oidc-access_token" (Authorization: Bearer app_access_token)
+        if self.token(bearer(call), "app")[0] != "ok":
+            return self.payload("oidc_invalid_app_token")
+        body = body_dict(call)
+        status, data = self.take_code(body.get("code"))
+        if status == "expired":
+            return self.payload("oidc_expired_code")
+        if status != "ok" or body.get("grant_type") != "authorization_code":
+            return self.payload("oidc_invalid_code")
+        token, ttl = self.new_token("user", userid=data["userid"])
+        refresh, refresh_ttl = self.new_token("refresh", ttl=2592000, userid=data["userid"])
+        return self.payload(
+            "oidc_access_token",
+            data={"access_token": token, "refresh_token": refresh, "token_type": "Bearer", "expires_in": ttl,
+                  "refresh_expires_in": refresh_ttl, "scope": "auth:user.id:read contact:user.email:readonly"},
+        )  # fmt: skip
+
+    def user_info(self, call: RecordedCall) -> Reply:
+        # DOCS + "server-docs/authentication-management/login-state-management/get" (GET /open-apis/authen/v1/user_info)
+        token = bearer(call)
+        if token is None:
+            return self.payload("missing_token")
+        status, data = self.token(token, "user")
+        if status == "expired":
+            return self.payload("user_token_expired")
+        if status != "ok":
+            return self.payload("user_info_invalid_token")
+        user = self.users[data["userid"]]
+        refused = self._login_user_error(user)
+        if refused is not None:
+            return refused
+        return self.payload(
+            "user_info",
+            data={
+                "name": user.name, "en_name": user.name,
+                "avatar_url": f"https://static.example.com/avatar/{user.userid}.png",
+                "avatar_thumb": f"https://static.example.com/avatar/{user.userid}_72.png",
+                "avatar_middle": f"https://static.example.com/avatar/{user.userid}_240.png",
+                "avatar_big": f"https://static.example.com/avatar/{user.userid}_640.png",
+                "open_id": user.open_id, "union_id": user.unionid, "email": user.email,
+                "enterprise_email": user.email, "user_id": user.userid, "mobile": user.mobile,
+                "tenant_key": self.tenant_key, "employee_no": "",
+            },
+        )  # fmt: skip
+
+    # --- app tokens -------------------------------------------------------------------------------------------
+    def _app_credentials(self, call: RecordedCall) -> Reply | None:
+        body = body_dict(call)
+        if body.get("app_id") != self.app_id:
+            return self.payload("app_id_invalid")
+        if body.get("app_secret") != self.app_secret:
+            return self.payload("app_secret_invalid")
+        return None
+
+    def app_access_token(self, call: RecordedCall) -> Reply:
+        # DOCS + "server-docs/authentication-management/access-token/app_access_token_internal"
+        refused = self._app_credentials(call)
+        if refused is not None:
+            return refused
+        app, ttl = self.new_token("app")
+        tenant, _ = self.new_token("tenant", ttl=ttl)
+        return self.payload("app_access_token", app_access_token=app, expire=ttl, tenant_access_token=tenant)
+
+    def tenant_access_token(self, call: RecordedCall) -> Reply:
+        # DOCS + "server-docs/authentication-management/access-token/tenant_access_token_internal"
+        refused = self._app_credentials(call)
+        if refused is not None:
+            return refused
+        tenant, ttl = self.new_token("tenant")
+        return self.payload("tenant_access_token", tenant_access_token=tenant, expire=ttl)
+
+    # --- directory --------------------------------------------------------------------------------------------
+    def _tenant_ok(self, call: RecordedCall) -> Reply | None:
+        token = bearer(call)
+        if token is None:
+            return self.payload("missing_token")
+        if self.token(token, "tenant")[0] != "ok":
+            return self.payload("tenant_token_invalid")
+        return None
+
+    def _user_json(self, user: ChatUser) -> dict:
+        return {
+            "union_id": user.unionid,
+            "user_id": user.userid,
+            "open_id": user.open_id,
+            "name": user.name,
+            "en_name": user.name,
+            "email": user.email,
+            "enterprise_email": user.email,
+            "mobile": user.mobile,
+            "mobile_visible": True,
+            "avatar": {size: f"https://static.example.com/avatar/{user.userid}.png" for size in ("avatar_72", "avatar_240", "avatar_640", "avatar_origin")},
+            "status": {
+                "is_frozen": user.status == "disabled",
+                "is_resigned": user.status == "left",
+                "is_activated": user.status in ("active", "disabled"),
+                "is_exited": False,
+                "is_unjoin": user.status == "not_activated",
+            },
+            "department_ids": [open_department_id(d) for d in user.department],
+            "job_title": user.title,
+            "employee_no": "",
+            "employee_type": 1,
+            "is_tenant_manager": False,
+        }  # fmt: skip
+
+    def contact_user(self, call: RecordedCall, user_id: str) -> Reply:
+        # DOCS + "server-docs/contact-v3/user/get" (GET /open-apis/contact/v3/users/:user_id?user_id_type=…);
+        # a resigned person is still found, with status.is_resigned true
+        refused = self._tenant_ok(call)
+        if refused is not None:
+            return refused
+        id_type = call.query.get("user_id_type", "open_id")
+        field = {"open_id": "open_id", "union_id": "unionid", "user_id": "userid"}.get(id_type)
+        user = next((u for u in self.users.values() if field and getattr(u, field) == user_id), None)
+        if user is None:
+            return self.payload("contact_user_id_invalid")
+        return self.payload("contact_user", data={"user": self._user_json(user)})
+
+    def find_by_department(self, call: RecordedCall) -> Reply:
+        # DOCS + "server-docs/contact-v3/user/find_by_department" (people directly in a department, paged;
+        # resigned people are not listed). An unknown department lists nobody.
+        refused = self._tenant_ok(call)
+        if refused is not None:
+            return refused
+        wanted = call.query.get("department_id", "0")
+        dept = next((d for d in self.departments if open_department_id(d) == wanted), None)
+        members = self.members(dept) if dept is not None else []
+        size = max(1, min(int(call.query.get("page_size", 10) or 10), 50))
+        start = int(call.query.get("page_token") or 0)
+        page = members[start : start + size]
+        has_more = start + size < len(members)
+        return self.payload(
+            "find_by_department",
+            data={
+                "has_more": has_more,
+                "page_token": str(start + size) if has_more else "",
+                "items": [self._user_json(u) for u in page],
+            },
+        )
+
+
+def _pkce_ok(challenge: str, method: str | None, verifier: str | None) -> bool:
+    if not verifier:
+        return False
+    if method == "S256":
+        digest = hashlib.sha256(verifier.encode("ascii")).digest()
+        return base64.urlsafe_b64encode(digest).rstrip(b"=").decode("ascii") == challenge
+    return verifier == challenge
