@@ -43,6 +43,16 @@ def _internal(section: str) -> str:
 # --- planning ---------------------------------------------------------------------------------------
 
 
+def _part_for_user(rows, part_id, parent: str, parent_for_user, user, need: str):
+    """A row that belongs to another looked-up object (a file of a material, a duty of a partner): the row
+    by id (404 when there is none), its `parent` loaded through `parent_for_user` with the caller's right."""
+    row = rows.filter(pk=valid_id(part_id)).first()
+    if row is None:
+        raise Http404
+    setattr(row, parent, parent_for_user(user, getattr(row, f"{parent}_id"), need))
+    return row
+
+
 def task_for_user(user, task_id, need: str = VIEW) -> Task:
     """A partner sees and may update the tasks assigned to them; everyone else needs the role's right."""
     task = object_for_user(
@@ -81,11 +91,7 @@ def campaign_partner_for_user(user, cp_id, need: str = VIEW) -> CampaignPartner:
 def responsibility_for_user(user, item_id, need: str = VIEW) -> Responsibility:
     """An item of a partner's responsibility list, through its campaign partner: 404 unless the caller sees
     that partner (a partner contact sees their own company's). Who may tick it off is the service's rule."""
-    item = Responsibility.objects.filter(pk=valid_id(item_id)).first()
-    if item is None:
-        raise Http404
-    item.campaign_partner = campaign_partner_for_user(user, item.campaign_partner_id, need)
-    return item
+    return _part_for_user(Responsibility.objects, item_id, "campaign_partner", campaign_partner_for_user, user, need)
 
 
 # --- execution records and alerts (internal to the campaign team) ---------------------------------
@@ -150,11 +156,7 @@ def event_for_user(user, event_id, need: str = VIEW) -> Event:
 
 
 def registration_for_user(user, registration_id, need: str = VIEW) -> Registration:
-    registration = Registration.objects.filter(pk=valid_id(registration_id)).first()
-    if registration is None:
-        raise Http404
-    registration.event = event_for_user(user, registration.event_id, need)
-    return registration
+    return _part_for_user(Registration.objects, registration_id, "event", event_for_user, user, need)
 
 
 # --- materials --------------------------------------------------------------------------------------
@@ -172,16 +174,9 @@ def material_for_user(user, material_id, need: str = VIEW) -> Material:
 
 
 def material_file_for_user(user, file_id, need: str = VIEW) -> MaterialFile:
-    file = MaterialFile.objects.filter(pk=valid_id(file_id)).first()
-    if file is None:
-        raise Http404
-    file.material = material_for_user(user, file.material_id, need)
-    return file
+    return _part_for_user(MaterialFile.objects, file_id, "material", material_for_user, user, need)
 
 
 def material_comment_for_user(user, comment_id, need: str = VIEW) -> MaterialComment:
-    comment = MaterialComment.objects.select_related("file").filter(pk=valid_id(comment_id)).first()
-    if comment is None:
-        raise Http404
-    comment.material = material_for_user(user, comment.material_id, need)
-    return comment
+    rows = MaterialComment.objects.select_related("file")
+    return _part_for_user(rows, comment_id, "material", material_for_user, user, need)

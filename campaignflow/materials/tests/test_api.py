@@ -28,11 +28,6 @@ def campaign(db, users):
     return make_campaign(users)
 
 
-@pytest.fixture(autouse=True)
-def _media(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path
-
-
 @pytest.fixture
 def api(api_for, users):
     return lambda who: api_for(users[who])

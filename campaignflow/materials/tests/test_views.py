@@ -27,11 +27,6 @@ def campaign(db, users):
     return make_campaign(users)
 
 
-@pytest.fixture(autouse=True)
-def _media(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path
-
-
 @pytest.fixture
 def owner(users):
     return logged_in(users["owner"])
@@ -170,7 +165,6 @@ def test_delete_needs_the_current_version(users, campaign, owner):
 
 
 def test_a_material_is_shown_only_under_its_own_campaign(users, campaign, owner):
-    from conftest import make_campaign
 
     material = make(users, campaign)
     other = make_campaign(users)
