@@ -4,8 +4,6 @@ from campaignflow.campaigns.tabs import CampaignAppConfig, Tab
 
 
 class AlertsConfig(CampaignAppConfig):
-    name = "campaignflow.alerts"
-    label = "alerts"
     verbose_name = _("Alerts")
     tabs = (Tab("alerts", _("Alerts"), "alerts:list", order=55, team_only=True),)
 

@@ -4,12 +4,9 @@ from campaignflow.campaigns.tabs import CampaignAppConfig, Tab
 
 
 class BudgetsConfig(CampaignAppConfig):
-    name = "campaignflow.budgets"
-    label = "budgets"
     verbose_name = _("Budget")
     tabs = (
         Tab("budget", _("Budget"), "budgets:budget", order=60),
         Tab("partners", _("Partners"), "budgets:partners", order=62),
         Tab("settlement", _("Settlement"), "budgets:settlement", order=64),
     )
-    gates = True

@@ -4,7 +4,4 @@ from .tabs import CampaignAppConfig
 
 
 class CampaignsConfig(CampaignAppConfig):
-    name = "campaignflow.campaigns"
-    label = "campaigns"
     verbose_name = _("Campaigns")
-    gates = True

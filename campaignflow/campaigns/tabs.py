@@ -1,12 +1,11 @@
 """Campaign page sections and the AppConfig through which each app declares its part of the campaign.
 
-An app states its tabs (only those it really provides, no placeholder tabs) and whether it has stage
-gates; `CampaignAppConfig.ready()` registers them:
+An app states its tabs (only those it really provides, no placeholder tabs); `CampaignAppConfig.ready()`
+registers them and imports the app's `gates.py` if it has one (its @gate(...) conditions register on import):
 
     class PlanningConfig(CampaignAppConfig):
-        name = "campaignflow.planning"
+        verbose_name = _("Plan")
         tabs = (Tab("plan", _("Plan"), "planning:plan", order=24), Tab("gantt", _("Gantt"), "planning:gantt", order=25))
-        gates = True  # imports campaignflow.planning.gates, whose @gate(...) conditions register on import
 
 The URL name is reversed with the campaign id (`pk`). Tabs of equal order keep the order of the apps in
 INSTALLED_APPS.
@@ -19,6 +18,7 @@ from importlib import import_module
 
 from django.apps import AppConfig
 from django.urls import reverse
+from django.utils.module_loading import module_has_submodule
 
 
 @dataclass(frozen=True)
@@ -38,10 +38,10 @@ def register_tab(tab: Tab) -> None:
 
 
 class CampaignAppConfig(AppConfig):
-    """An app's part of the campaign page, declared as data: its tabs and whether it has `gates.py`."""
+    """An app's part of the campaign page, declared as data: its tabs. Its name is its package's (the module's
+    without `.apps`), its label the last part of that, and its `gates.py`, when it has one, is loaded with it."""
 
     tabs: tuple[Tab, ...] = ()
-    gates = False
     # Django uses the one AppConfig class an apps.py holds; one that imports this base holds two, so the
     # base is no candidate (default = False) and each subclass is the default of its module.
     default = False
@@ -49,9 +49,10 @@ class CampaignAppConfig(AppConfig):
     def __init_subclass__(cls, **kwargs) -> None:
         super().__init_subclass__(**kwargs)
         cls.default = True
+        cls.name = cls.__module__.removesuffix(".apps")
 
     def ready(self) -> None:
-        if self.gates:
+        if module_has_submodule(self.module, "gates"):
             import_module(f"{self.name}.gates")
         for tab in self.tabs:
             register_tab(tab)

@@ -4,7 +4,5 @@ from campaignflow.campaigns.tabs import CampaignAppConfig, Tab
 
 
 class ExecutionConfig(CampaignAppConfig):
-    name = "campaignflow.execution"
-    label = "execution"
     verbose_name = _("Execution control")
     tabs = (Tab("execution", _("Execution"), "execution:overview", order=60),)

@@ -4,8 +4,5 @@ from campaignflow.campaigns.tabs import CampaignAppConfig, Tab
 
 
 class GoalsConfig(CampaignAppConfig):
-    name = "campaignflow.goals"
-    label = "goals"
     verbose_name = _("Goals and channels")
     tabs = (Tab("goals", _("Goals & channels"), "goals:kpis", order=20),)
-    gates = True

@@ -4,11 +4,8 @@ from campaignflow.campaigns.tabs import CampaignAppConfig, Tab
 
 
 class MaterialsConfig(CampaignAppConfig):
-    name = "campaignflow.materials"
-    label = "materials"
     verbose_name = _("Materials")
     tabs = (Tab("materials", _("Materials"), "materials:list", order=28),)
-    gates = True
 
     def ready(self) -> None:
         super().ready()

@@ -4,12 +4,9 @@ from campaignflow.campaigns.tabs import CampaignAppConfig, Tab
 
 
 class PlanningConfig(CampaignAppConfig):
-    name = "campaignflow.planning"
-    label = "planning"
     verbose_name = _("Plan")
     tabs = (
         Tab("plan", _("Plan"), "planning:plan", order=24),
         Tab("gantt", _("Gantt"), "planning:gantt", order=25),
         Tab("raci", _("RACI"), "planning:raci", order=26),
     )
-    gates = True

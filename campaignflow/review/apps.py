@@ -4,8 +4,5 @@ from campaignflow.campaigns.tabs import CampaignAppConfig, Tab
 
 
 class ReviewConfig(CampaignAppConfig):
-    name = "campaignflow.review"
-    label = "review"
     verbose_name = _("Review and case library")
     tabs = (Tab("review", _("Review"), "review:overview", order=80, team_only=True),)
-    gates = True

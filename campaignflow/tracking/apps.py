@@ -4,8 +4,6 @@ from campaignflow.campaigns.tabs import CampaignAppConfig, Tab
 
 
 class TrackingConfig(CampaignAppConfig):
-    name = "campaignflow.tracking"
-    label = "tracking"
     verbose_name = _("Daily tracking")
     tabs = (
         Tab("board", _("Data board"), "tracking:board", order=30),
