@@ -17,6 +17,16 @@ from tests.support.chat_platforms.base import PAYLOADS, Reply
 CALLBACK = "http://127.0.0.1:8765/accounts/dingtalk/callback/"
 
 
+def dingtalk_user_token(dingtalk, code: str, **overrides) -> requests.Response:
+    """POST /v1.0/oauth2/userAccessToken as the product does: the app's key and secret and the person's code."""
+    body = {"clientId": dingtalk.app_key, "clientSecret": dingtalk.app_secret, "code": code}
+    return requests.post(
+        f"{dingtalk.url}/v1.0/oauth2/userAccessToken",
+        json={**body, "grantType": "authorization_code", **overrides},
+        timeout=5,
+    )
+
+
 def query_of(url: str) -> dict:
     return {key: values[0] for key, values in parse_qs(urlsplit(url).query).items()}
 
@@ -62,12 +72,7 @@ def test_dingtalk_qr_login_then_user_token_then_me(dingtalk):
     params = query_of(redirect)
     assert params["state"] == "st-1" and params["authCode"] == params["code"]
 
-    token = requests.post(
-        f"{dingtalk.url}/v1.0/oauth2/userAccessToken",
-        json={"clientId": dingtalk.app_key, "clientSecret": dingtalk.app_secret, "code": params["authCode"],
-              "grantType": "authorization_code"},
-        timeout=5,
-    )  # fmt: skip
+    token = dingtalk_user_token(dingtalk, params["authCode"])
     assert token.status_code == 200
     body = token.json()
     assert body["expireIn"] == 7200 and body["corpId"] == dingtalk.corp_id and body["refreshToken"]
@@ -80,12 +85,7 @@ def test_dingtalk_qr_login_then_user_token_then_me(dingtalk):
         "openId": "open-zhangsan", "unionId": "union-zhangsan", "email": "zhangsan@example.com", "stateCode": "86",
     }  # fmt: skip
     # the code is used once
-    again = requests.post(
-        f"{dingtalk.url}/v1.0/oauth2/userAccessToken",
-        json={"clientId": dingtalk.app_key, "clientSecret": dingtalk.app_secret, "code": params["authCode"],
-              "grantType": "authorization_code"},
-        timeout=5,
-    )  # fmt: skip
+    again = dingtalk_user_token(dingtalk, params["authCode"])
     assert again.status_code == 400 and again.json()["code"] == "invalidParameter.authCode.notFound"
     # what the product sent is on record
     sent = dingtalk.calls_to("/v1.0/oauth2/userAccessToken")[0].body
@@ -106,25 +106,11 @@ def test_dingtalk_qr_login_page_refuses_another_app_or_a_foreign_redirect(dingta
 
 
 def test_dingtalk_user_token_errors(dingtalk):
-    url = f"{dingtalk.url}/v1.0/oauth2/userAccessToken"
     code = dingtalk.issue_code("zhangsan")
-    wrong_secret = requests.post(
-        url,
-        json={"clientId": dingtalk.app_key, "clientSecret": "wrong", "code": code, "grantType": "authorization_code"},
-        timeout=5,
-    )
+    wrong_secret = dingtalk_user_token(dingtalk, code, clientSecret="wrong")
     assert wrong_secret.status_code == 400 and wrong_secret.json()["code"] == "invalidClientIdOrSecret"
     dingtalk.advance(301)  # codes live five minutes
-    expired = requests.post(
-        url,
-        json={
-            "clientId": dingtalk.app_key,
-            "clientSecret": dingtalk.app_secret,
-            "code": code,
-            "grantType": "authorization_code",
-        },
-        timeout=5,
-    )
+    expired = dingtalk_user_token(dingtalk, code)
     assert expired.status_code == 400 and expired.json()["code"] == "invalidParameter.authCode.notFound"
     missing = requests.get(f"{dingtalk.url}/v1.0/contact/users/me", timeout=5)
     assert missing.status_code == 400 and missing.json()["code"] == "AuthenticationFailed.MissingParameter"
@@ -140,16 +126,7 @@ def test_dingtalk_user_token_errors(dingtalk):
 
 def test_dingtalk_user_token_expires_after_expire_in(dingtalk):
     code = dingtalk.issue_code("lisi")
-    token = requests.post(
-        f"{dingtalk.url}/v1.0/oauth2/userAccessToken",
-        json={
-            "clientId": dingtalk.app_key,
-            "clientSecret": dingtalk.app_secret,
-            "code": code,
-            "grantType": "authorization_code",
-        },
-        timeout=5,
-    ).json()
+    token = dingtalk_user_token(dingtalk, code).json()
     headers = {"x-acs-dingtalk-access-token": token["accessToken"]}
     assert requests.get(f"{dingtalk.url}/v1.0/contact/users/me", headers=headers, timeout=5).status_code == 200
     dingtalk.advance(token["expireIn"] + 1)
@@ -263,6 +240,16 @@ def feishu(feishu_server):
     return feishu_server
 
 
+def feishu_user_token(feishu, code: str, **overrides) -> requests.Response:
+    """POST /open-apis/authen/v2/oauth/token as the product does: the app's id and secret and the person's code."""
+    body = {"client_id": feishu.app_id, "client_secret": feishu.app_secret, "code": code}
+    return requests.post(
+        f"{feishu.url}/open-apis/authen/v2/oauth/token",
+        json={"grant_type": "authorization_code", **body, **overrides},
+        timeout=5,
+    )
+
+
 def feishu_tenant_token(server) -> str:
     answer = requests.post(
         f"{server.url}/open-apis/auth/v3/tenant_access_token/internal",
@@ -285,19 +272,16 @@ def test_feishu_web_login_with_pkce_then_user_info(feishu):
     redirect = requests.get(authorize + "&as=wangwu", allow_redirects=False, timeout=5).headers["Location"]
     params = query_of(redirect)
     assert redirect.startswith(CALLBACK) and params["state"] == "st-2"
-    token_url = f"{feishu.url}/open-apis/authen/v2/oauth/token"
-    base = {"grant_type": "authorization_code", "client_id": feishu.app_id, "client_secret": feishu.app_secret,
-            "code": params["code"], "redirect_uri": CALLBACK}  # fmt: skip
-    pkce_failed = requests.post(token_url, json={**base, "code_verifier": pkce_pair()[0]}, timeout=5)
+    pkce_failed = feishu_user_token(feishu, params["code"], redirect_uri=CALLBACK, code_verifier=pkce_pair()[0])
     assert pkce_failed.status_code == 400 and pkce_failed.json()["code"] == 20049
     # that try used the code up, as the platform does: a new one
     redirect = requests.get(authorize + "&as=wangwu", allow_redirects=False, timeout=5).headers["Location"]
-    base["code"] = query_of(redirect)["code"]
-    token = requests.post(token_url, json={**base, "code_verifier": verifier}, timeout=5)
+    code = query_of(redirect)["code"]
+    token = feishu_user_token(feishu, code, redirect_uri=CALLBACK, code_verifier=verifier)
     assert token.status_code == 200
     body = token.json()
     assert body["code"] == 0 and body["token_type"] == "Bearer" and body["expires_in"] == 7200
-    used = requests.post(token_url, json={**base, "code_verifier": verifier}, timeout=5)
+    used = feishu_user_token(feishu, code, redirect_uri=CALLBACK, code_verifier=verifier)
     assert used.status_code == 400 and used.json()["code"] == 20065
 
     info = requests.get(
@@ -313,40 +297,17 @@ def test_feishu_web_login_with_pkce_then_user_info(feishu):
 
 
 def test_feishu_token_errors(feishu):
-    token_url = f"{feishu.url}/open-apis/authen/v2/oauth/token"
     code = feishu.issue_code("wangwu")
-    wrong = requests.post(
-        token_url,
-        json={"grant_type": "authorization_code", "client_id": feishu.app_id, "client_secret": "x", "code": code},
-        timeout=5,
-    )
+    wrong = feishu_user_token(feishu, code, client_secret="x")
     assert wrong.status_code == 400 and wrong.json() == {
         "code": 20002,
         "error": "invalid_client",
         "error_description": "The client secret is invalid.",
     }
-    unknown = requests.post(
-        token_url,
-        json={
-            "grant_type": "authorization_code",
-            "client_id": feishu.app_id,
-            "client_secret": feishu.app_secret,
-            "code": "nope",
-        },
-        timeout=5,
-    )
+    unknown = feishu_user_token(feishu, "nope")
     assert unknown.json()["code"] == 20003
     feishu.advance(301)
-    expired = requests.post(
-        token_url,
-        json={
-            "grant_type": "authorization_code",
-            "client_id": feishu.app_id,
-            "client_secret": feishu.app_secret,
-            "code": code,
-        },
-        timeout=5,
-    )
+    expired = feishu_user_token(feishu, code)
     assert expired.json()["code"] == 20004
     app = requests.post(
         f"{feishu.url}/open-apis/auth/v3/app_access_token/internal",
@@ -436,16 +397,7 @@ def test_feishu_directory_status_for_the_leaver_sync(feishu):
 
 def test_feishu_resigned_person_cannot_read_their_user_info(feishu):
     code = feishu.issue_code("wangwu")
-    token = requests.post(
-        f"{feishu.url}/open-apis/authen/v2/oauth/token",
-        json={
-            "grant_type": "authorization_code",
-            "client_id": feishu.app_id,
-            "client_secret": feishu.app_secret,
-            "code": code,
-        },
-        timeout=5,
-    ).json()["access_token"]
+    token = feishu_user_token(feishu, code).json()["access_token"]
     feishu.remove_user("wangwu")
     info = requests.get(
         f"{feishu.url}/open-apis/authen/v1/user_info", headers={"Authorization": f"Bearer {token}"}, timeout=5

@@ -62,19 +62,48 @@ class Reply:
 
 
 class Route:
-    def __init__(self, method: str, pattern: str, handler):
+    def __init__(self, method: str, pattern: str, handler, guard=None):
         self.method = method
         self.regex = re.compile("^" + re.sub(r"\{(\w+)\}", r"(?P<\1>[^/]+)", pattern) + "$")
         self.pattern = pattern
         self.handler = handler
+        self.guard = guard
+
+    def answer(self, call: RecordedCall, **params: str) -> Reply:
+        refused = self.guard(call) if self.guard is not None else None
+        return refused if refused is not None else self.handler(call, **params)
+
+
+def route(method: str, pattern: str, guard=None):
+    """Mark a handler of a PlatformServer subclass as answering `method pattern` (`{name}`: one path segment).
+    `guard`: a method of the server `(call) -> Reply | None` run first (the token check the endpoint shares
+    with others); a Reply from it is the answer, and the handler is not called."""
+
+    def mark(handler):
+        handler.routes = [(method, pattern, guard), *getattr(handler, "routes", [])]
+        return handler
+
+    return mark
 
 
 class PlatformServer:
-    """Base of DingTalkServer, FeishuServer and WeComServer; a subclass lists its routes in `routes()`."""
+    """Base of DingTalkServer, FeishuServer and WeComServer; a subclass marks its handlers with `@route`."""
 
     platform = ""
+    # The app's credentials, each a keyword argument and an attribute: name → default (None: a fresh random
+    # secret). The product's setting for one is <PLATFORM>_<NAME> unless `setting_names` names it otherwise.
+    credentials: dict[str, str | None] = {}
+    setting_names: dict[str, str] = {}
+    # The platform's hosts this one server stands in for: <PLATFORM>_<key>_BASE in the product's settings.
+    hosts: dict[str, str] = {}
 
-    def __init__(self, token_ttl: int = 7200, redirect_uris: tuple[str, ...] = ()):
+    def __init__(self, token_ttl: int = 7200, redirect_uris: tuple[str, ...] = (), **credentials: str | None):
+        unknown = sorted(set(credentials) - set(self.credentials))
+        if unknown:
+            raise TypeError(f"{type(self).__name__} has no credential {', '.join(unknown)}")
+        for name, default in self.credentials.items():
+            value = credentials.get(name, default)
+            setattr(self, name, value if default is not None else value or secrets.token_urlsafe(24))
         self.token_ttl = token_ttl
         self.users: dict[str, ChatUser] = {}
         self.calls: list[RecordedCall] = []
@@ -85,7 +114,7 @@ class PlatformServer:
         self._forced: dict[str, list[str | Reply]] = {}
         self._offset = 0.0
         self._lock = threading.RLock()
-        self._routes = [Route(method, pattern, handler) for method, pattern, handler in self.routes()]
+        self._routes = self._marked_routes()
         self._httpd: ThreadingHTTPServer | None = None
         self.url = ""
 
@@ -194,12 +223,22 @@ class PlatformServer:
             self.departments = {1: ("测试公司", None)}
 
     def settings(self) -> dict:
-        """The product's settings pointing at this server instead of the platform's hosts."""
-        raise NotImplementedError
+        """The product's settings: this app's credentials, and this server instead of the platform's hosts."""
+        prefix = self.platform.upper()
+        values = {
+            f"{prefix}_{self.setting_names.get(name, name.upper())}": getattr(self, name) for name in self.credentials
+        }
+        return values | {f"{prefix}_{host}_BASE": self.url for host in self.hosts}
 
     # --- for the subclasses ------------------------------------------------------------------------------------
-    def routes(self) -> list[tuple[str, str, object]]:
-        raise NotImplementedError
+    def _marked_routes(self) -> list[Route]:
+        """The `@route` handlers, fixed paths before patterned ones (users/find_by_department ≠ users/{id})."""
+        routes = [
+            Route(method, pattern, getattr(self, name), guard and guard.__get__(self))
+            for name, handler in vars(type(self)).items()
+            for method, pattern, guard in getattr(handler, "routes", ())
+        ]
+        return sorted(routes, key=lambda r: "{" in r.pattern)
 
     def payload(self, name: str, /, **overrides) -> Reply:
         """The documented payload `name` (payloads/<platform>/<name>.json) with `overrides` set in its body
@@ -220,6 +259,16 @@ class PlatformServer:
             self._tokens[token] = {"kind": kind, "expires": self.now() + ttl, **data}
         return token, ttl
 
+    def app_token(self, sent: dict, credentials: dict[str, tuple[str, str]], answer: str, ttl_field: str, **tokens):
+        """An app token endpoint. Each credential sent is checked in order (`credentials`: the field sent → (this
+        server's attribute it must equal, the error payload when it does not)); then the payload `answer` with
+        each of `tokens` (field → kind) a fresh token and `ttl_field` their lifetime."""
+        for field_sent, (attribute, refusal) in credentials.items():
+            if sent.get(field_sent) != getattr(self, attribute):
+                return self.payload(refusal)
+        minted = {name: self.new_token(kind)[0] for name, kind in tokens.items()}
+        return self.payload(answer, **minted, **{ttl_field: self.token_ttl})
+
     def token(self, token: str | None, kind: str) -> tuple[str, dict | None]:
         """("ok", data) for a live token of `kind`, ("expired", data), or ("invalid", None)."""
         with self._lock:
@@ -229,6 +278,32 @@ class PlatformServer:
         if data["expires"] <= self.now():
             return "expired", data
         return "ok", data
+
+    def live_token(self, token: str | None, kind: str, **refusals: str) -> tuple[dict | None, Reply | None]:
+        """A token sent with a call: (its data, None) for a live token of `kind`, else (None, the payload
+        `refusals` names: `missing` when none was sent, `expired`, or `invalid`, which also stands for either of
+        the others when it is not named)."""
+        status, data = ("missing", None) if token is None else self.token(token, kind)
+        if status == "ok":
+            return data, None
+        return None, self.payload(refusals.get(status, refusals["invalid"]))
+
+    def token_user(self, token: str | None, kind: str, **refusals: str) -> tuple[ChatUser | None, Reply | None]:
+        """The person a token sent was issued to, checked as `live_token` does: (the person, None), or (None, the
+        refusal)."""
+        data, refused = self.live_token(token, kind, **refusals)
+        return (None, refused) if refused is not None else (self.users[data["userid"]], None)
+
+    def refreshed_userid(self, refresh_token: str | None) -> str | None:
+        """The person a live refresh token was issued to (None: no such token, or it expired)."""
+        status, data = self.token(refresh_token, "refresh")
+        return data["userid"] if status == "ok" else None
+
+    def user_tokens(self, userid: str, refresh_ttl: int) -> tuple[str, int, str, int]:
+        """A person's new access token and refresh token, with their lifetimes: (token, ttl, refresh, refresh_ttl)."""
+        token, ttl = self.new_token("user", userid=userid)
+        refresh, refresh_ttl = self.new_token("refresh", ttl=refresh_ttl, userid=userid)
+        return token, ttl, refresh, refresh_ttl
 
     def take_code(self, code: str | None) -> tuple[str, dict | None]:
         """Use a login code once: ("ok", data), ("expired", data), ("used", data) or ("invalid", None)."""
@@ -313,7 +388,7 @@ class PlatformServer:
         for route in self._routes:
             match = route.regex.match(path)
             if match and route.method == method:
-                return route.handler(call, **match.groupdict())
+                return route.answer(call, **match.groupdict())
         return self.not_found(call)
 
     def not_found(self, call: RecordedCall) -> Reply:

@@ -13,47 +13,18 @@ from __future__ import annotations
 
 import secrets
 
-from .base import PlatformServer, RecordedCall, Reply, body_dict
+from .base import PlatformServer, RecordedCall, Reply, body_dict, route
 
 DOCS = "https://open.dingtalk.com/document/orgapp/"
 
 
 class DingTalkServer(PlatformServer):
     platform = "dingtalk"
-
-    def __init__(
-        self, app_key: str = "dingtestappkey", app_secret: str | None = None, corp_id: str = "dingcorp0001", **kw
-    ):
-        self.app_key = app_key
-        self.app_secret = app_secret or secrets.token_urlsafe(24)
-        self.corp_id = corp_id
-        super().__init__(**kw)
-
-    def settings(self) -> dict:
-        return {
-            "DINGTALK_APP_KEY": self.app_key,
-            "DINGTALK_APP_SECRET": self.app_secret,
-            "DINGTALK_CORP_ID": self.corp_id,
-            "DINGTALK_API_BASE": self.url,  # https://api.dingtalk.com
-            "DINGTALK_OAPI_BASE": self.url,  # https://oapi.dingtalk.com
-            "DINGTALK_LOGIN_BASE": self.url,  # https://login.dingtalk.com
-        }
-
-    def routes(self):
-        return [
-            ("GET", "/oauth2/auth", self.qr_login),
-            ("POST", "/v1.0/oauth2/userAccessToken", self.user_access_token),
-            ("POST", "/v1.0/oauth2/accessToken", self.app_access_token),
-            ("GET", "/v1.0/contact/users/{union_id}", self.contact_user),
-            ("GET", "/gettoken", self.gettoken),
-            ("POST", "/topapi/v2/user/getuserinfo", self.getuserinfo),
-            ("POST", "/topapi/v2/user/get", self.user_get),
-            ("POST", "/topapi/user/listid", self.user_listid),
-            ("POST", "/topapi/v2/user/list", self.user_list),
-            ("POST", "/topapi/v2/department/listsub", self.department_listsub),
-        ]
+    credentials = {"app_key": "dingtestappkey", "app_secret": None, "corp_id": "dingcorp0001"}
+    hosts = {"API": "api.dingtalk.com", "OAPI": "oapi.dingtalk.com", "LOGIN": "login.dingtalk.com"}
 
     # --- new API ----------------------------------------------------------------------------------------------
+    @route("GET", "/oauth2/auth")
     def qr_login(self, call: RecordedCall) -> Reply:
         # DOCS + "tutorial-obtaining-user-personal-information": login.dingtalk.com/oauth2/auth?redirect_uri=…
         # &response_type=code&client_id=…&scope=openid&state=…&prompt=consent → redirect_uri?authCode=…&state=…
@@ -68,44 +39,41 @@ class DingTalkServer(PlatformServer):
             call, redirect_uri, lambda code: {"authCode": code, "code": code, "state": state}, "钉钉扫码登录"
         )
 
+    @route("POST", "/v1.0/oauth2/userAccessToken")
     def user_access_token(self, call: RecordedCall) -> Reply:
         # DOCS + "obtain-identity-credentials" (POST /v1.0/oauth2/userAccessToken)
         body = body_dict(call)
         if body.get("clientId") != self.app_key or body.get("clientSecret") != self.app_secret:
             return self.payload("user_access_token_invalid_client")
         if body.get("grantType") == "refresh_token":
-            status, data = self.token(body.get("refreshToken"), "refresh")
-            if status != "ok":
-                return self.payload("user_access_token_invalid_code")
-            userid = data["userid"]
+            userid = self.refreshed_userid(body.get("refreshToken"))
         else:
             status, data = self.take_code(body.get("code"))
-            if status != "ok" or data["kind"] != "login" or body.get("grantType") != "authorization_code":
-                return self.payload("user_access_token_invalid_code")
-            userid = data["userid"]
-        token, ttl = self.new_token("user", userid=userid)
-        refresh, _ = self.new_token("refresh", ttl=30 * 86400, userid=userid)
+            valid = status == "ok" and data["kind"] == "login" and body.get("grantType") == "authorization_code"
+            userid = data["userid"] if valid else None
+        if userid is None:
+            return self.payload("user_access_token_invalid_code")
+        token, ttl, refresh, _ = self.user_tokens(userid, refresh_ttl=30 * 86400)
         return self.payload(
             "user_access_token", accessToken=token, refreshToken=refresh, expireIn=ttl, corpId=self.corp_id
         )
 
+    @route("POST", "/v1.0/oauth2/accessToken")
     def app_access_token(self, call: RecordedCall) -> Reply:
         # DOCS + "obtain-the-access_token-of-an-internal-app" (POST /v1.0/oauth2/accessToken)
-        body = body_dict(call)
-        if body.get("appKey") != self.app_key or body.get("appSecret") != self.app_secret:
-            return self.payload("access_token_invalid_client")
-        token, ttl = self.new_token("app")
-        return self.payload("access_token", accessToken=token, expireIn=ttl)
+        refusal = "access_token_invalid_client"
+        credentials = {"appKey": ("app_key", refusal), "appSecret": ("app_secret", refusal)}
+        return self.app_token(body_dict(call), credentials, "access_token", "expireIn", accessToken="app")
 
+    @route("GET", "/v1.0/contact/users/{union_id}")
     def contact_user(self, call: RecordedCall, union_id: str) -> Reply:
         # DOCS + "dingtalk-retrieve-user-information" (GET /v1.0/contact/users/me, header x-acs-dingtalk-access-token)
-        header = call.header("x-acs-dingtalk-access-token")
-        if not header:
-            return self.payload("contact_missing_token")
-        status, data = self.token(header, "user")
-        if status != "ok" or union_id != "me":
-            return self.payload("contact_invalid_token")
-        user = self.users[data["userid"]]
+        header = call.header("x-acs-dingtalk-access-token") or None
+        user, refused = self.token_user(
+            header, "user", missing="contact_missing_token", invalid="contact_invalid_token"
+        )
+        if refused is not None or union_id != "me":
+            return refused or self.payload("contact_invalid_token")
         return self.payload(
             "contact_user_me",
             nick=user.name,
@@ -117,21 +85,21 @@ class DingTalkServer(PlatformServer):
         )
 
     # --- old API ----------------------------------------------------------------------------------------------
+    @route("GET", "/gettoken")
     def gettoken(self, call: RecordedCall) -> Reply:
         # DOCS + "obtain-orgapp-token" (GET /gettoken?appkey=…&appsecret=…)
-        if call.query.get("appkey") != self.app_key or call.query.get("appsecret") != self.app_secret:
-            return self.payload("gettoken_invalid_credentials")
-        token, ttl = self.new_token("app")
-        return self.payload("gettoken", access_token=token, expires_in=ttl)
+        refusal = "gettoken_invalid_credentials"
+        credentials = {"appkey": ("app_key", refusal), "appsecret": ("app_secret", refusal)}
+        return self.app_token(call.query, credentials, "gettoken", "expires_in", access_token="app")
 
-    def _app_token_ok(self, call: RecordedCall) -> bool:
+    def _app_token_error(self, call: RecordedCall) -> Reply | None:
+        """The guard of the old API's calls: its `access_token` (in the query, or in the body) a live app token."""
         token = call.query.get("access_token") or body_dict(call).get("access_token")
-        return self.token(token, "app")[0] == "ok"
+        return self.live_token(token, "app", invalid="oapi_invalid_token")[1]
 
+    @route("POST", "/topapi/v2/user/getuserinfo", guard=_app_token_error)
     def getuserinfo(self, call: RecordedCall) -> Reply:
         # DOCS + "obtain-the-userid-of-a-user-by-using-the-log-free" (免登码 → userid)
-        if not self._app_token_ok(call):
-            return self.payload("oapi_invalid_token")
         status, data = self.take_code(body_dict(call).get("code"))
         if status != "ok" or data["kind"] != "in_app":
             return self.payload("getuserinfo_invalid_code")
@@ -172,10 +140,9 @@ class DingTalkServer(PlatformServer):
             "exclusive_account": False,
         }
 
+    @route("POST", "/topapi/v2/user/get", guard=_app_token_error)
     def user_get(self, call: RecordedCall) -> Reply:
         # DOCS + "query-user-details" (POST /topapi/v2/user/get {userid})
-        if not self._app_token_ok(call):
-            return self.payload("oapi_invalid_token")
         user = self.users.get(body_dict(call).get("userid", ""))
         if user is None or user.status == "left":  # a leaver is removed from the organisation
             return self.payload("user_get_not_found")
@@ -189,30 +156,31 @@ class DingTalkServer(PlatformServer):
         )
         return self.payload("user_get", result=detail)
 
-    def _dept(self, call: RecordedCall) -> int | None:
+    @staticmethod
+    def _dept_id(call: RecordedCall) -> int | None:
         try:
-            dept_id = int(body_dict(call).get("dept_id", 1))
+            return int(body_dict(call).get("dept_id", 1))
         except (TypeError, ValueError):
             return None
-        return dept_id if dept_id in self.departments else None
 
+    def _department_error(self, call: RecordedCall) -> Reply | None:
+        """The guard of the directory calls: a live app token, and a department `dept_id` that exists."""
+        refused = self._app_token_error(call)
+        if refused is None and self._dept_id(call) not in self.departments:
+            return self.payload("department_not_found")
+        return refused
+
+    @route("POST", "/topapi/user/listid", guard=_department_error)
     def user_listid(self, call: RecordedCall) -> Reply:
         # DOCS + "query-the-list-of-department-userids" (POST /topapi/user/listid {dept_id})
-        if not self._app_token_ok(call):
-            return self.payload("oapi_invalid_token")
-        dept_id = self._dept(call)
-        if dept_id is None:
-            return self.payload("department_not_found")
+        dept_id = self._dept_id(call)
         return self.payload("user_listid", result={"userid_list": [u.userid for u in self.members(dept_id)]})
 
+    @route("POST", "/topapi/v2/user/list", guard=_department_error)
     def user_list(self, call: RecordedCall) -> Reply:
         # DOCS + "queries-the-complete-information-of-a-department-user" (POST /topapi/v2/user/list
         # {dept_id, cursor, size}), paged by cursor
-        if not self._app_token_ok(call):
-            return self.payload("oapi_invalid_token")
-        dept_id = self._dept(call)
-        if dept_id is None:
-            return self.payload("department_not_found")
+        dept_id = self._dept_id(call)
         body = body_dict(call)
         cursor, size = int(body.get("cursor", 0) or 0), max(1, min(int(body.get("size", 100) or 100), 100))
         members = self.members(dept_id)
@@ -222,13 +190,10 @@ class DingTalkServer(PlatformServer):
             "user_list", result={"has_more": has_more, "next_cursor": cursor + size if has_more else 0, "list": page}
         )
 
+    @route("POST", "/topapi/v2/department/listsub", guard=_department_error)
     def department_listsub(self, call: RecordedCall) -> Reply:
         # DOCS + "obtain-the-department-list-v2" (POST /topapi/v2/department/listsub {dept_id})
-        if not self._app_token_ok(call):
-            return self.payload("oapi_invalid_token")
-        dept_id = self._dept(call)
-        if dept_id is None:
-            return self.payload("department_not_found")
+        dept_id = self._dept_id(call)
         result = [
             {"auto_add_user": True, "create_dept_group": True, "dept_id": child, "name": name, "parent_id": parent}
             for child, (name, parent) in self.departments.items()

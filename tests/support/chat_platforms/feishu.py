@@ -15,11 +15,16 @@ from __future__ import annotations
 
 import base64
 import hashlib
-import secrets
 
-from .base import ChatUser, PlatformServer, RecordedCall, Reply, bearer, body_dict
+from .base import ChatUser, PlatformServer, RecordedCall, Reply, bearer, body_dict, route
 
 DOCS = "https://open.feishu.cn/document/"
+# the OAuth 2.0 token endpoint's answers to a code that is not (or no longer) valid
+CODE_REFUSALS = {
+    "invalid": "oauth_token_code_not_found",
+    "used": "oauth_token_code_used",
+    "expired": "oauth_token_code_expired",
+}
 
 
 def open_department_id(dept_id: int) -> str:
@@ -28,47 +33,21 @@ def open_department_id(dept_id: int) -> str:
 
 class FeishuServer(PlatformServer):
     platform = "feishu"
+    credentials = {"app_id": "cli_a5ca35a685b0x26e", "app_secret": None}
+    hosts = {"API": "open.feishu.cn", "ACCOUNTS": "accounts.feishu.cn"}  # Lark: open.larksuite.com, …
 
-    def __init__(
-        self,
-        app_id: str = "cli_a5ca35a685b0x26e",
-        app_secret: str | None = None,
-        tenant_key: str = "736588c92lxf175d",
-        **kw,
-    ):
-        self.app_id = app_id
-        self.app_secret = app_secret or secrets.token_urlsafe(24)
+    def __init__(self, tenant_key: str = "736588c92lxf175d", **kw):
         self.tenant_key = tenant_key
         super().__init__(**kw)
 
-    def settings(self) -> dict:
-        return {
-            "FEISHU_APP_ID": self.app_id,
-            "FEISHU_APP_SECRET": self.app_secret,
-            "FEISHU_API_BASE": self.url,  # https://open.feishu.cn (Lark: https://open.larksuite.com)
-            "FEISHU_ACCOUNTS_BASE": self.url,  # https://accounts.feishu.cn
-        }
-
-    def routes(self):
-        return [
-            ("GET", "/open-apis/authen/v1/authorize", self.authorize),
-            ("GET", "/open-apis/authen/v1/index", self.authorize_v1),
-            ("POST", "/open-apis/auth/v3/app_access_token/internal", self.app_access_token),
-            ("POST", "/open-apis/auth/v3/tenant_access_token/internal", self.tenant_access_token),
-            ("POST", "/open-apis/authen/v2/oauth/token", self.oauth_token),
-            ("POST", "/open-apis/authen/v1/oidc/access_token", self.oidc_access_token),
-            ("POST", "/open-apis/authen/v1/access_token", self.oidc_access_token),
-            ("GET", "/open-apis/authen/v1/user_info", self.user_info),
-            ("GET", "/open-apis/contact/v3/users/find_by_department", self.find_by_department),
-            ("GET", "/open-apis/contact/v3/users/{user_id}", self.contact_user),
-        ]
-
     # --- login ------------------------------------------------------------------------------------------------
+    @route("GET", "/open-apis/authen/v1/authorize")
     def authorize(self, call: RecordedCall) -> Reply:
         # DOCS + "common-capabilities/sso/api/obtain-oauth-code": accounts.feishu.cn/open-apis/authen/v1/authorize
         # ?client_id&redirect_uri&scope&state&code_challenge&code_challenge_method → redirect_uri?code=…&state=…
         return self._authorize(call, call.query.get("client_id"))
 
+    @route("GET", "/open-apis/authen/v1/index")
     def authorize_v1(self, call: RecordedCall) -> Reply:
         # DOCS + "historic-version/authen/obtain-oauth-code": /open-apis/authen/v1/index?app_id&redirect_uri&state
         return self._authorize(call, call.query.get("app_id"))
@@ -97,6 +76,7 @@ class FeishuServer(PlatformServer):
             return self.payload("user_info_frozen")
         return None
 
+    @route("POST", "/open-apis/authen/v2/oauth/token")
     def oauth_token(self, call: RecordedCall) -> Reply:
         # DOCS + "authentication-management/access-token/get-user-access-token" (POST /open-apis/authen/v2/oauth/token)
         body = body_dict(call)
@@ -105,30 +85,33 @@ class FeishuServer(PlatformServer):
         if body.get("client_id") != self.app_id or body.get("client_secret") != self.app_secret:
             return self.payload("oauth_token_invalid_client")
         if body["grant_type"] == "refresh_token":
-            status, data = self.token(body.get("refresh_token"), "refresh")
-            if status != "ok":
-                return self.payload("oauth_token_code_not_found")
-            userid = data["userid"]
+            userid = self.refreshed_userid(body.get("refresh_token"))
+            refused = None if userid else self.payload("oauth_token_code_not_found")
         else:
-            status, data = self.take_code(body.get("code"))
-            if status == "invalid":
-                return self.payload("oauth_token_code_not_found")
-            if status == "used":
-                return self.payload("oauth_token_code_used")
-            if status == "expired":
-                return self.payload("oauth_token_code_expired")
-            if data.get("redirect_uri") and body.get("redirect_uri") and body["redirect_uri"] != data["redirect_uri"]:
-                return self.payload("oauth_token_redirect_mismatch")
-            if data.get("challenge") and not _pkce_ok(data["challenge"], data.get("method"), body.get("code_verifier")):
-                return self.payload("oauth_token_pkce_failed")
-            userid = data["userid"]
-        token, ttl = self.new_token("user", userid=userid)
-        refresh, refresh_ttl = self.new_token("refresh", ttl=604800, userid=userid)
+            userid, refused = self._code_userid(body)
+        if refused is not None:
+            return refused
+        token, ttl, refresh, refresh_ttl = self.user_tokens(userid, refresh_ttl=604800)
         return self.payload(
             "oauth_token", access_token=token, expires_in=ttl, refresh_token=refresh, refresh_token_expires_in=refresh_ttl,
             scope="auth:user.id:read offline_access contact:user.email:readonly",
         )  # fmt: skip
 
+    def _code_userid(self, body: dict) -> tuple[str | None, Reply | None]:
+        """The authorization_code grant: (the person, None), or (None, why the code is refused)."""
+        status, data = self.take_code(body.get("code"))
+        if status != "ok":
+            refusal = CODE_REFUSALS[status]
+        elif data.get("redirect_uri") and body.get("redirect_uri") and body["redirect_uri"] != data["redirect_uri"]:
+            refusal = "oauth_token_redirect_mismatch"
+        elif data.get("challenge") and not _pkce_ok(data["challenge"], data.get("method"), body.get("code_verifier")):
+            refusal = "oauth_token_pkce_failed"
+        else:
+            return data["userid"], None
+        return None, self.payload(refusal)
+
+    @route("POST", "/open-apis/authen/v1/oidc/access_token")
+    @route("POST", "/open-apis/authen/v1/access_token")
     def oidc_access_token(self, call: RecordedCall) -> Reply:
         # DOCS + "historic-version/authen/create-oidc-access_token" (Authorization: Bearer app_access_token)
         if self.token(bearer(call), "app")[0] != "ok":
@@ -139,26 +122,19 @@ class FeishuServer(PlatformServer):
             return self.payload("oidc_expired_code")
         if status != "ok" or body.get("grant_type") != "authorization_code":
             return self.payload("oidc_invalid_code")
-        token, ttl = self.new_token("user", userid=data["userid"])
-        refresh, refresh_ttl = self.new_token("refresh", ttl=2592000, userid=data["userid"])
+        token, ttl, refresh, refresh_ttl = self.user_tokens(data["userid"], refresh_ttl=2592000)
         return self.payload(
             "oidc_access_token",
             data={"access_token": token, "refresh_token": refresh, "token_type": "Bearer", "expires_in": ttl,
                   "refresh_expires_in": refresh_ttl, "scope": "auth:user.id:read contact:user.email:readonly"},
         )  # fmt: skip
 
+    @route("GET", "/open-apis/authen/v1/user_info")
     def user_info(self, call: RecordedCall) -> Reply:
         # DOCS + "server-docs/authentication-management/login-state-management/get" (GET /open-apis/authen/v1/user_info)
-        token = bearer(call)
-        if token is None:
-            return self.payload("missing_token")
-        status, data = self.token(token, "user")
-        if status == "expired":
-            return self.payload("user_token_expired")
-        if status != "ok":
-            return self.payload("user_info_invalid_token")
-        user = self.users[data["userid"]]
-        refused = self._login_user_error(user)
+        refusals = {"missing": "missing_token", "expired": "user_token_expired", "invalid": "user_info_invalid_token"}
+        user, refused = self.token_user(bearer(call), "user", **refusals)
+        refused = refused or self._login_user_error(user)
         if refused is not None:
             return refused
         return self.payload(
@@ -176,39 +152,25 @@ class FeishuServer(PlatformServer):
         )  # fmt: skip
 
     # --- app tokens -------------------------------------------------------------------------------------------
-    def _app_credentials(self, call: RecordedCall) -> Reply | None:
-        body = body_dict(call)
-        if body.get("app_id") != self.app_id:
-            return self.payload("app_id_invalid")
-        if body.get("app_secret") != self.app_secret:
-            return self.payload("app_secret_invalid")
-        return None
+    APP_CREDENTIALS = {"app_id": ("app_id", "app_id_invalid"), "app_secret": ("app_secret", "app_secret_invalid")}
 
+    @route("POST", "/open-apis/auth/v3/app_access_token/internal")
     def app_access_token(self, call: RecordedCall) -> Reply:
         # DOCS + "server-docs/authentication-management/access-token/app_access_token_internal"
-        refused = self._app_credentials(call)
-        if refused is not None:
-            return refused
-        app, ttl = self.new_token("app")
-        tenant, _ = self.new_token("tenant", ttl=ttl)
-        return self.payload("app_access_token", app_access_token=app, expire=ttl, tenant_access_token=tenant)
+        tokens = {"app_access_token": "app", "tenant_access_token": "tenant"}
+        return self.app_token(body_dict(call), self.APP_CREDENTIALS, "app_access_token", "expire", **tokens)
 
+    @route("POST", "/open-apis/auth/v3/tenant_access_token/internal")
     def tenant_access_token(self, call: RecordedCall) -> Reply:
         # DOCS + "server-docs/authentication-management/access-token/tenant_access_token_internal"
-        refused = self._app_credentials(call)
-        if refused is not None:
-            return refused
-        tenant, ttl = self.new_token("tenant")
-        return self.payload("tenant_access_token", tenant_access_token=tenant, expire=ttl)
+        return self.app_token(
+            body_dict(call), self.APP_CREDENTIALS, "tenant_access_token", "expire", tenant_access_token="tenant"
+        )
 
     # --- directory --------------------------------------------------------------------------------------------
-    def _tenant_ok(self, call: RecordedCall) -> Reply | None:
-        token = bearer(call)
-        if token is None:
-            return self.payload("missing_token")
-        if self.token(token, "tenant")[0] != "ok":
-            return self.payload("tenant_token_invalid")
-        return None
+    def _tenant_error(self, call: RecordedCall) -> Reply | None:
+        """The guard of the directory calls: a live tenant_access_token as Bearer."""
+        return self.live_token(bearer(call), "tenant", missing="missing_token", invalid="tenant_token_invalid")[1]
 
     def _user_json(self, user: ChatUser) -> dict:
         return {
@@ -236,12 +198,10 @@ class FeishuServer(PlatformServer):
             "is_tenant_manager": False,
         }  # fmt: skip
 
+    @route("GET", "/open-apis/contact/v3/users/{user_id}", guard=_tenant_error)
     def contact_user(self, call: RecordedCall, user_id: str) -> Reply:
         # DOCS + "server-docs/contact-v3/user/get" (GET /open-apis/contact/v3/users/:user_id?user_id_type=…);
         # a resigned person is still found, with status.is_resigned true
-        refused = self._tenant_ok(call)
-        if refused is not None:
-            return refused
         id_type = call.query.get("user_id_type", "open_id")
         field = {"open_id": "open_id", "union_id": "unionid", "user_id": "userid"}.get(id_type)
         user = next((u for u in self.users.values() if field and getattr(u, field) == user_id), None)
@@ -249,12 +209,10 @@ class FeishuServer(PlatformServer):
             return self.payload("contact_user_id_invalid")
         return self.payload("contact_user", data={"user": self._user_json(user)})
 
+    @route("GET", "/open-apis/contact/v3/users/find_by_department", guard=_tenant_error)
     def find_by_department(self, call: RecordedCall) -> Reply:
         # DOCS + "server-docs/contact-v3/user/find_by_department" (people directly in a department, paged;
         # resigned people are not listed). An unknown department lists nobody.
-        refused = self._tenant_ok(call)
-        if refused is not None:
-            return refused
         wanted = call.query.get("department_id", "0")
         dept = next((d for d in self.departments if open_department_id(d) == wanted), None)
         members = self.members(dept) if dept is not None else []

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import secrets
 
-from .base import PlatformServer, RecordedCall, Reply, body_dict
+from .base import PlatformServer, RecordedCall, Reply, body_dict, route
 
 DOCS = "https://developer.work.weixin.qq.com/document/path/"
 STATUS = {"active": 1, "disabled": 2, "not_activated": 4, "left": 5}
@@ -24,25 +24,13 @@ STATUS = {"active": 1, "disabled": 2, "not_activated": 4, "left": 5}
 
 class WeComServer(PlatformServer):
     platform = "wecom"
+    credentials = {"corp_id": "ww0123456789abcdef", "agent_id": "1000002", "corp_secret": None}
+    setting_names = {"corp_secret": "SECRET"}
+    hosts = {"API": "qyapi.weixin.qq.com", "LOGIN": "login.work.weixin.qq.com", "OAUTH": "open.weixin.qq.com"}
 
-    def __init__(
-        self, corp_id: str = "ww0123456789abcdef", corp_secret: str | None = None, agent_id: str = "1000002", **kw
-    ):
-        self.corp_id = corp_id
-        self.corp_secret = corp_secret or secrets.token_urlsafe(24)
-        self.agent_id = agent_id
+    def __init__(self, **kw):
         self.deleted: set[str] = set()
         super().__init__(**kw)
-
-    def settings(self) -> dict:
-        return {
-            "WECOM_CORP_ID": self.corp_id,
-            "WECOM_AGENT_ID": self.agent_id,
-            "WECOM_SECRET": self.corp_secret,
-            "WECOM_API_BASE": self.url,  # https://qyapi.weixin.qq.com
-            "WECOM_LOGIN_BASE": self.url,  # https://login.work.weixin.qq.com
-            "WECOM_OAUTH_BASE": self.url,  # https://open.weixin.qq.com
-        }
 
     def delete_user(self, userid: str) -> None:
         """The member was deleted from the directory: user/get answers 60111."""
@@ -62,19 +50,8 @@ class WeComServer(PlatformServer):
         super().reset()
         self.deleted.clear()
 
-    def routes(self):
-        return [
-            ("GET", "/wwlogin/sso/login", self.sso_login),
-            ("GET", "/connect/oauth2/authorize", self.oauth_authorize),
-            ("GET", "/cgi-bin/gettoken", self.gettoken),
-            ("GET", "/cgi-bin/auth/getuserinfo", self.getuserinfo),
-            ("POST", "/cgi-bin/auth/getuserdetail", self.getuserdetail),
-            ("GET", "/cgi-bin/user/get", self.user_get),
-            ("POST", "/cgi-bin/user/list_id", self.user_list_id),
-            ("GET", "/cgi-bin/user/simplelist", self.user_simplelist),
-        ]
-
     # --- login ------------------------------------------------------------------------------------------------
+    @route("GET", "/wwlogin/sso/login")
     def sso_login(self, call: RecordedCall) -> Reply:
         # DOCS + "98152" (企业微信登录组件 / 构造登录链接); errors as the page's codes -31027 etc.
         query = call.query
@@ -92,6 +69,7 @@ class WeComServer(PlatformServer):
         state = query.get("state", "")
         return self.login_page(call, redirect_uri, lambda code: {"code": code, "state": state}, "企业微信登录")
 
+    @route("GET", "/connect/oauth2/authorize")
     def oauth_authorize(self, call: RecordedCall) -> Reply:
         # DOCS + "91022" (构造网页授权链接): inside WeCom the page redirects at once; here a person is chosen
         query = call.query
@@ -111,31 +89,26 @@ class WeComServer(PlatformServer):
         return self.login_page(call, redirect_uri, params, "企业微信授权")
 
     # --- server API ---------------------------------------------------------------------------------------------
+    @route("GET", "/cgi-bin/gettoken")
     def gettoken(self, call: RecordedCall) -> Reply:
         # DOCS + "91039" (GET /cgi-bin/gettoken?corpid=ID&corpsecret=SECRET)
-        if call.query.get("corpid") != self.corp_id:
-            return self.payload("invalid_corpid")
-        if call.query.get("corpsecret") != self.corp_secret:
-            return self.payload("invalid_secret")
-        token, ttl = self.new_token("app")
-        return self.payload("gettoken", access_token=token, expires_in=ttl)
+        credentials = {"corpid": ("corp_id", "invalid_corpid"), "corpsecret": ("corp_secret", "invalid_secret")}
+        return self.app_token(call.query, credentials, "gettoken", "expires_in", access_token="app")
 
     def _token_error(self, call: RecordedCall) -> Reply | None:
-        token = call.query.get("access_token")
-        if not token:
-            return self.payload("missing_access_token")
-        status, _data = self.token(token, "app")
-        if status == "expired":
-            return self.payload("access_token_expired")
-        if status != "ok":
-            return self.payload("invalid_access_token")
-        return None
+        """The guard of the server API's calls: a live access_token in the query."""
+        _data, refused = self.live_token(
+            call.query.get("access_token") or None,
+            "app",
+            missing="missing_access_token",
+            expired="access_token_expired",
+            invalid="invalid_access_token",
+        )
+        return refused
 
+    @route("GET", "/cgi-bin/auth/getuserinfo", guard=_token_error)
     def getuserinfo(self, call: RecordedCall) -> Reply:
         # DOCS + "91023" (网页授权) and "98176" (企业微信Web登录): GET /cgi-bin/auth/getuserinfo?access_token&code
-        refused = self._token_error(call)
-        if refused is not None:
-            return refused
         status, data = self.take_code(call.query.get("code"))
         if status != "ok":
             return self.payload("invalid_code")
@@ -151,15 +124,12 @@ class WeComServer(PlatformServer):
         answer.body.pop("user_ticket", None)
         return answer
 
+    @route("POST", "/cgi-bin/auth/getuserdetail", guard=_token_error)
     def getuserdetail(self, call: RecordedCall) -> Reply:
         # DOCS + "95833" (POST /cgi-bin/auth/getuserdetail {user_ticket})
-        refused = self._token_error(call)
+        user, refused = self.token_user(body_dict(call).get("user_ticket"), "ticket", invalid="user_ticket_expired")
         if refused is not None:
             return refused
-        status, data = self.token(body_dict(call).get("user_ticket"), "ticket")
-        if status != "ok":
-            return self.payload("user_ticket_expired")
-        user = self.users[data["userid"]]
         return self.payload(
             "auth_getuserdetail",
             userid=user.userid,
@@ -171,11 +141,9 @@ class WeComServer(PlatformServer):
             address="",
         )
 
+    @route("GET", "/cgi-bin/user/get", guard=_token_error)
     def user_get(self, call: RecordedCall) -> Reply:
         # DOCS + "90196" (GET /cgi-bin/user/get?access_token&userid); status 1/2/4/5
-        refused = self._token_error(call)
-        if refused is not None:
-            return refused
         userid = call.query.get("userid", "")
         user = self.users.get(userid)
         if user is None or userid in self.deleted:
@@ -201,11 +169,9 @@ class WeComServer(PlatformServer):
     def _listed(self) -> list:
         return [u for u in self.users.values() if u.userid not in self.deleted and u.status != "left"]
 
+    @route("POST", "/cgi-bin/user/list_id", guard=_token_error)
     def user_list_id(self, call: RecordedCall) -> Reply:
         # DOCS + "96067" (POST /cgi-bin/user/list_id {cursor, limit}), paged by cursor
-        refused = self._token_error(call)
-        if refused is not None:
-            return refused
         body = body_dict(call)
         rows = [{"userid": u.userid, "department": d} for u in self._listed() for d in u.department]
         start = int(body.get("cursor") or 0)
@@ -214,11 +180,9 @@ class WeComServer(PlatformServer):
         next_cursor = str(start + limit) if start + limit < len(rows) else ""
         return self.payload("user_list_id", next_cursor=next_cursor, dept_user=page)
 
+    @route("GET", "/cgi-bin/user/simplelist", guard=_token_error)
     def user_simplelist(self, call: RecordedCall) -> Reply:
         # DOCS + "90200" (GET /cgi-bin/user/simplelist?access_token&department_id)
-        refused = self._token_error(call)
-        if refused is not None:
-            return refused
         try:
             dept = int(call.query.get("department_id", ""))
         except ValueError:
