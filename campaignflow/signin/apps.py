@@ -8,8 +8,15 @@ class SigninConfig(AppConfig):
     verbose_name = _("Company sign-in")
 
     def ready(self) -> None:
-        from . import checks, methods, refresh
+        from django.conf import settings
 
-        checks.check_settings()  # a bad SSO_ROLE_MAP or PASSWORD_LOGIN stops the start, naming the entry
+        from campaignflow.core.scheduler import register_job
+
+        from . import checks, ldap_directory, ldap_sync, methods, refresh
+
+        checks.check_settings()  # a bad SSO_ROLE_MAP, PASSWORD_LOGIN or LDAP setting stops the start, naming it
         methods.register("password", methods.password_method)
+        ldap_directory.register()
         refresh.connect()
+        # a no-op while LDAP_URI is unset
+        register_job("signin.ldap_sync", ldap_sync.sync_ldap, every=settings.LDAP_SYNC_MINUTES * 60)

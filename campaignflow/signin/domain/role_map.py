@@ -31,7 +31,8 @@ def parse_role_map(text: str) -> dict[str, str]:
     text = (text or "").strip()
     if not text:
         return {}
-    separators = ";\n" if (";" in text or "\n" in text) else ","
+    by_semicolon = ";" in text or "\n" in text
+    separators = ";\n" if by_semicolon else ","
     for sep in separators[1:]:
         text = text.replace(sep, separators[0])
     mapping: dict[str, str] = {}
@@ -46,7 +47,10 @@ def parse_role_map(text: str) -> dict[str, str]:
         if not key:
             raise ValueError(f"SSO_ROLE_MAP entry {entry!r} names no group before '='.")
         if role not in RANK:
-            raise ValueError(f"SSO_ROLE_MAP entry {entry!r}: unknown role {role!r}; use one of {', '.join(ROLES)}.")
+            hint = "" if by_semicolon else " (a group's DN as the key? Separate the entries with ';' then)"
+            raise ValueError(
+                f"SSO_ROLE_MAP entry {entry!r}: unknown role {role!r}; use one of {', '.join(ROLES)}{hint}."
+            )
         if mapping.get(key, role) != role:
             raise ValueError(f"SSO_ROLE_MAP entry {entry!r} maps {key!r} again, to another role ({mapping[key]}).")
         mapping[key] = role

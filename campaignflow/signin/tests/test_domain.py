@@ -90,3 +90,52 @@ def test_next_allows_own_paths(value):
 )
 def test_next_refuses_other_sites(value):
     assert safe_next(value) is None
+
+
+# --- directory entries (domain.ldap_entry) ---------------------------------------------------------------------
+
+
+def test_entry_disabled_by_ad_flag_or_ppolicy_lock():
+    from campaignflow.signin.domain.ldap_entry import is_disabled
+
+    assert not is_disabled({"userAccountControl": [b"512"]})
+    assert is_disabled({"userAccountControl": [b"514"]})
+    assert is_disabled({"useraccountcontrol": [b"66050"]})  # names compared case-insensitively
+    assert is_disabled({"pwdAccountLockedTime": [b"000001010000Z"]})
+    assert not is_disabled({"userAccountControl": [b"garbage"]})
+    assert not is_disabled({})
+
+
+def test_entry_subject_is_the_uuid_else_the_dn():
+    import uuid
+
+    from campaignflow.signin.domain.ldap_entry import guid_filter_value, subject_of
+
+    guid = uuid.uuid4()
+    assert subject_of("cn=x", {"objectGUID": [guid.bytes_le]}, "objectGUID") == str(guid)
+    assert guid_filter_value(str(guid)) == guid.bytes_le
+    assert subject_of("uid=a,dc=x", {"entryUUID": [b"F416C314-84E8-1041-8388-89BD8713A93A"]}, "entryUUID") == (
+        "f416c314-84e8-1041-8388-89bd8713a93a"
+    )
+    assert subject_of("uid=a,dc=x", {}, "entryUUID") == "dn:uid=a,dc=x"
+
+
+def test_entry_groups_are_names_and_dns_and_alternatives_pick_the_first_present():
+    from campaignflow.signin.domain.ldap_entry import EntryAttributes, identity_of, rdn_value
+
+    assert rdn_value(r"cn=Sales\, East,ou=groups,dc=x") == "Sales, East"
+    identity = identity_of(
+        method="ldap",
+        dn="cn=周七,ou=staff,dc=x",
+        attrs={
+            "sAMAccountName": [b"adzhou"],
+            "cn": ["周七".encode()],
+            "department": [b"Finance"],
+            "memberOf": [b"cn=finance,ou=groups,dc=x"],
+        },
+        names=EntryAttributes(),
+        group_dns=["cn=all,ou=groups,dc=x"],
+    )
+    assert (identity.username_hint, identity.display_name, identity.department) == ("adzhou", "周七", "Finance")
+    assert identity.groups == ("finance", "cn=finance,ou=groups,dc=x", "all", "cn=all,ou=groups,dc=x")
+    assert identity.subject == "dn:cn=周七,ou=staff,dc=x" and identity.email_verified

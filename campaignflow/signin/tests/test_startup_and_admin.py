@@ -76,3 +76,27 @@ def test_admin_lists_and_adds_identities(users):
     assert response.status_code == 302
     assert ExternalIdentity.objects.get().user == users["member"]
     assert AuditEntry.objects.filter(action="admin_create", object_type="signin.externalidentity").exists()
+
+
+@pytest.mark.parametrize(
+    ("env", "named"),
+    [
+        ({"LDAP_URI": "http://dc1"}, "LDAP_URI"),
+        ({"LDAP_URI": "ldap://dc1"}, "LDAP_USER_SEARCH_BASE"),
+        (
+            {"LDAP_URI": "ldap://dc1", "LDAP_USER_SEARCH_BASE": "dc=x", "LDAP_USER_FILTER": "(uid=%(username)s)"},
+            "LDAP_USER_FILTER",
+        ),
+        (
+            {"LDAP_URI": "ldap://dc1", "LDAP_USER_SEARCH_BASE": "dc=x", "LDAP_USER_FILTER": "uid=%(user)s"},
+            "LDAP_USER_FILTER",
+        ),
+        (
+            {"LDAP_URI": "ldap://dc1", "LDAP_USER_SEARCH_BASE": "dc=x", "LDAP_CA_FILE": "/nonexistent.pem"},
+            "LDAP_CA_FILE",
+        ),
+    ],
+)
+def test_bad_ldap_settings_stop_the_start(env, named):
+    result = manage_check(**env)
+    assert result.returncode != 0 and named in result.stderr
