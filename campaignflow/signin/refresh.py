@@ -57,6 +57,9 @@ def check_user(user, *, force: bool = False) -> None:
             log.warning("could not re-read %s at %s: %s", user.pk, identity.method, exc)
             continue
         if found is None:
+            if user.is_superuser:  # the break-glass administrator: reported by the sync, never locked out by it
+                log.warning("superuser %s is gone at %s; left active", user.username, identity.method)
+                continue
             deactivate(user, source=identity.method, reason="not active at the source (checked on a request)")
             return
         apply_source(user, found)

@@ -73,3 +73,16 @@ def test_local_accounts_are_not_read_anywhere(users, test_source):
     reads = test_source.reads
     assert browser.get("/api/v1/me").json()["role"] == "finance"
     assert test_source.reads == reads
+
+
+def test_a_superuser_gone_at_the_source_is_reported_not_locked_out(users, test_source):
+    from campaignflow.signin import methods
+    from campaignflow.signin.models import ExternalIdentity
+    from campaignflow.signin.sync import sync_method
+
+    admin = users["admin"]
+    ExternalIdentity.objects.create(user=admin, method="test-dir", subject="root-1")
+    report = sync_method(methods.by_id("test-dir"))
+    assert report.kept_superusers == ["admin1"] and not report.deactivated
+    assert logged_in(admin).get("/api/v1/me").status_code == 200
+    assert User.objects.get(pk=admin.pk).is_active

@@ -100,3 +100,12 @@ def test_admin_lists_and_adds_identities(users):
 def test_bad_ldap_settings_stop_the_start(env, named):
     result = manage_check(**env)
     assert result.returncode != 0 and named in result.stderr
+
+
+def test_the_directory_sync_is_a_scheduled_job(settings):
+    from campaignflow.core.scheduler import JOBS
+
+    job = JOBS["signin.ldap_sync"]
+    assert job.every == settings.LDAP_SYNC_MINUTES * 60
+    settings.LDAP_URI = ""
+    assert job.fn() == "LDAP is not configured"
