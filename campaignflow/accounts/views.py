@@ -2,15 +2,18 @@
 
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
+from django.contrib.auth import views as auth_views
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
 
 from campaignflow.core.errors import DomainError
+from campaignflow.core.pages import Pages
 
 from . import services
 from .forms import PreferencesForm, TokenForm
+
+page = Pages()
+page.add("logout/", auth_views.LogoutView.as_view(), "logout", public=True)
 
 
 def set_language_cookie(response, language: str):
@@ -20,7 +23,7 @@ def set_language_cookie(response, language: str):
     return response
 
 
-@login_required
+@page("profile/", "profile")
 def profile(request):
     user = request.user
     new_token = request.session.pop("new_token", None)
@@ -58,8 +61,7 @@ def profile(request):
     )
 
 
-@login_required
-@require_POST
+@page("profile/tokens/", "token-create", post=True)
 def token_create(request):
     form = TokenForm(request.POST)
     if form.is_valid():
@@ -70,8 +72,7 @@ def token_create(request):
     return redirect("profile")
 
 
-@login_required
-@require_POST
+@page("profile/tokens/<int:token_id>/revoke/", "token-revoke", post=True)
 def token_revoke(request, token_id: int):
     try:
         services.token_revoke(user=request.user, token_id=token_id)

@@ -7,6 +7,7 @@ from django.contrib.auth import views as auth_views
 from django.utils.module_loading import import_string
 
 from campaignflow.accounts.views import set_language_cookie
+from campaignflow.core.pages import Pages
 
 from . import audit, methods
 from .backends import failures
@@ -65,3 +66,7 @@ class LoginView(auth_views.LoginView):
                 username=username,
             )
         return super().form_invalid(form)
+
+
+page = Pages()
+page.add("login/", LoginView.as_view(), "login", public=True)
