@@ -26,7 +26,9 @@ class Reply:
     finish_reason: str = "stop"
     raw: bytes | None = None  # a body sent as is (a malformed answer)
     cut_stream: bool = False  # stream: stop after half the chunks, without [DONE]
-    usage: dict | None = field(default_factory=lambda: {"prompt_tokens": 120, "completion_tokens": 80, "total_tokens": 200})
+    usage: dict | None = field(
+        default_factory=lambda: {"prompt_tokens": 120, "completion_tokens": 80, "total_tokens": 200}
+    )
     chunk_delay: float = 0.0
 
 
@@ -37,6 +39,7 @@ class FakeOpenAI:
         self.requests: list[dict] = []
         self.script: list[Reply] = []
         self.default: Reply | None = None
+        self.responder = None  # callable(request JSON) -> Reply: a fixture model that reads its prompt
         self._lock = threading.Lock()
         self._stop = threading.Event()
         handler = self._handler()
@@ -75,10 +78,12 @@ class FakeOpenAI:
 
     # --- the server's side -----------------------------------------------------------------------
 
-    def _next(self) -> Reply:
+    def _next(self, body: dict | None) -> Reply:
         with self._lock:
             if self.script:
                 return self.script.pop(0)
+        if self.responder is not None:
+            return self.responder(body or {})
         return self.default or Reply(content="{}")
 
     def _handler(self):
@@ -91,7 +96,9 @@ class FakeOpenAI:
                 pass
 
             def _record(self, body: dict | None):
-                fake.requests.append({"method": self.command, "path": self.path, "headers": dict(self.headers), "json": body})
+                fake.requests.append(
+                    {"method": self.command, "path": self.path, "headers": dict(self.headers), "json": body}
+                )
 
             def _send(self, status: int, payload: bytes, content_type="application/json", headers=None):
                 self.send_response(status)
@@ -121,7 +128,7 @@ class FakeOpenAI:
                 self._record(body)
                 if not self.path.endswith("/chat/completions"):
                     return self._send(404, b'{"error": {"message": "not found"}}')
-                reply = fake._next()
+                reply = fake._next(body)
                 try:
                     if reply.status != 200:
                         if reply.stall:
@@ -139,8 +146,13 @@ class FakeOpenAI:
                         "object": "chat.completion",
                         "created": int(time.time()),
                         "model": fake.MODEL,
-                        "choices": [{"index": 0, "message": {"role": "assistant", "content": reply.content},
-                                     "finish_reason": reply.finish_reason}],  # fmt: skip
+                        "choices": [
+                            {
+                                "index": 0,
+                                "message": {"role": "assistant", "content": reply.content},
+                                "finish_reason": reply.finish_reason,
+                            }
+                        ],
                     }
                     if reply.usage:
                         answer["usage"] = reply.usage

@@ -36,7 +36,10 @@ def sales(campaign, api_for, users):
     ]
     add_kpis_and_metrics(campaign, owner, kpis, rows)
     for name, shared in (("抖音", True), ("小红书", False)):
-        assert owner.post(f"/campaigns/{campaign.pk}/channels", {"name": name, "shared_with_partners": shared}).status_code == 201
+        assert (
+            owner.post(f"/campaigns/{campaign.pk}/channels", {"name": name, "shared_with_partners": shared}).status_code
+            == 201
+        )
     response = owner.post(
         f"/campaigns/{campaign.pk}/budget-lines", {"category": "channel", "item": "抖音投放", "planned": "98765"}
     )

@@ -4,7 +4,7 @@ import time
 
 import pytest
 
-from campaignflow.assistant.client import ChatClient, UpstreamError, config
+from campaignflow.assistant.client import ChatClient, UpstreamError
 from tests.support.openai_server import Reply
 
 MESSAGES = [{"role": "user", "content": "hi"}]
