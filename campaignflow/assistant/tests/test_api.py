@@ -192,3 +192,14 @@ def test_stream_failure_is_an_error_event_and_nothing_written(owner_api, sales, 
     last = text.strip().split("\n\n")[-1]
     assert last.startswith("event: error") and '"status": 502' in last
     assert Draft.objects.count() == 0
+
+
+def test_use_of_a_draft_is_recorded(owner_api, sales, fake_ai):
+    fake_ai.answer_json(WEEKLY)
+    body = owner_api.post(f"/campaigns/{sales.pk}/assist", {"task": "weekly_summary"}).json()
+    bad = owner_api.post(f"/assist/drafts/{body['id']}/used", {"fields": ["budget"]})
+    assert bad.status_code == 422 and "fields" in bad.json()["detail"]
+    response = owner_api.post(f"/assist/drafts/{body['id']}/used", {"fields": ["key_results"], "target": "/x"})
+    assert response.status_code == 200
+    draft = Draft.objects.get()
+    assert draft.applied_by.username == "owner1" and draft.applied["uses"][0]["fields"] == ["key_results"]

@@ -88,6 +88,21 @@
     }
   }
 
+  // Saving the form after a draft filled it: record who took which fields (POST …/drafts/{id}/used).
+  document.addEventListener("submit", function (event) {
+    document.querySelectorAll("[data-assist]").forEach(function (box) {
+      if (!box.dataset.draftId || document.querySelector(box.dataset.form) !== event.target) return;
+      var fields = JSON.parse(box.dataset.fields);
+      fetch("/api/v1/assist/drafts/" + box.dataset.draftId + "/used", {
+        method: "POST",
+        keepalive: true,
+        credentials: "same-origin",
+        headers: { "Content-Type": "application/json", "X-CSRFToken": csrf(event.target) },
+        body: JSON.stringify({ fields: Object.keys(fields), target: location.pathname }),
+      });
+    });
+  });
+
   document.addEventListener("click", function (event) {
     var button = event.target.closest("[data-assist-run]");
     if (button) {
