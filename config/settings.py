@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "campaignflow.alerts",
     "campaignflow.review",
     "campaignflow.reports",
+    "campaignflow.assistant",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -99,6 +100,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "campaignflow.notifications.context_processors.inbox",
+                "campaignflow.assistant.context_processors.assistant",
             ],
         },
     }
@@ -259,6 +261,17 @@ EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "25"))
 EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
 EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
+
+# --- Assistant (optional; docs/operations.md "Assistant", ADR 0016) --------------------------
+# Any OpenAI-compatible endpoint (DeepSeek, Qwen, GLM, vLLM, Ollama). Unset: the assistant is hidden, 503.
+AI_BASE_URL = os.environ.get("AI_BASE_URL", "")
+AI_API_KEY = os.environ.get("AI_API_KEY", "")
+AI_MODEL = os.environ.get("AI_MODEL", "")
+AI_TIMEOUT = float(os.environ.get("AI_TIMEOUT", "30"))  # seconds for a whole call, retries included
+AI_MAX_RETRIES = int(os.environ.get("AI_MAX_RETRIES", "2"))  # after a 429, a 5xx or a dropped connection
+AI_JSON_MODE = env_bool("AI_JSON_MODE", True)  # ask for response_format json_object (dropped if refused)
+AI_DAILY_TOKENS_PER_USER = int(os.environ.get("AI_DAILY_TOKENS_PER_USER", "200000"))  # 0: no limit
+AI_DAILY_TOKENS_PER_CAMPAIGN = int(os.environ.get("AI_DAILY_TOKENS_PER_CAMPAIGN", "500000"))  # 0: no limit
 EMAIL_USE_SSL = env_bool("EMAIL_USE_SSL", False)
 EMAIL_FILE_PATH = os.environ.get("EMAIL_FILE_PATH", str(BASE_DIR / "mail"))
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "campaignflow@localhost")
