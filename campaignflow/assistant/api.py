@@ -45,6 +45,19 @@ class DraftOut(Schema):
         return services.plan_preview(obj) if obj.task == "plan_from_brief" else None
 
 
+class AssistantError(Schema):
+    detail: str
+
+
+# The refusals of the assistant itself (errors.py), each {"detail": …}: 503 while AI_BASE_URL / AI_MODEL are
+# unset (every endpoint), 429 once today's token budget is spent (asking for a draft), 502 when the endpoint
+# fails or answers no usable draft and 504 when it does not answer in time (a draft asked for without the
+# stream: the stream reports those two as its `error` event, after its 200).
+OFF = {503: AssistantError}
+ASKING = {429: AssistantError, **OFF}
+CALLING = {502: AssistantError, 504: AssistantError, **ASKING}
+
+
 class ApplyIn(Schema):
     version: int = Field(..., ge=1)
 
@@ -84,7 +97,7 @@ def _prepared(request, campaign_id: int, payload: AssistIn):
     return campaign, prepared
 
 
-@router.post("/campaigns/{campaign_id}/assist", response=DraftOut)
+@router.post("/campaigns/{campaign_id}/assist", response={200: DraftOut, **CALLING})
 def assist(request, campaign_id: PathId, payload: AssistIn):
     """A draft from the campaign's own data; nothing is written to the campaign until a person applies it."""
     campaign, prepared = _prepared(request, campaign_id, payload)
@@ -92,7 +105,23 @@ def assist(request, campaign_id: PathId, payload: AssistIn):
     return services.finish(actor=request.user, campaign=campaign, prepared=prepared, completion=completion)
 
 
-@router.post("/campaigns/{campaign_id}/assist/stream")
+# One server-sent event of the stream (before Open API 3.2, a text/event-stream `schema` describes each event):
+# its name and its data, a JSON text.
+SSE_EVENT = {
+    "type": "object",
+    "properties": {
+        "event": {"type": "string", "enum": ["start", "delta", "partial", "done", "error"]},
+        "data": {"type": "string", "contentMediaType": "application/json"},
+    },
+    "required": ["event", "data"],
+}
+
+
+@router.post(
+    "/campaigns/{campaign_id}/assist/stream",
+    response=ASKING,
+    openapi_extra={"responses": {200: {"description": "OK", "content": {"text/event-stream": {"schema": SSE_EVENT}}}}},
+)
 def assist_stream(request, campaign_id: PathId, payload: AssistIn):
     """The same draft as server-sent events (text/event-stream): start, delta…, partial…, then done (the
     stored draft, as POST /assist answers it) or error ({status, detail})."""
@@ -121,12 +150,12 @@ def _draft(request, draft_id: int, need: str) -> Draft:
     return draft
 
 
-@router.get("/assist/drafts/{draft_id}", response=DraftOut)
+@router.get("/assist/drafts/{draft_id}", response={200: DraftOut, **OFF})
 def get_draft(request, draft_id: PathId):
     return _draft(request, draft_id, VIEW)
 
 
-@router.post("/assist/drafts/{draft_id}/apply", response=DraftOut)
+@router.post("/assist/drafts/{draft_id}/apply", response={200: DraftOut, **OFF})
 def apply_draft(request, draft_id: PathId, payload: ApplyIn):
     """Apply a plan draft: the KPIs, channels, budget lines and task moves it shows, through their services."""
     draft = _draft(request, draft_id, EDIT)
@@ -135,7 +164,7 @@ def apply_draft(request, draft_id: PathId, payload: ApplyIn):
     return draft
 
 
-@router.post("/assist/drafts/{draft_id}/used", response=DraftOut)
+@router.post("/assist/drafts/{draft_id}/used", response={200: DraftOut, **OFF})
 def record_use(request, draft_id: PathId, payload: UseIn):
     """Record that the caller took the draft's `fields` into a form (`target`: the page)."""
     draft = _draft(request, draft_id, VIEW)

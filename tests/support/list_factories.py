@@ -1480,6 +1480,8 @@ LEFT_OUT: dict[str, str] = {
     f"{C}/export.xlsx": "the campaign workbook (every sheet), timed by bench/bench_export.py",
     f"{C}/report.pdf": "a document",
     "/weekly-reports/{report_id}/figures": "one report's figures: a row per KPI from three queries whatever the count",
+    "/assist/drafts/{draft_id}": "one object (its draft and citations are JSON in one row; a plan draft's diff from "
+    "three queries: the campaign's tasks, KPIs and channels)",
 }
 
 
