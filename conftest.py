@@ -12,6 +12,10 @@ from campaignflow.campaigns.playbook_sync import sync_builtin_playbooks
 
 PASSWORD = "Cf-test-pass-2025"
 
+# Shared fixtures kept in tests/support: `database_file` (threads on their own connections, SQLite as a file),
+# `slapd_server` / `directory` (a real OpenLDAP server for the LDAP sign-in tests).
+pytest_plugins = ["tests.support.database_file", "tests.support.slapd"]
+
 
 class ApiClient:
     """A JSON client that authenticates with a Bearer token, as integrations do."""

@@ -34,6 +34,7 @@ INSTALLED_APPS = [
     # Our apps first: the core app's compilemessages (msgfmt fallback) overrides Django's.
     "campaignflow.core",
     "campaignflow.accounts",
+    "campaignflow.signin",
     "campaignflow.campaigns",
     "campaignflow.planning",
     "campaignflow.goals",
@@ -73,6 +74,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "campaignflow.signin.refresh.RoleRefreshMiddleware",
     "campaignflow.accounts.middleware.UserTimezoneMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -141,9 +143,13 @@ READ_CACHE_SECONDS = int(os.environ.get("READ_CACHE_SECONDS", "60"))
 
 # --- Auth ----------------------------------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"
+# axes first (lockout for passwords and directory passwords alike), then the company directory, local passwords,
+# and the backend that loads the sessions of external sign-ins (campaignflow.signin, ADR 0011).
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    "campaignflow.signin.ldap_backend.LDAPBackend",
+    "campaignflow.signin.backends.PasswordBackend",
+    "campaignflow.signin.backends.SessionBackend",
 ]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -154,6 +160,39 @@ AUTH_PASSWORD_VALIDATORS = [
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "campaigns:list"
 LOGOUT_REDIRECT_URL = "login"
+
+# --- Company sign-in (docs/operations.md "Company sign-in") -------------------------------------
+# PASSWORD_LOGIN: "all" (local passwords for everyone) or "admins" (only superusers / the admin role, the
+# break-glass administrator; everyone else signs in with the company's identity).
+PASSWORD_LOGIN = os.environ.get("PASSWORD_LOGIN", "all").strip().lower()
+# Directory/IdP groups or departments → global roles at every sign-in, e.g. "finance=finance,marketing-directors=
+# director"; checked when the app starts (a bad entry stops it, naming the entry). Empty: sign-ins never change roles.
+SSO_ROLE_MAP = os.environ.get("SSO_ROLE_MAP", "")
+# A signed-in person's directory entry is read again at most this often (seconds) on their requests: a role taken
+# away there is gone at their next request after that; 0 = only at sign-in and by the sync.
+SSO_ROLE_REFRESH_SECONDS = int(os.environ.get("SSO_ROLE_REFRESH_SECONDS", "300"))
+# The company directory (OpenLDAP / Active Directory) over ldap3; the login form takes its passwords when LDAP_URI is
+# set. Defaults fit OpenLDAP; AD: LDAP_USER_FILTER="(sAMAccountName=%(user)s)", LDAP_ATTR_UUID=objectGUID.
+LDAP_URI = os.environ.get("LDAP_URI", "").strip()  # ldap://host:389 or ldaps://host:636
+LDAP_START_TLS = env_bool("LDAP_START_TLS", False)
+LDAP_CA_FILE = os.environ.get("LDAP_CA_FILE", "")  # the CA that signed the server's certificate (else the system's)
+LDAP_BIND_DN = os.environ.get("LDAP_BIND_DN", "")  # the service account that searches (empty: anonymous)
+LDAP_BIND_PASSWORD = os.environ.get("LDAP_BIND_PASSWORD", "")
+LDAP_USER_SEARCH_BASE = os.environ.get("LDAP_USER_SEARCH_BASE", "")
+LDAP_USER_FILTER = os.environ.get("LDAP_USER_FILTER", "(uid=%(user)s)")
+LDAP_GROUP_SEARCH_BASE = os.environ.get("LDAP_GROUP_SEARCH_BASE", "")
+LDAP_GROUP_FILTER = os.environ.get("LDAP_GROUP_FILTER", "(|(member=%(dn)s)(uniqueMember=%(dn)s)(memberUid=%(user)s))")
+# attributes: comma-separated alternatives, the first one present wins
+LDAP_ATTR_USERNAME = os.environ.get("LDAP_ATTR_USERNAME", "uid,sAMAccountName")
+LDAP_ATTR_DISPLAY_NAME = os.environ.get("LDAP_ATTR_DISPLAY_NAME", "displayName,cn")
+LDAP_ATTR_EMAIL = os.environ.get("LDAP_ATTR_EMAIL", "mail")
+LDAP_ATTR_DEPARTMENT = os.environ.get("LDAP_ATTR_DEPARTMENT", "department,departmentNumber,ou")
+LDAP_ATTR_UUID = os.environ.get("LDAP_ATTR_UUID", "entryUUID")  # AD: objectGUID
+# The directory's mail attribute proves the address (a first sign-in joins the account with that e-mail); set 0
+# when people can edit their own mail attribute in the directory.
+LDAP_TRUST_EMAIL = env_bool("LDAP_TRUST_EMAIL", True)
+LDAP_TIMEOUT = float(os.environ.get("LDAP_TIMEOUT", "5"))  # seconds, to connect and for each answer
+LDAP_SYNC_MINUTES = int(os.environ.get("LDAP_SYNC_MINUTES", "60"))  # the leavers' sync (scheduler)
 
 AXES_FAILURE_LIMIT = int(os.environ.get("AXES_FAILURE_LIMIT", "5"))
 AXES_COOLOFF_TIME = float(os.environ.get("AXES_COOLOFF_HOURS", "0.25"))  # hours

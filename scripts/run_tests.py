@@ -3,7 +3,9 @@ rules under tests/), then the browser tests in Chromium.
 
 Browser tests need Debian's Chromium (/usr/bin/chromium or $CHROMIUM_PATH). On a machine
 without it they are skipped with a plain message; under CI (CI=true) a missing Chromium
-is an error, so CI never "passes" without them.
+is an error, so CI never "passes" without them. The LDAP sign-in tests need Debian's OpenLDAP
+server (/usr/sbin/slapd, or $SLAPD_PATH) the same way: skipped and said so on a machine without
+it, an error under CI.
 """
 
 import os
@@ -21,12 +23,25 @@ def chromium_path() -> str | None:
     return candidate if Path(candidate).exists() else shutil.which("chromium")
 
 
+def slapd_path() -> str | None:
+    candidate = os.environ.get("SLAPD_PATH") or "/usr/sbin/slapd"
+    return candidate if Path(candidate).exists() else None
+
+
 def main() -> int:
     args = sys.argv[1:]
     workers = os.environ.get("TEST_WORKERS", "2")
+    if slapd_path() is None and os.environ.get("CI"):
+        print("ERROR: slapd is not installed (/usr/sbin/slapd); CI must run the LDAP tests.")
+        return 1
     unit = subprocess.call([*PYTEST, "campaignflow", "tests", "-q", "-n", workers, *args], cwd=ROOT)
     if unit != 0:
         return unit
+    if slapd_path() is None:
+        print(
+            "\nNOTE: LDAP sign-in tests SKIPPED: slapd was not found at /usr/sbin/slapd "
+            "(install it with `apt-get install slapd ldap-utils`, or set SLAPD_PATH)."
+        )
     browser = chromium_path()
     if browser is None:
         if os.environ.get("CI"):

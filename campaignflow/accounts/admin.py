@@ -7,12 +7,12 @@ from .models import ApiToken, User
 
 @admin.register(User)
 class UserAdmin(DjangoUserAdmin):
-    list_display = ("username", "display_name", "email", "role", "is_active", "last_login")
+    list_display = ("username", "display_name", "email", "department", "role", "is_active", "last_login")
     list_filter = ("role", "is_active", "is_staff")
     search_fields = ("username", "display_name", "email")
     fieldsets = (
         *DjangoUserAdmin.fieldsets,
-        (_("CampaignFlow"), {"fields": ("display_name", "role", "language", "timezone")}),
+        (_("CampaignFlow"), {"fields": ("display_name", "department", "role", "language", "timezone")}),
     )
     add_fieldsets = (
         *DjangoUserAdmin.add_fieldsets,

@@ -4,13 +4,18 @@ from django.http import HttpRequest
 from ninja.security import HttpBearer, SessionAuth
 
 from .services import user_for_token
+from .signals import token_user
 
 
 class BearerToken(HttpBearer):
     def authenticate(self, request: HttpRequest, token: str):
         user = user_for_token(token)
-        if user is not None:
-            request.user = user
+        if user is None:
+            return None
+        token_user.send(sender=BearerToken, user=user)
+        if not user.is_active:  # a receiver found the person gone at their directory
+            return None
+        request.user = user
         return user
 
 

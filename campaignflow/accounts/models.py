@@ -17,6 +17,8 @@ class Role(models.TextChoices):
 
 class User(AbstractUser):
     display_name = models.CharField(_("display name"), max_length=100, blank=True)
+    # Filled from the company directory / IdP at each company sign-in (campaignflow.signin).
+    department = models.CharField(_("department"), max_length=200, blank=True)
     role = models.CharField(_("role"), max_length=20, choices=Role.choices, default=Role.MEMBER)
     language = models.CharField(
         _("language"), max_length=10, choices=settings.LANGUAGES, blank=True, help_text=_("Empty: browser default")

@@ -1,8 +1,7 @@
-"""Log in (sets the user's saved language), profile with preferences and API tokens."""
+"""Profile with preferences and API tokens (the login page is campaignflow.signin's)."""
 
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -14,18 +13,11 @@ from . import services
 from .forms import PreferencesForm, TokenForm
 
 
-def _set_language_cookie(response, language: str):
+def set_language_cookie(response, language: str):
+    """The user's saved language for the pages that follow (at log-in and when they change it)."""
     if language:
         response.set_cookie(settings.LANGUAGE_COOKIE_NAME, language, max_age=365 * 24 * 3600, samesite="Lax")
     return response
-
-
-class LoginView(auth_views.LoginView):
-    redirect_authenticated_user = True
-
-    def form_valid(self, form):
-        response = super().form_valid(form)
-        return _set_language_cookie(response, form.get_user().language)
 
 
 @login_required
@@ -44,7 +36,7 @@ def profile(request):
                 timezone_name=data["timezone"],
             )
             messages.success(request, _("Your preferences are saved."))
-            return _set_language_cookie(redirect("profile"), data["language"])
+            return set_language_cookie(redirect("profile"), data["language"])
     else:
         form = PreferencesForm(
             initial={

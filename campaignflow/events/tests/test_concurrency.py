@@ -6,18 +6,15 @@ busy timeout: config/settings.py) and on PostgreSQL (the CI's second run). The t
 the immediate one, so every registration also recounts the metrics 报名 at once: the worst case for
 the counting, which must neither fail a registration nor count one twice.
 
-On SQLite the tests' database is in memory, shared between connections through SQLite's shared cache,
-whose table locks fail at once ("database table is locked": no busy timeout applies) where a database
-file waits for its lock; the threads therefore work on a file copy of it, as a deployment does."""
+On SQLite the threads work on a file copy of the tests' database (tests.support.database_file says why)."""
 
 from __future__ import annotations
 
-import sqlite3
 import threading
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
-from django.db import connection, connections
+from django.db import connection
 from django.utils import timezone
 
 from campaignflow.campaigns.services import campaign_create
@@ -31,29 +28,6 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 THREADS = 64
 CAPACITY = 10
-
-
-@pytest.fixture
-def database_file(transactional_db, tmp_path):
-    """SQLite: the default database becomes a file copy of the in-memory one (every thread's connection
-    opens the file) until the test ends. PostgreSQL: nothing to do."""
-    if connection.vendor != "sqlite":
-        yield
-        return
-    path = tmp_path / "race.sqlite3"
-    copy = sqlite3.connect(path)
-    connection.ensure_connection()
-    connection.connection.backup(copy)
-    copy.close()
-    in_memory, in_memory_settings = connections["default"], connections.settings["default"]
-    connections.settings["default"] = {**in_memory_settings, "NAME": str(path)}
-    connections["default"] = connections.create_connection("default")
-    try:
-        yield
-    finally:
-        connections["default"].close()
-        connections["default"] = in_memory
-        connections.settings["default"] = in_memory_settings
 
 
 @pytest.fixture

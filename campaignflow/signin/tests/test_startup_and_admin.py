@@ -1,0 +1,102 @@
+"""Settings checked at start-up (a bad SSO_ROLE_MAP stops it, naming the entry), and linking identities by hand."""
+
+import os
+import subprocess
+import sys
+
+import pytest
+from django.core.management import CommandError, call_command
+
+from campaignflow.accounts.models import User
+from campaignflow.core.models import AuditEntry
+from campaignflow.signin.domain.identity import Identity
+from campaignflow.signin.models import ExternalIdentity
+from campaignflow.signin.provisioning import provision
+from tests.support.processes import ROOT
+
+
+def manage_check(**env) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "manage.py", "check"],
+        cwd=ROOT,
+        env={**os.environ, **env},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+def test_a_bad_role_map_stops_the_start_naming_the_entry():
+    result = manage_check(SSO_ROLE_MAP="finance=finance,marketing-directors=boss")
+    assert result.returncode != 0
+    assert "'marketing-directors=boss'" in result.stderr and "ImproperlyConfigured" in result.stderr
+
+
+def test_a_bad_password_login_mode_stops_the_start():
+    result = manage_check(PASSWORD_LOGIN="nobody")
+    assert result.returncode != 0 and "PASSWORD_LOGIN" in result.stderr
+
+
+def test_a_good_role_map_starts():
+    assert manage_check(SSO_ROLE_MAP="finance=finance,marketing-directors=director").returncode == 0
+
+
+@pytest.mark.django_db
+def test_link_identity_command_makes_the_next_sign_in_use_that_account(users):
+    call_command("link_identity", "member1", "ldap", "uuid-7")
+    assert ExternalIdentity.objects.get().user == users["member"]
+    user = provision(Identity(method="ldap", subject="uuid-7", username_hint="someone-else"))
+    assert user.pk == users["member"].pk and User.objects.filter(username="someone-else").count() == 0
+    entry = AuditEntry.objects.get(action="identity_link")
+    assert entry.after == {"method": "ldap", "subject": "uuid-7", "by": "admin"}
+
+
+@pytest.mark.django_db
+def test_link_identity_refuses_an_identity_of_another_account_and_unknown_users(users):
+    call_command("link_identity", "member1", "ldap", "uuid-7")
+    with pytest.raises(CommandError, match="member1"):
+        call_command("link_identity", "viewer1", "ldap", "uuid-7")
+    with pytest.raises(CommandError, match="nobody"):
+        call_command("link_identity", "nobody", "ldap", "uuid-8")
+    call_command("link_identity", "member1", "ldap", "uuid-7", "--unlink")
+    assert not ExternalIdentity.objects.exists()
+    assert AuditEntry.objects.filter(action="identity_unlink").count() == 1
+
+
+@pytest.mark.django_db
+def test_admin_lists_and_adds_identities(users):
+    from conftest import logged_in
+
+    admin = logged_in(users["admin"])
+    assert admin.get("/admin/signin/externalidentity/").status_code == 200
+    response = admin.post(
+        "/admin/signin/externalidentity/add/",
+        {"user": users["member"].pk, "method": "oidc", "subject": "sub-42", "email": ""},
+    )
+    assert response.status_code == 302
+    assert ExternalIdentity.objects.get().user == users["member"]
+    assert AuditEntry.objects.filter(action="admin_create", object_type="signin.externalidentity").exists()
+
+
+@pytest.mark.parametrize(
+    ("env", "named"),
+    [
+        ({"LDAP_URI": "http://dc1"}, "LDAP_URI"),
+        ({"LDAP_URI": "ldap://dc1"}, "LDAP_USER_SEARCH_BASE"),
+        (
+            {"LDAP_URI": "ldap://dc1", "LDAP_USER_SEARCH_BASE": "dc=x", "LDAP_USER_FILTER": "(uid=%(username)s)"},
+            "LDAP_USER_FILTER",
+        ),
+        (
+            {"LDAP_URI": "ldap://dc1", "LDAP_USER_SEARCH_BASE": "dc=x", "LDAP_USER_FILTER": "uid=%(user)s"},
+            "LDAP_USER_FILTER",
+        ),
+        (
+            {"LDAP_URI": "ldap://dc1", "LDAP_USER_SEARCH_BASE": "dc=x", "LDAP_CA_FILE": "/nonexistent.pem"},
+            "LDAP_CA_FILE",
+        ),
+    ],
+)
+def test_bad_ldap_settings_stop_the_start(env, named):
+    result = manage_check(**env)
+    assert result.returncode != 0 and named in result.stderr
