@@ -6,7 +6,9 @@ Flows it serves:
   POST /v1.0/oauth2/userAccessToken (authCode → user accessToken); GET /v1.0/contact/users/me;
 - in-app login-free (免登): the JSAPI code (`issue_code(userid, kind="in_app")`); GET /gettoken (app token);
   POST /topapi/v2/user/getuserinfo (code → userid, unionid); POST /topapi/v2/user/get (details);
-- leaver sync: POST /topapi/v2/department/listsub, /topapi/user/listid, /topapi/v2/user/list, /topapi/v2/user/get.
+- leaver sync: POST /topapi/v2/department/listsub, /topapi/user/listid, /topapi/v2/user/list, /topapi/v2/user/get;
+- a QR sign-in's unionId → the userid in this organisation: POST /topapi/user/getbyunionid (60121 for an outsider
+  or a leaver); a department's name: POST /topapi/v2/department/get.
 """
 
 from __future__ import annotations
@@ -51,6 +53,8 @@ class DingTalkServer(PlatformServer):
             ("POST", "/topapi/user/listid", self.user_listid),
             ("POST", "/topapi/v2/user/list", self.user_list),
             ("POST", "/topapi/v2/department/listsub", self.department_listsub),
+            ("POST", "/topapi/v2/department/get", self.department_get),
+            ("POST", "/topapi/user/getbyunionid", self.getbyunionid),
         ]
 
     # --- new API ----------------------------------------------------------------------------------------------
@@ -235,3 +239,24 @@ class DingTalkServer(PlatformServer):
             if parent == dept_id
         ]
         return self.payload("department_listsub", result=result)
+
+    def department_get(self, call: RecordedCall) -> Reply:
+        # DOCS + "query-department-details0-v2" (POST /topapi/v2/department/get {dept_id})
+        if not self._app_token_ok(call):
+            return self.payload("oapi_invalid_token")
+        dept_id = self._dept(call)
+        if dept_id is None:
+            return self.payload("department_not_found")
+        name, parent = self.departments[dept_id]
+        return self.payload("department_get", result={"dept_id": dept_id, "name": name, "parent_id": parent or 0})
+
+    def getbyunionid(self, call: RecordedCall) -> Reply:
+        # DOCS + "query-a-user-by-the-union-id" (POST /topapi/user/getbyunionid {unionid}); someone who is not (or
+        # no longer) in this organisation: 60121
+        if not self._app_token_ok(call):
+            return self.payload("oapi_invalid_token")
+        unionid = body_dict(call).get("unionid", "")
+        user = next((u for u in self.users.values() if u.unionid == unionid), None)
+        if user is None or user.status == "left":
+            return self.payload("user_get_not_found")
+        return self.payload("getbyunionid", result={"contact_type": 0, "userid": user.userid})

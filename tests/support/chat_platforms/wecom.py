@@ -9,7 +9,8 @@ Flows it serves:
   &scope=snsapi_base|snsapi_privateinfo&state=…&agentid=… → redirect_uri?code=…&state=…; the same
   getuserinfo, which also returns a user_ticket for snsapi_privateinfo; POST /cgi-bin/auth/getuserdetail;
 - leaver sync: GET /cgi-bin/user/get (status 1 active, 2 disabled, 4 not activated, 5 left; a deleted member
-  is 60111), POST /cgi-bin/user/list_id, GET /cgi-bin/user/simplelist.
+  is 60111), POST /cgi-bin/user/list_id, GET /cgi-bin/user/simplelist; a department's name: GET
+  /cgi-bin/department/get.
 """
 
 from __future__ import annotations
@@ -72,6 +73,7 @@ class WeComServer(PlatformServer):
             ("GET", "/cgi-bin/user/get", self.user_get),
             ("POST", "/cgi-bin/user/list_id", self.user_list_id),
             ("GET", "/cgi-bin/user/simplelist", self.user_simplelist),
+            ("GET", "/cgi-bin/department/get", self.department_get),
         ]
 
     # --- login ------------------------------------------------------------------------------------------------
@@ -232,4 +234,21 @@ class WeComServer(PlatformServer):
                 {"userid": u.userid, "name": u.name, "department": list(u.department), "open_userid": u.open_id}
                 for u in members
             ],
+        )
+
+    def department_get(self, call: RecordedCall) -> Reply:
+        # DOCS + "95351" (GET /cgi-bin/department/get?access_token&id)
+        refused = self._token_error(call)
+        if refused is not None:
+            return refused
+        try:
+            dept = int(call.query.get("id", ""))
+        except ValueError:
+            dept = -1
+        if dept not in self.departments:
+            return self.payload("invalid_department")
+        name, parent = self.departments[dept]
+        return self.payload(
+            "department_get",
+            department={"id": dept, "name": name, "name_en": "", "department_leader": [], "parentid": parent or 0},
         )
