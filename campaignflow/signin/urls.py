@@ -1,7 +1,9 @@
-from django.urls import path
+from django.urls import include, path
 
-from . import views
+from . import sso_views, views
 
+# The login page keeps its name ("login", no namespace); the redirect sign-ins are signin:… under /signin/.
 urlpatterns = [
     path("login/", views.LoginView.as_view(), name="login"),
+    path("signin/", include((sso_views.page.urlpatterns, "signin"))),
 ]
