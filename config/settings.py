@@ -378,7 +378,13 @@ LOGGING = {
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
-    "loggers": {"axes": {"level": "WARNING"}},
+    "loggers": {
+        "axes": {"level": "WARNING"},
+        # Even at LOG_LEVEL=DEBUG: authlib logs the PKCE verifier and urllib3 the URLs it requests (the chat apps'
+        # token requests carry the app secret in the query). Tokens and secrets are never logged.
+        "authlib": {"level": "WARNING"},
+        "urllib3": {"level": "WARNING"},
+    },
 }
 
 # whitenoise serves static files straight from the app's folders too (no collectstatic needed

@@ -24,7 +24,8 @@ import threading
 import time
 
 import requests
-from authlib.integrations.base_client.errors import MismatchingStateError, OAuthError
+from authlib.common.errors import AuthlibBaseError
+from authlib.integrations.base_client.errors import MismatchingStateError
 from authlib.integrations.django_client import DjangoIntegration, DjangoOAuth2App
 from django.conf import settings
 from django.urls import reverse
@@ -175,7 +176,7 @@ def start(request):
     metadata(app)
     try:
         return app.authorize_redirect(request, redirect_uri())
-    except (requests.RequestException, ValueError, RuntimeError) as exc:
+    except (requests.RequestException, ValueError, RuntimeError, AuthlibBaseError) as exc:
         log.warning("OIDC authorization request failed: %s", type(exc).__name__)
         raise _unavailable() from None
 
@@ -201,7 +202,7 @@ def complete(request) -> Identity:
         token = app.authorize_access_token(request, leeway=LEEWAY, claims_options=claims_options(found))
     except MismatchingStateError:
         raise _expired_request() from None
-    except OAuthError as exc:  # the token endpoint said no: a used or expired code, a wrong client secret, …
+    except AuthlibBaseError as exc:  # the token endpoint said no (a used or expired code, a wrong client secret, …)
         log.warning("OIDC token request refused: %s", exc.error)
         raise _refused(f"token_refused:{exc.error}") from None
     except ClaimError as exc:
@@ -218,7 +219,7 @@ def complete(request) -> Identity:
     if found.get("userinfo_endpoint"):
         try:
             info = app.userinfo(token=token)
-        except (OAuthError, requests.RequestException, ValueError) as exc:
+        except (AuthlibBaseError, requests.RequestException, ValueError) as exc:
             log.warning("OIDC userinfo failed (the ID token's claims are used): %s", type(exc).__name__)
     try:
         return identity_from_claims(merge_userinfo(dict(claims), info), groups_claim=settings.OIDC_GROUPS_CLAIM)

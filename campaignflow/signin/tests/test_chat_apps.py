@@ -524,3 +524,40 @@ def test_local_passwords_still_work_beside_the_chat_apps(dingtalk_server, settin
     make_user("admin9", role=Role.ADMIN)
     response = browser().post("/login/", {"username": "admin9", "password": PASSWORD})
     assert response.status_code == 302 and response["Location"] == "/campaigns/"
+
+
+def test_no_secret_token_or_code_is_logged_even_at_debug(chat, caplog):
+    import logging
+
+    caplog.set_level(logging.DEBUG)
+    client = browser()
+    start = client.get(f"/signin/{chat.id}/")
+    back = chat.scan(start["Location"], "zhangsan")
+    code = parse_qs(urlsplit(back).query)["code"][0]
+    assert client.get(back.removeprefix("http://testserver"))["Location"] == "/campaigns/"
+    chat.server.advance(7201)  # the app token is refused, fetched again: logged as an event, without values
+    chat_in_app = chat.app_client()
+    chat.in_app_sign_in(chat_in_app, "lisi")
+    secret = getattr(chat.server, "app_secret", None) or chat.server.corp_secret
+    issued = [t for t in chat.server._tokens]  # every token the platform handed out
+    logged = "\n".join(record.getMessage() for record in caplog.records)
+    assert logged  # something was logged …
+    for value in (secret, code, *issued):
+        assert value not in logged  # … but none of these
+
+
+@pytest.mark.parametrize("code", ["", "x" * 5000, "码\u0001'\"<>", "../../gettoken"])
+def test_odd_codes_are_a_message_never_an_error_page(chat, code):
+    client = browser()
+    start = client.get(f"/signin/{chat.id}/")
+    state = parse_qs(urlsplit(start["Location"]).query)["state"][0]
+    response = client.get(f"/signin/{chat.id}/callback/", {"code": code, "authCode": code, "state": state})
+    assert response.status_code == 302 and response["Location"] == "/login/"
+    if chat.id != "wecom":
+        app = chat.app_client()
+        app.get("/signin/app/")
+        posted = app.post(
+            f"/signin/{chat.id}/app/", {"code": code, "csrfmiddlewaretoken": app.cookies["csrftoken"].value}
+        )
+        assert posted.status_code == 302 and posted["Location"] == "/login/"
+    assert not User.objects.exists()

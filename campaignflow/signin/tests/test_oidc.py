@@ -300,3 +300,41 @@ def test_pages_are_not_found_while_oidc_is_not_configured(client, settings):
     settings.OIDC_ISSUER = ""
     assert client.get("/signin/oidc/").status_code == 404
     assert client.get("/signin/oidc/callback/", {"code": "x", "state": "y"}).status_code == 404
+
+
+def test_no_secret_code_or_token_is_logged_even_at_debug(idp, caplog):
+    import logging
+
+    caplog.set_level(logging.DEBUG)
+    user = person(idp)
+    client = browser()
+    start = client.get("/signin/oidc/")
+    callback = idp.sign_in(start["Location"], user.username, user.password)
+    code = parse_qs(urlsplit(callback).query)["code"][0]
+    assert client.get(callback.removeprefix("http://testserver"))["Location"] == "/campaigns/"
+    logged = "\n".join(record.getMessage() for record in caplog.records)
+    for value in (idp.client_secret, code, "eyJ", "code_verifier", user.password):
+        assert value not in logged
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        {},
+        {"code": ""},
+        {"code": "not-a-code"},
+        {"code": "x" * 5000},
+        {"code": "码\u0001'\"<>"},
+        {"error": "x" * 500, "error_description": "<script>"},
+        {"error": "server_error"},
+    ],
+)
+def test_odd_callbacks_are_a_message_never_an_error_page(idp, query):
+    client = browser()
+    start = client.get("/signin/oidc/")
+    state = parse_qs(urlsplit(start["Location"]).query)["state"][0]
+    response = client.get("/signin/oidc/callback/", {"state": state, **query})
+    assert response.status_code == 302 and response["Location"] == "/login/"
+    assert signed_in(client) is None and not User.objects.exists()
+    entry = AuditEntry.objects.get(action="sign_in_failed")
+    assert len(entry.after["reason"]) < 80
