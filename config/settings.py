@@ -195,6 +195,42 @@ LDAP_ATTR_UUID = os.environ.get("LDAP_ATTR_UUID", "entryUUID")  # AD: objectGUID
 LDAP_TRUST_EMAIL = env_bool("LDAP_TRUST_EMAIL", True)
 LDAP_TIMEOUT = float(os.environ.get("LDAP_TIMEOUT", "5"))  # seconds, to connect and for each answer
 LDAP_SYNC_MINUTES = int(os.environ.get("LDAP_SYNC_MINUTES", "60"))  # the leavers' sync (scheduler)
+# OpenID Connect (Keycloak, Authing, Azure AD, …; ADR 0015): the button appears when OIDC_ISSUER and OIDC_CLIENT_ID
+# are set. Register the redirect URI SITE_URL + "/signin/oidc/callback/" at the IdP (SITE_URL below).
+OIDC_ISSUER = os.environ.get("OIDC_ISSUER", "").strip()  # discovery: OIDC_ISSUER/.well-known/openid-configuration
+OIDC_CLIENT_ID = os.environ.get("OIDC_CLIENT_ID", "").strip()
+OIDC_CLIENT_SECRET = os.environ.get("OIDC_CLIENT_SECRET", "")
+OIDC_SCOPES = os.environ.get("OIDC_SCOPES", "openid profile email")  # "openid" is always asked for
+OIDC_NAME = os.environ.get("OIDC_NAME", "")  # the button's text; empty: 公司账号 / Company account
+OIDC_GROUPS_CLAIM = os.environ.get("OIDC_GROUPS_CLAIM", "groups")  # a dotted path works: realm_access.roles
+# DingTalk, Feishu/Lark and WeCom apps (QR-code login on the login page, 免登 inside the app; ADR 0015). Callback
+# URLs to register in their developer consoles: SITE_URL + "/signin/dingtalk/callback/" (…/feishu/…, …/wecom/…).
+DINGTALK_APP_KEY = os.environ.get("DINGTALK_APP_KEY", "").strip()  # 企业内部应用的 Client ID (AppKey)
+DINGTALK_APP_SECRET = os.environ.get("DINGTALK_APP_SECRET", "")
+DINGTALK_CORP_ID = os.environ.get("DINGTALK_CORP_ID", "").strip()
+DINGTALK_API_BASE = os.environ.get("DINGTALK_API_BASE", "https://api.dingtalk.com").rstrip("/")
+DINGTALK_OAPI_BASE = os.environ.get("DINGTALK_OAPI_BASE", "https://oapi.dingtalk.com").rstrip("/")
+DINGTALK_LOGIN_BASE = os.environ.get("DINGTALK_LOGIN_BASE", "https://login.dingtalk.com").rstrip("/")
+DINGTALK_JSAPI_URL = os.environ.get(
+    "DINGTALK_JSAPI_URL", "https://g.alicdn.com/dingding/dingtalk-jsapi/3.0.25/dingtalk.open.js"
+)
+FEISHU_APP_ID = os.environ.get("FEISHU_APP_ID", "").strip()
+FEISHU_APP_SECRET = os.environ.get("FEISHU_APP_SECRET", "")
+# Lark (international): https://open.larksuite.com and https://accounts.larksuite.com
+FEISHU_API_BASE = os.environ.get("FEISHU_API_BASE", "https://open.feishu.cn").rstrip("/")
+FEISHU_ACCOUNTS_BASE = os.environ.get("FEISHU_ACCOUNTS_BASE", "https://accounts.feishu.cn").rstrip("/")
+FEISHU_JSSDK_URL = os.environ.get(
+    "FEISHU_JSSDK_URL", "https://lf1-cdn-tos.bytegoofy.com/goofy/lark/op/h5-js-sdk-1.5.23.js"
+)
+WECOM_CORP_ID = os.environ.get("WECOM_CORP_ID", "").strip()
+WECOM_AGENT_ID = os.environ.get("WECOM_AGENT_ID", "").strip()
+WECOM_SECRET = os.environ.get("WECOM_SECRET", "")  # the self-built app's Secret
+WECOM_API_BASE = os.environ.get("WECOM_API_BASE", "https://qyapi.weixin.qq.com").rstrip("/")
+WECOM_LOGIN_BASE = os.environ.get("WECOM_LOGIN_BASE", "https://login.work.weixin.qq.com").rstrip("/")
+WECOM_OAUTH_BASE = os.environ.get("WECOM_OAUTH_BASE", "https://open.weixin.qq.com").rstrip("/")
+# Seconds to wait for the IdP or a chat platform (each request); the chat apps' leavers' sync (scheduler).
+SSO_HTTP_TIMEOUT = float(os.environ.get("SSO_HTTP_TIMEOUT", "10"))
+CHAT_SYNC_MINUTES = int(os.environ.get("CHAT_SYNC_MINUTES", "60"))
 
 AXES_FAILURE_LIMIT = int(os.environ.get("AXES_FAILURE_LIMIT", "5"))
 AXES_COOLOFF_TIME = float(os.environ.get("AXES_COOLOFF_HOURS", "0.25"))  # hours
@@ -301,6 +337,8 @@ WEBHOOK_ALLOWED_PORTS = [int(p) for p in env_list("WEBHOOK_ALLOWED_PORTS")] or [
 WEBHOOK_ALLOWED_NETWORKS = [str(ipaddress.ip_network(n, strict=False)) for n in env_list("WEBHOOK_ALLOWED_NETWORKS")]
 # The same alert (rule × subject) again within this many hours is counted on its notification, not re-sent.
 NOTIFICATION_REPEAT_HOURS = float(os.environ.get("NOTIFICATION_REPEAT_HOURS", "24"))
+# Also the base of the sign-in redirect URIs registered at the IdP and the chat apps (/signin/…/callback/): set it to
+# the address people type (https://campaigns.example.com), not an internal one.
 SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000")
 
 # Event registration: limits on the public writes ("count/seconds", "0" = off), the debounce of the 报名/签到
@@ -353,7 +391,13 @@ LOGGING = {
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
-    "loggers": {"axes": {"level": "WARNING"}},
+    "loggers": {
+        "axes": {"level": "WARNING"},
+        # Even at LOG_LEVEL=DEBUG: authlib logs the PKCE verifier and urllib3 the URLs it requests (the chat apps'
+        # token requests carry the app secret in the query). Tokens and secrets are never logged.
+        "authlib": {"level": "WARNING"},
+        "urllib3": {"level": "WARNING"},
+    },
 }
 
 # whitenoise serves static files straight from the app's folders too (no collectstatic needed

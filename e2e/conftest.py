@@ -7,6 +7,14 @@ import pytest
 
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # Playwright's sync API runs an event loop
 
+from tests.support.identity_fixtures import (  # noqa: F401  (the real identity servers for e2e/test_signin.py)
+    dingtalk_server,
+    feishu_server,
+    oidc_provider,
+    oidc_provider_factory,
+    wecom_server,
+)
+
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
 SCREENSHOTS = Path(__file__).parent / "screenshots"
 

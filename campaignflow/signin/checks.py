@@ -29,6 +29,7 @@ def check_settings() -> None:
     if settings.SSO_ROLE_REFRESH_SECONDS < 0:
         raise ImproperlyConfigured("SSO_ROLE_REFRESH_SECONDS must be 0 or more.")
     check_ldap_settings()
+    check_redirect_sign_in_settings()
 
 
 def check_ldap_settings() -> None:
@@ -55,3 +56,30 @@ def check_ldap_settings() -> None:
         raise ImproperlyConfigured(f"LDAP_CA_FILE {settings.LDAP_CA_FILE!r} is not a readable file.")
     if settings.LDAP_SYNC_MINUTES < 1:
         raise ImproperlyConfigured("LDAP_SYNC_MINUTES must be 1 or more.")
+
+
+# A chat app is offered when all of its settings are present; some of them without the others is a mistake.
+CHAT_APP_SETTINGS = {
+    "DingTalk": ("DINGTALK_APP_KEY", "DINGTALK_APP_SECRET", "DINGTALK_CORP_ID"),
+    "Feishu": ("FEISHU_APP_ID", "FEISHU_APP_SECRET"),
+    "WeCom": ("WECOM_CORP_ID", "WECOM_AGENT_ID", "WECOM_SECRET"),
+}
+
+
+def check_redirect_sign_in_settings() -> None:
+    """OpenID Connect and the chat apps (ADR 0015): half a configuration stops the start, naming what is missing."""
+    if settings.OIDC_ISSUER or settings.OIDC_CLIENT_ID:
+        if not settings.OIDC_ISSUER.lower().startswith(("https://", "http://")):
+            raise ImproperlyConfigured(
+                f"OIDC_ISSUER {settings.OIDC_ISSUER!r} must be the issuer's URL (https://idp.example.com/realms/x)."
+            )
+        if not settings.OIDC_CLIENT_ID:
+            raise ImproperlyConfigured("OIDC_ISSUER is set: set OIDC_CLIENT_ID (and OIDC_CLIENT_SECRET) too.")
+    for app, names in CHAT_APP_SETTINGS.items():
+        missing = [name for name in names if not getattr(settings, name)]
+        if missing and len(missing) < len(names):
+            raise ImproperlyConfigured(f"{app} sign-in is half configured: set {', '.join(missing)} too.")
+    if settings.SSO_HTTP_TIMEOUT <= 0:
+        raise ImproperlyConfigured("SSO_HTTP_TIMEOUT must be more than 0 seconds.")
+    if settings.CHAT_SYNC_MINUTES < 1:
+        raise ImproperlyConfigured("CHAT_SYNC_MINUTES must be 1 or more.")

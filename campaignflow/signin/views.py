@@ -3,13 +3,16 @@ directory passwords), `next` only to this site's own paths."""
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from django.contrib.auth import views as auth_views
+from django.urls import reverse
 from django.utils.module_loading import import_string
 
 from campaignflow.accounts.views import set_language_cookie
 from campaignflow.core.pages import Pages
 
-from . import audit, methods
+from . import audit, methods, sso_views
 from .backends import failures
 from .domain.next_url import safe_next
 from .forms import SignInForm
@@ -40,9 +43,23 @@ class LoginView(auth_views.LoginView):
         # Django's check allows any URL of an allowed host; we allow only this site's paths.
         return safe_next(super().get_redirect_url()) or ""
 
+    def get(self, request, *args, **kwargs):
+        # A link opened inside DingTalk / Feishu / WeCom signs the person in with the app (免登), once per session.
+        if not request.user.is_authenticated:
+            in_app = sso_views.in_app_redirect(request)
+            if in_app is not None:
+                return in_app
+        return super().get(request, *args, **kwargs)
+
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context.update(page_layout(methods.configured()))
+        configured = methods.configured()
+        in_app = sso_views.in_app_platform(self.request)
+        if in_app is not None:  # inside the app its button signs in there, not through a QR code
+            configured = [
+                replace(m, login_url=reverse("signin:in-app")) if m.id == in_app.id else m for m in configured
+            ]
+        context.update(page_layout(configured))
         return context
 
     def form_valid(self, form):

@@ -567,3 +567,65 @@ def test_wecom_forced_error_for_the_next_call_only(wecom):
     assert requests.get(url, params={"access_token": token, "userid": "zhaoliu"}, timeout=5).json()["errcode"] == -1
     assert requests.get(url, params={"access_token": token, "userid": "zhaoliu"}, timeout=5).json()["errcode"] == 0
     assert [call.query["userid"] for call in wecom.calls_to("/cgi-bin/user/get")] == ["zhaoliu", "zhaoliu"]
+
+
+# --- what the product's sign-in reads besides the person: membership by unionId, department names -------------
+def test_dingtalk_union_id_to_userid_and_department_names(dingtalk):
+    token = dingtalk_app_token(dingtalk)
+
+    def post(path, body, access_token=token):
+        return requests.post(
+            f"{dingtalk.url}{path}", params={"access_token": access_token}, json=body, timeout=5
+        ).json()
+
+    found = post("/topapi/user/getbyunionid", {"unionid": "union-zhangsan"})
+    assert found["errcode"] == 0 and found["result"] == {"contact_type": 0, "userid": "zhangsan"}
+    assert post("/topapi/user/getbyunionid", {"unionid": "union-of-someone-else"})["errcode"] == 60121
+    dingtalk.remove_user("zhangsan")
+    assert post("/topapi/user/getbyunionid", {"unionid": "union-zhangsan"})["errcode"] == 60121
+    department = post("/topapi/v2/department/get", {"dept_id": 2})
+    assert department["errcode"] == 0
+    assert (department["result"]["dept_id"], department["result"]["name"], department["result"]["parent_id"]) == (
+        2,
+        "市场部",
+        1,
+    )
+    assert post("/topapi/v2/department/get", {"dept_id": 99})["errcode"] == 60003
+    assert post("/topapi/v2/department/get", {"dept_id": 2}, access_token="nope")["errcode"] == 88
+
+
+def test_feishu_department_name(feishu):
+    headers = {"Authorization": f"Bearer {feishu_tenant_token(feishu)}"}
+    url = f"{feishu.url}/open-apis/contact/v3/departments/"
+    params = {"department_id_type": "open_department_id"}
+    answer = requests.get(url + "od-00000000000000000000000000000002", params=params, headers=headers, timeout=5)
+    assert answer.status_code == 200
+    department = answer.json()["data"]["department"]
+    assert (department["name"], department["open_department_id"], department["parent_department_id"]) == (
+        "市场部",
+        "od-00000000000000000000000000000002",
+        "0",
+    )
+    missing = requests.get(url + "od-nope", params=params, headers=headers, timeout=5)
+    assert missing.status_code == 400 and missing.json()["code"] == 40015
+    refused = requests.get(url + "0", headers={"Authorization": "Bearer t-nope"}, timeout=5)
+    assert refused.json()["code"] == 99991663
+
+
+def test_wecom_department_name(wecom):
+    token = wecom_token(wecom)
+
+    def get(dept, access_token=token):
+        return requests.get(
+            f"{wecom.url}/cgi-bin/department/get", params={"access_token": access_token, "id": dept}, timeout=5
+        ).json()
+
+    answer = get(2)
+    assert answer["errcode"] == 0
+    assert (answer["department"]["id"], answer["department"]["name"], answer["department"]["parentid"]) == (
+        2,
+        "市场部",
+        1,
+    )
+    assert get(9)["errcode"] == 60003
+    assert get(2, access_token="nope")["errcode"] == 40014

@@ -3,7 +3,7 @@ process on 127.0.0.1, add people, register redirect URIs, sign in at its login f
 the ID tokens the product must refuse.
 
     provider = OidcProvider(tmp_dir).start()
-    provider.register_redirect_uri(f"{live_server.url}/accounts/oidc/callback/")
+    provider.register_redirect_uri(f"{live_server.url}/signin/oidc/callback/")
     provider.add_user("wang", "Pass-1234", email="wang@example.com", name="王芳", groups=["finance"])
     # OIDC_ISSUER=provider.issuer, OIDC_CLIENT_ID=provider.client_id, OIDC_CLIENT_SECRET=provider.client_secret
     callback = provider.sign_in(authorize_url, "wang", "Pass-1234")   # → the product's callback URL with ?code=&state=

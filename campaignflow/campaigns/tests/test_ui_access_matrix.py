@@ -187,6 +187,7 @@ def _build(tmp_media) -> dict:
     )
     ctx["playbook_key"] = playbook.key
     ctx["token_id"] = token_create(user=users["owner"], name="matrix")[0].pk
+    ctx["platform"] = "dingtalk"  # the chat apps' sign-in routes (not configured here)
     ctx["sessions"] = {}
     for actor, user in users.items():
         client = Client()

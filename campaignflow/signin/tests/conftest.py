@@ -34,3 +34,12 @@ def test_source():
     )
     yield source
     methods.unregister("test-dir")
+
+
+from tests.support.identity_fixtures import (  # noqa: E402, F401  (the real identity servers, ADR 0013)
+    dingtalk_server,
+    feishu_server,
+    oidc_provider,
+    oidc_provider_factory,
+    wecom_server,
+)

@@ -25,12 +25,14 @@ def log_in(client, username, password=PASSWORD, next_=None):
 
 @pytest.fixture
 def oidc_button():
-    """One external method, registered as the OIDC module will register its own."""
+    """One external method, registered as the OIDC module registers its own (under a key of its own: the real OIDC
+    method's registration stays for the tests after this one)."""
     methods.register(
-        "oidc", lambda: methods.Method(id="oidc", kind="oidc", name="公司统一登录", login_url="/signin/oidc/")
+        "test-oidc-button",
+        lambda: methods.Method(id="oidc", kind="oidc", name="公司统一登录", login_url="/signin/oidc/"),
     )
     yield
-    methods.unregister("oidc")
+    methods.unregister("test-oidc-button")
 
 
 def test_methods_api_needs_no_login_and_lists_the_password_form(client):

@@ -109,3 +109,33 @@ def test_the_directory_sync_is_a_scheduled_job(settings):
     assert job.every == settings.LDAP_SYNC_MINUTES * 60
     settings.LDAP_URI = ""
     assert job.fn() == "LDAP is not configured"
+
+
+@pytest.mark.parametrize(
+    ("values", "named"),
+    [
+        ({"OIDC_ISSUER": "idp.example.com"}, "OIDC_ISSUER"),
+        ({"OIDC_ISSUER": "https://idp.example.com", "OIDC_CLIENT_ID": ""}, "OIDC_CLIENT_ID"),
+        ({"OIDC_CLIENT_ID": "campaignflow"}, "OIDC_ISSUER"),
+        ({"DINGTALK_APP_KEY": "key", "DINGTALK_APP_SECRET": "s"}, "DINGTALK_CORP_ID"),
+        ({"FEISHU_APP_ID": "cli_x"}, "FEISHU_APP_SECRET"),
+        ({"WECOM_CORP_ID": "ww1", "WECOM_SECRET": "s"}, "WECOM_AGENT_ID"),
+        ({"SSO_HTTP_TIMEOUT": 0}, "SSO_HTTP_TIMEOUT"),
+        ({"CHAT_SYNC_MINUTES": 0}, "CHAT_SYNC_MINUTES"),
+    ],
+)
+def test_half_configured_redirect_sign_ins_stop_the_start(settings, values, named):
+    from django.core.exceptions import ImproperlyConfigured
+
+    from campaignflow.signin.checks import check_redirect_sign_in_settings
+
+    for name, value in values.items():
+        setattr(settings, name, value)
+    with pytest.raises(ImproperlyConfigured, match=named):
+        check_redirect_sign_in_settings()
+
+
+def test_a_half_configured_chat_app_stops_the_start_process():
+    result = manage_check(WECOM_CORP_ID="ww0123", WECOM_SECRET="s")
+    assert result.returncode != 0 and "WECOM_AGENT_ID" in result.stderr
+    assert manage_check(WECOM_CORP_ID="ww0123", WECOM_SECRET="s", WECOM_AGENT_ID="1000002").returncode == 0

@@ -6,7 +6,9 @@ Flows it serves:
   POST /v1.0/oauth2/userAccessToken (authCode → user accessToken); GET /v1.0/contact/users/me;
 - in-app login-free (免登): the JSAPI code (`issue_code(userid, kind="in_app")`); GET /gettoken (app token);
   POST /topapi/v2/user/getuserinfo (code → userid, unionid); POST /topapi/v2/user/get (details);
-- leaver sync: POST /topapi/v2/department/listsub, /topapi/user/listid, /topapi/v2/user/list, /topapi/v2/user/get.
+- leaver sync: POST /topapi/v2/department/listsub, /topapi/user/listid, /topapi/v2/user/list, /topapi/v2/user/get;
+- a QR sign-in's unionId → the userid in this organisation: POST /topapi/user/getbyunionid (60121 for an outsider
+  or a leaver); a department's name: POST /topapi/v2/department/get.
 """
 
 from __future__ import annotations
@@ -169,6 +171,23 @@ class DingTalkServer(PlatformServer):
         if refused is None and self._dept_id(call) not in self.departments:
             return self.payload("department_not_found")
         return refused
+
+    @route("POST", "/topapi/v2/department/get", guard=_department_error)
+    def department_get(self, call: RecordedCall) -> Reply:
+        # DOCS + "query-department-details0-v2" (POST /topapi/v2/department/get {dept_id})
+        dept_id = self._dept_id(call)
+        name, parent = self.departments[dept_id]
+        return self.payload("department_get", result={"dept_id": dept_id, "name": name, "parent_id": parent or 0})
+
+    @route("POST", "/topapi/user/getbyunionid", guard=_app_token_error)
+    def getbyunionid(self, call: RecordedCall) -> Reply:
+        # DOCS + "query-a-user-by-the-union-id" (POST /topapi/user/getbyunionid {unionid}); someone who is not (or
+        # no longer) in this organisation: 60121
+        unionid = body_dict(call).get("unionid", "")
+        user = next((u for u in self.users.values() if u.unionid == unionid), None)
+        if user is None or user.status == "left":
+            return self.payload("user_get_not_found")
+        return self.payload("getbyunionid", result={"contact_type": 0, "userid": user.userid})
 
     @route("POST", "/topapi/user/listid", guard=_department_error)
     def user_listid(self, call: RecordedCall) -> Reply:

@@ -8,7 +8,8 @@ Flows it serves:
   GET /open-apis/authen/v1/user_info (user_access_token as Bearer);
 - app tokens: POST /open-apis/auth/v3/app_access_token/internal, /open-apis/auth/v3/tenant_access_token/internal;
 - leaver sync: GET /open-apis/contact/v3/users/:user_id (status.is_resigned / is_frozen / is_activated),
-  GET /open-apis/contact/v3/users/find_by_department.
+  GET /open-apis/contact/v3/users/find_by_department; a department's name: GET
+  /open-apis/contact/v3/departments/:department_id.
 """
 
 from __future__ import annotations
@@ -197,6 +198,23 @@ class FeishuServer(PlatformServer):
             "employee_type": 1,
             "is_tenant_manager": False,
         }  # fmt: skip
+
+    @route("GET", "/open-apis/contact/v3/departments/{department_id}", guard=_tenant_error)
+    def department_get(self, call: RecordedCall, department_id: str) -> Reply:
+        # DOCS + "server-docs/contact-v3/department/get" (GET /open-apis/contact/v3/departments/:department_id
+        # ?department_id_type=open_department_id); an unknown one: 40015
+        dept = next((d for d in self.departments if open_department_id(d) == department_id), None)
+        if dept is None:
+            return self.payload("department_not_exist")
+        name, parent = self.departments[dept]
+        department = {
+            **self.payload("department").body["data"]["department"],  # the documented fields, the test's values:
+            "name": name, "i18n_name": {"zh_cn": name, "ja_jp": "", "en_us": ""},
+            "parent_department_id": open_department_id(parent) if parent else "",
+            "department_id": str(dept), "open_department_id": open_department_id(dept),
+            "member_count": len(self.members(dept)),
+        }  # fmt: skip
+        return self.payload("department", data={"department": department})
 
     @route("GET", "/open-apis/contact/v3/users/{user_id}", guard=_tenant_error)
     def contact_user(self, call: RecordedCall, user_id: str) -> Reply:

@@ -9,7 +9,8 @@ Flows it serves:
   &scope=snsapi_base|snsapi_privateinfo&state=…&agentid=… → redirect_uri?code=…&state=…; the same
   getuserinfo, which also returns a user_ticket for snsapi_privateinfo; POST /cgi-bin/auth/getuserdetail;
 - leaver sync: GET /cgi-bin/user/get (status 1 active, 2 disabled, 4 not activated, 5 left; a deleted member
-  is 60111), POST /cgi-bin/user/list_id, GET /cgi-bin/user/simplelist.
+  is 60111), POST /cgi-bin/user/list_id, GET /cgi-bin/user/simplelist; a department's name: GET
+  /cgi-bin/department/get.
 """
 
 from __future__ import annotations
@@ -183,11 +184,8 @@ class WeComServer(PlatformServer):
     @route("GET", "/cgi-bin/user/simplelist", guard=_token_error)
     def user_simplelist(self, call: RecordedCall) -> Reply:
         # DOCS + "90200" (GET /cgi-bin/user/simplelist?access_token&department_id)
-        try:
-            dept = int(call.query.get("department_id", ""))
-        except ValueError:
-            dept = -1
-        if dept not in self.departments:
+        dept = self._department(call, "department_id")
+        if dept is None:
             return self.payload("invalid_department")
         members = [u for u in self._listed() if dept in u.department]
         return self.payload(
@@ -197,3 +195,23 @@ class WeComServer(PlatformServer):
                 for u in members
             ],
         )
+
+    @route("GET", "/cgi-bin/department/get", guard=_token_error)
+    def department_get(self, call: RecordedCall) -> Reply:
+        # DOCS + "95351" (GET /cgi-bin/department/get?access_token&id)
+        dept = self._department(call, "id")
+        if dept is None:
+            return self.payload("invalid_department")
+        name, parent = self.departments[dept]
+        return self.payload(
+            "department_get",
+            department={"id": dept, "name": name, "name_en": "", "department_leader": [], "parentid": parent or 0},
+        )
+
+    def _department(self, call: RecordedCall, param: str) -> int | None:
+        """The department the query names in `param`, when it exists."""
+        try:
+            dept = int(call.query.get(param, ""))
+        except ValueError:
+            return None
+        return dept if dept in self.departments else None
