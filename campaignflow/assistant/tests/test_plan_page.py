@@ -1,0 +1,114 @@
+"""The plan-from-brief page, through the Django client against the fake endpoint: a brief → the draft's diff
+(KPIs with targets, channel split, budget lines, task date changes, the model, the sources) → applied once;
+stale or repeated applies are 409 with a message, a refused row is 422 and named on the page."""
+
+import datetime as dt
+
+from campaignflow.assistant.models import Draft
+from campaignflow.budgets.models import BudgetLine
+from campaignflow.goals.models import Channel, Kpi
+from campaignflow.planning.models import Task
+from conftest import logged_in
+
+from .test_drafts import _plan
+
+
+def _url(campaign, suffix=""):
+    return f"/campaigns/{campaign.pk}/assist/plan/{suffix}"
+
+
+def _generate(client, campaign, fake_ai, plan=None, brief="夏季新品促销，目标年轻女性，预算50万。"):
+    task = Task.objects.filter(campaign=campaign).order_by("sort_order").first()
+    plan = plan or _plan(task.code)
+    fake_ai.answer_json(plan)
+    response = client.post(_url(campaign), {"brief": brief})
+    assert response.status_code == 302, response.content.decode()[:2000]
+    draft = Draft.objects.latest("id")
+    assert response["Location"] == _url(campaign) + f"?draft={draft.pk}"
+    return draft, task
+
+
+def test_the_plan_page_links_to_it_only_for_editors_when_configured(campaign, users, fake_ai, settings):
+    page = logged_in(users["owner"]).get(f"/campaigns/{campaign.pk}/plan/").content.decode()
+    assert 'data-testid="plan-from-brief-link"' in page and "按简报生成方案" in page
+    viewer_page = logged_in(users["viewer"]).get(f"/campaigns/{campaign.pk}/plan/").content.decode()
+    assert "plan-from-brief-link" not in viewer_page
+    assert logged_in(users["viewer"]).get(_url(campaign)).status_code == 403
+    assert logged_in(users["partner"]).get(_url(campaign)).status_code == 403
+    form = logged_in(users["member"]).get(_url(campaign))
+    assert form.status_code == 200 and 'data-testid="plan-brief-text"' in form.content.decode()
+    assert "企业营销活动通用流程" in form.content.decode()  # the playbook it plans from
+    settings.AI_BASE_URL = ""
+    assert (
+        "plan-from-brief-link" not in logged_in(users["owner"]).get(f"/campaigns/{campaign.pk}/plan/").content.decode()
+    )
+    assert logged_in(users["owner"]).get(_url(campaign)).status_code == 404
+
+
+def test_generate_shows_the_diff_then_apply_creates_it(campaign, users, fake_ai):
+    client = logged_in(users["owner"])
+    draft, task = _generate(client, campaign, fake_ai)
+    assert "夏季新品促销" in fake_ai.prompt_text()
+    page = client.get(_url(campaign) + f"?draft={draft.pk}").content.decode()
+    for text in ("新增会员", "3000 人", "2025-06-30", "60%", "短视频", "255,000.00", "500,000.00", "应急预备金",
+                 "2025-05-20 → 2025-05-25", "提前", "fake-gpt", "新增", "生成草稿", "应用"):  # fmt: skip
+        assert text in page, text
+    assert 'data-testid="plan-diff-task"' in page and "NOPE" not in page
+    assert Kpi.objects.count() == 0  # nothing written before the apply
+
+    applied = client.post(_url(campaign, f"{draft.pk}/apply/"), {"version": draft.version}, follow=True)
+    assert applied.status_code == 200
+    body = applied.content.decode()
+    assert 'data-testid="plan-applied"' in body and 'data-testid="plan-apply"' not in body
+    assert sorted(Kpi.objects.values_list("name", flat=True)) == ["新增会员", "销售额目标"]
+    assert sorted(Channel.objects.values_list("name", flat=True)) == ["小红书", "抖音"]
+    assert BudgetLine.objects.count() == 3
+    task.refresh_from_db()
+    assert (task.start_date, task.end_date) == (dt.date(2025, 5, 20), dt.date(2025, 5, 25))
+
+    again = client.post(_url(campaign, f"{draft.pk}/apply/"), {"version": draft.version})
+    assert again.status_code == 409 and "已应用" in again.content.decode()
+    assert Kpi.objects.count() == 2
+
+
+def test_a_stale_version_is_refused_with_a_message(campaign, users, fake_ai):
+    client = logged_in(users["owner"])
+    draft, _task = _generate(client, campaign, fake_ai)
+    response = client.post(_url(campaign, f"{draft.pk}/apply/"), {"version": draft.version + 5})
+    assert response.status_code == 409 and 'data-testid="plan-error"' in response.content.decode()
+    assert Kpi.objects.count() == 0
+    assert client.post(_url(campaign, f"{draft.pk}/apply/"), {"version": "x"}).status_code == 422
+
+
+def test_a_refused_row_is_named_on_the_page_and_nothing_is_applied(campaign, users, fake_ai):
+    client = logged_in(users["owner"])
+    client.post(f"/campaigns/{campaign.pk}/goals/channels/new/", {"name": "小红书"})
+    Channel.objects.get_or_create(campaign=campaign, name="小红书")
+    draft, _task = _generate(client, campaign, fake_ai)
+    page = client.get(_url(campaign) + f"?draft={draft.pk}").content.decode()
+    assert "修改" in page  # 小红书 already exists: a change, which the apply step refuses
+    response = client.post(_url(campaign, f"{draft.pk}/apply/"), {"version": draft.version})
+    body = response.content.decode()
+    assert response.status_code == 422 and 'data-testid="plan-row-error"' in body and "row-error" in body
+    assert 'data-testid="plan-apply-errors"' in body
+    assert Kpi.objects.count() == 0 and BudgetLine.objects.count() == 0
+
+
+def test_bad_briefs_and_failed_calls_are_shown_not_500(campaign, users, fake_ai):
+    from tests.support.openai_server import Reply
+
+    client = logged_in(users["owner"])
+    empty = client.post(_url(campaign), {"brief": "   "})
+    assert empty.status_code == 422 and 'data-testid="plan-field-error"' in empty.content.decode()
+    fake_ai.answer(Reply(content="这不是JSON"))
+    failed = client.post(_url(campaign), {"brief": "夏季促销"})
+    assert failed.status_code == 502 and 'data-testid="plan-error"' in failed.content.decode()
+    assert Draft.objects.count() == 0
+    assert client.get(_url(campaign) + "?draft=999999").status_code == 404
+
+
+def test_english_page(campaign, users, fake_ai):
+    client = logged_in(users["owner"], language="en")
+    draft, _task = _generate(client, campaign, fake_ai)
+    page = client.get(_url(campaign) + f"?draft={draft.pk}").content.decode()
+    assert "Plan from a brief" in page and "Channel split" in page and "Apply" in page
