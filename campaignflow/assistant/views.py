@@ -11,6 +11,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from campaignflow.budgets.selectors import category_label
 from campaignflow.campaigns.access import EDIT, campaign_for_user, is_admin
 from campaignflow.campaigns.views import campaign_page_context
 from campaignflow.core.errors import Conflict, DomainError, InvalidInput, StaleVersion
@@ -97,10 +98,12 @@ def _sections(draft: Draft, errors: dict | None = None) -> list[dict]:
     for row in services.plan_preview(draft):
         kind, after, before = row["kind"], row["after"], row["before"]
         rows = sections[kind]["rows"]
-        shown = {"key": row["key"], "action": row["action"], "errors": errors.get((kind, len(rows)), [])}
+        # once applied, the rows are in the campaign: a diff against it now would call each one a change
+        action = "applied" if draft.applied_at else row["action"]
+        shown = {"key": row["key"], "action": action, "errors": errors.get((kind, len(rows)), [])}
         if kind == "kpi":
             shown["cells"] = [
-                f"{after.get('target')} {after.get('unit', '')}".strip(),
+                f"{Decimal(str(after.get('target'))).normalize():,f} {after.get('unit', '')}".strip(),
                 after.get("metric") or "—",
                 after.get("deadline") or "—",
                 after.get("specific") or "",
@@ -116,6 +119,8 @@ def _sections(draft: Draft, errors: dict | None = None) -> list[dict]:
                 f"{after.get('start_date') or '—'} → {after.get('end_date') or '—'}",
                 after.get("remark") or "",
             ]
+        if kind == "budget":
+            shown["key"] = f"{category_label(after['category'])} · {after['item']}"
         rows.append(shown)
     heads = {
         "kpi": [_("Target"), _("Metric"), _("Deadline"), _("Specific")],

@@ -50,8 +50,8 @@ def test_generate_shows_the_diff_then_apply_creates_it(campaign, users, fake_ai)
     draft, task = _generate(client, campaign, fake_ai)
     assert "夏季新品促销" in fake_ai.prompt_text()
     page = client.get(_url(campaign) + f"?draft={draft.pk}").content.decode()
-    for text in ("新增会员", "3000 人", "2025-06-30", "60%", "短视频", "255,000.00", "500,000.00", "应急预备金",
-                 "2025-05-20 → 2025-05-25", "提前", "fake-gpt", "新增", "生成草稿", "应用"):  # fmt: skip
+    for text in ("新增会员", "3,000 人", "2025-06-30", "60%", "短视频", "255,000.00", "500,000.00", "应急预备金",
+                 "2025-05-20 → 2025-05-25", "提前", "渠道推广 · 抖音投放", "fake-gpt", "新增", "生成草稿", "应用"):  # fmt: skip
         assert text in page, text
     assert 'data-testid="plan-diff-task"' in page and "NOPE" not in page
     assert Kpi.objects.count() == 0  # nothing written before the apply
@@ -60,6 +60,7 @@ def test_generate_shows_the_diff_then_apply_creates_it(campaign, users, fake_ai)
     assert applied.status_code == 200
     body = applied.content.decode()
     assert 'data-testid="plan-applied"' in body and 'data-testid="plan-apply"' not in body
+    assert "已应用" in body and ">修改<" not in body  # the applied rows are not shown as changes of themselves
     assert sorted(Kpi.objects.values_list("name", flat=True)) == ["新增会员", "销售额目标"]
     assert sorted(Channel.objects.values_list("name", flat=True)) == ["小红书", "抖音"]
     assert BudgetLine.objects.count() == 3
