@@ -125,6 +125,7 @@ def test_plan_from_brief_diff_apply_and_goals(page, owner, campaign, fake_ai):
     _screens(page, "plan-brief")
     page.click("[data-testid=plan-generate]")
     page.wait_for_url(re.compile(r"\?draft=\d+"))
+    assert fake_ai.chat_requests()[-1]["json"]["stream"] is True  # the page's script asked for the streamed draft
     kpis = page.locator("[data-testid=plan-diff-kpi]")
     expect(kpis).to_contain_text("新增会员")
     expect(kpis).to_contain_text("3,000 人")
