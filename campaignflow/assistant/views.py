@@ -17,7 +17,7 @@ from campaignflow.campaigns.views import campaign_page_context
 from campaignflow.core.errors import Conflict, DomainError, InvalidInput, StaleVersion
 from campaignflow.core.pages import Pages
 
-from . import services
+from . import selectors, services
 from .client import ChatClient, UpstreamError, config
 from .domain.prompts import language
 from .models import Draft, DraftTask
@@ -131,8 +131,8 @@ def _sections(draft: Draft, errors: dict | None = None) -> list[dict]:
     return [{**s, "heads": heads[s["kind"]]} for s in sections.values() if s["rows"]]
 
 
-def _plan_page(request, campaign, *, draft=None, brief="", error="", field_errors=None, apply_errors=None,
-               status=200):  # fmt: skip
+def _plan_page(request, campaign, *, draft=None, brief="", chosen_playbook=None, error="", field_errors=None,
+               apply_errors=None, status=200):  # fmt: skip
     by_row, others = _row_errors(apply_errors or [])
     budget_total = None
     if draft is not None:
@@ -141,7 +141,8 @@ def _plan_page(request, campaign, *, draft=None, brief="", error="", field_error
         request,
         campaign,
         "plan",
-        playbook=campaign.playbook_version,
+        playbooks=selectors.playbook_choices(campaign),
+        chosen_playbook=str(chosen_playbook or ""),
         brief=brief or (draft.brief if draft else ""),
         draft=draft,
         sections=_sections(draft, by_row) if draft else [],
@@ -168,6 +169,10 @@ def plan_from_brief(request, pk: int):
         draft = _plan_draft(campaign, request.GET["draft"]) if request.GET.get("draft", "").isdigit() else None
         return _plan_page(request, campaign, draft=draft)
     brief = request.POST.get("brief", "")
+    chosen = request.POST.get("playbook", "")
+    if chosen and not chosen.isdigit():
+        return _plan_page(request, campaign, brief=brief, field_errors={"playbook": _("Choose one of the playbooks offered.")},
+                          status=422)  # fmt: skip
     try:
         draft = services.assist(
             actor=request.user,
@@ -175,11 +180,13 @@ def plan_from_brief(request, pk: int):
             task=DraftTask.PLAN_FROM_BRIEF,
             lang=language(getattr(request, "LANGUAGE_CODE", "")),
             brief=brief,
+            playbook_version_id=int(chosen) if chosen else None,
         )
     except InvalidInput as exc:
-        return _plan_page(request, campaign, brief=brief, field_errors=exc.as_field_dict(), status=exc.status)
+        return _plan_page(request, campaign, brief=brief, chosen_playbook=chosen, field_errors=exc.as_field_dict(),
+                          status=exc.status)  # fmt: skip
     except DomainError as exc:  # the endpoint failed (502/504), today's budget is spent (429)
-        return _plan_page(request, campaign, brief=brief, error=exc.detail, status=exc.status)
+        return _plan_page(request, campaign, brief=brief, chosen_playbook=chosen, error=exc.detail, status=exc.status)
     return redirect(reverse("assistant:plan-from-brief", args=[campaign.pk]) + f"?draft={draft.pk}")
 
 

@@ -113,3 +113,31 @@ def test_english_page(campaign, users, fake_ai):
     draft, _task = _generate(client, campaign, fake_ai)
     page = client.get(_url(campaign) + f"?draft={draft.pk}").content.decode()
     assert "Plan from a brief" in page and "Channel split" in page and "Apply" in page
+
+
+def test_another_playbook_can_be_chosen(campaign, users, fake_ai):
+    from campaignflow.campaigns.models import PlaybookVersion
+
+    other = PlaybookVersion.objects.exclude(pk=campaign.playbook_version_id).select_related("playbook").first()
+    client = logged_in(users["owner"])
+    form = client.get(_url(campaign)).content.decode()
+    assert f'<option value="{campaign.playbook_version_id}" selected>' in form and f'value="{other.pk}"' in form
+    fake_ai.answer_json(_plan("T001"))
+    response = client.post(_url(campaign), {"brief": "夏季促销", "playbook": str(other.pk)})
+    assert response.status_code == 302
+    assert other.playbook.name in fake_ai.prompt_text()
+    draft = Draft.objects.get()
+    assert draft.draft["playbook"]["id"] == other.pk
+    assert other.playbook.name in client.get(response["Location"]).content.decode()
+    for bad in ("999999", "abc"):
+        refused = client.post(_url(campaign), {"brief": "夏季促销", "playbook": bad})
+        assert refused.status_code == 422 and "请从列出的流程模板中选择一个" in refused.content.decode(), bad
+    assert Draft.objects.count() == 1
+
+
+def test_the_api_takes_a_playbook(owner_api, campaign, fake_ai):
+    fake_ai.answer_json(_plan("T001"))
+    response = owner_api.post(
+        f"/campaigns/{campaign.pk}/assist", {"task": "plan_from_brief", "brief": "b", "playbook": 999999}
+    )
+    assert response.status_code == 422 and response.json()["errors"][0]["field"] == "playbook"

@@ -34,7 +34,11 @@
         method: "POST",
         credentials: "same-origin",
         headers: { "Content-Type": "application/json", "X-CSRFToken": csrf() },
-        body: JSON.stringify({ task: "plan_from_brief", brief: brief }),
+        body: JSON.stringify({
+          task: "plan_from_brief",
+          brief: brief,
+          playbook: form.elements.playbook.value ? Number(form.elements.playbook.value) : null,
+        }),
       });
       if (!response.ok) {
         status.textContent = problemText(await response.json().catch(function () { return {}; }));
