@@ -141,3 +141,21 @@ def test_the_api_takes_a_playbook(owner_api, campaign, fake_ai):
         f"/campaigns/{campaign.pk}/assist", {"task": "plan_from_brief", "brief": "b", "playbook": 999999}
     )
     assert response.status_code == 422 and response.json()["errors"][0]["field"] == "playbook"
+
+
+def test_a_campaign_without_a_playbook_plans_from_a_chosen_one(users, playbooks, fake_ai):
+    from campaignflow.campaigns.models import PlaybookVersion
+    from conftest import make_campaign
+
+    bare = make_campaign(users)
+    assert bare.playbook_version_id is None
+    chosen = PlaybookVersion.objects.select_related("playbook").first()
+    client = logged_in(users["owner"])
+    assert f'value="{chosen.pk}"' in client.get(_url(bare)).content.decode()
+    no_choice = client.post(_url(bare), {"brief": "夏季促销"})
+    assert no_choice.status_code == 422 and "请选择一个" in no_choice.content.decode()
+    plan = _plan("T001")
+    plan["task_adjustments"] = []
+    fake_ai.answer_json(plan)
+    response = client.post(_url(bare), {"brief": "夏季促销", "playbook": str(chosen.pk)})
+    assert response.status_code == 302 and chosen.playbook.name in fake_ai.prompt_text()
