@@ -28,6 +28,9 @@ class AssistIn(Schema):
     alert: IdField | None = None
     brief: str | None = Field(None, max_length=4000)
     week_start: dt.date | None = Field(None, description="weekly_summary: the report's week (default: this week)")
+    playbook: IdField | None = Field(
+        None, description="plan_from_brief: the playbook version to plan from (default: the campaign's)"
+    )
 
 
 class DraftOut(Schema):
@@ -93,6 +96,7 @@ def _prepared(request, campaign_id: int, payload: AssistIn):
         alert=alert,
         week_start=payload.week_start,
         brief=payload.brief or "",
+        playbook_version_id=payload.playbook,
     )
     return campaign, prepared
 

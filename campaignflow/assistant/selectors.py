@@ -273,8 +273,27 @@ def _budget(ctx: Context, campaign, user) -> None:
     ctx.params["contingency_max"] = ctx.data["budget"]["contingency_max"]
 
 
-def _playbook(ctx: Context, campaign, lang: str) -> None:
-    version = campaign.playbook_version
+def playbook_version(version_id: int):
+    """A playbook version by id (playbooks are shared templates: every signed-in user may plan from one)."""
+    from campaignflow.campaigns.models import PlaybookVersion
+
+    return PlaybookVersion.objects.select_related("playbook").filter(pk=version_id).first()
+
+
+def playbook_choices(campaign) -> list:
+    """The playbook versions a plan may start from: each playbook's latest, and the campaign's own first."""
+    from campaignflow.campaigns.selectors import playbooks
+
+    own = campaign.playbook_version
+    versions = []
+    for p in playbooks():
+        p.latest_version.playbook = p  # no query per version for its name
+        versions.append(p.latest_version)
+    others = [v for v in versions if own is None or v.pk != own.pk]
+    return ([own] if own else []) + others
+
+
+def _playbook(ctx: Context, version, lang: str) -> None:
     if version is None:
         ctx.data["playbook"] = None
         return
@@ -336,7 +355,15 @@ def _review(ctx: Context, campaign) -> None:
 
 
 def context_for(
-    user, campaign, task: str, *, lang: str = "zh", alert=None, week_start: dt.date | None = None, brief: str = ""
+    user,
+    campaign,
+    task: str,
+    *,
+    lang: str = "zh",
+    alert=None,
+    week_start: dt.date | None = None,
+    brief: str = "",
+    playbook=None,
 ) -> Context:
     """The data of a prompt for `task`, as `user` may see it."""
     ctx = Context(data={})
@@ -366,7 +393,7 @@ def context_for(
         _issues_and_standups(ctx, campaign, raised - dt.timedelta(days=14), max(raised, today))
     elif task == "plan_from_brief":
         ctx.data["brief"] = _text(brief, 4000)
-        _playbook(ctx, campaign, lang)
+        _playbook(ctx, playbook or campaign.playbook_version, lang)
         _tasks(ctx, campaign, user, delayed_only=False)
         _budget(ctx, campaign, user)
     elif task == "retro_draft":

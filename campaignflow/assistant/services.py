@@ -43,6 +43,7 @@ class Prepared:
     context: selectors.Context
     alert: object = None
     brief: str = ""
+    playbook: object = None  # plan_from_brief: the playbook version planned from
 
 
 def _check_budget(actor, campaign) -> None:
@@ -67,9 +68,18 @@ def _check_budget(actor, campaign) -> None:
 
 
 def prepare(
-    *, actor, campaign, task: str, lang: str, alert=None, week_start: dt.date | None = None, brief: str = ""
+    *,
+    actor,
+    campaign,
+    task: str,
+    lang: str,
+    alert=None,
+    week_start: dt.date | None = None,
+    brief: str = "",
+    playbook_version_id: int | None = None,
 ) -> Prepared:
-    """Everything before the call: the switch, the budget, the input, the prompt from what `actor` sees."""
+    """Everything before the call: the switch, the budget, the input, the prompt from what `actor` sees.
+    `playbook_version_id` (plan_from_brief): the playbook version to plan from; the campaign's by default."""
     require_enabled()
     if task not in prompts.TASKS:
         raise InvalidInput({"task": _("Choose one of: %(tasks)s.") % {"tasks": ", ".join(prompts.TASKS)}})
@@ -81,12 +91,20 @@ def prepare(
             raise InvalidInput({"brief": _("Write the brief: one paragraph on the campaign's aim and audience.")})
         if len(brief) > 4000:
             raise InvalidInput({"brief": _("At most %(n)d characters.") % {"n": 4000}})
-        if campaign.playbook_version_id is None:
-            raise InvalidInput({"task": _("This campaign has no playbook to plan from.")})
+    playbook = None
+    if task == "plan_from_brief":
+        playbook = selectors.playbook_version(playbook_version_id) if playbook_version_id else None
+        if playbook_version_id and playbook is None:
+            raise InvalidInput({"playbook": _("Choose one of the playbooks offered.")})
+        playbook = playbook or campaign.playbook_version
+        if playbook is None:
+            raise InvalidInput({"playbook": _("This campaign has no playbook to plan from: choose one.")})
     _check_budget(actor, campaign)
-    ctx = selectors.context_for(actor, campaign, task, lang=lang, alert=alert, week_start=week_start, brief=brief)
+    ctx = selectors.context_for(
+        actor, campaign, task, lang=lang, alert=alert, week_start=week_start, brief=brief, playbook=playbook
+    )
     messages = prompts.messages(task, lang, ctx.data, **ctx.params)
-    return Prepared(task=task, lang=lang, messages=messages, context=ctx, alert=alert, brief=brief)
+    return Prepared(task=task, lang=lang, messages=messages, context=ctx, alert=alert, brief=brief, playbook=playbook)
 
 
 def call(prepared: Prepared, on_delta=None) -> Completion:
@@ -163,6 +181,8 @@ def _checked_plan(data: dict, prepared: Prepared, campaign) -> dict:
             % {"total": f"{total:,.2f}", "limit": f"{campaign.budget_total:,.2f}"}
         )
     data["warnings"] = warnings
+    if prepared.playbook is not None:
+        data["playbook"] = {"id": prepared.playbook.pk, "name": str(prepared.playbook)}
     return data
 
 
@@ -195,9 +215,18 @@ def finish(*, actor, campaign, prepared: Prepared, completion: Completion) -> Dr
     )
 
 
-def assist(*, actor, campaign, task: str, lang: str, alert=None, week_start=None, brief: str = "") -> Draft:
+def assist(
+    *, actor, campaign, task: str, lang: str, alert=None, week_start=None, brief: str = "", playbook_version_id=None
+) -> Draft:
     prepared = prepare(
-        actor=actor, campaign=campaign, task=task, lang=lang, alert=alert, week_start=week_start, brief=brief
+        actor=actor,
+        campaign=campaign,
+        task=task,
+        lang=lang,
+        alert=alert,
+        week_start=week_start,
+        brief=brief,
+        playbook_version_id=playbook_version_id,
     )
     return finish(actor=actor, campaign=campaign, prepared=prepared, completion=call(prepared))
 

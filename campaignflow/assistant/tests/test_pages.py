@@ -2,6 +2,7 @@
 form and the retrospective; the admin page tests the connection and never shows the key."""
 
 import datetime as dt
+import re
 
 from campaignflow.alerts.models import Alert
 from campaignflow.execution.models import WeeklyReport
@@ -31,6 +32,8 @@ def test_offered_when_configured(campaign, users, fake_ai):
     for url in _pages(campaign):
         page = client.get(url).content.decode()
         assert 'data-testid="assist-run"' in page and "生成草稿" in page, url
+        # the form's fields as JSON inside the attribute (quotes escaped, or the attribute ends at "{")
+        assert re.search(r'data-fields="\{&quot;\w+&quot;: &quot;', page), url
 
 
 def test_admin_page_tests_the_connection_without_showing_the_key(users, fake_ai):
