@@ -162,9 +162,9 @@ def _plan_page(request, campaign, *, draft=None, brief="", chosen_playbook=None,
 @page("campaigns/<int:pk>/assist/plan/", "plan-from-brief")
 def plan_from_brief(request, pk: int):
     """A brief → a plan draft (the model's, from the playbook) shown as a diff; a person applies it."""
-    campaign = campaign_for_user(request.user, pk, EDIT)
-    if not config().enabled:
+    if not config().enabled:  # without AI_* nothing of the assistant exists
         raise Http404
+    campaign = campaign_for_user(request.user, pk, EDIT)
     if request.method != "POST":
         draft = _plan_draft(campaign, request.GET["draft"]) if request.GET.get("draft", "").isdigit() else None
         return _plan_page(request, campaign, draft=draft)
@@ -193,9 +193,9 @@ def plan_from_brief(request, pk: int):
 @page("campaigns/<int:pk>/assist/plan/<int:draft_id>/apply/", "plan-apply", post=True)
 def plan_apply(request, pk: int, draft_id: int):
     """The draft's rows created through the goals, budgets and planning services: all of them or none."""
-    campaign = campaign_for_user(request.user, pk, EDIT)
-    if not config().enabled:
+    if not config().enabled:  # without AI_* nothing of the assistant exists
         raise Http404
+    campaign = campaign_for_user(request.user, pk, EDIT)
     draft = _plan_draft(campaign, draft_id)
     version = request.POST.get("version", "")
     if not version.isdigit():
