@@ -130,7 +130,7 @@ def test_plan_from_brief_diff_apply_and_goals(page, owner, campaign, fake_ai):
     expect(kpis).to_contain_text("新增会员")
     expect(kpis).to_contain_text("3,000 人")
     expect(page.locator("[data-testid=plan-diff-channel]")).to_contain_text("60%")
-    expect(page.locator("[data-testid=plan-diff-budget]")).to_contain_text("500,000.00")
+    expect(page.locator("[data-testid=plan-diff-budget]")).to_contain_text("¥50万")
     expect(page.locator("[data-testid=plan-diff-task]")).to_contain_text("2025-05-20 → 2025-05-25")
     expect(page.locator("[data-testid=plan-model]")).to_contain_text("fake-gpt")
     expect(page.locator("[data-testid=plan-citations] a")).to_have_text("销售额")

@@ -16,6 +16,7 @@ from campaignflow.campaigns.access import EDIT, campaign_for_user, is_admin
 from campaignflow.campaigns.views import campaign_page_context
 from campaignflow.core.errors import Conflict, DomainError, InvalidInput, StaleVersion
 from campaignflow.core.pages import Pages
+from campaignflow.core.templatetags.cf import money
 
 from . import selectors, services
 from .client import ChatClient, UpstreamError, config
@@ -111,7 +112,7 @@ def _sections(draft: Draft, errors: dict | None = None) -> list[dict]:
         elif kind == "channel":
             shown["cells"] = [f"{float(after.get('share', 0)) * 100:.0f}%", after.get("content_form") or "—"]
         elif kind == "budget":
-            shown["cells"] = [f"{Decimal(str(after.get('planned', 0))):,.2f}", after.get("channel") or "—"]
+            shown["cells"] = [money(Decimal(str(after.get("planned", 0)))), after.get("channel") or "—"]
         else:
             shown["key"] = f"{row['key']} {before.get('name', '')}".strip()
             shown["cells"] = [
@@ -136,7 +137,7 @@ def _plan_page(request, campaign, *, draft=None, brief="", chosen_playbook=None,
     by_row, others = _row_errors(apply_errors or [])
     budget_total = None
     if draft is not None:
-        budget_total = f"{sum(Decimal(str(line['planned'])) for line in draft.draft.get('budget', [])):,.2f}"
+        budget_total = money(sum(Decimal(str(line["planned"])) for line in draft.draft.get("budget", [])))
     context = campaign_page_context(
         request,
         campaign,

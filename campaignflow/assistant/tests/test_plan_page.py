@@ -50,7 +50,7 @@ def test_generate_shows_the_diff_then_apply_creates_it(campaign, users, fake_ai)
     draft, task = _generate(client, campaign, fake_ai)
     assert "夏季新品促销" in fake_ai.prompt_text()
     page = client.get(_url(campaign) + f"?draft={draft.pk}").content.decode()
-    for text in ("新增会员", "3,000 人", "2025-06-30", "60%", "短视频", "255,000.00", "500,000.00", "应急预备金",
+    for text in ("新增会员", "3,000 人", "2025-06-30", "60%", "短视频", "¥25.5万", "¥50万", "应急预备金",
                  "2025-05-20 → 2025-05-25", "提前", "渠道推广 · 抖音投放", "fake-gpt", "新增", "生成草稿", "应用"):  # fmt: skip
         assert text in page, text
     assert 'data-testid="plan-diff-task"' in page and "NOPE" not in page
