@@ -136,12 +136,7 @@ def _pkce_pair() -> tuple[str, str]:
 @page("<slug:platform>/app/", "chat-app-code", public=True, post=True)
 @never_cache
 def chat_app_code(request, platform):
-    provider = _provider_or_404(platform)
-    try:
-        identity = provider.complete_login(request.POST.get("code", ""), in_app=True)
-    except ChatLoginError as failure:
-        return flow.sign_in_failed(request, method_id=provider.id, reason=failure.reason, message=failure.message)
-    return flow.complete_sign_in(request, identity)
+    return _complete_chat_login(request, _provider_or_404(platform), request.POST.get("code", ""), in_app=True)
 
 
 @page("<slug:platform>/callback/", "chat-callback", public=True)
@@ -161,13 +156,20 @@ def chat_callback(request, platform):
         return flow.sign_in_failed(
             request, method_id=provider.id, reason="cancelled", message=provider.message("cancelled")
         )
+    return _complete_chat_login(
+        request,
+        provider,
+        code,
+        redirect_uri=issued.get("redirect_uri", ""),
+        code_verifier=issued.get("verifier"),
+        in_app=False,
+    )
+
+
+def _complete_chat_login(request, provider, code: str, **login):
+    """The platform's code → the person's identity → signed in; a refusal shows its reason on the login page."""
     try:
-        identity = provider.complete_login(
-            code,
-            redirect_uri=issued.get("redirect_uri", ""),
-            code_verifier=issued.get("verifier"),
-            in_app=False,
-        )
+        identity = provider.complete_login(code, **login)
     except ChatLoginError as failure:
         return flow.sign_in_failed(request, method_id=provider.id, reason=failure.reason, message=failure.message)
     return flow.complete_sign_in(request, identity)

@@ -56,31 +56,17 @@
         status.textContent = problem.detail || response.statusText;
         return;
       }
-      var reader = response.body.getReader();
-      var decoder = new TextDecoder();
-      var buffer = "";
-      for (;;) {
-        var part = await reader.read();
-        if (part.done) break;
-        buffer += decoder.decode(part.value, { stream: true });
-        var blocks = buffer.split("\n\n");
-        buffer = blocks.pop();
-        blocks.forEach(function (block) {
-          var event = (block.match(/^event: (.*)$/m) || [])[1];
-          var data = (block.match(/^data: (.*)$/m) || [])[1];
-          if (!event || !data) return;
-          var payload = JSON.parse(data);
-          if (event === "delta") preview.textContent += payload.text;
-          else if (event === "partial") fill(form, payload, fields);
-          else if (event === "done") {
-            fill(form, payload.draft, fields);
-            showDone(box, payload);
-            status.textContent = box.dataset.done;
-            box.dataset.draftId = payload.id;
-            preview.textContent = "";
-          } else if (event === "error") status.textContent = payload.detail;
-        });
-      }
+      await window.cfReadEvents(response, function (event, payload) {
+        if (event === "delta") preview.textContent += payload.text;
+        else if (event === "partial") fill(form, payload, fields);
+        else if (event === "done") {
+          fill(form, payload.draft, fields);
+          showDone(box, payload);
+          status.textContent = box.dataset.done;
+          box.dataset.draftId = payload.id;
+          preview.textContent = "";
+        } else if (event === "error") status.textContent = payload.detail;
+      });
     } catch (err) {
       status.textContent = String(err);
     } finally {

@@ -44,28 +44,14 @@
         status.textContent = problemText(await response.json().catch(function () { return {}; }));
         return;
       }
-      var reader = response.body.getReader();
-      var decoder = new TextDecoder();
-      var buffer = "";
-      for (;;) {
-        var part = await reader.read();
-        if (part.done) break;
-        buffer += decoder.decode(part.value, { stream: true });
-        var blocks = buffer.split("\n\n");
-        buffer = blocks.pop();
-        blocks.forEach(function (block) {
-          var name = (block.match(/^event: (.*)$/m) || [])[1];
-          var data = (block.match(/^data: (.*)$/m) || [])[1];
-          if (!name || !data) return;
-          var payload = JSON.parse(data);
-          if (name === "delta") preview.textContent += payload.text;
-          else if (name === "error") status.textContent = payload.detail || texts.failed;
-          else if (name === "done") {
-            finished = true;
-            location.assign(form.dataset.result + "?draft=" + payload.id + "#draft");
-          }
-        });
-      }
+      await window.cfReadEvents(response, function (name, payload) {
+        if (name === "delta") preview.textContent += payload.text;
+        else if (name === "error") status.textContent = payload.detail || texts.failed;
+        else if (name === "done") {
+          finished = true;
+          location.assign(form.dataset.result + "?draft=" + payload.id + "#draft");
+        }
+      });
     } catch (err) {
       status.textContent = texts.failed + " " + String(err);
     } finally {
