@@ -21,7 +21,6 @@ from campaignflow.budgets.services import APPROVER_ROLES, OVERRUN_ROLES
 from campaignflow.campaigns.access import visible_campaigns
 from campaignflow.campaigns.models import MemberRole, Membership, Status
 from campaignflow.execution.models import Standup
-from campaignflow.goals.domain.kpi import metrics_of
 from campaignflow.goals.models import Channel, Kpi
 from campaignflow.materials import selectors as material_selectors
 from campaignflow.materials.domain import workflow
@@ -100,11 +99,12 @@ def standup_items(user, day: dt.date, rows: list[Membership]) -> list[dict]:
 
 
 def _kpi_metrics(campaign_ids) -> dict[int, list[str]]:
-    found: dict[int, list] = defaultdict(list)
+    """Each campaign's KPI metrics (a rate's numerator and denominator too), in the KPIs' order."""
+    found: dict[int, list[str]] = defaultdict(list)
     rows = Kpi.objects.filter(campaign_id__in=campaign_ids).order_by("campaign_id", "position", "id")
-    for cid, metric, numerator, denominator in rows.values_list("campaign_id", "metric", "numerator", "denominator"):
-        found[cid].append((metric, numerator, denominator))
-    return {cid: sorted(metrics_of(triples)) for cid, triples in found.items()}
+    for cid, *names in rows.values_list("campaign_id", "metric", "numerator", "denominator"):
+        found[cid] += [n for n in names if n and n not in found[cid]]
+    return found
 
 
 def channel_metrics(channel: Channel, kpi_metrics: list[str]) -> list[str]:
