@@ -30,7 +30,7 @@ class NumbersForm(forms.Form):
     """The day, the version read, and one text input per (channel, metric) of the cards, named `v<i>_<j>`:
     the values are typed as people write them (1.2万, 1,200) and parsed by the tracking rules."""
 
-    date = forms.DateField(label=_("Day"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
+    date = forms.DateField(label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
     version = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=0)
 
     def __init__(self, *args, cards: list[dict], **kwargs):
