@@ -99,15 +99,20 @@ def values_by_field(values: list[tuple[str, str, str, str]]) -> dict[str, str]:
 
 @transaction.atomic
 def budget_decide(*, actor, campaign: Campaign, version: int, approve: bool, comment: str = "") -> Budget:
-    """Approve or reject the submitted budget as the budget tab does, if it is still the version read."""
-    current = Budget.objects.select_for_update().filter(campaign=campaign).first()
-    if current is not None:
-        refuse_if_stale(current, version)
-    return budget_services.budget_decide(actor=actor, campaign=campaign, approve=approve, comment=comment)
+    """Approve or reject the submitted budget as the budget tab does, if it is still the version read. The
+    version is compared after the decision, so that a refusal (the role, the state) is said first; a stale
+    one raises and the transaction undoes the decision."""
+    read = Budget.objects.select_for_update().filter(campaign=campaign).first()
+    decided = budget_services.budget_decide(actor=actor, campaign=campaign, approve=approve, comment=comment)
+    refuse_if_stale(read, version)
+    return decided
 
 
 @transaction.atomic
 def expense_decide(*, actor, expense: Expense, version: int, approve: bool, comment: str = "") -> Expense:
-    """Decide a held overrun or a correction as the budget tab does, if it is still the version read."""
-    refuse_if_stale(Expense.objects.select_for_update().get(pk=expense.pk), version)
-    return budget_services.expense_decide(actor=actor, expense=expense, approve=approve, comment=comment)
+    """Decide a held overrun or a correction as the budget tab does, if it is still the version read (compared
+    after the decision, as for the budget)."""
+    read = Expense.objects.select_for_update().get(pk=expense.pk)
+    decided = budget_services.expense_decide(actor=actor, expense=expense, approve=approve, comment=comment)
+    refuse_if_stale(read, version)
+    return decided

@@ -82,6 +82,7 @@ def standup(request, pk: int):
     if result.saved:
         return redirect("today:home")
     context = {"campaign": campaign, "form": form, "day": day, "written": mine is not None, "nav": "today"}
+    context["can_edit"] = posting or can(request.user, campaign, EDIT)
     context["conflict"] = result.conflict
     return render(request, "today/standup.html", context, status=result.status)
 
