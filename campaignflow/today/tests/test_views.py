@@ -247,3 +247,23 @@ def test_the_manager_sends_a_material_back_with_a_comment(live, users):
     logged_in(users["manager"]).post(url, {"action": "reject", "comment": "LOGO 太小", "version": material.version})
     material.refresh_from_db()
     assert material.status == "changes_requested"
+
+
+# --- alerts, opened from Today ------------------------------------------------------------------------
+
+
+def test_an_alert_opens_with_its_resolve_form_and_a_stale_resolve_is_refused(live, users):
+    from campaignflow.alerts.models import Alert
+
+    alert = Alert.objects.create(campaign=live, rule="task_overdue", subject="task:x", message="T003 已逾期")
+    client = logged_in(users["manager"])
+    html = client.get(f"/campaigns/{live.pk}/alerts/?alert={alert.pk}").content.decode()
+    assert f'id="resolve-form-{alert.pk}"' in html and "<details class=\"resolve\" open>" in html
+    url = f"/campaigns/{live.pk}/alerts/{alert.pk}/"
+    data = {"action": "resolve", "evaluation": "已补发", "decision": "continue"}
+    client.post(url, {**data, "version": alert.version + 1})
+    alert.refresh_from_db()
+    assert alert.status == "open"
+    client.post(url, {**data, "version": alert.version})
+    alert.refresh_from_db()
+    assert (alert.status, alert.evaluation) == ("resolved", "已补发")
