@@ -258,7 +258,7 @@ def test_an_alert_opens_with_its_resolve_form_and_a_stale_resolve_is_refused(liv
     alert = Alert.objects.create(campaign=live, rule="task_overdue", subject="task:x", message="T003 已逾期")
     client = logged_in(users["manager"])
     html = client.get(f"/campaigns/{live.pk}/alerts/?alert={alert.pk}").content.decode()
-    assert f'id="resolve-form-{alert.pk}"' in html and "<details class=\"resolve\" open>" in html
+    assert f'id="resolve-form-{alert.pk}"' in html and '<details class="resolve" open>' in html
     url = f"/campaigns/{live.pk}/alerts/{alert.pk}/"
     data = {"action": "resolve", "evaluation": "已补发", "decision": "continue"}
     client.post(url, {**data, "version": alert.version + 1})
