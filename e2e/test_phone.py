@@ -138,6 +138,19 @@ def test_the_daily_loops_on_a_phone(browser, live_server, demo, settings):
     assert page.evaluate(OVERFLOW)
     shot(page, "phone-alert-resolved")
     assert Alert.objects.get(pk=alert.pk).status == "resolved"
+
+    # the board: the core KPIs' gauges first, readable at the phone's width; turned sideways, they redraw
+    page.goto(f"{page.base}/campaigns/{demo.pk}/board/")
+    gauge = page.locator(".kpi-core .gauge canvas").first
+    expect(gauge).to_be_visible()
+    _fits(page, "board", ".tabbar a")
+    assert page.locator(".kpi-card").first.evaluate("el => el.classList.contains('kpi-core')")
+    page.set_viewport_size({"width": 844, "height": 390})
+    page.wait_for_function(
+        "() => document.querySelector('.kpi-core .gauge canvas').getBoundingClientRect().width > 200"
+    )
+    shot(page, "phone-board-sideways")
+    assert page.evaluate(OVERFLOW)
     page.context.close()
 
 
