@@ -273,6 +273,14 @@ def bench_gantt_page(user):
            "median of 3 loads")  # fmt: skip
 
 
+def bench_phone_step(user):
+    """Today and the stand-up on a throttled phone (4× CPU, Fast 3G): JS+CSS bytes and LCP in Chromium."""
+    from bench import bench_phone
+
+    for r in bench_phone.run(user, campaigns=3 if QUICK else 10, loads=1 if QUICK else 3):
+        record(r["name"], r["value"], r["unit"], r["goal"], r["ok"], size=r.get("size", ""), note=r.get("note", ""))
+
+
 # --- report ---------------------------------------------------------------------------------------
 
 
@@ -351,6 +359,7 @@ def run_one(out: Path) -> int:
             ("api under load", bench_api_load),
             ("board queries", bench_board_queries),
             ("gantt page", lambda: bench_gantt_page(user)),
+            ("phone", lambda: bench_phone_step(user)),
         ]
         only = {name.strip() for name in os.environ.get("BENCH_ONLY", "").split(",") if name.strip()}
         for name, fn in steps:

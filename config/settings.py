@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "campaignflow.review",
     "campaignflow.reports",
     "campaignflow.assistant",
+    "campaignflow.today",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",

@@ -7,7 +7,7 @@ from django.utils.translation import gettext as _
 from campaignflow.campaigns.access import EDIT, MANAGE, VIEW, campaign_for_user
 from campaignflow.campaigns.views import campaign_page_context
 from campaignflow.core.errors import InvalidInput
-from campaignflow.core.form_views import act
+from campaignflow.core.form_views import act, posted_version
 from campaignflow.core.pages import Pages
 
 from . import engine, services
@@ -45,6 +45,10 @@ def _param_field(rule_key: str, param, value) -> dict:
     }
 
 
+def _opened(value) -> int | None:
+    return int(value) if value and value.isdigit() and len(value) < 12 else None
+
+
 @page("campaigns/<int:pk>/alerts/", "list")
 def alert_list(request, pk: int):
     campaign = campaign_for_alerts(request.user, pk, VIEW)
@@ -79,6 +83,7 @@ def alert_list(request, pk: int):
             decisions=Decision.choices,
             rules=rules,
             errors={int(k): v for k, v in request.session.pop("alert_errors", {}).items()},
+            opened=_opened(request.GET.get("alert")),  # Today's link: that alert's resolve form open
             rule_labels=RULE_LABELS,
         ),
     )
@@ -95,10 +100,11 @@ def alert_action(request, pk: int, alert_id: int):
         act(request, lambda: services.alert_acknowledge(actor=request.user, alert=alert), _("Acknowledged."))
     else:
         fields = {name: request.POST.get(name, "") for name in ("evaluation", "decision", "follow_up")}
+        version = posted_version(request) if "version" in request.POST else None  # the page's form sends it
 
         def resolve():
             try:
-                return services.alert_resolve(actor=request.user, alert=alert, **fields)
+                return services.alert_resolve(actor=request.user, alert=alert, version=version, **fields)
             except InvalidInput as exc:  # also shown at the alert's own form once the page reloads
                 request.session["alert_errors"] = {str(alert.pk): exc.as_field_dict()}
                 raise

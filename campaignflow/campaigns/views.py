@@ -10,9 +10,9 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.generic import RedirectView
 
 from campaignflow.core.domain.dates import parse_date
+from campaignflow.core.domain.devices import is_phone
 from campaignflow.core.errors import Forbidden, GateUnmet, InvalidInput, StaleVersion
 from campaignflow.core.form_views import act, posted_version, submit
 from campaignflow.core.pages import Pages
@@ -28,7 +28,12 @@ from .models import CampaignType, MemberRole, Playbook, Status
 from .tabs import tabs_for
 
 page = Pages()
-page.add("", RedirectView.as_view(pattern_name="campaigns:list", permanent=False), "home")
+
+
+@page("", "home")
+def home(request):
+    """The start page: Today on a phone or in a chat app, the campaign list on a desktop."""
+    return redirect("today:home" if is_phone(request.headers.get("User-Agent")) else "campaigns:list")
 
 
 def _campaign_data(cleaned: dict) -> dict:

@@ -863,6 +863,47 @@ def _overruns(env, n):
     return Target("/overruns", director)
 
 
+def _my_today(env, n):
+    """A director who manages n campaigns being executed today, each with one of everything Today lists:
+    a task due today, a channel without today's numbers, an open alert, a submitted budget, a held
+    overrun and a material in review."""
+    from campaignflow.alerts.models import Alert
+    from campaignflow.budgets.models import Budget, Expense
+    from campaignflow.campaigns.models import Membership
+    from campaignflow.goals.models import Channel
+    from campaignflow.materials.models import Material
+    from campaignflow.planning.models import Task
+
+    today = timezone.localdate()
+    director = env.users(1, "today", role="director")[0]
+    camps = [
+        env.campaign(name=f"{env.tag} 活动{j}", status="executing", start_date=str(today), end_date=str(today))
+        for j in range(n)
+    ]
+    bulk(Membership, [Membership(campaign=c, user=director, role="manager") for c in camps])
+    bulk(Task, [Task(campaign=c, code="T900", name="今日任务", owner=director, end_date=today) for c in camps])
+    bulk(Channel, [Channel(campaign=c, name="抖音", owner=director, targets={"曝光": "1000"}) for c in camps])
+    bulk(Alert, [Alert(campaign=c, rule="task_overdue", subject="task:T900", message="T900 已逾期") for c in camps])
+    for c in camps:
+        Budget.objects.update_or_create(campaign=c, defaults={"status": "submitted", "submitted_by": env.admin})
+    lines = [budget(env, c, 1, expenses=False)[0] for c in camps]
+    bulk(
+        Expense,
+        [
+            Expense(campaign=c, line=line, amount=Decimal(5000), date=today, status="held", created_by=env.person(0))
+            for c, line in zip(camps, lines, strict=True)
+        ],
+    )
+    bulk(
+        Material,
+        [
+            Material(campaign=c, code="M001", name="海报", status="in_review", revision=1, owner=env.person(1))
+            for c in camps
+        ],
+    )
+    return Target("/me/today", director)
+
+
 def _partners(env, n):
     from campaignflow.budgets.models import Partner
 

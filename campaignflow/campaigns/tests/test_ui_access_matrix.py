@@ -47,6 +47,7 @@ TABLE = [
 ROUTE_IDS = {  # URL parameter → ctx key, where the parameter name alone is ambiguous
     ("campaigns/<int:pk>/execution/run-of-show/<int:item_id>/toggle/", "item_id"): "segment_id",
     ("campaigns/<int:pk>/budget/expenses/<int:expense_id>/decide/", "expense_id"): "held_id",
+    ("today/approvals/expenses/<int:expense_id>/", "expense_id"): "held_id",
 }
 PARAM_IDS = {"pk": "campaign_id", "key": "playbook_key"}
 
@@ -66,6 +67,9 @@ ACTIONS = {
     "campaigns/<int:pk>/alerts/<int:alert_id>/": "action",
     "campaigns/<int:pk>/review/retrospective/": ("complete", "reopen"),
     "my/calendar-feed/": "action",
+    "today/approvals/budgets/<int:pk>/": "action",
+    "today/approvals/expenses/<int:expense_id>/": "action",
+    "today/approvals/materials/<int:material_id>/": "action",
 }
 
 REPORT = {"version": "1", "key_results": "完成预热", "delayed_tasks": "", "next_week_plan": "", "resources": ""}
@@ -110,6 +114,7 @@ PREPARE = {
     ),
     ("campaigns/<int:pk>/budget/action/", "POST:approve"): _submitted_budget,
     ("campaigns/<int:pk>/budget/action/", "POST:reject"): _submitted_budget,
+    ("today/approvals/budgets/<int:pk>/", "POST:approve"): _submitted_budget,
     **{("campaigns/<int:pk>/budget/expenses/<int:expense_id>/decide/", m): _corrected_expense for m in CORRECTION},
     ("campaigns/<int:pk>/budget/", "GET:submitted"): _submitted_budget,
     ("campaigns/<int:pk>/budget/", "GET:correction"): _corrected_expense,

@@ -11,5 +11,11 @@
     chart.setOption(window.cfChartNumbers ? window.cfChartNumbers(option) : option);  // 万 on axes (app.js)
     charts.push(chart);
   });
-  window.addEventListener("resize", () => charts.forEach((c) => c.resize()));
+  const resize = () => charts.forEach((c) => c.resize());
+  window.addEventListener("resize", resize);
+  window.addEventListener("orientationchange", resize);  // a phone turned: the cards change width
+  if (window.ResizeObserver) {
+    const observer = new ResizeObserver(resize);  // a card resized by the layout, not by the window
+    document.querySelectorAll("[data-chart]").forEach((el) => observer.observe(el));
+  }
 })();
