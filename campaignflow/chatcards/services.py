@@ -77,16 +77,16 @@ def judge(token: ActionToken | None, actor, *, now: dt.datetime | None = None) -
         return Outcome(REFUSED, _("This button is not valid. Open CampaignFlow to act."))
     action = ACTIONS[token.action]
     if token.used_at is not None:
-        return Outcome(ALREADY, _("Already handled (已处理)."), action=action)
+        return Outcome(ALREADY, _("Already handled."), action=action)
     if token.expires_at <= now:
-        return Outcome(EXPIRED, _("This card has expired (已过期). Open CampaignFlow to act."), action=action)
+        return Outcome(EXPIRED, _("This card has expired. Open CampaignFlow to act."), action=action)
     if token.recipient_id is not None and token.recipient_id != actor.pk:
         return Outcome(REFUSED, _("This card was sent to someone else."), action=action)
     target = _current(token)
     if target is None or target.version != token.target_version:
         return Outcome(
             STALE,
-            _("It has changed since this card was sent; open it to see (内容已变更，请打开查看)."),
+            _("It has changed since this card was sent; open it to see."),
             link=object_url(target) if target is not None else "/",
             action=action,
         )
@@ -113,7 +113,9 @@ def use(raw: str, *, actor, comment: str = "") -> Outcome:
                     raise _Stale
                 action.run(actor, target, comment)
         except _Stale:
-            return judge(token, actor) or Outcome(STALE, _("It has changed; open it to see."), link, action)
+            return judge(token, actor) or Outcome(
+                STALE, _("It has changed since this card was sent; open it to see."), link, action
+            )
         except Http404:
             return Outcome(REFUSED, _("You cannot see this in CampaignFlow."), action=action)
         except InvalidInput as exc:
