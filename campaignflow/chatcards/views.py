@@ -12,19 +12,23 @@ from __future__ import annotations
 
 import logging
 
+from django import forms
 from django.conf import settings
 from django.http import Http404, HttpResponse, JsonResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import override
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
+from campaignflow.campaigns.access import EDIT, VIEW, campaign_for_user, can
+from campaignflow.campaigns.views import campaign_page_context
+from campaignflow.core.form_views import posted_version, submit_posted
 from campaignflow.core.pages import Pages
 from campaignflow.signin.chat import PlatformError
 
-from . import callbacks, platforms, services
+from . import callbacks, platforms, reminder_settings, services
 from .cards import absolute
 from .domain import cards as card_json
 
@@ -133,4 +137,48 @@ def act(request, token):
         "chatcards/act.html",
         {"token": found, "action": action, "outcome": outcome, "comment": request.POST.get("comment", "")},
         status=403 if outcome is not None and outcome.status == services.REFUSED else 200,
+    )
+
+
+# --- the campaign's daily numbers reminder ------------------------------------------------------------------------
+class ReminderForm(forms.Form):
+    """What was typed; the service checks the time and names the field."""
+
+    enabled = forms.BooleanField(required=False)
+    remind_at = forms.CharField(required=False)
+
+
+@page("campaigns/<int:pk>/execution/numbers-reminder/", "reminder")
+@require_http_methods(["GET", "POST"])
+def reminder(request, pk: int):
+    """When the team is told each working day which channels have no numbers yet (members set it; viewers see it)."""
+    campaign = campaign_for_user(request.user, pk, EDIT if request.method == "POST" else VIEW)
+    current = reminder_settings.reminder_for(campaign)
+    form = ReminderForm(request.POST or None)
+
+    def save():
+        return reminder_settings.reminder_save(
+            actor=request.user, campaign=campaign, version=posted_version(request), data=form.cleaned_data
+        )
+
+    result = submit_posted(request, form, save, _("Reminder saved."))
+    if result.saved:
+        return redirect("chatcards:reminder", campaign.pk)
+    from campaignflow.execution.views import SECTIONS
+
+    return render(
+        request,
+        "chatcards/reminder.html",
+        campaign_page_context(
+            request,
+            campaign,
+            "execution",
+            section="reminder",
+            sections=SECTIONS,
+            reminder=current,
+            form=form,
+            conflict=result.conflict,
+            can_edit=can(request.user, campaign, EDIT),
+        ),
+        status=result.status,
     )
