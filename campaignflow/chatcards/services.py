@@ -93,6 +93,20 @@ def judge(token: ActionToken | None, actor, *, now: dt.datetime | None = None) -
     return None
 
 
+def preview(raw: str, *, actor) -> Outcome | None:
+    """Would the button work for `actor` now? The action is tried and rolled back (the service's own rules decide,
+    said nowhere else); None when it would, else the refusal the click would get. A reason asked for later is
+    stood in for."""
+    with transaction.atomic():
+        token = find(raw)
+        placeholder = (
+            "…" if token is not None and ACTIONS.get(token.action, None) and ACTIONS[token.action].needs_comment else ""
+        )
+        outcome = use(raw, actor=actor, comment=placeholder)
+        transaction.set_rollback(True)
+    return None if outcome.status == DONE else outcome
+
+
 def use(raw: str, *, actor, comment: str = "") -> Outcome:
     """Click the button: its action once, as `actor`, when the token is valid, unused, unexpired, meant for them,
     the object unchanged since the card was sent and their rights allow it. Every button of the card is used up

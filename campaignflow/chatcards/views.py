@@ -128,10 +128,13 @@ def act(request, token):
     found = services.find(token)
     if found is None:
         raise Http404
-    outcome = services.judge(found, request.user)
-    if request.method == "POST" and outcome is None:
-        outcome = services.use(token, actor=request.user, comment=request.POST.get("comment", ""))
     action = services.ACTIONS[found.action]
+    if found.recipient_id != request.user.pk:  # a robot's card, or someone else's: only for those who may see it
+        action.find(request.user, found.target_id)  # Http404 for them otherwise
+    if request.method == "POST":
+        outcome = services.use(token, actor=request.user, comment=request.POST.get("comment", ""))
+    else:  # a button only for whom it would work
+        outcome = services.preview(token, actor=request.user)
     return render(
         request,
         "chatcards/act.html",
