@@ -32,11 +32,11 @@ def ask_for_expense_decision(expense: Expense, *, asked_by, roles: set) -> None:
             _("Overrun waiting for your approval: %(payee)s %(amount)s")
             if held
             else _("Corrected expense waiting for your approval: %(payee)s %(amount)s")
-        ) % {"payee": expense.payee or expense.line.name, "amount": format_money(expense.amount)}
+        ) % {"payee": expense.payee or expense.line.item, "amount": format_money(expense.amount)}
         notify(
             kind="approval",
             title=title,
-            body=expense.over_reason or expense.note,
+            body=" · ".join(part for part in (expense.line.item, expense.note) if part),
             url=reverse("budgets:budget", args=[campaign.pk]) + "#expenses",
             campaign=campaign,
             recipients=_deciders(campaign, roles, except_user_id=asked_by.pk),

@@ -16,6 +16,11 @@ class ChatcardsConfig(AppConfig):
         from . import reminder, sender
 
         chat_channel.register(
-            chat_channel.ChatChannel(reachable=sender.reachable, send=sender.send, available=sender.available)
+            chat_channel.ChatChannel(
+                reachable=sender.reachable,
+                send=sender.send,
+                available=sender.available,
+                robot_buttons=sender.robot_buttons,
+            )
         )
         register_job("chatcards.numbers_reminder", reminder.remind_due, every=300)

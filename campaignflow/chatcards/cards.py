@@ -57,3 +57,29 @@ def card_for(delivery, *, recipient, platform: str) -> Card:
             url=absolute(delivery.url) if delivery.url else "",
             buttons=tuple(buttons),
         )
+
+
+def robot_card_buttons(delivery) -> list[Button]:
+    """Link buttons to the action page for a group robot's message (a token without a recipient per action)."""
+    target = delivery.target if delivery.target_id else None
+    if target is None:
+        return []
+    card_id = services.new_card_id()
+    with override(settings.LANGUAGE_CODE):
+        return [
+            Button(
+                str(action.label),
+                LINK,
+                url=act_link(
+                    services.issue(
+                        card=card_id,
+                        action=action,
+                        target=target,
+                        recipient=None,
+                        platform="robot",
+                        title=delivery.title,
+                    )
+                ),
+            )
+            for action in offered(target)
+        ]

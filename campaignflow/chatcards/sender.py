@@ -9,7 +9,7 @@ from campaignflow.signin.chat import PlatformError
 from campaignflow.signin.models import ExternalIdentity
 
 from . import platforms
-from .cards import act_link, card_for
+from .cards import act_link, card_for, robot_card_buttons
 from .domain import cards as card_json
 
 
@@ -49,3 +49,9 @@ def send(delivery) -> tuple[bool, int | None, str]:
     except PlatformError as exc:
         return False, None, f"{identity.method}: {exc.kind} {exc.code}".strip()[:500]
     return True, 200, ""
+
+
+def robot_buttons(delivery) -> list[tuple[str, str]]:
+    """A group robot's buttons for the object of a delivery: links to the signed action page, for anyone in the
+    group who may act (no recipient; they sign in, and the service's rules decide)."""
+    return [(button.label, button.url) for button in robot_card_buttons(delivery)]

@@ -18,6 +18,8 @@ class ChatChannel:
     send: Callable[[object], tuple[bool, int | None, str]]
     # Whether any chat app is configured (the inbox shows the "chat app" switch only then).
     available: Callable[[], bool]
+    # A group robot's message about an object: its action buttons as (label, link to the signed action page).
+    robot_buttons: Callable[[object], list[tuple[str, str]]] | None = None
 
 
 _registered: list[ChatChannel] = []
@@ -29,6 +31,13 @@ def register(channel: ChatChannel) -> None:
 
 def current() -> ChatChannel | None:
     return _registered[0] if _registered else None
+
+
+def robot_buttons(delivery) -> tuple[tuple[str, str], ...]:
+    channel = current()
+    if channel is None or channel.robot_buttons is None or not delivery.target_id:
+        return ()
+    return tuple(channel.robot_buttons(delivery))
 
 
 def available() -> bool:

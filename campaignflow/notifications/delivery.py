@@ -33,6 +33,7 @@ def _send_webhook(delivery: Delivery) -> tuple[bool, int | None, str]:
         body=delivery.body,
         url=_absolute(delivery.url),
         campaign=delivery.campaign.name if delivery.campaign else "",
+        buttons=chat_channel.robot_buttons(delivery) if endpoint.kind in webhooks.BUTTON_KINDS else (),
     )
     request = webhooks.build(endpoint.kind, endpoint.url, endpoint.secret, message, now_ms=int(time.time() * 1000))
     try:

@@ -93,7 +93,7 @@ def notify(
         endpoints = endpoints.exclude(pk__in=sent_to.values("endpoint_id"))
     for endpoint in endpoints:
         if not endpoint.events or kind in endpoint.events:
-            deliveries.append(Delivery(channel="webhook", endpoint=endpoint, next_attempt_at=now, **message))
+            deliveries.append(Delivery(channel="webhook", endpoint=endpoint, next_attempt_at=now, **message, **about))
     Notification.objects.bulk_create(notes)
     Delivery.objects.bulk_create(deliveries)
     if deliveries:

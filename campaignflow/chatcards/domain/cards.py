@@ -71,20 +71,6 @@ def dingtalk_action_card(card: Card, link_for_token) -> dict:
     }
 
 
-def dingtalk_robot_action_card(card: Card, link_for_token) -> dict:
-    """A group robot's message (msgtype actionCard: its documented fields are camelCase, btns with actionURL)."""
-    work = dingtalk_action_card(card, link_for_token)["action_card"]
-    return {
-        "msgtype": "actionCard",
-        "actionCard": {
-            "title": work["title"],
-            "text": work["markdown"],
-            "btnOrientation": "1",
-            "btns": [{"title": b["title"], "actionURL": b["action_url"]} for b in work["btn_json_list"]],
-        },
-    }
-
-
 # --- Feishu -----------------------------------------------------------------------------------------------------
 def _feishu_text(text: str) -> str:
     return text.replace("<", "＜").replace(">", "＞")  # no <at> mentions or tags from people's text
@@ -120,19 +106,9 @@ def feishu_card(card: Card, *, template: str = "blue", note: str = "") -> dict:
         elements.append({"tag": "note", "elements": [{"tag": "plain_text", "content": note}]})
     return {
         "config": {"wide_screen_mode": True, "update_multi": False},
-        "header": {"title": {"tag": "plain_text", "content": _line(card.title)}, "template": template},
+        "header": {"title": {"tag": "plain_text", "content": _feishu_text(_line(card.title))}, "template": template},
         "elements": elements,
     }
-
-
-def feishu_robot_card(card: Card, link_for_token) -> dict:
-    """A custom robot's interactive message: robots get no callbacks, so a callback button becomes a link to our
-    signed action page."""
-    links = tuple(
-        Button(b.label, LINK, url=link_for_token(b.token), primary=b.primary) if b.kind == CALLBACK else b
-        for b in card.buttons
-    )
-    return {"msg_type": "interactive", "card": feishu_card(Card(card.title, card.body, card.campaign, card.url, links))}
 
 
 FEISHU_TOAST = {"done": "success", "already": "info", "expired": "warning", "stale": "warning", "refused": "error"}
@@ -174,25 +150,6 @@ def wecom_template_card(card: Card, task_id: str) -> dict:
     if card.url:
         data["card_action"] = {"type": 1, "url": card.url}
     return data
-
-
-def wecom_robot_card(card: Card, link_for_token) -> dict:
-    """A group robot's template card (text_notice: robots get no callbacks, so the buttons are jump links)."""
-    jumps = [
-        {"type": 1, "title": b.label[:13], "url": link_for_token(b.token) if b.kind == CALLBACK else b.url}
-        for b in card.buttons[:3]
-    ]
-    data: dict = {
-        "card_type": "text_notice",
-        "source": {"desc": "CampaignFlow"},
-        "main_title": {"title": _line(card.title)[:26], "desc": _line(card.campaign)[:30]},
-        "card_action": {"type": 1, "url": card.url or (jumps[0]["url"] if jumps else "")},
-    }
-    if card.body:
-        data["sub_title_text"] = card.body[:120]
-    if jumps:
-        data["jump_list"] = jumps
-    return {"msgtype": "template_card", "template_card": data}
 
 
 def wecom_update_button(response_code: str, agent_id: str, userid: str, label: str) -> dict:
