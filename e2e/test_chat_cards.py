@@ -48,7 +48,7 @@ def waiting(owner):
 
 def test_the_director_approves_from_a_card_link_on_a_phone(browser, live_server, waiting, settings):
     settings.AXES_ENABLED = False
-    campaign, expense, token = waiting
+    _campaign, expense, token = waiting
     context = browser.new_context(**PHONE)
     page = context.new_page()
     page.goto(f"{live_server.url}/chat/act/{token}/")
