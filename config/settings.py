@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "campaignflow.reports",
     "campaignflow.assistant",
     "campaignflow.today",
+    "campaignflow.chatcards",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -229,6 +230,19 @@ WECOM_SECRET = os.environ.get("WECOM_SECRET", "")  # the self-built app's Secret
 WECOM_API_BASE = os.environ.get("WECOM_API_BASE", "https://qyapi.weixin.qq.com").rstrip("/")
 WECOM_LOGIN_BASE = os.environ.get("WECOM_LOGIN_BASE", "https://login.work.weixin.qq.com").rstrip("/")
 WECOM_OAUTH_BASE = os.environ.get("WECOM_OAUTH_BASE", "https://open.weixin.qq.com").rstrip("/")
+# Interactive cards in the chat apps (ADR 0018): a person with a linked DingTalk / Feishu / WeCom identity gets their
+# notifications there too, as a card whose buttons act (approve, acknowledge) through signed callbacks.
+DINGTALK_AGENT_ID = os.environ.get("DINGTALK_AGENT_ID", "").strip()  # the app's AgentId: work notifications
+# Feishu's 事件与回调 → 加密策略: the card callback URL (SITE_URL + "/chat/feishu/card/") answers only with both set.
+FEISHU_VERIFICATION_TOKEN = os.environ.get("FEISHU_VERIFICATION_TOKEN", "")
+FEISHU_ENCRYPT_KEY = os.environ.get("FEISHU_ENCRYPT_KEY", "")
+# WeCom's 接收消息 settings of the app: the callback URL SITE_URL + "/chat/wecom/callback/", its Token and
+# EncodingAESKey (43 characters).
+WECOM_CALLBACK_TOKEN = os.environ.get("WECOM_CALLBACK_TOKEN", "")
+WECOM_ENCODING_AES_KEY = os.environ.get("WECOM_ENCODING_AES_KEY", "").strip()
+CHAT_CARD_TOKEN_HOURS = int(os.environ.get("CHAT_CARD_TOKEN_HOURS", "72"))  # a card's buttons work this long
+# The daily "today's numbers are missing" reminder: a campaign's time unless its team set another (HH:MM)
+NUMBERS_REMINDER_DEFAULT = os.environ.get("NUMBERS_REMINDER_DEFAULT", "10:00")
 # Seconds to wait for the IdP or a chat platform (each request); the chat apps' leavers' sync (scheduler).
 SSO_HTTP_TIMEOUT = float(os.environ.get("SSO_HTTP_TIMEOUT", "10"))
 CHAT_SYNC_MINUTES = int(os.environ.get("CHAT_SYNC_MINUTES", "60"))

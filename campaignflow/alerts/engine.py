@@ -113,6 +113,7 @@ def _notify(campaign: Campaign, alerts: list[Alert]) -> None:
             recipients=recipients,
             # Raised again (resolved while the condition holds, re-evaluated every 5 min): one entry, counted.
             group_key=f"alert:{campaign.pk}:{alert.rule}:{alert.subject}",
+            target=alert,
         )
 
 

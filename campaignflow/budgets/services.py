@@ -26,7 +26,7 @@ from campaignflow.core.field_errors import valid
 from campaignflow.core.locking import changed_only, refuse_if_stale, update_versioned
 from campaignflow.core.parsing import date_input
 
-from . import selectors
+from . import approval_requests, selectors
 from .domain import budget as bd
 from .models import (
     Budget,
@@ -264,6 +264,7 @@ def budget_submit(*, actor: User, campaign: Campaign, comment: str = "") -> Budg
     budget.refresh_from_db()
     _record_event(budget, "submit", actor, comment, diff=bd.revision_diff(budget.approved_lines, current))
     audit_record(actor=actor, action="submit", obj=budget, campaign=campaign, before=before, after=_snap(budget))
+    approval_requests.ask_for_budget_decision(budget, asked_by=actor, roles=APPROVER_ROLES)
     return budget
 
 
@@ -376,6 +377,7 @@ def expense_create(*, actor: User, campaign: Campaign, data: dict) -> Expense:
     )
     audit_record(actor=actor, action="create", obj=expense, campaign=campaign, after=_snap(expense))
     after_data_changed(expense.campaign)  # alert rules (budget over plan) run once this commits
+    approval_requests.ask_for_expense_decision(expense, asked_by=actor, roles=OVERRUN_ROLES)
     return expense
 
 
@@ -493,6 +495,8 @@ def expense_correct(
         expense.refresh_from_db()
     audit_record(actor=actor, action="correct", obj=expense, campaign=campaign, before=before, after=_snap(expense))
     after_data_changed(campaign)  # alert rules (budget over plan, contingency) run once this commits
+    deciders = OVERRUN_ROLES if expense.status == ExpenseStatus.HELD else APPROVER_ROLES
+    approval_requests.ask_for_expense_decision(expense, asked_by=actor, roles=deciders)
     return expense
 
 

@@ -45,6 +45,7 @@ SECTIONS = [
     ("logs", gettext_lazy("Execution log"), "execution:logs"),
     ("reports", gettext_lazy("Weekly reports"), "execution:reports"),
     ("notifications", gettext_lazy("Notifications"), "notifications:campaign"),
+    ("reminder", gettext_lazy("Numbers reminder"), "chatcards:reminder"),
 ]
 
 

@@ -1,4 +1,4 @@
-"""Sending the queued deliveries (webhooks and e-mail), from the worker (tasks.deliver_pending) or the
+"""Sending the queued deliveries (webhooks, e-mail and the chat apps' personal messages), from the worker (tasks.deliver_pending) or the
 scheduler: retries with back-off, then given up and kept in the log. Apart from the services that queue
 them, so the task that sends them and the services that enqueue that task import in one direction."""
 
@@ -13,7 +13,7 @@ from django.core.mail import send_mail
 from django.db import transaction
 from django.utils import timezone
 
-from . import outbound
+from . import chat_channel, outbound
 from .domain import webhooks
 from .models import Delivery, DeliveryStatus
 
@@ -33,6 +33,7 @@ def _send_webhook(delivery: Delivery) -> tuple[bool, int | None, str]:
         body=delivery.body,
         url=_absolute(delivery.url),
         campaign=delivery.campaign.name if delivery.campaign else "",
+        buttons=chat_channel.robot_buttons(delivery) if endpoint.kind in webhooks.BUTTON_KINDS else (),
     )
     request = webhooks.build(endpoint.kind, endpoint.url, endpoint.secret, message, now_ms=int(time.time() * 1000))
     try:
@@ -60,6 +61,16 @@ def _send_email(delivery: Delivery) -> tuple[bool, int | None, str]:
     return True, None, ""
 
 
+def _send_chat(delivery: Delivery) -> tuple[bool, int | None, str]:
+    channel = chat_channel.current()
+    if channel is None or not channel.available():
+        return False, None, "no chat app is configured"
+    return channel.send(delivery)
+
+
+SENDERS = {"webhook": _send_webhook, "email": _send_email, "chatapp": _send_chat}
+
+
 def deliver_due(*, now: dt.datetime | None = None, limit: int = 200) -> dict[str, int]:
     """Send the deliveries that are due; failures are retried with back-off, then given up (kept in the log)."""
     now = now or timezone.now()
@@ -73,14 +84,13 @@ def deliver_due(*, now: dt.datetime | None = None, limit: int = 200) -> dict[str
         with transaction.atomic():
             delivery = (
                 Delivery.objects.select_for_update(skip_locked=True, of=("self",))
-                .select_related("endpoint", "recipient", "campaign")
+                .select_related("endpoint", "recipient", "campaign", "target_type")
                 .filter(pk=delivery_id, status__in=[DeliveryStatus.PENDING, DeliveryStatus.FAILED])
                 .first()
             )
             if delivery is None:
                 continue  # another worker has it
-            sender = _send_webhook if delivery.channel == "webhook" else _send_email
-            ok, status, error = sender(delivery)
+            ok, status, error = SENDERS[delivery.channel](delivery)
             delivery.attempts += 1
             delivery.response_status = status
             if ok:

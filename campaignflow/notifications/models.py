@@ -1,6 +1,8 @@
 """In-app inbox, per-user preferences, webhook endpoints and the delivery log (the outbox)."""
 
 from django.conf import settings
+from django.contrib.contenttypes.fields import GenericForeignKey
+from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -15,6 +17,7 @@ class EventKind(models.TextChoices):
     TASK_OVERDUE = "task_overdue", _("Task overdue")
     SLA_BREACH = "sla_breach", _("Issue SLA breached")
     REPORT = "report", _("Report published")
+    NUMBERS_MISSING = "numbers_missing", _("Today's numbers missing")
     OTHER = "other", _("Other")
 
 
@@ -47,12 +50,13 @@ class Notification(models.Model):
 
 
 class Preference(models.Model):
-    """A user's choice per event kind: in the inbox, by e-mail (both on by default)."""
+    """A user's choice per event kind: in the inbox, by e-mail, in the company's chat app (all on by default)."""
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notification_prefs")
     kind = models.CharField(max_length=20, choices=EventKind.choices)
     inapp = models.BooleanField(_("in-app"), default=True)
     email = models.BooleanField(_("e-mail"), default=True)
+    chatapp = models.BooleanField(_("chat app"), default=True)
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["user", "kind"], name="uniq_pref_kind")]
@@ -113,9 +117,13 @@ class WebhookEndpoint(VersionedModel):
 
 
 class Delivery(models.Model):
-    """One message to send (e-mail or webhook), kept as the delivery log; retried until sent or dead."""
+    """One message to send (e-mail, webhook or a person's chat app), kept as the delivery log; retried until sent
+    or dead. `target` is the object the message is about (an expense waiting for approval, an alert), when there
+    is one: a chat app card offers its actions."""
 
-    channel = models.CharField(max_length=10, choices=[("email", "e-mail"), ("webhook", "webhook")])
+    channel = models.CharField(
+        max_length=10, choices=[("email", "e-mail"), ("webhook", "webhook"), ("chatapp", "chat app")]
+    )
     endpoint = models.ForeignKey(
         WebhookEndpoint, null=True, blank=True, on_delete=models.SET_NULL, related_name="deliveries"
     )
@@ -137,6 +145,9 @@ class Delivery(models.Model):
     sent_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     group_key = models.CharField(max_length=300, blank=True, db_index=True)  # see Notification.group_key
+    target_type = models.ForeignKey(ContentType, null=True, blank=True, on_delete=models.CASCADE, related_name="+")
+    target_id = models.PositiveBigIntegerField(null=True, blank=True)
+    target = GenericForeignKey("target_type", "target_id")
 
     class Meta:
         ordering = ["-created_at", "-id"]

@@ -9,6 +9,7 @@ import datetime as dt
 import urllib.parse
 
 from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
 from django.db.models import F, Q
 from django.utils import timezone
@@ -19,7 +20,7 @@ from campaignflow.core.domain.text import clean_text
 from campaignflow.core.errors import InvalidInput
 from campaignflow.core.locking import update_versioned
 
-from . import outbound
+from . import chat_channel, outbound
 from .models import (
     CampaignMute,
     Delivery,
@@ -41,8 +42,12 @@ def notify(
     campaign=None,
     recipients=(),
     group_key: str = "",
+    target=None,
 ) -> list[Notification]:
-    """Inbox entries for each recipient (per their preferences) and queued e-mails and webhooks.
+    """Inbox entries for each recipient (per their preferences) and queued e-mails, chat app messages and webhooks.
+
+    `target` is the object the event is about (an expense waiting for approval, an alert): a chat app message
+    offers its actions as buttons (chatcards).
 
     `group_key` names the event (e.g. one alert rule × subject): a person who already has it unread,
     or was told within NOTIFICATION_REPEAT_HOURS, gets no new entry or e-mail; their entry counts the
@@ -68,6 +73,9 @@ def notify(
         "url": url[:500],
         "group_key": group_key,
     }
+    about = {"target_type": ContentType.objects.get_for_model(target), "target_id": target.pk} if target else {}
+    chat = chat_channel.current()
+    in_chat = chat.reachable(list(users)) if chat is not None and users else set()
     notes, deliveries = [], []
     for user in users.values():
         if user.pk in muted or user.pk in told:
@@ -77,13 +85,15 @@ def notify(
             notes.append(Notification(recipient=user, **message))
         if (pref is None or pref.email) and user.email:
             deliveries.append(Delivery(channel="email", recipient=user, next_attempt_at=now, **message))
+        if (pref is None or pref.chatapp) and user.pk in in_chat:
+            deliveries.append(Delivery(channel="chatapp", recipient=user, next_attempt_at=now, **message, **about))
     endpoints = WebhookEndpoint.objects.filter(active=True).filter(Q(campaign=campaign) | Q(campaign__isnull=True))
     if group_key:
         sent_to = Delivery.objects.filter(channel="webhook", group_key=group_key, created_at__gte=since)
         endpoints = endpoints.exclude(pk__in=sent_to.values("endpoint_id"))
     for endpoint in endpoints:
         if not endpoint.events or kind in endpoint.events:
-            deliveries.append(Delivery(channel="webhook", endpoint=endpoint, next_attempt_at=now, **message))
+            deliveries.append(Delivery(channel="webhook", endpoint=endpoint, next_attempt_at=now, **message, **about))
     Notification.objects.bulk_create(notes)
     Delivery.objects.bulk_create(deliveries)
     if deliveries:
@@ -102,7 +112,7 @@ def _repeats(group_key: str, users: dict, since: dt.datetime) -> tuple[dict[int,
     )
     repeated = dict(entries)  # the newest entry per person
     mailed = Delivery.objects.filter(
-        channel="email", group_key=group_key, recipient_id__in=users, created_at__gte=since
+        channel__in=("email", "chatapp"), group_key=group_key, recipient_id__in=users, created_at__gte=since
     ).values_list("recipient_id", flat=True)
     return repeated, set(repeated) | set(mailed)
 
@@ -269,7 +279,7 @@ def preferences_save(*, user, choices: dict[str, dict[str, bool]]) -> None:
         Preference.objects.update_or_create(
             user=user,
             kind=kind,
-            defaults={"inapp": bool(channels.get("inapp", True)), "email": bool(channels.get("email", True))},
+            defaults={channel: bool(channels.get(channel, True)) for channel in ("inapp", "email", "chatapp")},
         )
 
 

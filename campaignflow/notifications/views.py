@@ -17,7 +17,7 @@ from campaignflow.core.form_views import act, submit
 from campaignflow.core.pages import Pages
 from campaignflow.planning.selectors import overdue_count
 
-from . import services
+from . import chat_channel, services
 from .forms import RobotForm
 from .models import CampaignMute, Delivery, EventKind, Notification, Preference, WebhookEndpoint, WebhookKind
 
@@ -37,6 +37,7 @@ def inbox(request):
             "label": label,
             "inapp": prefs[value].inapp if value in prefs else True,
             "email": prefs[value].email if value in prefs else True,
+            "chatapp": prefs[value].chatapp if value in prefs else True,
         }
         for value, label in EventKind.choices
     ]
@@ -55,7 +56,15 @@ def inbox(request):
     return render(
         request,
         "notifications/inbox.html",
-        {"page": page, "prefs": rows, "muted": muted, "mutable": mutable, "overdue_count": overdue, "nav": "inbox"},
+        {
+            "page": page,
+            "prefs": rows,
+            "chat_app": chat_channel.available(),
+            "muted": muted,
+            "mutable": mutable,
+            "overdue_count": overdue,
+            "nav": "inbox",
+        },
     )
 
 
@@ -69,8 +78,15 @@ def inbox_read(request):
 
 @page("inbox/preferences/", "preferences", post=True)
 def preferences(request):
+    # The chat app switch is on the page only while a chat app is configured: otherwise the choice is kept.
+    kept = {p.kind: p.chatapp for p in Preference.objects.filter(user=request.user)}
+    chat_app = chat_channel.available()
     choices = {
-        kind: {"inapp": f"inapp_{kind}" in request.POST, "email": f"email_{kind}" in request.POST}
+        kind: {
+            "inapp": f"inapp_{kind}" in request.POST,
+            "email": f"email_{kind}" in request.POST,
+            "chatapp": f"chatapp_{kind}" in request.POST if chat_app else kept.get(kind, True),
+        }
         for kind in EventKind.values
     }
     services.preferences_save(user=request.user, choices=choices)

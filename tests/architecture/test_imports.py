@@ -34,6 +34,7 @@ CAPABILITY_APPS = {
 PURE_LIBRARIES = {
     "chinese_calendar",  # the holiday table behind core.domain.workdays
     "python_calamine",  # reads XLSX bytes into rows (tracking.domain.parsers)
+    "cryptography",  # AES of the chat platforms' signed callbacks (chatcards.domain.callback_crypto, ADR 0018)
 }
 
 

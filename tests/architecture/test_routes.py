@@ -49,6 +49,9 @@ OPEN = {
     ("signin", "chat-app-code"),
     ("signin", "chat-callback"),
     ("signin", "chat-start"),
+    # the chat platforms call these (ADR 0018): they act only on a request signed with the app's keys
+    ("chatcards", "feishu-card"),
+    ("chatcards", "wecom-callback"),
 }
 # Django's language switch and catalogue, and the health check: not pages of ours
 PAGES = [r for r in ROUTES if not r[0].startswith(("i18n/", "jsi18n/", "healthz"))]

@@ -1,4 +1,5 @@
-"""Webhook payloads and signatures for DingTalk, WeCom, Feishu, Slack and generic JSON, pure.
+"""Webhook payloads and signatures for DingTalk, WeCom, Feishu, Slack and generic JSON, pure. A message with action
+buttons goes to the chat robots as their documented card with link buttons (robots get no callbacks).
 
 DingTalk robot: sign = urlencode(base64(HMAC-SHA256(key=secret, msg=f"{timestamp_ms}\\n{secret}"))),
 added to the URL as &timestamp=…&sign=….
@@ -23,6 +24,12 @@ class Message:
     body: str
     url: str = ""
     campaign: str = ""
+    # Action buttons (label, link to the site's signed action page, ADR 0018): the chat robots that document
+    # link buttons show them (DingTalk actionCard, Feishu interactive card, WeCom template_card text_notice).
+    buttons: tuple[tuple[str, str], ...] = ()
+
+
+BUTTON_KINDS = ("dingtalk", "feishu", "wecom")
 
 
 @dataclass(frozen=True)
@@ -85,6 +92,58 @@ def _markdown(m: Message) -> str:
     return f"{head}\n\n{markdown_text(m.body)}{link}"
 
 
+def _link(url: str) -> str:
+    return urllib.parse.quote(url, safe=":/?#&=%+@,;~")
+
+
+def _dingtalk_action_card(m: Message) -> dict:
+    buttons = [*m.buttons, *((("查看 / Open", m.url),) if m.url else ())]
+    return {
+        "msgtype": "actionCard",
+        "actionCard": {
+            "title": _line(m.title),
+            "text": _markdown(Message(m.event, m.title, m.body, "", m.campaign)),
+            "btnOrientation": "1",
+            "btns": [{"title": label, "actionURL": _link(url)} for label, url in buttons],
+        },
+    }
+
+
+def _feishu_card(m: Message) -> dict:
+    lines = [_line(m.campaign)] if m.campaign else []
+    if m.body:
+        lines.append(m.body)
+    buttons = [*m.buttons, *((("查看 / Open", m.url),) if m.url else ())]
+    elements = []
+    if lines:
+        text = "\n".join(lines).translate(_FEISHU_INERT)
+        elements.append({"tag": "div", "text": {"tag": "plain_text", "content": text}})
+    elements.append(
+        {
+            "tag": "action",
+            "actions": [
+                {"tag": "button", "text": {"tag": "plain_text", "content": label}, "type": "default", "url": url}
+                for label, url in buttons
+            ],
+        }
+    )
+    title = {"tag": "plain_text", "content": _line(m.title).translate(_FEISHU_INERT)}
+    return {"msg_type": "interactive", "card": {"header": {"title": title}, "elements": elements}}
+
+
+def _wecom_template_card(m: Message) -> dict:
+    card: dict = {
+        "card_type": "text_notice",
+        "source": {"desc": "CampaignFlow"},
+        "main_title": {"title": _line(m.title)[:26], "desc": _line(m.campaign)[:30]},
+        "card_action": {"type": 1, "url": m.url or m.buttons[0][1]},
+        "jump_list": [{"type": 1, "title": label[:13], "url": url} for label, url in m.buttons[:3]],
+    }
+    if m.body:
+        card["sub_title_text"] = m.body[:120]
+    return {"msgtype": "template_card", "template_card": card}
+
+
 def _json(data: dict) -> bytes:
     return json.dumps(data, ensure_ascii=False).encode()
 
@@ -96,11 +155,19 @@ def build(kind: str, url: str, secret: str, message: Message, *, now_ms: int) ->
         if secret:
             sep = "&" if "?" in url else "?"
             url = f"{url}{sep}timestamp={now_ms}&sign={dingtalk_sign(secret, now_ms)}"
-        body = _json({"msgtype": "markdown", "markdown": {"title": _line(message.title), "text": _markdown(message)}})
+        if message.buttons:
+            body = _json(_dingtalk_action_card(message))
+        else:
+            markdown = {"title": _line(message.title), "text": _markdown(message)}
+            body = _json({"msgtype": "markdown", "markdown": markdown})
     elif kind == "wecom":
-        body = _json({"msgtype": "markdown", "markdown": {"content": _markdown(message)}})
+        if message.buttons:
+            body = _json(_wecom_template_card(message))
+        else:
+            body = _json({"msgtype": "markdown", "markdown": {"content": _markdown(message)}})
     elif kind == "feishu":
-        data: dict = {"msg_type": "text", "content": {"text": _text(message, lambda t: t.translate(_FEISHU_INERT))}}
+        text = {"msg_type": "text", "content": {"text": _text(message, lambda t: t.translate(_FEISHU_INERT))}}
+        data: dict = _feishu_card(message) if message.buttons else text
         if secret:
             ts = now_ms // 1000
             data = {"timestamp": str(ts), "sign": feishu_sign(secret, ts), **data}

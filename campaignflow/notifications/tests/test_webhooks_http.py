@@ -325,20 +325,30 @@ def test_campaign_and_task_text_is_inert_in_every_chat(
     got = {path: data for path, data, _ok in Receiver.received}
     assert set(got) == {"/dingtalk", "/wecom", "/feishu", "/slack"}, Receiver.received
     link = f"/campaigns/{campaign.pk}/alerts/#alert-{alert.pk}"
+    # The alert can be acknowledged: DingTalk gets an actionCard (markdown text, our links as buttons), WeCom a
+    # template card (plain text fields), Feishu an interactive card (plain_text) — ADR 0018.
+    ding = got["/dingtalk"]["actionCard"]
+    wecom = got["/wecom"]["template_card"]
+    feishu = got["/feishu"]["card"]
     texts = {
-        "dingtalk": got["/dingtalk"]["markdown"]["text"],
-        "wecom": got["/wecom"]["markdown"]["content"],
-        "feishu": got["/feishu"]["content"]["text"],
+        "dingtalk": ding["text"],
+        "feishu": json.dumps(feishu, ensure_ascii=False),
         "slack": got["/slack"]["text"],
     }
-    for kind in ("dingtalk", "wecom"):
-        text = texts[kind]
-        assert "点我" in text and "粗体" in text  # the words are still there …
-        assert "](http://evil" not in text and "[点我]" not in text  # … no link,
-        assert "<" not in text and "**" not in text  # no HTML, mention or bold,
-        assert "\n#" not in text and "\n>" not in text.replace("\n> 双11", "")  # no heading or quote of theirs
-        assert text.count("](") == 1 and f"[查看 / Open](http://127.0.0.1:8000{link})" in text  # our link works
-    assert "<" not in texts["feishu"] and "点我" in texts["feishu"]  # <at user_id="all"> would mention everyone
+    text = texts["dingtalk"]
+    assert "点我" in text and "粗体" in text  # the words are still there …
+    assert "](http://evil" not in text and "[点我]" not in text  # … no link,
+    assert "<" not in text and "**" not in text  # no HTML, mention or bold,
+    assert "\n#" not in text and "\n>" not in text.replace("\n> 双11", "")  # no heading or quote of theirs
+    assert "](" not in text and ding["btns"][-1] == {
+        "title": "查看 / Open",
+        "actionURL": f"http://127.0.0.1:8000{link}",
+    }
+    assert [b["title"] for b in ding["btns"]] == ["确认", "查看 / Open"]
+    assert wecom["card_type"] == "text_notice" and wecom["card_action"]["url"] == f"http://127.0.0.1:8000{link}"
+    assert "点我" in wecom["main_title"]["desc"] or "点我" in wecom.get("sub_title_text", "")  # plain text fields
+    assert all(j["url"].startswith("http://127.0.0.1:8000/chat/act/") for j in wecom["jump_list"])
+    assert feishu["header"]["title"]["tag"] == "plain_text" and "<" not in texts["feishu"] and "点我" in texts["feishu"]
     slack = got["/slack"]
     assert "<" not in texts["slack"] and "&lt;!channel&gt;" in texts["slack"]
     assert slack["mrkdwn"] is False  # *bold*, _italic_, ~strike~ have no escape in Slack: formatting off

@@ -7,6 +7,7 @@ Flows it serves:
 - in-app login-free (免登): the JSAPI code (`issue_code(userid, kind="in_app")`); GET /gettoken (app token);
   POST /topapi/v2/user/getuserinfo (code → userid, unionid); POST /topapi/v2/user/get (details);
 - leaver sync: POST /topapi/v2/department/listsub, /topapi/user/listid, /topapi/v2/user/list, /topapi/v2/user/get;
+- work notifications: POST /topapi/message/corpconversation/asyncsend_v2 (kept in `messages`);
 - a QR sign-in's unionId → the userid in this organisation: POST /topapi/user/getbyunionid (60121 for an outsider
   or a leaver); a department's name: POST /topapi/v2/department/get.
 """
@@ -14,16 +15,35 @@ Flows it serves:
 from __future__ import annotations
 
 import secrets
+from dataclasses import dataclass
 
 from .base import PlatformServer, RecordedCall, Reply, body_dict, route
 
 DOCS = "https://open.dingtalk.com/document/orgapp/"
 
 
+@dataclass
+class WorkNotification:
+    userid: str
+    msg: dict
+
+    def button_url(self, title: str) -> str:
+        return next(b["action_url"] for b in self.msg["action_card"]["btn_json_list"] if b["title"] == title)
+
+
 class DingTalkServer(PlatformServer):
     platform = "dingtalk"
-    credentials = {"app_key": "dingtestappkey", "app_secret": None, "corp_id": "dingcorp0001"}
+    # agent_id: the app's AgentId, for work notifications (DINGTALK_AGENT_ID)
+    credentials = {"app_key": "dingtestappkey", "app_secret": None, "corp_id": "dingcorp0001", "agent_id": "2838192001"}
     hosts = {"API": "api.dingtalk.com", "OAPI": "oapi.dingtalk.com", "LOGIN": "login.dingtalk.com"}
+
+    def __init__(self, **kw):
+        self.messages: list[WorkNotification] = []
+        super().__init__(**kw)
+
+    def reset(self) -> None:
+        super().reset()
+        self.messages.clear()
 
     # --- new API ----------------------------------------------------------------------------------------------
     @route("GET", "/oauth2/auth")
@@ -141,6 +161,17 @@ class DingTalkServer(PlatformServer):
             "boss": False,
             "exclusive_account": False,
         }
+
+    @route("POST", "/topapi/message/corpconversation/asyncsend_v2", guard=_app_token_error)
+    def asyncsend_v2(self, call: RecordedCall) -> Reply:
+        # DOCS + "asynchronous-sending-of-enterprise-session-messages" {agent_id, userid_list, msg}
+        body = body_dict(call)
+        if str(body.get("agent_id")) != self.agent_id:
+            return self.payload("asyncsend_v2_invalid_agent")
+        userids = [u for u in str(body.get("userid_list", "")).split(",") if u in self.users]
+        with self._lock:
+            self.messages.extend(WorkNotification(u, body.get("msg") or {}) for u in userids)
+        return self.payload("asyncsend_v2", task_id=secrets.randbelow(10**12), request_id=secrets.token_hex(6))
 
     @route("POST", "/topapi/v2/user/get", guard=_app_token_error)
     def user_get(self, call: RecordedCall) -> Reply:

@@ -7,6 +7,9 @@ Flows it serves:
   historic POST /open-apis/authen/v1/oidc/access_token (app_access_token as Bearer);
   GET /open-apis/authen/v1/user_info (user_access_token as Bearer);
 - app tokens: POST /open-apis/auth/v3/app_access_token/internal, /open-apis/auth/v3/tenant_access_token/internal;
+- messages: POST /open-apis/im/v1/messages?receive_id_type=union_id (an interactive card, kept in `messages`); a
+  button click on such a card as the signed, encrypted card.action.trigger callback the platform would send to the
+  product (`card_click`), and the callback URL's check (`url_verification`);
 - leaver sync: GET /open-apis/contact/v3/users/:user_id (status.is_resigned / is_frozen / is_activated),
   GET /open-apis/contact/v3/users/find_by_department; a department's name: GET
   /open-apis/contact/v3/departments/:department_id.
@@ -16,8 +19,13 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import json
+import secrets
+import time
+from dataclasses import dataclass
 
 from .base import ChatUser, PlatformServer, RecordedCall, Reply, bearer, body_dict, route
+from .callback_signing import feishu_encrypt, feishu_sign
 
 DOCS = "https://open.feishu.cn/document/"
 # the OAuth 2.0 token endpoint's answers to a code that is not (or no longer) valid
@@ -32,14 +40,128 @@ def open_department_id(dept_id: int) -> str:
     return "0" if dept_id == 1 else f"od-{dept_id:032x}"  # "0" is the root department in Feishu
 
 
+@dataclass
+class SentCard:
+    message_id: str
+    union_id: str
+    card: dict  # the interactive message's content, parsed
+
+    def button(self, label: str) -> dict:
+        for element in self.card.get("elements", []):
+            for action in element.get("actions", []):
+                if action.get("text", {}).get("content") == label:
+                    return action
+        raise KeyError(label)
+
+
+@dataclass
+class SignedRequest:
+    """A callback as the platform sends it: the headers and the raw body to POST to the product."""
+
+    headers: dict[str, str]
+    body: bytes
+
+
 class FeishuServer(PlatformServer):
     platform = "feishu"
-    credentials = {"app_id": "cli_a5ca35a685b0x26e", "app_secret": None}
+    # verification_token and encrypt_key: the app's 事件与回调 → 加密策略 (FEISHU_VERIFICATION_TOKEN, FEISHU_ENCRYPT_KEY)
+    credentials = {
+        "app_id": "cli_a5ca35a685b0x26e",
+        "app_secret": None,
+        "verification_token": None,
+        "encrypt_key": None,
+    }
     hosts = {"API": "open.feishu.cn", "ACCOUNTS": "accounts.feishu.cn"}  # Lark: open.larksuite.com, …
 
     def __init__(self, tenant_key: str = "736588c92lxf175d", **kw):
         self.tenant_key = tenant_key
+        self.messages: list[SentCard] = []
         super().__init__(**kw)
+
+    def reset(self) -> None:
+        super().reset()
+        self.messages.clear()
+
+    # --- cards and their callbacks ----------------------------------------------------------------------------
+    def signed(
+        self,
+        plain: dict,
+        *,
+        timestamp: int | None = None,
+        encrypt_key: str | None = None,
+        signature: str | None = None,
+        sign: bool = True,
+    ) -> SignedRequest:
+        """`plain` encrypted with the app's Encrypt Key and signed as Feishu does (the arguments falsify one part)."""
+        key = self.encrypt_key if encrypt_key is None else encrypt_key
+        body = json.dumps({"encrypt": feishu_encrypt(json.dumps(plain, ensure_ascii=False), key)}).encode()
+        headers = {"Content-Type": "application/json; charset=utf-8"}
+        if sign:
+            stamp, nonce = str(int(time.time()) if timestamp is None else timestamp), secrets.token_hex(8)
+            headers |= {
+                "X-Lark-Request-Timestamp": stamp,
+                "X-Lark-Request-Nonce": nonce,
+                "X-Lark-Signature": signature if signature is not None else feishu_sign(stamp, nonce, key, body),
+            }
+        return SignedRequest(headers, body)
+
+    def card_click(
+        self,
+        sent: SentCard,
+        label: str,
+        userid: str | None = None,
+        *,
+        union_id: str | None = None,
+        token: str | None = None,
+        **signing,
+    ) -> SignedRequest:
+        """The card.action.trigger callback of a click on the button `label` of a card sent by the product, by the
+        person `userid` (the card's recipient by default; `union_id` for someone not in the directory)."""
+        user = self.users[userid] if userid else next(u for u in self.users.values() if u.unionid == sent.union_id)
+        plain = self.payload("card_action_trigger").body
+        plain["header"] |= {
+            "event_id": secrets.token_hex(16),
+            "token": self.verification_token if token is None else token,
+            "create_time": str(int(time.time() * 1_000_000)),
+            "tenant_key": self.tenant_key,
+            "app_id": self.app_id,
+        }
+        plain["event"]["operator"] = {
+            "tenant_key": self.tenant_key,
+            "user_id": user.userid,
+            "open_id": user.open_id,
+            "union_id": union_id or user.unionid,
+        }
+        plain["event"]["action"] = {"value": sent.button(label)["value"], "tag": "button"}
+        plain["event"]["context"] = {"open_message_id": sent.message_id, "open_chat_id": "oc_" + secrets.token_hex(16)}
+        plain["event"]["token"] = "c-" + secrets.token_hex(20)
+        return self.signed(plain, **signing)
+
+    def url_verification(self, challenge: str = "ajls384kdjx98XX", token: str | None = None) -> SignedRequest:
+        plain = self.payload("url_verification").body | {"challenge": challenge}
+        plain["token"] = self.verification_token if token is None else token
+        return self.signed(plain, sign=False)
+
+    @route("POST", "/open-apis/im/v1/messages")
+    def message_create(self, call: RecordedCall) -> Reply:
+        # DOCS + "server-docs/im-v1/message/create" (tenant_access_token; receive_id_type union_id)
+        refused = self._tenant_error(call)
+        if refused is not None:
+            return refused
+        body = body_dict(call)
+        user = next((u for u in self.users.values() if u.unionid == body.get("receive_id")), None)
+        if call.query.get("receive_id_type") != "union_id" or user is None or user.status == "left":
+            return self.payload("im_message_invalid_receive_id")
+        sent = SentCard("om_" + secrets.token_hex(16), user.unionid, json.loads(body.get("content") or "{}"))
+        with self._lock:
+            self.messages.append(sent)
+        answer = self.payload("im_message_create")
+        answer.body["data"] |= {
+            "message_id": sent.message_id,
+            "msg_type": body.get("msg_type"),
+            "body": {"content": body.get("content")},
+        }
+        return answer  # fmt: skip
 
     # --- login ------------------------------------------------------------------------------------------------
     @route("GET", "/open-apis/authen/v1/authorize")

@@ -8,6 +8,9 @@ Flows it serves:
 - in-app 免登 (网页授权): GET /connect/oauth2/authorize?appid=CORPID&redirect_uri=…&response_type=code
   &scope=snsapi_base|snsapi_privateinfo&state=…&agentid=… → redirect_uri?code=…&state=…; the same
   getuserinfo, which also returns a user_ticket for snsapi_privateinfo; POST /cgi-bin/auth/getuserdetail;
+- app messages: POST /cgi-bin/message/send (template cards kept in `messages`, each with its response_code) and
+  POST /cgi-bin/message/update_template_card; a button click as the encrypted template_card_event the platform would
+  POST to the app's callback URL (`template_card_click`), and the URL check's echostr (`echostr_check`);
 - leaver sync: GET /cgi-bin/user/get (status 1 active, 2 disabled, 4 not activated, 5 left; a deleted member
   is 60111), POST /cgi-bin/user/list_id, GET /cgi-bin/user/simplelist; a department's name: GET
   /cgi-bin/department/get.
@@ -16,22 +19,99 @@ Flows it serves:
 from __future__ import annotations
 
 import secrets
+import time
+from dataclasses import dataclass, field
+from xml.sax.saxutils import escape as xml_escape
 
 from .base import PlatformServer, RecordedCall, Reply, body_dict, route
+from .callback_signing import new_encoding_aes_key, wecom_encrypt, wecom_sign
 
 DOCS = "https://developer.work.weixin.qq.com/document/path/"
 STATUS = {"active": 1, "disabled": 2, "not_activated": 4, "left": 5}
 
 
+@dataclass
+class SentTemplateCard:
+    userid: str
+    card: dict
+    response_code: str
+    updates: list[dict] = field(default_factory=list)
+    codes: set[str] = field(default_factory=set)  # response codes not yet used: the send's, then one per click
+
+    def button_key(self, text: str) -> str:
+        return next(b["key"] for b in self.card["button_list"] if b["text"] == text and b.get("type", 0) == 0)
+
+
+@dataclass
+class Callback:
+    """A request as WeCom sends it to the app's callback URL: its query and body."""
+
+    query: dict[str, str]
+    body: bytes = b""
+
+
 class WeComServer(PlatformServer):
     platform = "wecom"
-    credentials = {"corp_id": "ww0123456789abcdef", "agent_id": "1000002", "corp_secret": None}
+    # callback_token and encoding_aes_key: the app's 接收消息 settings (WECOM_CALLBACK_TOKEN, WECOM_ENCODING_AES_KEY)
+    credentials = {"corp_id": "ww0123456789abcdef", "agent_id": "1000002", "corp_secret": None,
+                   "callback_token": None, "encoding_aes_key": ""}  # fmt: skip
     setting_names = {"corp_secret": "SECRET"}
     hosts = {"API": "qyapi.weixin.qq.com", "LOGIN": "login.work.weixin.qq.com", "OAUTH": "open.weixin.qq.com"}
 
     def __init__(self, **kw):
         self.deleted: set[str] = set()
+        self.messages: list[SentTemplateCard] = []
         super().__init__(**kw)
+        self.encoding_aes_key = self.encoding_aes_key or new_encoding_aes_key()
+
+    # --- app messages and their callbacks ------------------------------------------------------------------------
+    def _signed_query(self, encrypt: str, timestamp: int | None, signature: str | None) -> dict[str, str]:
+        stamp, nonce = str(int(time.time()) if timestamp is None else timestamp), secrets.token_hex(5)
+        sign = signature if signature is not None else wecom_sign(self.callback_token, stamp, nonce, encrypt)
+        return {"msg_signature": sign, "timestamp": stamp, "nonce": nonce}
+
+    def echostr_check(self, echo: str = "1616140317555161061", **falsify) -> tuple[Callback, str]:
+        """The GET WeCom sends when the callback URL is saved, and the plain echostr the product must answer."""
+        encrypt = wecom_encrypt(echo, falsify.pop("encoding_aes_key", self.encoding_aes_key), self.corp_id)
+        query = self._signed_query(encrypt, falsify.get("timestamp"), falsify.get("signature"))
+        return Callback({**query, "echostr": encrypt}), echo
+
+    def template_card_click(
+        self,
+        sent: SentTemplateCard,
+        text: str,
+        userid: str | None = None,
+        *,
+        key: str | None = None,
+        timestamp: int | None = None,
+        signature: str | None = None,
+        encoding_aes_key: str | None = None,
+        corp_id: str | None = None,
+    ) -> Callback:
+        """The encrypted template_card_event of a click on the button `text` of a card sent by the product."""
+        template = self.payload("template_card_event").body["xml"]
+        code = secrets.token_hex(16)  # each click's ResponseCode updates that person's card once (72 hours)
+        with self._lock:
+            sent.codes.add(code)
+        values = {
+            "toUser": self.corp_id,
+            "FromUser": userid or sent.userid,
+            "key111": key if key is not None else sent.button_key(text),
+            "taskid111": sent.card["task_id"],
+            "ResponseCode": code,
+            "123456789": str(int(time.time())),
+        }
+        plain = template.replace("<AgentID>1</AgentID>", f"<AgentID>{self.agent_id}</AgentID>")
+        for placeholder, value in values.items():
+            plain = plain.replace(f"[{placeholder}]", f"[{value}]").replace(
+                f">{placeholder}<", f">{xml_escape(value)}<"
+            )
+        encrypt = wecom_encrypt(plain, encoding_aes_key or self.encoding_aes_key, corp_id or self.corp_id)
+        body = (
+            f"<xml><ToUserName><![CDATA[{self.corp_id}]]></ToUserName><AgentID><![CDATA[{self.agent_id}]]></AgentID>"
+            f"<Encrypt><![CDATA[{encrypt}]]></Encrypt></xml>"
+        )
+        return Callback(self._signed_query(encrypt, timestamp, signature), body.encode())  # fmt: skip
 
     def delete_user(self, userid: str) -> None:
         """The member was deleted from the directory: user/get answers 60111."""
@@ -50,6 +130,7 @@ class WeComServer(PlatformServer):
     def reset(self) -> None:
         super().reset()
         self.deleted.clear()
+        self.messages.clear()
 
     # --- login ------------------------------------------------------------------------------------------------
     @route("GET", "/wwlogin/sso/login")
@@ -106,6 +187,34 @@ class WeComServer(PlatformServer):
             invalid="invalid_access_token",
         )
         return refused
+
+    @route("POST", "/cgi-bin/message/send", guard=_token_error)
+    def message_send(self, call: RecordedCall) -> Reply:
+        # DOCS + "90236" (发送应用消息: template_card); 81013 when no recipient is valid
+        body = body_dict(call)
+        user = self.users.get(body.get("touser", ""))
+        if str(body.get("agentid")) != self.agent_id:
+            return self.payload("invalid_agentid")
+        if user is None or user.status != "active" or body.get("touser") in self.deleted:
+            return self.payload("message_send_invalid_user")
+        sent = SentTemplateCard(user.userid, body.get("template_card") or {}, secrets.token_hex(16))
+        sent.codes.add(sent.response_code)
+        with self._lock:
+            self.messages.append(sent)
+        return self.payload("message_send", msgid=secrets.token_hex(8), response_code=sent.response_code)
+
+    @route("POST", "/cgi-bin/message/update_template_card", guard=_token_error)
+    def update_template_card(self, call: RecordedCall) -> Reply:
+        # DOCS + "94888" (更新模版卡片消息): the response_code of a click, once
+        body = body_dict(call)
+        code = body.get("response_code")
+        with self._lock:
+            sent = next((m for m in self.messages if code in m.codes), None)
+            if sent is None:
+                return self.payload("update_template_card_invalid_code")
+            sent.codes.discard(code)
+            sent.updates.append(body)
+        return self.payload("update_template_card")
 
     @route("GET", "/cgi-bin/auth/getuserinfo", guard=_token_error)
     def getuserinfo(self, call: RecordedCall) -> Reply:
