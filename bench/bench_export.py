@@ -21,6 +21,7 @@ Figures per export (one record each, goals ≤ 10 s and ≤ 200 MB; the workbook
 RSS growth ≤ 50 MB, beside its anchor, the metrics CSV of the same rows measured in the same run):
   - time: median of 3 requests, without tracemalloc (CPU time and the first byte's time in the note);
   - the workbook's first byte: streamed means the first chunk leaves within 25 % of the whole request
+    (or 0.25 s, for QUICK sizes where the whole is short)
     (what comes before it is the view reading the small sheets; the metric rows are read while it streams);
   - peak Python memory: tracemalloc's peak during one more request (in this process; SQLite run only: what
     Python allocates to build a file does not depend on the database, and traced it takes 3–4 × as long);
@@ -71,7 +72,10 @@ EXPORTS = [  # (label, path after /api/v1/campaigns/{id}/, file name for --keep,
     ("metrics CSV", "metrics.csv", "metrics.csv", GOAL_S, GOAL_MB),
 ]
 ANCHOR = {"export.xlsx workbook": "metrics CSV"}  # the same metric rows, streamed as CSV
-STREAMED_SHARE = 0.25  # "streamed": the first byte within a quarter of the whole request (before: all of it)
+# "streamed": the first byte within a quarter of the whole request (before: all of it), or within
+# STREAMED_FLOOR_S when the whole is short (QUICK sizes: the view reading the small sheets is most of it)
+STREAMED_SHARE = 0.25
+STREAMED_FLOOR_S = 0.25
 
 PLATFORMS = ["抖音", "小红书", "微信公众号", "视频号", "微博", "B站", "快手", "天猫旗舰店"]
 CITIES = [
@@ -650,8 +654,8 @@ def _records(label: str, m: dict, measured: dict, size: str) -> list[dict]:
                 "name": f"{label}: first byte",
                 "value": round(m["first"], 2),
                 "unit": "s",
-                "goal": f"streamed (≤ {STREAMED_SHARE:.0%} of the whole)",
-                "ok": m["first"] <= STREAMED_SHARE * seconds,
+                "goal": f"streamed (≤ {STREAMED_SHARE:.0%} of the whole or ≤ {STREAMED_FLOOR_S} s)",
+                "ok": m["first"] <= max(STREAMED_SHARE * seconds, STREAMED_FLOOR_S),
                 "reference": f"whole request {seconds:.2f} s",
                 "ratio": m["first"] / seconds,
                 "size": size,
