@@ -5,7 +5,7 @@ Goal (export issue): "Large exports (100,000 metric rows) stream or run in the b
 
 What is measured: the four document endpoints, each as a full HTTP request through django.test.Client with
 a Bearer token, the response read to its last byte (so the response assembly and streaming are included):
-  - GET /api/v1/campaigns/{id}/export.xlsx                (workbook built into a temporary file, then streamed)
+  - GET /api/v1/campaigns/{id}/export.xlsx                (streamed while it is written, reports/xlsx_stream)
   - GET /api/v1/campaigns/{id}/report.pdf?kind=weekly     (built in memory, one response)
   - GET /api/v1/campaigns/{id}/report.pdf?kind=evaluation (built in memory, one response)
   - GET /api/v1/campaigns/{id}/metrics.csv                (streamed row by row)
@@ -17,8 +17,12 @@ the apps' services: a playbook plan plus per-channel tasks with owners and state
 targets (sums and ratios) and evaluation notes, the 40 channels with targets, an approved budget with lines
 and expenses, issues, risks, stand-ups, this week's weekly report and a retrospective draft.
 
-Figures per export (one record each, goals ≤ 10 s and ≤ 200 MB):
-  - time: median of 2 requests, without tracemalloc;
+Figures per export (one record each, goals ≤ 10 s and ≤ 200 MB; the workbook, issue #25: ≤ 1.5 s, streamed,
+RSS growth ≤ 50 MB, beside its anchor, the metrics CSV of the same rows measured in the same run):
+  - time: median of 3 requests, without tracemalloc (CPU time and the first byte's time in the note);
+  - the workbook's first byte: streamed means the first chunk leaves within 25 % of the whole request
+    (or 0.25 s, for QUICK sizes where the whole is short)
+    (what comes before it is the view reading the small sheets; the metric rows are read while it streams);
   - peak Python memory: tracemalloc's peak during one more request (in this process; SQLite run only: what
     Python allocates to build a file does not depend on the database, and traced it takes 3–4 × as long);
   - peak RSS growth: in a fresh child process (`--child`, same database through the inherited environment),
@@ -60,13 +64,18 @@ sys.path.insert(0, str(ROOT))
 
 GOAL_S = 10
 GOAL_MB = 200
-RUNS = 2  # plus a fresh-process run per export (and a tracemalloc run on SQLite)
-EXPORTS = [  # (label, path after /api/v1/campaigns/{id}/, file name for --keep)
-    ("export.xlsx workbook", "export.xlsx", "export.xlsx"),
-    ("weekly PDF report", "report.pdf?kind=weekly", "weekly.pdf"),
-    ("evaluation PDF report", "report.pdf?kind=evaluation", "evaluation.pdf"),
-    ("metrics CSV", "metrics.csv", "metrics.csv"),
+RUNS = 3  # plus a fresh-process run per export (and a tracemalloc run on SQLite)
+EXPORTS = [  # (label, path after /api/v1/campaigns/{id}/, file name for --keep, goal s, goal MB)
+    ("export.xlsx workbook", "export.xlsx", "export.xlsx", 1.5, 50),  # issue #25
+    ("weekly PDF report", "report.pdf?kind=weekly", "weekly.pdf", GOAL_S, GOAL_MB),
+    ("evaluation PDF report", "report.pdf?kind=evaluation", "evaluation.pdf", GOAL_S, GOAL_MB),
+    ("metrics CSV", "metrics.csv", "metrics.csv", GOAL_S, GOAL_MB),
 ]
+ANCHOR = {"export.xlsx workbook": "metrics CSV"}  # the same metric rows, streamed as CSV
+# "streamed": the first byte within a quarter of the whole request (before: all of it), or within
+# STREAMED_FLOOR_S when the whole is short (QUICK sizes: the view reading the small sheets is most of it)
+STREAMED_SHARE = 0.25
+STREAMED_FLOOR_S = 0.25
 
 PLATFORMS = ["抖音", "小红书", "微信公众号", "视频号", "微博", "B站", "快手", "天猫旗舰店"]
 CITIES = [
@@ -491,22 +500,25 @@ def _client(user):
     return client, raw
 
 
-def fetch(client, url: str, sink=None) -> int:
-    """One request, read to the last byte (written to `sink` when given); returns the body's size."""
+def fetch(client, url: str, sink=None, timing: dict | None = None) -> int:
+    """One request, read to the last byte (written to `sink` when given); returns the body's size.
+    `timing` gets the seconds until the first byte of the body ("first"), and the request's CPU time
+    ("cpu") and wall time ("wall")."""
+    c0, w0 = time.process_time(), time.perf_counter()
     response = client.get(url)
     try:
         if response.status_code != 200:
             raise RuntimeError(f"{url}: HTTP {response.status_code} {bytes(response.content[:300])!r}")
-        if not response.streaming:
-            body = response.content
-            if sink is not None:
-                sink.write(body)
-            return len(body)
-        size = 0
-        for chunk in response.streaming_content:
+        chunks = response.streaming_content if response.streaming else [response.content]
+        size, first = 0, None
+        for chunk in chunks:
+            if first is None:
+                first = time.perf_counter() - w0
             size += len(chunk)
             if sink is not None:
                 sink.write(chunk)
+        if timing is not None:
+            timing.update(first=first, cpu=time.process_time() - c0, wall=time.perf_counter() - w0)
         return size
     finally:
         response.close()
@@ -573,20 +585,19 @@ def run(user, rows: int = 100_000, *, keep: Path | None = None) -> list[dict]:
     client, raw = _client(user)
     per_day = len(CHANNELS) * len(METRICS)
     size = f"{rows:,} metric rows (40 channels × 10 metrics × {-(-rows // per_day)} days), full campaign content"
-    out = []
-    for label, path, filename in EXPORTS:
+    measured = {}
+    for label, path, filename, goal_s, goal_mb in EXPORTS:
         url = f"/api/v1/campaigns/{campaign.pk}/{path}"
         warm = f"/api/v1/campaigns/{small.pk}/{path}"
         fetch(client, warm)  # imports, font, caches: not the large export's cost
         if keep is not None:
             with open(keep / filename, "wb") as fh:
-                nbytes = fetch(client, url, fh)
-        times = []
+                fetch(client, url, fh)
+        runs = []
         for _ in range(RUNS):
-            t1 = time.perf_counter()
-            nbytes = fetch(client, url)
-            times.append(time.perf_counter() - t1)
-        seconds = statistics.median(times)
+            timing: dict = {}
+            nbytes = fetch(client, url, timing=timing)
+            runs.append(timing)
         peak = None
         if connection.vendor == "sqlite":
             tracemalloc.start()
@@ -596,50 +607,87 @@ def run(user, rows: int = 100_000, *, keep: Path | None = None) -> list[dict]:
             tracemalloc.stop()
             peak /= 2**20  # MB as the RSS figures (/proc counts KiB)
         rss = _in_child(url, warm, raw)
-        growth = rss["peak_mb"] - rss["before_mb"]
-        common = {"size": size}
-        out.append(
-            {
-                "name": f"{label}: time",
-                "value": round(seconds, 2),
-                "unit": "s",
-                "goal": f"≤ {GOAL_S} s",
-                "ok": seconds <= GOAL_S,
-                **common,
-                "note": f"GET …/{path}, read to the end; median of {RUNS} ({', '.join(f'{t:.2f}' for t in times)} s); "
-                f"output {_mb(nbytes)}",
-            }
-        )
-        if peak is not None:
-            out.append(
-                {
-                    "name": f"{label}: peak Python memory",
-                    "value": round(peak, 1),
-                    "unit": "MB",
-                    "goal": f"≤ {GOAL_MB} MB",
-                    "ok": peak <= GOAL_MB,
-                    **common,
-                    "note": "tracemalloc peak during one request",
-                }
-            )
-        out += [
-            {
-                "name": f"{label}: peak RSS growth",
-                "value": round(growth, 1),
-                "unit": "MB",
-                "goal": f"≤ {GOAL_MB} MB",
-                "ok": growth <= GOAL_MB,
-                **common,
-                "note": f"fresh process, after django.setup {rss['started_mb']:.0f} MB and a warm-up request (small "
-                f"campaign) {rss['before_mb']:.0f} MB; peak during the request {rss['peak_mb']:.0f} MB "
-                f"({rss['how']}; request {rss['seconds']:.2f} s)",
-            },
-        ]
+        measured[label] = {
+            "path": path,
+            "goal_s": goal_s,
+            "goal_mb": goal_mb,
+            "bytes": nbytes,
+            "runs": runs,
+            "seconds": statistics.median(r["wall"] for r in runs),
+            "cpu": statistics.median(r["cpu"] for r in runs),
+            "first": statistics.median(r["first"] for r in runs),
+            "peak": peak,
+            "rss": rss,
+        }
         print(
-            f"  {label}: {seconds:.2f} s, tracemalloc {'—' if peak is None else f'{peak:.1f} MB'}, "
-            f"RSS +{growth:.1f} MB, {_mb(nbytes)}",
+            f"  {label}: {measured[label]['seconds']:.2f} s (CPU {measured[label]['cpu']:.2f} s, first byte "
+            f"{measured[label]['first']:.2f} s), tracemalloc {'—' if peak is None else f'{peak:.1f} MB'}, "
+            f"RSS +{rss['peak_mb'] - rss['before_mb']:.1f} MB, {_mb(nbytes)}",
             flush=True,
         )
+    return [r for label, m in measured.items() for r in _records(label, m, measured, size)]
+
+
+def _records(label: str, m: dict, measured: dict, size: str) -> list[dict]:
+    """time (with the anchor's time and the first byte), peak Python memory, peak RSS growth."""
+    seconds, goal_s, goal_mb, rss = m["seconds"], m["goal_s"], m["goal_mb"], m["rss"]
+    anchor = measured.get(ANCHOR.get(label, ""))
+    spread = ", ".join(f"{r['wall']:.2f}" for r in m["runs"])
+    out = [
+        {
+            "name": f"{label}: time",
+            "value": round(seconds, 2),
+            "unit": "s",
+            "goal": f"≤ {goal_s} s",
+            "ok": seconds <= goal_s,
+            "reference": f"{ANCHOR[label]} {anchor['seconds']:.2f} s" if anchor else None,
+            "ratio": seconds / anchor["seconds"] if anchor else None,
+            "size": size,
+            "note": f"GET …/{m['path']}, read to the end; median of {RUNS} ({spread} s), CPU {m['cpu']:.2f} s"
+            + (f" (anchor's CPU {anchor['cpu']:.2f} s)" if anchor else "")
+            + f"; first byte after {m['first']:.2f} s; output {_mb(m['bytes'])}",
+        }
+    ]
+    if label in ANCHOR:  # the goal says streamed: the download starts before the file is built
+        out.append(
+            {
+                "name": f"{label}: first byte",
+                "value": round(m["first"], 2),
+                "unit": "s",
+                "goal": f"streamed (≤ {STREAMED_SHARE:.0%} of the whole or ≤ {STREAMED_FLOOR_S} s)",
+                "ok": m["first"] <= max(STREAMED_SHARE * seconds, STREAMED_FLOOR_S),
+                "reference": f"whole request {seconds:.2f} s",
+                "ratio": m["first"] / seconds,
+                "size": size,
+                "note": "seconds until the response's first chunk, median of the timed runs",
+            }
+        )
+    if m["peak"] is not None:
+        out.append(
+            {
+                "name": f"{label}: peak Python memory",
+                "value": round(m["peak"], 1),
+                "unit": "MB",
+                "goal": f"≤ {goal_mb} MB",
+                "ok": m["peak"] <= goal_mb,
+                "size": size,
+                "note": "tracemalloc peak during one request",
+            }
+        )
+    growth = rss["peak_mb"] - rss["before_mb"]
+    out.append(
+        {
+            "name": f"{label}: peak RSS growth",
+            "value": round(growth, 1),
+            "unit": "MB",
+            "goal": f"≤ {goal_mb} MB",
+            "ok": growth <= goal_mb,
+            "size": size,
+            "note": f"fresh process, after django.setup {rss['started_mb']:.0f} MB and a warm-up request (small "
+            f"campaign) {rss['before_mb']:.0f} MB; peak during the request {rss['peak_mb']:.0f} MB "
+            f"({rss['how']}; request {rss['seconds']:.2f} s)",
+        }
+    )
     return out
 
 

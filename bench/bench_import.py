@@ -2,10 +2,11 @@
 
 CSV:  parse + validate + write through `tracking.services.metrics_import_file`, the upload path (one
       batch, undo data, audit, the board's rollups)
-      vs a raw sqlite3 `executemany` of already-parsed tuples into an identical table + unique index.
-      Goal: ≥ 50 % of the raw rate.
+      vs a raw sqlite3 `executemany` of already-parsed tuples into an identical table + unique index
+      (PostgreSQL: vs COPY of the same rows into a clone of the table).
+      Goal (issue #25): ≥ 80 % of the raw rate, ≥ 80 % of COPY (first round: 50 %).
 XLSX: the same service on an .xlsx file vs python-calamine's bare read of the same file.
-      Goal: ≥ 70 % (reported for parsing+validation alone and for the whole import).
+      Goal (issue #25): ≥ 90 % (first round: 70 %) for parsing+validation; the whole import is reported beside it.
 
 Run: `.venv/bin/python -m bench.bench_import [--rows 1000000]` (default 200,000 rows).
 Uses throw-away SQLite files in a temporary directory; never touches the project database.
@@ -31,6 +32,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 CHANNELS = ["抖音", "小红书", "微信公众号", "线下门店", "微博", "B站", "快手", "视频号"]
 METRICS = ["曝光", "点击", "转化", "购买", "销售额", "新增会员", "报名", "推广费", "分享", "收藏"]
+CSV_GOAL = 0.8  # of raw executemany (SQLite) / COPY (PostgreSQL)
+XLSX_GOAL = 0.9  # of python-calamine's bare read
 PRAGMAS = "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=5000;"
 
 
@@ -220,12 +223,12 @@ def run(n: int, tmp: Path, user) -> list[dict]:
     if connection.vendor == "sqlite":
         raw = statistics.median([raw_floor(tmp, rows) for _ in range(3 if n <= 200_000 else 1)])
         out.append(dict(name="CSV import vs raw sqlite3 executemany", value=f"{service:,.0f}", unit="rows/s",
-                        goal="≥ 50% of raw", ok=service / raw >= 0.5, reference=f"executemany {raw:,.0f} rows/s",
+                        goal=f"≥ {CSV_GOAL:.0%} of raw", ok=service / raw >= CSV_GOAL, reference=f"executemany {raw:,.0f} rows/s",
                         ratio=service / raw, size=size))  # fmt: skip
     if connection.vendor == "postgresql":
         copy = pg_copy_floor(rows)
         out.append(dict(name="CSV import vs PostgreSQL COPY", value=f"{service:,.0f}", unit="rows/s",
-                        goal="≥ 50% of COPY", ok=service / copy >= 0.5, reference=f"COPY {copy:,.0f} rows/s",
+                        goal=f"≥ {CSV_GOAL:.0%} of COPY", ok=service / copy >= CSV_GOAL, reference=f"COPY {copy:,.0f} rows/s",
                         ratio=service / copy, size=size))  # fmt: skip
     if connection.vendor != "sqlite":
         # reading an XLSX file does not touch the database: its figures come from the SQLite run
@@ -235,10 +238,10 @@ def run(n: int, tmp: Path, user) -> list[dict]:
     bare, parse = xlsx_reads(xdata, n)
     total = import_rate(user, n, "xlsx", xdata)
     # The goal compares reading the file: writing a million rows to the database alone takes longer
-    # than 1/0.7 of calamine's read (see the CSV figure against executemany), so the whole import is
-    # reported beside it, not held to 70 %.
+    # than 1/0.9 of calamine's read (see the CSV figure against executemany), so the whole import is
+    # reported beside it, not held to 90 %.
     out.append(dict(name="XLSX import: read + validate vs calamine bare read", value=f"{parse:,.0f}",
-                    unit="rows/s", goal="≥ 70% of calamine", ok=parse / bare >= 0.7,
+                    unit="rows/s", goal=f"≥ {XLSX_GOAL:.0%} of calamine", ok=parse / bare >= XLSX_GOAL,
                     reference=f"calamine {bare:,.0f} rows/s", ratio=parse / bare, size=size,
                     note="the import's read of the file: cells → validated rows, as the writer takes them; "
                          "best of 3 interleaved rounds of CPU time, as the reference"))  # fmt: skip
@@ -276,7 +279,7 @@ def main() -> int:
         ratio = service / raw
         print(
             f"CSV  {n:,} rows: service {service:,.0f} rows/s (parse {n / t_parse:,.0f} rows/s, "
-            f"{t_total:.2f} s) · raw sqlite3 executemany {raw:,.0f} rows/s · ratio {ratio:.0%} (goal ≥ 50%)"
+            f"{t_total:.2f} s) · raw sqlite3 executemany {raw:,.0f} rows/s · ratio {ratio:.0%} (goal ≥ {CSV_GOAL:.0%})"
         )
 
         # re-import of the same file: every row is an update (old values kept for undo)
@@ -292,7 +295,7 @@ def main() -> int:
         t_re = time.perf_counter() - t0
         print(f"CSV  re-import (all {batch.updated:,} rows replaced): {n / t_re:,.0f} rows/s")
 
-        ok = ratio >= 0.5
+        ok = ratio >= CSV_GOAL
         if not args.no_xlsx:
             xdata = make_xlsx(rows)
             bare, parse_rate = xlsx_reads(xdata, n)
@@ -303,7 +306,7 @@ def main() -> int:
             print(
                 f"XLSX {n:,} rows: calamine bare read {bare:,.0f} rows/s · our parse+validate {parse_rate:,.0f} "
                 f"rows/s ({parse_rate / bare:.0%}) · whole import {total_rate:,.0f} rows/s ({total_rate / bare:.0%}) "
-                f"(goal ≥ 70%)"
+                f"(goal ≥ {XLSX_GOAL:.0%})"
             )
     return 0 if ok else 1
 

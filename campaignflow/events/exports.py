@@ -3,7 +3,7 @@ per question the event asked, phones masked as the reader's role requires."""
 
 from __future__ import annotations
 
-from django.http import FileResponse
+from django.http import StreamingHttpResponse
 
 from campaignflow.reports.collect import DATETIME, TEXT, Sheet, chinese_labels
 from campaignflow.reports.xlsx import workbook_response
@@ -46,5 +46,5 @@ def _answer(value) -> str:
     return "" if value is None else str(value)
 
 
-def registrations_xlsx_response(event, rows: list[dict]) -> FileResponse:
+def registrations_xlsx_response(event, rows: list[dict]) -> StreamingHttpResponse:
     return workbook_response([registrations_sheet(event, rows)], f"registrations-{event.pk}.xlsx")

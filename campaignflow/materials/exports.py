@@ -3,7 +3,7 @@ the same sheet goes into the campaign workbook and into the list's own download.
 
 from __future__ import annotations
 
-from django.http import FileResponse
+from django.http import StreamingHttpResponse
 
 from campaignflow.reports.collect import DATE, DATETIME, NUM, TEXT, Sheet, chinese_labels
 from campaignflow.reports.xlsx import workbook_response
@@ -65,5 +65,5 @@ def materials_sheet(materials) -> Sheet:
     )
 
 
-def materials_xlsx_response(campaign, materials) -> FileResponse:
+def materials_xlsx_response(campaign, materials) -> StreamingHttpResponse:
     return workbook_response([materials_sheet(materials)], f"materials-{campaign.pk}.xlsx")

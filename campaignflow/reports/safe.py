@@ -5,7 +5,7 @@ tab or CR before one. `is_risky` says which texts could; a text made only of das
 "–": the "nothing here" placeholder) cannot, and stays as it is.
 
 How the risky ones are neutralised depends on the format (see `neutralise` for CSV and
-`xlsx._text_cell` for XLSX): a CSV field has no type, so it gets a leading apostrophe; an XLSX cell has
+`xlsx_stream.text_cell` for XLSX): a CSV field has no type, so it gets a leading apostrophe; an XLSX cell has
 one, so it is written as a string cell without any apostrophe.
 """
 

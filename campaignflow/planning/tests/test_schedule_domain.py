@@ -1,5 +1,8 @@
 """The pure CPM: hand-checked cases for every link type with lags, and properties on random plans."""
 
+import itertools
+import random
+
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -115,3 +118,41 @@ def test_properties(plan):
         }[link.type]
         assert bound[0] >= bound[1] + link.lag
     assert max(x.early_finish for x in r.tasks.values()) == r.project_finish
+
+
+def spine_plan(spine: int, pairs: int, seed: int = 7):
+    """A plan whose answer is known by construction: a spine of tasks linked finish-to-start (the
+    critical path), and pairs of side tasks a → b hung between spine task i and spine task i + 2, shorter
+    together than spine task i + 1, so each pair has that difference as slack. Some side tasks are also
+    tied to spine task i by a start-to-start link that never binds. Ids and links are shuffled, so the
+    topological sort has work to do. Returns durations, links, the spine and each side task's slack."""
+    rng = random.Random(seed)
+    ids = rng.sample(range(1, 10 * (spine + 2 * pairs)), spine + 2 * pairs)
+    chain, side = ids[:spine], ids[spine:]
+    durations = {t: rng.randint(2, 9) for t in chain}
+    links = [Link(a, b, "FS", 0) for a, b in itertools.pairwise(chain)]
+    slack = {}
+    for k in range(pairs):
+        i = rng.randrange(spine - 2)
+        a, b = side[2 * k], side[2 * k + 1]
+        room = durations[chain[i + 1]]
+        durations[a] = rng.randint(0, room - 1)
+        durations[b] = rng.randint(0, room - 1 - durations[a])
+        slack[a] = slack[b] = room - durations[a] - durations[b]
+        links += [Link(chain[i], a, "FS", 0), Link(a, b, "FS", 0), Link(b, chain[i + 2], "FS", 0)]
+        if k % 2:
+            links.append(Link(chain[i], a, "SS", rng.randint(0, durations[chain[i]])))
+    rng.shuffle(links)
+    order = list(durations)
+    rng.shuffle(order)
+    return {t: durations[t] for t in order}, links, chain, slack
+
+
+def test_a_100k_task_plan_has_its_known_critical_path():
+    durations, links, chain, slack = spine_plan(spine=20_000, pairs=40_000)
+    assert len(durations) == 100_000 and len(links) > 150_000
+    r = cpm(durations, links)
+    assert r.critical_path == chain
+    assert (r.project_start, r.project_finish) == (0, sum(durations[t] for t in chain))
+    assert all(r.tasks[t].slack == s for t, s in slack.items())
+    assert all(r.tasks[t].slack == 0 for t in chain)

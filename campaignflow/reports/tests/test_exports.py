@@ -57,7 +57,7 @@ def test_the_workbook_has_the_seeds_tables(evil, api_for, users):
     assert process["A3"].value == "筹备阶段" and process["D3"].value == "活动开始前30天"
     assert isinstance(process["E3"].value, dt.datetime) and process["E3"].value.date() == dt.date(2025, 5, 2)
     # formula injection neutralised in every text cell: a string cell (never a formula), quote-prefixed,
-    # with no apostrophe of its own (see xlsx._text_cell)
+    # with no apostrophe of its own (see xlsx_stream.text_cell)
     assert process["B3"].value == '=HYPERLINK("http://evil","点我")' and process["B3"].data_type == "s"
     assert process["B3"].quotePrefix
     assert process["F3"].value == "@SUM(A1)" and process["F3"].quotePrefix
