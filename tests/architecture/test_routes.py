@@ -49,6 +49,10 @@ OPEN = {
     ("signin", "chat-app-code"),
     ("signin", "chat-callback"),
     ("signin", "chat-start"),
+    # the installable app's manifest, service worker and offline page (ADR 0017): the same for everyone
+    ("pwa", "manifest"),
+    ("pwa", "service-worker"),
+    ("pwa", "offline"),
 }
 # Django's language switch and catalogue, and the health check: not pages of ours
 PAGES = [r for r in ROUTES if not r[0].startswith(("i18n/", "jsi18n/", "healthz"))]
