@@ -13,7 +13,20 @@ from . import services
 from .forms import PreferencesForm, TokenForm
 
 page = Pages()
-page.add("logout/", auth_views.LogoutView.as_view(), "logout", public=True)
+
+
+class LogoutView(auth_views.LogoutView):
+    """Log out, and have the browser drop what this site kept on the device (ADR 0017): its HTTP cache and its
+    storage (the service worker's caches, offline queue and drafts), so that the next person on a shared phone
+    finds nothing of the previous one. Cookies are left alone: the log-in page that follows needs its CSRF cookie."""
+
+    def post(self, request, *args, **kwargs):
+        response = super().post(request, *args, **kwargs)
+        response["Clear-Site-Data"] = '"cache", "storage"'
+        return response
+
+
+page.add("logout/", LogoutView.as_view(), "logout", public=True)
 
 
 def set_language_cookie(response, language: str):

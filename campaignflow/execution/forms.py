@@ -20,6 +20,9 @@ class StandupForm(forms.Form):
     not_done = forms.CharField(label=_("Not done"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
     not_done_reason = forms.CharField(label=_("Why not"), required=False, widget=forms.Textarea(attrs={"rows": 1}))
     need_support = forms.CharField(label=_("Support needed"), required=False, widget=forms.Textarea(attrs={"rows": 1}))
+    # The version the page showed (0: none yet), read with posted_version; the offline queue's client_key.
+    version = forms.CharField(required=False, widget=forms.HiddenInput)
+    client_key = forms.CharField(required=False, widget=forms.HiddenInput)
 
 
 class IssueForm(forms.Form):

@@ -168,6 +168,9 @@ class Standup(VersionedModel):
     not_done = models.TextField(_("not done"), blank=True)
     not_done_reason = models.TextField(_("reason not done"), blank=True)
     need_support = models.TextField(_("support needed"), blank=True)
+    # The key the phone's offline queue sent with the last save: the same key again is that save replayed
+    # (a reload in the middle of a send), answered as done without writing twice (ADR 0017).
+    client_key = models.CharField(_("client key"), max_length=64, blank=True, default="")
 
     class Meta:
         ordering = ["campaign", "-date", "user_id"]

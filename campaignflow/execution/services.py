@@ -290,15 +290,30 @@ def standup_save(*, actor: User, campaign: Campaign, data: dict) -> tuple[Standu
         errors["done"] = _("Write at least what was done, what was not, or what support is needed.")
     if out.get("not_done") and not out.get("not_done_reason"):
         errors["not_done_reason"] = _("Say why it was not done.")
+    client_key = _client_key(data, errors)
     if errors:
         raise InvalidInput(errors)
     existing = Standup.objects.select_for_update().filter(campaign=campaign, user=actor, date=day).first()
     if existing is None:
-        standup = Standup.objects.create(campaign=campaign, user=actor, date=day, **out)
+        standup = Standup.objects.create(campaign=campaign, user=actor, date=day, client_key=client_key, **out)
         _created(standup, actor=actor)
         return standup, True
-    version = data.get("version", existing.version)
+    if client_key and existing.client_key == client_key:
+        return existing, False  # this save again (the phone's queue re-sent it): already done, write nothing
+    version = data.get("version")
+    version = existing.version if version is None else version
+    if client_key and changed_only(existing, out):
+        out["client_key"] = client_key
     return _update(existing, actor=actor, version=version, changes=out, campaign=campaign), False
+
+
+def _client_key(data: dict, errors: dict) -> str:
+    """The offline queue's idempotency key of a save (ADR 0017): at most 64 visible characters, or none."""
+    key = data.get("client_key") or ""
+    if not isinstance(key, str) or len(key) > 64 or not key.isprintable() or key != key.strip():
+        errors["client_key"] = _("Not a valid client key.")
+        return ""
+    return key
 
 
 # --- weekly reports ---------------------------------------------------------------------

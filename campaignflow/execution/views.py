@@ -17,7 +17,7 @@ from campaignflow.campaigns.access import EDIT, MANAGE, VIEW
 from campaignflow.campaigns.views import campaign_page_context
 from campaignflow.core.domain.dates import parse_date
 from campaignflow.core.errors import DomainError, Forbidden
-from campaignflow.core.form_views import act, posted_version, submit
+from campaignflow.core.form_views import Submitted, act, posted_version, submit, submit_posted
 from campaignflow.core.pages import Pages
 
 from . import reporting, selectors, services
@@ -93,11 +93,12 @@ def overview(request, pk: int):
     campaign = selectors.campaign_for_execution(request.user, pk, VIEW)
     day = _date_or_today(request.GET.get("date"))
     mine = selectors.standups(campaign, date=day, user=request.user).first()
-    initial = {"date": day}
+    initial = {"date": day, "version": mine.version if mine else 0}
     if mine:
         initial.update({f: getattr(mine, f) for f in services.STANDUP_FIELDS})
     form = StandupForm(request.POST or None, initial=initial)
-    if _created(request, campaign, form, services.standup_save, _("Your stand-up is saved.")):
+    result = _standup_posted(request, campaign, form)
+    if result.saved:
         return redirect(f"{request.path}?date={form.cleaned_data['date']}")
     team = list(selectors.standups(campaign, date=day))
     written = {s.user_id for s in team}
@@ -121,8 +122,25 @@ def overview(request, pk: int):
             prev_day=day - dt.timedelta(days=1),
             next_day=day + dt.timedelta(days=1),
             daily=reporting.daily_table(campaign, days),
+            conflict=result.conflict,
         ),
+        status=result.status,
     )
+
+
+def _standup_posted(request, campaign, form) -> Submitted:
+    """The stand-up form, when posted: saved against the version the page showed (a stand-up written meanwhile,
+    on another device, is a conflict), once per client_key (the phone's offline queue may send it twice)."""
+    if request.method != "POST":
+        return Submitted(saved=False)
+    selectors.campaign_for_execution(request.user, campaign.pk, EDIT)
+
+    def save():
+        version = posted_version(request) if request.POST.get("version") else None
+        data = {**form.cleaned_data, "version": version}
+        return services.standup_save(actor=request.user, campaign=campaign, data=data)
+
+    return submit_posted(request, form, save, _("Your stand-up is saved."))
 
 
 @page("campaigns/<int:pk>/execution/issues/", "issues")

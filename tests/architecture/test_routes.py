@@ -52,6 +52,10 @@ OPEN = {
     # the chat platforms call these (ADR 0018): they act only on a request signed with the app's keys
     ("chatcards", "feishu-card"),
     ("chatcards", "wecom-callback"),
+    # the installable app's manifest, service worker and offline page (ADR 0017): the same for everyone
+    ("pwa", "manifest"),
+    ("pwa", "service-worker"),
+    ("pwa", "offline"),
 }
 # Django's language switch and catalogue, and the health check: not pages of ours
 PAGES = [r for r in ROUTES if not r[0].startswith(("i18n/", "jsi18n/", "healthz"))]

@@ -42,9 +42,9 @@ def base(campaign):
 
 def test_a_refused_stand_up_shows_on_its_field_and_writes_nothing(owner, base):
     bad = post(owner, base, {"date": "2025-06-10", "not_done": "物料未到"})
-    assert bad.status_code == 200 and "Say why it was not done." in bad.context["form"].errors["not_done_reason"]
+    assert bad.status_code == 422 and "Say why it was not done." in bad.context["form"].errors["not_done_reason"]
     empty = post(owner, base, {"date": "2025-06-10", "done": INVISIBLE})
-    assert empty.status_code == 200 and empty.context["form"].errors["done"]
+    assert empty.status_code == 422 and empty.context["form"].errors["done"]
     assert not Standup.objects.exists()
 
 

@@ -27,7 +27,7 @@ def test_forms_write_and_show_errors(client, campaign):
     assert client.post(base, {"date": "2025-06-10", "done": "线下场地布置完成"}).status_code == 302
     assert Standup.objects.get().done == "线下场地布置完成"
     bad = client.post(base, {"date": "2025-06-10", "not_done": "物料未到"})
-    assert bad.status_code == 200 and "not_done_reason" in bad.context["form"].errors
+    assert bad.status_code == 422 and "not_done_reason" in bad.context["form"].errors
     assert (
         client.post(base + "issues/", {"description": "到场率低", "severity": "medium", "owner": ""}).status_code == 302
     )
