@@ -67,25 +67,28 @@ def numbers_save(
     channels = sorted({channel for _field, channel, _metric, _raw in values})
     # the campaign's metric writers are serialised (the ingestion service takes the same lock first)
     list(Campaign.objects.select_for_update().filter(pk=campaign.pk).values_list("pk", flat=True))
+    stored = {
+        (day.isoformat(), r.channel, r.metric): r.value
+        for r in MetricRow.objects.filter(campaign_id=campaign.pk, date=day, channel__in=channels)
+    }
+    changes = tracking_services.grid_changes(stored, result.rows)
+    if not changes:
+        # What is stored already (e.g. the offline queue sending again a form whose answer was lost): nothing to
+        # overwrite, so no conflict either, whatever version the form was read at.
+        return 0
     current = entry_version(campaign, day, channels)
     if version != current:
         raise StaleVersion(
             current_version=current,
             detail=_("Someone entered numbers for these channels meanwhile. Reload to see them, then save again."),
         )
-    stored = {
-        (day.isoformat(), r.channel, r.metric): r.value
-        for r in MetricRow.objects.filter(campaign_id=campaign.pk, date=day, channel__in=channels)
-    }
-    changes = tracking_services.grid_changes(stored, result.rows)
-    if changes:
-        tracking_services.metrics_ingest(
-            actor=actor,
-            campaign=campaign,
-            parsed=ParseResult(rows=changes),
-            source=BatchSource.GRID,
-            filename=", ".join(channels),
-        )
+    tracking_services.metrics_ingest(
+        actor=actor,
+        campaign=campaign,
+        parsed=ParseResult(rows=changes),
+        source=BatchSource.GRID,
+        filename=", ".join(channels),
+    )
     return len(changes)
 
 

@@ -163,6 +163,17 @@ def test_numbers_read_before_someone_else_entered_theirs_are_refused(live, users
     assert MetricRow.objects.get().value == Decimal(100)
 
 
+def test_the_same_numbers_sent_again_are_no_conflict_and_write_nothing(live, users):
+    """The offline queue sends a form again when its answer was lost: the values are stored already."""
+    client = logged_in(users["member"])
+    version = _numbers_form(client, live).context["form"].initial["version"]
+    assert _post(client, live, {"曝光": "1.2万"}, version=version).status_code == 302
+    again = _post(client, live, {"曝光": "12000"}, version=version)
+    assert again.status_code == 302
+    assert MetricRow.objects.get().value == Decimal(12000)
+    assert AuditEntry.objects.filter(action="metrics.import", campaign_id=live.pk).count() == 1
+
+
 def test_yesterday_may_be_entered_but_not_tomorrow(live, users):
     client = logged_in(users["member"])
     yesterday = timezone.localdate() - dt.timedelta(days=1)
