@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 
 from campaignflow.core.audit import audit_record, snapshot
 from campaignflow.core.errors import Conflict, InvalidInput
+from campaignflow.core.inserts import insert_one
 from campaignflow.core.locking import changed_only, refuse_if_stale, update_versioned
 from campaignflow.core.parsing import datetime_input, text_input
 
@@ -263,37 +264,6 @@ def _clean_registration(event: Event, data: dict) -> dict:
     return {"name": name, "phone": phone, "email": email[:254], "answers": answers, "channel": channel}
 
 
-_INSERT: dict[str, tuple[str, list]] = {}  # per database vendor: the statement and its fields
-
-
-def _insert_statement() -> tuple[str, list]:
-    if connection.vendor not in _INSERT:
-        fields = [f for f in Registration._meta.concrete_fields if not f.primary_key]
-        qn = connection.ops.quote_name
-        returning = f" RETURNING {qn('id')}" if connection.features.can_return_columns_from_insert else ""
-        sql = (
-            f"INSERT INTO {qn(Registration._meta.db_table)} ({', '.join(qn(f.column) for f in fields)}) "
-            f"VALUES ({', '.join(['%s'] * len(fields))}){returning}"
-        )
-        _INSERT[connection.vendor] = sql, fields
-    return _INSERT[connection.vendor]
-
-
-def _insert(registration: Registration) -> None:
-    """Write a new registration with one INSERT, its values prepared by the model's own fields (as
-    `objects.create()` does), and set its id: the statement is built once, not compiled by the ORM for
-    every registration (docs/performance.md, "Event registration")."""
-    sql, fields = _insert_statement()
-    params = [f.get_db_prep_save(f.pre_save(registration, True), connection) for f in fields]  # created_at: now
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        if connection.features.can_return_columns_from_insert:
-            registration.pk = cursor.fetchone()[0]
-        else:
-            registration.pk = connection.ops.last_insert_id(cursor, Registration._meta.db_table, "id")
-    registration._state.adding, registration._state.db = False, connection.alias
-
-
 def _new_registration(event: Event, fields: dict, status: str, now: dt.datetime) -> Registration:
     registration = Registration(
         event=event,
@@ -303,8 +273,7 @@ def _new_registration(event: Event, fields: dict, status: str, now: dt.datetime)
         consented_at=now,
         **fields,
     )
-    _insert(registration)
-    return registration
+    return insert_one(registration)  # one INSERT, its statement built once (not compiled per registration)
 
 
 def _phone_registration(event: Event, phone: str) -> Registration | None:
