@@ -3,7 +3,7 @@ setup and on PostgreSQL with several gunicorn workers, 0 lost and 0 duplicated u
 clients; goals ≥ 500 registrations/s on PostgreSQL, the public page ≤ 100 ms p95 during the burst).
 
 The server: gunicorn on 127.0.0.1 against the bench database, one sync worker on SQLite (the default
-setup), several on PostgreSQL; the registration limits are switched off in its workers (this module is
+setup), 2 × cores + 1 on PostgreSQL; the registration limits are switched off in its workers (this module is
 also their gunicorn config, through its `post_worker_init` hook), since every client of the bench comes
 from one address. The burst: a second process with 64 connections at once posts `registrations` distinct
 phones to POST /api/v1/public/events/{slug}/registrations. The anchor, measured in the same run by the
@@ -226,7 +226,9 @@ def run(user, *, registrations: int = 5000) -> list[dict]:
     from django.db import connection
 
     postgres = connection.vendor == "postgresql"
-    workers = 4 if postgres else 1
+    # gunicorn's rule of thumb on PostgreSQL (a worker waiting on a commit leaves its core to another); SQLite
+    # writes one at a time, so the default setup runs one worker.
+    workers = 2 * (os.cpu_count() or 1) + 1 if postgres else 1
     event, warm_up = _event(user, "KOL 爆发报名"), _event(user, "warm-up")
     with Server(workers, GUNICORN_CMD_ARGS="--config python:bench.bench_events") as server:
         m = _burst(server, event, warm_up, registrations)

@@ -89,7 +89,27 @@ MIDDLEWARE = [
     "axes.middleware.AxesMiddleware",
 ]
 
+# The public lane (campaignflow.core.lanes): the anonymous event registration pages and API run without the
+# middleware of signed-in people and of static files; the same security headers, CSRF, upload limit, NUL check,
+# languages and JSON errors.
+PUBLIC_PATHS = ("/api/v1/public/", "/e/")
+_SIGNED_IN_ONLY = {
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "campaignflow.signin.refresh.RoleRefreshMiddleware",
+    "campaignflow.accounts.middleware.UserTimezoneMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django_htmx.middleware.HtmxMiddleware",
+    "axes.middleware.AxesMiddleware",
+}
+PUBLIC_MIDDLEWARE = [
+    "campaignflow.core.lanes.PublicRequestMiddleware" if m.endswith(".AuthenticationMiddleware") else m
+    for m in MIDDLEWARE
+    if m not in _SIGNED_IN_ONLY
+]
+
 ROOT_URLCONF = "config.urls"
+PUBLIC_URLCONF = "config.public_urls"
 WSGI_APPLICATION = "config.wsgi.application"
 
 TEMPLATES = [

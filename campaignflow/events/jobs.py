@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import time
 
 from django.conf import settings
 from django.core.cache import cache
@@ -13,6 +14,8 @@ from django.utils import timezone
 from .tasks import send_reminder, sync_metrics
 
 log = logging.getLogger(__name__)
+
+_queued_until: dict[int, float] = {}  # campaign id → end of the window whose recount this process queued
 
 
 def queue_metrics_sync(campaign_id: int) -> None:
@@ -24,9 +27,13 @@ def queue_metrics_sync(campaign_id: int) -> None:
         if not sync_metrics.get_backend().supports_defer or delay <= 0:
             sync_metrics.enqueue(campaign_id)
             return
+        started = time.monotonic()
+        if _queued_until.get(campaign_id, 0) > started:
+            return  # this process queued the window's recount: no need to ask the cache on every registration
         if not cache.add(f"events:sync:{campaign_id}", 1, delay):
             return  # a recount is already queued for the end of this window
         sync_metrics.using(run_after=timezone.now() + dt.timedelta(seconds=delay)).enqueue(campaign_id)
+        _queued_until[campaign_id] = started + delay  # ends before the cache's mark and before the recount runs
     except Exception:  # a queue that is down never fails a registration; the next one queues again
         cache.delete(f"events:sync:{campaign_id}")
         log.warning("could not queue the registration count of campaign %s", campaign_id, exc_info=True)

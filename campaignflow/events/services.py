@@ -8,11 +8,12 @@ from __future__ import annotations
 
 import datetime as dt
 import secrets
+from contextlib import nullcontext
 
 from django.core.exceptions import ValidationError
 from django.core.serializers.json import DjangoJSONEncoder
 from django.core.validators import URLValidator, validate_email
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.http import Http404
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -20,6 +21,7 @@ from django.utils.translation import gettext as _
 
 from campaignflow.core.audit import audit_record, snapshot
 from campaignflow.core.errors import Conflict, InvalidInput
+from campaignflow.core.inserts import insert_one
 from campaignflow.core.locking import changed_only, refuse_if_stale, update_versioned
 from campaignflow.core.parsing import datetime_input, text_input
 
@@ -55,8 +57,8 @@ class WindowClosed(Conflict):
         opens, closes = self.event.opens_at, self.event.closes_at
         return {
             "detail": self.detail,
-            "opens_at": _json_time(opens),
-            "closes_at": _json_time(closes),
+            "opens_at": json_time(opens),
+            "closes_at": json_time(closes),
         }
 
 
@@ -67,10 +69,10 @@ class AlreadyCheckedIn(Conflict):
         super().__init__(_("Already checked in at %(time)s.") % {"time": at.strftime("%H:%M")})
 
     def payload(self) -> dict:
-        return {"detail": self.detail, "checked_in_at": _json_time(self.registration.checked_in_at)}
+        return {"detail": self.detail, "checked_in_at": json_time(self.registration.checked_in_at)}
 
 
-def _json_time(moment) -> str | None:
+def json_time(moment) -> str | None:
     """As the API writes every other time (2025-06-20T06:00:00Z)."""
     return DjangoJSONEncoder().default(moment) if moment else None
 
@@ -262,48 +264,67 @@ def _clean_registration(event: Event, data: dict) -> dict:
     return {"name": name, "phone": phone, "email": email[:254], "answers": answers, "channel": channel}
 
 
+def _new_registration(event: Event, fields: dict, status: str, now: dt.datetime) -> Registration:
+    registration = Registration(
+        event=event,
+        status=status,
+        ticket_code=rules.new_ticket_code(),
+        consent_version=event.consent_version,
+        consented_at=now,
+        **fields,
+    )
+    return insert_one(registration)  # one INSERT, its statement built once (not compiled per registration)
+
+
+def _phone_registration(event: Event, phone: str) -> Registration | None:
+    return Registration.objects.filter(event=event, phone=phone).order_by().first()
+
+
 def register(*, event: Event, data: dict, now: dt.datetime | None = None) -> tuple[Registration, bool]:
     """A registration for `data` (validated), or the one the same phone already has: (registration, created).
 
     Seats are counted under a lock on the event only when it has a capacity (the last seat goes to one
-    person); an unlimited event takes registrations in parallel. The metrics 报名 per day and channel are
-    counted afterwards in the background (events.jobs), never on a shared counter row."""
+    person); an unlimited event takes registrations in parallel, each one INSERT (outside a transaction
+    its own: no BEGIN and COMMIT round trips), and a phone seen before is found by the unique constraint.
+    The metrics 报名 per day and channel are counted afterwards in the background (events.jobs), never on a
+    shared counter row."""
     now = now or timezone.now()
     fields = _clean_registration(event, data)
     state = rules.window_state(rules.Window(event.opens_at, event.closes_at), now)
     if state != "open":
         raise WindowClosed(event, state)
-    if event.capacity is not None:  # a phone already in must get its ticket back, not "full"
-        existing = Registration.objects.filter(event=event, phone=fields["phone"]).order_by().first()
-        if existing is not None:
-            return existing, False
-    # Without a capacity a phone seen before is found by the unique constraint: one query less per registration.
     try:
-        with transaction.atomic():
-            status = RegistrationStatus.REGISTERED
-            if event.capacity is not None:
-                Event.objects.select_for_update().filter(pk=event.pk).first()
-                taken = Registration.objects.filter(event=event, status=RegistrationStatus.REGISTERED).count()
-                placed = rules.placement(capacity=event.capacity, taken=taken, waitlist=event.waitlist)
-                if placed == "full":
-                    raise Conflict(_("This event is full."))
-                status = placed
-            registration = Registration.objects.create(
-                event=event,
-                status=status,
-                ticket_code=rules.new_ticket_code(),
-                consent_version=event.consent_version,
-                consented_at=now,
-                **fields,
-            )
+        if event.capacity is None:
+            # Inside a caller's transaction a savepoint keeps it usable when the phone is taken.
+            with transaction.atomic() if connection.in_atomic_block else nullcontext():
+                registration = _new_registration(event, fields, RegistrationStatus.REGISTERED, now)
+        else:
+            registration, created = _register_counted(event, fields, now)
+            if not created:
+                return registration, False
     except IntegrityError:
         # The same phone registered at the same moment from another request: theirs is the registration.
-        existing = Registration.objects.filter(event=event, phone=fields["phone"]).order_by().first()
+        existing = _phone_registration(event, fields["phone"])
         if existing is None:
             raise
         return existing, False
     transaction.on_commit(lambda: queue_metrics_sync(event.campaign_id))
     return registration, True
+
+
+def _register_counted(event: Event, fields: dict, now: dt.datetime) -> tuple[Registration, bool]:
+    """A seat or the waiting list, counted under the event's row lock; a phone already in gets its
+    registration back (not "full"); no seat and no waiting list → 409."""
+    existing = _phone_registration(event, fields["phone"])
+    if existing is not None:
+        return existing, False
+    with transaction.atomic():
+        Event.objects.select_for_update().filter(pk=event.pk).first()
+        taken = Registration.objects.filter(event=event, status=RegistrationStatus.REGISTERED).count()
+        placed = rules.placement(capacity=event.capacity, taken=taken, waitlist=event.waitlist)
+        if placed == "full":
+            raise Conflict(_("This event is full."))
+        return _new_registration(event, fields, placed, now), True
 
 
 # --- the door -------------------------------------------------------------------------------------------------

@@ -54,8 +54,17 @@ def mask_phone(phone: str) -> str:
     return "*" * (len(phone) - 2) + phone[-2:]
 
 
+_TICKET_CODES = len(TICKET_ALPHABET) ** TICKET_LENGTH
+
+
 def new_ticket_code() -> str:
-    return "".join(secrets.choice(TICKET_ALPHABET) for _ in range(TICKET_LENGTH))
+    """A uniformly random code: one draw below 31**14 written in the alphabet's 31 digits (one call to the
+    system's randomness instead of fourteen)."""
+    number, digits = secrets.randbelow(_TICKET_CODES), []
+    for _ in range(TICKET_LENGTH):
+        number, digit = divmod(number, len(TICKET_ALPHABET))
+        digits.append(TICKET_ALPHABET[digit])
+    return "".join(digits)
 
 
 def normalize_ticket_code(text: str) -> str:

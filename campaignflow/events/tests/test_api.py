@@ -13,6 +13,7 @@ from django.utils import timezone
 from campaignflow.core.models import AuditEntry
 from campaignflow.events.models import Event, Registration
 from campaignflow.tracking.models import MetricRow
+from conftest import assert_matches_openapi
 
 STARTS = "2025-06-20T14:00:00+08:00"
 
@@ -100,8 +101,12 @@ def test_public_registration_gives_a_ticket_and_the_same_phone_gets_it_again(api
     ticket = first.json()
     assert ticket["status"] == "registered" and len(ticket["ticket_code"]) == 14
     assert ticket["ticket_url"].endswith(f"/e/{event['slug']}/t/{ticket['ticket_code']}")
+    assert ticket["event"] == "新品发布会" and ticket["starts_at"] == "2025-06-20T06:00:00Z"  # as the API writes times
+    path = "/api/v1/public/events/{slug}/registrations"
+    assert_matches_openapi(path, ticket, "post", 201)
     again = register(public, event, phone="+86 138 0013 8000", name="张三丰")
     assert again.status_code == 200 and again.json()["ticket_code"] == ticket["ticket_code"]
+    assert_matches_openapi(path, again.json(), "post", 200)
     assert Registration.objects.count() == 1
     reg = Registration.objects.get()
     assert reg.channel == "抖音" and reg.consent_version == 1 and reg.consented_at is not None
