@@ -196,30 +196,24 @@ def _decision(request) -> tuple[bool, str]:
 def budget_decide(request, pk: int):
     """Approve or reject a submitted budget (finance, director or admin; never the one who submitted it)."""
     campaign = campaign_for_user(request.user, pk, VIEW)
-    approve, comment = _decision(request)
-    version = posted_version(request)
-    act(
-        request,
-        lambda: services.budget_decide(
-            actor=request.user, campaign=campaign, version=version, approve=approve, comment=comment
-        ),
-        _("Budget approved.") if approve else _("Budget rejected."),
-    )
-    return redirect("today:approvals")
+    return _decided(request, _("Budget approved."), _("Budget rejected."), services.budget_decide, campaign=campaign)
 
 
 @page("today/approvals/expenses/<int:expense_id>/", "expense-decide", post=True)
 def expense_decide(request, expense_id: int):
     """Decide a held overrun (a director) or a corrected expense (finance)."""
     expense = lookups.expense_for_user(request.user, expense_id, VIEW)
+    return _decided(request, _("Approved."), _("Rejected."), services.expense_decide, expense=expense)
+
+
+def _decided(request, approved: str, rejected: str, decide, **target):
+    """One tap's decision through `decide` at the version the page showed; back to the list with its answer."""
     approve, comment = _decision(request)
     version = posted_version(request)
     act(
         request,
-        lambda: services.expense_decide(
-            actor=request.user, expense=expense, version=version, approve=approve, comment=comment
-        ),
-        _("Approved.") if approve else _("Rejected."),
+        lambda: decide(actor=request.user, version=version, approve=approve, comment=comment, **target),
+        approved if approve else rejected,
     )
     return redirect("today:approvals")
 
