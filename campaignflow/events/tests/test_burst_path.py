@@ -25,10 +25,12 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture(autouse=True)
 def _keep_the_test_connection():
-    """The real handler closes the connection after each request; the test's transaction needs it open."""
-    signals.request_finished.disconnect(close_old_connections)
+    """The real handler closes the connection around each request; the test's transaction needs it open."""
+    for signal in (signals.request_started, signals.request_finished):
+        signal.disconnect(close_old_connections)
     yield
-    signals.request_finished.connect(close_old_connections)
+    for signal in (signals.request_started, signals.request_finished):
+        signal.connect(close_old_connections)
 
 
 def wsgi(method: str, path: str, body: bytes = b"", content_type: str = "", address: str = "10.1.2.3", **headers):
