@@ -55,3 +55,8 @@ class LanedWSGIApplication:
     def __call__(self, environ, start_response):
         public = environ.get("PATH_INFO", "").startswith(self.public_paths)
         return (self.public if public else self.full)(environ, start_response)
+
+    def get_response(self, request):
+        """A request object through its lane (as Django's handler offers, for tests and tools)."""
+        public = request.path_info.startswith(self.public_paths)
+        return (self.public if public else self.full).get_response(request)
