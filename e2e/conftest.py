@@ -90,6 +90,13 @@ def login(page, username: str, password: str) -> None:
     page.wait_for_url("**/campaigns/")
 
 
+def log_out(page) -> None:
+    """Log out from the top bar and wait for the log-in page: the page first sends what is queued offline and
+    clears this device's storage (ADR 0017), so the logout's navigation starts a moment after the click."""
+    page.click(".topbar form[action='/logout/'] button")
+    page.wait_for_url("**/login/")
+
+
 def fill_new_campaign(page, name: str, playbook: str, start, end) -> None:
     """On the new-campaign page: type the name, pick the playbook and type the dates (dates or ISO text); the
     end date's `change` asks for the plan's preview."""

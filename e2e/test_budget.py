@@ -4,7 +4,7 @@ import pytest
 from playwright.sync_api import expect
 
 from conftest import PASSWORD, make_user
-from e2e.conftest import add_budget_lines, login, new_campaign, shot, start_budget
+from e2e.conftest import add_budget_lines, log_out, login, new_campaign, shot, start_budget
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -19,10 +19,6 @@ def setup(transactional_db):
     campaign = new_campaign(owner, "冬季新品焕新季促销", "2026-11-10", "2026-12-10", "50万")
     Membership.objects.create(campaign=campaign, user=finance, role="viewer")
     return campaign
-
-
-def logout(page):
-    page.click("form[action='/logout/'] button")
 
 
 def test_owner_submits_and_finance_approves(page, setup):
@@ -52,7 +48,7 @@ def test_owner_submits_and_finance_approves(page, setup):
     page.click("[data-testid=submit-budget]")
     expect(page.locator("[data-testid=budget-status]")).to_have_attribute("data-status", "submitted")
     expect(page.locator("[data-testid=approve-budget]")).to_have_count(0)
-    logout(page)
+    log_out(page)
 
     login(page, "zhaocw", PASSWORD)
     page.goto(f"{page.base}/campaigns/{campaign.id}/budget/")
@@ -91,7 +87,7 @@ def test_owner_corrects_an_expense_and_finance_approves_it_again(page, setup):
     page.click(f"[data-testid=corrected-{expense.pk}]")
     expect(page.locator("[data-testid=expense-history]")).to_contain_text("2800.00")
     shot(page, "budget-05-expense-history")
-    logout(page)
+    log_out(page)
 
     login(page, "zhaocw", PASSWORD)
     page.goto(f"{page.base}/campaigns/{campaign.id}/budget/")

@@ -9,7 +9,7 @@ import pytest
 from playwright.sync_api import expect
 
 from conftest import PASSWORD, make_user
-from e2e.conftest import htmx_ready, login, shot, start_budget, upload_file
+from e2e.conftest import htmx_ready, log_out, login, shot, start_budget, upload_file
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -156,7 +156,7 @@ def test_campaign_lifecycle_in_chinese(page, team, tmp_path, settings):
     page.click("[data-testid=submit-budget]")
     expect(page.locator("[data-testid=budget-status]")).to_have_attribute("data-status", "submitted")
     shot(page, "lifecycle-04-budget-submitted")
-    logout(page)
+    log_out(page)
 
     login(page, "zhaocw", PASSWORD)
     open_campaign(page)
@@ -166,7 +166,7 @@ def test_campaign_lifecycle_in_chinese(page, team, tmp_path, settings):
     expect(page.locator("[data-testid=budget-status]")).to_have_attribute("data-status", "approved")
     expect(page.locator("[data-testid=budget-history]")).to_contain_text("同意，注意控制投放节奏")
     shot(page, "lifecycle-05-budget-approved")
-    logout(page)
+    log_out(page)
     login(page, "wangjl", PASSWORD)
     open_campaign(page)
 
@@ -250,7 +250,7 @@ def test_campaign_lifecycle_in_chinese(page, team, tmp_path, settings):
     expect(members.locator("[data-testid=kpi-actual]")).to_contain_text("2,500")
     expect(members.locator("[data-testid=kpi-rate]")).to_have_text("83%")
     expect(page.locator("[data-testid=funnel-table]")).to_contain_text("3.80%")  # 3,800 / 100,000 clicks
-    page.wait_for_function("document.querySelectorAll('[data-chart] canvas').length >= 2")
+    page.locator("[data-chart] canvas").nth(1).wait_for()  # a string wait_for_function is eval: the CSP refuses it
     shot(page, "lifecycle-10-board")
 
     # 7. The conversion drop on 抖音 raised an alert; the owner resolves it with an evaluation.

@@ -74,7 +74,7 @@ def test_drag_a_gantt_bar_and_the_dates_persist(page, plan):
     # The new dates persist: a reload draws the bar where it was dropped, and the plan shows the slip.
     page.reload()
     expect(page.locator(f".gantt_task_line[data-task-id='{a.pk}']")).to_be_visible()
-    page.wait_for_function("document.getElementById('gantt-app').dataset.loaded")
+    page.locator("#gantt-app[data-loaded]").wait_for(state="attached")
     drawn = page.evaluate(f"gantt.date.date_to_str('%Y-%m-%d')(gantt.getTask({a.pk}).start_date)")
     assert drawn == moved.start_date.isoformat()
     shot(page, "plan-02-gantt-after-drag")

@@ -10,7 +10,7 @@ import pytest
 from playwright.sync_api import expect
 
 from conftest import PASSWORD, make_user
-from e2e.conftest import login, new_campaign, shot
+from e2e.conftest import log_out, login, new_campaign, shot
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -214,11 +214,6 @@ def queue_while_the_server_is_unreachable(page, campaign) -> None:
     page.fill("#id_done", "昨天的草稿")
     page.evaluate("() => localStorage.setItem('cf-checkin-queue-1', '[{\"code\": \"T1\"}]')")
     assert len(page.evaluate(OURS_IN_STORAGE)) == 3  # two drafts and the door's queue
-
-
-def log_out(page) -> None:
-    page.click(".topbar form[action='/logout/'] button")
-    page.wait_for_url("**/login/")
 
 
 def assert_nothing_left(page) -> None:

@@ -64,7 +64,7 @@ def test_kpi_upload_gbk_csv_board_and_undo(page, campaign, tmp_path):
     expect(card.locator("[data-testid=kpi-actual]")).to_contain_text("35万")
     expect(card.locator("[data-testid=kpi-rate]")).to_have_text("117%")
     expect(page.locator("[data-testid=funnel-table]")).to_contain_text("50.00%")
-    page.wait_for_function("document.querySelectorAll('[data-chart] canvas').length >= 4")
+    page.locator("[data-chart] canvas").nth(3).wait_for()
     shot(page, "tracking-03-board")
 
     page.goto(f"{page.base}/campaigns/{campaign.id}/data/")
