@@ -84,11 +84,13 @@ def _fast_password_hashing(settings):
 def _empty_cache():
     # Database ids repeat between tests (rolled-back transactions), so a cache entry keyed by ids
     # could outlive its test and be served to the next one.
-    from django.core.cache import cache
+    from django.core.cache import caches
 
-    cache.clear()
+    for alias in ("default", "shared"):  # "shared" is a second memory cache under pytest (config/settings.py)
+        caches[alias].clear()
     yield
-    cache.clear()
+    for alias in ("default", "shared"):
+        caches[alias].clear()
 
 
 @pytest.fixture

@@ -59,6 +59,24 @@ class Server:
         self.stop()
 
 
+def request_ms(method: str, url: str, token: str, body: dict | None = None) -> tuple[int, float]:
+    """One request on a connection of its own, with a Bearer token: (status, milliseconds)."""
+    import http.client
+    from urllib.parse import urlsplit
+
+    parts = urlsplit(url)
+    headers = {"Authorization": f"Bearer {token}", "Content-Type": "application/json"}
+    t0 = time.perf_counter()
+    connection = http.client.HTTPConnection(parts.hostname, parts.port, timeout=60)
+    try:
+        connection.request(method, parts.path, body=json.dumps(body).encode() if body else None, headers=headers)
+        response = connection.getresponse()
+        response.read()
+        return response.status, (time.perf_counter() - t0) * 1000
+    finally:
+        connection.close()
+
+
 def load(url: str, token: str, concurrency: int, requests: int, seconds: float) -> dict:
     """Run bench/load.py as a second process: {"p50", "p95", "p99", "median", "rate", "note"} in ms."""
     out = subprocess.run(

@@ -6,6 +6,7 @@ work on a laptop (SQLite, DEBUG on for the local server only when asked).
 
 import ipaddress
 import os
+import sys
 from pathlib import Path
 
 import dj_database_url
@@ -158,12 +159,28 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # Per-process memory by default; CACHE_URL=redis://127.0.0.1:6379/1 shares one cache between the
 # workers of a deployment. Cached reads are keyed by the data's change stamp (campaigns.read_cache), so
 # per-process caches never serve a stale read after a committed change.
+_REDIS = os.environ.get("CACHE_URL", "").startswith(("redis://", "rediss://"))
+# "shared": where a read built once after a change waits for every worker (campaigns.read_cache.warm, ADR 0019):
+# Redis when there is one (the same as "default"), else a table of the database; under pytest a second memory
+# cache (test databases are emptied between tests, a table would outlive them), READ_CACHE_SHARED overrides.
+READ_CACHE_SHARED = os.environ.get("READ_CACHE_SHARED") or (
+    "redis" if _REDIS else "memory" if "pytest" in sys.modules else "database"
+)
 CACHES = {
     "default": (
         {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": os.environ["CACHE_URL"]}
-        if os.environ.get("CACHE_URL", "").startswith(("redis://", "rediss://"))
+        if _REDIS
         else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "OPTIONS": {"MAX_ENTRIES": 1000}}
-    )
+    ),
+    "shared": {
+        "redis": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": os.environ.get("CACHE_URL")},
+        "database": {
+            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+            "LOCATION": "cf_shared_cache",
+            "OPTIONS": {"MAX_ENTRIES": 2000},
+        },
+        "memory": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "shared"},
+    }[READ_CACHE_SHARED],
 }
 READ_CACHE_SECONDS = int(os.environ.get("READ_CACHE_SECONDS", "60"))
 

@@ -12,6 +12,10 @@ An entry is keyed by everything the read depends on:
   shared with them, or assigned to them);
 - the read's own parameters (`variant`).
 
+The board is also kept in the "shared" cache (Redis, else a database table: settings.CACHES) and built by the
+write that changes it (`warm`, called once the write commits), so that after a change the team's readers find it
+built instead of each worker process rebuilding it on the first read (ADR 0019).
+
 Entries also expire after `READ_CACHE_SECONDS` (default 60; 0 turns the cache off). That bounds what a
 stamp cannot see: two writers whose audit ids commit out of order with a read built between the two
 commits (metric writes are serialised per campaign, so it takes e.g. a KPI edit racing an import), and
@@ -26,10 +30,10 @@ from collections.abc import Callable
 from typing import TypeVar
 
 from django.conf import settings
-from django.core.cache import cache
+from django.core.cache import cache, caches
 from django.db import connection
 from django.http import HttpResponse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import get_language
 from ninja.renderers import JSONRenderer
 from pydantic import TypeAdapter
@@ -71,8 +75,17 @@ def _seconds() -> int:
 
 def _key(campaign, user, kind: str, variant: str) -> str:
     audience = f"partner-{user.pk}" if user is not None and is_partner(user, campaign) else "team"
+    return _audience_key(campaign.pk, audience, kind, variant)
+
+
+def _audience_key(campaign_id: int, audience: str, kind: str, variant: str) -> str:
     day = timezone.localdate().isoformat()
-    return f"read:{kind}:{campaign.pk}:{change_stamp(campaign.pk)}:{day}:{get_language()}:{audience}:{variant}"
+    return f"read:{kind}:{campaign_id}:{change_stamp(campaign_id)}:{day}:{get_language()}:{audience}:{variant}"
+
+
+def _shared():
+    """The cache every worker process reads, or None where the default cache already is that (Redis)."""
+    return None if settings.READ_CACHE_SHARED == "redis" else caches["shared"]
 
 
 def variant_of(*parameters) -> str:
@@ -80,27 +93,54 @@ def variant_of(*parameters) -> str:
     return hashlib.sha256(repr(parameters).encode()).hexdigest()[:32]
 
 
-def _get_or_build(key: Callable[[], str], build: Callable[[], T]) -> T:
-    """What `build()` returned under `key()`, or `build()` stored there; with the cache off, `build()`."""
+def _get_or_build(key: Callable[[], str], build: Callable[[], T], *, shared: bool = False) -> T:
+    """What `build()` returned under `key()`, or `build()` stored there; with the cache off, `build()`.
+    `shared`: also look in, and store into, the cache every worker process reads."""
     seconds = _seconds()
     if seconds <= 0:
         return build()
     name = key()
     value = cache.get(name)
+    tier = _shared() if shared else None
+    if value is None and tier is not None:
+        value = tier.get(name)
+        if value is not None:
+            cache.set(name, value, seconds)
     if value is None:
         value = build()
         cache.set(name, value, seconds)
+        if tier is not None:
+            tier.set(name, value, seconds)
     return value
 
 
-def cached(campaign, user, kind: str, build: Callable[[], T], *, variant: str = "") -> T:
+def cached(campaign, user, kind: str, build: Callable[[], T], *, variant: str = "", shared: bool = False) -> T:
     """`build()`, or what it returned for the same key (a deep copy: the cache pickles)."""
-    return _get_or_build(lambda: _key(campaign, user, kind, variant), build)
+    return _get_or_build(lambda: _key(campaign, user, kind, variant), build, shared=shared)
 
 
-def cached_json(campaign, user, kind: str, build: Callable[[], object], *, variant: str = "") -> bytes:
+def cached_json(
+    campaign, user, kind: str, build: Callable[[], object], *, variant: str = "", shared: bool = False
+) -> bytes:
     """`build()` serialised as UTF-8 JSON bytes (core.json_out), cached like `cached`."""
-    return cached(campaign, user, f"{kind}.json", lambda: dumps(build()), variant=variant)
+    return cached(campaign, user, f"{kind}.json", lambda: dumps(build()), variant=variant, shared=shared)
+
+
+def warm(campaign, kind: str, build: Callable[[], object]) -> None:
+    """Build the team's `kind` read (and its JSON, `kind`.json) now, in the site's language, into this process's
+    cache and the shared one: called by a write once it has committed, so that the readers who come after a
+    change find it built rather than every worker process rebuilding it (issue #25: the board after a change)."""
+    seconds = _seconds()
+    if seconds <= 0:
+        return
+    tier = _shared()
+    with translation.override(settings.LANGUAGE_CODE):
+        value = build()
+        for name, entry in ((kind, value), (f"{kind}.json", dumps(value))):
+            key = _audience_key(campaign.pk, "team", name, "")
+            cache.set(key, entry, seconds)
+            if tier is not None:
+                tier.set(key, entry, seconds)
 
 
 @functools.cache

@@ -196,5 +196,5 @@ def get_board(request, campaign_id: PathId):
     funnel with step rates per channel, the daily table. ECharts options included."""
     campaign = campaign_for_user(request.user, campaign_id, VIEW)
     return json_response(
-        cached_json(campaign, request.user, "board", lambda: selectors.board(campaign, user=request.user))
+        cached_json(campaign, request.user, "board", lambda: selectors.board(campaign, user=request.user), shared=True)
     )

@@ -16,11 +16,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from campaignflow.alerts.tasks import after_data_changed
+from campaignflow.campaigns import read_cache
 from campaignflow.core.audit import audit_record
 from campaignflow.core.errors import Conflict, InvalidInput
 from campaignflow.core.gc_pause import gc_paused
 
-from . import rollups
+from . import rollups, selectors
 from .domain.parsers import (
     FileRefused,
     ParseResult,
@@ -100,6 +101,12 @@ def _insert_sql(campaign_id: int, batch_id: int, *, upsert: bool) -> str:
             "batch_id = excluded.batch_id"
         )
     return sql
+
+
+def board_after_commit(campaign) -> None:
+    """Once the write commits, the team's board is built for the readers who come next (read_cache.warm);
+    a failure there is logged and leaves the board to be built by its first reader, as before."""
+    transaction.on_commit(lambda: read_cache.warm(campaign, "board", lambda: selectors.board(campaign)), robust=True)
 
 
 class DuplicateKeys(Exception):
@@ -186,6 +193,7 @@ def metrics_ingest(
         campaign=campaign,
     )
     after_data_changed(batch.campaign)  # alert rules run once this commits
+    board_after_commit(batch.campaign)
     return batch
 
 
@@ -341,6 +349,7 @@ def batch_undo(*, actor, batch: ImportBatch) -> ImportBatch:
         campaign=batch.campaign,
     )
     after_data_changed(batch.campaign)  # alert rules run once this commits
+    board_after_commit(batch.campaign)
     return batch
 
 

@@ -48,7 +48,7 @@ PREVIEW_ROWS = 20
 @page("campaigns/<int:pk>/board/", "board")
 def board(request, pk: int):
     campaign = campaign_for_user(request.user, pk, VIEW)
-    data = cached(campaign, request.user, "board", lambda: selectors.board(campaign, user=request.user))
+    data = cached(campaign, request.user, "board", lambda: selectors.board(campaign, user=request.user), shared=True)
     charts_json = {f"gauge-{c['id']}": c["gauge"] for c in data["kpis"]}
     if data["cumulative"]:
         charts_json["cumulative"] = data["cumulative"]["option"]

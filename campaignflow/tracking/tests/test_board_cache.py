@@ -49,9 +49,10 @@ def test_a_repeated_read_is_served_from_the_cache(campaign, api):
     first = api.get(f"/campaigns/{campaign.id}/board")
     with CaptureQueriesContext(connection) as cold:
         api.client.get(f"/api/v1/campaigns/{campaign.id}/board?x=1", **api.headers)  # same key: warm
-    from django.core.cache import cache
+    from django.core.cache import caches
 
-    cache.clear()
+    caches["default"].clear()
+    caches["shared"].clear()
     with CaptureQueriesContext(connection) as rebuilt:
         again = api.get(f"/campaigns/{campaign.id}/board")
     assert again.content == first.content
@@ -176,3 +177,73 @@ def test_metric_rows_are_cached_per_filter_audience_and_write(campaign, api, use
     everything = _rows(api, campaign)
     assert {r[1] for r in everything} == {"抖音", "小红书"}
     assert {r[1] for r in _rows(api_for(users["partner"]), campaign)} == {"抖音"}
+
+
+def _board_queries(queries) -> list[str]:
+    return [q["sql"] for q in queries if "tracking_metric" in q["sql"] or "goals_kpi" in q["sql"]]
+
+
+def test_a_metric_write_builds_the_board_for_the_readers_after_it(
+    campaign, api, users, client, django_capture_on_commit_callbacks
+):
+    """The push committed, then built the team's board: another worker process (its own cache empty) reads it
+    from the shared cache, with no query of the board's data, and it shows the push."""
+    from django.core.cache import caches
+
+    with django_capture_on_commit_callbacks(execute=True):
+        push(api, campaign, [row("2025-06-03", "抖音", "1万")])
+    caches["default"].clear()  # what another worker process holds
+    with CaptureQueriesContext(connection) as read:
+        data = board(api, campaign)
+    assert _board_queries(read) == []
+    assert card(data, "销售额")["actual"] == 360000
+    client.force_login(users["member"])  # the web page reads the same entry
+    caches["default"].clear()
+    with CaptureQueriesContext(connection) as page:
+        assert client.get(f"/campaigns/{campaign.id}/board/").status_code == 200
+    assert _board_queries(page) == []
+
+
+def test_the_shared_board_lives_in_a_database_table_without_redis(
+    campaign, api, settings, django_capture_on_commit_callbacks
+):
+    """The default deployment (no Redis): the shared cache is a table of the database, created by migrate."""
+    from django.core.cache import caches
+    from django.core.management import call_command
+
+    settings.READ_CACHE_SHARED = "database"
+    settings.CACHES = {
+        **settings.CACHES,
+        "shared": {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "cf_test_shared_cache"},
+    }
+    call_command("createcachetable", verbosity=0)
+    with django_capture_on_commit_callbacks(execute=True):
+        push(api, campaign, [row("2025-06-03", "抖音", "2万")])
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT COUNT(*) FROM cf_test_shared_cache")
+        assert cursor.fetchone()[0] == 2  # the board and its JSON
+    caches["default"].clear()
+    with CaptureQueriesContext(connection) as read:
+        data = board(api, campaign)
+    assert _board_queries(read) == []
+    assert card(data, "销售额")["actual"] == 370000
+
+
+def test_a_failed_build_after_the_write_leaves_the_board_to_its_first_reader(
+    campaign, api, monkeypatch, django_capture_on_commit_callbacks
+):
+    from campaignflow.tracking import selectors
+
+    real = selectors.board
+    monkeypatch.setattr(selectors, "board", mock.Mock(side_effect=RuntimeError("disk full")))
+    with django_capture_on_commit_callbacks(execute=True):
+        push(api, campaign, [row("2025-06-03", "抖音", "1万")])  # the write itself succeeds
+    monkeypatch.setattr(selectors, "board", real)
+    assert card(board(api, campaign), "销售额")["actual"] == 360000
+
+
+def test_an_english_reader_gets_an_english_board_after_a_write(campaign, api):
+    push(api, campaign, [row("2025-06-03", "抖音", "1万")])
+    zh = api.get(f"/campaigns/{campaign.id}/board").content
+    en = api.client.get(f"/api/v1/campaigns/{campaign.id}/board", HTTP_ACCEPT_LANGUAGE="en", **api.headers).content
+    assert zh != en
