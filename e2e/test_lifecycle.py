@@ -297,6 +297,7 @@ def test_campaign_lifecycle_in_chinese(page, team, tmp_path, settings):
     page.click("[data-testid=tab-review]")
     rows = page.locator("[data-testid=evaluation-row]")
     expect(rows).to_have_count(2)
+    expect(page.locator("[data-review-chart=achievement] canvas")).to_have_count(1)  # drawn by app.js's cfCharts
     notes = {
         "销售额": ("抖音短视频带货贡献主要销售额，后期转化率下滑拖累达成", "提前准备备用落地页，转化率下降当天切换"),
         "新增会员": ("入会礼吸引力不错，但直播间引导入会话术不足", "直播脚本中固定加入入会引导环节"),

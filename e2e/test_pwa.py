@@ -30,6 +30,7 @@ CACHED = """async () => {
     for (const key of await caches.keys()) found[key] = (await (await caches.open(key)).keys()).map((r) => new URL(r.url).pathname);
     return found;
 }"""
+QUEUE_EMPTY = QUEUE.replace("resolve(all.result)", "resolve(all.result.length === 0)")
 OURS_IN_STORAGE = "() => Object.keys(localStorage).filter((k) => k.startsWith('cf-'))"
 
 
@@ -78,9 +79,20 @@ def open_standup(page, campaign):
     controlled(page)
 
 
+def sign_in_to_standup(page, campaign, username: str = "wangjl") -> None:
+    login(page, username, PASSWORD)
+    open_standup(page, campaign)
+
+
+def queue_standup(page, done: str) -> None:
+    """Write a stand-up and send it when it cannot go (offline, or the server unreachable): it waits in the queue."""
+    page.fill("#id_done", done)
+    page.click("[data-testid=standup-form] button[type=submit]")
+    expect(page.locator("[data-testid=offline-queue-badge]")).to_have_text("1")
+
+
 def test_the_worker_serves_the_shell_offline_and_never_a_page(phone, owner, campaign):
-    login(phone, "wangjl", PASSWORD)
-    open_standup(phone, campaign)
+    sign_in_to_standup(phone, campaign)
     cached = phone.evaluate(CACHED)
     assert len(cached) == 1 and next(iter(cached)).startswith("cf-shell-")
     paths = next(iter(cached.values()))
@@ -100,13 +112,10 @@ def test_the_worker_serves_the_shell_offline_and_never_a_page(phone, owner, camp
 
 
 def test_a_stand_up_written_offline_is_sent_once(phone, owner, campaign):
-    login(phone, "wangjl", PASSWORD)
-    open_standup(phone, campaign)
+    sign_in_to_standup(phone, campaign)
     phone.context.set_offline(True)
-    phone.fill("#id_done", "直播间灯光调试完成，主播彩排两轮")
-    phone.click("[data-testid=standup-form] button[type=submit]")
+    queue_standup(phone, "直播间灯光调试完成，主播彩排两轮")
     expect(phone.locator("[data-testid=offline-note]")).to_contain_text("已离线保存，联网后自动提交")
-    expect(phone.locator("[data-testid=offline-queue-badge]")).to_have_text("1")
     shot(phone, "pwa-standup-queued-390")
     assert standups_and_audits(owner) == (0, 0)
 
@@ -117,7 +126,7 @@ def test_a_stand_up_written_offline_is_sent_once(phone, owner, campaign):
     phone.context.set_offline(False)
     open_standup(phone, campaign)  # the page sends what waits when it opens
     expect(phone.locator("[data-testid=offline-queue-badge]")).to_be_hidden()
-    phone.wait_for_function(QUEUE.replace("resolve(all.result)", "resolve(all.result.length === 0)"))
+    phone.wait_for_function(QUEUE_EMPTY)
     assert standups_and_audits(owner) == (1, 1)
     phone.reload()
     expect(phone.locator("[data-testid=standup-wangjl]")).to_contain_text("直播间灯光调试完成")
@@ -127,12 +136,9 @@ def test_a_stand_up_written_offline_is_sent_once(phone, owner, campaign):
 def test_a_send_whose_answer_was_lost_is_sent_again_and_saved_once(phone, owner, campaign):
     """The server saved it but the phone never heard (the page was reloaded mid-send): the item is still queued,
     it goes again with the same client_key, and the server answers "done" without a second write."""
-    login(phone, "wangjl", PASSWORD)
-    open_standup(phone, campaign)
+    sign_in_to_standup(phone, campaign)
     phone.context.set_offline(True)
-    phone.fill("#id_done", "样品寄出 30 份")
-    phone.click("[data-testid=standup-form] button[type=submit]")
-    expect(phone.locator("[data-testid=offline-queue-badge]")).to_have_text("1")
+    queue_standup(phone, "样品寄出 30 份")
 
     lost = []
 
@@ -153,7 +159,7 @@ def test_a_send_whose_answer_was_lost_is_sent_again_and_saved_once(phone, owner,
     phone.context.unroute("**/execution/**")
     phone.reload()
     controlled(phone)
-    phone.wait_for_function(QUEUE.replace("resolve(all.result)", "resolve(all.result.length === 0)"))
+    phone.wait_for_function(QUEUE_EMPTY)
     assert standups_and_audits(owner) == (1, 1)
 
 
@@ -162,12 +168,9 @@ def test_a_stale_stand_up_sent_from_the_queue_overwrites_nothing(phone, owner, c
     from campaignflow.execution.models import Standup
 
     services.standup_save(actor=owner, campaign=campaign, data={"done": "上午：场地确认"})
-    login(phone, "wangjl", PASSWORD)
-    open_standup(phone, campaign)
+    sign_in_to_standup(phone, campaign)
     phone.context.set_offline(True)
-    phone.fill("#id_done", "手机上离线改的")
-    phone.click("[data-testid=standup-form] button[type=submit]")
-    expect(phone.locator("[data-testid=offline-queue-badge]")).to_have_text("1")
+    queue_standup(phone, "手机上离线改的")
 
     standup = Standup.objects.get()
     services.standup_save(
@@ -186,8 +189,7 @@ def test_a_stale_stand_up_sent_from_the_queue_overwrites_nothing(phone, owner, c
 
 
 def test_a_draft_comes_back_after_a_reload_and_goes_once_saved(phone, owner, campaign):
-    login(phone, "wangjl", PASSWORD)
-    open_standup(phone, campaign)
+    sign_in_to_standup(phone, campaign)
     phone.fill("#id_need_support", "需要设计同事支援两张海报")
     phone.reload()
     expect(phone.locator("#id_need_support")).to_have_value("需要设计同事支援两张海报")
@@ -207,9 +209,7 @@ def queue_while_the_server_is_unreachable(page, campaign) -> None:
         lambda route: route.abort() if route.request.headers.get("x-cf-submit") else route.continue_(),
     )
     open_standup(page, campaign)
-    page.fill("#id_done", "离线队列里的站会")
-    page.click("[data-testid=standup-form] button[type=submit]")
-    expect(page.locator("[data-testid=offline-queue-badge]")).to_have_text("1")
+    queue_standup(page, "离线队列里的站会")
     page.goto(f"{page.base}/campaigns/{campaign.id}/execution/?date={dt.date.today() - dt.timedelta(days=1)}")
     page.fill("#id_done", "昨天的草稿")
     page.evaluate("() => localStorage.setItem('cf-checkin-queue-1', '[{\"code\": \"T1\"}]')")
@@ -230,8 +230,7 @@ def test_logging_out_leaves_nothing_for_the_next_person(phone, owner, campaign):
     assert phone.evaluate(OURS_IN_STORAGE) == []  # Clear-Site-Data: the door's queue too
     phone.context.unroute("**/execution/**")
 
-    login(phone, "lina", PASSWORD)
-    open_standup(phone, campaign)
+    sign_in_to_standup(phone, campaign, "lina")
     expect(phone.locator("[data-testid=offline-queue-badge]")).to_be_hidden()
     expect(phone.locator("#id_done")).to_have_value("")
     expect(phone.locator("[data-testid=offline-note]")).to_have_count(0)

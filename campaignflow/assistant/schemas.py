@@ -89,6 +89,14 @@ class TaskAdjustment(_Draft):
         return self
 
 
+def _unique(items: list, key: str, message: str) -> list:
+    """The draft's rows, when no two have the same `key` (a KPI's name, a task's code); else the model's mistake."""
+    values = [getattr(item, key) for item in items]
+    if len(values) != len(set(values)):
+        raise ValueError(message)
+    return items
+
+
 class PlanDraft(_Cited):
     kpis: list[PlanKpi] = Field(..., min_length=1, max_length=20)
     channels: list[PlanChannel] = Field(default_factory=list, max_length=30)
@@ -99,18 +107,12 @@ class PlanDraft(_Cited):
     @field_validator("kpis", "channels")
     @classmethod
     def _unique_names(cls, items):
-        names = [i.name for i in items]
-        if len(names) != len(set(names)):
-            raise ValueError("names must be unique")
-        return items
+        return _unique(items, "name", "names must be unique")
 
     @field_validator("task_adjustments")
     @classmethod
     def _unique_codes(cls, items):
-        codes = [i.code for i in items]
-        if len(codes) != len(set(codes)):
-            raise ValueError("each task once")
-        return items
+        return _unique(items, "code", "each task once")
 
 
 class Lesson(_Draft):

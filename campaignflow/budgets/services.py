@@ -6,7 +6,7 @@ import contextlib
 import datetime as dt
 from decimal import Decimal
 
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.db.models import F, Sum
 from django.utils import timezone
 from django.utils.translation import get_language
@@ -25,6 +25,7 @@ from campaignflow.core.errors import Conflict, DomainError, Forbidden, InvalidIn
 from campaignflow.core.field_errors import valid
 from campaignflow.core.locking import changed_only, refuse_if_stale, update_versioned
 from campaignflow.core.parsing import date_input
+from campaignflow.core.unique_rows import create_unique
 
 from . import approval_requests, selectors
 from .domain import budget as bd
@@ -577,13 +578,8 @@ def partner_create(*, actor: User, data: dict) -> Partner:
     if is_partner_user(actor):
         raise Forbidden(_("Partner contacts cannot create partner companies."))
     fields = _clean_partner(data, partial=False)
-    if Partner.objects.filter(name=fields["name"]).exists():
-        raise InvalidInput({"name": _("A partner company with this name exists already.")})
-    try:
-        with transaction.atomic():
-            partner = Partner.objects.create(created_by=actor, **fields)
-    except IntegrityError:
-        raise InvalidInput({"name": _("A partner company with this name exists already.")}) from None
+    exists = InvalidInput({"name": _("A partner company with this name exists already.")})
+    partner = create_unique(Partner, ("name",), exists, created_by=actor, **fields)
     audit_record(actor=actor, action="create", obj=partner, after=_snap(partner))
     return partner
 
@@ -660,13 +656,8 @@ def campaign_partner_add(*, actor: User, campaign: Campaign, data: dict) -> Camp
     fields = _clean_campaign_partner(errors, data)
     if errors:
         raise InvalidInput(errors)
-    if CampaignPartner.objects.filter(campaign=campaign, partner=partner).exists():
-        raise Conflict(_("This partner is already in the campaign."))
-    try:
-        with transaction.atomic():
-            cp = CampaignPartner.objects.create(campaign=campaign, partner=partner, **fields)
-    except IntegrityError:
-        raise Conflict(_("This partner is already in the campaign.")) from None
+    exists = Conflict(_("This partner is already in the campaign."))
+    cp = create_unique(CampaignPartner, ("campaign", "partner"), exists, campaign=campaign, partner=partner, **fields)
     audit_record(actor=actor, action="create", obj=cp, campaign=campaign, after=_snap(cp))
     return cp
 

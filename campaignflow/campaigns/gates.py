@@ -67,6 +67,12 @@ def checklist(campaign, to_status: str) -> list[tuple[str, bool]]:
     return items
 
 
+def some_of(rows, count: int, text: Callable[[object], str] = str) -> str:
+    """A message's list of the unmet items: the first ten of the `count` rows as `text` words them, "…" after
+    them when there are more (only those ten are read)."""
+    return ", ".join(text(row) for row in rows[:10]) + ("…" if count > 10 else "")
+
+
 def _today() -> dt.date:
     return timezone.localdate()
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
@@ -20,6 +20,7 @@ from campaignflow.core.domain.text import clean_text
 from campaignflow.core.errors import Conflict, Forbidden, GateUnmet, InvalidInput
 from campaignflow.core.locking import changed_only, refuse_if_stale, update_versioned
 from campaignflow.core.parsing import date_input
+from campaignflow.core.unique_rows import create_unique
 from campaignflow.core.workdays import china_calendar, unknown_year_warning
 from campaignflow.planning.models import Task
 
@@ -294,13 +295,8 @@ def member_add(*, actor: User, campaign: Campaign, username: str, role: str) -> 
         errors["username"] = _("This field is required.")
     if errors:
         raise InvalidInput(errors)
-    if Membership.objects.filter(campaign=campaign, user=user).exists():
-        raise Conflict(_("%(name)s is already a member of this campaign.") % {"name": user.username})
-    try:
-        with transaction.atomic():
-            membership = Membership.objects.create(campaign=campaign, user=user, role=role)
-    except IntegrityError:
-        raise Conflict(_("%(name)s is already a member of this campaign.") % {"name": user.username}) from None
+    exists = Conflict(_("%(name)s is already a member of this campaign.") % {"name": user.username})
+    membership = create_unique(Membership, ("campaign", "user"), exists, campaign=campaign, user=user, role=role)
     audit_record(
         actor=actor, action="member_add", obj=membership, campaign=campaign, after={"user": user.username, "role": role}
     )

@@ -37,58 +37,37 @@ def _budget_for_user(user, budget_id, need: str = VIEW) -> Budget:
     return budget
 
 
-def _decide_expense(approve: bool):
-    def run(user, expense, comment):
-        budget_services.expense_decide(actor=user, expense=expense, approve=approve, comment=comment)
+def _approve_and_reject(kind: str, model: type, find: Callable, decide: Callable) -> tuple[Action, Action]:
+    """The two buttons of a request waiting for a decision: approve at once, reject with a reason.
+    `decide(user, obj, approve, comment)` is the service's decision as that user."""
 
-    return run
+    def run(approve: bool):
+        return lambda user, obj, comment: decide(user, obj, approve, comment)
 
-
-def _decide_budget(approve: bool):
-    def run(user, budget, comment):
-        budget_services.budget_decide(actor=user, campaign=budget.campaign, approve=approve, comment=comment)
-
-    return run
+    return (
+        Action(f"{kind}.approve", model, _("Approve"), _("Approved"), find, run(True), primary=True),
+        Action(f"{kind}.reject", model, _("Reject"), _("Rejected"), find, run(False), needs_comment=True),
+    )
 
 
 ACTIONS = {
     a.key: a
     for a in (
-        Action(
-            "expense.approve",
+        *_approve_and_reject(
+            "expense",
             Expense,
-            _("Approve"),
-            _("Approved"),
             lambda user, pk: lookups.expense_for_user(user, pk, VIEW),
-            _decide_expense(True),
-            primary=True,
+            lambda user, expense, approve, comment: budget_services.expense_decide(
+                actor=user, expense=expense, approve=approve, comment=comment
+            ),
         ),
-        Action(
-            "expense.reject",
-            Expense,
-            _("Reject"),
-            _("Rejected"),
-            lambda user, pk: lookups.expense_for_user(user, pk, VIEW),
-            _decide_expense(False),
-            needs_comment=True,
-        ),
-        Action(
-            "budget.approve",
+        *_approve_and_reject(
+            "budget",
             Budget,
-            _("Approve"),
-            _("Approved"),
             _budget_for_user,
-            _decide_budget(True),
-            primary=True,
-        ),
-        Action(
-            "budget.reject",
-            Budget,
-            _("Reject"),
-            _("Rejected"),
-            _budget_for_user,
-            _decide_budget(False),
-            needs_comment=True,
+            lambda user, budget, approve, comment: budget_services.budget_decide(
+                actor=user, campaign=budget.campaign, approve=approve, comment=comment
+            ),
         ),
         Action(
             "alert.acknowledge",

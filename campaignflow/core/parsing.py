@@ -68,6 +68,15 @@ def datetime_input(value, field: str, errors: dict | None = None, *, required: b
     return timezone.make_aware(moment) if timezone.is_naive(moment) else moment
 
 
+def date_or_today(value) -> dt.date:
+    """The date in a page's query or form value; today (the app's time zone) when it is missing or no date, so
+    the page still shows."""
+    try:
+        return parse_date(value) or timezone.localdate()
+    except ValueError:
+        return timezone.localdate()
+
+
 def text_input(value, field: str, limit: int, errors: dict | None = None, *, required: bool = False) -> str:
     """Typed text, cleaned (`core.domain.text.clean_text`), within `limit` characters; a longer one (or a
     missing required one) goes into `errors[field]` like date_input's."""

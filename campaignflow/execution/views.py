@@ -15,10 +15,10 @@ from django.utils.translation import gettext_lazy
 from campaignflow import lookups
 from campaignflow.campaigns.access import EDIT, MANAGE, VIEW
 from campaignflow.campaigns.views import campaign_page_context
-from campaignflow.core.domain.dates import parse_date
 from campaignflow.core.errors import DomainError, Forbidden
 from campaignflow.core.form_views import Submitted, act, posted_version, submit, submit_posted
 from campaignflow.core.pages import Pages
+from campaignflow.core.parsing import date_or_today
 
 from . import reporting, selectors, services
 from .domain import risk as risk_domain
@@ -79,19 +79,11 @@ def _naming(code: str, call):
     return named
 
 
-def _date_or_today(value) -> dt.date:
-    """The date in a query or form value; today when it is missing or no date (the page still shows)."""
-    try:
-        return parse_date(value) or timezone.localdate()
-    except ValueError:
-        return timezone.localdate()
-
-
 @page("campaigns/<int:pk>/execution/", "overview")
 def overview(request, pk: int):
     """Stand-ups for a day (mine to write, the team's to read) and the daily tracking table."""
     campaign = selectors.campaign_for_execution(request.user, pk, VIEW)
-    day = _date_or_today(request.GET.get("date"))
+    day = date_or_today(request.GET.get("date"))
     mine = selectors.standups(campaign, date=day, user=request.user).first()
     initial = {"date": day, "version": mine.version if mine else 0}
     if mine:
@@ -281,7 +273,7 @@ def reports(request, pk: int):
     campaign = selectors.campaign_for_execution(request.user, pk, VIEW)
     if request.method == "POST":
         selectors.campaign_for_execution(request.user, pk, EDIT)
-        week = services.week_start_of(_date_or_today(request.POST.get("week_start")))
+        week = services.week_start_of(date_or_today(request.POST.get("week_start")))
         zh = request.LANGUAGE_CODE.startswith("zh")
         if act(
             request,

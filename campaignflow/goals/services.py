@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
@@ -16,6 +16,7 @@ from campaignflow.core.errors import Conflict, InvalidInput, StaleVersion
 from campaignflow.core.field_errors import valid
 from campaignflow.core.locking import update_versioned
 from campaignflow.core.parsing import date_input
+from campaignflow.core.unique_rows import create_unique
 
 from .domain import decompose
 from .models import Channel, Direction, Granularity, Kpi, KpiPlan, Priority
@@ -284,13 +285,15 @@ def _channel_clean(campaign, data: dict, *, partial: bool) -> dict:
 @transaction.atomic
 def channel_create(*, actor, campaign, data: dict) -> Channel:
     values = _channel_clean(campaign, data, partial=False)
-    if campaign.channels.filter(name=values["name"]).exists():
-        raise InvalidInput({"name": _("This campaign already has a channel with this name.")})
-    try:
-        with transaction.atomic():
-            channel = Channel.objects.create(campaign=campaign, **values)
-    except IntegrityError:
-        raise Conflict(_("This campaign already has a channel with this name.")) from None
+    exists = _("This campaign already has a channel with this name.")
+    channel = create_unique(
+        Channel,
+        ("campaign", "name"),
+        InvalidInput({"name": exists}),
+        raced=Conflict(exists),
+        campaign=campaign,
+        **values,
+    )
     audit_record(actor=actor, action="channel.create", obj=channel, after=snapshot(channel), campaign=campaign)
     return channel
 

@@ -4,7 +4,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy, ngettext
 
 from campaignflow.campaigns.domain import lifecycle as lc
-from campaignflow.campaigns.gates import gate
+from campaignflow.campaigns.gates import gate, some_of
 
 from .selectors import not_approved
 
@@ -22,7 +22,7 @@ def materials_needed_at_start_are_approved(campaign):
     count = pending.count()
     if not count:
         return None
-    names = ", ".join(f"{m.code} {m.name}" for m in pending[:10]) + ("…" if count > 10 else "")
+    names = some_of(pending, count, lambda m: f"{m.code} {m.name}")
     return ngettext(
         "%(n)d material is not approved yet: %(names)s.", "%(n)d materials are not approved yet: %(names)s.", count
     ) % {"n": count, "names": names}

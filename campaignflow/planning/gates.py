@@ -5,7 +5,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
 from campaignflow.campaigns.domain import lifecycle as lc
-from campaignflow.campaigns.gates import gate
+from campaignflow.campaigns.gates import gate, some_of
 
 
 @gate(lc.PLANNING, lc.EXECUTING, key="plan.has_tasks", label=gettext_lazy("The plan has tasks"))
@@ -27,8 +27,7 @@ def every_task_has_owner_and_one_a(campaign):
     lacking = campaign.tasks.annotate(a=Count("raci", filter=Q(raci__role="A"))).exclude(a=1)
     count = lacking.count()
     if count:
-        codes = list(lacking.order_by("sort_order", "id").values_list("code", flat=True)[:10])
-        text = ", ".join(codes) + ("…" if count > 10 else "")
+        text = some_of(lacking.order_by("sort_order", "id").values_list("code", flat=True), count)
         return ngettext(
             "%(n)d task has no accountable person (A) in the RACI matrix: %(codes)s.",
             "%(n)d tasks have no accountable person (A) in the RACI matrix: %(codes)s.",

@@ -12,10 +12,10 @@ from django.utils.translation import gettext as _
 
 from campaignflow import lookups
 from campaignflow.campaigns.access import EDIT, VIEW, campaign_for_user, can
-from campaignflow.core.domain.dates import parse_date
 from campaignflow.core.errors import InvalidInput
 from campaignflow.core.form_views import act, posted_version, submit, submit_posted
 from campaignflow.core.pages import Pages
+from campaignflow.core.parsing import date_or_today
 from campaignflow.execution import services as execution_services
 from campaignflow.execution.selectors import campaign_for_execution, standups
 from campaignflow.goals.selectors import channels as visible_channels
@@ -27,14 +27,6 @@ from .forms import NumbersForm, PhoneStandupForm
 page = Pages()
 
 MAX_CARDS, MAX_METRICS = 50, 50  # what a posted numbers form may name (the page shows far fewer)
-
-
-def _day(value) -> dt.date:
-    """The date in a query or form value; today when it is missing or no date (the page still shows)."""
-    try:
-        return parse_date(value) or timezone.localdate()
-    except ValueError:
-        return timezone.localdate()
 
 
 # --- Today ----------------------------------------------------------------------------------------------
@@ -67,7 +59,7 @@ def standup(request, pk: int):
     """My stand-up for a day (today unless another is asked): done / not done and why / support needed."""
     posting = request.method == "POST"
     campaign = campaign_for_execution(request.user, pk, EDIT if posting else VIEW)
-    day = _day(request.POST.get("date") if posting else request.GET.get("date"))
+    day = date_or_today(request.POST.get("date") if posting else request.GET.get("date"))
     mine = standups(campaign, date=day, user=request.user).first()
     initial = {"date": day, "version": mine.version if mine else 0}
     if mine:
@@ -127,9 +119,9 @@ def numbers(request, pk: int):
     if posting:
         cards = _posted_cards(request.POST)
         form = NumbersForm(request.POST, cards=cards)
-        day = _day(request.POST.get("date"))
+        day = date_or_today(request.POST.get("date"))
     else:
-        day = _day(request.GET.get("date"))
+        day = date_or_today(request.GET.get("date"))
         wanted = _wanted(request)
         channels = selectors.entry_channels(request.user, campaign, day, wanted, every=request.GET.get("all") == "1")
         cards = selectors.entry_cards(campaign, day, channels)

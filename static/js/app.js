@@ -60,6 +60,25 @@ window.cfChartNumbers = function (option) {
   return option;
 };
 
+// A page's ECharts from option dicts built on the server: each element with the attribute data-<attr> gets the
+// option that attribute names in the JSON of the script #<id>, its numbers read like the page (cfChartNumbers),
+// and follows the window's size. Returns the charts (for a page that also resizes them on other changes).
+window.cfCharts = function (id, attr) {
+  const data = document.getElementById(id);
+  if (!data || !window.echarts) return [];
+  const options = JSON.parse(data.textContent);
+  const charts = [];
+  document.querySelectorAll(`[data-${attr}]`).forEach((el) => {
+    const option = options[el.getAttribute(`data-${attr}`)];
+    if (!option) return;
+    const chart = window.echarts.init(el);
+    chart.setOption(window.cfChartNumbers(option));
+    charts.push(chart);
+  });
+  window.addEventListener("resize", () => charts.forEach((c) => c.resize()));
+  return charts;
+};
+
 // <input data-select-on-focus> selects its whole text when tapped (a link to copy).
 document.addEventListener("focusin", (event) => {
   if (event.target.matches && event.target.matches("input[data-select-on-focus]")) event.target.select();

@@ -18,6 +18,7 @@ from campaignflow.accounts.models import Role, User
 from campaignflow.core.models import AuditEntry
 from campaignflow.signin.chat_sync import sync_chat_apps
 from campaignflow.signin.models import ExternalIdentity
+from campaignflow.signin.tests.browsing import browser, profile, signed_in
 from conftest import PASSWORD, ApiClient, make_user
 from tests.support.chat_platforms.base import Reply
 
@@ -111,15 +112,6 @@ def jsapi_chat(request, settings) -> Chat:
     return set_up(request, settings, request.param)
 
 
-def browser() -> Client:
-    return Client(HTTP_ACCEPT_LANGUAGE="zh-hans")
-
-
-def signed_in(client: Client) -> User | None:
-    user_id = client.session.get("_auth_user_id")
-    return User.objects.get(pk=user_id) if user_id else None
-
-
 def login_page_message(client: Client, response) -> str:
     assert response.status_code == 302 and response["Location"] == "/login/", response
     page = client.get("/login/").content.decode()
@@ -144,13 +136,8 @@ def test_qr_login_makes_the_account_with_department_and_mapped_role(chat, settin
     response = chat.qr_sign_in(client, "zhangsan")
     assert response.status_code == 302 and response["Location"] == "/campaigns/"
     user = signed_in(client)
-    assert (user.display_name, user.email, user.department, user.role) == (
-        "张三",
-        "zhangsan@example.com",
-        "财务部",
-        Role.FINANCE,
-    )
-    assert user.username == "zhangsan" and not user.has_usable_password()
+    assert profile(user) == ("zhangsan", "张三", "zhangsan@example.com", "财务部", Role.FINANCE)
+    assert not user.has_usable_password()
     link = ExternalIdentity.objects.get(user=user)
     assert (link.method, link.subject) == (chat.id, chat.subject("zhangsan"))
     assert AuditEntry.objects.get(action="sign_in").after["method"] == chat.id

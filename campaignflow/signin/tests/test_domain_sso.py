@@ -114,40 +114,32 @@ def test_which_chat_app_a_browser_is(user_agent, app):
     assert people.chat_app(user_agent) == app
 
 
+# The platforms' documented answers (the test servers' payload files) by what they mean; None: success.
+MEANINGS = [
+    ("dingtalk", None, ["gettoken", "user_access_token"]),
+    ("dingtalk", people.APP_CREDENTIALS, ["gettoken_invalid_credentials", "user_access_token_invalid_client"]),
+    ("dingtalk", people.INVALID_CODE, ["getuserinfo_invalid_code", "user_access_token_invalid_code"]),
+    ("dingtalk", people.TOKEN_INVALID, ["oapi_invalid_token", "contact_invalid_token"]),  # errcode 88, sub_code 40014
+    ("dingtalk", people.NOT_FOUND, ["user_get_not_found"]),
+    ("dingtalk", people.UNAVAILABLE, ["system_busy"]),
+    ("feishu", None, ["oauth_token"]),
+    ("feishu", people.INVALID_CODE, ["oauth_token_code_expired", "oauth_token_code_used", "oauth_token_pkce_failed"]),
+    ("feishu", people.APP_CREDENTIALS, ["oauth_token_invalid_client", "app_secret_invalid"]),
+    ("feishu", people.TOKEN_INVALID, ["tenant_token_invalid", "user_token_expired"]),
+    ("feishu", people.DISABLED, ["user_info_resigned", "user_info_frozen"]),
+    ("feishu", people.NOT_FOUND, ["contact_user_id_invalid"]),
+    ("feishu", people.UNAVAILABLE, ["oauth_token_server_error"]),
+    ("wecom", None, ["gettoken"]),
+    ("wecom", people.INVALID_CODE, ["invalid_code"]),
+    ("wecom", people.APP_CREDENTIALS, ["invalid_secret", "invalid_corpid"]),
+    ("wecom", people.TOKEN_INVALID, ["access_token_expired", "invalid_access_token"]),
+    ("wecom", people.NOT_FOUND, ["userid_not_found"]),
+    ("wecom", people.UNAVAILABLE, ["system_busy"]),
+]
+
+
 @pytest.mark.parametrize(
-    ("platform", "name", "kind"),
-    [
-        ("dingtalk", "gettoken", None),
-        ("dingtalk", "gettoken_invalid_credentials", people.APP_CREDENTIALS),
-        ("dingtalk", "getuserinfo_invalid_code", people.INVALID_CODE),
-        ("dingtalk", "oapi_invalid_token", people.TOKEN_INVALID),  # errcode 88, sub_code 40014
-        ("dingtalk", "user_get_not_found", people.NOT_FOUND),
-        ("dingtalk", "system_busy", people.UNAVAILABLE),
-        ("dingtalk", "user_access_token", None),
-        ("dingtalk", "user_access_token_invalid_client", people.APP_CREDENTIALS),
-        ("dingtalk", "user_access_token_invalid_code", people.INVALID_CODE),
-        ("dingtalk", "contact_invalid_token", people.TOKEN_INVALID),
-        ("feishu", "oauth_token", None),
-        ("feishu", "oauth_token_code_expired", people.INVALID_CODE),
-        ("feishu", "oauth_token_code_used", people.INVALID_CODE),
-        ("feishu", "oauth_token_pkce_failed", people.INVALID_CODE),
-        ("feishu", "oauth_token_invalid_client", people.APP_CREDENTIALS),
-        ("feishu", "app_secret_invalid", people.APP_CREDENTIALS),
-        ("feishu", "tenant_token_invalid", people.TOKEN_INVALID),
-        ("feishu", "user_token_expired", people.TOKEN_INVALID),
-        ("feishu", "user_info_resigned", people.DISABLED),
-        ("feishu", "user_info_frozen", people.DISABLED),
-        ("feishu", "contact_user_id_invalid", people.NOT_FOUND),
-        ("feishu", "oauth_token_server_error", people.UNAVAILABLE),
-        ("wecom", "gettoken", None),
-        ("wecom", "invalid_code", people.INVALID_CODE),
-        ("wecom", "invalid_secret", people.APP_CREDENTIALS),
-        ("wecom", "invalid_corpid", people.APP_CREDENTIALS),
-        ("wecom", "access_token_expired", people.TOKEN_INVALID),
-        ("wecom", "invalid_access_token", people.TOKEN_INVALID),
-        ("wecom", "userid_not_found", people.NOT_FOUND),
-        ("wecom", "system_busy", people.UNAVAILABLE),
-    ],
+    ("platform", "name", "kind"), [(platform, name, kind) for platform, kind, names in MEANINGS for name in names]
 )
 def test_the_platforms_documented_answers_mean_what_their_documents_say(platform, name, kind):
     status, body = payload(platform, name)

@@ -11,6 +11,7 @@ from campaignflow.core.models import AuditEntry
 from campaignflow.signin import ldap_directory
 from campaignflow.signin.ldap_sync import sync_ldap
 from campaignflow.signin.models import ExternalIdentity
+from campaignflow.signin.tests.browsing import browser, profile, signed_in
 from conftest import PASSWORD, ApiClient, make_user
 from tests.support.slapd import GROUPS, PEOPLE, STAFF, Person
 
@@ -19,17 +20,8 @@ pytestmark = pytest.mark.django_db
 UNAVAILABLE = "目录服务暂时无法连接"
 
 
-def browser() -> Client:
-    return Client(HTTP_ACCEPT_LANGUAGE="zh-hans")
-
-
 def log_in(client: Client, username: str, password: str, **extra):
     return client.post("/login/", {"username": username, "password": password, **extra})
-
-
-def signed_in(client: Client) -> User | None:
-    user_id = client.session.get("_auth_user_id")
-    return User.objects.get(pk=user_id) if user_id else None
 
 
 def test_first_sign_in_through_the_form_creates_the_account(directory):
@@ -37,13 +29,8 @@ def test_first_sign_in_through_the_form_creates_the_account(directory):
     response = log_in(client, "zhangsan", "Zs-pass-2025")
     assert response.status_code == 302 and response["Location"] == "/campaigns/"
     user = signed_in(client)
-    assert (user.username, user.display_name, user.email, user.department) == (
-        "zhangsan",
-        "张三",
-        "zhangsan@example.com",
-        "市场部",
-    )
-    assert user.role == Role.MEMBER and not user.has_usable_password()
+    assert profile(user) == ("zhangsan", "张三", "zhangsan@example.com", "市场部", Role.MEMBER)
+    assert not user.has_usable_password()
     link = ExternalIdentity.objects.get(user=user)
     assert (link.method, link.subject) == ("ldap", directory.entry_uuid("zhangsan"))
     assert AuditEntry.objects.get(action="sign_in").after["method"] == "ldap"
@@ -334,12 +321,7 @@ def test_active_directory_style_entries(directory, settings):
     client = browser()
     log_in(client, "adzhou", "Az-pass-2025")
     user = signed_in(client)
-    assert (user.username, user.display_name, user.department, user.role) == (
-        "adzhou",
-        "周七",
-        "Finance Dept",
-        "finance",
-    )
+    assert profile(user) == ("adzhou", "周七", "zhouqi@example.com", "Finance Dept", Role.FINANCE)
     assert ExternalIdentity.objects.get(user=user).subject == str(directory.guids["adzhou"])
 
     import ldap3

@@ -1,19 +1,15 @@
 """The login page and GET /api/v1/auth/methods: methods offered, PASSWORD_LOGIN, `next`, failures shown."""
 
 import pytest
-from django.test import Client
 from django.utils import translation
 
 from campaignflow.accounts.models import Role
 from campaignflow.core.models import AuditEntry
 from campaignflow.signin import methods
+from campaignflow.signin.tests.browsing import browser
 from conftest import PASSWORD
 
 pytestmark = pytest.mark.django_db
-
-
-def browser() -> Client:
-    return Client(HTTP_ACCEPT_LANGUAGE="zh-hans")
 
 
 def log_in(client, username, password=PASSWORD, next_=None):

@@ -17,6 +17,7 @@ from campaignflow.accounts.models import Role, User
 from campaignflow.core.models import AuditEntry
 from campaignflow.signin import oidc
 from campaignflow.signin.models import ExternalIdentity
+from campaignflow.signin.tests.browsing import browser, profile, signed_in
 from conftest import ApiClient, make_user
 
 pytestmark = pytest.mark.django_db
@@ -43,10 +44,6 @@ def person(provider, **kwargs):
     return provider.add_user(username, "Idp-pass-2025!", **fields)
 
 
-def browser() -> Client:
-    return Client(HTTP_ACCEPT_LANGUAGE="zh-hans")
-
-
 def sign_in(client: Client, provider, user, next_: str | None = None):
     """The product's button → the provider (its login form, as a person types into it) → the product's callback."""
     start = client.get("/signin/oidc/", {"next": next_} if next_ is not None else {})
@@ -54,11 +51,6 @@ def sign_in(client: Client, provider, user, next_: str | None = None):
     callback = provider.sign_in(start["Location"], user.username, user.password)
     assert callback.startswith(CALLBACK), callback
     return client.get(callback.removeprefix("http://testserver"))
-
-
-def signed_in(client: Client) -> User | None:
-    user_id = client.session.get("_auth_user_id")
-    return User.objects.get(pk=user_id) if user_id else None
 
 
 def failure_message(client: Client, response) -> str:
@@ -91,12 +83,7 @@ def test_first_sign_in_makes_the_account_with_name_email_and_mapped_role(idp, se
     response = sign_in(client, idp, user)
     assert response.status_code == 302 and response["Location"] == "/campaigns/"
     account = signed_in(client)
-    assert (account.username, account.display_name, account.email, account.role) == (
-        user.username,
-        "王芳",
-        user.email,
-        Role.FINANCE,
-    )
+    assert profile(account) == (user.username, "王芳", user.email, "", Role.FINANCE)
     assert not account.has_usable_password()
     link = ExternalIdentity.objects.get(user=account)
     assert (link.method, link.subject) == ("oidc", user.sub)

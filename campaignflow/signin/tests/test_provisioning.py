@@ -8,6 +8,7 @@ from campaignflow.signin.domain.identity import Identity
 from campaignflow.signin.errors import SignInRefused
 from campaignflow.signin.models import ExternalIdentity
 from campaignflow.signin.provisioning import provision
+from campaignflow.signin.tests.browsing import profile
 from conftest import make_user
 
 pytestmark = pytest.mark.django_db
@@ -37,13 +38,8 @@ def actions(user) -> list[str]:
 
 def test_first_sign_in_creates_the_account_with_profile_and_link():
     user = provision(person())
-    assert (user.username, user.display_name, user.email, user.department) == (
-        "zhangsan",
-        "张三",
-        "zhangsan@example.com",
-        "市场部",
-    )
-    assert user.role == Role.MEMBER and user.is_active and not user.has_usable_password()
+    assert profile(user) == ("zhangsan", "张三", "zhangsan@example.com", "市场部", Role.MEMBER)
+    assert user.is_active and not user.has_usable_password()
     link = ExternalIdentity.objects.get()
     assert (link.user, link.method, link.subject, link.email) == (user, "ldap", "0b8e6f2a-0001", "zhangsan@example.com")
     assert link.last_sign_in_at is not None

@@ -9,6 +9,8 @@ from campaignflow.core.migration_fields import account_fk, id_field, model_optio
 
 
 class Migration(migrations.Migration):
+    # 0001-0002 in one, for new databases (a database that applied them skips this one: `replaces`).
+    replaces = [('accounts', '0001_initial'), ('accounts', '0002_user_department')]
 
     initial = True
 
@@ -38,6 +40,7 @@ class Migration(migrations.Migration):
                 ('version', models.PositiveIntegerField(default=1)),
                 ('groups', models.ManyToManyField(blank=True, help_text='The groups this user belongs to. A user will get all permissions granted to each of their groups.', related_name='user_set', related_query_name='user', to='auth.group', verbose_name='groups')),
                 ('user_permissions', models.ManyToManyField(blank=True, help_text='Specific permissions for this user.', related_name='user_set', related_query_name='user', to='auth.permission', verbose_name='user permissions')),
+                ('department', models.CharField(blank=True, max_length=200, verbose_name='department')),
             ],
             options=model_options('user', 'users'),
             managers=[

@@ -4,10 +4,12 @@ import django.db.models.deletion
 from django.conf import settings
 from django.db import migrations, models
 
-from campaignflow.core.migration_fields import id_field, versioned_fields
+from campaignflow.core.migration_fields import campaign_fk, id_field, model_options, user_ref_fk, versioned_fields
 
 
 class Migration(migrations.Migration):
+    # 0001-0002 in one, for new databases (a database that applied them skips this one: `replaces`).
+    replaces = [('events', '0001_initial'), ('events', '0002_reminders')]
 
     initial = True
 
@@ -36,14 +38,10 @@ class Migration(migrations.Migration):
                 ('closes_at', models.DateTimeField(blank=True, null=True, verbose_name='registration closes')),
                 ('channels', models.JSONField(blank=True, default=list, verbose_name='channels')),
                 ('allow_international', models.BooleanField(default=False, verbose_name='numbers from outside mainland China')),
-                ('campaign', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='events', to='campaigns.campaign')),
-                ('created_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                ('campaign', campaign_fk('events')),
+                ('created_by', user_ref_fk()),
             ],
-            options={
-                'verbose_name': 'event',
-                'verbose_name_plural': 'events',
-                'ordering': ['campaign_id', 'starts_at', 'id'],
-            },
+            options=model_options('event', 'events', ordering=['campaign_id', 'starts_at', 'id']),
         ),
         migrations.CreateModel(
             name='Registration',
@@ -61,15 +59,10 @@ class Migration(migrations.Migration):
                 ('created_at', models.DateTimeField(auto_now_add=True, db_index=True, verbose_name='registered at')),
                 ('checked_in_at', models.DateTimeField(blank=True, null=True, verbose_name='checked in at')),
                 ('erased_at', models.DateTimeField(blank=True, null=True, verbose_name='erased at')),
-                ('checked_in_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                ('checked_in_by', user_ref_fk()),
                 ('event', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='registrations', to='events.event')),
             ],
-            options={
-                'verbose_name': 'registration',
-                'verbose_name_plural': 'registrations',
-                'ordering': ['event_id', '-created_at', '-id'],
-                'constraints': [models.UniqueConstraint(condition=models.Q(('phone', ''), _negated=True), fields=('event', 'phone'), name='events_one_per_phone')],
-            },
+            options=model_options('registration', 'registrations', ordering=['event_id', '-created_at', '-id'], constraints=[models.UniqueConstraint(condition=models.Q(('phone', ''), _negated=True), fields=('event', 'phone'), name='events_one_per_phone')]),
         ),
         migrations.CreateModel(
             name='Visit',
@@ -79,10 +72,24 @@ class Migration(migrations.Migration):
                 ('channel', models.CharField(max_length=100, verbose_name='channel')),
                 ('event', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='visits', to='events.event')),
             ],
-            options={
-                'verbose_name': 'visit',
-                'verbose_name_plural': 'visits',
-                'indexes': [models.Index(fields=['event', 'at'], name='events_visit_event_at')],
-            },
+            options=model_options('visit', 'visits', indexes=[models.Index(fields=['event', 'at'], name='events_visit_event_at')]),
+        ),
+        migrations.CreateModel(
+            name='Reminder',
+            fields=[
+                id_field(),
+                ('message', models.TextField(blank=True, verbose_name='message')),
+                ('include_waitlist', models.BooleanField(default=False, verbose_name='also the waiting list')),
+                ('status', models.CharField(choices=[('queued', 'Queued'), ('sending', 'Sending'), ('done', 'Sent'), ('failed', 'Failed')], default='queued', max_length=20, verbose_name='status')),
+                ('recipients', models.PositiveIntegerField(default=0, verbose_name='recipients')),
+                ('emailed', models.PositiveIntegerField(default=0, verbose_name='e-mails')),
+                ('texted', models.PositiveIntegerField(default=0, verbose_name='text messages')),
+                ('failed', models.PositiveIntegerField(default=0, verbose_name='failed')),
+                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='created at')),
+                ('finished_at', models.DateTimeField(blank=True, null=True, verbose_name='finished at')),
+                ('created_by', user_ref_fk(blank=False)),
+                ('event', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='reminders', to='events.event')),
+            ],
+            options=model_options('reminder', 'reminders', ordering=['event_id', '-created_at', '-id']),
         ),
     ]

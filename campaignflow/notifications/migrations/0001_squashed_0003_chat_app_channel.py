@@ -7,17 +7,18 @@ from django.db import migrations, models
 from campaignflow.core.migration_fields import account_fk, campaign_fk, id_field, model_options, user_ref_fk, versioned_fields
 
 # The kinds of notification (notifications.models.Kind) as they were when this was written.
-KINDS = [('alert', 'Alert'), ('approval', 'Approval waiting'), ('task_due', 'Task due'), ('task_overdue', 'Task overdue'), ('sla_breach', 'Issue SLA breached'), ('report', 'Report published'), ('other', 'Other')]
+KINDS = [('alert', 'Alert'), ('approval', 'Approval waiting'), ('task_due', 'Task due'), ('task_overdue', 'Task overdue'), ('sla_breach', 'Issue SLA breached'), ('report', 'Report published'), ('numbers_missing', "Today's numbers missing"), ('other', 'Other')]
 
 
 class Migration(migrations.Migration):
-    # 0001-0002 in one, for new databases (a database that applied them skips this one: `replaces`).
-    replaces = [('notifications', '0001_initial'), ('notifications', '0002_notification_group_count')]
+    # 0001-0003 in one, for new databases (a database that applied them skips this one: `replaces`).
+    replaces = [('notifications', '0001_initial'), ('notifications', '0002_notification_group_count'), ('notifications', '0003_chat_app_channel')]
 
     initial = True
 
     dependencies = [
         ('campaigns', '0001_initial'),
+        ('contenttypes', '0002_remove_content_type_name'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
@@ -50,7 +51,7 @@ class Migration(migrations.Migration):
             name='Delivery',
             fields=[
                 id_field(),
-                ('channel', models.CharField(choices=[('email', 'e-mail'), ('webhook', 'webhook')], max_length=10)),
+                ('channel', models.CharField(choices=[('email', 'e-mail'), ('webhook', 'webhook'), ('chatapp', 'chat app')], max_length=10)),
                 ('kind', models.CharField(choices=KINDS, max_length=20)),
                 ('title', models.CharField(max_length=200)),
                 ('body', models.TextField(blank=True)),
@@ -66,6 +67,8 @@ class Migration(migrations.Migration):
                 ('recipient', user_ref_fk()),
                 ('endpoint', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='deliveries', to='notifications.webhookendpoint')),
                 ('group_key', models.CharField(blank=True, db_index=True, max_length=300)),
+                ('target_id', models.PositiveBigIntegerField(blank=True, null=True)),
+                ('target_type', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='+', to='contenttypes.contenttype')),
             ],
             options=model_options('delivery', 'delivery log', ordering=['-created_at', '-id']),
         ),
@@ -94,6 +97,7 @@ class Migration(migrations.Migration):
                 ('inapp', models.BooleanField(default=True, verbose_name='in-app')),
                 ('email', models.BooleanField(default=True, verbose_name='e-mail')),
                 ('user', account_fk('notification_prefs')),
+                ('chatapp', models.BooleanField(default=True, verbose_name='chat app')),
             ],
             options={'constraints': [models.UniqueConstraint(fields=('user', 'kind'), name='uniq_pref_kind')]},
         ),

@@ -8,6 +8,8 @@ from campaignflow.core.migration_fields import account_fk, campaign_fk, code_fie
 
 
 class Migration(migrations.Migration):
+    # 0001-0002 in one, for new databases (a database that applied them skips this one: `replaces`).
+    replaces = [('execution', '0001_initial'), ('execution', '0002_standup_client_key')]
 
     initial = True
 
@@ -103,6 +105,7 @@ class Migration(migrations.Migration):
                 ('need_support', models.TextField(blank=True, verbose_name='support needed')),
                 ('campaign', campaign_fk('standups')),
                 ('user', account_fk('standups')),
+                ('client_key', models.CharField(blank=True, default='', max_length=64, verbose_name='client key')),
             ],
             options=model_options('stand-up', 'stand-ups', ordering=['campaign', '-date', 'user_id'], constraints=[models.UniqueConstraint(fields=('campaign', 'user', 'date'), name='uniq_standup_day')]),
         ),
