@@ -1537,7 +1537,8 @@ def get_ok(client, path: str):
     return response
 
 
-NO_CACHE = {"default": {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}}
+_DUMMY = {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}
+NO_CACHE = {"default": _DUMMY, "shared": _DUMMY}  # every alias settings.CACHES names (read_cache uses both)
 
 
 def count_queries(case: ListCase, n: int, admin) -> int:
