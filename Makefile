@@ -7,7 +7,7 @@ MANAGE := $(PY) manage.py
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test setup venv deps frontend migrate demo serve lint format bench clean
+.PHONY: run test setup venv deps frontend migrate demo serve lint format bench bench-scale clean
 
 run: setup demo serve
 
@@ -55,6 +55,10 @@ format: deps
 
 bench: setup
 	$(PY) -m bench
+
+# Read throughput with 1 and 2 web workers on PostgreSQL + Redis (deploy/compose.scale.yaml's set-up).
+bench-scale: setup
+	$(PY) -m bench.bench_scale
 
 clean:
 	rm -rf $(VENV) node_modules static/vendor staticfiles

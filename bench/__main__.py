@@ -21,7 +21,6 @@ import sys
 import tempfile
 import time
 import traceback
-import uuid
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -390,29 +389,9 @@ def run_one(out: Path) -> int:
 # --- every database -------------------------------------------------------------------------------
 
 
-def _postgres_scratch() -> tuple[str, callable] | None:
-    """(URL of a new scratch database, drop) when a PostgreSQL server answers, else None."""
-    if os.environ.get("BENCH_POSTGRES", "1") == "0":
-        return None
-    base = os.environ.get("BENCH_POSTGRES_URL", "postgres://postgres@127.0.0.1:5432/postgres")
-    try:
-        import psycopg
-
-        name = f"cf_bench_{uuid.uuid4().hex[:8]}"
-        with psycopg.connect(base, autocommit=True, connect_timeout=3) as conn:
-            conn.execute(f'CREATE DATABASE "{name}"')
-    except Exception as exc:
-        print(f"PostgreSQL not used ({type(exc).__name__}: {exc})".strip(), flush=True)
-        return None
-
-    def drop():
-        with psycopg.connect(base, autocommit=True) as conn:
-            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-
-    return f"{base.rsplit('/', 1)[0]}/{name}", drop
-
-
 def main() -> int:
+    from bench.data import postgres_scratch
+
     if os.environ.get("BENCH_CHILD_OUT"):
         return run_one(Path(os.environ["BENCH_CHILD_OUT"]))
     t_start = time.perf_counter()
@@ -421,7 +400,7 @@ def main() -> int:
         targets.append(("postgresql", {}, lambda: None))
     else:
         targets.append(("sqlite", {"DATABASE_URL": ""}, lambda: None))
-        scratch = _postgres_scratch()
+        scratch = postgres_scratch()
         if scratch is not None:
             url, drop = scratch
             targets.append(("postgresql", {"DATABASE_URL": url}, drop))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import time
+import uuid
 
 
 def generate(**kw) -> list[int]:
@@ -46,3 +47,25 @@ def planner(campaign_ids: list[int], *, owns_every: int = 20):
         ids = list(Task.objects.filter(campaign_id=cid).order_by("pk").values_list("pk", flat=True)[::owns_every])
         Task.objects.filter(pk__in=ids).update(owner=user)
     return user
+
+
+def postgres_scratch() -> tuple[str, callable] | None:
+    """(URL of a new scratch database, drop) when a PostgreSQL server answers, else None."""
+    if os.environ.get("BENCH_POSTGRES", "1") == "0":
+        return None
+    base = os.environ.get("BENCH_POSTGRES_URL", "postgres://postgres@127.0.0.1:5432/postgres")
+    try:
+        import psycopg
+
+        name = f"cf_bench_{uuid.uuid4().hex[:8]}"
+        with psycopg.connect(base, autocommit=True, connect_timeout=3) as conn:
+            conn.execute(f'CREATE DATABASE "{name}"')
+    except Exception as exc:
+        print(f"PostgreSQL not used ({type(exc).__name__}: {exc})".strip(), flush=True)
+        return None
+
+    def drop():
+        with psycopg.connect(base, autocommit=True) as conn:
+            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+    return f"{base.rsplit('/', 1)[0]}/{name}", drop

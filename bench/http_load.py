@@ -77,13 +77,20 @@ def request_ms(method: str, url: str, token: str, body: dict | None = None) -> t
         connection.close()
 
 
-def load(url: str, token: str, concurrency: int, requests: int, seconds: float) -> dict:
-    """Run bench/load.py as a second process: {"p50", "p95", "p99", "median", "rate", "note"} in ms."""
+def load(url: str | list[str], token: str, concurrency: int, requests: int, seconds: float) -> dict:
+    """Run bench/load.py as a second process: {"p50", "p95", "p99", "median", "rate", "note", "client_cpu_s"}
+    (latencies in ms; `url` may be several, taken in turn; client_cpu_s: the CPU the load process used)."""
+    import resource
+
+    urls = [url] if isinstance(url, str) else list(url)
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     out = subprocess.run(
-        [sys.executable, str(ROOT / "bench" / "load.py"), url, "--token", token, "--concurrency", str(concurrency),
+        [sys.executable, str(ROOT / "bench" / "load.py"), *urls, "--token", token, "--concurrency", str(concurrency),
          "--requests", str(requests), "--seconds", str(seconds), "--warmup", str(concurrency * 2)],
         capture_output=True, text=True, check=True, timeout=900,
     )  # fmt: skip
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    client_cpu = (after.ru_utime + after.ru_stime) - (before.ru_utime + before.ru_stime)
     data = json.loads(out.stdout)
     lat = sorted(data["latencies_ms"])
     if not lat:
@@ -100,5 +107,7 @@ def load(url: str, token: str, concurrency: int, requests: int, seconds: float) 
         "median": round(statistics.median(lat), 1),
         "rate": rate,
         "bytes": data.get("bytes"),
+        "client_cpu_s": round(client_cpu, 2),
+        "wall_s": round(data["wall_s"], 2),
         "note": f"{len(lat)} requests in {data['wall_s']:.1f} s ({rate:.0f} req/s), errors {len(data['errors'])}",
     }
