@@ -685,6 +685,9 @@ def _total_row(table_: Table) -> Table:
     return table_
 
 
+PARTY_COLUMNS = 4  # parties side by side in the costs table of a settlement statement
+
+
 def settlement_report(campaign, data: dict, contacts: dict[str, str], *, party: str | None = None) -> bytes:
     """The settlement statement (结算单) of `data` (budgets.selectors.settlement_statement): the parties with
     their contacts, each cost line split between them, each party's share, paid and balance to the cent,
@@ -733,27 +736,32 @@ def settlement_report(campaign, data: dict, contacts: dict[str, str], *, party: 
         )
     )
 
-    money_width = (width - 70 * mm) / (len(columns) + 1)
     story.append(p(t("2. Costs by budget line"), styles["h1"]))
-    body = [
-        [row["category_label"], row["line"].item, p(fmt_cents(sum(parts.values())), num)]
-        + [p(fmt_cents(parts[c]), num) for c in columns]
-        for row, parts in view["lines"]
-    ]
-    body.append(
-        ["", t("Total"), p(fmt_cents(statement.total_cost), num)]
-        + [p(fmt_cents(view["owed"][c]), num) for c in columns]
-    )
-    story.append(
-        _total_row(
-            table(
-                [t("Category"), t("Item"), t("Amount")] + [names[c] for c in columns],
-                body,
-                styles,
-                [25 * mm, 45 * mm] + [money_width] * (len(columns) + 1),
+    # At most PARTY_COLUMNS parties side by side: more would squeeze the figures below a readable width on A4
+    # (and below zero: reportlab refuses the table), so a statement with many partners has one table a group.
+    groups = [columns[i : i + PARTY_COLUMNS] for i in range(0, len(columns), PARTY_COLUMNS)] or [columns]
+    for group in groups:
+        money_width = (width - 70 * mm) / (len(group) + 1)
+        body = [
+            [row["category_label"], row["line"].item, p(fmt_cents(sum(parts.values())), num)]
+            + [p(fmt_cents(parts[c]), num) for c in group]
+            for row, parts in view["lines"]
+        ]
+        body.append(
+            ["", t("Total"), p(fmt_cents(statement.total_cost), num)]
+            + [p(fmt_cents(view["owed"][c]), num) for c in group]
+        )
+        story.append(
+            _total_row(
+                table(
+                    [t("Category"), t("Item"), t("Amount")] + [names[c] for c in group],
+                    body,
+                    styles,
+                    [25 * mm, 45 * mm] + [money_width] * (len(group) + 1),
+                )
             )
         )
-    )
+        story.append(Spacer(1, 3 * mm))
 
     story.append(p(t("3. Shares, payments and balances"), styles["h1"]))
     body = [

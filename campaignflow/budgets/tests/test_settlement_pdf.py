@@ -157,3 +157,24 @@ def test_a_settlement_without_costs_still_gives_a_statement(api, bc):
     assert response.status_code == 200
     text = pdf_text(response.content)
     assert "Total¥0.00" in text and "Ourcompany(host)" in text and "Notsigned" in text
+
+
+def test_a_statement_with_many_partners_lays_their_columns_out_in_groups(api, bc):
+    """Thirty partners and the host: the costs table cannot hold 31 figure columns on A4 (reportlab refused
+    the table: a 500), so it comes in groups of parties; every party's name and share to the cent is there."""
+    admin, owner = api("admin"), api("owner")
+    shares = [{"party": "host", "ratio": "10%"}]
+    for i in range(30):
+        company = admin.post("/partners", {"name": f"合作方{i:02d}", "contacts": ""}).json()
+        body = {"partner": company["id"], "state": "participating"}
+        shares.append({"party": owner.post(f"/campaigns/{bc.id}/partners", body).json()["id"], "ratio": "3%"})
+    assert owner.put(f"/campaigns/{bc.id}/cost-shares", {"shares": shares}).status_code == 200
+    line = add_line(owner, bc, planned=100000)
+    body = {"budget_line": line["id"], "amount": "1000.00", "date": "2025-06-03", "paid_by": "host"}
+    assert owner.post(f"/campaigns/{bc.id}/expenses", body).status_code == 201
+    response = owner.get(f"/campaigns/{bc.id}/settlement.pdf")
+    assert response.status_code == 200, response.content[:300]
+    text = pdf_text(response.content)
+    assert all(f"合作方{i:02d}" in text for i in range(30))
+    assert text.count("¥30.00") >= 60  # each partner's 3 % of ¥1,000 in the costs table and in the shares
+    assert "¥100.00" in text  # the host's 10 %
