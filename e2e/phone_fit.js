@@ -9,7 +9,8 @@
 //   - a link inside running text (a sentence around it in the same block): WCAG 2.5.8's inline exception
 //   - a checkbox or radio inside its label, or named by a label[for]: the label is the tap target, measured instead
 //   - what is inside a box that scrolls sideways by itself is still measured, but is no page overflow
-//   - the charts' and the Gantt's drawing surfaces (canvas/svg): their labels are drawn, not text elements
+//   - the charts' drawings (canvas/svg) and, for text size only, the Gantt chart's timeline: labels drawn to the
+//     chart's own scale (the Gantt's controls are measured like any other)
 () => {
   const MIN_TAP = 40;
   const MIN_TEXT = 14;
@@ -66,7 +67,10 @@
     }
     return null;
   };
-  const inDrawing = (el) => !!el.closest("canvas, svg, .gantt_container, [data-chart], [_echarts_instance_]");
+  // a chart's drawing (ECharts' canvas, an SVG) and the Gantt chart's timeline: their labels are drawn for the chart's
+  // own scale; the Gantt's controls (the grid's, the toolbar's) are still measured
+  const inDrawing = (el) => !!el.closest("canvas, svg, [_echarts_instance_]");
+  const inChartText = (el) => inDrawing(el) || !!el.closest(".gantt_container");
 
   // 1. the page itself wider than the screen, and the outermost elements that stick out
   const docWidth = Math.max(document.documentElement.scrollWidth, document.body ? document.body.scrollWidth : 0);
@@ -133,7 +137,7 @@
     if (el && !["SCRIPT", "STYLE", "NOSCRIPT", "TEMPLATE", "OPTION"].includes(el.tagName)) textEls.add(el);
   }
   textEls.forEach((el) => {
-    if (inDrawing(el) || !visible(el)) return;
+    if (inChartText(el) || !visible(el)) return;
     const size = parseFloat(style(el).fontSize);
     if (size < MIN_TEXT - 0.05) add("text", el, `${size}px`);
   });
