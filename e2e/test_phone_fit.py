@@ -1,5 +1,5 @@
 """Every page of the product fits a phone (#23): at 360×740 with touch, as the campaign's owner, a member, a viewer
-and a partner (and a visitor for the open pages), no page scrolls sideways itself, every control is at least
+and a partner (the administrator for their own pages, a visitor for the open ones), no page scrolls sideways itself, every control is at least
 40×40 px, no text is under 14 px and no action shows only on hover (e2e/phone_fit.js measures).
 
 The pages are read from Django's URL resolver, each path parameter filled with a real id of the demo, so a new
