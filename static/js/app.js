@@ -60,9 +60,22 @@ window.cfChartNumbers = function (option) {
   return option;
 };
 
+// One ECharts chart in `el` drawn from a server-built option, its numbers read like the page (cfChartNumbers), and
+// following its element's size: the window's, a phone turned sideways, and the layout changing the box (a grid
+// reflowing at a phone's width, a fold opened) through a ResizeObserver. Returns the chart.
+window.cfChart = function (el, option) {
+  const chart = window.echarts.init(el);
+  chart.setOption(window.cfChartNumbers(option));
+  const resize = () => { if (!chart.isDisposed()) chart.resize(); };
+  window.addEventListener("resize", resize);
+  window.addEventListener("orientationchange", resize);
+  if (window.ResizeObserver) new ResizeObserver(resize).observe(el);
+  return chart;
+};
+
 // A page's ECharts from option dicts built on the server: each element with the attribute data-<attr> gets the
-// option that attribute names in the JSON of the script #<id>, its numbers read like the page (cfChartNumbers),
-// and follows the window's size. Returns the charts (for a page that also resizes them on other changes).
+// option that attribute names in the JSON of the script #<id>, drawn by cfChart (so it follows its box's size).
+// Returns the charts.
 window.cfCharts = function (id, attr) {
   const data = document.getElementById(id);
   if (!data || !window.echarts) return [];
@@ -70,12 +83,8 @@ window.cfCharts = function (id, attr) {
   const charts = [];
   document.querySelectorAll(`[data-${attr}]`).forEach((el) => {
     const option = options[el.getAttribute(`data-${attr}`)];
-    if (!option) return;
-    const chart = window.echarts.init(el);
-    chart.setOption(window.cfChartNumbers(option));
-    charts.push(chart);
+    if (option) charts.push(window.cfChart(el, option));
   });
-  window.addEventListener("resize", () => charts.forEach((c) => c.resize()));
   return charts;
 };
 

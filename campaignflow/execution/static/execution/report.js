@@ -4,10 +4,7 @@
   const data = document.getElementById("report-trend");
   const el = document.querySelector("[data-report-chart]");
   if (data && el && window.echarts) {
-    const option = JSON.parse(data.textContent);
-    const chart = window.echarts.init(el);
-    chart.setOption(window.cfChartNumbers ? window.cfChartNumbers(option) : option);
-    window.addEventListener("resize", () => chart.resize());
+    window.cfChart(el, JSON.parse(data.textContent));  // app.js: numbers like the page, follows its box's size
   }
   document.querySelectorAll("[data-copy]").forEach((button) => {
     button.addEventListener("click", () => {
