@@ -79,8 +79,8 @@ INIT = """
 # Scrolls the chart in each animation frame; returns the frame times.
 SCROLL = """async ({ seconds, dy, dx }) => {
   const s = gantt.getScrollState();
-  const maxY = Math.max(0, gantt.getVisibleTaskCount() * gantt.config.row_height - gantt.$task_data.parentNode.clientHeight);
-  const maxX = Math.max(0, s.inner_width - s.width);
+  // getScrollState: width and height are the whole chart's, inner_width and inner_height what is on screen
+  const maxY = Math.max(0, s.height - s.inner_height), maxX = Math.max(0, s.width - s.inner_width);
   let x = s.x, y = s.y, sy = dy, sx = dx;
   const frames = [];
   return new Promise((resolve) => {
