@@ -260,7 +260,8 @@ def run(user, *, tasks: int = 10_000, loads: int = 3, seconds: float = SCROLL_SE
             "reference": f"{anchor}: {s['longest_after']:.0f} ms",
             "ratio": b["longest_after"] / s["longest_after"] if s["longest_after"] else None,
             "size": size,
-            "note": f"Long Tasks API, from the first screen through loading the rest and {seconds:g} s of scrolling; "
+            "note": f"Long Tasks API (tasks of 50 ms or more; 0: none), from the first screen through loading the rest "
+            f"and {seconds:g} s of scrolling; "
             f"{how} (the goal is judged on the worst); tasks over 50 ms after the first screen: "
             f"{b['long_after']:.0f} ({anchor}: {s['long_after']:.0f}); the longest before it {b['longest_before']:.0f} ms",
         },
