@@ -30,12 +30,14 @@ SIZES = (
     {"import_rows": 50_000, "cpm_runs": 3, "gantt_tasks": 2_000, "page_tasks": 1_000, "board_rows": 100_000,
      "tasks_per_campaign": 200, "task_campaigns": 3, "grow_factor": 3, "export_rows": 10_000,
      "load_requests": 100, "load_seconds": 20, "list_small": 10, "list_large": 100,
-     "material_upload_mb": 20, "materials_large": 500, "event_registrations": 500}
+     "material_upload_mb": 20, "materials_large": 500, "event_registrations": 500,
+     "gantt_page_big": 2_000, "gantt_page_loads": 1, "gantt_scroll_s": 1.0}
     if QUICK
     else {"import_rows": 1_000_000, "cpm_runs": 5, "gantt_tasks": 10_000, "page_tasks": 5_000,
           "board_rows": 1_000_000, "tasks_per_campaign": 1_000, "task_campaigns": 10, "grow_factor": 10,
           "export_rows": 100_000, "load_requests": 400, "load_seconds": 90, "list_small": 10, "list_large": 1_000,
-          "material_upload_mb": 200, "materials_large": 5_000, "event_registrations": 5_000}
+          "material_upload_mb": 200, "materials_large": 5_000, "event_registrations": 5_000,
+          "gantt_page_big": 10_000, "gantt_page_loads": 3, "gantt_scroll_s": 2.0}
 )  # fmt: skip
 RESULTS_DIR = ROOT / "bench" / "results"
 RESULTS: list[dict] = []
@@ -271,6 +273,17 @@ def bench_gantt_page(user):
            "median of 3 loads")  # fmt: skip
 
 
+def bench_gantt_step(user):
+    """The Gantt page of a 10,000-task campaign in Chromium: first screen, the longest main-thread task after it,
+    scroll frame rate, against a 100-task campaign in the same run (bench/bench_gantt.py)."""
+    from bench import bench_gantt
+
+    for r in bench_gantt.run(user, tasks=SIZES["gantt_page_big"], loads=SIZES["gantt_page_loads"],
+                             seconds=SIZES["gantt_scroll_s"]):  # fmt: skip
+        record(r["name"], r["value"], r["unit"], r["goal"], r["ok"], reference=r.get("reference"),
+               ratio=r.get("ratio"), size=r.get("size", ""), note=r.get("note", ""))  # fmt: skip
+
+
 def bench_phone_step(user):
     """Today and the stand-up on a throttled phone (4× CPU, Fast 3G): JS+CSS bytes and LCP in Chromium."""
     from bench import bench_phone
@@ -357,6 +370,7 @@ def run_one(out: Path) -> int:
             ("api under load", bench_api_load),
             ("board queries", bench_board_queries),
             ("gantt page", lambda: bench_gantt_page(user)),
+            ("gantt 10k", lambda: bench_gantt_step(user)),
             ("phone", lambda: bench_phone_step(user)),
         ]
         only = {name.strip() for name in os.environ.get("BENCH_ONLY", "").split(",") if name.strip()}

@@ -52,6 +52,13 @@
   gantt.config.open_tree_initially = true;
   gantt.config.row_height = 30;
   gantt.config.bar_height = 20;
+  // A plan of 10,000 rows (docs/performance.md, "Gantt, 10,000 tasks"): only the rows and columns in view are
+  // drawn (smart_rendering, dhtmlx-gantt's default); the day grid behind the bars is one line per day and the
+  // period bands one column each (drawOverlays) instead of a div per day and row; the scale is a few
+  // hundred cells at most, drawn once instead of again on each sideways scroll.
+  gantt.config.smart_rendering = true;
+  gantt.config.static_background = true;
+  gantt.config.smart_scales = false;
   // Short dates in the grid ("12月4日" / "Dec 4"); the scale above the bars gives the year.
   const shortDate = gantt.date.date_to_str(zh ? "%n月%j日" : "%M %j");
   const lastDay = (t) => (t.type === "milestone" ? t.start_date : gantt.date.add(t.end_date, -1, "day"));
@@ -96,14 +103,6 @@
   };
   gantt.templates.grid_row_class = (s, e, t) => (t.critical ? "cf-critical-row" : t.late ? "cf-late-row" : "");
 
-  // Period bands (预热期/爆发期/延续期) drawn behind the bars, one coloured column per period.
-  gantt.templates.timeline_cell_class = function (task, date) {
-    for (const p of periods) {
-      if (date >= p.start && date <= p.end) return "cf-band cf-band-" + p.kind;
-    }
-    return "";
-  };
-
   // Baselines: a thin bar under each task (our own task layer, added once the chart exists).
   const baselineLayer = function (task) {
     if (!task.baseline_start || !task.baseline_end || task.type === "project") return false;
@@ -119,18 +118,30 @@
     return el;
   };
 
-  // Zoom: day / week / month.
-  gantt.ext.zoom.init({
-    levels: [
-      { name: "day", scale_height: 50, min_column_width: 30, scales: [{ unit: "month", step: 1, format: zh ? "%Y年%n月" : "%F %Y" }, { unit: "day", step: 1, format: "%j" }] },
-      { name: "week", scale_height: 50, min_column_width: 60, scales: [{ unit: "month", step: 1, format: zh ? "%Y年%n月" : "%F %Y" }, { unit: "week", step: 1, format: zh ? "%n月%j日" : "%M %j" }] },
-      { name: "month", scale_height: 50, min_column_width: 80, scales: [{ unit: "year", step: 1, format: zh ? "%Y年" : "%Y" }, { unit: "month", step: 1, format: zh ? "%n月" : "%M" }] },
-    ],
-  });
-  gantt.ext.zoom.setLevel("day");
+  // Zoom: day / week / month. Not gantt.ext.zoom: it reads the timeline's width from the DOM on every scroll
+  // (a forced layout in each scroll event) to keep the date in the middle; here that date is read once, from
+  // the scroll state, when the level changes.
+  const levels = {
+    day: { scale_height: 50, min_column_width: 30, scales: [{ unit: "month", step: 1, format: zh ? "%Y年%n月" : "%F %Y" }, { unit: "day", step: 1, format: "%j" }] },
+    week: { scale_height: 50, min_column_width: 60, scales: [{ unit: "month", step: 1, format: zh ? "%Y年%n月" : "%F %Y" }, { unit: "week", step: 1, format: zh ? "%n月%j日" : "%M %j" }] },
+    month: { scale_height: 50, min_column_width: 80, scales: [{ unit: "year", step: 1, format: zh ? "%Y年" : "%Y" }, { unit: "month", step: 1, format: zh ? "%n月" : "%M" }] },
+  };
+  function zoom(name, render) {
+    // (getScrollState: inner_width is the timeline's width on screen, width the whole scale's)
+    const s = render ? gantt.getScrollState() : null;
+    const middle = s && s.inner_width ? gantt.dateFromPos(s.x + s.inner_width / 2) : null;
+    Object.assign(gantt.config, levels[name]);
+    if (!render) return;
+    gantt.render();
+    if (middle) {
+      const after = gantt.getScrollState();
+      gantt.scrollTo(Math.max(0, gantt.posFromDate(middle) - after.inner_width / 2), null);
+    }
+  }
+  zoom("day", false);
   document.querySelectorAll("[data-zoom]").forEach((b) =>
     b.addEventListener("click", () => {
-      gantt.ext.zoom.setLevel(b.dataset.zoom);
+      zoom(b.dataset.zoom, true);
       document.querySelectorAll("[data-zoom]").forEach((x) => x.classList.toggle("active", x === b));
     })
   );
@@ -212,11 +223,16 @@
     return rows;
   }
 
-  // A large plan is drawn in two steps: the first rows (more than a screenful) at once, the rest
-  // right after the browser has painted them. Parsing 5,000 tasks takes dhtmlx-gantt about half a
-  // second, and the first screen should not wait for rows far below it. The plan order puts each
-  // phase row before its tasks, so the first rows hold their own parents.
+  // A large plan is drawn in steps: the first rows (more than a screenful) at once; once the browser has painted
+  // them, the rest in slices of the main thread's time of about SLICE_MS each, so that no task blocks the page for
+  // long (docs/performance.md, "Gantt, 10,000 tasks"). Slices hand chunks of rows to the chart's task store,
+  // silently (gantt.parse would filter every row, sort every link and render the whole chart for each chunk);
+  // a task of its own then renders the chart with every row (and the links among the first rows); then slices
+  // hand the other links to the link store, and a last task lists each task's links ("onParse", as gantt.parse
+  // does) and draws the links alone (their store's refresh: not the rows again). The plan order puts each phase
+  // row before its tasks, so the first rows hold their own parents and every chunk finds its parents there.
   const FIRST_ROWS = 150;
+  const SLICE_MS = 30, TASK_CHUNK = 1000, LINK_CHUNK = 5000;
   let generation = 0; // a newer load() abandons the rest of an older one
   function parseInStages(d, mine) {
     const head = d.data.length > FIRST_ROWS * 2 ? d.data.slice(0, FIRST_ROWS) : d.data;
@@ -227,17 +243,34 @@
     // A running campaign opens on today (only the first load: later loads keep where the user scrolled).
     if (running && mine === 1) gantt.showDate(new Date(new Date().setHours(0, 0, 0, 0)));
     const done = () => { root.dataset.loaded = String(Date.now()); };
+    const steps = []; // { run, alone }: an "alone" step is a task of its own
+    if (head !== d.data) {
+      const rows = d.data, links = d.links.filter((l) => !early(l));
+      const tasks = gantt.getDatastore("task"), linkStore = gantt.getDatastore("link");
+      const quietly = (fn) => () => { silent = true; try { gantt.silent(fn); } finally { silent = false; } };
+      for (let i = FIRST_ROWS; i < rows.length; i += TASK_CHUNK) steps.push({ run: quietly(() => tasks.parse(rows.slice(i, i + TASK_CHUNK))) });
+      steps.push({ alone: true, run: () => { gantt.callEvent("onParse", []); gantt.render(); } });
+      for (let i = 0; i < links.length; i += LINK_CHUNK) steps.push({ run: quietly(() => linkStore.parse(links.slice(i, i + LINK_CHUNK))) });
+      steps.push({ alone: true, run: () => { gantt.callEvent("onParse", []); linkStore.refresh(); } });
+    }
+    let next = 0;
+    const slice = () => {
+      if (mine !== generation) return;
+      const x = gantt.getScrollState().x; // a render moves the timeline (to its start, or to a task)
+      const t0 = performance.now();
+      do {
+        steps[next++].run();
+      } while (next < steps.length && !steps[next - 1].alone && !steps[next].alone && performance.now() - t0 < SLICE_MS);
+      if (gantt.getScrollState().x !== x) gantt.scrollTo(x, null); // the rest of the rows keeps today in view
+      if (next < steps.length) setTimeout(slice, 0);
+      else done();
+    };
     // a task after the next frame runs once the bars are on screen: the mark times the first paint
     requestAnimationFrame(() => setTimeout(() => {
       if (mine !== generation) return;
       performance.mark("cf-gantt-painted");
-      if (head === d.data) return done();
-      silent = true;
-      const x = gantt.getScrollState().x;
-      gantt.parse({ data: d.data.slice(FIRST_ROWS), links: d.links.filter((l) => !early(l)) });
-      silent = false;
-      if (gantt.getScrollState().x !== x) gantt.scrollTo(x, null); // the rest of the rows keeps today in view
-      done();
+      if (steps.length) slice();
+      else done();
     }, 0));
   }
 
@@ -294,7 +327,9 @@
 
   const baselineSelect = document.getElementById("gantt-baseline");
   if (baselineSelect) baselineSelect.addEventListener("change", load);
-  // Community builds do not always expose addTaskLayer: draw the overlay after each render instead.
+  // Community builds do not expose addTaskLayer: the overlays are drawn after each render instead. Nothing
+  // here reads the layout (the heights come from the scroll state) and the baselines are drawn for the rows in
+  // view only, again as the chart scrolls: a plan of 10,000 rows would otherwise add 10,000 bars per render.
   function overlay(cls, left, text) {
     const el = document.createElement("div");
     el.className = cls;
@@ -302,13 +337,40 @@
     if (text) el.textContent = text;
     return el;
   }
-  function drawBaselines() {
+  function drawOverlays() {
     const area = gantt.$task_data;
     if (!area) return;
-    area.querySelectorAll(".cf-baseline, .cf-today-line, .cf-today-label, .cf-period-label").forEach((el) => el.remove());
-    // Today marker and period labels (the Community build has no marker plugin).
+    area.querySelectorAll(".cf-grid, .cf-band, .cf-today-line, .cf-today-label, .cf-period-label").forEach((el) => el.remove());
     const state = gantt.getState();
-    const height = Math.max(area.scrollHeight, gantt.getVisibleTaskCount() * gantt.config.row_height) + "px";
+    const scroll = gantt.getScrollState();
+    const height = Math.max(scroll.inner_height || 0, scroll.height || 0, gantt.getVisibleTaskCount() * gantt.config.row_height) + "px";
+    // The day grid: one line per column of the scale (static_background draws no cells, and the Community
+    // build no background image either).
+    const bands = document.createDocumentFragment();
+    const grid = document.createElement("div");
+    grid.className = "cf-grid";
+    const scale = gantt.getScale();
+    for (let i = 0; i < scale.count; i++) {
+      const line = overlay("cf-grid-line", scale.left[i] + scale.width[i] - 1);
+      line.style.height = height;
+      grid.appendChild(line);
+    }
+    bands.appendChild(grid);
+    // Period bands (预热期/爆发期/延续期) behind the bars: one column per period, its label at the top.
+    for (const p of periods) {
+      if (p.end < state.min_date || p.start > state.max_date) continue;
+      const from = gantt.posFromDate(p.start < state.min_date ? state.min_date : p.start);
+      const to = gantt.posFromDate(gantt.date.add(p.end, 1, "day") > state.max_date ? state.max_date : gantt.date.add(p.end, 1, "day"));
+      const band = overlay("cf-band cf-band-" + p.kind, from);
+      band.style.width = Math.max(0, to - from) + "px";
+      band.style.height = height;
+      bands.appendChild(band);
+    }
+    // above the rows' background (white, every other row shaded), below the bars and links
+    const rowsBackground = area.querySelector(":scope > .gantt_task_bg");
+    if (rowsBackground) rowsBackground.after(bands);
+    else area.insertBefore(bands, area.firstChild);
+    // Today marker and period labels (the Community build has no marker plugin).
     const today = new Date(new Date().setHours(0, 0, 0, 0));
     if (today >= state.min_date && today <= state.max_date) {
       const line = overlay("cf-today-line", gantt.posFromDate(today));
@@ -321,14 +383,40 @@
         area.appendChild(overlay("cf-period-label cf-period-" + p.kind, gantt.posFromDate(p.start), p.label));
       }
     }
-    if (!hasBaselines) return;
-    gantt.eachTask(function (task) {
-      if (!gantt.isTaskVisible(task.id)) return;
-      const el = baselineLayer(task);
-      if (el) area.appendChild(el);
-    });
+    drawBaselines();
   }
-  gantt.attachEvent("onDataRender", drawBaselines);
+  let drawnRows = ""; // the rows whose baselines are on screen ("first:last"), so that a scroll within them draws nothing
+  function drawBaselines() {
+    const area = gantt.$task_data;
+    if (!area) return;
+    area.querySelectorAll(".cf-baseline").forEach((el) => el.remove());
+    drawnRows = "";
+    if (!hasBaselines) return;
+    const s = gantt.getScrollState(), rowHeight = gantt.config.row_height;
+    // (getScrollState: inner_height is the height on screen, height all the rows')
+    const first = Math.max(0, Math.floor(s.y / rowHeight) - 20);
+    const last = Math.min(gantt.getVisibleTaskCount() - 1, Math.ceil((s.y + (s.inner_height || 600)) / rowHeight) + 20);
+    const bars = document.createDocumentFragment();
+    for (let i = first; i <= last; i++) {
+      const task = gantt.getTaskByIndex(i);
+      const el = task && baselineLayer(task);
+      if (el) bars.appendChild(el);
+    }
+    area.appendChild(bars);
+    drawnRows = first + ":" + last;
+  }
+  let baselineFrame = 0;
+  gantt.attachEvent("onGanttScroll", (left, top, newLeft, newTop) => {
+    if (!hasBaselines || top === newTop || baselineFrame) return;
+    baselineFrame = requestAnimationFrame(() => {
+      baselineFrame = 0;
+      const s = gantt.getScrollState(), rowHeight = gantt.config.row_height;
+      const [first, last] = drawnRows.split(":").map(Number);
+      const shownFirst = Math.floor(s.y / rowHeight), shownLast = Math.ceil((s.y + s.inner_height) / rowHeight);
+      if (!drawnRows || shownFirst < first || shownLast > last) drawBaselines();
+    });
+  });
+  gantt.attachEvent("onDataRender", drawOverlays);
   gantt.init("gantt-chart");
   load();
 })();
