@@ -37,7 +37,7 @@ from urllib.parse import urlsplit
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.http_load import ROOT, Server
+from bench.http_load import ROOT, Server, workers_cpu_s
 
 CLIENTS = 64
 RATE_GOAL = 500  # registrations per second, PostgreSQL
@@ -151,24 +151,11 @@ class PageVisitor(threading.Thread):
         self.join()
 
 
-def _workers_cpu_s(master: int) -> float:
-    """CPU seconds (user + system) used so far by the worker processes of gunicorn's `master`."""
-    total = 0
-    for stat in Path("/proc").glob("[0-9]*/stat"):
-        try:
-            fields = stat.read_text().rsplit(")", 1)[1].split()
-        except OSError:
-            continue
-        if int(fields[1]) == master:  # fields[1]: the parent; [11], [12]: utime, stime in clock ticks
-            total += int(fields[11]) + int(fields[12])
-    return total / os.sysconf("SC_CLK_TCK")
-
-
 def _measured(server: Server, url: str, count: int, *, register: bool = False) -> dict:
     """`run_clients(...)`, with the CPU time the server's workers spent on it ("cpu_s")."""
-    before = _workers_cpu_s(server.proc.pid)
+    before = workers_cpu_s(server.proc.pid)
     result = run_clients(url, count, register=register)
-    return {**result, "cpu_s": _workers_cpu_s(server.proc.pid) - before}
+    return {**result, "cpu_s": workers_cpu_s(server.proc.pid) - before}
 
 
 def _p95(latencies: list[float]) -> float:

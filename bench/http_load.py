@@ -59,6 +59,31 @@ class Server:
         self.stop()
 
 
+def _cpu_s(match) -> float:
+    """CPU seconds (user + system) used so far by the processes for which `match(name, parent pid)` holds."""
+    total = 0
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            name_part, _paren, rest = stat.read_text().rpartition(")")
+            fields = rest.split()
+        except OSError:
+            continue
+        name = name_part.partition("(")[2]
+        if match(name, int(fields[1])):  # fields[1]: the parent; [11], [12]: utime, stime in clock ticks
+            total += int(fields[11]) + int(fields[12])
+    return total / os.sysconf("SC_CLK_TCK")
+
+
+def workers_cpu_s(master: int) -> float:
+    """CPU seconds used so far by the worker processes of gunicorn's `master`."""
+    return _cpu_s(lambda _name, parent: parent == master)
+
+
+def postgres_cpu_s() -> float:
+    """CPU seconds used so far by the PostgreSQL server's processes on this machine (every backend)."""
+    return _cpu_s(lambda name, _parent: name.startswith("postgres"))
+
+
 def request_ms(method: str, url: str, token: str, body: dict | None = None) -> tuple[int, float]:
     """One request on a connection of its own, with a Bearer token: (status, milliseconds)."""
     import http.client
