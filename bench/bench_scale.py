@@ -62,17 +62,19 @@ def _reads(board: int, planned: int) -> list[str]:
 def _throughput(workers: int, paths: list[str], token: str) -> dict:
     """Requests/s of `workers` web workers, and where the CPU went per request: the web workers, PostgreSQL,
     the load generator (all three share the machine's cores, so the last two bound the scaling)."""
-    from bench.http_load import Server, load, postgres_cpu_s, workers_cpu_s
+    from bench.http_load import Server, load, server_cpu_s, workers_cpu_s
+
+    def cpu() -> dict[str, float]:
+        return {"web": workers_cpu_s(server.proc.pid), "db": server_cpu_s("postgres"), "redis": server_cpu_s("redis")}
 
     with Server(workers) as server:
         urls = [server.base + path for path in paths]
         load(urls, token, CONCURRENCY, 40 * workers, 30)  # every worker has imported, connected, cached
-        web, db = workers_cpu_s(server.proc.pid), postgres_cpu_s()
+        before = cpu()
         result = load(urls, token, CONCURRENCY, 10**7, SECONDS)
-        web, db = workers_cpu_s(server.proc.pid) - web, postgres_cpu_s() - db
+        used = {k: v - before[k] for k, v in cpu().items()} | {"client": result["client_cpu_s"]}
     count = result["rate"] * result["wall_s"]
-    result["cpu_ms"] = {k: round(v * 1000 / count, 2) for k, v in (("web", web), ("db", db),
-                                                                   ("client", result["client_cpu_s"]))}  # fmt: skip
+    result["cpu_ms"] = {k: round(v * 1000 / count, 2) for k, v in used.items()}
     print(f"  {workers} web worker(s): {result['note']}, CPU ms a request {result['cpu_ms']}", flush=True)
     return result
 
@@ -153,7 +155,7 @@ def run() -> list[dict]:
         {"name": "read throughput scaling, 1 → 2 web workers", "value": round(ratio, 2), "unit": "×",
          "goal": f"≥ {GOAL}", "ok": ratio >= GOAL, "size": size,
          "note": f"{round(one['rate'])} → {round(two['rate'])} req/s; with PostgreSQL and the load generator on the "
-         f"same cores the ceiling is 2 × web / (web + PostgreSQL + client) CPU a request = {_ceiling(two):.2f} ×"},
+         f"same cores the ceiling is 2 × web / (web + PostgreSQL + Redis + client) CPU a request = {_ceiling(two):.2f} ×"},
         {"name": "background work on the Redis worker (django-tasks-rq)", "value": f"{rq['finished']} / {WRITES}",
          "unit": "evaluations", "goal": "all done, none failed",
          "ok": rq["finished"] >= WRITES and not rq["failed"] and not rq["left"] and rq["writes_ok"] == WRITES,
@@ -165,13 +167,16 @@ def run() -> list[dict]:
 
 def _cpu_note(result: dict) -> str:
     cpu = result["cpu_ms"]
-    return f"CPU a request: web {cpu['web']} ms, PostgreSQL {cpu['db']} ms, load generator {cpu['client']} ms"
+    return (
+        f"CPU a request: web {cpu['web']} ms, PostgreSQL {cpu['db']} ms, Redis {cpu['redis']} ms, "
+        f"load generator {cpu['client']} ms"
+    )
 
 
 def _ceiling(result: dict) -> float:
     """What 2 workers could reach over 1 on 2 cores when every request also costs the database and client CPU."""
     cpu = result["cpu_ms"]
-    return 2 * cpu["web"] / (cpu["web"] + cpu["db"] + cpu["client"])
+    return 2 * cpu["web"] / sum(cpu.values())
 
 
 def _write(results: list[dict], meta: dict) -> None:

@@ -79,9 +79,10 @@ def workers_cpu_s(master: int) -> float:
     return _cpu_s(lambda _name, parent: parent == master)
 
 
-def postgres_cpu_s() -> float:
-    """CPU seconds used so far by the PostgreSQL server's processes on this machine (every backend)."""
-    return _cpu_s(lambda name, _parent: name.startswith("postgres"))
+def server_cpu_s(prefix: str) -> float:
+    """CPU seconds used so far by the processes whose name starts with `prefix` ("postgres": the PostgreSQL
+    server, every backend; "redis-server")."""
+    return _cpu_s(lambda name, _parent: name.startswith(prefix))
 
 
 def request_ms(method: str, url: str, token: str, body: dict | None = None) -> tuple[int, float]:
