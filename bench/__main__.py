@@ -25,6 +25,9 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+
+from bench import verdict  # noqa: E402  (after the path: run as a script too)
+
 QUICK = os.environ.get("BENCH_QUICK", "") not in ("", "0")
 SIZES = (
     {"import_rows": 50_000, "cpm_runs": 3, "gantt_tasks": 2_000, "page_tasks": 1_000, "board_rows": 100_000,
@@ -58,7 +61,7 @@ def record(name, value, unit, goal, ok=None, *, reference=None, ratio=None, size
             "note": note,
         }
     )
-    flag = "ok" if ok else ("—" if ok is None else "MISS")
+    flag = verdict(ok)
     extra = f" · ref {reference}" if reference else ""
     extra += f" · ratio {ratio:.0%}" if isinstance(ratio, float) else ""
     print(f"[{flag:4}] {name}: {value} {unit} (goal {goal}){extra} [{size}] {note}", flush=True)
@@ -280,8 +283,7 @@ def bench_gantt_step(user):
 
     for r in bench_gantt.run(user, tasks=SIZES["gantt_page_big"], loads=SIZES["gantt_page_loads"],
                              seconds=SIZES["gantt_scroll_s"]):  # fmt: skip
-        record(r["name"], r["value"], r["unit"], r["goal"], r["ok"], reference=r.get("reference"),
-               ratio=r.get("ratio"), size=r.get("size", ""), note=r.get("note", ""))  # fmt: skip
+        record(**r)
 
 
 def bench_phone_step(user):

@@ -62,6 +62,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from bench import verdict  # noqa: E402  (after the path: run as a script too)
+
 GOAL_S = 10
 GOAL_MB = 200
 RUNS = 3  # plus a fresh-process run per export (and a tracemalloc run on SQLite)
@@ -727,7 +729,7 @@ def main() -> int:
         records = run(user, args.rows, keep=args.keep)
         print(f"\n{len(records)} records in {time.perf_counter() - t0:.0f} s")
         for r in records:
-            flag = {True: "ok", False: "MISS", None: "—"}[r["ok"]]
+            flag = verdict(r["ok"])
             print(f"[{flag:4}] {r['name']}: {r['value']} {r['unit']} (goal {r['goal']}) [{r['size']}] {r['note']}")
         return 0 if all(r["ok"] for r in records) else 1
     finally:

@@ -290,12 +290,10 @@ def main() -> int:
     args = parser.parse_args()
     tmp = Path(tempfile.mkdtemp(prefix="cf-bench-gantt-"))
     try:
-        from bench.__main__ import SIZES, setup
+        from bench.__main__ import SIZES, bench_gantt_step, setup
 
         user = setup(tmp)
         t0 = time.perf_counter()
-        from bench.__main__ import bench_gantt_step
-
         SIZES.update(gantt_page_big=args.tasks, gantt_page_loads=args.loads, gantt_scroll_s=args.seconds)
         bench_gantt_step(user)
         print(f"({time.perf_counter() - t0:.1f} s)")

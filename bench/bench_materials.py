@@ -41,6 +41,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from bench import verdict
+
 MB = 1024 * 1024
 RSS_GOAL_MB = 100
 UPLOAD_GOAL_S = 10  # the server keeps up with 20 MB/s, a fast office link
@@ -328,7 +330,7 @@ def main() -> int:
 
         user = setup(tmp)
         for r in run(user, tmp, upload_mb=args.upload_mb, large=args.large, runs=args.runs):
-            flag = {True: "ok", False: "MISS", None: "—"}[r["ok"]]
+            flag = verdict(r["ok"])
             ref = f" · ref {r['reference']}" if r.get("reference") else ""
             print(f"[{flag:4}] {r['name']}: {r['value']} {r['unit']} ({r['goal']}){ref} [{r['size']}] {r['note']}")
     finally:

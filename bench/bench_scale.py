@@ -29,6 +29,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from bench import verdict  # noqa: E402  (after the path: run as a script too)
+
 GOAL = 1.7
 CONCURRENCY = 8
 QUEUE_DB, CACHE_DB = 13, 14
@@ -144,6 +146,7 @@ def run() -> list[dict]:
     ratio = two["rate"] / one["rate"]
     writer = User.objects.get(username="bench")
     rq = _rq_worker_part(board, api_token(writer))
+    rq_ok = rq["finished"] >= WRITES and not rq["failed"] and not rq["left"] and rq["writes_ok"] == WRITES
     size = f"{len(paths)} reads in turn, {CONCURRENCY} connections, {SECONDS} s each; 2-core machine"
     return [
         {"name": "read throughput, 1 web worker", "value": round(one["rate"]), "unit": "req/s", "goal": "—",
@@ -158,10 +161,10 @@ def run() -> list[dict]:
          f"same cores the ceiling is 2 × web / (web + PostgreSQL + Redis + client) CPU a request = {_ceiling(two):.2f} ×"},
         {"name": "background work on the Redis worker (django-tasks-rq)", "value": f"{rq['finished']} / {WRITES}",
          "unit": "evaluations", "goal": "all done, none failed",
-         "ok": rq["finished"] >= WRITES and not rq["failed"] and not rq["left"] and rq["writes_ok"] == WRITES,
+         "ok": rq_ok,
          "size": f"{WRITES} metric writes through the API",
          "note": f"queue empty {rq['drained_s']} s after the first write; writes 200: {rq['writes_ok']}; "
-         f"failed {rq['failed']}; left {rq['left']}"},
+         f"failed {rq['failed']}; left {rq['left']}" + ("" if rq_ok else f"; the worker's log ends: {rq['worker_log']}")},
     ]  # fmt: skip
 
 
@@ -186,8 +189,9 @@ def _write(results: list[dict], meta: dict) -> None:
     lines = [f"# make bench-scale — {meta['when']}", "", f"{meta['machine']}; load before the run: {meta['load']}", "",
              "| figure | value | goal | ok | size | note |", "| --- | --- | --- | --- | --- | --- |"]  # fmt: skip
     for r in results:
-        ok = "—" if r["ok"] is None else ("ok" if r["ok"] else "MISS")
-        lines.append(f"| {r['name']} | {r['value']} {r['unit']} | {r['goal']} | {ok} | {r['size']} | {r['note']} |")
+        lines.append(
+            f"| {r['name']} | {r['value']} {r['unit']} | {r['goal']} | {verdict(r['ok'])} | {r['size']} | {r['note']} |"
+        )
     (out / "scale.md").write_text("\n".join(lines) + "\n")
 
 
@@ -225,8 +229,7 @@ def main() -> int:
         drop()
     _write(results, meta)
     for r in results:
-        ok = "—" if r["ok"] is None else ("ok" if r["ok"] else "MISS")
-        print(f"{r['name']}: {r['value']} {r['unit']} (goal {r['goal']}) {ok} · {r['note']}")
+        print(f"{r['name']}: {r['value']} {r['unit']} (goal {r['goal']}) {verdict(r['ok'])} · {r['note']}")
     return 0 if all(r["ok"] is not False for r in results) else 1
 
 

@@ -31,6 +31,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from bench import verdict
+
 GOAL_MS = 100
 GOAL = f"< {GOAL_MS} ms"
 MB = 1024 * 1024
@@ -272,6 +274,6 @@ if __name__ == "__main__":
 
     django.setup()
     for record in run():
-        flag = {True: "ok", False: "MISS", None: "—"}[record["ok"]]
+        flag = verdict(record["ok"])
         print(f"[{flag:4}] {record['name']}: {record['value']} {record['unit']} ({record['goal']}) "
               f"[{record['size']}] {record['note']}")  # fmt: skip

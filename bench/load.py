@@ -21,10 +21,10 @@ def main() -> int:
     p.add_argument("--seconds", type=float, default=60)
     p.add_argument("--warmup", type=int, default=0, help="requests sent first and not counted (workers warm up)")
     a = p.parse_args()
-    parts = urlsplit(a.url[0])
-    paths = [urlsplit(u).path + (f"?{urlsplit(u).query}" if urlsplit(u).query else "") for u in a.url]
+    parts = [urlsplit(u) for u in a.url]
+    paths = [u.path + (f"?{u.query}" if u.query else "") for u in parts]
     auth = f"Authorization: Bearer {a.token}\r\n" if a.token else ""
-    host, port = parts.hostname, parts.port or 80
+    host, port = parts[0].hostname, parts[0].port or 80
     # The requests written out once: a raw socket per request costs the client a fraction of http.client's
     # CPU, which matters when the client shares the server's cores (make bench-scale).
     requests = {
