@@ -61,15 +61,15 @@ window.cfChartNumbers = function (option) {
 };
 
 // One ECharts chart in `el` drawn from a server-built option, its numbers read like the page (cfChartNumbers), and
-// following its element's size: the window's, a phone turned sideways, and the layout changing the box (a grid
-// reflowing at a phone's width, a fold opened) through a ResizeObserver. Returns the chart.
+// following its element's size through a ResizeObserver: the window's, a phone turned sideways, and the layout
+// changing the box (a grid reflowing at a phone's width, a fold opened). Without one, the window's size. Returns
+// the chart.
 window.cfChart = function (el, option) {
   const chart = window.echarts.init(el);
   chart.setOption(window.cfChartNumbers(option));
   const resize = () => { if (!chart.isDisposed()) chart.resize(); };
-  window.addEventListener("resize", resize);
-  window.addEventListener("orientationchange", resize);
   if (window.ResizeObserver) new ResizeObserver(resize).observe(el);
+  else ["resize", "orientationchange"].forEach((type) => window.addEventListener(type, resize));
   return chart;
 };
 
