@@ -385,35 +385,39 @@
     }
     drawBaselines();
   }
-  let drawnRows = ""; // the rows whose baselines are on screen ("first:last"), so that a scroll within them draws nothing
+  // The rows on screen (their indexes), widened by `margin` rows each way.
+  function rowsInView(margin) {
+    const s = gantt.getScrollState(), rowHeight = gantt.config.row_height;
+    // (getScrollState: inner_height is the height on screen, height all the rows')
+    return {
+      first: Math.max(0, Math.floor(s.y / rowHeight) - margin),
+      last: Math.min(gantt.getVisibleTaskCount() - 1, Math.ceil((s.y + (s.inner_height || 600)) / rowHeight) + margin),
+    };
+  }
+  let drawn = null; // the rows whose baselines are on screen, so that a scroll within them draws nothing
   function drawBaselines() {
     const area = gantt.$task_data;
     if (!area) return;
     area.querySelectorAll(".cf-baseline").forEach((el) => el.remove());
-    drawnRows = "";
+    drawn = null;
     if (!hasBaselines) return;
-    const s = gantt.getScrollState(), rowHeight = gantt.config.row_height;
-    // (getScrollState: inner_height is the height on screen, height all the rows')
-    const first = Math.max(0, Math.floor(s.y / rowHeight) - 20);
-    const last = Math.min(gantt.getVisibleTaskCount() - 1, Math.ceil((s.y + (s.inner_height || 600)) / rowHeight) + 20);
+    const rows = rowsInView(20);
     const bars = document.createDocumentFragment();
-    for (let i = first; i <= last; i++) {
+    for (let i = rows.first; i <= rows.last; i++) {
       const task = gantt.getTaskByIndex(i);
       const el = task && baselineLayer(task);
       if (el) bars.appendChild(el);
     }
     area.appendChild(bars);
-    drawnRows = first + ":" + last;
+    drawn = rows;
   }
   let baselineFrame = 0;
   gantt.attachEvent("onGanttScroll", (left, top, newLeft, newTop) => {
     if (!hasBaselines || top === newTop || baselineFrame) return;
     baselineFrame = requestAnimationFrame(() => {
       baselineFrame = 0;
-      const s = gantt.getScrollState(), rowHeight = gantt.config.row_height;
-      const [first, last] = drawnRows.split(":").map(Number);
-      const shownFirst = Math.floor(s.y / rowHeight), shownLast = Math.ceil((s.y + s.inner_height) / rowHeight);
-      if (!drawnRows || shownFirst < first || shownLast > last) drawBaselines();
+      const shown = rowsInView(0);
+      if (!drawn || shown.first < drawn.first || shown.last > drawn.last) drawBaselines();
     });
   });
   gantt.attachEvent("onDataRender", drawOverlays);
