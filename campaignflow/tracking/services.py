@@ -21,7 +21,7 @@ from campaignflow.core.audit import audit_record
 from campaignflow.core.errors import Conflict, InvalidInput
 from campaignflow.core.gc_pause import gc_paused
 
-from . import rollups, selectors
+from . import rollups, selectors, streamed_import
 from .domain.parsers import (
     FileRefused,
     ParseResult,
@@ -33,6 +33,7 @@ from .domain.parsers import (
 )
 from .models import BatchPrior, BatchSource, BatchStatus, ImportBatch, ImportJob, JobStatus, MetricRow
 from .row_errors import localized, refusal_text
+from .streamed_import import DuplicateKeys
 
 CHUNK = 5000  # rows per executemany call and per existing-row lookup
 PROGRESS_CHUNK = 50_000  # SQLite: rows per executemany call when a background job reports progress
@@ -109,10 +110,6 @@ def board_after_commit(campaign) -> None:
     transaction.on_commit(lambda: read_cache.warm(campaign, "board", lambda: selectors.board(campaign)), robust=True)
 
 
-class DuplicateKeys(Exception):
-    """Rows parsed without the duplicate check hit the unique index: parse again with it."""
-
-
 @transaction.atomic
 def metrics_ingest(
     *,
@@ -140,9 +137,7 @@ def metrics_ingest(
     rows = parsed.rows
     _lock_metrics(campaign.pk)
     existing = {} if unchecked_keys else _existing(campaign.pk, rows)
-    batch = ImportBatch.objects.create(
-        campaign=campaign, actor=actor if getattr(actor, "pk", None) else None, source=source, filename=filename[:255]
-    )
+    batch = _new_batch(actor, campaign, source, filename)
     priors = []  # (date, channel, metric, old value, old batch) of the rows this batch overwrites
     if existing:
         get = existing.get
@@ -175,22 +170,33 @@ def metrics_ingest(
         rollups.refresh(
             campaign.pk, set(map(itemgetter(2), rows)), min(map(itemgetter(0), rows)), max(map(itemgetter(0), rows))
         )
-    batch.rows_total = len(rows)
-    batch.updated = len(priors)
-    batch.created = len(rows) - len(priors)
+    return _finish_batch(actor, batch, rows=len(rows), updated=len(priors))
+
+
+def _new_batch(actor, campaign, source: str, filename: str) -> ImportBatch:
+    return ImportBatch.objects.create(
+        campaign=campaign, actor=actor if getattr(actor, "pk", None) else None, source=source, filename=filename[:255]
+    )
+
+
+def _finish_batch(actor, batch: ImportBatch, *, rows: int, updated: int) -> ImportBatch:
+    """The batch's counts, its audit entry, and the alert rules and the board once it commits."""
+    batch.rows_total = rows
+    batch.updated = updated
+    batch.created = rows - updated
     batch.save(update_fields=["rows_total", "updated", "created"])
     audit_record(
         actor=actor,
         action="metrics.import",
         obj=batch,
         after={
-            "source": source,
-            "filename": filename,
+            "source": batch.source,
+            "filename": batch.filename,
             "rows": batch.rows_total,
             "created": batch.created,
             "updated": batch.updated,
         },
-        campaign=campaign,
+        campaign=batch.campaign,
     )
     after_data_changed(batch.campaign)  # alert rules run once this commits
     board_after_commit(batch.campaign)
@@ -273,16 +279,32 @@ def metrics_import_file(
     progress=None,
     parse_progress=None,
     on_parsed=None,
+    on_streaming=None,
 ) -> ImportBatch:
     """Parse a CSV/XLSX file and write it as one batch (all rows or none): the upload path.
 
     Into a campaign without rows, the file is parsed without the duplicate-key dict (most of the
     parsing time for a million rows) and inserted; the unique index refuses a repeated key, and then
-    the file is parsed again with the check, which names the rows. FileRefused for unreadable files,
-    InvalidInput naming row and field for bad rows. `parse_progress(rows read)`, `on_parsed(result)`
-    and `progress(rows written)` let a background job report where it is.
+    the file is parsed again with the check, which names the rows. On SQLite the rows are written
+    while a worker thread parses them (streamed_import, ADR 0021). FileRefused for unreadable files,
+    InvalidInput naming row and field for bad rows.
+
+    A background job reports where it is through `parse_progress(rows read)`, `on_parsed(result)` and
+    `progress(rows written)`; when parsing and writing overlap, `on_streaming()` is called first (before
+    the write transaction) and only `progress` follows.
     """
     fresh = not MetricRow.objects.filter(campaign_id=campaign.pk).exists()
+    if fresh and streamed_import.available():
+        if on_streaming is not None:
+            on_streaming()
+        with contextlib.suppress(DuplicateKeys):  # a repeated key: parse with the check below, to name it
+            batch = _import_streamed(
+                actor=actor, campaign=campaign, name=name, data=data, source=source, progress=progress,
+                on_parsed=on_parsed,
+            )  # fmt: skip
+            if batch is not None:
+                return batch
+        fresh = False
     parsed = parse_upload(name, data, progress=parse_progress, check_duplicates=not fresh)
     if on_parsed is not None:
         on_parsed(parsed)
@@ -298,6 +320,27 @@ def metrics_import_file(
             if on_parsed is not None:
                 on_parsed(parsed)
     return ingest(parsed=parsed)
+
+
+@transaction.atomic
+def _import_streamed(
+    *, actor, campaign, name: str, data: bytes, source: str, progress, on_parsed
+) -> ImportBatch | None:
+    """A campaign's first rows on SQLite, parsed and written at once (streamed_import); None when the
+    campaign has rows after all (written since the caller looked), DuplicateKeys for a repeated key."""
+    _lock_metrics(campaign.pk)
+    if MetricRow.objects.filter(campaign_id=campaign.pk).exists():
+        return None
+    batch = _new_batch(actor, campaign, source, name)
+    with gc_paused(), streamed_import.ParseAhead(name, data) as ahead:
+        streamed_import.write(campaign.pk, batch.pk, ahead, progress)
+    parsed = ahead.outcome()
+    if on_parsed is not None:
+        on_parsed(parsed)
+    if not parsed.ok:
+        _raise_errors(parsed)  # rolls back the rows written before the parser reached the bad one
+    rollups.store(campaign.pk, *ahead.totals)
+    return _finish_batch(actor, batch, rows=len(parsed.rows), updated=0)
 
 
 @transaction.atomic
@@ -433,6 +476,9 @@ def import_job_run(job_id: int) -> ImportJob | None:
             data=data,
             parse_progress=lambda n: _job_update(job.pk, rows_done=n, rows_total=max(n, job.rows_total)),
             on_parsed=read,
+            on_streaming=lambda: _job_update(
+                job.pk, status=JobStatus.WRITING, rows_total=estimate_rows(job.filename, data), rows_done=0
+            ),
             progress=wrote,
         )
         total = batch.rows_total

@@ -274,7 +274,12 @@ PROGRESS_EVERY = 20_000
 
 
 def parse_table(
-    lines: Iterator[list], *, max_rows: int = MAX_ROWS, progress=None, check_duplicates: bool = True
+    lines: Iterator[list],
+    *,
+    max_rows: int = MAX_ROWS,
+    progress=None,
+    check_duplicates: bool = True,
+    into: ParseResult | None = None,
 ) -> ParseResult:
     """A header row then data rows (lists of cells) → validated rows. `progress(rows_read)` is called
     every PROGRESS_EVERY rows when given (background imports show it).
@@ -282,8 +287,11 @@ def parse_table(
     `check_duplicates=False` leaves repeated (date, channel, metric) keys to the caller's unique index:
     a million-key dict is most of the parsing time, and a file with duplicates is rare (the ingestion
     service parses again with the check to name them). Pure: the service that parses a large file
-    pauses the garbage collector around it (tracking.services.parse_upload)."""
-    return _parse_table(lines, max_rows=max_rows, progress=progress, check_duplicates=check_duplicates)
+    pauses the garbage collector around it (tracking.services.parse_upload).
+
+    `into`: the ParseResult to fill, so that another thread can read its `rows` while they grow
+    (appending to a list is atomic; tracking.streamed_import writes them meanwhile)."""
+    return _parse_table(lines, max_rows=max_rows, progress=progress, check_duplicates=check_duplicates, into=into)
 
 
 def _clean_name(raw) -> str | None:
@@ -318,8 +326,11 @@ def _iso_date(raw) -> str | None:
         return None
 
 
-def _parse_table(lines: Iterator[list], *, max_rows: int, progress=None, check_duplicates: bool) -> ParseResult:
-    result = ParseResult(line_offset=2)
+def _parse_table(
+    lines: Iterator[list], *, max_rows: int, progress=None, check_duplicates: bool, into: ParseResult | None
+) -> ParseResult:
+    result = into if into is not None else ParseResult()
+    result.line_offset = 2
     header = None
     for cells in lines:
         if any(_name(c) for c in cells):
@@ -409,9 +420,10 @@ def csv_lines(data: bytes) -> Iterator[list]:
     return csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
 
 
-def parse_csv(data: bytes, *, max_rows: int = MAX_ROWS, progress=None, check_duplicates: bool = True) -> ParseResult:
+def parse_csv(data: bytes, **options) -> ParseResult:
+    """`options`: those of parse_table."""
     try:
-        return parse_table(csv_lines(data), max_rows=max_rows, progress=progress, check_duplicates=check_duplicates)
+        return parse_table(csv_lines(data), **options)
     except csv.Error as exc:
         raise FileRefused(f"malformed CSV: {exc}") from None
 
@@ -484,10 +496,11 @@ def xlsx_lines(data: bytes) -> Iterator[list]:
     return rows
 
 
-def parse_xlsx(data: bytes, *, max_rows: int = MAX_ROWS, progress=None, check_duplicates: bool = True) -> ParseResult:
+def parse_xlsx(data: bytes, **options) -> ParseResult:
+    """`options`: those of parse_table."""
     lines = xlsx_lines(data)
     try:
-        return parse_table(lines, max_rows=max_rows, progress=progress, check_duplicates=check_duplicates)
+        return parse_table(lines, **options)
     except FileRefused:
         raise
     except Exception as exc:
@@ -505,13 +518,11 @@ def estimate_rows(name: str, data: bytes) -> int:
     return max(0, data.count(b"\n") - 1 + (0 if data.endswith(b"\n") else 1))
 
 
-def parse_file(
-    name: str, data: bytes, *, max_rows: int = MAX_ROWS, progress=None, check_duplicates: bool = True
-) -> ParseResult:
-    """CSV or XLSX by content (zip signature) and name."""
+def parse_file(name: str, data: bytes, **options) -> ParseResult:
+    """CSV or XLSX by content (zip signature) and name. `options`: those of parse_table."""
     lower = (name or "").lower()
     if is_xlsx(name, data):
-        return parse_xlsx(data, max_rows=max_rows, progress=progress, check_duplicates=check_duplicates)
+        return parse_xlsx(data, **options)
     if lower.endswith((".xls",)) or data[:8] == b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1":
         raise FileRefused("old .xls files are not supported: save as .xlsx or CSV", "old_xls")
-    return parse_csv(data, max_rows=max_rows, progress=progress, check_duplicates=check_duplicates)
+    return parse_csv(data, **options)
