@@ -34,7 +34,7 @@ def lines(n: int) -> list[str]:
         day, rest = divmod(i, len(CHANNELS) * len(METRICS))
         ch, m = divmod(rest, len(METRICS))
         value = ("1.2万", "0.35", "1,200", str(i % 997))[i % 4]
-        out.append(f"{(start + dt.timedelta(days=day)).isoformat()},{CHANNELS[ch]},{METRICS[m]},\"{value}\"")
+        out.append(f'{(start + dt.timedelta(days=day)).isoformat()},{CHANNELS[ch]},{METRICS[m]},"{value}"')
     return out
 
 
