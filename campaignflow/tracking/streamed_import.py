@@ -16,12 +16,16 @@ import json
 import queue
 import sqlite3
 import threading
+import time
 
 from django.db import connection
 
 from .domain.parsers import ParseResult, parse_file
 from .domain.totals import Totals, batch_totals
 from .models import MetricRow
+
+STEP = 2_000  # rows between the parser's checks for a block to hand over
+BLOCK = 20_000  # rows of the largest block
 
 
 def available() -> bool:
@@ -68,14 +72,19 @@ class ParseAhead:
             self.blocks.put((end, json.dumps(rows[self._sent : end], ensure_ascii=False)))
             self._sent = end
 
-    def _progress(self, _rows: int) -> None:  # every 20,000 rows (parsers.PROGRESS_EVERY)
+    def _progress(self, _rows: int) -> None:  # every STEP rows
         if self._stop:
             raise _Stopped
-        self._send()
+        if len(self.result.rows) - self._sent >= min(BLOCK, max(STEP, self._sent)):
+            self._send()  # blocks of 2,000, 4,000, … 20,000 rows: the writer starts early, then goes in large steps
+        time.sleep(0)  # a writer back from a block takes the GIL now, not after the 5 ms switch interval
 
     def _run(self) -> None:
         try:
-            parse_file(self.name, self.data, check_duplicates=False, progress=self._progress, into=self.result)
+            parse_file(
+                self.name, self.data, check_duplicates=False, progress=self._progress, progress_every=STEP,
+                into=self.result,
+            )  # fmt: skip
             self._send()
             if self.result.ok:
                 self.totals = batch_totals(self.result.rows)

@@ -280,9 +280,10 @@ def parse_table(
     progress=None,
     check_duplicates: bool = True,
     into: ParseResult | None = None,
+    progress_every: int = PROGRESS_EVERY,
 ) -> ParseResult:
     """A header row then data rows (lists of cells) → validated rows. `progress(rows_read)` is called
-    every PROGRESS_EVERY rows when given (background imports show it).
+    every `progress_every` rows when given (background imports show it).
 
     `check_duplicates=False` leaves repeated (date, channel, metric) keys to the caller's unique index:
     a million-key dict is most of the parsing time, and a file with duplicates is rare (the ingestion
@@ -291,7 +292,9 @@ def parse_table(
 
     `into`: the ParseResult to fill, so that another thread can read its `rows` while they grow
     (appending to a list is atomic; tracking.streamed_import writes them meanwhile)."""
-    return _parse_table(lines, max_rows=max_rows, progress=progress, check_duplicates=check_duplicates, into=into)
+    return _parse_table(
+        lines, max_rows=max_rows, progress=progress, check_duplicates=check_duplicates, into=into, every=progress_every
+    )
 
 
 def _clean_name(raw) -> str | None:
@@ -327,7 +330,7 @@ def _iso_date(raw) -> str | None:
 
 
 def _parse_table(
-    lines: Iterator[list], *, max_rows: int, progress=None, check_duplicates: bool, into: ParseResult | None
+    lines: Iterator[list], *, max_rows: int, progress, check_duplicates: bool, into: ParseResult | None, every: int
 ) -> ParseResult:
     result = into if into is not None else ParseResult()
     result.line_offset = 2
@@ -352,12 +355,12 @@ def _parse_table(
     dates = _Cache(_iso_date)  # raw date cell → ISO text, or None when it is not a valid date
     names = _Cache(_clean_name)  # raw channel/metric cell → clean name, or None (needs the full check)
     index = -1
-    report_at = PROGRESS_EVERY if progress is not None else -2
+    report_at = every if progress is not None else -2
     for cells in lines:
         index += 1
         if index == report_at:
             progress(index)
-            report_at += PROGRESS_EVERY
+            report_at += every
         if len(cells) < width:
             if not any(_name(c) for c in cells):
                 continue
