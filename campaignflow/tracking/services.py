@@ -132,8 +132,6 @@ def metrics_ingest(
     """
     if not parsed.ok:
         _raise_errors(parsed)
-    if source not in BatchSource.values:
-        raise InvalidInput({"source": _("Unknown source.")})
     rows = parsed.rows
     _lock_metrics(campaign.pk)
     existing = {} if unchecked_keys else _existing(campaign.pk, rows)
@@ -174,6 +172,8 @@ def metrics_ingest(
 
 
 def _new_batch(actor, campaign, source: str, filename: str) -> ImportBatch:
+    if source not in BatchSource.values:
+        raise InvalidInput({"source": _("Unknown source.")})
     return ImportBatch.objects.create(
         campaign=campaign, actor=actor if getattr(actor, "pk", None) else None, source=source, filename=filename[:255]
     )
