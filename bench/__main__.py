@@ -5,7 +5,9 @@ Runs once per database, each in a process of its own: a temporary SQLite file, t
 server answers at BENCH_POSTGRES_URL (default postgres://postgres@127.0.0.1:5432/postgres; a scratch
 database is created there and dropped afterwards; BENCH_POSTGRES=0 skips it). With DATABASE_URL set to
 a PostgreSQL database, only that one is used, and it must be private to the bench (data is added to it).
-Never the dev db.sqlite3. `BENCH_QUICK=1` runs small sizes (a smoke run of a few minutes).
+Never the dev db.sqlite3. `BENCH_QUICK=1` runs small sizes (a smoke run, about a minute): there the steps whose
+figures do not depend on the database (SHARED_IN_QUICK: the pure-Python CPM, the pages measured in Chromium)
+run in the SQLite run only, and the PostgreSQL run's report shows those figures as measured in the SQLite run.
 """
 
 from __future__ import annotations
@@ -26,9 +28,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench import verdict  # noqa: E402  (after the path: run as a script too)
+from bench import quick, verdict  # noqa: E402  (after the path: run as a script too)
 
-QUICK = os.environ.get("BENCH_QUICK", "") not in ("", "0")
+QUICK = quick()
 SIZES = (
     {"import_rows": 50_000, "cpm_runs": 3, "gantt_tasks": 2_000, "page_tasks": 1_000, "board_rows": 100_000,
      "tasks_per_campaign": 200, "task_campaigns": 3, "grow_factor": 3, "export_rows": 10_000,
@@ -45,6 +47,11 @@ SIZES = (
 RESULTS_DIR = ROOT / "bench" / "results"
 RESULTS: list[dict] = []
 STEP_SECONDS: dict[str, float] = {}  # wall time of each step of this run
+STEP = [""]  # the step running (each record names it)
+# QUICK: steps measured once, in the SQLite run (the CPM is pure Python; the others time what Chromium does with
+# pages whose data is small at QUICK sizes); the PostgreSQL run's report repeats their figures, marked as such
+SHARED_IN_QUICK = ("cpm", "gantt page", "gantt 10k", "phone")
+SHARED_NOTE = "measured in the SQLite run (QUICK: a step whose figures do not depend on the database runs once)"
 
 
 def record(name, value, unit, goal, ok=None, *, reference=None, ratio=None, size="", note=""):
@@ -59,6 +66,7 @@ def record(name, value, unit, goal, ok=None, *, reference=None, ratio=None, size
             "ratio": ratio,
             "size": size,
             "note": note,
+            "step": STEP[0],
         }
     )
     flag = verdict(ok)
@@ -314,7 +322,9 @@ def _table(run: dict) -> list[str]:
     lines = [
         f"## {meta['database']} · {meta['machine']} · {meta['elapsed_s']} s",
         "",
-        "Steps (s): " + ", ".join(f"{k} {v}" for k, v in meta.get("step_seconds", {}).items()),
+        "Steps (s): "
+        + ", ".join(f"{k} {v}" for k, v in meta.get("step_seconds", {}).items())
+        + "".join(f", {k} (in the SQLite run) {v}" for k, v in meta.get("steps_from_sqlite", {}).items()),
         "",
         "| benchmark | figure | goal | reference | ratio | meets | size | note |",
         "| --- | --- | --- | --- | --- | --- | --- | --- |",
@@ -376,10 +386,15 @@ def run_one(out: Path) -> int:
             ("phone", lambda: bench_phone_step(user)),
         ]
         only = {name.strip() for name in os.environ.get("BENCH_ONLY", "").split(",") if name.strip()}
+        shared = os.environ.get("BENCH_SHARED_STEPS", "") == "skip"  # QUICK, PostgreSQL after SQLite
         for name, fn in steps:
             if only and name not in only:
                 continue
+            if shared and name in SHARED_IN_QUICK:
+                print(f"\n== {name}: {SHARED_NOTE}", flush=True)
+                continue
             print(f"\n== {name}", flush=True)
+            STEP[0] = name
             t_step = time.perf_counter()
             try:
                 fn()
@@ -405,6 +420,18 @@ def run_one(out: Path) -> int:
 # --- every database -------------------------------------------------------------------------------
 
 
+def with_shared(run: dict, sqlite: dict) -> dict:
+    """QUICK: the PostgreSQL run's results with the SQLite run's figures of the steps it left to it (SHARED_IN_QUICK),
+    each marked as measured there, in the order of the steps."""
+    copies = [{**r, "note": f"{SHARED_NOTE}; {r['note']}".rstrip("; ")} for r in sqlite["results"]
+              if r.get("step") in SHARED_IN_QUICK]  # fmt: skip
+    order = list(dict.fromkeys(r.get("step") for r in sqlite["results"] + run["results"]))
+    results = sorted(run["results"] + copies, key=lambda r: order.index(r.get("step")))
+    shared = {k: v for k, v in sqlite["meta"].get("step_seconds", {}).items() if k in SHARED_IN_QUICK}
+    meta = {**run["meta"], "steps_from_sqlite": shared}
+    return {"meta": meta, "results": results}
+
+
 def main() -> int:
     from bench.data import postgres_scratch
 
@@ -419,7 +446,7 @@ def main() -> int:
         scratch = postgres_scratch()
         if scratch is not None:
             url, drop = scratch
-            targets.append(("postgresql", {"DATABASE_URL": url}, drop))
+            targets.append(("postgresql", {"DATABASE_URL": url, "BENCH_SHARED_STEPS": "skip" if QUICK else ""}, drop))
     runs = []
     RESULTS_DIR.mkdir(parents=True, exist_ok=True)
     for name, env, drop in targets:
@@ -438,6 +465,8 @@ def main() -> int:
                                           "note": "the run stopped before writing its results"}]})  # fmt: skip
         finally:
             drop()
+    if QUICK and len(runs) == 2:
+        runs[1] = with_shared(runs[1], runs[0])
     write_results(runs, time.perf_counter() - t_start)
     return 0
 
