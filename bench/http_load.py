@@ -52,6 +52,8 @@ class Server:
         return f"http://127.0.0.1:{self.port}"
 
     def stop(self):
+        if self.proc.poll() is not None:  # stopped already
+            return
         if self.quick_stop:
             os.killpg(self.proc.pid, signal.SIGKILL)  # the master and its workers
             self.proc.wait()
