@@ -30,11 +30,13 @@ class Server:
     def __init__(self, workers: int, **env_extra: str):
         self.port = free_port()
         env = {**os.environ, "DEBUG": "0", "CONN_MAX_AGE": "60", **env_extra}
-        # QUICK: a process group of its own, ended at once when the bench is done with it (a graceful stop
-        # takes gunicorn ~2 s, and nothing is measured then)
+        # QUICK: the app imported once and each worker forked from it warm (bench/wsgi_preload.py), and a process
+        # group of its own, ended at once when the bench is done with it (a graceful stop takes gunicorn ~2 s,
+        # and nothing is measured then)
         self.quick_stop = quick()
+        app = ["bench.wsgi_preload:application", "--preload"] if self.quick_stop else ["config.wsgi"]
         self.proc = subprocess.Popen(
-            [sys.executable, "-m", "gunicorn", "config.wsgi", "-b", f"127.0.0.1:{self.port}", "-w", str(workers),
+            [sys.executable, "-m", "gunicorn", *app, "-b", f"127.0.0.1:{self.port}", "-w", str(workers),
              "--log-level", "warning", "--timeout", "120"],
             cwd=ROOT, env=env, start_new_session=self.quick_stop,
         )  # fmt: skip
