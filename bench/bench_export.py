@@ -30,8 +30,9 @@ RSS growth ≤ 50 MB, beside its anchor, the metrics CSV of the same rows measur
     mark is reset first through /proc/self/clear_refs; getrusage's max RSS where that is refused). Before
     it the child has made the same request on a small campaign (code, the PDF font loaded), so the figure
     is what the large export adds to a warm worker; the note gives the absolute figures. QUICK: one child
-    (`--forks`) is set up once, and each export's measurement runs in a process forked from it (a fresh copy of a
-    process just set up, with no request made and no database connection open), one after the other.
+    (`--forks`) sets up (Django, the URLconf) while the campaigns are built, and each export's measurement runs
+    in a process forked from it (a fresh copy of a process just set up, with no request made and no database
+    connection open), one after the other, once the timed requests are done.
 (MB here are MiB.) Takes ~50 s for 100,000 rows (building the data: ~4 s).
 
 `run(user, rows=100_000)` returns records shaped like bench/__main__.py's `record(...)` keyword arguments;
@@ -590,13 +591,40 @@ def forked(jobs: list[list[str]], token: str) -> list[dict]:
     return results
 
 
-def _in_child(url: str, warmup: str, token: str, *, forks: list[list[str]] | None = None) -> dict | list[dict]:
-    """The measurement in a fresh process; with `forks` (QUICK), one process set up for every [url, warmup] of it,
-    each measured in a process forked from it: the list of results."""
+def _fork_server() -> subprocess.Popen:
+    """QUICK: the child that forks a process per RSS measurement (`--forks`), started before the campaigns are built
+    so that its set-up overlaps theirs; it prints READY once set up, then reads its jobs (JSON) on its input."""
     env = {**os.environ, "DJANGO_SETTINGS_MODULE": os.environ.get("DJANGO_SETTINGS_MODULE", "config.settings")}
-    what = ["--forks", json.dumps(forks)] if forks else ["--child", url, "--warmup", warmup]
+    return subprocess.Popen(
+        [sys.executable, "-m", "bench.bench_export", "--forks"],
+        cwd=ROOT,
+        env=env,
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+
+
+def _forks_ready(server: subprocess.Popen) -> None:
+    """Wait until the fork server is set up (nothing is timed while it sets up)."""
+    line = server.stdout.readline()
+    if line.strip() != "READY":
+        server.kill()
+        raise RuntimeError(f"the fork server failed: {line!r}")
+
+
+def _forks_run(server: subprocess.Popen, jobs: list[list[str]], token: str) -> list[dict]:
+    out, _err = server.communicate(json.dumps({"jobs": jobs, "token": token}) + "\n", timeout=600)
+    if server.returncode != 0:
+        raise RuntimeError(f"the fork server failed ({server.returncode})")
+    line = [x for x in out.splitlines() if x.startswith("RESULT ")][-1]
+    return json.loads(line[len("RESULT ") :])
+
+
+def _in_child(url: str, warmup: str, token: str) -> dict:
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": os.environ.get("DJANGO_SETTINGS_MODULE", "config.settings")}
     out = subprocess.run(
-        [sys.executable, "-m", "bench.bench_export", *what, "--token", token],
+        [sys.executable, "-m", "bench.bench_export", "--child", url, "--warmup", warmup, "--token", token],
         cwd=ROOT,
         env=env,
         capture_output=True,
@@ -618,8 +646,11 @@ def run(user, rows: int = 100_000, *, keep: Path | None = None) -> list[dict]:
     from django.db import connection
 
     t0 = time.perf_counter()
+    forks = _fork_server() if quick() else None  # QUICK: sets up while the campaigns are built
     campaign = build_campaign(user, rows)
     small = build_campaign(user, len(CHANNELS) * len(METRICS), name="导出基准预热活动")
+    if forks is not None:
+        _forks_ready(forks)
     print(f"  campaigns built in {time.perf_counter() - t0:.1f} s", flush=True)
     client, raw = _client(user)
     per_day = len(CHANNELS) * len(METRICS)
@@ -666,8 +697,11 @@ def run(user, rows: int = 100_000, *, keep: Path | None = None) -> list[dict]:
         if rss is not None:
             _say(label, measured[label])
     if jobs:
-        for label, rss in zip(jobs, _in_child("", "", raw, forks=list(jobs.values())), strict=True):
-            measured[label]["rss"] = {**rss, "process": "a process forked from one set up for the four (QUICK)"}
+        for label, rss in zip(jobs, _forks_run(forks, list(jobs.values()), raw), strict=True):
+            measured[label]["rss"] = {
+                **rss,
+                "process": "a process forked from one set up for the four (QUICK; URLconf imported before the fork)",
+            }
             _say(label, measured[label])
     return [r for label, m in measured.items() for r in _records(label, m, measured, size)]
 
@@ -749,7 +783,7 @@ def main() -> int:
     parser.add_argument("--rows", type=int, default=100_000)
     parser.add_argument("--keep", type=Path, help="write the four documents into this directory")
     parser.add_argument("--child", help=argparse.SUPPRESS)
-    parser.add_argument("--forks", help=argparse.SUPPRESS)
+    parser.add_argument("--forks", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--warmup", help=argparse.SUPPRESS)
     parser.add_argument("--token", help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -758,7 +792,12 @@ def main() -> int:
         import django
 
         django.setup()
-        print("RESULT " + json.dumps(forked(json.loads(args.forks), args.token)), flush=True)
+        from django.urls import get_resolver
+
+        get_resolver().url_patterns  # noqa: B018  (the views imported once, not in each fork)
+        print("READY", flush=True)
+        task = json.loads(sys.stdin.readline())
+        print("RESULT " + json.dumps(forked(task["jobs"], task["token"])), flush=True)
         return 0
     if args.child:  # the RSS measurement: the parent's environment names the database
         os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
