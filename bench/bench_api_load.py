@@ -12,7 +12,8 @@ The board is measured as deployed (cached per change stamp, campaigns.read_cache
 off (every request rebuilt from the rollups), so both figures are visible.
 
 QUICK (`BENCH_QUICK=1`): the grown database is read through the server that read the small one (kept running,
-idle, meanwhile; its workers warm, as the warm-up requests make a new server's), not a new one.
+idle, meanwhile; its workers warm, as the warm-up requests make a new server's), not a new one; the cache-off
+server starts beside the first one and stays idle until its measurement.
 """
 
 from __future__ import annotations
@@ -67,12 +68,16 @@ def run(sizes: dict, record) -> None:
     workers = max(2, (os.cpu_count() or 2) * 2)
 
     with ExitStack() as servers:  # QUICK: the first server also reads the grown database
+        uncached_server = None
+        if quick():  # the cache-off server boots beside the first (nothing is measured yet), idle until its turn
+            uncached_server = Server(workers, wait_ready=False, READ_CACHE_SECONDS="0")
+            servers.callback(uncached_server.stop)
         server = servers.enter_context(Server(workers))
         small = _measure(server, token, endpoints, sizes, " (small)")
         changed = after_change(server, board, token, sizes.get("change_cycles", 20))
         if not quick():
             server.stop()
-        with Server(workers, READ_CACHE_SECONDS="0") as uncached_server:
+        with uncached_server or Server(workers, READ_CACHE_SECONDS="0") as uncached_server:
             uncached = load(f"{uncached_server.base}/api/v1{endpoints[0][1]}", token, 16, sizes["load_requests"], 60)
             single = load(f"{uncached_server.base}/api/v1{endpoints[0][1]}", token, 1, 20, 60)
         _record_all(record, endpoints, small, small_size)

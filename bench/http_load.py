@@ -25,9 +25,11 @@ def free_port() -> int:
 
 
 class Server:
-    """gunicorn on a free port against the bench database, started and stopped by the bench."""
+    """gunicorn on a free port against the bench database, started and stopped by the bench. With
+    `wait_ready=False` the constructor returns at once and `ready()` waits for it (servers that boot side by side
+    while nothing is measured)."""
 
-    def __init__(self, workers: int, **env_extra: str):
+    def __init__(self, workers: int, *, wait_ready: bool = True, **env_extra: str):
         self.port = free_port()
         env = {**os.environ, "DEBUG": "0", "CONN_MAX_AGE": "60", **env_extra}
         # QUICK: the app imported once and each worker forked from it warm (bench/wsgi_preload.py), and a process
@@ -40,13 +42,18 @@ class Server:
              "--log-level", "warning", "--timeout", "120"],
             cwd=ROOT, env=env, start_new_session=self.quick_stop,
         )  # fmt: skip
+        if wait_ready:
+            self.ready()
+
+    def ready(self) -> Server:
+        """Wait until gunicorn listens (QUICK: the app preloaded)."""
         deadline = time.monotonic() + 30
         while time.monotonic() < deadline:
             try:
                 socket.create_connection(("127.0.0.1", self.port), timeout=1).close()
-                return
+                return self
             except OSError:
-                time.sleep(0.2)
+                time.sleep(0.05)
         raise RuntimeError("gunicorn did not start")
 
     @property
@@ -67,7 +74,7 @@ class Server:
             self.proc.kill()
 
     def __enter__(self):
-        return self
+        return self.ready()
 
     def __exit__(self, *exc):
         self.stop()
