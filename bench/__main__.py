@@ -85,7 +85,7 @@ def median_ms(fn, runs=5):
     return statistics.median(times)
 
 
-def setup(tmp: Path):
+def setup(tmp: Path, before_migrate=None):
     url = os.environ.get("DATABASE_URL", "")
     if url.startswith("postgres"):
         print(f"database: PostgreSQL {url.rsplit('/', 1)[-1]} (private to the bench)")
@@ -100,11 +100,38 @@ def setup(tmp: Path):
     django.setup()
     from django.core.management import call_command
 
+    if before_migrate is not None:
+        before_migrate()
     call_command("migrate", verbosity=0)
     from campaignflow.accounts.models import User
 
     user, _ = User.objects.get_or_create(username="bench", defaults={"display_name": "bench", "is_superuser": True})
     return user
+
+
+def prestart_servers(tmp: Path, steps: list[str]) -> None:
+    """QUICK: the gunicorn servers that `steps` will ask for, started now, each as its step starts it (same workers,
+    same environment): they boot (bench/wsgi_preload.py) while the database is migrated, and wait idle until their
+    step takes them (bench/http_load.py's Server). The S3 server of the materials step is left to it (moto's
+    address is known only then)."""
+    from django.db import connection
+
+    from bench import bench_api_load, bench_events, bench_gantt, bench_phone
+    from bench.http_load import Server
+
+    wanted = {
+        "materials": [(1, {"MEDIA_ROOT": str(tmp / "media"),
+                           "MATERIAL_UPLOAD_MAX_MB": str(max(SIZES["material_upload_mb"], 1))})],
+        "events": [(bench_events.server_workers(connection.vendor == "postgresql"), bench_events.SERVER_ENV)],
+        "api under load": [(bench_api_load.server_workers(), {}),
+                           (bench_api_load.server_workers(), {"READ_CACHE_SECONDS": "0"})],
+        "gantt page": [(2, {"READ_CACHE_SECONDS": "0"})],
+        "gantt 10k": [(bench_gantt.WORKERS, {"READ_CACHE_SECONDS": "0"})],
+        "phone": [(bench_phone.WORKERS, {})],
+    }  # fmt: skip
+    for step in steps:
+        for workers, env in wanted.get(step, []):
+            Server.prestart(workers, **env)
 
 
 def generate(**kw) -> int:
@@ -370,14 +397,8 @@ def run_one(out: Path) -> int:
     t_start = time.perf_counter()
     print(f"CampaignFlow bench{' (QUICK)' if QUICK else ''}; sizes: {SIZES}", flush=True)
     tmp = Path(tempfile.mkdtemp(prefix="cf-bench-"))
+    user = None
     try:
-        user = setup(tmp)
-        STEP_SECONDS["setup"] = round(time.perf_counter() - t_start, 1)
-        if os.environ.get("BENCH_WAIT_FOR"):  # QUICK: set up beside the run before this one, the steps after it
-            t_wait = time.perf_counter()
-            while not Path(os.environ["BENCH_WAIT_FOR"]).exists():
-                time.sleep(0.1)
-            t_start += time.perf_counter() - t_wait
         steps = [
             ("import", lambda: bench_import(tmp, user)),
             ("cpm", bench_cpm),
@@ -395,6 +416,18 @@ def run_one(out: Path) -> int:
         ]
         only = {name.strip() for name in os.environ.get("BENCH_ONLY", "").split(",") if name.strip()}
         shared = os.environ.get("BENCH_SHARED_STEPS", "") == "skip"  # QUICK, PostgreSQL after SQLite
+        wanted = [
+            name for name, _fn in steps if (not only or name in only) and not (shared and name in SHARED_IN_QUICK)
+        ]
+        user = setup(tmp, before_migrate=(lambda: prestart_servers(tmp, wanted)) if QUICK else None)
+        if QUICK:
+            _set_up_together()
+        STEP_SECONDS["setup"] = round(time.perf_counter() - t_start, 1)
+        if os.environ.get("BENCH_WAIT_FOR"):  # QUICK: set up beside the run before this one, the steps after it
+            t_wait = time.perf_counter()
+            while not Path(os.environ["BENCH_WAIT_FOR"]).exists():
+                time.sleep(0.1)
+            t_start += time.perf_counter() - t_wait
         for name, fn in steps:
             if only and name not in only:
                 continue
@@ -414,6 +447,10 @@ def run_one(out: Path) -> int:
     finally:
         from django.db import connection
 
+        if QUICK:
+            from bench.http_load import Server
+
+            Server.stop_prestarted()
         out.write_text(
             json.dumps(
                 {"meta": _meta(connection.vendor, time.perf_counter() - t_start), "results": RESULTS},
@@ -423,6 +460,22 @@ def run_one(out: Path) -> int:
         )
         shutil.rmtree(tmp, ignore_errors=True)
     return 0
+
+
+def _set_up_together() -> None:
+    """QUICK: wait until this run's servers started ahead are up, and, in the first run, until the runs set up
+    beside it are too (BENCH_SET_UP files: each of those touches its own), so that no set-up work is left running
+    when the first step is timed."""
+    from bench.http_load import Server
+
+    Server.prestarted_ready()
+    mine = os.environ.get("BENCH_SET_UP_MINE")
+    if mine:
+        Path(mine).touch()
+    deadline = time.monotonic() + 120
+    for other in filter(None, os.environ.get("BENCH_SET_UP_OTHERS", "").split(os.pathsep)):
+        while not Path(other).exists() and time.monotonic() < deadline:
+            time.sleep(0.05)
 
 
 # --- every database -------------------------------------------------------------------------------
@@ -465,12 +518,19 @@ def main() -> int:
         return subprocess.Popen([sys.executable, "-m", "bench"], cwd=ROOT,
                                 env={**os.environ, **env, "BENCH_CHILD_OUT": str(out), **extra})  # fmt: skip
 
-    # QUICK: the later runs set up (Django, migrations) at the same time as the first, then wait for it
-    early = {name: start(name, env, BENCH_WAIT_FOR=str(go)) for name, env, _drop in targets[1:] if QUICK}
+    # QUICK: the later runs set up (Django, migrations, servers) at the same time as the first, then wait for it;
+    # the first waits until they are set up before its first step
+    set_up = {name: RESULTS_DIR / f"latest-{name}-set-up.tmp" for name, _env, _drop in targets[1:] if QUICK}
+    for path in set_up.values():
+        path.unlink(missing_ok=True)
+    early = {name: start(name, env, BENCH_WAIT_FOR=str(go), BENCH_SET_UP_MINE=str(set_up[name]))
+             for name, env, _drop in targets[1:] if QUICK}  # fmt: skip
+    first = {"BENCH_SET_UP_OTHERS": os.pathsep.join(map(str, set_up.values()))}
     try:
-        _run_all(targets, runs, start, early, go)
+        _run_all(targets, runs, start, early, go, first)
     finally:
-        go.unlink(missing_ok=True)
+        for path in [go, *set_up.values()]:
+            path.unlink(missing_ok=True)
         for proc in early.values():
             if proc.poll() is None:
                 proc.kill()
@@ -480,14 +540,14 @@ def main() -> int:
     return 0
 
 
-def _run_all(targets, runs: list, start, early: dict, go: Path) -> None:
+def _run_all(targets, runs: list, start, early: dict, go: Path, first: dict) -> None:
     for name, env, drop in targets:
         out = RESULTS_DIR / f"latest-{name}.tmp"
         print(f"\n######## {name}", flush=True)
         try:
             if name in early:
                 go.touch()
-            code = (early.get(name) or start(name, env)).wait()
+            code = (early.get(name) or start(name, env, **(first if name == targets[0][0] else {}))).wait()
             if out.exists():
                 runs.append(json.loads(out.read_text()))
                 out.unlink()

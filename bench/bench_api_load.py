@@ -55,6 +55,10 @@ def _measure(server: Server, token: str, endpoints, sizes: dict, label_suffix: s
     return out
 
 
+def server_workers() -> int:
+    return max(2, (os.cpu_count() or 2) * 2)
+
+
 def run(sizes: dict, record) -> None:
     days = max(1, round(sizes["board_rows"] / (CHANNELS * METRICS)))
     tasks_per, task_campaigns = sizes["tasks_per_campaign"], sizes["task_campaigns"]
@@ -65,7 +69,7 @@ def run(sizes: dict, record) -> None:
     day = (dt.date(2024, 1, 1) + dt.timedelta(days=days // 2)).isoformat()  # generate_data starts 2024-01-01
     endpoints = _endpoints(board, planned, tasks_per, day)
     small_size = f"{days * CHANNELS * METRICS:,} metric rows, {tasks_per * task_campaigns:,} tasks in the database"
-    workers = max(2, (os.cpu_count() or 2) * 2)
+    workers = server_workers()
 
     with ExitStack() as servers:  # QUICK: the first server also reads the grown database
         uncached_server = None

@@ -24,12 +24,46 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
+PRESTARTED: dict[tuple, list] = {}  # QUICK: servers started ahead, by (workers, environment added)
+
+
 class Server:
     """gunicorn on a free port against the bench database, started and stopped by the bench. With
     `wait_ready=False` the constructor returns at once and `ready()` waits for it (servers that boot side by side
     while nothing is measured)."""
 
     def __init__(self, workers: int, *, wait_ready: bool = True, **env_extra: str):
+        ahead = PRESTARTED.get((workers, tuple(sorted(env_extra.items()))))
+        if ahead:  # QUICK: one started ahead, as this one would be
+            other = ahead.pop()
+            self.port, self.proc, self.quick_stop = other.port, other.proc, other.quick_stop
+        else:
+            self._start(workers, env_extra)
+        if wait_ready:
+            self.ready()
+
+    @classmethod
+    def prestart(cls, workers: int, **env_extra: str) -> None:
+        """QUICK: start a server now (it boots while the run sets up), for the step that asks for one like it."""
+        server = cls.__new__(cls)
+        server._start(workers, env_extra)
+        PRESTARTED.setdefault((workers, tuple(sorted(env_extra.items()))), []).append(server)
+
+    @staticmethod
+    def prestarted_ready() -> None:
+        for servers in PRESTARTED.values():
+            for server in servers:
+                server.ready()
+
+    @staticmethod
+    def stop_prestarted() -> None:
+        """The servers started ahead that no step took."""
+        for servers in PRESTARTED.values():
+            for server in servers:
+                server.stop()
+        PRESTARTED.clear()
+
+    def _start(self, workers: int, env_extra: dict) -> None:
         self.port = free_port()
         env = {**os.environ, "DEBUG": "0", "CONN_MAX_AGE": "60", **env_extra}
         # QUICK: the app imported once and each worker forked from it warm (bench/wsgi_preload.py), and a process
@@ -42,8 +76,6 @@ class Server:
              "--log-level", "warning", "--timeout", "120"],
             cwd=ROOT, env=env, start_new_session=self.quick_stop,
         )  # fmt: skip
-        if wait_ready:
-            self.ready()
 
     def ready(self) -> Server:
         """Wait until gunicorn listens (QUICK: the app preloaded)."""
