@@ -53,6 +53,8 @@ STEP = [""]  # the step running (each record names it)
 # pages whose data is small at QUICK sizes); the PostgreSQL run's report repeats their figures, marked as such
 SHARED_IN_QUICK = ("cpm", "gantt page", "gantt 10k", "phone")
 SHARED_NOTE = "measured in the SQLite run (QUICK: a step whose figures do not depend on the database runs once)"
+# QUICK: steps whose figures are query counts (nothing timed), which every run runs at the same time
+TOGETHER_IN_QUICK = ("lists",)
 
 
 def record(name, value, unit, goal, ok=None, *, reference=None, ratio=None, size="", note=""):
@@ -426,24 +428,27 @@ def run_one(out: Path) -> int:
         if os.environ.get("BENCH_WAIT_FOR"):  # QUICK: set up beside the run before this one, the steps after it
             t_wait = time.perf_counter()
             while not Path(os.environ["BENCH_WAIT_FOR"]).exists():
+                for name, fn in steps:  # the untimed steps the first run is running now: at the same time
+                    if name in wanted and name not in STEP_SECONDS and _together_file(name).exists():
+                        t_wait += _run_step(name, fn)  # (its time counts in this run's elapsed time)
+                        _together_file(name, connection_vendor()).touch()
                 time.sleep(0.1)
             t_start += time.perf_counter() - t_wait
+        others = list(filter(None, os.environ.get("BENCH_OTHERS", "").split(",")))
         for name, fn in steps:
-            if only and name not in only:
+            if (only and name not in only) or name in STEP_SECONDS:
                 continue
             if shared and name in SHARED_IN_QUICK:
                 print(f"\n== {name}: {SHARED_NOTE}", flush=True)
                 continue
-            print(f"\n== {name}", flush=True)
-            STEP[0] = name
-            t_step = time.perf_counter()
-            try:
-                fn()
-            except Exception as exc:
-                traceback.print_exc()
-                record(name, "error", "", "", False, note=f"{type(exc).__name__}: {exc}"[:200])
-            STEP_SECONDS[name] = round(time.perf_counter() - t_step, 1)
-            print(f"   ({name}: {STEP_SECONDS[name]} s)", flush=True)
+            together = QUICK and others and name in TOGETHER_IN_QUICK
+            if together:
+                _together_file(name).touch()
+            _run_step(name, fn)
+            if together:  # the runs beside this one run it too: wait until they are done (nothing else is timed)
+                deadline = time.monotonic() + 300
+                while time.monotonic() < deadline and not all(_together_file(name, o).exists() for o in others):
+                    time.sleep(0.05)
     finally:
         from django.db import connection
 
@@ -460,6 +465,35 @@ def run_one(out: Path) -> int:
         )
         shutil.rmtree(tmp, ignore_errors=True)
     return 0
+
+
+def connection_vendor() -> str:
+    from django.db import connection
+
+    return connection.vendor
+
+
+def _together_file(step: str, done_by: str = "") -> Path:
+    """QUICK: the file the first run touches when it starts `step` (one of TOGETHER_IN_QUICK), and the one that
+    the run on database `done_by` touches when it has run it too."""
+    slug = step.replace(" ", "-")
+    return RESULTS_DIR / (f"latest-step-{slug}-done-{done_by}.tmp" if done_by else f"latest-step-{slug}.tmp")
+
+
+def _run_step(name: str, fn) -> float:
+    """Run one step, its records named after it; returns its seconds."""
+    print(f"\n== {name}", flush=True)
+    STEP[0] = name
+    t_step = time.perf_counter()
+    try:
+        fn()
+    except Exception as exc:
+        traceback.print_exc()
+        record(name, "error", "", "", False, note=f"{type(exc).__name__}: {exc}"[:200])
+    seconds = time.perf_counter() - t_step
+    STEP_SECONDS[name] = round(seconds, 1)
+    print(f"   ({name}: {STEP_SECONDS[name]} s)", flush=True)
+    return seconds
 
 
 def _set_up_together() -> None:
@@ -489,7 +523,9 @@ def with_shared(run: dict, sqlite: dict) -> dict:
     order = list(dict.fromkeys(r.get("step") for r in sqlite["results"] + run["results"]))
     results = sorted(run["results"] + copies, key=lambda r: order.index(r.get("step")))
     shared = {k: v for k, v in sqlite["meta"].get("step_seconds", {}).items() if k in SHARED_IN_QUICK}
-    meta = {**run["meta"], "steps_from_sqlite": shared}
+    seconds = run["meta"].get("step_seconds", {})
+    ordered = {k: seconds[k] for k in sorted(seconds, key=lambda k: order.index(k) if k in order else -1)}
+    meta = {**run["meta"], "step_seconds": ordered, "steps_from_sqlite": shared}
     return {"meta": meta, "results": results}
 
 
@@ -525,11 +561,13 @@ def main() -> int:
         path.unlink(missing_ok=True)
     early = {name: start(name, env, BENCH_WAIT_FOR=str(go), BENCH_SET_UP_MINE=str(set_up[name]))
              for name, env, _drop in targets[1:] if QUICK}  # fmt: skip
-    first = {"BENCH_SET_UP_OTHERS": os.pathsep.join(map(str, set_up.values()))}
+    first = {"BENCH_SET_UP_OTHERS": os.pathsep.join(map(str, set_up.values())), "BENCH_OTHERS": ",".join(early)}
+    for path in RESULTS_DIR.glob("latest-step-*.tmp"):
+        path.unlink()
     try:
         _run_all(targets, runs, start, early, go, first)
     finally:
-        for path in [go, *set_up.values()]:
+        for path in [go, *set_up.values(), *RESULTS_DIR.glob("latest-step-*.tmp")]:
             path.unlink(missing_ok=True)
         for proc in early.values():
             if proc.poll() is None:
