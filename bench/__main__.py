@@ -36,7 +36,7 @@ SIZES = (
      "board_rows": 100_000, "tasks_per_campaign": 200, "task_campaigns": 3, "grow_factor": 3, "export_rows": 10_000,
      "load_requests": 50, "load_seconds": 20, "change_cycles": 5, "list_small": 10, "list_large": 30,
      "material_upload_mb": 20, "materials_large": 200, "materials_runs": 10, "event_registrations": 500,
-     "gantt_page_big": 2_000, "gantt_page_loads": 1, "gantt_scroll_s": 1.0}
+     "gantt_page_big": 2_000, "gantt_page_loads": 1, "gantt_scroll_s": 0.5}
     if QUICK
     else {"import_rows": 1_000_000, "cpm_runs": 5, "gantt_tasks": 10_000, "page_tasks": 5_000, "page_loads": 3,
           "board_rows": 1_000_000, "tasks_per_campaign": 1_000, "task_campaigns": 10, "grow_factor": 10,
