@@ -5,9 +5,14 @@ Runs once per database, each in a process of its own: a temporary SQLite file, t
 server answers at BENCH_POSTGRES_URL (default postgres://postgres@127.0.0.1:5432/postgres; a scratch
 database is created there and dropped afterwards; BENCH_POSTGRES=0 skips it). With DATABASE_URL set to
 a PostgreSQL database, only that one is used, and it must be private to the bench (data is added to it).
-Never the dev db.sqlite3. `BENCH_QUICK=1` runs small sizes (a smoke run, about a minute): there the steps whose
-figures do not depend on the database (SHARED_IN_QUICK: the pure-Python CPM, the pages measured in Chromium)
-run in the SQLite run only, and the PostgreSQL run's report shows those figures as measured in the SQLite run.
+Never the dev db.sqlite3.
+
+`BENCH_QUICK=1` runs small sizes (a smoke run of under two minutes on 2 cores). There the steps whose figures
+do not depend on the database (SHARED_IN_QUICK: the pure-Python CPM, the pages measured in Chromium) run in the
+SQLite run only, and the PostgreSQL run's report shows those figures as measured in the SQLite run; the
+PostgreSQL run sets up (Django, migrations) beside the SQLite run and runs the steps that time nothing
+(TOGETHER_IN_QUICK: query counts) at the same time as it, its timed steps after it; the gunicorn servers are
+started ahead while the database is migrated, preloaded, and ended at once (bench/http_load.py).
 """
 
 from __future__ import annotations
