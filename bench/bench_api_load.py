@@ -10,13 +10,19 @@ endpoint returns is the same at both sizes and only the database around it grows
 
 The board is measured as deployed (cached per change stamp, campaigns.read_cache) and with the cache
 off (every request rebuilt from the rollups), so both figures are visible.
+
+QUICK (`BENCH_QUICK=1`): the grown database is read through the server that read the small one (kept running,
+idle, meanwhile; its workers warm, as the warm-up requests make a new server's), not a new one; the cache-off
+server starts beside the first one and stays idle until its measurement.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import os
+from contextlib import ExitStack
 
+from bench import quick
 from bench.data import api_token, generate, planner
 from bench.http_load import Server, load, request_ms
 
@@ -49,6 +55,10 @@ def _measure(server: Server, token: str, endpoints, sizes: dict, label_suffix: s
     return out
 
 
+def server_workers() -> int:
+    return max(2, (os.cpu_count() or 2) * 2)
+
+
 def run(sizes: dict, record) -> None:
     days = max(1, round(sizes["board_rows"] / (CHANNELS * METRICS)))
     tasks_per, task_campaigns = sizes["tasks_per_campaign"], sizes["task_campaigns"]
@@ -59,43 +69,49 @@ def run(sizes: dict, record) -> None:
     day = (dt.date(2024, 1, 1) + dt.timedelta(days=days // 2)).isoformat()  # generate_data starts 2024-01-01
     endpoints = _endpoints(board, planned, tasks_per, day)
     small_size = f"{days * CHANNELS * METRICS:,} metric rows, {tasks_per * task_campaigns:,} tasks in the database"
-    workers = max(2, (os.cpu_count() or 2) * 2)
+    workers = server_workers()
 
-    with Server(workers) as server:
+    with ExitStack() as servers:  # QUICK: the first server also reads the grown database
+        uncached_server = None
+        if quick():  # the cache-off server boots beside the first (nothing is measured yet), idle until its turn
+            uncached_server = Server(workers, wait_ready=False, READ_CACHE_SECONDS="0")
+            servers.callback(uncached_server.stop)
+        server = servers.enter_context(Server(workers))
         small = _measure(server, token, endpoints, sizes, " (small)")
         changed = after_change(server, board, token, sizes.get("change_cycles", 20))
-    with Server(workers, READ_CACHE_SECONDS="0") as server:
-        uncached = load(f"{server.base}/api/v1{endpoints[0][1]}", token, 16, sizes["load_requests"], 60)
-        single = load(f"{server.base}/api/v1{endpoints[0][1]}", token, 1, 20, 60)
-    _record_all(record, endpoints, small, small_size)
-    record("board with the cache off: p95 / p99 (16 connections)", f"{uncached['p95']} / {uncached['p99']}", "ms",
-           "— (diagnostic: what a rebuild costs)", None, size=small_size,
-           note=f"every request rebuilt, as the first read after a change is; p50 {uncached['p50']} ms; "
-           f"{uncached['note']}; one request alone {single['median']} ms")  # fmt: skip
-    record("board after a change: p95 of the first reads (16 connections)", changed["p95"], "ms",
-           f"p95 ≤ {CHANGED_P95_GOAL}", changed["p95"] <= CHANGED_P95_GOAL and not changed["errors"],
-           reference=f"p95 {uncached['p95']} ms with every read rebuilding it (cache off)",
-           ratio=changed["p95"] / uncached["p95"] if uncached["p95"] else None, size=small_size,
-           note=f"{changed['cycles']} changes (one metric row pushed through the API, {changed['write_p50']} ms p50 "
-           f"with the board built after its commit), each followed at once by 16 connections reading the board: "
-           f"{changed['reads']} reads, p50 {changed['p50']} ms, errors {changed['errors']}")  # fmt: skip
+        if not quick():
+            server.stop()
+        with uncached_server or Server(workers, READ_CACHE_SECONDS="0") as uncached_server:
+            uncached = load(f"{uncached_server.base}/api/v1{endpoints[0][1]}", token, 16, sizes["load_requests"], 60)
+            single = load(f"{uncached_server.base}/api/v1{endpoints[0][1]}", token, 1, 20, 60)
+        _record_all(record, endpoints, small, small_size)
+        record("board with the cache off: p95 / p99 (16 connections)", f"{uncached['p95']} / {uncached['p99']}", "ms",
+               "— (diagnostic: what a rebuild costs)", None, size=small_size,
+               note=f"every request rebuilt, as the first read after a change is; p50 {uncached['p50']} ms; "
+               f"{uncached['note']}; one request alone {single['median']} ms")  # fmt: skip
+        record("board after a change: p95 of the first reads (16 connections)", changed["p95"], "ms",
+               f"p95 ≤ {CHANGED_P95_GOAL}", changed["p95"] <= CHANGED_P95_GOAL and not changed["errors"],
+               reference=f"p95 {uncached['p95']} ms with every read rebuilding it (cache off)",
+               ratio=changed["p95"] / uncached["p95"] if uncached["p95"] else None, size=small_size,
+               note=f"{changed['cycles']} changes (one metric row pushed through the API, {changed['write_p50']} ms p50 "
+               f"with the board built after its commit), each followed at once by 16 connections reading the board: "
+               f"{changed['reads']} reads, p50 {changed['p50']} ms, errors {changed['errors']}")  # fmt: skip
 
-    more = sizes.get("grow_factor", 0)
-    if not more:
-        return
-    generate(campaigns=more - 1, days=days, channels=CHANNELS, metrics=METRICS)
-    generate(campaigns=task_campaigns * (more - 1), days=120, channels=1, metrics=1, tasks=tasks_per)
-    large_size = (
-        f"{days * CHANNELS * METRICS * more:,} metric rows, {tasks_per * task_campaigns * more:,} tasks in the database"
-    )
-    with Server(workers) as server:
+        more = sizes.get("grow_factor", 0)
+        if not more:
+            return
+        generate(campaigns=more - 1, days=days, channels=CHANNELS, metrics=METRICS)
+        generate(campaigns=task_campaigns * (more - 1), days=120, channels=1, metrics=1, tasks=tasks_per)
+        large_size = f"{days * CHANNELS * METRICS * more:,} metric rows, {tasks_per * task_campaigns * more:,} tasks in the database"
+        if not quick():
+            server = servers.enter_context(Server(workers))
         large = _measure(server, token, endpoints, sizes, " (large)")
-    _record_all(record, endpoints, large, large_size)
-    for label, _path, _note in endpoints:
-        growth = large[label]["p95"] / max(small[label]["p95"], 0.1)
-        record(f"p95 growth · {label}", round(growth, 2), "×", "≤ 1.5", growth <= 1.5,
-               size=f"{small_size} → {large_size}",
-               note=f"p95 {small[label]['p95']} → {large[label]['p95']} ms")  # fmt: skip
+        _record_all(record, endpoints, large, large_size)
+        for label, _path, _note in endpoints:
+            growth = large[label]["p95"] / max(small[label]["p95"], 0.1)
+            record(f"p95 growth · {label}", round(growth, 2), "×", "≤ 1.5", growth <= 1.5,
+                   size=f"{small_size} → {large_size}",
+                   note=f"p95 {small[label]['p95']} → {large[label]['p95']} ms")  # fmt: skip
 
 
 def after_change(server: Server, board: int, reader_token: str, cycles: int) -> dict:

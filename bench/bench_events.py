@@ -237,16 +237,23 @@ def _check(event, burst: dict) -> dict:
     }
 
 
+SERVER_ENV = {"GUNICORN_CMD_ARGS": "--config python:bench.bench_events"}  # post_worker_init: the limits off
+
+
+def server_workers(postgres: bool) -> int:
+    """gunicorn's rule of thumb on PostgreSQL (a worker waiting on a commit leaves its core to another); SQLite
+    writes one at a time, so the default setup runs one worker."""
+    return 2 * (os.cpu_count() or 1) + 1 if postgres else 1
+
+
 def run(user, *, registrations: int = 5000) -> list[dict]:
     """Records shaped like bench/__main__.py's `record(...)` keyword arguments."""
     from django.db import connection
 
     postgres = connection.vendor == "postgresql"
-    # gunicorn's rule of thumb on PostgreSQL (a worker waiting on a commit leaves its core to another); SQLite
-    # writes one at a time, so the default setup runs one worker.
-    workers = 2 * (os.cpu_count() or 1) + 1 if postgres else 1
+    workers = server_workers(postgres)
     event, paced_event, warm_up = _event(user, "KOL 爆发报名"), _event(user, "按目标速率报名"), _event(user, "warm-up")
-    with Server(workers, GUNICORN_CMD_ARGS="--config python:bench.bench_events") as server:
+    with Server(workers, **SERVER_ENV) as server:
         m = _burst(server, event, paced_event, warm_up, registrations)
     db, paced_db = _check(event, m["burst"]), _check(paced_event, m["paced"])
     burst, healthz = m["burst"], m["healthz"]

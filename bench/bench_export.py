@@ -29,7 +29,10 @@ RSS growth ≤ 50 MB, beside its anchor, the metrics CSV of the same rows measur
     the resident-memory high-water mark during the request minus the resident memory just before it (the
     mark is reset first through /proc/self/clear_refs; getrusage's max RSS where that is refused). Before
     it the child has made the same request on a small campaign (code, the PDF font loaded), so the figure
-    is what the large export adds to a warm worker; the note gives the absolute figures.
+    is what the large export adds to a warm worker; the note gives the absolute figures. QUICK: one child
+    (`--forks`) sets up (Django, the URLconf) while the campaigns are built, and each export's measurement runs
+    in a process forked from it (a fresh copy of a process just set up, with no request made and no database
+    connection open), one after the other, once the timed requests are done.
 (MB here are MiB.) Takes ~50 s for 100,000 rows (building the data: ~4 s).
 
 `run(user, rows=100_000)` returns records shaped like bench/__main__.py's `record(...)` keyword arguments;
@@ -55,6 +58,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import traceback
 import tracemalloc
 from decimal import Decimal
 from pathlib import Path
@@ -62,7 +66,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench import verdict  # noqa: E402  (after the path: run as a script too)
+from bench import quick, verdict  # noqa: E402  (after the path: run as a script too)
 
 GOAL_S = 10
 GOAL_MB = 200
@@ -556,6 +560,67 @@ def child(url: str, warmup: str, token: str) -> dict:
     return {"started_mb": started, "before_mb": before, "peak_mb": peak, "bytes": size, "seconds": seconds, "how": how}
 
 
+def forked(jobs: list[list[str]], token: str) -> list[dict]:
+    """`child(url, warmup, token)` for each [url, warmup] of `jobs`, each in a process forked from this one (set up,
+    no request made, no database connection open), one after the other."""
+    from django.db import connections
+
+    connections.close_all()
+    results = []
+    for url, warmup in jobs:
+        read, write = os.pipe()
+        pid = os.fork()
+        if pid == 0:  # the measuring process
+            code = 1
+            try:
+                os.close(read)
+                with os.fdopen(write, "w") as out:
+                    out.write(json.dumps(child(url, warmup, token)))
+                code = 0
+            except BaseException:
+                traceback.print_exc()
+            finally:
+                os._exit(code)
+        os.close(write)
+        with os.fdopen(read) as answer:
+            text = answer.read()
+        _pid, status = os.waitpid(pid, 0)
+        if status:
+            raise RuntimeError(f"forked measurement of {url} failed ({status})")
+        results.append(json.loads(text))
+    return results
+
+
+def _fork_server() -> subprocess.Popen:
+    """QUICK: the child that forks a process per RSS measurement (`--forks`), started before the campaigns are built
+    so that its set-up overlaps theirs; it prints READY once set up, then reads its jobs (JSON) on its input."""
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": os.environ.get("DJANGO_SETTINGS_MODULE", "config.settings")}
+    return subprocess.Popen(
+        [sys.executable, "-m", "bench.bench_export", "--forks"],
+        cwd=ROOT,
+        env=env,
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+
+
+def _forks_ready(server: subprocess.Popen) -> None:
+    """Wait until the fork server is set up (nothing is timed while it sets up)."""
+    line = server.stdout.readline()
+    if line.strip() != "READY":
+        server.kill()
+        raise RuntimeError(f"the fork server failed: {line!r}")
+
+
+def _forks_run(server: subprocess.Popen, jobs: list[list[str]], token: str) -> list[dict]:
+    out, _err = server.communicate(json.dumps({"jobs": jobs, "token": token}) + "\n", timeout=600)
+    if server.returncode != 0:
+        raise RuntimeError(f"the fork server failed ({server.returncode})")
+    line = [x for x in out.splitlines() if x.startswith("RESULT ")][-1]
+    return json.loads(line[len("RESULT ") :])
+
+
 def _in_child(url: str, warmup: str, token: str) -> dict:
     env = {**os.environ, "DJANGO_SETTINGS_MODULE": os.environ.get("DJANGO_SETTINGS_MODULE", "config.settings")}
     out = subprocess.run(
@@ -581,13 +646,17 @@ def run(user, rows: int = 100_000, *, keep: Path | None = None) -> list[dict]:
     from django.db import connection
 
     t0 = time.perf_counter()
+    forks = _fork_server() if quick() else None  # QUICK: sets up while the campaigns are built
     campaign = build_campaign(user, rows)
     small = build_campaign(user, len(CHANNELS) * len(METRICS), name="导出基准预热活动")
+    if forks is not None:
+        _forks_ready(forks)
     print(f"  campaigns built in {time.perf_counter() - t0:.1f} s", flush=True)
     client, raw = _client(user)
     per_day = len(CHANNELS) * len(METRICS)
     size = f"{rows:,} metric rows (40 channels × 10 metrics × {-(-rows // per_day)} days), full campaign content"
     measured = {}
+    jobs = {}  # QUICK: label: [url, warm-up url] of the RSS measurements, made together at the end
     for label, path, filename, goal_s, goal_mb in EXPORTS:
         url = f"/api/v1/campaigns/{campaign.pk}/{path}"
         warm = f"/api/v1/campaigns/{small.pk}/{path}"
@@ -608,7 +677,11 @@ def run(user, rows: int = 100_000, *, keep: Path | None = None) -> list[dict]:
             _cur, peak = tracemalloc.get_traced_memory()
             tracemalloc.stop()
             peak /= 2**20  # MB as the RSS figures (/proc counts KiB)
-        rss = _in_child(url, warm, raw)
+        if quick():
+            jobs[label], rss = [url, warm], None
+        else:
+            rss = _in_child(url, warm, raw)
+            rss["process"] = "fresh process"
         measured[label] = {
             "path": path,
             "goal_s": goal_s,
@@ -621,13 +694,25 @@ def run(user, rows: int = 100_000, *, keep: Path | None = None) -> list[dict]:
             "peak": peak,
             "rss": rss,
         }
-        print(
-            f"  {label}: {measured[label]['seconds']:.2f} s (CPU {measured[label]['cpu']:.2f} s, first byte "
-            f"{measured[label]['first']:.2f} s), tracemalloc {'—' if peak is None else f'{peak:.1f} MB'}, "
-            f"RSS +{rss['peak_mb'] - rss['before_mb']:.1f} MB, {_mb(nbytes)}",
-            flush=True,
-        )
+        if rss is not None:
+            _say(label, measured[label])
+    if jobs:
+        for label, rss in zip(jobs, _forks_run(forks, list(jobs.values()), raw), strict=True):
+            measured[label]["rss"] = {
+                **rss,
+                "process": "a process forked from one set up for the four (QUICK; URLconf imported before the fork)",
+            }
+            _say(label, measured[label])
     return [r for label, m in measured.items() for r in _records(label, m, measured, size)]
+
+
+def _say(label: str, m: dict) -> None:
+    traced = "—" if m["peak"] is None else f"{m['peak']:.1f} MB"
+    print(
+        f"  {label}: {m['seconds']:.2f} s (CPU {m['cpu']:.2f} s, first byte {m['first']:.2f} s), tracemalloc {traced}, "
+        f"RSS +{m['rss']['peak_mb'] - m['rss']['before_mb']:.1f} MB, {_mb(m['bytes'])}",
+        flush=True,
+    )
 
 
 def _records(label: str, m: dict, measured: dict, size: str) -> list[dict]:
@@ -685,7 +770,7 @@ def _records(label: str, m: dict, measured: dict, size: str) -> list[dict]:
             "goal": f"≤ {goal_mb} MB",
             "ok": growth <= goal_mb,
             "size": size,
-            "note": f"fresh process, after django.setup {rss['started_mb']:.0f} MB and a warm-up request (small "
+            "note": f"{rss['process']}, after django.setup {rss['started_mb']:.0f} MB and a warm-up request (small "
             f"campaign) {rss['before_mb']:.0f} MB; peak during the request {rss['peak_mb']:.0f} MB "
             f"({rss['how']}; request {rss['seconds']:.2f} s)",
         }
@@ -698,9 +783,22 @@ def main() -> int:
     parser.add_argument("--rows", type=int, default=100_000)
     parser.add_argument("--keep", type=Path, help="write the four documents into this directory")
     parser.add_argument("--child", help=argparse.SUPPRESS)
+    parser.add_argument("--forks", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--warmup", help=argparse.SUPPRESS)
     parser.add_argument("--token", help=argparse.SUPPRESS)
     args = parser.parse_args()
+    if args.forks:  # QUICK's RSS measurements: one process set up, a fork of it for each
+        os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+        import django
+
+        django.setup()
+        from django.urls import get_resolver
+
+        get_resolver().url_patterns  # noqa: B018  (the views imported once, not in each fork)
+        print("READY", flush=True)
+        task = json.loads(sys.stdin.readline())
+        print("RESULT " + json.dumps(forked(task["jobs"], task["token"])), flush=True)
+        return 0
     if args.child:  # the RSS measurement: the parent's environment names the database
         os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
         import django

@@ -5,12 +5,15 @@ from __future__ import annotations
 
 import json
 import os
+import signal
 import socket
 import statistics
 import subprocess
 import sys
 import time
 from pathlib import Path
+
+from bench import quick
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -21,24 +24,68 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-class Server:
-    """gunicorn on a free port against the bench database, started and stopped by the bench."""
+PRESTARTED: dict[tuple, list] = {}  # QUICK: servers started ahead, by (workers, environment added)
 
-    def __init__(self, workers: int, **env_extra: str):
+
+class Server:
+    """gunicorn on a free port against the bench database, started and stopped by the bench. With
+    `wait_ready=False` the constructor returns at once and `ready()` waits for it (servers that boot side by side
+    while nothing is measured)."""
+
+    def __init__(self, workers: int, *, wait_ready: bool = True, **env_extra: str):
+        ahead = PRESTARTED.get((workers, tuple(sorted(env_extra.items()))))
+        if ahead:  # QUICK: one started ahead, as this one would be
+            other = ahead.pop()
+            self.port, self.proc, self.quick_stop = other.port, other.proc, other.quick_stop
+        else:
+            self._start(workers, env_extra)
+        if wait_ready:
+            self.ready()
+
+    @classmethod
+    def prestart(cls, workers: int, **env_extra: str) -> None:
+        """QUICK: start a server now (it boots while the run sets up), for the step that asks for one like it."""
+        server = cls.__new__(cls)
+        server._start(workers, env_extra)
+        PRESTARTED.setdefault((workers, tuple(sorted(env_extra.items()))), []).append(server)
+
+    @staticmethod
+    def prestarted_ready() -> None:
+        for servers in PRESTARTED.values():
+            for server in servers:
+                server.ready()
+
+    @staticmethod
+    def stop_prestarted() -> None:
+        """The servers started ahead that no step took."""
+        for servers in PRESTARTED.values():
+            for server in servers:
+                server.stop()
+        PRESTARTED.clear()
+
+    def _start(self, workers: int, env_extra: dict) -> None:
         self.port = free_port()
         env = {**os.environ, "DEBUG": "0", "CONN_MAX_AGE": "60", **env_extra}
+        # QUICK: the app imported once and each worker forked from it warm (bench/wsgi_preload.py), and a process
+        # group of its own, ended at once when the bench is done with it (a graceful stop takes gunicorn ~2 s,
+        # and nothing is measured then)
+        self.quick_stop = quick()
+        app = ["bench.wsgi_preload:application", "--preload"] if self.quick_stop else ["config.wsgi"]
         self.proc = subprocess.Popen(
-            [sys.executable, "-m", "gunicorn", "config.wsgi", "-b", f"127.0.0.1:{self.port}", "-w", str(workers),
+            [sys.executable, "-m", "gunicorn", *app, "-b", f"127.0.0.1:{self.port}", "-w", str(workers),
              "--log-level", "warning", "--timeout", "120"],
-            cwd=ROOT, env=env,
+            cwd=ROOT, env=env, start_new_session=self.quick_stop,
         )  # fmt: skip
+
+    def ready(self) -> Server:
+        """Wait until gunicorn listens (QUICK: the app preloaded)."""
         deadline = time.monotonic() + 30
         while time.monotonic() < deadline:
             try:
                 socket.create_connection(("127.0.0.1", self.port), timeout=1).close()
-                return
+                return self
             except OSError:
-                time.sleep(0.2)
+                time.sleep(0.05)
         raise RuntimeError("gunicorn did not start")
 
     @property
@@ -46,6 +93,12 @@ class Server:
         return f"http://127.0.0.1:{self.port}"
 
     def stop(self):
+        if self.proc.poll() is not None:  # stopped already
+            return
+        if self.quick_stop:
+            os.killpg(self.proc.pid, signal.SIGKILL)  # the master and its workers
+            self.proc.wait()
+            return
         self.proc.terminate()
         try:
             self.proc.wait(timeout=15)
@@ -53,7 +106,7 @@ class Server:
             self.proc.kill()
 
     def __enter__(self):
-        return self
+        return self.ready()
 
     def __exit__(self, *exc):
         self.stop()
