@@ -34,6 +34,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bench import quick, verdict  # noqa: E402  (after the path: run as a script too)
+from bench.parity import read_parity  # noqa: E402
 
 QUICK = quick()
 SIZES = (
@@ -355,13 +356,16 @@ def _meta(database: str, elapsed: float) -> dict:
 
 def _table(run: dict) -> list[str]:
     meta = run["meta"]
-    lines = [
-        f"## {meta['database']} · {meta['machine']} · {meta['elapsed_s']} s",
-        "",
-        "Steps (s): "
-        + ", ".join(f"{k} {v}" for k, v in meta.get("step_seconds", {}).items())
-        + "".join(f", {k} (in the SQLite run) {v}" for k, v in meta.get("steps_from_sqlite", {}).items()),
-        "",
+    seconds = meta.get("elapsed_s") and f"{meta['elapsed_s']} s"
+    lines = ["## " + " · ".join(filter(None, [meta["database"], meta.get("machine"), seconds])), ""]
+    if "step_seconds" in meta:
+        lines += [
+            "Steps (s): "
+            + ", ".join(f"{k} {v}" for k, v in meta["step_seconds"].items())
+            + "".join(f", {k} (in the SQLite run) {v}" for k, v in meta.get("steps_from_sqlite", {}).items()),
+            "",
+        ]
+    lines += [
         "| benchmark | figure | goal | reference | ratio | meets | size | note |",
         "| --- | --- | --- | --- | --- | --- | --- | --- |",
     ]
@@ -579,6 +583,10 @@ def main() -> int:
                 proc.kill()
     if QUICK and len(runs) == 2:
         runs[1] = with_shared(runs[1], runs[0])
+    parity = read_parity(runs)
+    if parity:  # one more table: each API read of the PostgreSQL run against SQLite's (bench/parity.py)
+        runs.append({"meta": {"database": "PostgreSQL vs SQLite", "machine": "API reads of the same data"},
+                     "results": parity})  # fmt: skip
     write_results(runs, time.perf_counter() - t_start)
     return 0
 
