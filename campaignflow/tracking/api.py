@@ -120,7 +120,7 @@ class JobOut(Schema):
 def with_write_progress(job: ImportJob) -> ImportJob:
     """The job with the rows written so far while it writes (its transaction has not committed yet: the
     worker counts them in a file), so that rows_done and percent show the progress."""
-    if job.status == JobStatus.WRITING:
+    if job.status in (JobStatus.WRITING, JobStatus.IMPORTING):
         job.rows_done = services.job_write_progress(job.pk) or job.rows_done
     return job
 

@@ -104,6 +104,7 @@ class JobStatus(models.TextChoices):
     PARSING = "parsing", _("Reading the file")
     VALIDATING = "validating", _("Checking rows")
     WRITING = "writing", _("Writing")
+    IMPORTING = "importing", _("Reading and writing")  # a first import on SQLite: both at once (ADR 0021)
     DONE = "done", _("Done")
     FAILED = "failed", _("Failed")
 
@@ -144,12 +145,15 @@ class ImportJob(models.Model):
 
     @property
     def percent(self) -> int:
-        """Overall progress: reading and checking the rows is the first 60 %, writing the rest."""
+        """Overall progress: reading and checking the rows is the first 60 %, writing the rest; when both go on
+        at once (importing), the rows written of the rows the file is estimated to hold, short of 100 until done."""
         if self.status == JobStatus.DONE:
             return 100
         if not self.rows_total:
             return 0
         share = min(1.0, self.rows_done / self.rows_total)
+        if self.status == JobStatus.IMPORTING:
+            return min(99, int(100 * share))
         if self.status == JobStatus.WRITING:
             return int(60 + 40 * share)
         return int(60 * share)

@@ -477,7 +477,7 @@ def import_job_run(job_id: int) -> ImportJob | None:
             parse_progress=lambda n: _job_update(job.pk, rows_done=n, rows_total=max(n, job.rows_total)),
             on_parsed=read,
             on_streaming=lambda: _job_update(
-                job.pk, status=JobStatus.WRITING, rows_total=estimate_rows(job.filename, data), rows_done=0
+                job.pk, status=JobStatus.IMPORTING, rows_total=estimate_rows(job.filename, data), rows_done=0
             ),
             progress=wrote,
         )

@@ -1,5 +1,6 @@
 """The tracking API's JSON, field by field and in order: ingest answers, import batches and jobs."""
 
+import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from campaignflow.tracking import services
@@ -103,13 +104,21 @@ def test_a_failed_job_lists_its_bad_rows_in_the_readers_words(api_for, users, ca
     same(shape(job, CLOCK), expected)
 
 
-def test_a_writing_job_answers_the_rows_the_worker_wrote_so_far(api_for, users, campaign):
-    job = ImportJob.objects.create(campaign=campaign, filename="p.csv", rows_total=1000, status=JobStatus.WRITING)
+@pytest.mark.parametrize(
+    "status, written, percent",
+    [
+        (JobStatus.WRITING, "500", 80),  # read and checked (60 %), then half written
+        (JobStatus.IMPORTING, "500", 50),  # read and written at once (ADR 0021): half of the estimate
+        (JobStatus.IMPORTING, "1200", 99),  # more rows than estimated: not 100 % before it is done
+    ],
+)
+def test_a_writing_job_answers_the_rows_the_worker_wrote_so_far(api_for, users, campaign, status, written, percent):
+    job = ImportJob.objects.create(campaign=campaign, filename="p.csv", rows_total=1000, status=status)
     path = services._progress_file(job.pk)
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text("500")
+    path.write_text(written)
     try:
         answer = api_for(users["member"]).get(f"/import-jobs/{job.pk}").json()
     finally:
         path.unlink()
-    assert (answer["status"], answer["rows_done"], answer["percent"]) == ("writing", 500, 80)
+    assert (answer["status"], answer["rows_done"], answer["percent"]) == (status.value, int(written), percent)

@@ -146,3 +146,29 @@ def test_write_progress_is_read_from_the_worker_file(campaign, users):
     finally:
         path.unlink()
     assert services.job_write_progress(job.pk) is None
+
+
+@pytest.mark.parametrize(
+    "language, done, failed",
+    [
+        ("en", "Imported 12,000 rows (12,000 new, 0 replaced).", "2 invalid row value(s); nothing was written."),
+        ("zh-hans", "已导入 1.2万 行（新增 1.2万 行，替换 0 行）。", "2 个数据行的值无效；未写入任何数据。"),
+    ],
+)
+def test_a_finished_job_is_worded_in_the_readers_language(campaign, users, language, done, failed):
+    """The worker stores its message in its own language; the page words the outcome for whoever reads it."""
+    from django.test import Client
+
+    client = Client(HTTP_ACCEPT_LANGUAGE=language)
+    client.force_login(users["member"])
+    batch = ImportBatch.objects.create(campaign=campaign, source="upload", rows_total=12_000, created=12_000)
+    finished = ImportJob.objects.create(
+        campaign=campaign, filename="a.csv", rows_total=12_000, status=JobStatus.DONE, batch=batch, message="已导入"
+    )
+    part = client.get(f"/campaigns/{campaign.id}/data/jobs/{finished.pk}/").content.decode()
+    assert done in part and "已导入<" not in part
+    errors = [{"row": 3, "field": "rows[3].value", "message": "not a number"}] * 2
+    refused = ImportJob.objects.create(
+        campaign=campaign, filename="b.csv", status=JobStatus.FAILED, error_count=2, errors=errors, message="2 个"
+    )
+    assert failed in client.get(f"/campaigns/{campaign.id}/data/jobs/{refused.pk}/").content.decode()
