@@ -2,16 +2,18 @@
 
 from __future__ import annotations
 
+import functools
 import secrets
 
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from campaignflow.core.audit import audit_record, snapshot
 from campaignflow.core.errors import Conflict, InvalidInput
+from campaignflow.core.joined_rows import Part, read_row, select_list
 
 from .models import ApiToken, Role, User, hash_token
 
@@ -82,8 +84,10 @@ def token_revoke(*, user: User, token_id: int) -> ApiToken:
 def user_for_token(raw: str) -> User | None:
     if not raw or not raw.startswith(TOKEN_PREFIX) or len(raw) > 200:
         return None
-    found = ApiToken.objects.select_related("user").filter(token_hash=hash_token(raw), revoked_at__isnull=True)
-    token = next(iter(found.order_by()[:1]), None)  # unique hash: no ORDER BY to compile (every API request)
+    # As SQL text (core.joined_rows): on every API request, and compiling the ORM's select_related query cost
+    # more than running it (0.76 → 0.31 ms)
+    found = read_row(_token_sql(connection.vendor), [hash_token(raw)], _TOKEN_PARTS)
+    token = found and found[0]
     if token is None or not token.user.is_active:
         return None
     now = timezone.now()
@@ -91,6 +95,19 @@ def user_for_token(raw: str) -> User | None:
     if token.last_used_at is None or (now - token.last_used_at).total_seconds() > 60:
         ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
     return token.user
+
+
+_TOKEN_PARTS = [Part(ApiToken, "t"), Part(User, "u", "user")]
+
+
+@functools.cache
+def _token_sql(vendor: str) -> str:
+    quote = connection.ops.quote_name
+    return (
+        f"SELECT {select_list(_TOKEN_PARTS)} FROM {quote(ApiToken._meta.db_table)} t "
+        f"JOIN {quote(User._meta.db_table)} u ON u.id = t.user_id "
+        f"WHERE t.token_hash = %s AND t.revoked_at IS NULL"
+    )  # the hash is unique: one row at most
 
 
 @transaction.atomic

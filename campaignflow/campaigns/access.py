@@ -7,22 +7,22 @@ needed right get 403.
 
 from __future__ import annotations
 
+import functools
+
 from django.contrib.auth import get_user_model
+from django.db import connection
 from django.db.models import Q
-from django.db.models.expressions import RawSQL
 from django.http import Http404
 from django.utils.translation import gettext as _
 
 from campaignflow.core.api_types import MAX_ID
 from campaignflow.core.errors import Forbidden
+from campaignflow.core.joined_rows import Part, read_row, select_list
 
-from .models import Campaign, MemberRole, Membership
+from . import stamps
+from .models import Campaign, MemberRole, Membership, Playbook, PlaybookVersion
 
 VIEW, EDIT, MANAGE = "view", "edit", "manage"
-_ROLE_SQL = (
-    f"SELECT m.role FROM {Membership._meta.db_table} m "
-    f"WHERE m.campaign_id = {Campaign._meta.db_table}.id AND m.user_id = %s"
-)  # unique (campaign, user): at most one row
 
 # What each campaign role may do. Partners see the campaign and only what is shared with
 # them (filtered per object by the selectors); they never change the campaign itself.
@@ -115,19 +115,48 @@ def campaign_for_user(
     user, campaign_id, need: str = VIEW, *, include_deleted: bool = False, archived_ok: bool = False
 ) -> Campaign:
     campaign_id = valid_id(campaign_id)
-    qs = visible_campaigns(user, include_deleted=include_deleted).select_related("owner", "playbook_version__playbook")
-    if not is_admin(user) and user and user.is_authenticated:
-        # the caller's role in the same query (every campaign request asks for it next); as raw SQL
-        # and without ORDER BY because compiling the ORM's Subquery and ordering cost more than running
-        # the query (10.4 → 6.4 ms for the whole call, on every campaign request)
-        qs = qs.annotate(_my_role=RawSQL(_ROLE_SQL, (user.pk,)))
-    campaign = next(iter(qs.filter(pk=campaign_id).order_by()[:1]), None)
-    if campaign is None:
+    admin = is_admin(user)
+    if not admin and not (user and user.is_authenticated):
         raise Http404
-    if hasattr(campaign, "_my_role"):
-        campaign._role_cache = {user.pk: campaign._my_role}
+    found = read_row(_campaign_sql(connection.vendor, admin, include_deleted and admin), [campaign_id] if admin else [user.pk, campaign_id],
+                     _CAMPAIGN_PARTS)  # fmt: skip
+    if found is None:
+        raise Http404
+    campaign, (role, stamp) = found
+    if not admin:
+        campaign._role_cache = {user.pk: role}
+    stamps.carry(campaign, stamp)
     require(user, campaign, need, archived_ok=archived_ok)
     return campaign
+
+
+# The campaign with its owner and playbook (as select_related would join them), the caller's role and the
+# change stamp, in one query written once as text (core.joined_rows): behind every campaign request,
+# compiling the ORM's version of it cost 1.2–1.5 ms, running it 0.1–0.3 ms.
+_CAMPAIGN_PARTS = [
+    Part(Campaign, "c"),
+    Part(get_user_model(), "o", "owner"),
+    Part(PlaybookVersion, "v", "playbook_version"),
+    Part(Playbook, "p", "playbook_version.playbook"),
+]
+
+
+@functools.cache
+def _campaign_sql(vendor: str, admin: bool, include_deleted: bool) -> str:
+    quote = connection.ops.quote_name
+    table = quote(Campaign._meta.db_table)
+    role = "NULL" if admin else "m.role"
+    member = "" if admin else f"JOIN {quote(Membership._meta.db_table)} m ON m.campaign_id = c.id AND m.user_id = %s "
+    alive = "" if include_deleted else " AND c.deleted_at IS NULL"
+    stamp = stamps.stamp_sql("c.id")
+    return (
+        f"SELECT {select_list(_CAMPAIGN_PARTS, role, f'({stamp})')} "
+        f"FROM {table} c {member}"
+        f"LEFT JOIN {quote(get_user_model()._meta.db_table)} o ON o.id = c.owner_id "
+        f"LEFT JOIN {quote(PlaybookVersion._meta.db_table)} v ON v.id = c.playbook_version_id "
+        f"LEFT JOIN {quote(Playbook._meta.db_table)} p ON p.id = v.playbook_id "
+        f"WHERE c.id = %s{alive}"
+    )
 
 
 def require(user, campaign: Campaign, need: str, *, archived_ok: bool = False) -> None:
