@@ -68,7 +68,8 @@ def test_a_read_after_a_write_in_the_same_request_sees_the_write(campaign, users
     owner = users["owner"]
     found = campaign_for_user(owner, campaign.pk)
     assert read_cache.cached(found, owner, "name", lambda: found.name) == campaign.name
-    campaign_update(actor=owner, campaign=found, version=found.version, data={"name": "夏季促销"})  # records an audit entry
+    # the write records an audit entry
+    campaign_update(actor=owner, campaign=found, version=found.version, data={"name": "夏季促销"})
     fresh = Campaign.objects.get(pk=campaign.pk)
     assert read_cache.cached(found, owner, "name", lambda: fresh.name) == "夏季促销"  # a new stamp: rebuilt
 
