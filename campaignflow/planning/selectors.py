@@ -310,12 +310,20 @@ def answerable_tasks(user):
     to the campaign's owner, so that no task is nobody's. "My tasks" and the inbox's overdue count
     both read this."""
     from campaignflow.campaigns.access import visible_campaigns
+    from campaignflow.campaigns.models import Campaign
 
-    responsible = RaciAssignment.objects.filter(task=OuterRef("pk"), role=RaciRole.R)
+    responsible = RaciAssignment.objects.filter(role=RaciRole.R)
+    # The person's R rows and owned campaigns as uncorrelated IN (…) sets (hashed once), not EXISTS per task:
+    # with statistics PostgreSQL ran two subqueries for each of the 10,000 tasks of a planner's campaigns
+    # (35–50 ms; 4–6 ms so).
     return Task.objects.filter(
         Q(owner=user)
         | Q(owner__isnull=True)
-        & (Exists(responsible.filter(user=user)) | Q(~Exists(responsible), campaign__owner=user)),
+        & (
+            Q(pk__in=responsible.filter(user=user).values("task_id"))
+            | Q(campaign__in=Campaign.objects.filter(owner=user).values("pk"))
+            & ~Exists(responsible.filter(task=OuterRef("pk")))
+        ),
         campaign__in=visible_campaigns(user),
     )
 
