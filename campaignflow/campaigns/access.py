@@ -15,11 +15,11 @@ from django.db.models import Q
 from django.http import Http404
 from django.utils.translation import gettext as _
 
+from campaignflow.core import stamps
 from campaignflow.core.api_types import MAX_ID
 from campaignflow.core.errors import Forbidden
 from campaignflow.core.joined_rows import Part, read_row, select_list
 
-from . import stamps
 from .models import Campaign, MemberRole, Membership, Playbook, PlaybookVersion
 
 VIEW, EDIT, MANAGE = "view", "edit", "manage"

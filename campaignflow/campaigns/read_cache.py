@@ -38,9 +38,9 @@ from ninja.renderers import JSONRenderer
 from pydantic import TypeAdapter
 
 from campaignflow.core.json_out import dumps
+from campaignflow.core.stamps import change_stamp, global_stamp
 
 from .access import is_partner
-from .stamps import change_stamp, global_stamp
 
 T = TypeVar("T")
 
@@ -148,7 +148,7 @@ def cached_for_user(request, kind: str, build: Callable[[], bytes], *, variant: 
 
     def key() -> str:
         day = timezone.localdate().isoformat()
-        return f"read:{kind}:user-{request.user.pk}:{global_stamp()}:{day}:{get_language()}:{variant}"
+        return f"read:{kind}:user-{request.user.pk}:{global_stamp(request.user)}:{day}:{get_language()}:{variant}"
 
     return _get_or_build(key, build)
 
