@@ -46,7 +46,7 @@ SIZES = (
     if QUICK
     else {"import_rows": 1_000_000, "cpm_runs": 5, "gantt_tasks": 10_000, "page_tasks": 5_000, "page_loads": 3,
           "board_rows": 1_000_000, "tasks_per_campaign": 1_000, "task_campaigns": 10, "grow_factor": 10,
-          "export_rows": 100_000, "load_requests": 400, "load_seconds": 90, "change_cycles": 20, "list_small": 10,
+          "export_rows": 100_000, "load_requests": 2_000, "load_seconds": 90, "change_cycles": 20, "list_small": 10,
           "list_large": 1_000, "material_upload_mb": 200, "materials_large": 5_000, "materials_runs": 20,
           "event_registrations": 5_000,
           "gantt_page_big": 10_000, "gantt_page_loads": 3, "gantt_scroll_s": 2.0}
