@@ -118,8 +118,8 @@ def campaign_for_user(
     admin = is_admin(user)
     if not admin and not (user and user.is_authenticated):
         raise Http404
-    found = read_row(_campaign_sql(connection.vendor, admin, include_deleted and admin), [campaign_id] if admin else [user.pk, campaign_id],
-                     _CAMPAIGN_PARTS)  # fmt: skip
+    sql = _campaign_sql(connection.vendor, admin, include_deleted and admin)
+    found = read_row(sql, [campaign_id] if admin else [user.pk, campaign_id], _CAMPAIGN_PARTS)
     if found is None:
         raise Http404
     campaign, (role, stamp) = found
