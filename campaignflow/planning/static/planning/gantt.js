@@ -16,6 +16,11 @@
   let silent = false; // true while the page itself changes the chart (no server call)
   let hasBaselines = false; // no baseline bars to draw: the overlay skips its walk over every task
   const running = root.dataset.running === "1"; // the first load scrolls today into view
+  // whether the reader has moved the chart themselves (then the page no longer brings today back into view)
+  let moved = false;
+  for (const type of ["wheel", "pointerdown", "touchstart", "keydown"]) {
+    root.addEventListener(type, () => { moved = true; }, { passive: true, once: true });
+  }
   const narrow = root.clientWidth < 700; // a phone: fewer, narrower columns leave room for the bars
   // dhtmlx-gantt inserts what its templates return as HTML: every name goes through esc().
   const esc = window.cfEscape;
@@ -241,8 +246,18 @@
     gantt.parse({ data: head, links: head === d.data ? d.links : d.links.filter(early) });
     silent = false;
     // A running campaign opens on today (only the first load: later loads keep where the user scrolled).
-    if (running && mine === 1) gantt.showDate(new Date(new Date().setHours(0, 0, 0, 0)));
-    const done = () => { root.dataset.loaded = String(Date.now()); };
+    const today = new Date(new Date().setHours(0, 0, 0, 0));
+    if (running && mine === 1) gantt.showDate(today);
+    const done = () => {
+      // A render of the rest can still move the timeline (on a busy machine, after a slice had put it back):
+      // on the first load, unless the reader has moved the chart, today ends in view.
+      if (running && mine === 1 && !moved) {
+        const x = gantt.posFromDate(today), view = gantt.getScrollState();
+        const width = root.querySelector(".gantt_task").offsetWidth;
+        if (x < view.x || x > view.x + width - 20) gantt.showDate(today);
+      }
+      root.dataset.loaded = String(Date.now());
+    };
     const steps = []; // { run, alone }: an "alone" step is a task of its own
     if (head !== d.data) {
       const rows = d.data, links = d.links.filter((l) => !early(l));
