@@ -104,6 +104,7 @@ _TOKEN_PARTS = [Part(ApiToken, "t"), Part(User, "u", "user")]
 
 @functools.cache
 def _token_sql(vendor: str) -> str:
+    """`vendor` keys the cache: the quoting is the connection's."""
     quote = connection.ops.quote_name
     return (
         f"SELECT {select_list(_TOKEN_PARTS, f'({stamps.GLOBAL_STAMP_SQL})')} FROM {quote(ApiToken._meta.db_table)} t "

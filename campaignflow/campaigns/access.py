@@ -143,6 +143,8 @@ _CAMPAIGN_PARTS = [
 
 @functools.cache
 def _campaign_sql(vendor: str, admin: bool, include_deleted: bool) -> str:
+    """The rules of `visible_campaigns` as SQL (a member's campaigns, alive; an administrator's all, the deleted
+    too when asked). `vendor` keys the cache: the quoting is the connection's."""
     quote = connection.ops.quote_name
     table = quote(Campaign._meta.db_table)
     role = "NULL" if admin else "m.role"

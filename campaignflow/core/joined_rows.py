@@ -1,8 +1,8 @@
 """A hot lookup written once as SQL text: one row read into a model instance and the related instances
 `select_related` would have joined, with the database's converters applied as the ORM applies them.
 
-For the few queries that run on every request (the campaign with the caller's role, behind every campaign
-endpoint): compiling the ORM query cost ~1.2 ms of CPU on each request, several times what running it costs
+For the few queries that run on every request (the Bearer token with its user; the campaign with the caller's
+role, behind every campaign endpoint): compiling the ORM query cost ~1.2 ms of CPU on each request, several times what running it costs
 (docs/performance.md, "PostgreSQL's API reads against SQLite's"). The SQL is built from the models' own
 metadata, so a new column is read without touching the text.
 """
@@ -37,15 +37,27 @@ def select_list(parts: list[Part], *extra: str) -> str:
     return ", ".join([p.columns() for p in parts] + list(extra))
 
 
-def _converters(parts: list[Part]) -> list:
-    """Per column: the converters the ORM would apply to it on this connection (or None)."""
+@dataclass(frozen=True)
+class _Plan:
+    """What reading a row of `parts` needs, worked out once per connection vendor: per column the ORM's
+    converters (or None), and per part its attribute names and where its primary key stands among them."""
+
+    converters: list
+    layout: list[tuple[Part, list[str], int]]
+
+
+def _plan(parts: list[Part]) -> _Plan:
     compiler = connection.ops.compiler("SQLCompiler")(None, connection, connection.alias)
     cols = [f.get_col(p.alias) for p in parts for f in p.fields]
     found = compiler.get_converters(cols)  # {position: (converters, expression)}
-    return [found.get(i) for i in range(len(cols))]
+    layout = []
+    for part in parts:
+        names = [f.attname for f in part.fields]
+        layout.append((part, names, names.index(part.model._meta.pk.attname)))
+    return _Plan([found.get(i) for i in range(len(cols))], layout)
 
 
-_CONVERTERS: dict[tuple, list] = {}
+_PLANS: dict[tuple, _Plan] = {}
 
 
 def read_row(sql: str, params, parts: list[Part]):
@@ -57,22 +69,20 @@ def read_row(sql: str, params, parts: list[Part]):
     if row is None:
         return None
     key = (connection.vendor, tuple(parts))
-    converters = _CONVERTERS.get(key)
-    if converters is None:
-        converters = _CONVERTERS[key] = _converters(parts)
+    plan = _PLANS.get(key)
+    if plan is None:
+        plan = _PLANS[key] = _plan(parts)
     values = list(row)
-    for i, found in enumerate(converters):
+    for i, found in enumerate(plan.converters):
         if found is not None:
             funcs, expression = found
             for convert in funcs:
                 values[i] = convert(values[i], expression, connection)
     instances, pos = {}, 0
-    for part in parts:
-        names = [f.attname for f in part.fields]
+    for part, names, pk_at in plan.layout:
         chunk = values[pos : pos + len(names)]
         pos += len(names)
-        pk = chunk[names.index(part.model._meta.pk.attname)]
-        instances[part.path] = None if pk is None else part.model.from_db(connection.alias, names, chunk)
+        instances[part.path] = None if chunk[pk_at] is None else part.model.from_db(connection.alias, names, chunk)
     first = instances.pop("")
     for path, instance in instances.items():  # parents before children: "a" before "a.b"
         *parent, name = path.split(".")

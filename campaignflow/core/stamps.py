@@ -4,9 +4,10 @@ new stamp means new data.
 
 The lookups behind every API request read the stamp in the same query and `carry` it on what they found:
 the campaign (campaigns.access.campaign_for_user) its own, the Bearer token's user (accounts.services.
-user_for_token) the stamp of all. That saves a round trip to the database on each cached read (ADR 0022). A carried stamp is used only in the request (or the second) it was read in, and only while this
-process has recorded no audit entry since: a request that changes the campaign and then reads it asks
-the database again."""
+user_for_token) the stamp of all. That saves a round trip to the database on each cached read (ADR 0022).
+A carried stamp is used only in the request (or the second) it was read in, and only while this process
+has recorded no audit entry since: a request that changes the campaign and then reads it asks the
+database again."""
 
 from __future__ import annotations
 
@@ -19,8 +20,7 @@ from django.db.models.signals import post_save
 from .models import AuditEntry
 
 _TABLE = AuditEntry._meta.db_table
-# As SQL text: these run on every cached read, and compiling the ORM aggregate cost ~2 ms (ten times
-# the query itself).
+# As SQL text (also inside the lookups' queries): compiling the ORM aggregate cost ~2 ms, ten times the query.
 GLOBAL_STAMP_SQL = f"SELECT MAX(g.id) FROM {_TABLE} g"
 
 _generation = [0]  # requests begun and audit entries recorded by this process (only compared for equality)

@@ -1,6 +1,6 @@
 """The campaign lookup behind every campaign request (access.campaign_for_user, one query written as SQL text)
 gives what the ORM gave: typed fields, the owner and playbook joined, the caller's role; and the change stamp
-it carries (campaigns.stamps) is never used once the process has written, nor in a later request."""
+it carries (core.stamps) is never used once the process has written, nor in a later request."""
 
 import datetime as dt
 from decimal import Decimal
