@@ -248,16 +248,18 @@
     // A running campaign opens on today (only the first load: later loads keep where the user scrolled).
     const today = new Date(new Date().setHours(0, 0, 0, 0));
     if (running && mine === 1) gantt.showDate(today);
-    const done = () => {
-      // A render of the rest can still move the timeline (on a busy machine, after a slice had put it back):
-      // on the first load, unless the reader has moved the chart, today ends in view.
-      if (running && mine === 1 && !moved) {
+    if (running && mine === 1) {
+      // Any later render of the first load (the rest of a large plan, a resize once every row is drawn) can move
+      // the timeline back to its start, on a busy machine after a slice had put it back: until the reader moves
+      // the chart themselves, every render of the first load ends with today in view.
+      gantt.attachEvent("onGanttRender", () => {
+        if (moved || mine !== generation) return;
         const x = gantt.posFromDate(today), view = gantt.getScrollState();
         const width = root.querySelector(".gantt_task").offsetWidth;
         if (x < view.x || x > view.x + width - 20) gantt.showDate(today);
-      }
-      root.dataset.loaded = String(Date.now());
-    };
+      });
+    }
+    const done = () => { root.dataset.loaded = String(Date.now()); };
     const steps = []; // { run, alone }: an "alone" step is a task of its own
     if (head !== d.data) {
       const rows = d.data, links = d.links.filter((l) => !early(l));
