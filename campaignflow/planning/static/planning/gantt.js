@@ -16,11 +16,6 @@
   let silent = false; // true while the page itself changes the chart (no server call)
   let hasBaselines = false; // no baseline bars to draw: the overlay skips its walk over every task
   const running = root.dataset.running === "1"; // the first load scrolls today into view
-  // whether the reader has moved the chart themselves (then the page no longer brings today back into view)
-  let moved = false;
-  for (const type of ["wheel", "pointerdown", "touchstart", "keydown"]) {
-    root.addEventListener(type, () => { moved = true; }, { passive: true, once: true });
-  }
   const narrow = root.clientWidth < 700; // a phone: fewer, narrower columns leave room for the bars
   // dhtmlx-gantt inserts what its templates return as HTML: every name goes through esc().
   const esc = window.cfEscape;
@@ -76,6 +71,10 @@
   ];
   gantt.config.columns = narrow ? columns.filter((c) => c.name === "text" || c.name === "start_date") : columns;
   if (narrow) gantt.config.task_scroll_offset = 30; // today near the left edge of a narrow timeline
+  // Not dhtmlx's own first scroll: every "onParse" (each staged load ends with one) leaves a one-time handler that
+  // scrolls to the first task at the chart's next render, which may come much later (a resize, a rotated phone)
+  // and take the reader away from today. The page places the timeline itself (parseInStages).
+  gantt.config.initial_scroll = false;
   gantt.attachEvent("onBeforeLightbox", () => false);
   gantt.templates.task_class = function (start, end, task) {
     const cls = [];
@@ -126,10 +125,14 @@
   // Zoom: day / week / month. Not gantt.ext.zoom: it reads the timeline's width from the DOM on every scroll
   // (a forced layout in each scroll event) to keep the date in the middle; here that date is read once, from
   // the scroll state, when the level changes.
+  const month = (pxPerDay) => ({ unit: "month", step: 1, format: window.cfFittedLabel("month", pxPerDay, zh ? "%Y年%n月" : "%F %Y", zh ? "%n月" : "%M") });
   const levels = {
-    day: { scale_height: 50, min_column_width: 30, scales: [{ unit: "month", step: 1, format: zh ? "%Y年%n月" : "%F %Y" }, { unit: "day", step: 1, format: "%j" }] },
-    week: { scale_height: 50, min_column_width: 60, scales: [{ unit: "month", step: 1, format: zh ? "%Y年%n月" : "%F %Y" }, { unit: "week", step: 1, format: zh ? "%n月%j日" : "%M %j" }] },
-    month: { scale_height: 50, min_column_width: 80, scales: [{ unit: "year", step: 1, format: zh ? "%Y年" : "%Y" }, { unit: "month", step: 1, format: zh ? "%n月" : "%M" }] },
+    day: { scale_height: 50, min_column_width: 30, scales: [month(30), { unit: "day", step: 1, format: "%j" }] },
+    week: { scale_height: 50, min_column_width: 60, scales: [month(60 / 7), { unit: "week", step: 1, format: zh ? "%n月%j日" : "%M %j" }] },
+    month: {
+      scale_height: 50, min_column_width: 80,
+      scales: [{ unit: "year", step: 1, format: window.cfFittedLabel("year", 80 / 31, zh ? "%Y年" : "%Y", zh ? "%y年" : "’%y") }, { unit: "month", step: 1, format: zh ? "%n月" : "%M" }],
+    },
   };
   function zoom(name, render) {
     // (getScrollState: inner_width is the timeline's width on screen, width the whole scale's)
@@ -245,20 +248,11 @@
     const early = (l) => inHead.has(String(l.source)) && inHead.has(String(l.target));
     gantt.parse({ data: head, links: head === d.data ? d.links : d.links.filter(early) });
     silent = false;
-    // A running campaign opens on today (only the first load: later loads keep where the user scrolled).
+    // The chart opens on today when a running campaign or the drawn range (e.g. a material due now) holds it, else
+    // on its start; only the first load: later loads keep where the user scrolled.
     const today = new Date(new Date().setHours(0, 0, 0, 0));
-    if (running && mine === 1) gantt.showDate(today);
-    if (running && mine === 1) {
-      // Any later render of the first load (the rest of a large plan, a resize once every row is drawn) can move
-      // the timeline back to its start, on a busy machine after a slice had put it back: until the reader moves
-      // the chart themselves, every render of the first load ends with today in view.
-      gantt.attachEvent("onGanttRender", () => {
-        if (moved || mine !== generation) return;
-        const x = gantt.posFromDate(today), view = gantt.getScrollState();
-        const width = root.querySelector(".gantt_task").offsetWidth;
-        if (x < view.x || x > view.x + width - 20) gantt.showDate(today);
-      });
-    }
+    const holdsToday = today >= gantt.config.start_date && today <= gantt.config.end_date;
+    if (mine === 1 && (running || holdsToday)) gantt.showDate(today);
     const done = () => { root.dataset.loaded = String(Date.now()); };
     const steps = []; // { run, alone }: an "alone" step is a task of its own
     if (head !== d.data) {
@@ -273,12 +267,10 @@
     let next = 0;
     const slice = () => {
       if (mine !== generation) return;
-      const x = gantt.getScrollState().x; // a render moves the timeline (to its start, or to a task)
       const t0 = performance.now();
       do {
         steps[next++].run();
       } while (next < steps.length && !steps[next - 1].alone && !steps[next].alone && performance.now() - t0 < SLICE_MS);
-      if (gantt.getScrollState().x !== x) gantt.scrollTo(x, null); // the rest of the rows keeps today in view
       if (next < steps.length) setTimeout(slice, 0);
       else done();
     };

@@ -1,0 +1,30 @@
+// Labels of a Gantt's top scale (months, years) that fit their cells. At each end of the timeline the first and last
+// month (or year) may show only a few days: there the label takes its short form ("10月", "Oct"), or none when even
+// that would be cut. Shared by the campaign Gantt and the portfolio.
+(function () {
+  "use strict";
+  let ctx = null;
+  function textWidth(text) {
+    if (!ctx) {
+      const scale = document.querySelector(".gantt_task_scale");
+      if (!scale) return text.length * 14; // before the chart exists: a wide guess, so nothing is cut
+      const s = getComputedStyle(scale);
+      ctx = document.createElement("canvas").getContext("2d");
+      ctx.font = "500 " + s.fontSize + " " + s.fontFamily; // the scale cells' weight (dhtmlxgantt.css)
+    }
+    return ctx.measureText(text.toUpperCase()).width; // the timeline's scale is upper-cased
+  }
+  // unit: the scale's unit; pxPerDay: the least width of a day at this zoom (columns only ever grow past it)
+  window.cfFittedLabel = function (unit, pxPerDay, long, short) {
+    const longForm = gantt.date.date_to_str(long), shortForm = gantt.date.date_to_str(short);
+    return (date) => {
+      const state = gantt.getState();
+      // (the first cell's date is the timeline's start, not its month's or year's first day)
+      const next = gantt.date.add(gantt.date[unit + "_start"](new Date(date)), 1, unit);
+      const from = Math.max(+date, +state.min_date), to = Math.min(+next, +state.max_date);
+      const room = ((to - from) / 864e5) * pxPerDay - 10; // the cell's padding and border
+      for (const text of [longForm(date), shortForm(date)]) if (textWidth(text) <= room) return text;
+      return "";
+    };
+  };
+})();
