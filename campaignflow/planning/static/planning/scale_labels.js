@@ -14,11 +14,20 @@
     }
     return ctx.measureText(text.toUpperCase()).width; // the timeline's scale is upper-cased
   }
-  // unit: the scale's unit; pxPerDay: the least width of a day at this zoom (columns only ever grow past it)
-  window.cfFittedLabel = function (unit, pxPerDay, long, short) {
+  // The width of a day as drawn: the scale being drawn (dhtmlx sets it before it asks for the labels) spread over
+  // the days shown, at least `least` (the zoom's narrowest column): the chart stretches its columns to fill a wide
+  // timeline, so a short month there has room for its long label.
+  function dayWidth(state, least) {
+    const scale = gantt.getScale && gantt.getScale();
+    const days = (state.max_date - state.min_date) / 864e5;
+    return Math.max(least, scale && scale.full_width && days > 0 ? scale.full_width / days : 0);
+  }
+  // unit: the scale's unit; leastPxPerDay: the least width of a day at this zoom (columns only ever grow past it)
+  window.cfFittedLabel = function (unit, leastPxPerDay, long, short) {
     const longForm = gantt.date.date_to_str(long), shortForm = gantt.date.date_to_str(short);
     return (date) => {
       const state = gantt.getState();
+      const pxPerDay = dayWidth(state, leastPxPerDay);
       // (the first cell's date is the timeline's start, not its month's or year's first day)
       const next = gantt.date.add(gantt.date[unit + "_start"](new Date(date)), 1, unit);
       const from = Math.max(+date, +state.min_date), to = Math.min(+next, +state.max_date);
