@@ -5,9 +5,8 @@ from django.utils.translation import gettext_lazy
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 from ninja.parser import Parser
-from ninja.security import SessionAuth
 
-from campaignflow.campaigns.token_reads import CampaignBearerToken
+from campaignflow.accounts.auth import API_AUTH
 from campaignflow.core.errors import DomainError
 from campaignflow.core.parsing import schema_error_message
 
@@ -59,7 +58,7 @@ api = NinjaAPI(
     title="CampaignFlow API",
     version="1",
     description="营销活动策划与执行跟踪 — everything the web UI can do. Auth: `Authorization: Bearer <token>`.",
-    auth=[CampaignBearerToken(), SessionAuth(csrf=True)],  # a Bearer token, or the web UI's session (with CSRF)
+    auth=API_AUTH,
     urls_namespace="api",
     parser=InputParser(),
 )

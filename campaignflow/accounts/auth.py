@@ -1,20 +1,15 @@
-"""API authentication by Bearer token (config/api.py composes the API's: this, or the web UI's session)."""
+"""API authentication: Bearer token, or the browser session (with CSRF) for the web UI."""
 
 from django.http import HttpRequest
-from ninja.security import HttpBearer
+from ninja.security import HttpBearer, SessionAuth
 
-from .services import TokenRider, user_for_token
+from .services import user_for_token
 from .signals import token_user
 
 
 class BearerToken(HttpBearer):
-    def rider(self, request: HttpRequest) -> TokenRider | None:
-        """What to read with the token for this request, in the same statement (an app above says: the
-        composed API's auth is campaigns.token_reads.CampaignBearerToken)."""
-        return None
-
     def authenticate(self, request: HttpRequest, token: str):
-        user = user_for_token(token, self.rider(request))
+        user = user_for_token(token)
         if user is None:
             return None
         token_user.send(sender=BearerToken, user=user)
@@ -22,3 +17,6 @@ class BearerToken(HttpBearer):
             return None
         request.user = user
         return user
+
+
+API_AUTH = [BearerToken(), SessionAuth(csrf=True)]

@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import functools
 import secrets
-from collections.abc import Callable
-from dataclasses import dataclass
 
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
@@ -16,7 +14,7 @@ from django.utils.translation import gettext as _
 from campaignflow.core import stamps
 from campaignflow.core.audit import audit_record, snapshot
 from campaignflow.core.errors import Conflict, InvalidInput
-from campaignflow.core.joined_rows import Part, read_groups, select_list
+from campaignflow.core.joined_rows import Part, read_row, select_list
 
 from .models import ApiToken, Role, User, hash_token
 
@@ -84,37 +82,16 @@ def token_revoke(*, user: User, token_id: int) -> ApiToken:
     return token
 
 
-@dataclass(frozen=True)
-class TokenRider:
-    """What an app above reads in the same statement as the Bearer token: one round trip to the database for
-    the token and what the request is about (campaigns.token_reads: the campaign of a campaign's URL, with
-    the caller's role in it). `joins` may use the token's aliases (t, u) and holds `params`, in order; its
-    columns are those of `parts` then the `extra` expressions; `keep(user, instance, extra values)` is given
-    what was read (the instance None when the joins found nothing)."""
-
-    joins: str
-    params: tuple
-    parts: tuple[Part, ...]
-    extra: tuple[str, ...]
-    keep: Callable
-
-
-def user_for_token(raw: str, rider: TokenRider | None = None) -> User | None:
+def user_for_token(raw: str) -> User | None:
     if not raw or not raw.startswith(TOKEN_PREFIX) or len(raw) > 200:
         return None
     # As SQL text (core.joined_rows), with the change stamp of all: on every API request, and compiling the
     # ORM's select_related query cost more than running it (0.76 → 0.31 ms)
-    if rider is None:
-        found = read_groups(_token_sql(connection.vendor), [hash_token(raw)], [_TOKEN_PARTS])
-    else:
-        sql = _token_sql(connection.vendor, rider.joins, rider.parts, rider.extra)
-        found = read_groups(sql, [*rider.params, hash_token(raw)], [_TOKEN_PARTS, rider.parts])
-    if found is None or not found[0][0].user.is_active:
+    found = read_row(_token_sql(connection.vendor), [hash_token(raw)], _TOKEN_PARTS)
+    if found is None or not found[0].user.is_active:
         return None
-    (token, *also), (stamp, *extra) = found
+    token, (stamp,) = found
     stamps.carry(token.user, stamp)  # for the reads across campaigns (campaign list, my tasks): ADR 0022
-    if rider is not None:
-        rider.keep(token.user, also[0], extra)
     now = timezone.now()
     # Touch last_used at most once a minute: no write on every request.
     if token.last_used_at is None or (now - token.last_used_at).total_seconds() > 60:
@@ -126,17 +103,17 @@ _TOKEN_PARTS = [Part(ApiToken, "t"), Part(User, "u", "user")]
 
 
 @functools.cache
-def _token_sql(vendor: str, joins: str = "", parts: tuple[Part, ...] = (), extra: tuple[str, ...] = ()) -> str:
-    """`vendor` keys the cache: the quoting is the connection's. `joins`, `parts`, `extra`: a TokenRider's."""
+def _token_sql(vendor: str) -> str:
+    """`vendor` keys the cache: the quoting is the connection's."""
     quote = connection.ops.quote_name
-    columns = select_list([*_TOKEN_PARTS, *parts], f"({stamps.GLOBAL_STAMP_SQL})", *extra)
     return (
-        f"SELECT {columns} FROM {quote(ApiToken._meta.db_table)} t "
-        f"JOIN {quote(User._meta.db_table)} u ON u.id = t.user_id {joins}"
+        f"SELECT {select_list(_TOKEN_PARTS, f'({stamps.GLOBAL_STAMP_SQL})')} FROM {quote(ApiToken._meta.db_table)} t "
+        f"JOIN {quote(User._meta.db_table)} u ON u.id = t.user_id "
         f"WHERE t.token_hash = %s AND t.revoked_at IS NULL"
     )  # the hash is unique: one row at most
 
 
+@transaction.atomic
 def user_update_preferences(*, user: User, display_name: str, email: str, language: str, timezone_name: str) -> User:
     before = snapshot(user, exclude=("password", "last_login", "date_joined"))
     user.display_name = display_name

@@ -15,7 +15,6 @@ from django.db.models import Q
 from django.http import Http404
 from django.utils.translation import gettext as _
 
-from campaignflow.accounts.services import TokenRider
 from campaignflow.core import stamps
 from campaignflow.core.api_types import MAX_ID
 from campaignflow.core.errors import Forbidden
@@ -119,20 +118,14 @@ def campaign_for_user(
     admin = is_admin(user)
     if not admin and not (user and user.is_authenticated):
         raise Http404
-    read = None if include_deleted else _taken(user, campaign_id)
-    if read is not None:  # read with the request's token (campaigns.token_reads), under the same rules
-        campaign, role = read
-        if campaign is None or not (admin or role is not None):
-            raise Http404
-    else:
-        sql = _campaign_sql(connection.vendor, admin, include_deleted and admin)
-        found = read_row(sql, [campaign_id] if admin else [user.pk, campaign_id], _CAMPAIGN_PARTS)
-        if found is None:
-            raise Http404
-        campaign, (role, stamp) = found
-        stamps.carry(campaign, stamp)
+    sql = _campaign_sql(connection.vendor, admin, include_deleted and admin)
+    found = read_row(sql, [campaign_id] if admin else [user.pk, campaign_id], _CAMPAIGN_PARTS)
+    if found is None:
+        raise Http404
+    campaign, (role, stamp) = found
     if not admin:
         campaign._role_cache = {user.pk: role}
+    stamps.carry(campaign, stamp)
     require(user, campaign, need, archived_ok=archived_ok)
     return campaign
 
@@ -140,22 +133,12 @@ def campaign_for_user(
 # The campaign with its owner and playbook (as select_related would join them), the caller's role and the
 # change stamp, in one query written once as text (core.joined_rows): behind every campaign request,
 # compiling the ORM's version of it cost 1.2–1.5 ms, running it 0.1–0.3 ms.
-_CAMPAIGN_PARTS = (
+_CAMPAIGN_PARTS = [
     Part(Campaign, "c"),
     Part(get_user_model(), "o", "owner"),
     Part(PlaybookVersion, "v", "playbook_version"),
     Part(Playbook, "p", "playbook_version.playbook"),
-)
-
-
-def _owner_playbook_joins() -> str:
-    """The joins of _CAMPAIGN_PARTS after the campaign `c`."""
-    quote = connection.ops.quote_name
-    return (
-        f"LEFT JOIN {quote(get_user_model()._meta.db_table)} o ON o.id = c.owner_id "
-        f"LEFT JOIN {quote(PlaybookVersion._meta.db_table)} v ON v.id = c.playbook_version_id "
-        f"LEFT JOIN {quote(Playbook._meta.db_table)} p ON p.id = v.playbook_id "
-    )
+]
 
 
 @functools.cache
@@ -171,47 +154,11 @@ def _campaign_sql(vendor: str, admin: bool, include_deleted: bool) -> str:
     return (
         f"SELECT {select_list(_CAMPAIGN_PARTS, role, f'({stamp})')} "
         f"FROM {table} c {member}"
-        f"{_owner_playbook_joins()}"
+        f"LEFT JOIN {quote(get_user_model()._meta.db_table)} o ON o.id = c.owner_id "
+        f"LEFT JOIN {quote(PlaybookVersion._meta.db_table)} v ON v.id = c.playbook_version_id "
+        f"LEFT JOIN {quote(Playbook._meta.db_table)} p ON p.id = v.playbook_id "
         f"WHERE c.id = %s{alive}"
     )
-
-
-def campaign_rider(campaign_id: int) -> TokenRider:
-    """The campaign `campaign_id` read in the same statement as the request's Bearer token (one round trip for
-    both: campaigns.token_reads), for `campaign_for_user` to take: the campaign if alive (as `_campaign_sql`
-    joins it), the caller's membership role and the campaign's stamp. Who may see it is decided when it is
-    taken, by the rules of `_campaign_sql` (an administrator sees every live campaign, a member theirs)."""
-    joins, extra = _rider_sql(connection.vendor)
-    return TokenRider(joins, (campaign_id,), _CAMPAIGN_PARTS, extra, functools.partial(_keep, campaign_id))
-
-
-@functools.cache
-def _rider_sql(vendor: str) -> tuple[str, tuple[str, ...]]:
-    """The LEFT JOINs after the token's `t` and `u`, and the extra columns. `vendor` keys the cache."""
-    quote = connection.ops.quote_name
-    joins = (
-        f"LEFT JOIN {quote(Campaign._meta.db_table)} c ON c.id = %s AND c.deleted_at IS NULL "
-        f"LEFT JOIN {quote(Membership._meta.db_table)} m ON m.campaign_id = c.id AND m.user_id = t.user_id "
-        f"{_owner_playbook_joins()}"
-    )
-    return joins, ("m.role", f"({stamps.stamp_sql('c.id')})")
-
-
-def _keep(campaign_id: int, user, campaign: Campaign | None, extra) -> None:
-    role, stamp = extra
-    if campaign is not None:
-        stamps.carry(campaign, stamp)
-    user._read_with_token = (campaign_id, campaign, role)
-
-
-def _taken(user, campaign_id: int) -> tuple | None:
-    """(the live campaign or None, the caller's membership role or None) when it was read with this request's
-    token; once: a later lookup in the request asks the database."""
-    read = getattr(user, "_read_with_token", None)
-    if read is None or read[0] != campaign_id:
-        return None
-    del user._read_with_token
-    return read[1:]
 
 
 def require(user, campaign: Campaign, need: str, *, archived_ok: bool = False) -> None:

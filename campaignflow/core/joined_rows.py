@@ -63,20 +63,11 @@ _PLANS: dict[tuple, _Plan] = {}
 def read_row(sql: str, params, parts: list[Part]):
     """(the first part's instance with the others attached, the values of the extra columns), or None
     when the query finds no row."""
-    found = read_groups(sql, params, [parts])
-    return None if found is None else (found[0][0], found[1])
-
-
-def read_groups(sql: str, params, groups: list[list[Part]]):
-    """`read_row` for a row that holds several unrelated groups of parts, one after the other (each group's
-    first part with the others attached by path; a LEFT JOINed group that found nothing is None): ([each
-    group's first instance], the values of the extra columns), or None when the query finds no row."""
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         row = cursor.fetchone()
     if row is None:
         return None
-    parts = [part for group in groups for part in group]
     key = (connection.vendor, tuple(parts))
     plan = _PLANS.get(key)
     if plan is None:
@@ -87,18 +78,15 @@ def read_groups(sql: str, params, groups: list[list[Part]]):
             funcs, expression = found
             for convert in funcs:
                 values[i] = convert(values[i], expression, connection)
-    layout, pos, firsts = iter(plan.layout), 0, []
-    for group in groups:
-        instances = {}
-        for part, names, pk_at in (next(layout) for _ in group):
-            chunk = values[pos : pos + len(names)]
-            pos += len(names)
-            instances[part.path] = None if chunk[pk_at] is None else part.model.from_db(connection.alias, names, chunk)
-        first = instances.pop("")
-        for path, instance in instances.items():  # parents before children: "a" before "a.b"
-            *parent, name = path.split(".")
-            owner = instances[".".join(parent)] if parent else first
-            if owner is not None:
-                owner._meta.get_field(name).set_cached_value(owner, instance)
-        firsts.append(first)
-    return firsts, values[pos:]
+    instances, pos = {}, 0
+    for part, names, pk_at in plan.layout:
+        chunk = values[pos : pos + len(names)]
+        pos += len(names)
+        instances[part.path] = None if chunk[pk_at] is None else part.model.from_db(connection.alias, names, chunk)
+    first = instances.pop("")
+    for path, instance in instances.items():  # parents before children: "a" before "a.b"
+        *parent, name = path.split(".")
+        owner = instances[".".join(parent)] if parent else first
+        if owner is not None:
+            owner._meta.get_field(name).set_cached_value(owner, instance)
+    return first, values[pos:]
