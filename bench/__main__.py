@@ -34,6 +34,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bench import quick, verdict  # noqa: E402  (after the path: run as a script too)
+from bench.data import settle  # noqa: E402
 from bench.parity import read_parity  # noqa: E402
 
 QUICK = quick()
@@ -495,6 +496,10 @@ def _run_step(name: str, fn) -> float:
     STEP[0] = name
     t_step = time.perf_counter()
     try:
+        if not QUICK:
+            # full size: the step before may have written millions of rows; their write-back (and, on PostgreSQL,
+            # the statistics autovacuum would gather) is done now, not during this step's timings
+            settle()
         fn()
     except Exception as exc:
         traceback.print_exc()
