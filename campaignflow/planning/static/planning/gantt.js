@@ -125,13 +125,14 @@
   // Zoom: day / week / month. Not gantt.ext.zoom: it reads the timeline's width from the DOM on every scroll
   // (a forced layout in each scroll event) to keep the date in the middle; here that date is read once, from
   // the scroll state, when the level changes.
-  const month = (pxPerDay) => ({ unit: "month", step: 1, format: window.cfFittedLabel("month", pxPerDay, zh ? "%Y年%n月" : "%F %Y", zh ? "%n月" : "%M") });
+  const monthLabel = window.cfFittedLabel("month", zh ? "%Y年%n月" : "%F %Y", zh ? "%n月" : "%M");
+  const month = () => ({ unit: "month", step: 1, format: monthLabel }); // (a scale object of each level's own)
   const levels = {
-    day: { scale_height: 50, min_column_width: 30, scales: [month(30), { unit: "day", step: 1, format: "%j" }] },
-    week: { scale_height: 50, min_column_width: 60, scales: [month(60 / 7), { unit: "week", step: 1, format: zh ? "%n月%j日" : "%M %j" }] },
+    day: { scale_height: 50, min_column_width: 30, scales: [month(), { unit: "day", step: 1, format: "%j" }] },
+    week: { scale_height: 50, min_column_width: 60, scales: [month(), { unit: "week", step: 1, format: zh ? "%n月%j日" : "%M %j" }] },
     month: {
       scale_height: 50, min_column_width: 80,
-      scales: [{ unit: "year", step: 1, format: window.cfFittedLabel("year", 80 / 31, zh ? "%Y年" : "%Y", zh ? "%y年" : "’%y") }, { unit: "month", step: 1, format: zh ? "%n月" : "%M" }],
+      scales: [{ unit: "year", step: 1, format: window.cfFittedLabel("year", zh ? "%Y年" : "%Y", zh ? "%y年" : "’%y") }, { unit: "month", step: 1, format: zh ? "%n月" : "%M" }],
     },
   };
   function zoom(name, render) {

@@ -13,7 +13,7 @@
     { name: "text", label: zh ? "营销活动" : "Campaign", tree: false, width: 260, template: (t) => esc(t.text) },
     { name: "status_label", label: "", width: 70, align: "center", template: (t) => esc(t.status_label) },
   ];
-  const year = window.cfFittedLabel("year", 50 / 31, zh ? "%Y年" : "%Y", zh ? "%y年" : "’%y");
+  const year = window.cfFittedLabel("year", zh ? "%Y年" : "%Y", zh ? "%y年" : "’%y");
   gantt.config.scales = [{ unit: "year", step: 1, format: year }, { unit: "month", step: 1, format: zh ? "%n月" : "%M" }];
   gantt.config.min_column_width = 50;
   gantt.templates.task_class = (s, e, t) => "cf-campaign-" + t.status;
