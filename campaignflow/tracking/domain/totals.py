@@ -12,7 +12,7 @@ Totals = dict[tuple[str, str], tuple[Decimal, int]]
 
 def batch_totals(rows: Iterable) -> tuple[Totals, Totals]:
     """(by (metric, ISO date), by (metric, channel)) → (exact decimal sum, row count), for rows in the
-    parser's layout (ISO date, channel, metric, decimal text)."""
+    parser's layout (ISO date, channel, metric, decimal text or int)."""
     by_day: defaultdict[tuple, list] = defaultdict(list)
     by_channel: defaultdict[tuple, list] = defaultdict(list)
     for iso, channel, metric, text in rows:

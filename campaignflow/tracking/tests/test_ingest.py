@@ -5,6 +5,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from campaignflow.core.models import AuditEntry
 from campaignflow.goals.models import Kpi
+from campaignflow.tracking import rollups
 from campaignflow.tracking.models import ImportBatch, MetricRow
 from tests.support.uploads import upload_metrics, xlsx_bytes
 
@@ -101,10 +102,29 @@ def test_import_errors_and_limits(campaign, users, api_for, settings):
 
 
 def test_xlsx_import(campaign, users, api_for):
-    content = xlsx_bytes([["date", "channel", "metric", "value"], ["2025-06-01", "小红书", "曝光", 5000]])
-    r = upload_metrics(api_for(users["member"]), campaign, "m.xlsx", content)
+    """Whole numbers in an XLSX file reach the writer as ints (the parser's fast path), decimals and text as
+    decimal text: the same stored values and exact totals whichever way in, into a campaign without rows
+    (SQLite's streamed insert, PostgreSQL's COPY) and over existing ones (the upsert)."""
+    api = api_for(users["member"])
+    header = ["date", "channel", "metric", "value"]
+    content = xlsx_bytes([header, ["2025-06-01", "小红书", "曝光", 5000], ["2025-06-01", "抖音", "曝光", 123_456_789_012_345],
+                          ["2025-06-01", "抖音", "点击率", 0.35], ["2025-06-02", "抖音", "曝光", "1.2万"],
+                          ["2025-06-02", "小红书", "曝光", 0]])  # fmt: skip
+    r = upload_metrics(api, campaign, "m.xlsx", content)
     assert r.status_code == 200, r.content
-    assert values(campaign) == {("2025-06-01", "小红书", "曝光"): 5000}
+    assert values(campaign) == {
+        ("2025-06-01", "小红书", "曝光"): 5000,
+        ("2025-06-01", "抖音", "曝光"): 123_456_789_012_345,  # 15 digits: what SQLite reads back exactly
+        ("2025-06-01", "抖音", "点击率"): Decimal("0.35"),
+        ("2025-06-02", "抖音", "曝光"): 12000,
+        ("2025-06-02", "小红书", "曝光"): 0,
+    }
+    second = xlsx_bytes([header, ["2025-06-01", "小红书", "曝光", 7000], ["2025-06-03", "小红书", "曝光", 42]])
+    r = upload_metrics(api, campaign, "m2.xlsx", second)
+    assert r.status_code == 200, r.content
+    assert (r.json()["created"], r.json()["updated"]) == (1, 1)
+    assert values(campaign)[("2025-06-01", "小红书", "曝光")] == 7000
+    assert rollups.matches_rows(campaign.pk)  # the totals written from the rows equal SQL's aggregation
 
 
 def test_access(campaign, users, api_for):
