@@ -16,6 +16,7 @@ from django.db import connection
 
 from campaignflow.core.vacuum import vacuum_analyze
 
+from .domain.copy_text import Escaped
 from .domain.totals import Totals
 from .models import MetricChannelTotal, MetricDayTotal, MetricRow
 
@@ -79,18 +80,24 @@ def store(campaign_id: int, by_day: Totals, by_channel: Totals) -> None:
     """Replace the campaign's totals with ones added up from its rows in memory (domain.totals): for a
     campaign's first batch, in the transaction that wrote it, instead of aggregating the table again."""
     cid = int(campaign_id)
-    mark = "?" if connection.vendor == "sqlite" else "%s"
     with connection.cursor() as cursor:
         # the DB-API cursor: Django's wrapper converts every parameter (a million rows' days: 125,000 totals)
         raw = cursor.cursor
         for model, per, totals in ((MetricDayTotal, "date", by_day), (MetricChannelTotal, "channel", by_channel)):
             table = model._meta.db_table
+            columns = f"{table} (campaign_id, metric, {per}, total, row_count)"
             raw.execute(f"DELETE FROM {table} WHERE campaign_id = {cid}")
-            raw.executemany(
-                f"INSERT INTO {table} (campaign_id, metric, {per}, total, row_count) "
-                f"VALUES ({cid}, {mark}, {mark}, {mark}, {mark})",
-                [(metric, key, format(total, "f"), count) for (metric, key), (total, count) in totals.items()],
-            )
+            if connection.vendor == "postgresql":
+                # one COPY: executemany costs a round trip a row (0.6 s for the 37,580 totals of 300,000 rows)
+                esc = Escaped()
+                with raw.copy(f"COPY {columns} FROM STDIN") as copy:
+                    copy.write("".join(f"{cid}\t{esc[metric]}\t{esc[key]}\t{total:f}\t{count}\n"
+                                       for (metric, key), (total, count) in totals.items()).encode())  # fmt: skip
+            else:
+                rows = [
+                    (cid, metric, key, format(total, "f"), count) for (metric, key), (total, count) in totals.items()
+                ]
+                raw.executemany(f"INSERT INTO {columns} VALUES (?, ?, ?, ?, ?)", rows)
 
 
 def after_bulk_load(rows: int, *, force: bool = False) -> bool:

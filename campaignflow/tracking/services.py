@@ -126,8 +126,9 @@ def metrics_ingest(
     Every row is validated before the first write; the batch keeps the values it overwrote so that
     `batch_undo` can restore them. One audit entry per batch.
 
-    `unchecked_keys`: the rows were parsed without the duplicate check, for a campaign without rows.
-    They are inserted (COPY on PostgreSQL) and the unique index refuses a repeated key: DuplicateKeys,
+    `unchecked_keys`: the rows were parsed without the duplicate check, for a campaign without rows (where the
+    streamed path is not available: SQLite before 3.38). They are inserted and the unique index refuses a
+    repeated key: DuplicateKeys,
     and nothing is written (`metrics_import_file` then parses again to name the rows).
     """
     if not parsed.ok:
@@ -146,7 +147,7 @@ def metrics_ingest(
     if unchecked_keys:
         try:
             with transaction.atomic():  # a savepoint: PostgreSQL can go on after the refusal
-                _insert_new(campaign.pk, batch.pk, rows, progress)
+                _upsert(campaign.pk, batch.pk, rows, progress, upsert=False)
         except (IntegrityError, connection.Database.IntegrityError) as exc:  # raw cursors: the driver's own
             raise DuplicateKeys from exc
     else:
@@ -223,45 +224,6 @@ def _upsert(campaign_id: int, batch_id: int, rows: list, progress, *, upsert: bo
                     progress(start + CHUNK)
 
 
-def _insert_new(campaign_id: int, batch_id: int, rows: list, progress) -> None:
-    """Plain INSERT of rows into a campaign that has none (SQLite), COPY on PostgreSQL."""
-    if connection.vendor != "postgresql":
-        _upsert(campaign_id, batch_id, rows, progress, upsert=False)
-        return
-    table = MetricRow._meta.db_table
-    columns = "(campaign_id, batch_id, date, channel, metric, value)"
-    # COPY text built in Python and sent in large blocks: a third of the client time of write_row per
-    # row. Names are escaped once per distinct name (they repeat on every row).
-    escaped: dict[str, str] = {}
-
-    def esc(name: str) -> str:
-        out = escaped.get(name)
-        if out is None:
-            out = escaped[name] = _copy_escape(name)
-        return out
-
-    prefix = f"{int(campaign_id)}\t{int(batch_id)}\t"
-    block = 50_000
-    with (
-        connection.cursor() as cursor,
-        gc_paused(),
-        cursor.cursor.copy(f"COPY {table} {columns} FROM STDIN") as cp,
-    ):
-        for start in range(0, len(rows), block):
-            chunk = rows[start : start + block]
-            text = "".join(f"{prefix}{d}\t{esc(c)}\t{esc(m)}\t{v}\n" for d, c, m, v in chunk)
-            cp.write(text.encode())
-            if progress is not None:
-                progress(min(len(rows), start + block))
-
-
-def _copy_escape(text: str) -> str:
-    """PostgreSQL COPY text format: backslash, tab, newline and carriage return escaped."""
-    if not any(ch in text for ch in "\\\t\n\r"):
-        return text
-    return text.replace("\\", "\\\\").replace("\t", "\\t").replace("\n", "\\n").replace("\r", "\\r")
-
-
 def parse_upload(name: str, data: bytes, **options) -> ParseResult:
     """parsers.parse_file with the cyclic garbage collector paused: a large file is a million small row
     tuples, none in a reference cycle (core.gc_pause); the pure parser leaves that runtime concern here."""
@@ -285,7 +247,7 @@ def metrics_import_file(
 
     Into a campaign without rows, the file is parsed without the duplicate-key dict (most of the
     parsing time for a million rows) and inserted; the unique index refuses a repeated key, and then
-    the file is parsed again with the check, which names the rows. On SQLite the rows are written
+    the file is parsed again with the check, which names the rows. The rows are written
     while a worker thread parses them (streamed_import, ADR 0021). FileRefused for unreadable files,
     InvalidInput naming row and field for bad rows.
 
@@ -326,13 +288,14 @@ def metrics_import_file(
 def _import_streamed(
     *, actor, campaign, name: str, data: bytes, source: str, progress, on_parsed
 ) -> ImportBatch | None:
-    """A campaign's first rows on SQLite, parsed and written at once (streamed_import); None when the
+    """A campaign's first rows, parsed and written at once (streamed_import); None when the
     campaign has rows after all (written since the caller looked), DuplicateKeys for a repeated key."""
     _lock_metrics(campaign.pk)
     if MetricRow.objects.filter(campaign_id=campaign.pk).exists():
         return None
     batch = _new_batch(actor, campaign, source, name)
-    with gc_paused(), streamed_import.ParseAhead(name, data) as ahead:
+    encode = streamed_import.block_encoder(campaign.pk, batch.pk)
+    with gc_paused(), streamed_import.ParseAhead(name, data, encode) as ahead:
         streamed_import.write(campaign.pk, batch.pk, ahead, progress)
     parsed = ahead.outcome()
     if on_parsed is not None:
