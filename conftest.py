@@ -86,10 +86,11 @@ def _empty_cache():
     # could outlive its test and be served to the next one.
     from django.core.cache import caches
 
-    for alias in ("default", "shared"):  # "shared" is a second memory cache under pytest (config/settings.py)
+    aliases = ("default", "local", "shared")  # "shared" is a third memory cache under pytest (config/settings.py)
+    for alias in aliases:
         caches[alias].clear()
     yield
-    for alias in ("default", "shared"):
+    for alias in aliases:
         caches[alias].clear()
 
 

@@ -166,6 +166,7 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # workers of a deployment. Cached reads are keyed by the data's change stamp (campaigns.read_cache), so
 # per-process caches never serve a stale read after a committed change.
 _REDIS = os.environ.get("CACHE_URL", "").startswith(("redis://", "rediss://"))
+# "local": the cached reads (campaigns.read_cache), in each worker process's memory, looked in first (ADR 0024).
 # "shared": where a read built once after a change waits for every worker (campaigns.read_cache.warm, ADR 0019):
 # Redis when there is one (the same as "default"), else a table of the database; under pytest a second memory
 # cache (test databases are emptied between tests, a table would outlive them), READ_CACHE_SHARED overrides.
@@ -178,6 +179,11 @@ CACHES = {
         if _REDIS
         else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "OPTIONS": {"MAX_ENTRIES": 1000}}
     ),
+    "local": {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "LOCATION": "reads",
+        "OPTIONS": {"MAX_ENTRIES": 1000},
+    },
     "shared": {
         "redis": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": os.environ.get("CACHE_URL")},
         "database": {

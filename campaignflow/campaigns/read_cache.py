@@ -12,9 +12,12 @@ An entry is keyed by everything the read depends on:
   shared with them, or assigned to them);
 - the read's own parameters (`variant`).
 
-The board is also kept in the "shared" cache (Redis, else a database table: settings.CACHES) and built by the
-write that changes it (`warm`, called once the write commits), so that after a change the team's readers find it
-built instead of each worker process rebuilding it on the first read (ADR 0019).
+Every entry is kept in the worker process's memory (the "local" cache) and, where the worker processes share one,
+in Redis (the "shared" cache); without Redis the shared cache is a table of the database, which keeps only the
+board. The board is built by the write that changes it (`warm`, called once the write commits), so that after a
+change the team's readers find it built instead of each worker process rebuilding it on the first read (ADR 0019).
+A read looks in its own process's memory first: the key names the data's state, so a local entry is as current
+as Redis's, and the round trip is saved (ADR 0024).
 
 Entries also expire after `READ_CACHE_SECONDS` (default 60; 0 turns the cache off). That bounds what a
 stamp cannot see: two writers whose audit ids commit out of order with a read built between the two
@@ -30,7 +33,7 @@ from collections.abc import Callable
 from typing import TypeVar
 
 from django.conf import settings
-from django.core.cache import cache, caches
+from django.core.cache import caches
 from django.http import HttpResponse
 from django.utils import timezone, translation
 from django.utils.translation import get_language
@@ -59,9 +62,10 @@ def _audience_key(campaign, audience: str, kind: str, variant: str) -> str:
     return f"read:{kind}:{campaign.pk}:{change_stamp(campaign)}:{day}:{get_language()}:{audience}:{variant}"
 
 
-def _shared():
-    """The cache every worker process reads, or None where the default cache already is that (Redis)."""
-    return None if settings.READ_CACHE_SHARED == "redis" else caches["shared"]
+def _shared(shared: bool = True):
+    """The cache every worker process reads, for this read: Redis for every read, a database table for the
+    `shared` ones (the board) only; None for the others."""
+    return caches["shared"] if shared or settings.READ_CACHE_SHARED == "redis" else None
 
 
 def variant_of(*parameters) -> str:
@@ -76,17 +80,17 @@ def _get_or_build(key: Callable[[], str], build: Callable[[], T], *, shared: boo
     if seconds <= 0:
         return build()
     name = key()
-    value = cache.get(name)
-    tier = _shared() if shared else None
-    if value is None and tier is not None:
-        value = tier.get(name)
-        if value is not None:
-            cache.set(name, value, seconds)
+    local = caches["local"]
+    value = local.get(name)
     if value is None:
-        value = build()
-        cache.set(name, value, seconds)
+        tier = _shared(shared)
         if tier is not None:
-            tier.set(name, value, seconds)
+            value = tier.get(name)
+        if value is None:
+            value = build()
+            if tier is not None:
+                tier.set(name, value, seconds)
+        local.set(name, value, seconds)
     return value
 
 
@@ -109,14 +113,13 @@ def warm(campaign, kind: str, build: Callable[[], object]) -> None:
     seconds = _seconds()
     if seconds <= 0:
         return
-    tier = _shared()
+    local, tier = caches["local"], _shared()
     with translation.override(settings.LANGUAGE_CODE):
         value = build()
         for name, entry in ((kind, value), (f"{kind}.json", dumps(value))):
             key = _audience_key(campaign, "team", name, "")
-            cache.set(key, entry, seconds)
-            if tier is not None:
-                tier.set(key, entry, seconds)
+            local.set(key, entry, seconds)
+            tier.set(key, entry, seconds)
 
 
 @functools.cache

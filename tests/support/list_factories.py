@@ -1538,7 +1538,11 @@ def get_ok(client, path: str):
 
 
 _DUMMY = {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}
-NO_CACHE = {"default": _DUMMY, "shared": _DUMMY}  # every alias settings.CACHES names (read_cache uses both)
+NO_CACHE = {
+    "default": _DUMMY,
+    "local": _DUMMY,
+    "shared": _DUMMY,
+}  # every alias settings.CACHES names (read_cache uses two)
 
 
 def count_queries(case: ListCase, n: int, admin) -> int:

@@ -51,7 +51,7 @@ def test_a_repeated_read_is_served_from_the_cache(campaign, api):
         api.client.get(f"/api/v1/campaigns/{campaign.id}/board?x=1", **api.headers)  # same key: warm
     from django.core.cache import caches
 
-    caches["default"].clear()
+    caches["local"].clear()
     caches["shared"].clear()
     with CaptureQueriesContext(connection) as rebuilt:
         again = api.get(f"/campaigns/{campaign.id}/board")
@@ -192,13 +192,13 @@ def test_a_metric_write_builds_the_board_for_the_readers_after_it(
 
     with django_capture_on_commit_callbacks(execute=True):
         push(api, campaign, [row("2025-06-03", "抖音", "1万")])
-    caches["default"].clear()  # what another worker process holds
+    caches["local"].clear()  # what another worker process holds
     with CaptureQueriesContext(connection) as read:
         data = board(api, campaign)
     assert _board_queries(read) == []
     assert card(data, "销售额")["actual"] == 360000
     client.force_login(users["member"])  # the web page reads the same entry
-    caches["default"].clear()
+    caches["local"].clear()
     with CaptureQueriesContext(connection) as page:
         assert client.get(f"/campaigns/{campaign.id}/board/").status_code == 200
     assert _board_queries(page) == []
@@ -222,7 +222,7 @@ def test_the_shared_board_lives_in_a_database_table_without_redis(
     with connection.cursor() as cursor:
         cursor.execute("SELECT COUNT(*) FROM cf_test_shared_cache")
         assert cursor.fetchone()[0] == 2  # the board and its JSON
-    caches["default"].clear()
+    caches["local"].clear()
     with CaptureQueriesContext(connection) as read:
         data = board(api, campaign)
     assert _board_queries(read) == []
@@ -247,3 +247,46 @@ def test_an_english_reader_gets_an_english_board_after_a_write(campaign, api):
     zh = api.get(f"/campaigns/{campaign.id}/board").content
     en = api.client.get(f"/api/v1/campaigns/{campaign.id}/board", HTTP_ACCEPT_LANGUAGE="en", **api.headers).content
     assert zh != en
+
+
+def _redis_up() -> bool:
+    import socket
+
+    try:
+        with socket.create_connection(("127.0.0.1", 6379), timeout=1):
+            return True
+    except OSError:
+        return False
+
+
+@pytest.mark.skipif(not _redis_up(), reason="Redis is not running on 127.0.0.1:6379")
+def test_with_redis_every_read_is_shared_and_a_repeat_stays_in_the_process(campaign, api, settings):
+    """With Redis (CACHE_URL), any cached read built by one worker process serves the others, and the process that
+    holds it answers a repeat from its own memory without asking Redis (ADR 0024)."""
+    from django.core.cache import caches
+
+    settings.READ_CACHE_SHARED = "redis"
+    settings.CACHES = {
+        **settings.CACHES,
+        "shared": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": "redis://127.0.0.1:6379/8"},
+    }
+    caches["shared"].clear()  # a scratch Redis database: this test empties it
+    tasks = f"/campaigns/{campaign.id}/tasks"
+
+    def read() -> int:
+        with CaptureQueriesContext(connection) as queries:
+            response = api.get(tasks)
+        assert response.status_code == 200, response.content
+        return len(queries)
+
+    built = read()
+    assert any(key.startswith(b":1:read:tasks.json:") for key in caches["shared"]._cache.get_client().keys("*"))
+    cached = read()
+    assert cached < built
+    caches["local"].clear()  # another worker process: finds it in Redis
+    assert read() == cached
+    caches["shared"].clear()  # Redis emptied: this process still holds it
+    assert read() == cached
+    caches["local"].clear()  # neither holds it: built again
+    assert read() == built
+    caches["shared"].clear()
