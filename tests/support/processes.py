@@ -4,6 +4,7 @@ workers, a queue worker): a scratch database of their own, `manage.py` commands 
 from __future__ import annotations
 
 import os
+import socket
 import subprocess
 import sys
 import uuid
@@ -44,3 +45,12 @@ def manage(env: dict, *args: str, timeout: int = 120) -> subprocess.CompletedPro
 def manage_shell(env: dict, code: str, timeout: int = 120) -> str:
     """What `manage.py shell -c <code>` prints in `env`."""
     return manage(env, "shell", "-c", code, timeout=timeout).stdout
+
+
+def redis_up() -> bool:
+    """Redis answers on 127.0.0.1:6379 (the tests that need a real one are skipped without it)."""
+    try:
+        with socket.create_connection(("127.0.0.1", 6379), timeout=1):
+            return True
+    except OSError:
+        return False

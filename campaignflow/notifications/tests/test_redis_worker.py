@@ -2,24 +2,15 @@
 `manage.py rqworker` process, against a real database both processes share."""
 
 import os
-import socket
 
 import pytest
 
-from tests.support.processes import manage, manage_shell, scratch_database_env
+from tests.support.processes import manage, manage_shell, redis_up, scratch_database_env
 
 RQ_JOB_CLASS = "django_tasks_rq.backend.Job"  # the worker must run django-tasks' job class
 
 
-def _redis_up() -> bool:
-    try:
-        with socket.create_connection(("127.0.0.1", 6379), timeout=1):
-            return True
-    except OSError:
-        return False
-
-
-@pytest.mark.skipif(not _redis_up(), reason="Redis is not running on 127.0.0.1:6379")
+@pytest.mark.skipif(not redis_up(), reason="Redis is not running on 127.0.0.1:6379")
 def test_notification_is_delivered_by_the_redis_backed_worker(tmp_path):
     db_env, drop = scratch_database_env(tmp_path)
     queue_db = 9  # a scratch Redis database: this test empties it

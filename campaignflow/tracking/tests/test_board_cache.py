@@ -10,6 +10,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from campaignflow.goals.models import Channel, Kpi
+from tests.support.processes import redis_up
 
 pytestmark = pytest.mark.django_db
 
@@ -249,17 +250,7 @@ def test_an_english_reader_gets_an_english_board_after_a_write(campaign, api):
     assert zh != en
 
 
-def _redis_up() -> bool:
-    import socket
-
-    try:
-        with socket.create_connection(("127.0.0.1", 6379), timeout=1):
-            return True
-    except OSError:
-        return False
-
-
-@pytest.mark.skipif(not _redis_up(), reason="Redis is not running on 127.0.0.1:6379")
+@pytest.mark.skipif(not redis_up(), reason="Redis is not running on 127.0.0.1:6379")
 def test_with_redis_every_read_is_shared_and_a_repeat_stays_in_the_process(campaign, api, settings):
     """With Redis (CACHE_URL), any cached read built by one worker process serves the others, and the process that
     holds it answers a repeat from its own memory without asking Redis (ADR 0024)."""
