@@ -84,9 +84,10 @@ def _fast_password_hashing(settings):
 def _empty_cache():
     # Database ids repeat between tests (rolled-back transactions), so a cache entry keyed by ids
     # could outlive its test and be served to the next one.
+    from django.conf import settings
     from django.core.cache import caches
 
-    aliases = ("default", "local", "shared")  # "shared" is a third memory cache under pytest (config/settings.py)
+    aliases = tuple(settings.CACHES)  # every one: under pytest "shared" is a memory cache too (config/settings.py)
     for alias in aliases:
         caches[alias].clear()
     yield

@@ -1538,24 +1538,21 @@ def get_ok(client, path: str):
 
 
 _DUMMY = {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}
-NO_CACHE = {
-    "default": _DUMMY,
-    "local": _DUMMY,
-    "shared": _DUMMY,
-}  # every alias settings.CACHES names (read_cache uses two)
 
 
 def count_queries(case: ListCase, n: int, admin) -> int:
     """The queries of one GET of `case`'s endpoint with `n` items, the data rolled back afterwards."""
+    from django.conf import settings
     from django.db import connection, transaction
     from django.test import Client, override_settings
     from django.test.utils import CaptureQueriesContext
 
     from campaignflow.accounts.services import token_create
 
-    # No response caching (a dummy cache): a cached read (the board) is counted as it is built, and an
-    # entry keyed by ids cannot outlive the rolled-back data whose ids the next measurement reuses.
-    with override_settings(CACHES=NO_CACHE), transaction.atomic():
+    # No response caching (a dummy cache for every alias settings name): a cached read (the board) is counted as
+    # it is built, and an entry keyed by ids cannot outlive the rolled-back data whose ids the next measurement reuses.
+    no_cache = dict.fromkeys(settings.CACHES, _DUMMY)
+    with override_settings(CACHES=no_cache), transaction.atomic():
         target = case.build(Env(admin), n)
         _token, raw = token_create(user=target.user or admin, name="list query count")
         client = Client(HTTP_AUTHORIZATION=f"Bearer {raw}")
