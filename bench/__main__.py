@@ -34,7 +34,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bench import quick, verdict  # noqa: E402  (after the path: run as a script too)
-from bench.data import settle  # noqa: E402
+from bench.data import settle, setup  # noqa: E402
 from bench.parity import read_parity  # noqa: E402
 
 QUICK = quick()
@@ -92,30 +92,6 @@ def median_ms(fn, runs=5):
         fn()
         times.append((time.perf_counter() - t0) * 1000)
     return statistics.median(times)
-
-
-def setup(tmp: Path, before_migrate=None):
-    url = os.environ.get("DATABASE_URL", "")
-    if url.startswith("postgres"):
-        print(f"database: PostgreSQL {url.rsplit('/', 1)[-1]} (private to the bench)")
-    else:
-        os.environ.pop("DATABASE_URL", None)
-        os.environ["SQLITE_PATH"] = str(tmp / "bench.sqlite3")
-        print(f"database: temporary SQLite {tmp / 'bench.sqlite3'}")
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
-    os.environ["TASKS_BACKEND"] = "django_tasks.backends.dummy.DummyBackend"  # alert evaluation not timed
-    import django
-
-    django.setup()
-    from django.core.management import call_command
-
-    if before_migrate is not None:
-        before_migrate()
-    call_command("migrate", verbosity=0)
-    from campaignflow.accounts.models import User
-
-    user, _ = User.objects.get_or_create(username="bench", defaults={"display_name": "bench", "is_superuser": True})
-    return user
 
 
 def prestart_servers(tmp: Path, steps: list[str]) -> None:

@@ -25,11 +25,9 @@ import argparse
 import http.client
 import json
 import os
-import shutil
 import statistics
 import subprocess
 import sys
-import tempfile
 import threading
 import time
 from pathlib import Path
@@ -343,15 +341,12 @@ def main() -> int:
     if args.clients:
         print(json.dumps(clients(args.clients, args.registrations, CLIENTS, args.register, args.rate)))
         return 0
-    tmp = Path(tempfile.mkdtemp(prefix="cf-bench-events-"))
-    try:
-        from bench.__main__ import record, setup  # setup: a temporary SQLite file (or DATABASE_URL's PostgreSQL)
+    from bench.__main__ import record
+    from bench.data import standalone
 
-        user = setup(tmp)
+    with standalone("cf-bench-events-") as (_tmp, user):  # a temporary SQLite file (or DATABASE_URL's PostgreSQL)
         for r in run(user, registrations=args.registrations):
             record(**r)
-    finally:
-        shutil.rmtree(tmp, ignore_errors=True)
     return 0
 
 

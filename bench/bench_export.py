@@ -52,11 +52,9 @@ import os
 import random
 import re
 import resource
-import shutil
 import statistics
 import subprocess
 import sys
-import tempfile
 import time
 import traceback
 import tracemalloc
@@ -806,21 +804,9 @@ def main() -> int:
         django.setup()
         print("RESULT " + json.dumps(child(args.child, args.warmup, args.token)), flush=True)
         return 0
-    tmp = Path(tempfile.mkdtemp(prefix="cf-bench-export-"))
-    try:
-        os.environ.pop("DATABASE_URL", None)
-        os.environ["SQLITE_PATH"] = str(tmp / "bench.sqlite3")
-        os.environ["DJANGO_SETTINGS_MODULE"] = "config.settings"
-        os.environ["TASKS_BACKEND"] = "django_tasks.backends.dummy.DummyBackend"  # as `python -m bench`
-        import django
+    from bench.data import standalone
 
-        django.setup()
-        from django.core.management import call_command
-
-        call_command("migrate", verbosity=0)
-        from campaignflow.accounts.models import User
-
-        user, _ = User.objects.get_or_create(username="bench", defaults={"display_name": "bench", "is_superuser": True})
+    with standalone("cf-bench-export-", sqlite=True) as (_tmp, user):
         if args.keep:
             args.keep.mkdir(parents=True, exist_ok=True)
         t0 = time.perf_counter()
@@ -830,8 +816,6 @@ def main() -> int:
             flag = verdict(r["ok"])
             print(f"[{flag:4}] {r['name']}: {r['value']} {r['unit']} (goal {r['goal']}) [{r['size']}] {r['note']}")
         return 0 if all(r["ok"] for r in records) else 1
-    finally:
-        shutil.rmtree(tmp, ignore_errors=True)
 
 
 if __name__ == "__main__":

@@ -32,10 +32,8 @@ from __future__ import annotations
 import argparse
 import itertools
 import os
-import shutil
 import statistics
 import sys
-import tempfile
 import time
 import urllib.request
 from contextlib import contextmanager
@@ -288,17 +286,14 @@ def main() -> int:
     parser.add_argument("--loads", type=int, default=3)
     parser.add_argument("--seconds", type=float, default=SCROLL_SECONDS)
     args = parser.parse_args()
-    tmp = Path(tempfile.mkdtemp(prefix="cf-bench-gantt-"))
-    try:
-        from bench.__main__ import SIZES, bench_gantt_step, setup
+    from bench.__main__ import SIZES, bench_gantt_step
+    from bench.data import standalone
 
-        user = setup(tmp)
+    with standalone("cf-bench-gantt-") as (_tmp, user):
         t0 = time.perf_counter()
         SIZES.update(gantt_page_big=args.tasks, gantt_page_loads=args.loads, gantt_scroll_s=args.seconds)
         bench_gantt_step(user)
         print(f"({time.perf_counter() - t0:.1f} s)")
-    finally:
-        shutil.rmtree(tmp, ignore_errors=True)
     return 0
 
 

@@ -18,11 +18,9 @@ import argparse
 import csv
 import datetime as dt
 import io
-import os
 import sqlite3
 import statistics
 import sys
-import tempfile
 import time
 import zipfile
 from pathlib import Path
@@ -85,22 +83,6 @@ def make_xlsx(rows) -> bytes:
                 data = "".join([head, "</row>", *body, tail]).encode()
             dst.writestr(item, data)
     return out.getvalue()
-
-
-def setup_django(tmp: Path):
-    os.environ["SQLITE_PATH"] = str(tmp / "bench.sqlite3")
-    os.environ.pop("DATABASE_URL", None)
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
-    import django
-
-    django.setup()
-    from django.core.management import call_command
-
-    call_command("migrate", verbosity=0)
-    from campaignflow.accounts.models import User
-
-    user = User.objects.create(username="bench", display_name="bench")
-    return user
 
 
 def new_campaign(user, name):
@@ -258,9 +240,9 @@ def main() -> int:
     parser.add_argument("--no-xlsx", action="store_true")
     args = parser.parse_args()
     n = args.rows
-    with tempfile.TemporaryDirectory(prefix="cf-bench-") as tmpdir:
-        tmp = Path(tmpdir)
-        user = setup_django(tmp)
+    from bench.data import standalone
+
+    with standalone("cf-bench-import-", sqlite=True) as (tmp, user):  # the reference is SQLite's executemany
         from campaignflow.tracking.services import metrics_import_file, metrics_ingest, parse_upload
 
         rows = make_rows(n)

@@ -53,10 +53,7 @@ PostgreSQL it uses that database instead (a private one, as for `make bench`; no
 from __future__ import annotations
 
 import argparse
-import os
-import shutil
 import sys
-import tempfile
 import time
 import traceback
 from pathlib import Path
@@ -104,25 +101,9 @@ def main() -> int:
     parser.add_argument("--large", type=int, default=1000)
     parser.add_argument("--only", nargs="*", help="names of the cases to run (e.g. tasks me/tasks)")
     args = parser.parse_args()
-    tmp = tempfile.mkdtemp(prefix="cf-bench-lists-")
-    try:
-        if not os.environ.get("DATABASE_URL", "").startswith("postgres"):
-            os.environ.pop("DATABASE_URL", None)
-            os.environ["SQLITE_PATH"] = str(Path(tmp) / "bench.sqlite3")
-        os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
-        os.environ["TASKS_BACKEND"] = "django_tasks.backends.dummy.DummyBackend"
-        import django
+    from bench.data import standalone
 
-        django.setup()
-        from django.core.management import call_command
-
-        call_command("migrate", verbosity=0)
-        from campaignflow.accounts.models import User
-
-        user, _created = User.objects.get_or_create(
-            username="bench",
-            defaults={"display_name": "bench", "role": "admin", "is_superuser": True, "is_staff": True},
-        )
+    with standalone("cf-bench-lists-") as (_tmp, user):
         t0 = time.perf_counter()
         rows = run(user, args.small, args.large, args.only)
         print(f"\n{len(rows)} endpoints in {time.perf_counter() - t0:.0f} s\n")
@@ -132,8 +113,6 @@ def main() -> int:
             meets = "yes" if r["ok"] else "**no**"
             print(f"| {r['name']} | {r['value']} {r['unit']} | {r['goal']} | {meets} | {r['size']} | {r['note']} |")
         return 0 if all(r["ok"] for r in rows) else 1
-    finally:
-        shutil.rmtree(tmp, ignore_errors=True)
 
 
 if __name__ == "__main__":

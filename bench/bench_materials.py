@@ -36,7 +36,6 @@ import shutil
 import statistics
 import struct
 import sys
-import tempfile
 import time
 import uuid
 from pathlib import Path
@@ -341,17 +340,13 @@ def main() -> int:
     parser.add_argument("--large", type=int, default=5000)
     parser.add_argument("--runs", type=int, default=20)
     args = parser.parse_args()
-    tmp = Path(tempfile.mkdtemp(prefix="cf-bench-materials-"))
-    try:
-        from bench.__main__ import setup  # a temporary SQLite file (or DATABASE_URL's PostgreSQL), migrated
+    from bench.data import standalone
 
-        user = setup(tmp)
+    with standalone("cf-bench-materials-") as (tmp, user):  # a temporary SQLite file (or DATABASE_URL's PostgreSQL)
         for r in run(user, tmp, upload_mb=args.upload_mb, large=args.large, runs=args.runs):
             flag = verdict(r["ok"])
             ref = f" · ref {r['reference']}" if r.get("reference") else ""
             print(f"[{flag:4}] {r['name']}: {r['value']} {r['unit']} ({r['goal']}){ref} [{r['size']}] {r['note']}")
-    finally:
-        shutil.rmtree(tmp, ignore_errors=True)
     return 0
 
 

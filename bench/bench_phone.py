@@ -142,24 +142,13 @@ def run(admin, *, campaigns: int = 5, loads: int = 3) -> list[dict]:
 
 
 def main() -> int:
-    import tempfile
+    from bench.data import standalone
 
-    tmp = Path(tempfile.mkdtemp(prefix="cf-bench-phone-"))
-    os.environ.pop("DATABASE_URL", None)
-    os.environ["SQLITE_PATH"] = str(tmp / "bench.sqlite3")
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
-    os.environ["TASKS_BACKEND"] = "django_tasks.backends.dummy.DummyBackend"
-    import django
-
-    django.setup()
-    from django.core.management import call_command
-
-    call_command("migrate", verbosity=0)
-    from campaignflow.accounts.models import User
-
-    admin, _ = User.objects.get_or_create(username="bench", defaults={"display_name": "bench", "is_superuser": True})
-    for r in run(admin):
-        print(f"{r['name']}: {r['value']} {r['unit']} (goal {r['goal']}) {'ok' if r['ok'] else 'MISS'} · {r['note']}")
+    with standalone("cf-bench-phone-", sqlite=True) as (_tmp, admin):
+        for r in run(admin):
+            print(
+                f"{r['name']}: {r['value']} {r['unit']} (goal {r['goal']}) {'ok' if r['ok'] else 'MISS'} · {r['note']}"
+            )
     return 0
 
 

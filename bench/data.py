@@ -3,8 +3,51 @@
 from __future__ import annotations
 
 import os
+import shutil
+import tempfile
 import time
 import uuid
+from contextlib import contextmanager
+from pathlib import Path
+
+
+def setup(tmp: Path, before_migrate=None, *, sqlite: bool = False):
+    """Django on the bench's database, migrated, with the bench superuser (returned): DATABASE_URL's PostgreSQL
+    when it names one (a database private to the bench: data is added to it), else, or always with `sqlite`, a
+    temporary SQLite file in `tmp`; never the dev db.sqlite3. Alert evaluation is not queued (nothing times it).
+    `before_migrate` runs once Django is set up (QUICK: the servers that boot while the database is migrated)."""
+    url = os.environ.get("DATABASE_URL", "")
+    if url.startswith("postgres") and not sqlite:
+        print(f"database: PostgreSQL {url.rsplit('/', 1)[-1]} (private to the bench)")
+    else:
+        os.environ.pop("DATABASE_URL", None)
+        os.environ["SQLITE_PATH"] = str(tmp / "bench.sqlite3")
+        print(f"database: temporary SQLite {tmp / 'bench.sqlite3'}")
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+    os.environ["TASKS_BACKEND"] = "django_tasks.backends.dummy.DummyBackend"
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+
+    if before_migrate is not None:
+        before_migrate()
+    call_command("migrate", verbosity=0)
+    from campaignflow.accounts.models import User
+
+    user, _ = User.objects.get_or_create(username="bench", defaults={"display_name": "bench", "is_superuser": True})
+    return user
+
+
+@contextmanager
+def standalone(prefix: str, *, sqlite: bool = False):
+    """A bench module run on its own (`python -m bench.bench_…`): (a temporary folder, the bench user) with the
+    database set up as `setup` does; the folder, and a SQLite database in it, removed afterwards."""
+    tmp = Path(tempfile.mkdtemp(prefix=prefix))
+    try:
+        yield tmp, setup(tmp, sqlite=sqlite)
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
 
 
 def generate(**kw) -> list[int]:

@@ -16,9 +16,7 @@ import io
 import json
 import os
 import pstats
-import shutil
 import sys
-import tempfile
 import time
 from pathlib import Path
 
@@ -63,13 +61,11 @@ def main() -> int:
     parser.add_argument("--path", choices=("register", "page", "healthz"), default="register")
     parser.add_argument("--top", type=int, default=40)
     args = parser.parse_args()
-    tmp = Path(tempfile.mkdtemp(prefix="cf-profile-events-"))
-    try:
-        os.environ["DEBUG"] = "0"
-        os.environ.setdefault("CONN_MAX_AGE", "60")
-        from bench.__main__ import setup
+    os.environ["DEBUG"] = "0"
+    os.environ.setdefault("CONN_MAX_AGE", "60")
+    from bench.data import standalone
 
-        user = setup(tmp)
+    with standalone("cf-profile-events-") as (_tmp, user):
         from bench.bench_events import _event
         from config.wsgi import application
 
@@ -105,8 +101,6 @@ def main() -> int:
             stats = pstats.Stats(profiler)
             stats.sort_stats("cumulative").print_stats(args.top)
             stats.sort_stats("tottime").print_stats(args.top)
-    finally:
-        shutil.rmtree(tmp, ignore_errors=True)
     return 0
 
 

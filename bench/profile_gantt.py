@@ -17,9 +17,7 @@ from __future__ import annotations
 import argparse
 import bisect
 import json
-import shutil
 import sys
-import tempfile
 from collections import defaultdict
 from pathlib import Path
 
@@ -180,11 +178,9 @@ def main() -> int:
     parser.add_argument("--interval", type=int, default=200, help="sampling interval in µs")
     parser.add_argument("--out", help="write <out>.cpuprofile and <out>.trace.json")
     args = parser.parse_args()
-    tmp = Path(tempfile.mkdtemp(prefix="cf-profile-gantt-"))
-    try:
-        from bench.__main__ import setup
+    from bench.data import standalone
 
-        user = setup(tmp)
+    with standalone("cf-profile-gantt-") as (tmp, user):
         big, small = bench_gantt.campaigns(args.tasks)
         source_map = SourceMap(SOURCE_MAP) if SOURCE_MAP.exists() else None
         with bench_gantt.browser_page(user) as (server, page):
@@ -215,8 +211,6 @@ def main() -> int:
         if args.out:
             Path(args.out + ".cpuprofile").write_text(json.dumps(profile))
             print(f"written: {args.out}.cpuprofile, {trace_path}")
-    finally:
-        shutil.rmtree(tmp, ignore_errors=True)
     return 0
 
 
