@@ -34,17 +34,18 @@ Username = Annotated[str | None, BeforeValidator(lambda user: user.username if u
 
 
 def patch_schema(schema: type[Schema], *, exclude: tuple[str, ...] = (), **extra) -> type[Schema]:
-    """`<Name>Patch` for an input schema: the same fields and limits, each optional (absent: unchanged),
+    """`<Name>Patch` for an input schema: the same fields, types and limits, each optional (absent: unchanged),
     less `exclude`, plus the required `version` of the optimistic lock and any `extra` fields given as
-    pydantic `(type, default)` pairs. (ninja's PatchDict keeps no `max_length`/`ge` on pydantic 2 and
-    would make `version` optional too.)"""
+    pydantic `(type, default)` pairs. A field keeps its type, so an explicit null is refused (422 naming it)
+    unless the input schema takes null there too: the default stands for "absent" and is never validated.
+    (ninja's PatchDict keeps no `max_length`/`ge` on pydantic 2 and would make `version` optional too.)"""
     fields = {"version": (int, ...)}
     for name, info in schema.model_fields.items():
         if name not in exclude:
             optional = copy(info)
             optional.default = None
             optional.default_factory = None  # a list/dict default (tags, events): absent means unchanged too
-            fields[name] = (info.annotation | None, optional)
+            fields[name] = (info.annotation, optional)
     name = schema.__name__.removesuffix("In") + "Patch"
     return create_model(name, __base__=Schema, __module__=schema.__module__, **fields, **extra)
 

@@ -263,10 +263,11 @@ class ReportGenerateIn(Schema):
 
 class ReportPatch(Schema):
     version: int
-    key_results: str | None = Field(None, max_length=20000)
-    delayed_tasks: str | None = Field(None, max_length=20000)
-    next_week_plan: str | None = Field(None, max_length=20000)
-    resources: str | None = Field(None, max_length=20000)
+    # absent: unchanged; null is refused (422), as by patch_schema
+    key_results: str = Field(None, max_length=20000)
+    delayed_tasks: str = Field(None, max_length=20000)
+    next_week_plan: str = Field(None, max_length=20000)
+    resources: str = Field(None, max_length=20000)
 
 
 class VersionIn(Schema):

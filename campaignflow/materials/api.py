@@ -299,8 +299,8 @@ class MaterialCommentIn(Schema):
 
 class MaterialCommentPatch(Schema):
     version: int
-    body: str | None = Field(None, max_length=5000)
-    resolved: bool | None = None
+    body: str = Field(None, max_length=5000)  # absent: unchanged; null is refused (422), as by patch_schema
+    resolved: bool = None
 
 
 class MaterialCommentOut(Schema):

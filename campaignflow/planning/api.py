@@ -523,7 +523,7 @@ class SettingsOut(Schema):
 
 class SettingsPatch(Schema):
     version: int
-    auto_schedule: bool | None = None
+    auto_schedule: bool = None  # absent: unchanged; null is refused (422), as by patch_schema
 
 
 records.section("plan-settings", "get_settings", SettingsOut, selectors.plan_settings_for)

@@ -44,3 +44,19 @@ def call(api, method, path, payload=None, *, clock=(), nested: bool = False):
     """(status, shaped body) of one request (None for an empty body)."""
     response = getattr(api, method)(path, payload) if payload is not None else getattr(api, method)(path)
     return response.status_code, shape(response.json(), clock, nested=nested) if response.content else None
+
+
+def _typed(prop: dict) -> dict:
+    return {k: v for k, v in prop.items() if k not in ("default", "title", "description")}
+
+
+def assert_patch_documents_create(schemas: dict, create: str, patch: str, *, left_out=(), added=()) -> None:
+    """The OpenAPI document's `patch` schema (core.api_types.patch_schema) has the `create` schema's fields, less
+    `left_out`, plus `added`, with the same types and limits, none required but `version`: so a null is taken
+    only where the create schema takes one too (an absent field stays as it is)."""
+    create_props, patch_doc = schemas[create]["properties"], schemas[patch]
+    assert patch_doc["required"] == ["version"]
+    assert set(patch_doc["properties"]) == (set(create_props) - set(left_out)) | set(added) | {"version"}
+    for name, prop in create_props.items():
+        if name not in left_out:
+            assert _typed(patch_doc["properties"][name]) == _typed(prop), name

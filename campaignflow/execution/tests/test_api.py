@@ -7,7 +7,7 @@ from django.utils import timezone
 
 from campaignflow.core.models import AuditEntry
 from campaignflow.execution.domain.weekly import KpiLine
-from campaignflow.execution.models import Issue, Standup, WeeklyReport
+from campaignflow.execution.models import Issue, RunOfShowItem, Standup, WeeklyReport
 from campaignflow.execution.reporting import KPI_SOURCES, register_kpi_source
 from campaignflow.planning.models import TaskStatus
 from tests.support.bad_input import one_bad_field
@@ -176,3 +176,24 @@ def test_weekly_report_key_results_come_from_the_kpis(owner_api, campaign, users
     report = owner_api.post(f"/campaigns/{campaign.id}/weekly-reports", {"week_start": "2025-06-02"}).json()
     # the row is in the week before the report's (2025-06-01 is a Sunday): this week has none of it
     assert "销售额：本周 ¥0，上周 ¥35万，环比 −100%；累计达成率 117%（目标 ¥30万）" in report["key_results"]
+
+
+def test_a_null_where_a_value_is_needed_is_refused_by_name_and_writes_nothing(owner_api, campaign):
+    """PATCH bodies: an absent field stays as it is, an explicit null is only taken where the field may be empty
+    (a segment's owner); a null start time reached the database as NOT NULL and answered 500."""
+    seg = owner_api.post(
+        f"/campaigns/{campaign.id}/run-of-show",
+        {"segment": "开场", "starts_at": "2025-06-18T20:00:00+08:00", "minutes": 5},
+    ).json()
+    for field in ("starts_at", "segment", "minutes"):
+        refused = owner_api.patch(f"/run-of-show/{seg['id']}", {"version": 1, field: None})
+        assert refused.status_code == 422, (field, refused.content)
+        assert field in str(refused.json()["detail"])
+    assert owner_api.patch(f"/run-of-show/{seg['id']}", {"version": 1, "owner": None}).status_code == 200
+    item = RunOfShowItem.objects.get(pk=seg["id"])
+    assert (item.version, item.segment, item.minutes) == (1, "开场", 5)  # owner was empty already: no change
+    week = timezone.localdate() - dt.timedelta(days=timezone.localdate().weekday())
+    report = owner_api.post(f"/campaigns/{campaign.id}/weekly-reports", {"week_start": str(week)}).json()
+    refused = owner_api.patch(f"/weekly-reports/{report['id']}", {"version": 1, "key_results": None})
+    assert refused.status_code == 422 and "key_results" in str(refused.json()["detail"])
+    assert WeeklyReport.objects.get(pk=report["id"]).version == 1
