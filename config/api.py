@@ -13,14 +13,28 @@ from campaignflow.core.parsing import schema_error_message
 from .app_modules import app_modules
 
 NUL_MESSAGE = gettext_lazy("Text must not contain NUL (\\u0000) characters.")
+OBJECT_MESSAGE = gettext_lazy("Send a JSON object ({…}) with the fields as its keys.")
 
 
-class NulCharacters(ValueError):
-    """Input text with NUL characters: PostgreSQL cannot store them (it would be a 500), so refuse it."""
+class RefusedInput(ValueError):
+    """Input refused while it is parsed, before any schema sees it: answered 422 naming where it is."""
+
+    message = NUL_MESSAGE
 
     def __init__(self, locations: list[tuple]):
-        super().__init__(str(NUL_MESSAGE))
+        super().__init__(str(self.message))
         self.locations = locations
+
+
+class NulCharacters(RefusedInput):
+    """Input text with NUL characters: PostgreSQL cannot store them (it would be a 500), so refuse it."""
+
+
+class NotAnObject(RefusedInput):
+    """A JSON body that is a string, a number or a list: every body of this API is an object (or none), and
+    a schema would read its fields as the value's attributes ("x".title)."""
+
+    message = OBJECT_MESSAGE
 
 
 def _nul_locations(value, loc: tuple = ()) -> list[tuple]:
@@ -39,10 +53,13 @@ def _nul_locations(value, loc: tuple = ()) -> list[tuple]:
 
 
 class InputParser(Parser):
-    """The default JSON/query parser, refusing NUL characters in any text (422 naming the field)."""
+    """The default JSON/query parser, refusing NUL characters in any text (422 naming the field) and a JSON
+    body that is not an object (422 naming the body)."""
 
     def parse_body(self, request):
         data = super().parse_body(request)
+        if data is not None and not isinstance(data, dict):
+            raise NotAnObject([()])
         if bad := _nul_locations(data):
             raise NulCharacters(bad)  # ninja wraps it in HttpError(400); http_error below unwraps it
         return data
@@ -100,15 +117,15 @@ def unauthenticated(request, exc):
     )
 
 
-@api.exception_handler(NulCharacters)
-def nul_characters(request, exc: NulCharacters):
-    errors = [{"field": _field_name(loc), "message": str(NUL_MESSAGE)} for loc in exc.locations]
+@api.exception_handler(RefusedInput)
+def refused_input(request, exc: RefusedInput):
+    errors = [{"field": _field_name(loc), "message": str(exc.message)} for loc in exc.locations]
     detail = "; ".join(f"{e['field']}: {e['message']}" for e in errors)
     return api.create_response(request, {"detail": detail, "errors": errors}, status=422)
 
 
 @api.exception_handler(HttpError)
 def http_error(request, exc: HttpError):
-    if isinstance(exc.__cause__, NulCharacters):  # raised while parsing the body
-        return nul_characters(request, exc.__cause__)
+    if isinstance(exc.__cause__, RefusedInput):  # raised while parsing the body
+        return refused_input(request, exc.__cause__)
     return api.create_response(request, {"detail": str(exc)}, status=exc.status_code)

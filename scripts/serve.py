@@ -15,6 +15,9 @@ ROOT = Path(__file__).resolve().parent.parent
 def main() -> int:
     host = os.environ.get("HOST", "127.0.0.1")
     port = os.environ.get("PORT", "8000")
+    # links in e-mails and chat messages (SITE_URL) point at this server unless set on purpose
+    link_host = "127.0.0.1" if host in ("0.0.0.0", "::", "") else host  # (listening on every address)
+    os.environ.setdefault("SITE_URL", f"http://{link_host}:{port}")
     manage = [sys.executable, str(ROOT / "manage.py")]
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))  # run the clean-up below on `kill` too
     helpers = [

@@ -68,7 +68,11 @@ def test_budget_line_planned(owner_api, campaign, value):
 
 
 @any_number("1" * 29, 1e30)
-def test_expense_amount(owner_api, campaign, value):
+def test_expense_amount(owner_api, campaign, users, value):
+    from campaignflow.campaigns.models import Membership
+
+    # A director on the team: an amount over the line's plan is held for one (with none it is refused, 409).
+    Membership.objects.get_or_create(campaign=campaign, user=users["director"], defaults={"role": "viewer"})
     line = owner_api.post(
         f"/campaigns/{campaign.id}/budget-lines", {"category": "channel", "item": "y", "planned": 100}
     )
@@ -198,3 +202,21 @@ def test_the_campaign_form_shows_a_budget_error_and_keeps_the_campaign(users, ca
     assert response.context["form"].errors["budget_total"], response.context["form"].errors
     campaign.refresh_from_db()
     assert campaign.budget_total == Decimal("500000")
+
+
+@pytest.mark.parametrize("flag", [True, False])
+def test_true_or_false_is_not_an_amount(owner_api, campaign, flag):
+    """pydantic's int takes true as 1: an expense of ¥1.00 was stored, approved."""
+    line = owner_api.post(
+        f"/campaigns/{campaign.id}/budget-lines", {"category": "channel", "item": "y", "planned": flag}
+    )
+    assert line.status_code == 422 and line.json()["errors"][0]["field"] == "planned"
+    line = owner_api.post(
+        f"/campaigns/{campaign.id}/budget-lines", {"category": "channel", "item": "y", "planned": 100}
+    )
+    before = Expense.objects.count()
+    expense = owner_api.post(
+        f"/campaigns/{campaign.id}/expenses", {"budget_line": line.json()["id"], "amount": flag, "date": "2025-06-02"}
+    )
+    assert expense.status_code == 422 and expense.json()["errors"][0]["field"] == "amount"
+    assert Expense.objects.count() == before

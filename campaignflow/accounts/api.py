@@ -7,7 +7,7 @@ from django.utils.translation import gettext as _
 from ninja import Query, Router, Schema, Status
 from pydantic import Field
 
-from campaignflow.campaigns.access import is_partner_user, visible_people
+from campaignflow.campaigns.access import require_team_user
 from campaignflow.core.api_types import PathId
 from campaignflow.core.errors import Forbidden
 
@@ -29,8 +29,8 @@ class UserOut(Schema):
     id: int
     username: str
     display_name: str
-    email: str | None = Field(None, description="null when a partner user lists the people of their campaigns")
-    role: str | None = Field(None, description="global role; null when a partner user lists people")
+    email: str | None = None
+    role: str | None = Field(None, description="global role")
     is_active: bool
 
 
@@ -51,14 +51,13 @@ class NewTokenOut(TokenOut):
     token: str
 
 
-def user_out(u: User, *, private: bool = False) -> dict:
-    """`private`: without the e-mail and the global role (what partner users see of other people)."""
+def user_out(u: User) -> dict:
     return {
         "id": u.id,
         "username": u.username,
         "display_name": u.display_name,
-        "email": None if private else u.email,
-        "role": None if private else u.role,
+        "email": u.email,
+        "role": u.role,
         "is_active": u.is_active,
     }
 
@@ -73,13 +72,13 @@ def create_user(request, payload: UserIn):
 
 @router.get("/users", response=list[UserOut])
 def list_users(request, q: str = Query("", max_length=100)):
-    """Active users, for choosing members and owners; a partner user gets only the people of their own
-    campaigns, without e-mails or global roles."""
-    private = is_partner_user(request.user)
-    qs = visible_people(request.user).filter(is_active=True).order_by("username")
+    """Active users, for choosing members and owners: the team's directory. A partner user may not read it
+    (403); they see the people of the campaigns shared with them where those pages show them."""
+    require_team_user(request.user)
+    qs = User.objects.filter(is_active=True).order_by("username")
     if q:
         qs = qs.filter(Q(username__icontains=q) | Q(display_name__icontains=q))
-    return [user_out(u, private=private) for u in qs[:200]]
+    return [user_out(u) for u in qs[:200]]
 
 
 @router.get("/me", response=UserOut)

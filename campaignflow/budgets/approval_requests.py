@@ -1,6 +1,11 @@
 """Telling the people who can decide that an expense or the campaign's budget waits for them: an inbox entry, an
 e-mail and, where the company's chat app is set up, a card with approve / reject (chatcards). Sent once the write
-commits; the decision itself stays with `services.expense_decide` / `services.budget_decide` and their role rules."""
+commits; the decision itself stays with `services.expense_decide` / `services.budget_decide` and their role rules.
+
+Each request's entries carry a group key naming the object and the round (`approval:budget:<id>:<version>`), so
+that once the request is decided, corrected or deleted, `close_*` marks them read for everyone it reached: an
+approval someone already decided no longer waits in anyone's inbox. A request decided before its write committed
+(in the same transaction, as `load_demo` does) is not sent at all."""
 
 from __future__ import annotations
 
@@ -9,15 +14,18 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from campaignflow.core.domain.numbers import format_money
-from campaignflow.notifications.services import notify
+from campaignflow.notifications.services import notify, resolve
 
-from .models import Budget, Expense, ExpenseStatus
+from . import selectors
+from .models import Budget, BudgetStatus, Expense, ExpenseStatus
 
 
-def _deciders(campaign, roles: set, *, except_user_id: int | None) -> list:
-    """The campaign's members whose global role may decide (superusers too), not the person who asked."""
-    members = campaign.memberships.select_related("user").filter(user__is_active=True)
-    return [m.user for m in members if (m.user.role in roles or m.user.is_superuser) and m.user.pk != except_user_id]
+def _budget_key(budget: Budget) -> str:
+    return f"approval:budget:{budget.pk}:"
+
+
+def _expense_key(expense: Expense) -> str:
+    return f"approval:expense:{expense.pk}:"
 
 
 def ask_for_expense_decision(expense: Expense, *, asked_by, roles: set) -> None:
@@ -25,9 +33,13 @@ def ask_for_expense_decision(expense: Expense, *, asked_by, roles: set) -> None:
     if expense.status not in (ExpenseStatus.HELD, ExpenseStatus.PENDING):
         return
     campaign = expense.campaign
+    status, version = expense.status, expense.version
+    group_key = f"{_expense_key(expense)}{version}"
 
     def send() -> None:
-        held = expense.status == ExpenseStatus.HELD
+        if not Expense.objects.filter(pk=expense.pk, status=status, version=version).exists():
+            return  # decided, corrected or deleted before this round's write committed: nothing waits
+        held = status == ExpenseStatus.HELD
         title = (
             _("Overrun waiting for your approval: %(payee)s %(amount)s")
             if held
@@ -39,7 +51,8 @@ def ask_for_expense_decision(expense: Expense, *, asked_by, roles: set) -> None:
             body=" · ".join(part for part in (expense.line.item, expense.note) if part),
             url=reverse("budgets:budget", args=[campaign.pk]) + "#expenses",
             campaign=campaign,
-            recipients=_deciders(campaign, roles, except_user_id=asked_by.pk),
+            recipients=selectors.deciders(campaign, roles, except_user_id=asked_by.pk),
+            group_key=group_key,
             target=expense,
         )
 
@@ -49,15 +62,30 @@ def ask_for_expense_decision(expense: Expense, *, asked_by, roles: set) -> None:
 def ask_for_budget_decision(budget: Budget, *, asked_by, roles: set) -> None:
     """After the budget was submitted: the finance, director and admin members are told."""
     campaign = budget.campaign
+    group_key = f"{_budget_key(budget)}{budget.version}"
+    submitted_at = budget.submitted_at
 
     def send() -> None:
+        if not Budget.objects.filter(pk=budget.pk, status=BudgetStatus.SUBMITTED, submitted_at=submitted_at).exists():
+            return  # decided before this submission's write committed (one transaction, as the demo data does)
         notify(
             kind="approval",
             title=_("Budget waiting for your approval: %(campaign)s") % {"campaign": campaign.name},
             url=reverse("budgets:budget", args=[campaign.pk]),
             campaign=campaign,
-            recipients=_deciders(campaign, roles, except_user_id=asked_by.pk),
+            recipients=selectors.deciders(campaign, roles, except_user_id=asked_by.pk),
+            group_key=group_key,
             target=budget,
         )
 
     transaction.on_commit(send)
+
+
+def close_budget_request(budget: Budget) -> None:
+    """The budget was approved or rejected: every request to decide it (each submission's) is done."""
+    resolve(campaign=budget.campaign, group_key_prefix=_budget_key(budget))
+
+
+def close_expense_request(expense: Expense) -> None:
+    """The expense was decided, corrected (a new request follows) or deleted: the earlier requests are done."""
+    resolve(campaign=expense.campaign, group_key_prefix=_expense_key(expense))

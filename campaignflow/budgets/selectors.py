@@ -389,6 +389,23 @@ def settlement_contacts(campaign) -> dict[str, str]:
     return contacts
 
 
+def deciders(campaign, roles, *, except_user_id: int | None = None) -> list:
+    """Who can decide an approval of the campaign: its active members whose global role is one of `roles` (or a
+    superuser), on a team role (a partner member sees only the shared lines, not the budget to decide), not
+    `except_user_id` (the person who asked, when the rules keep them from deciding their own request). Admins who
+    are not members see the campaign too, but are not counted on: a request must reach the campaign's own team."""
+    members = (
+        Membership.objects.filter(campaign=campaign, user__is_active=True)
+        .exclude(role=MemberRole.PARTNER)
+        .filter(Q(user__role__in=list(roles)) | Q(user__is_superuser=True))
+        .select_related("user")
+        .order_by("user__username")
+    )
+    if except_user_id is not None:
+        members = members.exclude(user_id=except_user_id)
+    return [m.user for m in members]
+
+
 def overrun_queue(user):
     """Held overruns of every campaign the user sees (the director's queue)."""
     from campaignflow.campaigns.access import visible_campaigns

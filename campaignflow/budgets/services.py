@@ -240,6 +240,59 @@ def _record_event(budget: Budget, action: str, actor: User, comment: str, diff=N
     return BudgetEvent.objects.create(budget=budget, action=action, actor=actor, comment=comment, diff=diff)
 
 
+def _decides(user: User, roles) -> bool:
+    return user.is_superuser or user.role in roles
+
+
+def budget_submit_refusal(*, actor: User, campaign: Campaign) -> str | None:
+    """Why the budget cannot be submitted by `actor` for want of someone to approve it, or None. A submitted
+    budget waits for a finance, director or admin member of the campaign other than the submitter (only members
+    see the campaign and are told): the budget page shows this before the click, the submit refuses with it."""
+    if selectors.deciders(campaign, APPROVER_ROLES, except_user_id=actor.pk):
+        return None
+    if _decides(actor, APPROVER_ROLES):
+        return _(
+            "No finance, director or administrator other than you is a member of this campaign: add one to the team "
+            "before submitting the budget."
+        )
+    return _(
+        "No finance, director or administrator is a member of this campaign: add one to the team before submitting "
+        "the budget."
+    )
+
+
+def _refuse_without_expense_deciders(*, actor: User, campaign: Campaign, status: str, corrected: bool) -> None:
+    """An expense that will wait for a decision (held over the plan: a director's; a correction: finance's) needs
+    a member of the campaign who may take it; the person who corrected it may not (`expense_decide`)."""
+    if status not in (ExpenseStatus.HELD, ExpenseStatus.PENDING):
+        return
+    roles = OVERRUN_ROLES if status == ExpenseStatus.HELD else APPROVER_ROLES
+    if selectors.deciders(campaign, roles, except_user_id=actor.pk if corrected else None):
+        return
+    but_you = corrected and _decides(actor, roles)
+    if status == ExpenseStatus.HELD and but_you:
+        message = _(
+            "This expense goes over the plan and needs a director's approval, but no director or administrator "
+            "other than you is a member of this campaign: add one to the team first."
+        )
+    elif status == ExpenseStatus.HELD:
+        message = _(
+            "This expense goes over the plan and needs a director's approval, but no director or administrator is "
+            "a member of this campaign: add one to the team first."
+        )
+    elif but_you:
+        message = _(
+            "A corrected expense needs approval, but no finance, director or administrator other than you is a "
+            "member of this campaign: add one to the team first."
+        )
+    else:
+        message = _(
+            "A corrected expense needs approval, but no finance, director or administrator is a member of this "
+            "campaign: add one to the team first."
+        )
+    raise Conflict(message)
+
+
 @transaction.atomic
 def budget_submit(*, actor: User, campaign: Campaign, comment: str = "") -> Budget:
     errors: dict = {}
@@ -252,6 +305,9 @@ def budget_submit(*, actor: User, campaign: Campaign, comment: str = "") -> Budg
     current = lines_snapshot(campaign)
     if not current:
         raise InvalidInput({"lines": _("Add at least one budget line before submitting.")})
+    refusal = budget_submit_refusal(actor=actor, campaign=campaign)
+    if refusal:
+        raise Conflict(refusal)
     before = _snap(budget)
     rows = Budget.objects.filter(pk=budget.pk, status=budget.status).update(
         status=BudgetStatus.SUBMITTED,
@@ -313,6 +369,7 @@ def budget_decide(*, actor: User, campaign: Campaign, approve: bool, comment: st
         before=before,
         after=_snap(budget),
     )
+    approval_requests.close_budget_request(budget)
     return budget
 
 
@@ -364,6 +421,8 @@ def expense_create(*, actor: User, campaign: Campaign, data: dict) -> Expense:
         total_actual=_approved_sum(Expense.objects.filter(campaign=campaign)),
         amount=amount,
     )
+    status = ExpenseStatus.HELD if reason else ExpenseStatus.APPROVED
+    _refuse_without_expense_deciders(actor=actor, campaign=campaign, status=status, corrected=False)
     expense = Expense.objects.create(
         campaign=campaign,
         line=line,
@@ -372,7 +431,7 @@ def expense_create(*, actor: User, campaign: Campaign, data: dict) -> Expense:
         payee=payee,
         note=note,
         paid_by=paid_by,
-        status=ExpenseStatus.HELD if reason else ExpenseStatus.APPROVED,
+        status=status,
         over_reason=reason or "",
         created_by=actor,
     )
@@ -419,6 +478,7 @@ def expense_decide(*, actor: User, expense: Expense, approve: bool, comment: str
         before=before,
         after=_snap(expense),
     )
+    approval_requests.close_expense_request(expense)
     after_data_changed(expense.campaign)  # alert rules (budget over plan) run once this commits
     return expense
 
@@ -481,8 +541,10 @@ def expense_correct(
         total_actual=_approved_sum(others),
         amount=changes.get("amount", expense.amount),
     )
+    status = ExpenseStatus.HELD if reason else ExpenseStatus.PENDING
+    _refuse_without_expense_deciders(actor=actor, campaign=campaign, status=status, corrected=True)
     changes.update(
-        status=ExpenseStatus.HELD if reason else ExpenseStatus.PENDING,
+        status=status,
         over_reason=reason or "",
         corrected_by=actor,
         corrected_at=timezone.now(),
@@ -497,6 +559,7 @@ def expense_correct(
     audit_record(actor=actor, action="correct", obj=expense, campaign=campaign, before=before, after=_snap(expense))
     after_data_changed(campaign)  # alert rules (budget over plan, contingency) run once this commits
     deciders = OVERRUN_ROLES if expense.status == ExpenseStatus.HELD else APPROVER_ROLES
+    approval_requests.close_expense_request(expense)  # an earlier request is about figures no longer there
     approval_requests.ask_for_expense_decision(expense, asked_by=actor, roles=deciders)
     return expense
 
@@ -506,6 +569,7 @@ def expense_delete(*, actor: User, expense: Expense, version: int) -> None:
     before = _snap(expense)
     update_versioned(expense, expected_version=version, changes={})
     audit_record(actor=actor, action="delete", obj=expense, campaign=expense.campaign, before=before)
+    approval_requests.close_expense_request(expense)
     if expense.receipt:
         expense.receipt.delete(save=False)
     expense.delete()

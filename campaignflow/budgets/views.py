@@ -18,7 +18,7 @@ from campaignflow.core.pages import Pages
 from . import selectors, services
 from .domain.budget import category_chart
 from .forms import CATEGORY_CHOICES, EvaluationForm, ExpenseForm, LineForm, PartnerAddForm
-from .models import BudgetLine, CampaignPartner, Expense, Responsibility
+from .models import BudgetLine, BudgetStatus, CampaignPartner, Expense, Responsibility
 from .statements import settlement_pdf_response, settlement_xlsx_response
 
 page = Pages()
@@ -48,6 +48,13 @@ def _budget_context(request, campaign, expense_form=None) -> dict:
         {"planned": _("Planned"), "actual": _("Actual")},
     )
     budget = overview["budget"]
+    submit_refusal = nobody_to_decide = None
+    if not partner_view and budget.status in (BudgetStatus.DRAFT, BudgetStatus.REJECTED):
+        submit_refusal = services.budget_submit_refusal(actor=user, campaign=campaign)  # said before the click
+    elif not partner_view and budget.status == BudgetStatus.SUBMITTED:
+        nobody_to_decide = not selectors.deciders(
+            campaign, services.APPROVER_ROLES, except_user_id=budget.submitted_by_id
+        )
     return campaign_page_context(
         request,
         campaign,
@@ -62,6 +69,8 @@ def _budget_context(request, campaign, expense_form=None) -> dict:
         can_approve=_can_approve(user) and budget.submitted_by_id != user.pk,
         is_approver_role=_can_approve(user),
         can_decide_overrun=_can_decide_overrun(user),
+        submit_refusal=submit_refusal,
+        nobody_to_decide=nobody_to_decide,
     )
 
 

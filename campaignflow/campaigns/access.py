@@ -61,6 +61,24 @@ def is_partner_user(user) -> bool:
     )
 
 
+def may_create_campaigns(user) -> bool:
+    """Who may start a campaign (a new one, or one from a case) and so become its owner: the team. A partner
+    user only sees and updates what the team's campaigns share with their company."""
+    return bool(user and user.is_authenticated) and not is_partner_user(user)
+
+
+def require_campaign_creator(user) -> None:
+    """403 unless `may_create_campaigns(user)`: the one rule the API, the pages and the services apply."""
+    if not may_create_campaigns(user):
+        raise Forbidden(_("Partner contacts cannot create campaigns."))
+
+
+def require_team_user(user) -> None:
+    """403 for a partner user: the team's user directory (everyone's usernames) is not theirs to read."""
+    if is_partner_user(user):
+        raise Forbidden(_("Partner contacts cannot look up the team's users."))
+
+
 def visible_people(user):
     """The users a caller may look up and pick: everyone for the team; for a partner user the people of
     their own campaigns and themselves (show them without e-mails or global roles)."""

@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from ninja import Path, Query, Router, Schema, Status
 from pydantic import Field
 
-from campaignflow.core.api_types import PathId, patch_data
+from campaignflow.core.api_types import PathId, VersionQuery, patch_data
 from campaignflow.core.errors import Forbidden
 
 from . import gates, selectors, services
@@ -156,9 +156,10 @@ def update_campaign(request, campaign_id: PathId, payload: CampaignPatch):
 
 
 @router.delete("/campaigns/{campaign_id}", response={204: None})
-def delete_campaign(request, campaign_id: PathId):
+def delete_campaign(request, campaign_id: PathId, q: Query[VersionQuery]):
+    """A soft delete an admin can restore. `?version=` (optional): the version read; a stale one is 409."""
     campaign = campaign_for_user(request.user, campaign_id, MANAGE)
-    services.campaign_delete(actor=request.user, campaign=campaign)
+    services.campaign_delete(actor=request.user, campaign=campaign, version=q.version)
     return Status(204, None)
 
 

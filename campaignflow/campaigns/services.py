@@ -25,7 +25,7 @@ from campaignflow.core.workdays import china_calendar, unknown_year_warning
 from campaignflow.planning.models import Task
 
 from . import gates
-from .access import is_admin
+from .access import is_admin, require_campaign_creator
 from .domain import lifecycle as lc
 from .domain.playbooks import TaskSpec, generate_tasks, parse_phases
 from .models import Campaign, CampaignType, MemberRole, Membership, Playbook, PlaybookVersion, StatusChange
@@ -175,7 +175,9 @@ def campaign_create(
 
     Steps whose dates are already past today: "reschedule" moves them to today or later; "keep"
     keeps their dates and keeps them out of the overdue alerts and counts (the web form and the API
-    always say which); None generates the dates as they come (loading past campaigns, tests)."""
+    always say which); None generates the dates as they come (loading past campaigns, tests).
+    Partner users may not create campaigns (403)."""
+    require_campaign_creator(actor)
     past_steps = _past_steps_clean(past_steps)
     fields = _clean_campaign_fields(data, partial=False)
     version = playbook_latest(playbook_key) if playbook_key else None
@@ -236,10 +238,13 @@ def campaign_update(*, actor: User, campaign: Campaign, version: int, data: dict
 
 
 @transaction.atomic
-def campaign_delete(*, actor: User, campaign: Campaign) -> Campaign:
+def campaign_delete(*, actor: User, campaign: Campaign, version: int | None = None) -> Campaign:
+    """A soft delete; `version`, when given, is the one the deleting person read (stale: 409)."""
     before = snapshot(campaign)
     update_versioned(
-        campaign, expected_version=campaign.version, changes={"deleted_at": timezone.now(), "deleted_by": actor}
+        campaign,
+        expected_version=campaign.version if version is None else version,
+        changes={"deleted_at": timezone.now(), "deleted_by": actor},
     )
     audit_record(actor=actor, action="delete", obj=campaign, before=before, after=snapshot(campaign))
     return campaign

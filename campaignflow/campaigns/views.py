@@ -20,7 +20,18 @@ from campaignflow.planning.models import TaskStatus
 from campaignflow.planning.selectors import tasks_for
 
 from . import gates, selectors, services
-from .access import EDIT, MANAGE, VIEW, campaign_for_user, can, is_admin, role_in, visible_people
+from .access import (
+    EDIT,
+    MANAGE,
+    VIEW,
+    campaign_for_user,
+    can,
+    is_admin,
+    may_create_campaigns,
+    require_campaign_creator,
+    role_in,
+    visible_people,
+)
 from .domain import lifecycle as lc
 from .domain.playbooks import Step
 from .forms import CampaignCreateForm, CampaignEditForm, MemberForm, PlaybookCopyForm
@@ -66,6 +77,7 @@ def campaign_list(request):
         "filters": filters,
         "statuses": Status.choices,
         "types": CampaignType.choices,
+        "can_create": may_create_campaigns(request.user),
         "nav": "campaigns",
     }
     if request.htmx and request.htmx.target == "campaign-table":
@@ -75,6 +87,7 @@ def campaign_list(request):
 
 @page("campaigns/new/", "create")
 def campaign_create(request):
+    require_campaign_creator(request.user)  # before the form: its owner picker lists the team
     form = CampaignCreateForm(
         request.POST or None,
         initial={"owner": request.user.username, "playbook": request.GET.get("playbook")},
@@ -266,8 +279,11 @@ def campaign_edit(request, pk: int):
 def campaign_delete(request, pk: int):
     campaign = campaign_for_user(request.user, pk, MANAGE)
     deleted = _("Campaign “%(name)s” deleted. An administrator can restore it.") % {"name": campaign.name}
-    act(request, lambda: services.campaign_delete(actor=request.user, campaign=campaign), deleted)
-    return redirect("campaigns:list")
+    version = request.POST.get("version", "")  # the version the page showed: a change since then is a conflict
+    version = int(version) if version.isdigit() else None
+    if act(request, lambda: services.campaign_delete(actor=request.user, campaign=campaign, version=version), deleted):
+        return redirect("campaigns:list")
+    return redirect("campaigns:detail", campaign.pk)
 
 
 @page("campaigns/<int:pk>/restore/", "restore", post=True)
@@ -382,6 +398,7 @@ def playbook_detail(request, key: str):
                 initial={"name": _("%(name)s (copy)") % {"name": playbook.name}, "key": f"{playbook.key}-copy"}
             ),
             "can_edit": can_edit,
+            "can_create": may_create_campaigns(request.user),
             "nav": "playbooks",
         },
     )

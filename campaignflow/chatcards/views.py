@@ -22,10 +22,11 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
-from campaignflow.campaigns.access import EDIT, VIEW, campaign_for_user, can
+from campaignflow.campaigns.access import EDIT, VIEW, can
 from campaignflow.campaigns.views import campaign_page_context
 from campaignflow.core.form_views import posted_version, submit_posted
 from campaignflow.core.pages import Pages
+from campaignflow.execution.selectors import campaign_for_execution
 from campaignflow.signin.chat import PlatformError
 
 from . import callbacks, platforms, reminder_settings, services
@@ -154,8 +155,9 @@ class ReminderForm(forms.Form):
 @page("campaigns/<int:pk>/execution/numbers-reminder/", "reminder")
 @require_http_methods(["GET", "POST"])
 def reminder(request, pk: int):
-    """When the team is told each working day which channels have no numbers yet (members set it; viewers see it)."""
-    campaign = campaign_for_user(request.user, pk, EDIT if request.method == "POST" else VIEW)
+    """When the team is told each working day which channels have no numbers yet (members set it; viewers see it).
+    A page of the execution section, internal to the campaign team as the rest of it: partners get 403."""
+    campaign = campaign_for_execution(request.user, pk, EDIT if request.method == "POST" else VIEW)
     current = reminder_settings.reminder_for(campaign)
     form = ReminderForm(request.POST or None)
 

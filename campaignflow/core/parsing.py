@@ -65,6 +65,9 @@ def datetime_input(value, field: str, errors: dict | None = None, *, required: b
         if required:
             _fail(errors, field, _("This field is required."))
         return None
+    if not 2000 <= moment.year <= 2100:
+        _fail(errors, field, _("The date must be between 2000 and 2100."))
+        return None
     return timezone.make_aware(moment) if timezone.is_naive(moment) else moment
 
 

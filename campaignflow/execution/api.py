@@ -13,7 +13,7 @@ from pydantic import Field
 
 from campaignflow import lookups
 from campaignflow.campaigns.access import EDIT, MANAGE, VIEW
-from campaignflow.core.api_types import PathId, Username, patch_data, patch_schema
+from campaignflow.core.api_types import MomentText, PathId, Username, patch_data, patch_schema
 from campaignflow.core.record_routes import RecordRoutes
 
 from . import selectors, services
@@ -80,7 +80,7 @@ class IssueIn(Schema):
     description: str = Field(..., max_length=500)
     severity: str = Field("medium", max_length=10)
     owner: str | None = Field(None, max_length=150)
-    found_at: dt.datetime | None = None
+    found_at: MomentText = None
     status: str = Field("open", max_length=20)
     solution: str = Field("", max_length=5000)
 
@@ -134,7 +134,7 @@ records.item("/issues/{issue_id}", IssueOut, lookups.issue_for_user, patch=(Issu
 
 class LogIn(Schema):
     event: str = Field(..., max_length=500)
-    at: dt.datetime | None = None
+    at: MomentText = None
     handling: str = Field("", max_length=5000)
     result: str = Field("", max_length=5000)
 
@@ -163,7 +163,7 @@ records.item(
 
 class SegmentIn(Schema):
     segment: str = Field(..., max_length=200)
-    starts_at: dt.datetime
+    starts_at: MomentText
     minutes: int = Field(5, ge=1, le=1440)
     owner: str | None = Field(None, max_length=150)
     notes: str = Field("", max_length=500)

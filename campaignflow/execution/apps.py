@@ -5,4 +5,4 @@ from campaignflow.campaigns.tabs import CampaignAppConfig, Tab
 
 class ExecutionConfig(CampaignAppConfig):
     verbose_name = _("Execution control")
-    tabs = (Tab("execution", _("Execution"), "execution:overview", order=60),)
+    tabs = (Tab("execution", _("Execution"), "execution:overview", order=60, team_only=True),)

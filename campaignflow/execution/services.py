@@ -37,7 +37,10 @@ from .models import (
 # --- shared validation ------------------------------------------------------------------
 
 
-def _text(data: dict, out: dict, errors: dict, field: str, limit: int, *, required: bool = False) -> None:
+def _text(
+    data: dict, out: dict, errors: dict, field: str, limit: int, *, required: bool = False, blank: bool = True
+) -> None:
+    """`required`: it must be sent (a new record); `blank=False`: when sent, it must not be empty (a change too)."""
     if field not in data:
         if required:
             errors[field] = _("This field is required.")
@@ -45,7 +48,7 @@ def _text(data: dict, out: dict, errors: dict, field: str, limit: int, *, requir
     value = clean_text(data[field]) if isinstance(data[field], str) or data[field] is None else None
     if value is None:
         errors[field] = _("Must be text.")
-    elif required and not value:
+    elif (required or not blank) and not value:
         errors[field] = _("This field is required.")
     elif len(value) > limit:
         errors[field] = _("At most %(n)d characters.") % {"n": limit}
@@ -70,9 +73,10 @@ def _member(campaign: Campaign, data: dict, out: dict, errors: dict, field: str 
     out[field] = member_input(campaign, data[field], field, errors)
 
 
-def _datetime(data: dict, out: dict, errors: dict, field: str, *, required: bool = False) -> None:
+def _datetime(data: dict, out: dict, errors: dict, field: str, *, required: bool = False, null: bool = True) -> None:
+    """`required`: it must be sent (a new record); `null=False`: when sent, it must not be empty (a change too)."""
     if field in data or required:
-        value = datetime_input(data.get(field), field, errors, required=required)
+        value = datetime_input(data.get(field), field, errors, required=required or not null)
         if field not in errors:
             out[field] = value
 
@@ -129,9 +133,7 @@ RISK_TEXT = {"title": 200, "mitigation": 5000, "contingency_plan": 5000, "trigge
 def _clean_risk(campaign: Campaign, data: dict, *, creating: bool) -> dict:
     errors, out = {}, {}
     for field, limit in RISK_TEXT.items():
-        _text(data, out, errors, field, limit, required=creating and field == "title")
-    if "title" in out and not out["title"]:
-        errors["title"] = _("This field is required.")
+        _text(data, out, errors, field, limit, required=creating and field == "title", blank=field != "title")
     _choice(data, out, errors, "category", RiskCategory)
     _choice(data, out, errors, "status", RiskStatus)
     for field in ("likelihood", "impact"):
@@ -163,16 +165,12 @@ def risk_update(*, actor, risk: Risk, version: int, data: dict) -> Risk:
 
 def _clean_issue(campaign: Campaign, data: dict, *, current: Issue | None) -> dict:
     errors, out = {}, {}
-    _text(data, out, errors, "description", 500, required=current is None)
-    if "description" in out and not out["description"]:
-        errors["description"] = _("This field is required.")
+    _text(data, out, errors, "description", 500, required=current is None, blank=False)
     _text(data, out, errors, "solution", 5000)
     _choice(data, out, errors, "severity", Severity)
     _choice(data, out, errors, "status", IssueStatus)
     _member(campaign, data, out, errors)
-    _datetime(data, out, errors, "found_at")
-    if "found_at" in out and out["found_at"] is None:
-        errors["found_at"] = _("This field is required.")
+    _datetime(data, out, errors, "found_at", null=False)
     if out.get("found_at") and out["found_at"] > timezone.now() + dt.timedelta(minutes=5):
         errors["found_at"] = _("An issue cannot be found in the future.")
     status = out.get("status", current.status if current else IssueStatus.OPEN)
@@ -213,10 +211,10 @@ def issue_update(*, actor, issue: Issue, version: int, data: dict) -> Issue:
 
 def _clean_log(data: dict, *, creating: bool) -> dict:
     errors, out = {}, {}
-    _text(data, out, errors, "event", 500, required=creating)
+    _text(data, out, errors, "event", 500, required=creating, blank=False)
     _text(data, out, errors, "handling", 5000)
     _text(data, out, errors, "result", 5000)
-    _datetime(data, out, errors, "at")
+    _datetime(data, out, errors, "at", null=creating)  # a new entry without a time is logged now
     if errors:
         raise InvalidInput(errors)
     return out
@@ -234,16 +232,14 @@ def log_create(*, actor, campaign: Campaign, data: dict) -> ExecutionLogEntry:
 @transaction.atomic
 def log_update(*, actor, entry: ExecutionLogEntry, version: int, data: dict) -> ExecutionLogEntry:
     changes = _clean_log(data, creating=False)
-    if changes.get("at", entry.at) is None:
-        raise InvalidInput({"at": _("This field is required.")})
     return _update(entry, actor=actor, version=version, changes=changes)
 
 
 def _clean_segment(campaign: Campaign, data: dict, *, creating: bool) -> dict:
     errors, out = {}, {}
-    _text(data, out, errors, "segment", 200, required=creating)
+    _text(data, out, errors, "segment", 200, required=creating, blank=False)
     _text(data, out, errors, "notes", 500)
-    _datetime(data, out, errors, "starts_at", required=creating)
+    _datetime(data, out, errors, "starts_at", required=creating, null=False)
     if "minutes" in data:
         value = data["minutes"]
         if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= 24 * 60:

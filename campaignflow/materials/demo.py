@@ -8,15 +8,19 @@ owners and statuses that fit each demo campaign's stage.
   accepted (验收) with the ordered quantity, and an archived campaign's leftover gifts went into stock
   (seed 001: 整理活动剩余物料 … 入库或报废).
 
-The review history is written as the services write it (a review row and an audit entry per decision);
-there are no files (the demo has no designs to upload), so every decision is on revision 0. Idempotent:
-a material that already has its status is left alone.
+The review history is written as the services write it (a review row and an audit entry per decision).
+A review judges a file (`services.material_review` refuses a material without one), so every material the demo
+sends to review first gets a placeholder design as revision 1, uploaded through `services.file_upload` by its
+maker. Idempotent: a material that already has its status (or its file) is left alone.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import functools
+import io
 
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 from django.utils import timezone
 
@@ -25,7 +29,7 @@ from campaignflow.core.locking import update_versioned
 
 from .domain import workflow
 from .models import Material, MaterialReview, ReviewDecision, ReviewSide
-from .services import _snapshot
+from .services import _snapshot, file_upload
 
 PAST_PLANNING = {"executing", "reviewing", "archived"}
 # the demo user who owns a material, by kind: the designer makes what is drawn, the specialist buys the rest
@@ -45,6 +49,7 @@ def extend_demo(*, campaigns, users, specs) -> None:
             elif spec["to"] == "planning" and not _materials(campaign, workflow.IN_REVIEW):
                 # the first two designs went to review; the rest are still being made
                 for material in _materials(campaign, workflow.DRAFT)[:2]:
+                    _with_file(material, users["chensj"])
                     _decide(material, users["chensj"], ReviewSide.HOST, ReviewDecision.SUBMIT, workflow.IN_REVIEW)
 
 
@@ -83,8 +88,29 @@ def _decide(material: Material, actor, side: str, decision: str, status: str, **
     )
 
 
+@functools.cache
+def _placeholder_png() -> bytes:
+    """A plain design card (the demo has no real designs): the same bytes for each, stored once."""
+    from PIL import Image, ImageDraw
+
+    image = Image.new("RGB", (600, 400), (242, 246, 252))
+    ImageDraw.Draw(image).rectangle((40, 40, 560, 360), outline=(22, 119, 255), width=8)
+    out = io.BytesIO()
+    image.save(out, "PNG")
+    return out.getvalue()
+
+
+def _with_file(material: Material, maker) -> None:
+    """Its first revision, as its maker would upload it (a draft stays a draft)."""
+    if material.revision:
+        return
+    upload = SimpleUploadedFile(f"{material.code}-设计稿.png", _placeholder_png(), content_type="image/png")
+    file_upload(actor=maker, material=material, upload=upload)
+
+
 def _approve(material: Material, users) -> None:
     """Submitted by its maker, approved by the owner (王经理) and, when co-branded, by the partner."""
+    _with_file(material, material.owner or users["chensj"])
     _decide(material, material.owner or users["chensj"], ReviewSide.HOST, ReviewDecision.SUBMIT, workflow.IN_REVIEW)
     if material.partner_approval:
         _decide(material, users["partner"], ReviewSide.PARTNER, ReviewDecision.APPROVE, workflow.IN_REVIEW)

@@ -62,8 +62,9 @@ def approved_sides(material, history=None) -> set[str]:
 
 
 def waiting_for(material, history=None) -> list[str]:
-    """The sides whose approval the material still needs (empty unless it is in review)."""
-    if material.status != workflow.IN_REVIEW:
+    """The sides whose approval the material still needs (empty unless it is in review with a file to judge: a
+    material without a revision can be neither approved nor sent back, `services.material_review`)."""
+    if material.status != workflow.IN_REVIEW or not material.revision:
         return []
     done = approved_sides(material, history)
     return [side for side in workflow.required_sides(material.partner_approval) if side not in done]

@@ -341,6 +341,12 @@ def _set_status(actor, material: Material, status: str, side: str, decision: str
     return material
 
 
+def _refuse_without_file(material: Material) -> None:
+    """A review decision (approve, request changes) judges a file: none before the material's first revision."""
+    if not material.revision:
+        raise Conflict(_("This material has no file yet: upload its first revision before it can be reviewed."))
+
+
 @transaction.atomic
 def material_review(*, actor, material: Material, data: dict) -> Material:
     decision = data.get("decision")
@@ -351,6 +357,7 @@ def material_review(*, actor, material: Material, data: dict) -> Material:
         raise InvalidInput({"comment": _("At most %(n)d characters.") % {"n": 5000}})
     side = reviewer_side(actor, material)
     locked = _locked(material, data.get("version"))
+    _refuse_without_file(locked)
     if locked.status != MaterialStatus.IN_REVIEW:
         raise Conflict(
             _("Only a material in review can be reviewed; this one is %(status)s.")

@@ -9,7 +9,7 @@ from pydantic import Field
 
 from campaignflow import lookups
 from campaignflow.campaigns.access import MANAGE, campaign_for_user
-from campaignflow.core.api_types import IdField, PathId, patch_data, patch_schema
+from campaignflow.core.api_types import IdField, PathId, VersionQuery, patch_data, patch_schema
 
 from . import services
 from .models import Delivery, Notification, WebhookEndpoint
@@ -128,8 +128,10 @@ def update_webhook(request, webhook_id: PathId, payload: WebhookPatch):
 
 
 @router.delete("/webhooks/{webhook_id}", response={204: None})
-def delete_webhook(request, webhook_id: PathId):
-    services.endpoint_delete(actor=request.user, endpoint=lookups.webhook_for_user(request.user, webhook_id, MANAGE))
+def delete_webhook(request, webhook_id: PathId, q: Query[VersionQuery]):
+    """`?version=` (optional): the version read; a stale one is 409 and nothing is deleted."""
+    endpoint = lookups.webhook_for_user(request.user, webhook_id, MANAGE)
+    services.endpoint_delete(actor=request.user, endpoint=endpoint, version=q.version)
     return Status(204, None)
 
 

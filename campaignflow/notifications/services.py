@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 from campaignflow.core.audit import audit_record, snapshot
 from campaignflow.core.domain.text import clean_text
 from campaignflow.core.errors import InvalidInput
-from campaignflow.core.locking import update_versioned
+from campaignflow.core.locking import refuse_stale_delete, update_versioned
 
 from . import chat_channel, outbound
 from .models import (
@@ -234,7 +234,8 @@ def endpoint_update(*, actor, endpoint: WebhookEndpoint, version: int, data: dic
 
 
 @transaction.atomic
-def endpoint_delete(*, actor, endpoint: WebhookEndpoint) -> None:
+def endpoint_delete(*, actor, endpoint: WebhookEndpoint, version: int | None = None) -> None:
+    refuse_stale_delete(endpoint, version)
     audit_record(
         actor=actor,
         action="delete",
@@ -270,6 +271,17 @@ def mark_read(*, user, ids: list[int] | None = None) -> int:
     if ids is not None:
         qs = qs.filter(pk__in=ids)
     return qs.update(read_at=timezone.now())
+
+
+def resolve(*, campaign, group_key_prefix: str) -> int:
+    """The thing these entries asked someone to do is done (an approval was decided, by anyone): every unread
+    entry of the campaign whose `group_key` starts with `group_key_prefix` is marked read for every recipient, so
+    it no longer counts as waiting. Returns how many were."""
+    if not group_key_prefix:
+        raise ValueError("a group key prefix is needed")
+    return Notification.objects.filter(
+        campaign=campaign, group_key__startswith=group_key_prefix, read_at__isnull=True
+    ).update(read_at=timezone.now())
 
 
 def preferences_save(*, user, choices: dict[str, dict[str, bool]]) -> None:

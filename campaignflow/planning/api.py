@@ -6,13 +6,21 @@ from collections import Counter
 from django.http import Http404, HttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from ninja import File, Form, Router, Schema, Status, UploadedFile
+from ninja import File, Form, Query, Router, Schema, Status, UploadedFile
 from pydantic import Field
 
 from campaignflow import lookups
 from campaignflow.campaigns.access import EDIT, MANAGE, VIEW, campaign_for_user
 from campaignflow.campaigns.read_cache import cached, cached_for_user, cached_json
-from campaignflow.core.api_types import MAX_ID, IdField, PathId, Username, patch_data, patch_schema
+from campaignflow.core.api_types import (
+    MAX_ID,
+    IdField,
+    PathId,
+    Username,
+    VersionQuery,
+    patch_data,
+    patch_schema,
+)
 from campaignflow.core.downloads import ICS, XLSX, download
 from campaignflow.core.errors import InvalidInput
 from campaignflow.core.gc_pause import gc_paused
@@ -199,10 +207,11 @@ def update_task(request, task_id: PathId, payload: TaskPatch):
 
 
 @router.delete("/tasks/{task_id}", response={204: None})
-def delete_task(request, task_id: PathId):
+def delete_task(request, task_id: PathId, q: Query[VersionQuery]):
+    """`?version=` (optional): the version read; a stale one is 409 and nothing is deleted."""
     task = lookups.task_for_user(request.user, task_id)
     campaign_for_user(request.user, task.campaign_id, EDIT)
-    services.task_delete(actor=request.user, task=task)
+    services.task_delete(actor=request.user, task=task, version=q.version)
     return Status(204, None)
 
 

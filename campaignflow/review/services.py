@@ -12,10 +12,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from campaignflow.accounts.models import User
-from campaignflow.campaigns.access import is_partner
+from campaignflow.campaigns.access import require_campaign_creator
 from campaignflow.campaigns.models import Campaign, MemberRole, Membership, Playbook, Status
 from campaignflow.core.audit import audit_record, snapshot
-from campaignflow.core.errors import Conflict, Forbidden, InvalidInput, StaleVersion
+from campaignflow.core.errors import Conflict, InvalidInput, StaleVersion
 from campaignflow.core.locking import update_versioned
 from campaignflow.core.parsing import date_input
 from campaignflow.goals.models import Kpi
@@ -310,8 +310,7 @@ def campaign_from_case(*, actor: User, source: Campaign, data: dict) -> Campaign
     from campaignflow.goals.models import Channel
     from campaignflow.planning.models import Task
 
-    if is_partner(actor, source):
-        raise Forbidden(_("Partners cannot copy a campaign."))
+    require_campaign_creator(actor)  # the rule of every new campaign (campaigns.access)
     if source.status != Status.ARCHIVED:
         raise Conflict(_("Only an archived campaign is a case to start from."))
     errors = {}

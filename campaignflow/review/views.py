@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 
-from campaignflow.campaigns.access import EDIT, MANAGE, VIEW, can
+from campaignflow.campaigns.access import EDIT, MANAGE, VIEW, can, may_create_campaigns
 from campaignflow.campaigns.models import CampaignType, Status
 from campaignflow.campaigns.views import campaign_page_context
 from campaignflow.core.domain.dates import parse_date
@@ -45,6 +45,7 @@ def overview(request, pk: int):
         settlement=selectors.settlement_status(campaign),
         similar=selectors.similar_cases(request.user, campaign),
         is_archived=campaign.status == Status.ARCHIVED,
+        can_start=may_create_campaigns(request.user),
         can_promote=can(request.user, campaign, MANAGE) and campaign.status in (Status.REVIEWING, Status.ARCHIVED),
     )
     return render(request, "review/overview.html", context)

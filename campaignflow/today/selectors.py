@@ -14,6 +14,7 @@ from functools import reduce
 
 from django.db.models import Max, Q, Sum
 from django.urls import reverse
+from django.utils.translation import gettext_lazy
 
 from campaignflow.alerts.models import Alert, AlertStatus
 from campaignflow.budgets.models import Budget, BudgetStatus, Expense, ExpenseStatus
@@ -217,6 +218,13 @@ def _budget_items(user) -> list[dict]:
     ]
 
 
+# an overrun expense's `over_reason` is a code: the reader sees why in words (as on the budget page)
+OVERRUN_NOTES = {
+    "line": gettext_lazy("over the line's plan"),
+    "total": gettext_lazy("over the campaign's planned total"),
+}
+
+
 def _expense_items(user) -> list[dict]:
     waiting = []
     if _decides(user, APPROVER_ROLES):  # a correction waits for finance, never for the one who made it
@@ -239,7 +247,7 @@ def _expense_items(user) -> list[dict]:
             "title": " · ".join(x for x in (e.line.item if e.line else "", e.payee) if x),
             "amount": e.amount,
             "by": e.created_by.label if e.created_by else "",
-            "note": e.over_reason,
+            "note": str(OVERRUN_NOTES.get(e.over_reason, e.over_reason)),
             "version": e.version,
             "url": reverse("budgets:budget", args=[e.campaign_id]) + f"#expense-{e.pk}",
             "decide_url": reverse("today:expense-decide", args=[e.pk]),

@@ -1,5 +1,6 @@
-"""Which people a partner user sees (issue #18, item 5): only those of their own campaigns, and neither
-their e-mails nor their global roles; the team's own users still see everyone."""
+"""Which people a partner user sees (issue #18, item 5): not the team's user directory (GET /users is refused
+them), only the people of their own campaigns where the campaign's pages show them; the team's own users still
+list everyone."""
 
 import pytest
 from django.test import Client
@@ -21,41 +22,38 @@ def people(users, campaign):
     return users
 
 
-def test_a_partner_lists_only_the_people_of_their_campaigns_without_emails_or_roles(api_for, people):
-    response = api_for(people["partner"]).get("/users")
-    assert response.status_code == 200
-    rows = response.json()
-    assert [u["username"] for u in rows] == CAMPAIGN_PEOPLE
-    assert all(u["email"] is None and u["role"] is None for u in rows)
-    assert "@corp.example" not in response.content.decode() and "admin" not in response.content.decode()
-    assert [u["username"] for u in api_for(people["partner"]).get("/users", {"q": "own"}).json()] == ["owner1"]
-    # Someone who is in none of the partner's campaigns is not found by name either.
-    assert api_for(people["partner"]).get("/users", {"q": "outsider"}).json() == []
+def test_a_partner_cannot_list_users_and_the_team_lists_everyone(api_for, people):
+    partner = api_for(people["partner"])
+    for params in (None, {"q": "own"}, {"q": "outsider"}):
+        response = partner.get("/users", params)
+        assert response.status_code == 403, params
+        assert "@corp.example" not in response.content.decode() and "owner1" not in response.content.decode()
     # A member of the team still lists every account, with e-mails and roles (to pick members and owners).
     everyone = api_for(people["member"]).get("/users").json()
     assert len(everyone) == User.objects.count()
     assert {"admin1": ("admin1@corp.example", "admin")}.items() <= {
         u["username"]: (u["email"], u["role"]) for u in everyone
     }.items()
+    assert [u["username"] for u in api_for(people["member"]).get("/users", {"q": "own"}).json()] == ["owner1"]
 
 
-def test_a_partner_with_no_campaign_left_sees_only_themselves(api_for, people, campaign):
+def test_a_partner_of_a_deleted_campaign_still_cannot_list_users(api_for, people, campaign):
     # Still a partner member, but of a deleted campaign: that does not make them one of the team.
     Campaign.objects.filter(pk=campaign.pk).update(deleted_at=timezone.now())
-    assert [u["username"] for u in api_for(people["partner"]).get("/users").json()] == ["partner1"]
+    assert api_for(people["partner"]).get("/users").status_code == 403
 
 
 def test_the_people_pickers_offer_a_partner_only_the_people_of_their_campaigns(api_for, people):
     client = Client(HTTP_ACCEPT_LANGUAGE="en")
     client.force_login(people["partner"])
     strangers = ('value="outsider1"', 'value="admin1"', 'value="finance1"')
-    html = client.get("/campaigns/new/").content.decode()
-    assert 'value="owner1"' in html and 'value="partner1"' in html
-    assert not any(s in html for s in strangers)
-    # In a campaign of their own they manage: the owner and member pickers are limited the same way.
-    own = api_for(people["partner"]).post(
-        "/campaigns", {"name": "合作方自建活动", "start_date": "2025-07-01", "end_date": "2025-07-31"}
+    new = client.get("/campaigns/new/")  # a partner creates no campaign: no owner picker at all
+    assert new.status_code == 403 and not any(s in new.content.decode() for s in strangers)
+    # In a campaign the team made them a manager of: the owner and member pickers are limited to their campaigns.
+    own = api_for(people["owner"]).post(
+        "/campaigns", {"name": "合作方参与活动", "start_date": "2025-07-01", "end_date": "2025-07-31"}
     )
+    api_for(people["owner"]).post(f"/campaigns/{own.json()['id']}/members", {"username": "partner1", "role": "manager"})
     for page in (f"/campaigns/{own.json()['id']}/", f"/campaigns/{own.json()['id']}/edit/"):
         html = client.get(page).content.decode()
         assert 'value="member1"' in html or page.endswith("/edit/"), page

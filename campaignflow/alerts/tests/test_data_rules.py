@@ -59,7 +59,10 @@ def test_kpi_behind_plan_by_more_than_10_percent_needs_an_evaluation(api, campai
 
 def test_budget_line_over_plan_after_an_expense(api_for, users, campaign):
     from campaignflow.budgets.models import BudgetLine
+    from campaignflow.campaigns.models import Membership
 
+    # A director on the team: an overrun is held for one (with none, recording it is refused).
+    Membership.objects.create(campaign=campaign, user=users["director"], role="viewer")
     line = BudgetLine.objects.create(
         campaign=campaign, category="channel", item="小红书KOC合作", planned=Decimal("80000")
     )

@@ -84,11 +84,16 @@ def test_contacts_are_shown_only_for_companies_of_ones_campaigns_or_own(api, com
 
 
 def test_a_partner_contact_cannot_pull_another_company_into_a_campaign_of_their_own(api, companies, users):
-    """Adding a company to one's own campaign would show its contacts on that campaign's partners page."""
+    """Adding a company to a campaign they manage would show its contacts on that campaign's partners page. (A
+    partner contact creates no campaign, campaigns.access.may_create_campaigns: the team made them a manager.)"""
     partner = api("partner")
-    own = partner.post("/campaigns", {"name": "合作方自建活动", "start_date": "2025-07-01", "end_date": "2025-07-31"})
+    new = {"name": "合作方自建活动", "start_date": "2025-07-01", "end_date": "2025-07-31"}
+    assert partner.post("/campaigns", new).status_code == 403
+    own = api("owner").post("/campaigns", new)
     assert own.status_code == 201
     cid = own.json()["id"]
+    added = api("owner").post(f"/campaigns/{cid}/members", {"username": users["partner"].username, "role": "manager"})
+    assert added.status_code == 201
     refused = partner.post(f"/campaigns/{cid}/partners", {"partner": companies["retail"].pk})
     assert refused.status_code == 422 and "partner" in refused.json()["detail"]
     web = Client(HTTP_ACCEPT_LANGUAGE="en")

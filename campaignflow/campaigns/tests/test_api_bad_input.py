@@ -4,6 +4,7 @@ import pytest
 
 from campaignflow.campaigns.models import Campaign, Membership
 from campaignflow.core.models import AuditEntry
+from campaignflow.execution.models import Risk
 from campaignflow.planning.models import Task
 
 pytestmark = pytest.mark.django_db
@@ -249,6 +250,19 @@ def test_non_json_bodies_are_400_or_422(owner, campaign, raw):
     assert counts() == before
     campaign.refresh_from_db()
     assert (campaign.version, campaign.status) == (1, "preparing")
+
+
+@pytest.mark.parametrize("raw", ['"hello world"', "[]", "[1, 2]", "3", "true"])
+def test_a_body_that_is_not_an_object_is_refused_naming_the_body(owner, campaign, raw):
+    """A schema whose fields all have defaults took a JSON string as an object: "hello world" made a risk
+    titled "Hello World" (its fields were read as the string's attributes)."""
+    before, risks = counts(), Risk.objects.count()
+    for path in (f"/api/v1/campaigns/{campaign.id}/risks", f"/api/v1/campaigns/{campaign.id}/weekly-reports",
+                 "/api/v1/me/notifications/read"):  # fmt: skip
+        response = owner.client.post(path, data=raw, content_type="application/json", **owner.headers)
+        assert response.status_code == 422, (path, response.status_code, response.content)
+        assert response.json()["errors"][0]["field"] == "body"
+    assert (counts(), Risk.objects.count()) == (before, risks)
 
 
 def test_form_encoded_body_is_refused(owner):

@@ -338,6 +338,33 @@ def test_patch_owner_makes_the_new_owner_a_campaign_owner(api, users, campaign):
 # --- delete / restore ------------------------------------------------------------------------
 
 
+def test_a_delete_made_on_an_old_read_is_409_and_deletes_nothing(api, users, campaign):
+    """`?version=` is optional on a DELETE (API.md), but when sent it must be current: a stale delete removed
+    the task (or campaign) another person had just changed."""
+    owner, member = api("owner"), api("member")
+    task = owner.post(f"/campaigns/{campaign.id}/tasks", {"name": "待删任务"}).json()
+    assert member.patch(f"/tasks/{task['id']}", {"version": 1, "remark": "刚改过"}).status_code == 200
+    stale = owner.delete(f"/tasks/{task['id']}?version=1")
+    assert stale.status_code == 409 and stale.json()["current_version"] == 2
+    assert Task.objects.filter(pk=task["id"]).exists()
+    assert owner.delete(f"/tasks/{task['id']}?version=2").status_code == 204
+    assert owner.patch(f"/campaigns/{campaign.id}", {"version": 1, "description": "改"}).status_code == 200
+    stale = owner.delete(f"/campaigns/{campaign.id}?version=1")
+    assert stale.status_code == 409 and stale.json()["current_version"] == 2
+    campaign.refresh_from_db()
+    assert campaign.deleted_at is None
+    hook = owner.post(
+        f"/campaigns/{campaign.id}/webhooks",
+        {"name": "机器人", "kind": "dingtalk", "url": "https://oapi.dingtalk.com/robot/send?access_token=x"},
+    )
+    assert hook.status_code == 201, hook.content
+    assert owner.patch(f"/webhooks/{hook.json()['id']}", {"version": 1, "name": "群机器人"}).status_code == 200
+    assert owner.delete(f"/webhooks/{hook.json()['id']}?version=1").status_code == 409
+    assert owner.delete(f"/webhooks/{hook.json()['id']}?version=2").status_code == 204
+    current = owner.get(f"/campaigns/{campaign.id}").json()["version"]
+    assert owner.delete(f"/campaigns/{campaign.id}?version={current}").status_code == 204
+
+
 def test_delete_is_soft_and_admin_restores(api, users, campaign):
     owner, member, admin = api("owner"), api("member"), api("admin")
     tasks_before = campaign.tasks.count()

@@ -113,3 +113,16 @@ def test_a_stale_playbook_edit_names_the_version_and_writes_nothing(users, playb
     assert response.status_code == 200
     assert [e["field"] for e in response.context["errors"]] == ["version"]
     assert playbook.versions.count() == 1
+
+
+def test_deleting_a_campaign_changed_since_the_page_was_read_is_refused(users, campaign):
+    owner = client_for(users["owner"])
+    page_version = campaign.version
+    Campaign.objects.filter(pk=campaign.pk).update(version=page_version + 1)  # someone saved in between
+    response = owner.post(f"/campaigns/{campaign.id}/delete/", {"version": page_version})
+    assert response.status_code == 302 and response.url == f"/campaigns/{campaign.id}/"
+    stale = "This object was changed by someone else (current version %(version)s). Reload and try again."
+    assert last_message(response) == zh(stale) % {"version": page_version + 1}
+    assert Campaign.objects.get(pk=campaign.pk).deleted_at is None
+    assert owner.post(f"/campaigns/{campaign.id}/delete/", {"version": page_version + 1}).url == "/campaigns/"
+    assert Campaign.objects.get(pk=campaign.pk).deleted_at is not None

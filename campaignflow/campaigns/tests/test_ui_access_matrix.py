@@ -23,7 +23,7 @@ from django.conf import settings
 from django.db import transaction
 from django.shortcuts import resolve_url
 from django.test import Client, override_settings
-from django.urls import URLPattern, URLResolver, get_resolver, resolve
+from django.urls import Resolver404, URLPattern, URLResolver, get_resolver, resolve
 from django.utils import timezone
 
 from campaignflow.accounts.models import Role
@@ -462,3 +462,48 @@ def test_a_page_offers_only_what_its_reader_may_send(world, db, route, method, a
     parser.feed(response.content.decode())
     refused = _refusals(parser.offers, actor)
     assert not refused, f"{url} offers {actor} what the table refuses them: {refused}"
+
+
+# --- a page a role cannot open is not offered either: no tab or link leads to a refusal --------------------------
+
+
+class _Links(HTMLParser):
+    """The site's own pages a page links to (`<a href>` and `hx-get`), as paths."""
+
+    def __init__(self):
+        super().__init__()
+        self.paths: set[str] = set()
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        target = attrs.get("href") if tag == "a" else attrs.get("hx-get")
+        if target and "disabled" not in attrs:
+            path = urlsplit(target).path
+            if path.startswith("/") and not path.startswith(("/api/", "/admin/", "/static/")):
+                self.paths.add(path)
+
+
+def _unopenable(paths, actor: str) -> list[str]:
+    """The paths whose every GET row refuses `actor` (403 or 404: a tab or link that leads to "无权操作")."""
+    refused = []
+    for path in sorted(paths):
+        try:
+            route = resolve(path).route
+        except Resolver404:  # a media file: not the table's to judge
+            continue
+        cells = [r[2 + ACTORS.index(actor)] for r in TABLE if r[0] == route and r[1].startswith("GET")]
+        if cells and all(cell in (403, 404) for cell in cells):
+            refused.append(path)
+    return refused
+
+
+@pytest.mark.parametrize(("route", "method", "actor"), PAGES)
+def test_a_page_links_only_to_what_its_reader_may_open(world, db, route, method, actor):
+    client, url = _prepared(world, route, method, actor)
+    response = client.get(url)
+    if not response["Content-Type"].startswith("text/html"):
+        return
+    parser = _Links()
+    parser.feed(response.content.decode())
+    refused = _unopenable(parser.paths, actor)
+    assert not refused, f"{url} links {actor} to pages the table refuses them: {refused}"

@@ -197,3 +197,31 @@ def test_a_null_where_a_value_is_needed_is_refused_by_name_and_writes_nothing(ow
     refused = owner_api.patch(f"/weekly-reports/{report['id']}", {"version": 1, "key_results": None})
     assert refused.status_code == 422 and "key_results" in str(refused.json()["detail"])
     assert WeeklyReport.objects.get(pk=report["id"]).version == 1
+
+
+@pytest.mark.parametrize("moment", [0, -5, 1700000000, "1970-01-01T00:00:00Z", "2101-01-01T09:00"])
+def test_a_time_is_iso_text_within_2000_to_2100(owner_api, campaign, moment):
+    """A JSON number was read as seconds since 1970: an issue "found" in 1970, its SLA breached by decades."""
+    before = (Issue.objects.count(), RunOfShowItem.objects.count())
+    issue = owner_api.post(f"/campaigns/{campaign.id}/issues", {"description": "到场率低", "found_at": moment})
+    segment = owner_api.post(
+        f"/campaigns/{campaign.id}/run-of-show", {"segment": "开场", "starts_at": moment, "minutes": 5}
+    )
+    log = owner_api.post(f"/campaigns/{campaign.id}/logs", {"event": "直播卡顿", "at": moment})
+    for response, field in ((issue, "found_at"), (segment, "starts_at"), (log, "at")):
+        assert response.status_code == 422 and field in str(response.json()["detail"]), response.content
+    assert (Issue.objects.count(), RunOfShowItem.objects.count()) == before
+
+
+def test_a_change_cannot_empty_a_required_text(owner_api, campaign):
+    seg = owner_api.post(
+        f"/campaigns/{campaign.id}/run-of-show",
+        {"segment": "开场", "starts_at": "2025-06-18T20:00:00+08:00", "minutes": 5},
+    ).json()
+    log = owner_api.post(f"/campaigns/{campaign.id}/logs", {"event": "直播卡顿"}).json()
+    for path, field in ((f"/run-of-show/{seg['id']}", "segment"), (f"/logs/{log['id']}", "event")):
+        for empty in ("", "   "):
+            refused = owner_api.patch(path, {"version": 1, field: empty})
+            assert refused.status_code == 422 and field in str(refused.json()["detail"]), (path, refused.content)
+    assert RunOfShowItem.objects.get(pk=seg["id"]).segment == "开场"
+    assert owner_api.get(f"/campaigns/{campaign.id}/logs").json()[0]["event"] == "直播卡顿"

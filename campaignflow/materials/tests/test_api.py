@@ -368,3 +368,33 @@ def test_the_export_is_for_the_team_and_acceptance_defaults_to_the_ordered_quant
     partner.post(f"/materials/{material['id']}/review", {"decision": "approve"})
     accepted = owner.post(f"/materials/{material['id']}/accept", {"received_quantity": None}).json()
     assert accepted["status"] == "accepted" and accepted["received_quantity"] == 300
+
+
+@pytest.mark.parametrize("decision", ["approve", "request_changes"])
+def test_a_material_without_a_file_cannot_be_reviewed(api, campaign, decision):
+    """In review with no revision (data from before the rule, or written around the services): no decision on
+    it, by the action or by a status PATCH (409, as a submit without a file), nothing written."""
+    owner = api("owner")
+    material = create(owner, campaign)
+    Material.objects.filter(pk=material["id"]).update(status="in_review")
+    shown = owner.get(f"/materials/{material['id']}").json()
+    assert shown["waiting_for"] == []  # nothing to approve yet
+    audit_before = AuditEntry.objects.count()
+    response = owner.client.post(
+        f"/api/v1/materials/{material['id']}/review",
+        {"decision": decision},
+        content_type="application/json",
+        HTTP_ACCEPT_LANGUAGE="en",
+        **owner.headers,
+    )
+    assert response.status_code == 409
+    assert "no file yet" in response.json()["detail"]
+    target = "approved" if decision == "approve" else "changes_requested"
+    patched = owner.patch(f"/materials/{material['id']}", {"version": shown["version"], "status": target})
+    assert patched.status_code == 409 and patched.json()["detail"] == "该物料尚无文件：请先上传第一版，之后才能审核。"
+    assert Material.objects.get(pk=material["id"]).status == "in_review"
+    assert AuditEntry.objects.count() == audit_before
+    assert owner.post(f"/materials/{material['id']}/accept").status_code == 409  # never approved: no 验收
+    # once a file is uploaded, the review goes on
+    upload(owner, material["id"], files.png())
+    assert owner.post(f"/materials/{material['id']}/review", {"decision": "approve"}).json()["status"] == "approved"

@@ -32,3 +32,16 @@ def test_demo_materials_fit_each_campaigns_stage(db):
     preparing = Campaign.objects.get(status="preparing")
     assert set(_statuses(preparing.name).values()) == {"draft"}
     assert Material.objects.filter(campaign=preparing, partner_approval=True).exists()  # co-branded, seed 000
+
+
+def test_demo_materials_sent_to_review_have_a_file(db):
+    """A review judges a file (services.material_review refuses without one): each demo material past its draft has
+    its first revision, and its review history is on it."""
+    call_command("load_demo")
+    reviewed = Material.objects.exclude(status="draft")
+    assert reviewed.filter(status="in_review").count() == 2
+    for m in reviewed:
+        assert m.revision >= 1 and m.files.filter(revision=m.revision).exists(), (m.campaign.name, m.name, m.status)
+        assert not MaterialReview.objects.filter(material=m, revision=0).exists()
+    call_command("load_demo")  # idempotent: no second revision
+    assert not Material.objects.filter(revision__gt=1).exists()

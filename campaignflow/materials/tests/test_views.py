@@ -444,3 +444,19 @@ def test_a_long_list_shows_a_hundred_a_page_with_its_filter_kept(users, campaign
     assert "?status=draft&amp;page=2" in page(first)
     second = owner.get(f"/campaigns/{campaign.id}/materials/?status=draft&page=2")
     assert [r["material"].code for r in second.context["rows"]][-1] == "M130" and len(second.context["rows"]) == 30
+
+
+def test_a_material_without_a_file_offers_no_review_and_says_why(users, campaign, owner):
+    material = make(users, campaign)
+    Material.objects.filter(pk=material.pk).update(status="in_review")
+    material.refresh_from_db()
+    html = page(owner.get(url(material)))
+    assert 'data-testid="approve"' not in html and "review-form" not in html
+    assert 'data-testid="review-needs-file"' in html and "该物料尚无文件：请先上传第一版，之后才能审核。" in html
+    refused = owner.post(url(material, "review/"), {"decision": "approve", "version": material.version})
+    assert refused.status_code == 422 and "该物料尚无文件" in page(refused)  # shown above the form
+    material.refresh_from_db()
+    assert material.status == "in_review"
+    # the phone's approvals list does not offer it either
+    items = logged_in(users["owner"]).get("/today/approvals/").context["items"]
+    assert not [i for i in items if i["kind"] == "material"]

@@ -149,3 +149,18 @@ def test_the_query_count_does_not_grow_with_campaigns(live, users):
     _campaigns(users, 4)
     assert len(_today(users["manager"])["alerts"]) == 5
     assert {key: count(users[key]) for key in ("member", "manager", "director")} == few
+
+
+def test_an_overrun_says_in_words_what_it_is_over(live, users):
+    """`over_reason` is stored as a code ("line", "total"): the card showed the English word "line"."""
+    from django.utils import translation
+
+    line = BudgetLine.objects.create(campaign=live, category="channel", item="抖音投放", planned=Decimal(1000))
+    today = timezone.localdate()
+    Expense.objects.create(
+        campaign=live, line=line, amount=Decimal(1500), date=today, status="held", over_reason="line"
+    )
+    Membership.objects.create(campaign=live, user=users["director"], role="viewer")
+    with translation.override("zh-hans"):
+        [overrun] = [i for i in _today(users["director"])["approvals"] if i["kind"] == "overrun"]
+        assert overrun["note"] == translation.gettext("over the line's plan") != "over the line's plan"

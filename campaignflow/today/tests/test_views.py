@@ -278,3 +278,17 @@ def test_an_alert_opens_with_its_resolve_form_and_a_stale_resolve_is_refused(liv
     client.post(url, {**data, "version": alert.version})
     alert.refresh_from_db()
     assert (alert.status, alert.evaluation) == ("resolved", "已补发")
+
+
+def test_a_viewer_sees_the_numbers_read_only_with_a_note(live, users):
+    """No inputs a viewer could type into and not save (the server refuses their save with 403): the values, and a
+    note that they may view but not enter them."""
+    assert _post(logged_in(users["member"]), live, {"曝光": "1.2万"}).status_code == 302
+    html = _numbers_form(logged_in(users["viewer"]), live).content.decode()
+    assert 'inputmode="decimal"' not in html and 'data-testid="numbers-form"' not in html
+    assert 'data-offline-queue="numbers"' not in html
+    assert 'data-testid="numbers-read-only"' in html and "你可以查看这些数据，但你在本活动中的角色不能填报。" in html
+    assert "抖音" in html and "小红书" in html and "12000" in html
+    # a member still gets the form
+    member = _numbers_form(logged_in(users["member"]), live).content.decode()
+    assert 'data-testid="numbers-read-only"' not in member and 'inputmode="decimal"' in member
