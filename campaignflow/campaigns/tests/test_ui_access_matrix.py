@@ -452,14 +452,20 @@ PAGES = [
 ]
 
 
-@pytest.mark.parametrize(("route", "method", "actor"), PAGES)
-def test_a_page_offers_only_what_its_reader_may_send(world, db, route, method, actor):
+def _html_of(world, route: str, method: str, actor: str) -> tuple[str, str | None]:
+    """(the URL, its HTML as `actor` reads it; None for a download)."""
     client, url = _prepared(world, route, method, actor)
     response = client.get(url)
-    if not response["Content-Type"].startswith("text/html"):
+    return url, response.content.decode() if response["Content-Type"].startswith("text/html") else None
+
+
+@pytest.mark.parametrize(("route", "method", "actor"), PAGES)
+def test_a_page_offers_only_what_its_reader_may_send(world, db, route, method, actor):
+    url, html = _html_of(world, route, method, actor)
+    if html is None:
         return
     parser = _Offers(url)
-    parser.feed(response.content.decode())
+    parser.feed(html)
     refused = _refusals(parser.offers, actor)
     assert not refused, f"{url} offers {actor} what the table refuses them: {refused}"
 
@@ -499,11 +505,10 @@ def _unopenable(paths, actor: str) -> list[str]:
 
 @pytest.mark.parametrize(("route", "method", "actor"), PAGES)
 def test_a_page_links_only_to_what_its_reader_may_open(world, db, route, method, actor):
-    client, url = _prepared(world, route, method, actor)
-    response = client.get(url)
-    if not response["Content-Type"].startswith("text/html"):
+    url, html = _html_of(world, route, method, actor)
+    if html is None:
         return
     parser = _Links()
-    parser.feed(response.content.decode())
+    parser.feed(html)
     refused = _unopenable(parser.paths, actor)
     assert not refused, f"{url} links {actor} to pages the table refuses them: {refused}"
