@@ -27,7 +27,10 @@ def refuse_stale_delete(obj: models.Model, version: int | None) -> None:
     someone's newer change unseen (409 with the current version). Call it inside the delete's transaction."""
     if version is None:
         return
-    current = type(obj).objects.select_for_update().filter(pk=obj.pk).values_list("version", flat=True).first()
+    # no ordering: a model's Meta.ordering over a related table (a webhook's campaign) would LEFT JOIN it, and
+    # PostgreSQL refuses FOR UPDATE on the nullable side of an outer join
+    rows = type(obj)._base_manager.select_for_update().filter(pk=obj.pk).order_by().values_list("version", flat=True)
+    current = next(iter(rows), None)
     if current is not None and current != version:
         raise StaleVersion(current_version=current)
 
