@@ -240,8 +240,10 @@ def _record_event(budget: Budget, action: str, actor: User, comment: str, diff=N
     return BudgetEvent.objects.create(budget=budget, action=action, actor=actor, comment=comment, diff=diff)
 
 
-def _decides(user: User, roles) -> bool:
-    return user.is_superuser or user.role in roles
+def may_decide(user, roles) -> bool:
+    """Whether `user`'s global role (or superuser) is one that decides these approvals: the one rule the pages,
+    Today and the refusals below apply (selectors.deciders is its query over a campaign's members)."""
+    return user.is_superuser or getattr(user, "role", "") in roles
 
 
 def budget_submit_refusal(*, actor: User, campaign: Campaign) -> str | None:
@@ -250,7 +252,7 @@ def budget_submit_refusal(*, actor: User, campaign: Campaign) -> str | None:
     see the campaign and are told): the budget page shows this before the click, the submit refuses with it."""
     if selectors.deciders(campaign, APPROVER_ROLES, except_user_id=actor.pk):
         return None
-    if _decides(actor, APPROVER_ROLES):
+    if may_decide(actor, APPROVER_ROLES):
         return _(
             "No finance, director or administrator other than you is a member of this campaign: add one to the team "
             "before submitting the budget."
@@ -269,7 +271,7 @@ def _refuse_without_expense_deciders(*, actor: User, campaign: Campaign, status:
     roles = OVERRUN_ROLES if status == ExpenseStatus.HELD else APPROVER_ROLES
     if selectors.deciders(campaign, roles, except_user_id=actor.pk if corrected else None):
         return
-    but_you = corrected and _decides(actor, roles)
+    but_you = corrected and may_decide(actor, roles)
     if status == ExpenseStatus.HELD and but_you:
         message = _(
             "This expense goes over the plan and needs a director's approval, but no director or administrator "

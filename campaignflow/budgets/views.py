@@ -24,14 +24,6 @@ from .statements import settlement_pdf_response, settlement_xlsx_response
 page = Pages()
 
 
-def _can_approve(user) -> bool:
-    return user.is_superuser or user.role in services.APPROVER_ROLES
-
-
-def _can_decide_overrun(user) -> bool:
-    return user.is_superuser or user.role in services.OVERRUN_ROLES
-
-
 def _parties(campaign):
     return CampaignPartner.objects.filter(campaign=campaign, state=CampaignPartner.State.PARTICIPATING).select_related(
         "partner"
@@ -66,9 +58,9 @@ def _budget_context(request, campaign, expense_form=None) -> dict:
         held=list(selectors.held_expenses(campaign)) if not partner_view else [],
         history=selectors.history(campaign) if not partner_view else [],
         expense_form=expense_form or ExpenseForm(lines=overview["lines"], parties=_parties(campaign)),
-        can_approve=_can_approve(user) and budget.submitted_by_id != user.pk,
-        is_approver_role=_can_approve(user),
-        can_decide_overrun=_can_decide_overrun(user),
+        can_approve=services.may_decide(user, services.APPROVER_ROLES) and budget.submitted_by_id != user.pk,
+        is_approver_role=services.may_decide(user, services.APPROVER_ROLES),
+        can_decide_overrun=services.may_decide(user, services.OVERRUN_ROLES),
         submit_refusal=submit_refusal,
         nobody_to_decide=nobody_to_decide,
     )
@@ -473,7 +465,7 @@ def overrun_queue(request):
         "budgets/overruns.html",
         {
             "expenses": selectors.overrun_queue(request.user),
-            "can_decide_overrun": _can_decide_overrun(request.user),
+            "can_decide_overrun": services.may_decide(request.user, services.OVERRUN_ROLES),
             "nav": "campaigns",
         },
     )

@@ -18,7 +18,7 @@ from django.utils.translation import gettext_lazy
 
 from campaignflow.alerts.models import Alert, AlertStatus
 from campaignflow.budgets.models import Budget, BudgetStatus, Expense, ExpenseStatus
-from campaignflow.budgets.services import APPROVER_ROLES, OVERRUN_ROLES
+from campaignflow.budgets.services import APPROVER_ROLES, OVERRUN_ROLES, may_decide
 from campaignflow.campaigns.access import visible_campaigns
 from campaignflow.campaigns.models import MemberRole, Membership, Status
 from campaignflow.execution.models import Standup
@@ -187,12 +187,8 @@ def alert_items(user, rows: list[Membership]) -> list[dict]:
 # --- approvals ------------------------------------------------------------------------------------------
 
 
-def _decides(user, roles) -> bool:
-    return user.is_superuser or getattr(user, "role", "") in roles
-
-
 def _budget_items(user) -> list[dict]:
-    if not _decides(user, APPROVER_ROLES):
+    if not may_decide(user, APPROVER_ROLES):
         return []
     budgets = (
         Budget.objects.filter(status=BudgetStatus.SUBMITTED, campaign__in=visible_campaigns(user))
@@ -227,9 +223,9 @@ OVERRUN_NOTES = {
 
 def _expense_items(user) -> list[dict]:
     waiting = []
-    if _decides(user, APPROVER_ROLES):  # a correction waits for finance, never for the one who made it
+    if may_decide(user, APPROVER_ROLES):  # a correction waits for finance, never for the one who made it
         waiting.append(Q(status=ExpenseStatus.PENDING) & ~Q(corrected_by=user))
-    if _decides(user, OVERRUN_ROLES):  # 超支需总监审批
+    if may_decide(user, OVERRUN_ROLES):  # 超支需总监审批
         waiting.append(Q(status=ExpenseStatus.HELD))
     if not waiting:
         return []
