@@ -8,7 +8,7 @@ from ninja import Query, Router, Schema, Status
 from pydantic import Field
 
 from campaignflow.campaigns.access import require_team_user
-from campaignflow.core.api_types import PathId
+from campaignflow.core.api_types import InputSchema, PathId
 from campaignflow.core.errors import Forbidden
 
 from . import services
@@ -17,7 +17,7 @@ from .models import User
 router = Router(tags=["accounts"])
 
 
-class UserIn(Schema):
+class UserIn(InputSchema):
     username: str = Field(..., min_length=1, max_length=150)
     password: str = Field(..., min_length=1, max_length=128)
     display_name: str = Field("", max_length=100)
@@ -34,7 +34,7 @@ class UserOut(Schema):
     is_active: bool
 
 
-class TokenIn(Schema):
+class TokenIn(InputSchema):
     name: str = Field("API", min_length=1, max_length=100)
 
 

@@ -11,7 +11,7 @@ from ninja import Field, Router, Schema
 
 from campaignflow import lookups
 from campaignflow.campaigns.access import EDIT, VIEW, campaign_for_team, campaign_for_user
-from campaignflow.core.api_types import IdField, PathId
+from campaignflow.core.api_types import IdField, InputSchema, PathId
 from campaignflow.core.errors import InvalidInput
 
 from . import services
@@ -23,7 +23,7 @@ router = Router(tags=["assistant"])
 Task = Literal["weekly_summary", "alert_analysis", "plan_from_brief", "retro_draft"]
 
 
-class AssistIn(Schema):
+class AssistIn(InputSchema):
     task: Task
     alert: IdField | None = None
     brief: str | None = Field(None, max_length=4000)
@@ -61,11 +61,11 @@ ASKING = {429: AssistantError, **OFF}
 CALLING = {502: AssistantError, 504: AssistantError, **ASKING}
 
 
-class ApplyIn(Schema):
+class ApplyIn(InputSchema):
     version: int = Field(..., ge=1)
 
 
-class UseIn(Schema):
+class UseIn(InputSchema):
     version: int | None = None
     fields: list[str] = Field(..., max_length=10)
     target: str = Field("", max_length=200)

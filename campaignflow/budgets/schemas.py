@@ -11,7 +11,7 @@ from typing import Any
 from ninja import Schema
 from pydantic import Field
 
-from campaignflow.core.api_types import Amount, Username, patch_schema
+from campaignflow.core.api_types import Amount, InputSchema, Username, patch_schema
 
 from .models import BudgetEvent, Expense, ExpenseStatus
 from .selectors import HOST
@@ -22,11 +22,11 @@ Money = Amount  # numbers or typed text ("1.2万", "12,000.00"); parsed by the s
 # --- budget ----------------------------------------------------------------------------------------
 
 
-class CommentIn(Schema):
+class CommentIn(InputSchema):
     comment: str = Field("", max_length=2000)
 
 
-class BudgetPatch(Schema):
+class BudgetPatch(InputSchema):
     version: int
     contingency_min: Money = None
     contingency_max: Money = None
@@ -48,7 +48,7 @@ class BudgetEventOut(Schema):
 # --- lines ------------------------------------------------------------------------------------------
 
 
-class LineIn(Schema):
+class LineIn(InputSchema):
     category: str = Field(..., max_length=50)
     item: str = Field(..., max_length=200)
     planned: Money = None
@@ -76,7 +76,7 @@ class LineOut(Schema):
 # --- expenses ---------------------------------------------------------------------------------------
 
 
-class ExpenseIn(Schema):
+class ExpenseIn(InputSchema):
     budget_line: Any = None
     amount: Money = None
     date: str | None = Field(None, max_length=20)
@@ -134,7 +134,7 @@ class OverrunOut(ExpenseOut):
 # --- partner companies ------------------------------------------------------------------------------
 
 
-class PartnerIn(Schema):
+class PartnerIn(InputSchema):
     name: str = Field(..., max_length=200)
     industry: str = Field("", max_length=100)
     contacts: str = Field("", max_length=2000)
@@ -153,7 +153,7 @@ class PartnerOut(Schema):
     version: int
 
 
-class ContactIn(Schema):
+class ContactIn(InputSchema):
     username: str = Field(..., max_length=150)
 
 
@@ -165,7 +165,7 @@ class ContactOut(Schema):
 # --- campaign partners and their responsibilities ---------------------------------------------------
 
 
-class CampaignPartnerIn(Schema):
+class CampaignPartnerIn(InputSchema):
     partner: Any = None
     state: str | None = Field(None, max_length=20)
     industry_relevance: Any = None
@@ -179,7 +179,7 @@ class CampaignPartnerIn(Schema):
 CampaignPartnerPatch = patch_schema(CampaignPartnerIn, exclude=("partner",))  # the company is fixed once added
 
 
-class ResponsibilityIn(Schema):
+class ResponsibilityIn(InputSchema):
     text: str = Field(..., max_length=300)
     due_date: str | None = Field(None, max_length=20)
     done: bool = False
@@ -217,15 +217,15 @@ class CampaignPartnerOut(Schema):
 # --- cost shares and settlement ---------------------------------------------------------------------
 
 
-class ShareRow(Schema):
+class ShareRow(InputSchema):
     party: Any = None
     ratio: Money = None
 
 
-class SharesIn(Schema):
+class SharesIn(InputSchema):
     budget_line: Any = None
     shares: list[ShareRow] = Field(..., max_length=50)
 
 
-class SignIn(Schema):
+class SignIn(InputSchema):
     digest: str = Field("", max_length=64)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import contextlib
-import datetime as dt
 from decimal import Decimal
 
 from django.db import transaction
@@ -406,9 +405,7 @@ def expense_create(*, actor: User, campaign: Campaign, data: dict) -> Expense:
     if line is None:
         errors["budget_line"] = _("Choose a budget line of this campaign.")
     amount = _money(errors, "amount", data.get("amount"), allow_zero=False)
-    date = date_input(data.get("date"), "date", errors, required=True)
-    if date and not (dt.date(2000, 1, 1) <= date <= dt.date(2100, 12, 31)):
-        errors["date"] = _("The date is out of range.")
+    date = date_input(data.get("date"), "date", errors, required=True)  # within 2000–2100 (core.domain.dates)
     payee = _text(errors, "payee", data.get("payee"), max_length=200)
     note = _text(errors, "note", data.get("note"), max_length=5000)
     paid_by = _party(errors, campaign, data.get("paid_by"))
@@ -510,9 +507,7 @@ def expense_correct(
     if "amount" in data:
         changes["amount"] = _money(errors, "amount", data["amount"], allow_zero=False)
     if "date" in data:
-        date = date_input(data["date"], "date", errors, required=True)
-        if date and not (dt.date(2000, 1, 1) <= date <= dt.date(2100, 12, 31)):
-            errors["date"] = _("The date is out of range.")
+        date = date_input(data["date"], "date", errors, required=True)  # within 2000–2100 (core.domain.dates)
         changes["date"] = date
     if "payee" in data:
         changes["payee"] = _text(errors, "payee", data["payee"], max_length=200)

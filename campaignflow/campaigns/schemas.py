@@ -9,7 +9,7 @@ from typing import Literal
 from ninja import Schema
 from pydantic import Field
 
-from campaignflow.core.api_types import Username, patch_schema
+from campaignflow.core.api_types import InputSchema, Username, patch_schema
 
 from .models import Campaign
 
@@ -43,18 +43,18 @@ class PlaybookOut(Schema):  # a playbook with the version shown as its `latest_v
     phases: list[PhaseOut] = Field(alias="latest_version.phases")
 
 
-class PlaybookVersionIn(Schema):
+class PlaybookVersionIn(InputSchema):
     version: int
     phases: list[dict] = Field(..., max_length=100)
     note: str = Field("", max_length=300)
 
 
-class PlaybookCopyIn(Schema):
+class PlaybookCopyIn(InputSchema):
     key: str = Field(..., min_length=2, max_length=80, pattern=r"^[a-z0-9][a-z0-9-]*$")
     name: str = Field(..., min_length=1, max_length=200)
 
 
-class CampaignIn(Schema):
+class CampaignIn(InputSchema):
     name: str = Field(..., max_length=200)
     start_date: dt.date
     end_date: dt.date
@@ -120,12 +120,12 @@ class CampaignOut(Schema):
         return round(campaign.tasks_done / campaign.task_count, 4) if campaign.task_count else 0.0
 
 
-class MemberIn(Schema):
+class MemberIn(InputSchema):
     username: str = Field(..., max_length=150)
     role: str = Field(..., max_length=20)
 
 
-class MemberRoleIn(Schema):
+class MemberRoleIn(InputSchema):
     role: str = Field(..., max_length=20)
 
 
@@ -136,7 +136,7 @@ class MemberOut(Schema):  # maps a membership
     role: str
 
 
-class TransitionIn(Schema):
+class TransitionIn(InputSchema):
     to: str = Field(..., max_length=20)
     note: str = Field("", max_length=300)
 

@@ -3,11 +3,12 @@
 import math
 from copy import copy
 from decimal import Decimal
-from typing import Annotated
+from typing import Annotated, get_args
 
 from django.utils.translation import gettext as _
 from ninja import Path, Schema
-from pydantic import BeforeValidator, Field, WithJsonSchema, create_model
+from pydantic import BeforeValidator, Field, ValidationInfo, WithJsonSchema, create_model, field_validator
+from pydantic_core import PydanticCustomError
 
 from .errors import InvalidInput
 
@@ -23,6 +24,28 @@ def _finite_or_text(value):
     # fail with one error per member type: "planned.str", "planned.int", "planned.decimal"; and pydantic's int
     # takes true as 1: an expense of ¥1.00).
     return str(value) if isinstance(value, bool) or (isinstance(value, float) and not math.isfinite(value)) else value
+
+
+def _takes_whole_numbers(annotation) -> bool:
+    """Whether a field's type is an int (or int | None, list[int], …) and not also a bool."""
+    if annotation is int:
+        return True
+    members = get_args(annotation)
+    return bool not in members and any(_takes_whole_numbers(m) for m in members if m is not type(None))
+
+
+class InputSchema(Schema):
+    """What a client sends (a body, a query): every input schema extends it (tests/test_user_input.py walks the
+    API's operations). JSON true/false is refused where a whole number is meant: pydantic's lax mode reads true
+    as 1 (progress 1 %, a position, an id). Money is `Amount`, which the service refuses naming the field."""
+
+    @field_validator("*", mode="before")
+    @classmethod
+    def _truth_is_not_a_number(cls, value, info: ValidationInfo):
+        truths = isinstance(value, bool) or (isinstance(value, list) and any(isinstance(v, bool) for v in value))
+        if truths and _takes_whole_numbers(cls.model_fields[info.field_name].annotation):
+            raise PydanticCustomError("whole_number", _("Enter a number, not true/false."))
+        return value
 
 
 # An amount as a number or typed text ("1.2万", "12,000.00"), parsed and range-checked by the service
@@ -55,7 +78,7 @@ def patch_schema(schema: type[Schema], *, exclude: tuple[str, ...] = (), **extra
             optional.default_factory = None  # a list/dict default (tags, events): absent means unchanged too
             fields[name] = (info.annotation, optional)
     name = schema.__name__.removesuffix("In") + "Patch"
-    return create_model(name, __base__=Schema, __module__=schema.__module__, **fields, **extra)
+    return create_model(name, __base__=InputSchema, __module__=schema.__module__, **fields, **extra)
 
 
 def patch_data(payload: Schema) -> tuple[int, dict]:
@@ -64,7 +87,7 @@ def patch_data(payload: Schema) -> tuple[int, dict]:
     return data.pop("version"), data
 
 
-class VersionQuery(Schema):
+class VersionQuery(InputSchema):
     version: int | None = None  # required; checked after access so that outsiders get 404, not 422
 
 

@@ -8,7 +8,7 @@ import datetime as dt
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from campaignflow.core.domain.dates import parse_date, parse_datetime
+from campaignflow.core.domain.dates import FIRST_YEAR, LAST_YEAR, in_range, parse_date, parse_datetime
 from campaignflow.core.domain.text import clean_text
 from campaignflow.core.errors import InvalidInput
 
@@ -24,6 +24,11 @@ def date_message() -> str:
 
 def datetime_message() -> str:
     return _("Not a valid date and time (use YYYY-MM-DDTHH:MM).")
+
+
+def range_message() -> str:
+    """A date outside core.domain.dates' years (FIRST_YEAR–LAST_YEAR)."""
+    return _("The date must be between %(first)s and %(last)s.") % {"first": FIRST_YEAR, "last": LAST_YEAR}
 
 
 def schema_error_message(error: dict) -> str | None:
@@ -42,15 +47,21 @@ def _fail(errors: dict | None, field: str, message: str) -> None:
 
 
 def date_input(value, field: str, errors: dict | None = None, *, required: bool = False) -> dt.date | None:
-    """The date in `value`, or None when empty. A wrong date (or a missing required one) goes into
-    `errors[field]` when a dict is given (the caller collects all fields' errors), else raises InvalidInput."""
+    """The date in `value`, or None when empty. A wrong date, one outside the years 2000–2100
+    (core.domain.dates.in_range) or a missing required one goes into `errors[field]` when a dict is given (the
+    caller collects all fields' errors), else raises InvalidInput."""
     try:
         day = parse_date(value)
     except ValueError:
         _fail(errors, field, date_message())
         return None
-    if day is None and required:
-        _fail(errors, field, _("This date is required."))
+    if day is None:
+        if required:
+            _fail(errors, field, _("This date is required."))
+        return None
+    if not in_range(day):
+        _fail(errors, field, range_message())
+        return None
     return day
 
 
@@ -65,8 +76,8 @@ def datetime_input(value, field: str, errors: dict | None = None, *, required: b
         if required:
             _fail(errors, field, _("This field is required."))
         return None
-    if not 2000 <= moment.year <= 2100:
-        _fail(errors, field, _("The date must be between 2000 and 2100."))
+    if not in_range(moment):
+        _fail(errors, field, range_message())
         return None
     return timezone.make_aware(moment) if timezone.is_naive(moment) else moment
 

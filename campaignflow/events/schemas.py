@@ -9,10 +9,10 @@ from django.urls import reverse
 from ninja import Schema
 from pydantic import Field
 
-from campaignflow.core.api_types import patch_schema
+from campaignflow.core.api_types import InputSchema, patch_schema
 
 
-class EventIn(Schema):
+class EventIn(InputSchema):
     name: str = Field(max_length=200)
     starts_at: Any = None  # datetime text, read by the service (its message names the field)
     ends_at: Any = None
@@ -62,7 +62,7 @@ class EventOut(Schema):
         return request.build_absolute_uri(path) if request is not None else path
 
 
-class RegistrationIn(Schema):
+class RegistrationIn(InputSchema):
     name: Any = None
     phone: Any = None
     email: str | None = Field(None, max_length=254)
@@ -94,7 +94,7 @@ class RegistrationOut(Schema):
     answers: dict
 
 
-class CheckInIn(Schema):
+class CheckInIn(InputSchema):
     ticket_code: str = Field(max_length=300)
     at: datetime | None = None  # when it was scanned (a check-in queued offline)
 
@@ -113,7 +113,7 @@ class FunnelOut(Schema):
     channels: list[FunnelStep]
 
 
-class ReminderIn(Schema):
+class ReminderIn(InputSchema):
     message: str = Field("", max_length=300)
     include_waitlist: bool = False
 

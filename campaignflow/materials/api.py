@@ -15,7 +15,7 @@ from pydantic import Field
 from campaignflow import lookups
 from campaignflow.campaigns.access import EDIT, VIEW, campaign_for_team, campaign_for_user
 from campaignflow.core import blobs
-from campaignflow.core.api_types import IdField, PathId, Username, patch_data, patch_schema
+from campaignflow.core.api_types import IdField, InputSchema, PathId, Username, patch_data, patch_schema
 from campaignflow.core.errors import InvalidInput, TooLarge
 from campaignflow.core.json_out import json_response
 from campaignflow.core.uploads import digest_of
@@ -30,7 +30,7 @@ REVIEW_MOVES = ("approved", "changes_requested")
 # --- the list -------------------------------------------------------------------------------------
 
 
-class MaterialIn(Schema):
+class MaterialIn(InputSchema):
     name: str = Field(..., max_length=200)
     kind: str = Field("other", max_length=20)
     quantity: int | None = Field(None, ge=0, le=services.MAX_QUANTITY)
@@ -137,7 +137,7 @@ def update_material(request, material_id: PathId, payload: MaterialPatch):
     return services.material_update(actor=request.user, material=material, version=version, data=data)
 
 
-class MaterialVersionQuery(Schema):
+class MaterialVersionQuery(InputSchema):
     version: int
 
 
@@ -231,17 +231,17 @@ def preview_file(request, material_file_id: PathId) -> HttpResponse:
 # --- review, acceptance -----------------------------------------------------------------------------
 
 
-class MaterialActionIn(Schema):
+class MaterialActionIn(InputSchema):
     version: int | None = None  # optional: the optimistic lock when the client has it
 
 
-class MaterialReviewIn(Schema):
+class MaterialReviewIn(InputSchema):
     decision: str = Field(..., max_length=20)
     comment: str = Field("", max_length=5000)
     version: int | None = None
 
 
-class MaterialAcceptIn(Schema):
+class MaterialAcceptIn(InputSchema):
     received_quantity: int | None = Field(None, ge=0, le=services.MAX_QUANTITY)
     comment: str = Field("", max_length=5000)
     version: int | None = None
@@ -286,7 +286,7 @@ def material_history(request, material_id: PathId) -> list[MaterialReview]:
 # --- comments -------------------------------------------------------------------------------------
 
 
-class MaterialCommentIn(Schema):
+class MaterialCommentIn(InputSchema):
     body: str = Field(..., max_length=5000)
     revision: int | None = Field(None, ge=1)
     parent: IdField | None = None
@@ -297,7 +297,7 @@ class MaterialCommentIn(Schema):
     h: float | None = None
 
 
-class MaterialCommentPatch(Schema):
+class MaterialCommentPatch(InputSchema):
     version: int
     body: str = Field(None, max_length=5000)  # absent: unchanged; null is refused (422), as by patch_schema
     resolved: bool = None
@@ -321,7 +321,7 @@ class MaterialCommentOut(Schema):
     version: int
 
 
-class MaterialCommentFilter(Schema):
+class MaterialCommentFilter(InputSchema):
     revision: int | None = Field(None, ge=1)
 
 

@@ -9,7 +9,7 @@ from ninja import Query, Router, Schema, Status
 from pydantic import Field
 
 from campaignflow.campaigns.access import EDIT, MANAGE, VIEW
-from campaignflow.core.api_types import PathId, patch_schema
+from campaignflow.core.api_types import InputSchema, PathId, patch_schema
 from campaignflow.core.json_out import json_response
 from campaignflow.core.record_routes import RecordRoutes
 
@@ -83,7 +83,7 @@ def get_attribution(request, campaign_id: PathId):
     return json_response(data)
 
 
-class AssetIn(Schema):
+class AssetIn(InputSchema):
     title: str = Field(..., max_length=200)
     url: str = Field("", max_length=500)
 
@@ -120,7 +120,7 @@ def patch_retrospective(request, campaign_id: PathId, payload: RetrospectivePatc
     return selectors.retrospective(_saved(request, campaign_id, services.retrospective_save, payload))
 
 
-class PromotionIn(Schema):
+class PromotionIn(InputSchema):
     version: int | None = Field(None, ge=1, description="the playbook's version (when saving a new version of it)")
     name: str = Field("", max_length=200, description="name of a new playbook (needed when based on a built-in)")
     key: str = Field("", max_length=80)
@@ -165,7 +165,7 @@ def promote_playbook(request, campaign_id: PathId, payload: PromotionIn):
     return Status(201, services.playbook_promote(actor=request.user, campaign=campaign, **payload.dict()))
 
 
-class CaseFilters(Schema):
+class CaseFilters(InputSchema):
     q: str = Field("", max_length=200)
     type: str = Field("", max_length=30)
     industry: str = Field("", max_length=100)
@@ -189,7 +189,7 @@ def similar(request, campaign_id: PathId):
     return json_response(selectors.similar_cases(request.user, campaign))
 
 
-class FromCaseIn(Schema):
+class FromCaseIn(InputSchema):
     name: str = Field(..., max_length=200)
     start_date: str = Field(..., max_length=10)
     end_date: str | None = Field(None, max_length=10)

@@ -16,7 +16,7 @@ from pydantic import Field
 from campaignflow import lookups
 from campaignflow.campaigns.access import EDIT, VIEW, campaign_for_user
 from campaignflow.campaigns.read_cache import cached, cached_json, variant_of
-from campaignflow.core.api_types import PathId, Username
+from campaignflow.core.api_types import InputSchema, PathId, Username
 from campaignflow.core.errors import DomainError, InvalidInput
 from campaignflow.core.json_out import json_response
 
@@ -34,7 +34,7 @@ class TooLarge(DomainError):
     status = 413
 
 
-class RowsIn(Schema):
+class RowsIn(InputSchema):
     rows: list[Any] = Field(..., max_length=MAX_JSON_ROWS, description="[{date, channel, metric, value}, …]")
 
 

@@ -4,6 +4,19 @@ from __future__ import annotations
 
 import datetime as dt
 
+# The years a date people type or send may fall in (issue #19): a campaign's plan, spend and data are in them, and
+# a far-off date (0001, 9999) would overflow the date arithmetic built on it. core.parsing.date_input and
+# datetime_input enforce it with one message; the metric file parser (pure) checks it here too.
+FIRST_YEAR = 2000
+LAST_YEAR = 2100
+FIRST_DAY = dt.date(FIRST_YEAR, 1, 1)
+LAST_DAY = dt.date(LAST_YEAR, 12, 31)
+
+
+def in_range(value: dt.date) -> bool:
+    """Whether a date (or a date-time) falls in FIRST_YEAR–LAST_YEAR."""
+    return FIRST_YEAR <= value.year <= LAST_YEAR
+
 
 def parse_date(value) -> dt.date | None:
     """A date from a `date` (kept as is; a `datetime` gives its day) or ISO text ("2025-06-01", whitespace
