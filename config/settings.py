@@ -126,6 +126,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "campaignflow.notifications.context_processors.inbox",
                 "campaignflow.assistant.context_processors.assistant",
+                "campaignflow.campaigns.context_processors.team",
             ],
         },
     }

@@ -73,10 +73,16 @@ def require_campaign_creator(user) -> None:
         raise Forbidden(_("Partner contacts cannot create campaigns."))
 
 
-def require_team_user(user) -> None:
-    """403 for a partner user: the team's user directory (everyone's usernames) is not theirs to read."""
+def require_team_user(user, refusal: str | None = None) -> None:
+    """403 for a partner user: what belongs to the team itself (its user directory, its playbooks) is not theirs
+    to read; `refusal` says what was refused (the user directory's message by default)."""
     if is_partner_user(user):
-        raise Forbidden(_("Partner contacts cannot look up the team's users."))
+        raise Forbidden(refusal or _("Partner contacts cannot look up the team's users."))
+
+
+def require_playbook_reader(user) -> None:
+    """Playbooks are the team's own methods, and serve only to start a campaign, which a partner user may not."""
+    require_team_user(user, _("Playbooks are the team's own: partner contacts cannot open them."))
 
 
 def visible_people(user):

@@ -8,14 +8,14 @@ from typing import Annotated, Literal
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
-from ninja import Path, Query, Router, Schema, Status
+from ninja import Path, Query, Router, Status
 from pydantic import Field
 
-from campaignflow.core.api_types import PathId, VersionQuery, patch_data
+from campaignflow.core.api_types import InputSchema, PathId, VersionQuery, patch_data
 from campaignflow.core.errors import Forbidden
 
 from . import gates, selectors, services
-from .access import MANAGE, VIEW, campaign_for_user, is_admin, is_partner
+from .access import MANAGE, VIEW, campaign_for_user, is_admin, is_partner, require_playbook_reader
 from .domain import lifecycle as lc
 from .models import Campaign, Membership, Playbook, PlaybookVersion
 from .read_cache import cached_user_response, variant_of
@@ -49,11 +49,13 @@ def _showing(playbook: Playbook, version: PlaybookVersion) -> Playbook:
 
 @router.get("/playbooks", response=list[PlaybookOut], tags=["playbooks"])
 def list_playbooks(request):
+    require_playbook_reader(request.user)
     return selectors.playbooks()
 
 
 @router.get("/playbooks/{key}", response=PlaybookOut, tags=["playbooks"])
 def get_playbook(request, key: PlaybookKey):
+    require_playbook_reader(request.user)
     playbook = get_object_or_404(Playbook, key=key)
     version = playbook.latest()
     if version is None:
@@ -71,6 +73,7 @@ def preview_playbook(
 ):
     """The tasks a campaign created today would get; steps already past are flagged (`past_due`), and
     with past_steps=reschedule shown with the dates they would get. Writes nothing."""
+    require_playbook_reader(request.user)
     if not Playbook.objects.filter(key=key).exists():
         raise Http404  # a path that names no playbook: 404, like GET /playbooks/{key}
     version = services.playbook_latest(key)
@@ -84,6 +87,7 @@ def preview_playbook(
 
 @router.post("/playbooks/{key}/copy", response={201: PlaybookOut}, tags=["playbooks"])
 def copy_playbook(request, key: PlaybookKey, payload: PlaybookCopyIn):
+    require_playbook_reader(request.user)
     source = get_object_or_404(Playbook, key=key)
     playbook = services.playbook_copy(actor=request.user, source=source, name=payload.name, key=payload.key)
     return Status(201, _showing(playbook, playbook.latest()))
@@ -91,6 +95,7 @@ def copy_playbook(request, key: PlaybookKey, payload: PlaybookCopyIn):
 
 @router.post("/playbooks/{key}/versions", response={201: PlaybookOut}, tags=["playbooks"])
 def save_playbook_version(request, key: PlaybookKey, payload: PlaybookVersionIn):
+    require_playbook_reader(request.user)
     playbook = get_object_or_404(Playbook, key=key)
     if not (is_admin(request.user) or playbook.created_by_id == request.user.pk):
         raise Forbidden(_("Only the playbook's author or an administrator can edit it."))
@@ -103,7 +108,7 @@ def save_playbook_version(request, key: PlaybookKey, payload: PlaybookVersionIn)
 # --- campaigns --------------------------------------------------------------------------
 
 
-class CampaignFilters(Schema):
+class CampaignFilters(InputSchema):
     status: str | None = Field(None, max_length=100)
     type: str | None = Field(None, max_length=30)
     q: str | None = Field(None, max_length=100)

@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from campaignflow.core.domain.dates import parse_date
 from campaignflow.core.domain.devices import is_phone
 from campaignflow.core.errors import Forbidden, GateUnmet, InvalidInput, StaleVersion
-from campaignflow.core.form_views import act, posted_version, submit
+from campaignflow.core.form_views import act, posted_version, refusal_text, submit
 from campaignflow.core.pages import Pages
 from campaignflow.planning.models import TaskStatus
 from campaignflow.planning.selectors import tasks_for
@@ -29,6 +29,7 @@ from .access import (
     is_admin,
     may_create_campaigns,
     require_campaign_creator,
+    require_playbook_reader,
     role_in,
     visible_people,
 )
@@ -129,6 +130,7 @@ def _past_steps_choice(params, start: dt.date | None) -> str:
 @page("campaigns/new/preview/", "preview")
 def plan_preview(request):
     """htmx: the dated tasks a playbook would generate, shown before the campaign is saved."""
+    require_campaign_creator(request.user)  # a part of the new-campaign form, and it reads a playbook
     key = request.GET.get("playbook") or ""
     context: dict = {"tasks": [], "warnings": [], "error": None, "today": timezone.localdate()}
     try:
@@ -152,7 +154,7 @@ def plan_preview(request):
             context["playbook"] = version
             context["past"] = [t for t in context["tasks"] if t.past_due]
         except InvalidInput as exc:
-            context["error"] = exc.detail
+            context["error"] = refusal_text(exc)
     return render(request, "campaigns/_preview.html", context)
 
 
@@ -356,6 +358,7 @@ def member_change(request, pk: int, member_id: int):
 
 @page("playbooks/", "playbooks")
 def playbook_list(request):
+    require_playbook_reader(request.user)
     return render(request, "campaigns/playbooks.html", {"playbooks": selectors.playbooks(), "nav": "playbooks"})
 
 
@@ -378,6 +381,7 @@ def _steps_with_labels(phases: list[dict], lang: str) -> list[dict]:
 
 @page("playbooks/<slug:key>/", "playbook")
 def playbook_detail(request, key: str):
+    require_playbook_reader(request.user)
     playbook = get_object_or_404(Playbook, key=key)
     versions = list(playbook.versions.select_related("created_by"))
     if not versions:
@@ -406,6 +410,7 @@ def playbook_detail(request, key: str):
 
 @page("playbooks/<slug:key>/copy/", "playbook-copy", post=True)
 def playbook_copy(request, key: str):
+    require_playbook_reader(request.user)
     source = get_object_or_404(Playbook, key=key)
     form = PlaybookCopyForm(request.POST)
     if not form.is_valid():
@@ -454,6 +459,7 @@ def _phases_from_post(post) -> list[dict]:
 
 @page("playbooks/<slug:key>/edit/", "playbook-edit")
 def playbook_edit(request, key: str):
+    require_playbook_reader(request.user)
     playbook = get_object_or_404(Playbook, key=key)
     if playbook.is_builtin or not (is_admin(request.user) or playbook.created_by_id == request.user.pk):
         raise Forbidden(_("Only the playbook's author or an administrator can edit it; built-ins are copied first."))

@@ -74,3 +74,59 @@ def test_a_partner_gets_no_tab_to_the_team_only_sections(users, campaign):
     assert logged_in(users["partner"]).get(f"{base}/execution/numbers-reminder/").status_code == 403
     viewer = logged_in(users["viewer"]).get(f"{base}/").content.decode()
     assert all(f'href="{base}/{section}/"' in viewer for section in ("execution", "alerts", "review"))
+
+
+PLAYBOOK_REFUSAL = "流程模板是团队内部的方法：合作方联系人无法查看。"
+
+
+@pytest.mark.parametrize("who", ["partner", "contact"])
+def test_a_partner_user_cannot_read_or_copy_the_team_playbooks_through_the_api(api_for, users, campaign, contact, who):
+    from campaignflow.campaigns.models import Playbook
+
+    api = api_for(contact if who == "contact" else users["partner"])
+    before = (Playbook.objects.count(), AuditEntry.objects.count())
+    dates = {"start_date": "2025-07-01", "end_date": "2025-07-31"}
+    for response in (
+        api.get("/playbooks"),
+        api.get("/playbooks/enterprise-campaign"),
+        api.get("/playbooks/enterprise-campaign/preview", dates),
+        api.post("/playbooks/enterprise-campaign/copy", {"name": "合作方的副本", "key": "partner-copy"}),
+        api.post("/playbooks/enterprise-campaign/versions", {"phases": [], "note": "", "version": 1}),
+    ):
+        assert response.status_code == 403, response.request
+        assert response.json()["detail"] == PLAYBOOK_REFUSAL
+    assert (Playbook.objects.count(), AuditEntry.objects.count()) == before
+    team = api_for(users["member"])
+    assert team.get("/playbooks").status_code == 200
+    assert (
+        team.post("/playbooks/enterprise-campaign/copy", {"name": "团队的副本", "key": "team-copy"}).status_code == 201
+    )
+
+
+@pytest.mark.parametrize("who", ["partner", "contact"])
+def test_the_playbook_pages_refuse_a_partner_user_and_are_not_offered(users, campaign, contact, who):
+    from campaignflow.campaigns.models import Playbook
+
+    client = logged_in(contact if who == "contact" else users["partner"])
+    for url in (
+        "/playbooks/",
+        "/playbooks/enterprise-campaign/",
+        "/campaigns/new/preview/?playbook=enterprise-campaign",
+    ):
+        assert client.get(url).status_code == 403, url
+    before = Playbook.objects.count()
+    copy = client.post("/playbooks/enterprise-campaign/copy/", {"name": "合作方的副本", "key": "partner-copy"})
+    assert copy.status_code == 403 and Playbook.objects.count() == before
+    # not in the menu; the campaign page names its playbook without a link to it
+    Campaign.objects.filter(pk=campaign.pk).update(
+        playbook_version=Playbook.objects.get(key="enterprise-campaign").latest()
+    )
+    page = client.get("/campaigns/").content.decode()
+    assert 'href="/playbooks/"' not in page
+    if who == "partner":
+        detail = client.get(f"/campaigns/{campaign.id}/").content.decode()
+        assert "/playbooks/enterprise-campaign/" not in detail
+        assert Playbook.objects.get(key="enterprise-campaign").name in detail
+    team = logged_in(users["member"])
+    assert 'href="/playbooks/"' in team.get("/campaigns/").content.decode()
+    assert "/playbooks/enterprise-campaign/?v=" in team.get(f"/campaigns/{campaign.id}/").content.decode()
