@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 
 from campaignflow.accounts.models import User
 from campaignflow.core.errors import DomainError, InvalidInput
+from campaignflow.core.parsing import range_message
 from campaignflow.reports.safe import guard_sheet
 
 from .domain.importing import parse_rows
@@ -32,10 +33,15 @@ MESSAGES = {
     "required": lambda: _("Required."),
     "bad_range": lambda: _("Not a date range (e.g. 6.1-6.5 or 2024-06-01~2024-06-05)."),
     "bad_date": lambda: _("Not a valid date (use YYYY-MM-DD)."),
+    "date_range": range_message,
     "end_before_start": lambda: _("The end date is before the start date."),
     "bad_status": lambda: _("Unknown status (use 未开始/进行中/已完成/滞后 or not_started/in_progress/done/delayed)."),
     "reason_required": lambda: _("A delayed task needs a delay reason."),
     "unknown_owner": lambda: _("Not a member of this campaign (use the username or display name)."),
+    "bad_progress": lambda: _("Progress is a whole number from 0 to 100."),
+    "bad_predecessors": lambda: _("Not a list of task IDs (e.g. T001, T002SS+2)."),
+    "self_dependency": lambda: _("A task cannot depend on itself."),
+    "unknown_predecessor": lambda: _("No task with this ID in the file or in the campaign."),
 }
 
 
@@ -89,6 +95,12 @@ def preview(campaign, name: str, content: bytes) -> tuple[list[dict], list[dict]
     by_name = {u.username: u for u in members} | {u.display_name: u for u in members if u.display_name}
     errors = [dict(e) for e in result.errors]
     rows = []
+    codes = None  # the task IDs a predecessor may name: the file's and the campaign's
+    if any(row.get("depends_on") for row in result.rows):
+        from .models import Task
+
+        codes = {row["code"] for row in result.rows if row["code"]}
+        codes |= set(Task.objects.filter(campaign=campaign).values_list("code", flat=True))
     for row in result.rows:
         n = row.pop("_row")
         owner = row.get("owner")
@@ -98,6 +110,9 @@ def preview(campaign, name: str, content: bytes) -> tuple[list[dict], list[dict]
                 errors.append({"row": n, "column": "owner", "message": "unknown_owner"})
                 continue
             row["owner"] = user.username
+        if codes is not None and any(d["task"] not in codes for d in row.get("depends_on", ())):
+            errors.append({"row": n, "column": "depends_on", "message": "unknown_predecessor"})
+            continue
         row["_row"] = n
         rows.append(row)
     for e in errors:

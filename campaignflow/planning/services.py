@@ -675,12 +675,16 @@ def baseline_create(*, actor: User, campaign: Campaign, name: str) -> Baseline:
 
 @transaction.atomic
 def tasks_import(*, actor: User, campaign: Campaign, rows: list[dict]) -> list[Task]:
-    """Create or update (by code) the tasks of a validated import; all or nothing."""
+    """Create or update (by code) the tasks of a validated import; all or nothing. A row's predecessors
+    (`depends_on`, by code) further down the file are linked once every row is in."""
     existing = {t.code: t for t in Task.objects.filter(campaign=campaign)}
-    out = []
+    known = set(existing)
+    out, later = [], []
     for i, row in enumerate(rows):
         data = dict(row)
         code = data.pop("code", "") or ""
+        if any(d.get("task") not in known for d in data.get("depends_on") or ()):
+            later.append((i, len(out), data.pop("depends_on")))
         try:
             if code and code in existing:
                 task = existing[code]
@@ -689,8 +693,20 @@ def tasks_import(*, actor: User, campaign: Campaign, rows: list[dict]) -> list[T
             else:
                 out.append(task_create(actor=actor, campaign=campaign, data={**data, "code": code}))
         except InvalidInput as exc:
-            raise InvalidInput({f"rows[{i + 2}].{k}": v for k, v in exc.as_field_dict().items()}) from None
+            raise _import_refusal(i, exc) from None
+        known.add(out[-1].code)
+    for i, n, deps in later:
+        task = out[n]
+        task.refresh_from_db()  # a link set before may have moved it (reschedule_dependants)
+        try:
+            out[n] = task_update(actor=actor, task=task, version=task.version, data={"depends_on": deps})
+        except InvalidInput as exc:
+            raise _import_refusal(i, exc) from None
     return out
+
+
+def _import_refusal(i: int, exc: InvalidInput) -> InvalidInput:
+    return InvalidInput({f"rows[{i + 2}].{k}": v for k, v in exc.as_field_dict().items()})
 
 
 # --- calendar feed ----------------------------------------------------------------------------

@@ -9,9 +9,10 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from django.utils.translation import get_language
+from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
 
+from campaignflow.core.domain.dates import FIRST_YEAR, LAST_YEAR
 from campaignflow.core.domain.numbers import format_cn, format_en
 
 
@@ -27,7 +28,7 @@ def problem_text(code: str, params: dict) -> str | None:
     if code == "not_date":
         return _("not a date (“%(value)s”); write e.g. 2025-06-01") % params
     if code == "date_range":
-        return _("the date must be between 2000 and 2100")
+        return _("the date must be between %(first)s and %(last)s") % {"first": FIRST_YEAR, "last": LAST_YEAR}
     if code == "required":
         return _("empty; this column needs a value")
     if code == "too_long":
@@ -40,6 +41,11 @@ def problem_text(code: str, params: dict) -> str | None:
         if params.get("line") is not None:
             return _("same date, channel and metric as row %(line)s") % params
         return _("same date, channel and metric as rows[%(row)s]") % params
+    if code == "extra_cells":
+        count = params.get("count", 1)
+        return ngettext("%(count)s more cell than the header", "%(count)s more cells than the header", count) % {
+            "count": count
+        }
     if code == "not_object":
         return _("each row must be an object {date, channel, metric, value}")
     if code == "no_rows":

@@ -2,7 +2,9 @@
 
 Headers may be Chinese or English: 任务ID/code, 任务名称/name, 所属阶段/phase, 模块/module,
 负责人/owner, 起止时间 (e.g. "6.1-6.5" or "2024-06-01~2024-06-05") or 开始/start + 结束/end,
-交付物/deliverable, 进度状态/status, 滞后原因/delay_reason, 里程碑/milestone.
+交付物/deliverable, 进度状态/status, 进度%/progress, 滞后原因/delay_reason, 前置任务/predecessors (task IDs,
+"T001, T002SS+2" as the plan export writes them), 里程碑/milestone. The header row is the first one that names
+the task name column: a title or notes above it (the plan export's title, a template's heading) are skipped.
 """
 
 from __future__ import annotations
@@ -10,6 +12,8 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import dataclass, field
+
+from campaignflow.core.domain.dates import in_range
 
 HEADERS = {
     "code": ("任务id", "任务编号", "编号", "code", "id", "task id"),
@@ -25,6 +29,17 @@ HEADERS = {
     "delay_reason": ("滞后原因", "滞后原因（若适用）", "滞后原因(若适用)", "delay reason", "delay_reason"),
     "milestone": ("里程碑", "milestone"),
     "acceptance": ("验收标准", "acceptance"),
+    "progress": ("进度%", "进度(%)", "进度（%）", "完成度", "progress", "progress%", "progress %", "progress (%)"),
+    "depends_on": (
+        "前置任务",
+        "紧前任务",
+        "依赖",
+        "依赖任务",
+        "predecessors",
+        "depends on",
+        "depends_on",
+        "dependencies",
+    ),
 }
 STATUSES = {
     "未开始": "not_started",
@@ -38,6 +53,10 @@ STATUSES = {
 STATUS_VALUES = ("not_started", "in_progress", "done", "delayed", "blocked")
 TRUE = {"1", "true", "yes", "y", "是", "√", "✓", "◆"}
 MAX_ROWS = 5000
+HEADER_SEARCH = 10  # rows with content above the header (a title, notes) that are skipped
+# A predecessor as the plan export writes it: "T001", or "T001SS+2" / "T001FS-1" with its type and lag in days.
+_PREDECESSOR = re.compile(r"^(?P<task>.+?)(?:(?P<type>FS|SS|FF|SF)(?P<lag>[+-]\d{1,4}))?$", re.IGNORECASE)
+_LIST_SEPARATORS = re.compile(r"\s*[,，、;；\n]\s*")
 
 
 @dataclass
@@ -61,6 +80,52 @@ def _header_map(header: list) -> dict[int, str]:
         if key and key not in out.values():
             out[i] = key
     return out
+
+
+def _header_row(table: list[tuple[int, list]]) -> int:
+    """The index (in `table`) of the header row: the first of the first rows that names the task name column and
+    another known one (a title such as "任务" alone is not a header), else the first naming the task name column,
+    else the first row (whose missing name column is then reported)."""
+    fallback = None
+    for i, (_n, cells) in enumerate(table[: HEADER_SEARCH + 1]):
+        keys = set(_header_map(cells).values())
+        if "name" in keys:
+            if len(keys) > 1:
+                return i
+            if fallback is None:
+                fallback = i
+    return fallback or 0
+
+
+def parse_predecessors(value) -> list[dict]:
+    """A predecessors cell: task IDs separated by commas (or 、 ; line breaks), each maybe followed by its type and
+    lag ("T002SS+2", "T003FS-1") as the plan export writes them → [{task, type, lag_days}]. ValueError otherwise."""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    text = str(value or "").strip()
+    out = []
+    for part in _LIST_SEPARATORS.split(text) if text else ():
+        m = _PREDECESSOR.match(part)
+        if not part or not m or len(m["task"]) > 20:
+            raise ValueError(part)
+        out.append({"task": m["task"], "type": (m["type"] or "FS").upper(), "lag_days": int(m["lag"] or 0)})
+    return out
+
+
+def _progress(value) -> int:
+    """A progress cell: 0–100, "60%" or a fraction of a cell formatted as a percentage (0.6)."""
+    if isinstance(value, bool):
+        raise ValueError(value)
+    if isinstance(value, int | float):
+        number = round(value * 100, 6) if isinstance(value, float) and 0 < value < 1 else value
+    else:
+        text = str(value).strip().removesuffix("%").strip()
+        if not re.fullmatch(r"\d{1,3}(?:\.0+)?", text):
+            raise ValueError(value)
+        number = float(text)
+    if number != int(number) or not 0 <= number <= 100:
+        raise ValueError(value)
+    return int(number)
 
 
 def parse_date(value, year: int) -> dt.date | None:
@@ -110,7 +175,9 @@ def parse_rows(table: list[list], *, year: int) -> ParseResult:
     if not table:
         result.errors.append({"row": 1, "column": "", "message": "empty"})
         return result
-    header_row, header_cells = table[0]
+    at = _header_row(table)
+    header_row, header_cells = table[at]
+    table = table[at:]  # the rows above the header (a title) are not tasks
     header = _header_map(header_cells)
     result.columns = list(header.values())
     result.headers = {key: str(header_cells[i]).strip() for i, key in header.items()}
@@ -167,11 +234,15 @@ def parse_rows(table: list[list], *, year: int) -> ParseResult:
                     row[key] = parse_date(value, year)
                 except ValueError:
                     errs.append((key, "bad_date"))
+        for key in ("start_date", "end_date"):
+            if row.get(key) and not in_range(row[key]):  # the years every date field takes (core.domain.dates)
+                errs.append((key if cells.get(key) not in (None, "") else "period", "date_range"))
         if row.get("start_date") and row.get("end_date") and row["end_date"] < row["start_date"]:
             errs.append(("end_date", "end_before_start"))
         status = text("status", 20)
         if status:
-            value = STATUSES.get(status) or (status.lower() if status.lower() in STATUS_VALUES else None)
+            code = re.sub(r"\s+", "_", status.lower())  # the English labels too: "Not started", "In progress"
+            value = STATUSES.get(status) or (code if code in STATUS_VALUES else None)
             if value is None and re.match(r"^滞后", status):
                 value = "delayed"
             if value is None:
@@ -182,6 +253,19 @@ def parse_rows(table: list[list], *, year: int) -> ParseResult:
                     errs.append(("delay_reason", "reason_required"))
         if "milestone" in cells:
             row["milestone"] = _norm(cells["milestone"]) in TRUE
+        if cells.get("progress") not in (None, ""):
+            try:
+                row["progress"] = _progress(cells["progress"])
+            except ValueError:
+                errs.append(("progress", "bad_progress"))
+        if "depends_on" in cells:
+            try:
+                row["depends_on"] = parse_predecessors(cells["depends_on"])
+            except ValueError:
+                errs.append(("depends_on", "bad_predecessors"))
+            else:
+                if row["code"] and any(d["task"] == row["code"] for d in row["depends_on"]):
+                    errs.append(("depends_on", "self_dependency"))
         for column, message in errs:
             result.errors.append({"row": n, "column": column, "message": message})
         if not errs:

@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from typing import NamedTuple
 
+from campaignflow.core.domain.dates import FIRST_YEAR, LAST_YEAR, in_range
 from campaignflow.core.domain.numbers import NotANumber, parse_number
 from campaignflow.core.domain.text import clean_text
 
@@ -116,7 +117,7 @@ def parse_date(raw) -> dt.date:
             raise ValueError("date")
         year, month, day = (int(g) for g in match.groups())
         value = dt.date(year, month, day)  # ValueError for 2025-02-30
-    if not 2000 <= value.year <= 2100:
+    if not in_range(value):
         raise ValueError("range")
     return value
 
@@ -184,7 +185,8 @@ class RowParser:
                 date = None
                 bad = True
                 if str(exc) == "range":
-                    result.add_error(index, "date", "date must be between 2000 and 2100", "date_range")
+                    message = f"date must be between {FIRST_YEAR} and {LAST_YEAR}"
+                    result.add_error(index, "date", message, "date_range")
                 else:
                     shown = _show(raw_date)
                     result.add_error(index, "date", f"not a date: {shown!r} (use 2025-06-01)", "not_date", value=shown)
@@ -323,6 +325,15 @@ class _Cache(dict):
         return value
 
 
+def _extra_cells(cells: list, named: int) -> int:
+    """How many cells a row has beyond the header's `named` ones, up to its last non-empty cell (0: only empty
+    cells there)."""
+    for i in range(len(cells) - 1, named - 1, -1):
+        if _name(cells[i]):
+            return i + 1 - named
+    return 0
+
+
 def _iso_date(raw) -> str | None:
     try:
         return parse_date(raw).isoformat()
@@ -348,6 +359,11 @@ def _parse_table(
     i_date, i_metric, i_value = cols["date"], cols["metric"], cols["value"]
     i_channel = cols.get("channel")
     width = max(cols.values()) + 1
+    # the header's cells up to its last named one: a row may have empty cells beyond it (Excel writes "a,b,c,,",
+    # an XLSX row runs to the sheet's widest), not a value there (which column would it be?)
+    named = len(header)
+    while named > width and not _name(header[named - 1]):
+        named -= 1
     parser = RowParser(result)
     add = parser.add
     seen = parser._seen
@@ -368,6 +384,9 @@ def _parse_table(
             cells = list(cells) + [""] * (width - len(cells))
         if index >= max_rows:
             raise FileRefused(f"too many rows: at most {max_rows:,} per import", "too_many_rows", limit=max_rows)
+        if len(cells) > named and (extra := _extra_cells(cells, named)):
+            result.add_error(index, "row", f"{extra} more cell(s) than the header", "extra_cells", count=extra)
+            continue
         raw_date, raw_metric, raw_value = cells[i_date], cells[i_metric], cells[i_value]
         raw_channel = cells[i_channel] if i_channel is not None else ""
         # Fast path for the common, clean row (plain tuples in the Row layout); anything unusual goes
@@ -397,6 +416,8 @@ def _parse_table(
                     seen[key] = index
                     append((iso, channel, metric, value))
                     continue
+        if not any(_name(c) for c in cells):
+            continue  # a blank row as wide as the header (",,,," in a CSV, an empty XLSX row)
         add(index, raw_date, raw_channel, raw_metric, raw_value)
     if index < 0:
         raise FileRefused("the file has a header but no data rows", "no_data_rows")

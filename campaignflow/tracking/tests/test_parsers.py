@@ -3,7 +3,6 @@ import io
 import zipfile
 from decimal import Decimal
 
-import openpyxl
 import pytest
 
 from campaignflow.tracking.domain import charts
@@ -16,6 +15,7 @@ from campaignflow.tracking.domain.parsers import (
     parse_json_rows,
     parse_value,
 )
+from tests.support.uploads import xlsx_bytes
 
 
 def test_values_and_dates():
@@ -89,18 +89,8 @@ def test_csv_english_headers_tabs_and_errors_with_lines():
         parse_csv(("date,metric,value\n" + "2025-06-01,a,1\n" * 11).encode(), max_rows=10)
 
 
-def _xlsx(rows) -> bytes:
-    wb = openpyxl.Workbook()
-    ws = wb.active
-    for row in rows:
-        ws.append(row)
-    buf = io.BytesIO()
-    wb.save(buf)
-    return buf.getvalue()
-
-
 def test_xlsx_with_dates_and_numbers():
-    data = _xlsx(
+    data = xlsx_bytes(
         [
             ["日期", "渠道", "指标", "数值"],
             [dt.date(2025, 6, 1), "抖音", "曝光", 1200],
@@ -122,7 +112,7 @@ def test_xlsx_zip_bomb_and_entities_refused():
         z.writestr("xl/worksheets/sheet1.xml", b"<a>" + b"0" * 50_000_000 + b"</a>")
     with pytest.raises(FileRefused, match="zip bomb"):
         parse_file("bomb.xlsx", buf.getvalue())
-    data = _xlsx([["日期", "指标", "数值"], ["2025-06-01", "a", 1]])
+    data = xlsx_bytes([["日期", "指标", "数值"], ["2025-06-01", "a", 1]])
     src = zipfile.ZipFile(io.BytesIO(data))
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as z:

@@ -9,20 +9,12 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from openpyxl import Workbook
 
 from campaignflow.tracking.models import ImportJob, MetricRow
+from tests.support.uploads import xlsx_bytes
 
 pytestmark = pytest.mark.django_db
 
 ZH_CSV = "日期,渠道,指标,曝光量\n2025-06-01,抖音,曝光,100\n2025-06-02,抖音,曝光,abc\n2025-13-01,抖音,曝光,5\n"
 EN_CSV = "Date,Channel,Metric,Impressions\n2025-06-01,TikTok,views,100\n2025-06-02,TikTok,views,abc\n"
-
-
-def _xlsx(rows) -> bytes:
-    book = Workbook()
-    for r in rows:
-        book.active.append(r)
-    out = io.BytesIO()
-    book.save(out)
-    return out.getvalue()
 
 
 def _page(client, campaign, name, content, language):
@@ -43,7 +35,7 @@ def test_the_upload_page_names_row_and_header_in_chinese(client, campaign, users
 
 def test_the_upload_page_names_row_and_header_in_english(client, campaign, users):
     client.force_login(users["member"])
-    content = _xlsx(
+    content = xlsx_bytes(
         [
             ["Date", "Channel", "Metric", "Value"],
             ["2025-06-01", "TikTok", "views", 1],
