@@ -7,6 +7,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from campaignflow.core.errors import DomainError
+from campaignflow.core.form_views import refusal_text
 from campaignflow.core.pages import Pages
 
 from . import services
@@ -91,5 +92,5 @@ def token_revoke(request, token_id: int):
         services.token_revoke(user=request.user, token_id=token_id)
         messages.success(request, _("The token is revoked."))
     except DomainError as exc:
-        messages.error(request, exc.detail)
+        messages.error(request, refusal_text(exc))
     return redirect("profile")

@@ -201,46 +201,22 @@ def expenses_for(user, campaign):
     return qs
 
 
-def expense_history(expense) -> list[dict]:
+def expense_history(expense) -> list:
     """The expense's audit entries, newest first, each with the fields it changed (label, before, after)
-    in the reader's words: line names, status labels."""
+    in the reader's words (`core.audit_display`): line names, status labels, money, the payer."""
+    from campaignflow.core.audit_display import describe
     from campaignflow.core.models import AuditEntry
 
-    fields = {
-        "amount": _("Amount"),
-        "date": _("Date"),
-        "line": _("Budget line"),
-        "payee": _("Payee"),
-        "paid_by": _("Paid by"),
-        "note": _("Note"),
-        "receipt": _("Receipt"),
-        "status": _("Status"),
-    }
-    actions = {"create": _("Recorded"), "correct": _("Corrected"), "receipt": _("Receipt attached")}
-    lines = dict(BudgetLine.objects.filter(campaign_id=expense.campaign_id).values_list("id", "item"))
-    statuses = dict(ExpenseStatus.choices)
-
-    def shown(field, value):
-        if field == "line":
-            return lines.get(value, value)
-        if field == "status":
-            return statuses.get(value, value)
-        return value
-
-    rows = []
     entries = AuditEntry.objects.filter(object_type="budgets.expense", object_id=str(expense.pk)).select_related(
         "actor"
     )
-    for entry in entries:
-        before, after = entry.before or {}, entry.after or {}
-        changes = [
-            (label, shown(f, before.get(f)), shown(f, after.get(f)))
-            for f, label in fields.items()
-            if before and before.get(f) != after.get(f)
-        ]
-        action = actions.get(entry.action) or (_("Approved") if entry.action.startswith("approve") else _("Rejected"))
-        rows.append({"at": entry.at, "actor": entry.actor, "action": action, "changes": changes})
-    return rows
+    return describe(
+        entries,
+        fields=("amount", "date", "line_id", "payee", "paid_by_id", "note", "receipt_name", "status"),
+        labels={"receipt_name": _("Receipt")},
+        empty={"paid_by_id": _("Our company (host)")},
+        actions={"create": _("Recorded"), "correct": _("Corrected")},
+    )
 
 
 def held_expenses(campaign):

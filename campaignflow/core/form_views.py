@@ -10,13 +10,16 @@ company), so `submit` shows a `Forbidden` in the form like any other refusal.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import re
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Generic, TypeVar
 
 from django.contrib import messages
 from django.forms import BaseForm
 from django.http import HttpRequest
+from django.utils.text import capfirst
+from django.utils.translation import get_language, gettext, pgettext
 
 from .errors import DomainError, Forbidden, InvalidInput, StaleVersion
 
@@ -41,10 +44,51 @@ def posted_version(request: HttpRequest) -> int:
         return -1
 
 
+def _field_words(field: str, labels: Mapping[str, str] | None) -> str | None:
+    """A refused field in the reader's words: the view's own label, else the field's name when the language
+    has words for it ("evaluation" → 评估); None when it has none (a row key like rows[3].value)."""
+    if labels and field in labels:
+        return str(labels[field])
+    if not re.fullmatch(r"[a-z][a-z_]*", field):
+        return None
+    english = capfirst(field.replace("_", " "))
+    words = gettext(english)
+    return words if words != english or (get_language() or "").startswith("en") else None
+
+
+def refusal_text(exc: DomainError, labels: Mapping[str, str] | None = None) -> str:
+    """A refusal as a message to read. An `InvalidInput`'s `detail` names its fields by code for API clients
+    ("evaluation: 请填写评估…"); here each field is named by its label ("评估：请填写评估…", `labels` or the
+    field's translated name) or, without one, the message stands alone. Any other refusal: its detail."""
+    if isinstance(exc, InvalidInput) and exc.errors:
+        coded = "; ".join(f"{e['field']}: {e['message']}" for e in exc.errors)
+        if exc.detail != coded:  # the service worded the refusal itself
+            return exc.detail
+        parts = []
+        for e in exc.errors:
+            label = _field_words(str(e["field"]), labels)
+            message = str(e["message"])
+            parts.append(
+                pgettext("refused field", "%(field)s: %(message)s") % {"field": label, "message": message}
+                if label
+                else message
+            )
+        return " ".join(dict.fromkeys(parts))
+    return exc.detail
+
+
 def apply_errors(form: BaseForm, exc: InvalidInput) -> None:
-    """The service's field errors on the form's fields; a field the form lacks goes above the form."""
+    """The service's field errors on the form's fields; a field the form lacks goes above the form.
+
+    A form whose service parses the text (`service_parses`) was validated too: where both refused a field,
+    the service's message (it names what is wanted, "an amount, e.g. 1.2万") replaces the form's own
+    ("This field is required."), so each field shows one message."""
     for field, message in exc.as_field_dict().items():
-        form.add_error(field if field in form.fields else None, message)
+        if field in form.fields:
+            form.errors.pop(field, None)
+            form.add_error(field, message)
+        else:
+            form.add_error(None, message)
 
 
 def submit(
@@ -87,14 +131,20 @@ def submit_posted(
     return result
 
 
-def act(request: HttpRequest, call: Callable[[], T], success: str | Callable[[T], str] | None = None) -> bool:
-    """Call the service behind a button: `success` (a text, or made from the answer) or its refusal as a message."""
+def act(
+    request: HttpRequest,
+    call: Callable[[], T],
+    success: str | Callable[[T], str] | None = None,
+    labels: Mapping[str, str] | None = None,
+) -> bool:
+    """Call the service behind a button: `success` (a text, or made from the answer) or its refusal as a message
+    (`refusal_text`: an invalid field by its label, `labels` the view's own words for its fields)."""
     try:
         value = call()
     except Forbidden:
         raise
     except DomainError as exc:
-        messages.error(request, exc.detail)
+        messages.error(request, refusal_text(exc, labels))
         return False
     if success is not None:
         messages.success(request, success(value) if callable(success) else success)

@@ -21,7 +21,7 @@ from campaignflow.campaigns.buttons import campaign_button
 from campaignflow.campaigns.models import Status
 from campaignflow.campaigns.views import campaign_page_context
 from campaignflow.core.errors import DomainError, InvalidInput
-from campaignflow.core.form_views import act, posted_version, submit
+from campaignflow.core.form_views import act, posted_version, refusal_text, submit
 from campaignflow.core.forms import FileForm
 from campaignflow.core.pages import Pages
 
@@ -70,7 +70,7 @@ def task_quick_update(request, task_id: int):
     try:
         task = services.task_edit(actor=request.user, task=task, version=posted_version(request), data=data)
     except DomainError as exc:
-        error = exc.detail
+        error = refusal_text(exc)
     if error is None and (task.phase, task.module) != group and request.POST.get("row") == "wbs":
         # The task moved to another phase/module group (at its end): redraw the table's groups.
         messages.success(request, _("%(code)s moved to %(group)s.") % {"code": task.code, "group": _group_label(task)})
@@ -381,7 +381,7 @@ def _set_raci_cell(request, campaign) -> str | None:
             role=request.POST.get("role", ""),
         )
     except DomainError as exc:
-        return exc.detail
+        return refusal_text(exc)
     return None
 
 

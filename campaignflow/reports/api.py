@@ -7,11 +7,11 @@ import datetime as dt
 from typing import Literal
 
 from django.http import StreamingHttpResponse
-from ninja import Query, Router, Schema
+from ninja import Query, Router
 from pydantic import Field
 
 from campaignflow.campaigns.access import VIEW
-from campaignflow.core.api_types import PathId
+from campaignflow.core.api_types import InputSchema, PathId
 from campaignflow.core.downloads import CSV, PDF, download
 from campaignflow.review.access import campaign_for_review
 
@@ -29,7 +29,7 @@ def export_xlsx(request, campaign_id: PathId):
     return workbook_response(campaign_sheets(campaign, request.user), f"campaign-{campaign.pk}.xlsx")
 
 
-class ReportQuery(Schema):
+class ReportQuery(InputSchema):
     kind: Literal["weekly", "evaluation"] = Field("evaluation")
     week_start: dt.date | None = Field(None, description="kind=weekly: the week's report (default: the latest)")
 
@@ -54,18 +54,18 @@ def _csv(lines, name: str) -> StreamingHttpResponse:
 @router.get("/campaigns/{campaign_id}/tasks.csv")
 def tasks_csv(request, campaign_id: PathId):
     campaign = campaign_for_review(request.user, campaign_id, VIEW)
-    return _csv(csvs.csv_lines(csvs.TASK_HEADER, csvs.tasks_rows(campaign)), f"tasks-{campaign.pk}.csv")
+    return _csv(csvs.csv_lines(csvs.task_header(), csvs.tasks_rows(campaign)), f"tasks-{campaign.pk}.csv")
 
 
 @router.get("/campaigns/{campaign_id}/metrics.csv")
 def metrics_csv(request, campaign_id: PathId):
     campaign = campaign_for_review(request.user, campaign_id, VIEW)
-    return _csv(csvs.csv_lines(csvs.METRIC_HEADER, csvs.metric_rows(campaign)), f"metrics-{campaign.pk}.csv")
+    return _csv(csvs.csv_lines(csvs.metric_header(), csvs.metric_rows(campaign)), f"metrics-{campaign.pk}.csv")
 
 
 @router.get("/campaigns/{campaign_id}/expenses.csv")
 def expenses_csv(request, campaign_id: PathId):
     campaign = campaign_for_review(request.user, campaign_id, VIEW)
     return _csv(
-        csvs.csv_lines(csvs.EXPENSE_HEADER, csvs.expense_rows(request.user, campaign)), f"expenses-{campaign.pk}.csv"
+        csvs.csv_lines(csvs.expense_header(), csvs.expense_rows(request.user, campaign)), f"expenses-{campaign.pk}.csv"
     )

@@ -1,10 +1,14 @@
-"""CSV exports of lists (tasks, metrics, expenses), streamed row by row and formula-safe."""
+"""CSV exports of lists (tasks, metrics, expenses), streamed row by row and formula-safe, in the request's
+language: headers and choice labels (a task's status 已完成 / Done, not `done`). The task and metric files are
+read back by their imports, which take these headers and labels in either language."""
 
 from __future__ import annotations
 
 import csv
 import datetime as dt
 from decimal import Decimal
+
+from django.utils.translation import pgettext
 
 from .safe import neutralise
 
@@ -34,43 +38,77 @@ def csv_lines(header: list[str], rows):
         yield writer.writerow([_cell(v) for v in row])
 
 
-def tasks_rows(campaign):
-    from campaignflow.planning.models import Task
+def _labels(choices) -> dict[str, str]:
+    """A choice's codes → labels in the request's language, read before the rows stream (the streaming may
+    run after the request's language is gone)."""
+    return {code: str(label) for code, label in choices}
 
+
+def tasks_rows(campaign):
+    """The plan's tasks; the status as its label (未开始 / Not started), which the WBS import reads back
+    (`planning.domain.importing`), as it reads these headers."""
+    from campaignflow.planning.models import Task, TaskStatus
+
+    statuses = _labels(TaskStatus.choices)
     qs = Task.objects.filter(campaign=campaign).select_related("owner").order_by("sort_order", "id")
-    for t in qs.iterator(chunk_size=2000):
-        yield (
+    return (
+        (
             t.code,
             t.name,
             t.phase,
             t.module,
-            t.owner.username if t.owner else "",
+            t.owner.username if t.owner else "",  # the import finds the person by username
             t.owner_role,
             t.start_date,
             t.end_date,
-            t.status,
+            statuses.get(t.status, t.status),
             t.progress,
             t.deliverable,
             t.delay_reason,
         )
+        for t in qs.iterator(chunk_size=2000)
+    )
 
 
-TASK_HEADER = [
-    "编号",
-    "任务名称",
-    "阶段",
-    "模块",
-    "负责人",
-    "负责角色",
-    "开始日期",
-    "结束日期",
-    "状态",
-    "进度%",
-    "交付物",
-    "滞后原因",
-]
-METRIC_HEADER = ["日期", "渠道", "指标", "数值"]
-EXPENSE_HEADER = ["日期", "费用类别", "明细项目", "金额", "收款方", "状态", "说明"]
+def task_header() -> list[str]:
+    """The task list's columns in the request's language; Chinese as seed 002's 表2, English as the import's
+    English headers (code, task name, start date…), so either file is read back."""
+    return [
+        pgettext("tasks CSV", "Code"),
+        pgettext("tasks CSV", "Task name"),
+        pgettext("tasks CSV", "Phase"),
+        pgettext("tasks CSV", "Module"),
+        pgettext("tasks CSV", "Owner"),
+        pgettext("tasks CSV", "Owner role"),
+        pgettext("tasks CSV", "Start date"),
+        pgettext("tasks CSV", "End date"),
+        pgettext("tasks CSV", "Status"),
+        pgettext("tasks CSV", "Progress %"),
+        pgettext("tasks CSV", "Deliverable"),
+        pgettext("tasks CSV", "Delay reason"),
+    ]
+
+
+def metric_header() -> list[str]:
+    """The metric import's own headers (日期/date, 渠道/channel, 指标/metric, 数值/value): the file reads back."""
+    return [
+        pgettext("metrics CSV", "Date"),
+        pgettext("metrics CSV", "Channel"),
+        pgettext("metrics CSV", "Metric"),
+        pgettext("metrics CSV", "Value"),
+    ]
+
+
+def expense_header() -> list[str]:
+    return [
+        pgettext("expenses CSV", "Date"),
+        pgettext("expenses CSV", "Category"),
+        pgettext("expenses CSV", "Item"),
+        pgettext("expenses CSV", "Amount"),
+        pgettext("expenses CSV", "Payee"),
+        pgettext("expenses CSV", "Status"),
+        pgettext("expenses CSV", "Note"),
+    ]
 
 
 def metric_rows(campaign):
@@ -85,7 +123,21 @@ def metric_rows(campaign):
 
 
 def expense_rows(user, campaign):
+    """The expenses the user may see; category and status as their labels (渠道推广, 已批准), a category
+    typed by hand as it was typed."""
+    from campaignflow.budgets.models import Category, ExpenseStatus
     from campaignflow.budgets.selectors import expenses_for
 
-    for e in expenses_for(user, campaign).select_related("line"):
-        yield (e.date, e.line.category, e.line.item, e.amount, e.payee, e.status, e.note)
+    categories, statuses = _labels(Category.choices), _labels(ExpenseStatus.choices)
+    return (
+        (
+            e.date,
+            categories.get(e.line.category, e.line.category),
+            e.line.item,
+            e.amount,
+            e.payee,
+            statuses.get(e.status, e.status),
+            e.note,
+        )
+        for e in expenses_for(user, campaign).select_related("line")
+    )

@@ -14,7 +14,7 @@ from campaignflow.campaigns.models import CampaignType, Status
 from campaignflow.campaigns.views import campaign_page_context
 from campaignflow.core.domain.dates import parse_date
 from campaignflow.core.errors import DomainError
-from campaignflow.core.form_views import act, posted_version
+from campaignflow.core.form_views import act, posted_version, refusal_text
 from campaignflow.core.pages import Pages
 from campaignflow.tracking.selectors import step_labels
 
@@ -95,7 +95,7 @@ def promote(request, pk: int):
     try:
         preview = services.promotion_preview(campaign)
     except DomainError as exc:
-        error = exc.detail
+        error = refusal_text(exc)
     if request.method == "POST" and preview is not None:
         try:
             pv = services.playbook_promote(
@@ -107,7 +107,7 @@ def promote(request, pk: int):
                 note=request.POST.get("note", ""),
             )
         except DomainError as exc:
-            error = exc.detail
+            error = refusal_text(exc)
         else:
             messages.success(request, _("Saved as %(name)s v%(n)d.") % {"name": pv.playbook.name, "n": pv.number})
             return redirect("campaigns:playbooks")

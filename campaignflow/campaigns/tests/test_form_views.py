@@ -85,7 +85,7 @@ def test_member_changes_the_service_refuses_are_messages(users, campaign):
     owner = client_for(users["owner"])
     membership = Membership.objects.get(campaign=campaign, user=users["owner"])
     unknown = owner.post(f"/campaigns/{campaign.id}/members/{membership.id}/", {"role": "boss"})
-    assert last_message(unknown) == "role: " + zh("Unknown role %(role)s.", role="boss")
+    assert last_message(unknown) == "角色：" + zh("Unknown role %(role)s.", role="boss")  # the field in words
     last_owner = owner.post(f"/campaigns/{campaign.id}/members/{membership.id}/", {"remove": "1"})
     assert last_message(last_owner) == zh("A campaign needs at least one owner; add another owner first.")
     assert Membership.objects.get(pk=membership.pk).role == "owner"
@@ -96,7 +96,7 @@ def test_copying_a_playbook_to_a_taken_key_is_a_message(users, playbooks):
     url = "/playbooks/enterprise-campaign/copy/"
     taken = client.post(url, {"name": "副本", "key": "enterprise-campaign"})
     assert taken.status_code == 302 and taken.url == "/playbooks/enterprise-campaign/"
-    assert last_message(taken) == "key: " + zh("This key is taken or empty.")
+    assert last_message(taken) == "标识：" + zh("This key is taken or empty.")  # the field in words
     bad = client.post(url, {"name": "", "key": "x y"})
     assert bad.status_code == 302 and last_message(bad).startswith(zh("This field is required."))
     assert Playbook.objects.count() == Playbook.objects.filter(is_builtin=True).count()

@@ -22,7 +22,7 @@ def owner(users):
 @pytest.mark.parametrize(
     ("data", "says"),
     [
-        ({"version": "0", "dimension": "x" * 101}, "dimension: At most 100 characters."),
+        ({"version": "0", "dimension": "x" * 101}, "Dimension: At most 100 characters."),
         ({"version": "3", "analysis": "x"}, "changed by someone else"),
         ({"version": "abc", "analysis": "x"}, "version"),
     ],
@@ -41,8 +41,8 @@ def test_a_refused_evaluation_row_is_a_message_and_writes_nothing(owner, campaig
 @pytest.mark.parametrize(
     ("data", "says"),
     [
-        ({"version": "0", "worked": "好", "complete": "1"}, "improve: Required to complete the retrospective."),
-        ({"version": "0", "assets": "x | javascript:alert(1)"}, "assets[0].url"),
+        ({"version": "0", "worked": "好", "complete": "1"}, "Improve: Required to complete the retrospective."),
+        ({"version": "0", "assets": "x | javascript:alert(1)"}, "Use an http(s) link or a path on this site."),
         ({"version": "abc", "worked": "好"}, "version"),
     ],
 )
@@ -63,7 +63,7 @@ def test_a_refused_promotion_shows_above_the_form_and_saves_nothing(owner, campa
     refused = post(owner, url, {"version": "", "name": "", "note": "x"})
     html = refused.content.decode()
     assert (
-        refused.status_code == 200 and 'data-testid="promote-error"' in html and "name: Name the new playbook" in html
+        refused.status_code == 200 and 'data-testid="promote-error"' in html and "Name: Name the new playbook" in html
     )
     assert Playbook.objects.count() == playbooks
     saved = post(owner, url, {"version": "", "name": "夏季模板", "key": "summer"})
@@ -80,7 +80,7 @@ def test_a_refused_start_from_a_case_goes_back_with_the_message(owner, campaign)
         {"name": "新", "start_date": "2026-13-01", "back": back},
     )
     assert response.status_code == 302 and response["Location"] == back
-    assert response.said == ["start_date: Not a valid date (use YYYY-MM-DD)."]
+    assert response.said == ["Start date: Not a valid date (use YYYY-MM-DD)."]  # the field in words
     assert Campaign.objects.count() == count
     started = post(
         owner, f"/campaigns/{campaign.pk}/review/start-from-case/", {"name": "新", "start_date": "2026-06-01"}
