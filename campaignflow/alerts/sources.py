@@ -12,8 +12,9 @@ from django.utils import timezone
 
 from campaignflow.execution.models import Issue, IssueStatus, Standup
 from campaignflow.materials.selectors import late as late_materials
+from campaignflow.planning.domain.milestones import milestone_date
 from campaignflow.planning.models import Task, TaskStatus
-from campaignflow.planning.selectors import overdue
+from campaignflow.planning.selectors import milestones_at_risk, overdue
 
 from .domain import conditions as c
 from .domain.conditions import Finding
@@ -43,15 +44,12 @@ def task_overdue(campaign, params, today, ctx):
 
 @check("milestone_at_risk")
 def milestone_at_risk(campaign, params, today, ctx):
-    """A milestone not done whose due date is within 3 days while it is delayed/blocked or not started."""
+    """The milestones the plan calls at risk: planning's one rule (`planning.domain.milestones.at_risk`, read
+    through `planning.selectors.milestones_at_risk`), so the alert, the Gantt and the schedule never disagree."""
     findings = []
-    soon = today + dt.timedelta(days=3)
-    risky = (TaskStatus.DELAYED, TaskStatus.BLOCKED, TaskStatus.NOT_STARTED)
-    for t in Task.objects.filter(campaign=campaign, milestone=True, end_date__lte=soon).exclude(status=TaskStatus.DONE):
-        if t.status in risky or getattr(t, "at_risk", False):
-            findings.append(
-                Finding(f"milestone:{t.pk}", {"code": t.code, "name": t.name, "due": t.end_date.isoformat()})
-            )
+    for t in milestones_at_risk(campaign, today):
+        due = milestone_date(t.start_date, t.end_date)
+        findings.append(Finding(f"milestone:{t.pk}", {"code": t.code, "name": t.name, "due": due.isoformat()}))
     return findings
 
 

@@ -15,6 +15,7 @@ from campaignflow.campaigns.read_cache import cached, cached_for_user, cached_js
 from campaignflow.core.api_types import (
     MAX_ID,
     IdField,
+    InputSchema,
     PathId,
     Username,
     VersionQuery,
@@ -40,7 +41,7 @@ records = RecordRoutes(router, __name__, campaign=campaign_for_user, read=VIEW, 
 # keeping their schema as the documented response.
 
 
-class DependencyIn(Schema):
+class DependencyIn(InputSchema):
     task: IdField | str = Field(..., description="id or code (T001) of the predecessor task")
     type: str = Field("FS", max_length=2)
     lag_days: int = Field(0, ge=-3650, le=3650)
@@ -54,7 +55,7 @@ class DependencyOut(Schema):
     workdays: bool = False
 
 
-class TaskIn(Schema):
+class TaskIn(InputSchema):
     name: str = Field(..., max_length=200)
     code: str | None = Field(None, max_length=20)
     phase: str = Field("", max_length=200)
@@ -215,12 +216,12 @@ def delete_task(request, task_id: PathId, q: Query[VersionQuery]):
     return Status(204, None)
 
 
-class BulkItem(Schema):
+class BulkItem(InputSchema):
     id: IdField
     version: int
 
 
-class BulkIn(Schema):
+class BulkIn(InputSchema):
     tasks: list[BulkItem] = Field(..., min_length=1, max_length=2000)
     status: str | None = Field(None, max_length=20)
     delay_reason: str | None = Field(None, max_length=500)
@@ -243,7 +244,7 @@ def bulk_update(request, campaign_id: PathId, payload: BulkIn):
     return list_tasks(request, campaign_id)
 
 
-class ReorderIn(Schema):
+class ReorderIn(InputSchema):
     ids: list[int] = Field(
         ...,
         min_length=1,
@@ -269,7 +270,7 @@ def reorder_tasks(request, campaign_id: PathId, payload: ReorderIn):
 # --- dependencies and schedule -----------------------------------------------------------------
 
 
-class LinkIn(Schema):
+class LinkIn(InputSchema):
     predecessor: IdField | str
     successor: IdField
     type: str = Field("FS", max_length=2)
@@ -367,7 +368,10 @@ def gantt_response(user, campaign, baseline_id=None) -> HttpResponse:
 
 
 def gantt_json(user, campaign, baseline_id=None) -> dict:
-    """dhtmlx-gantt data in plan order: a phase becomes a parent row where it first appears."""
+    """dhtmlx-gantt data in plan order: a phase becomes a parent row where it first appears. A task's
+    `end_date` is the day after its last (dhtmlx's end is exclusive); a milestone is a point in time:
+    `type` "milestone", `start_date` = `end_date` = its one date (its end date, else its start date), and
+    `at_risk` is the plan's one rule (planning.domain.milestones), the milestone alert's too."""
     g = selectors.gantt_data(user, campaign, baseline_id)
     info = g["analysis"]["tasks"]
     base_rows = g["base"]
@@ -408,7 +412,8 @@ def gantt_json(user, campaign, baseline_id=None) -> dict:
         }
         base = base_rows.get(t.pk)
         if base and base[1]:
-            row["baseline_start"] = (base[0] or base[1]).isoformat()
+            # a milestone's baseline is a point too: its baseline end date, as for its own date
+            row["baseline_start"] = (base[1] if milestone else base[0] or base[1]).isoformat()
             row["baseline_end"] = (base[1] if milestone else base[1] + one_day).isoformat()
         data.append(row)
     links = [
@@ -448,13 +453,13 @@ LINK_TYPES = {"FS": "0", "SS": "1", "FF": "2", "SF": "3"}
 # --- RACI, periods, settings, baselines ---------------------------------------------------------
 
 
-class RaciCell(Schema):
+class RaciCell(InputSchema):
     task: IdField | str
     user: str = Field(..., max_length=150)
     role: str = Field(..., max_length=1)
 
 
-class RaciIn(Schema):
+class RaciIn(InputSchema):
     version: int
     assignments: list[RaciCell] = Field(..., max_length=100_000)
 
@@ -495,13 +500,13 @@ def put_raci(request, campaign_id: PathId, payload: RaciIn):
     return _plain_json(lambda: _raci_rows(request.user, campaign))
 
 
-class PeriodIO(Schema):
+class PeriodIO(InputSchema):
     kind: str = Field(..., max_length=20, description="warmup 预热期 | burst 爆发期 | extension 延续期")
     start_date: dt.date
     end_date: dt.date
 
 
-class PeriodsIn(Schema):
+class PeriodsIn(InputSchema):
     version: int
     periods: list[PeriodIO] = Field(..., max_length=3)
 
@@ -530,7 +535,7 @@ class SettingsOut(Schema):
     version: int
 
 
-class SettingsPatch(Schema):
+class SettingsPatch(InputSchema):
     version: int
     auto_schedule: bool = None  # absent: unchanged; null is refused (422), as by patch_schema
 
@@ -545,7 +550,7 @@ def patch_settings(request, campaign_id: PathId, payload: SettingsPatch):
     return services.plan_settings_update(actor=request.user, campaign=campaign, version=version, data=data)
 
 
-class BaselineIn(Schema):
+class BaselineIn(InputSchema):
     name: str = Field(..., max_length=200)
 
 

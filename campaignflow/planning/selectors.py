@@ -89,6 +89,7 @@ def analyse(campaign, tasks: list, links_rows, today: dt.date | None = None, *, 
     the early/late/forecast dates (the Gantt needs only slack, slip and the flags)."""
     from django.utils import timezone
 
+    from .domain import milestones
     from .domain import schedule as sched
 
     today = today or timezone.localdate()
@@ -122,7 +123,15 @@ def analyse(campaign, tasks: list, links_rows, today: dt.date | None = None, *, 
             "slack_days": slack,
             "critical": slack == 0,
             "slip_days": slip if slip > 0 else 0,
-            "at_risk": bool(t.milestone and slip > 0),
+            # the one rule, also the milestone alert's (`milestones_at_risk`)
+            "at_risk": t.milestone
+            and milestones.at_risk(
+                milestone=True,
+                status=t.status,
+                date=milestones.milestone_date(t.start_date, t.end_date),
+                slip_days=slip,
+                today=today,
+            ),
         }
         if dates:
             dur = f - s
@@ -138,6 +147,21 @@ def analyse(campaign, tasks: list, links_rows, today: dt.date | None = None, *, 
 def schedule_for(user, campaign) -> dict:
     tasks = list(tasks_for(user, campaign))
     return analyse(campaign, tasks, link_rows(campaign, {t.pk for t in tasks}))
+
+
+MILESTONE_FIELDS = ("pk", "code", "name", "start_date", "end_date", "milestone", "status")
+
+
+def milestones_at_risk(campaign, today: dt.date) -> list:
+    """The campaign's milestones at risk (`domain.milestones.at_risk`) as named rows in plan order, from the
+    analysis of the whole plan, as the team's Gantt, task list and schedule show it: what the milestone alert
+    raises. Three queries when the campaign has a milestone not done, else one."""
+    tasks = Task.objects.filter(campaign=campaign)
+    if not tasks.filter(milestone=True).exclude(status=TaskStatus.DONE).exists():
+        return []
+    rows = named_rows(tasks.order_by("sort_order", "id"), *MILESTONE_FIELDS)
+    info = analyse(campaign, rows, link_rows(campaign), today, dates=False)["tasks"]
+    return [t for t in rows if info.get(t.pk, {}).get("at_risk")]
 
 
 def task_with_schedule(user, task: Task) -> Task:

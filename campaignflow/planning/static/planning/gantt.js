@@ -61,12 +61,19 @@
   gantt.config.smart_scales = false;
   // Short dates in the grid ("12月4日" / "Dec 4"); the scale above the bars gives the year.
   const shortDate = gantt.date.date_to_str(zh ? "%n月%j日" : "%M %j");
-  const lastDay = (t) => (t.type === "milestone" ? t.start_date : gantt.date.add(t.end_date, -1, "day"));
+  // A milestone is a point in time: the server sends its one date as start_date = end_date ("type": "milestone").
+  // The grid shows that date once (the start column, the only one a phone keeps) and the chart draws its diamond
+  // in the middle of that day's column (at noon: at midnight it sat on the line between the day and the one before).
+  const milestone = (t) => t.type === "milestone";
+  const onItsDay = (t) => {
+    t.start_date = t.end_date = gantt.date.add(gantt.date.parseDate(t.start_date, "xml_date"), 12, "hour");
+  };
+  const lastDay = (t) => gantt.date.add(t.end_date, -1, "day");
   const columns = [
     { name: "text", label: T.task, tree: true, width: narrow ? 100 : 210, resize: true, template: (t) => esc(t.text) },
     { name: "owner", label: T.owner, align: "center", width: 64, template: (t) => esc(t.owner) },
     { name: "start_date", label: T.start, align: "center", width: 72, template: (t) => (t.type === "project" ? "" : shortDate(t.start_date)) },
-    { name: "end_date", label: T.end, align: "center", width: 72, template: (t) => (t.type === "project" ? "" : shortDate(lastDay(t))) },
+    { name: "end_date", label: T.end, align: "center", width: 72, template: (t) => (t.type === "project" || milestone(t) ? "" : shortDate(lastDay(t))) },
     { name: "slack", label: T.slack, align: "center", width: 56, template: (t) => (t.slack === undefined || t.slack === null ? "" : t.slack) },
   ];
   gantt.config.columns = narrow ? columns.filter((c) => c.name === "text" || c.name === "start_date") : columns;
@@ -193,7 +200,11 @@
         const widen = (x) => { if (x) { if (x < first) first = x; if (x > last) last = x; } };
         d.periods.forEach((p) => { widen(p.start_date); widen(p.end_date); });
         hasBaselines = false;
-        d.data.forEach((t) => { widen(t.start_date); widen(t.end_date); if (t.baseline_start) hasBaselines = true; });
+        d.data.forEach((t) => {
+          widen(t.start_date); widen(t.end_date);
+          if (t.baseline_start) hasBaselines = true;
+          if (milestone(t)) onItsDay(t); // (after widen: it compares the ISO texts)
+        });
         const today = new Date(new Date().setHours(0, 0, 0, 0));
         let lo = gantt.date.parseDate(first, "xml_date"), hi = gantt.date.parseDate(last, "xml_date");
         if (today >= gantt.date.add(lo, -30, "day") && today <= hi) lo = new Date(Math.min(lo, today));
@@ -285,7 +296,16 @@
   }
 
   const fixed = (t) => t.type === "project" || t.marker; // phases and markers are not dragged nor linked
-  gantt.attachEvent("onBeforeTaskDrag", (id) => canEdit && !fixed(gantt.getTask(id)));
+  // A dropped milestone lands on the day under its diamond. Not the date dhtmlx rounds on the drop: it rounds the
+  // diamond's noon to the nearest midnight, the next day as often as not; so the day is noted while it moves.
+  let milestoneDay = null;
+  gantt.attachEvent("onBeforeTaskDrag", (id) => {
+    milestoneDay = null;
+    return canEdit && !fixed(gantt.getTask(id));
+  });
+  gantt.attachEvent("onTaskDrag", (id, mode, task) => {
+    if (milestone(task)) milestoneDay = gantt.date.day_start(new Date(task.start_date));
+  });
   // a double click on a marker opens its page (the material)
   gantt.attachEvent("onTaskDblClick", (id) => {
     const t = id && gantt.isTaskExists(id) ? gantt.getTask(id) : null;
@@ -294,8 +314,8 @@
   });
   gantt.attachEvent("onAfterTaskDrag", function (id) {
     const t = gantt.getTask(id);
-    const start = fmt(t.start_date);
-    const end = t.type === "milestone" ? start : fmt(gantt.date.add(t.end_date, -1, "day"));
+    const start = fmt(milestone(t) && milestoneDay ? milestoneDay : t.start_date);
+    const end = milestone(t) ? start : fmt(gantt.date.add(t.end_date, -1, "day"));
     const body = { version: t.version, end_date: end };
     if (t.type !== "milestone") body.start_date = start;
     api("PATCH", "/api/v1/tasks/" + id, body).then((r) => {
