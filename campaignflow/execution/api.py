@@ -13,12 +13,12 @@ from pydantic import Field
 
 from campaignflow import lookups
 from campaignflow.campaigns.access import EDIT, MANAGE, VIEW
-from campaignflow.core.api_types import MomentText, PathId, Username, patch_data, patch_schema
+from campaignflow.core.api_types import InputSchema, MomentText, PathId, Username, patch_data, patch_schema
 from campaignflow.core.record_routes import RecordRoutes
 
-from . import selectors, services
+from . import report_snapshot, selectors, services
 from .domain import risk as risk_domain
-from .models import Risk
+from .models import Risk, WeeklyReport
 
 router = Router(tags=["execution"])
 
@@ -33,7 +33,7 @@ records = RecordRoutes(router, __name__, campaign=selectors.campaign_for_executi
 # --- risks ------------------------------------------------------------------------------
 
 
-class RiskIn(Schema):
+class RiskIn(InputSchema):
     title: str = Field(..., max_length=200)
     category: str = Field("other", max_length=20)
     likelihood: int = Field(3, ge=1, le=5)
@@ -76,7 +76,7 @@ records.item("/risks/{risk_id}", RiskOut, lookups.risk_for_user, patch=(RiskPatc
 # --- issues -----------------------------------------------------------------------------
 
 
-class IssueIn(Schema):
+class IssueIn(InputSchema):
     description: str = Field(..., max_length=500)
     severity: str = Field("medium", max_length=10)
     owner: str | None = Field(None, max_length=150)
@@ -107,7 +107,7 @@ class IssueOut(Schema):
     version: int
 
 
-class IssueFilter(Schema):
+class IssueFilter(InputSchema):
     status: str | None = Field(None, max_length=20)
 
 
@@ -132,7 +132,7 @@ records.item("/issues/{issue_id}", IssueOut, lookups.issue_for_user, patch=(Issu
 # --- execution log ----------------------------------------------------------------------
 
 
-class LogIn(Schema):
+class LogIn(InputSchema):
     event: str = Field(..., max_length=500)
     at: MomentText = None
     handling: str = Field("", max_length=5000)
@@ -161,7 +161,7 @@ records.item(
 # --- run-of-show ------------------------------------------------------------------------
 
 
-class SegmentIn(Schema):
+class SegmentIn(InputSchema):
     segment: str = Field(..., max_length=200)
     starts_at: MomentText
     minutes: int = Field(5, ge=1, le=1440)
@@ -198,7 +198,7 @@ records.item(
 # --- stand-ups --------------------------------------------------------------------------
 
 
-class StandupIn(Schema):
+class StandupIn(InputSchema):
     date: dt.date | None = None
     done: str = Field("", max_length=5000)
     not_done: str = Field("", max_length=5000)
@@ -218,7 +218,7 @@ class StandupOut(Schema):
     version: int
 
 
-class StandupFilter(Schema):
+class StandupFilter(InputSchema):
     date: dt.date | None = None
     user: str | None = Field(None, max_length=150)
 
@@ -255,13 +255,20 @@ class ReportOut(Schema):
     published_at: dt.datetime | None
     published_by: Username
     version: int
+    # when the report's figures were fixed (its publication); null while /figures computes them from the
+    # current data: a draft, or a report published before reports kept their figures
+    figures_fixed_at: dt.datetime | None
+
+    @staticmethod
+    def resolve_figures_fixed_at(report: WeeklyReport) -> dt.datetime | None:
+        return report_snapshot.fixed_at(report)
 
 
-class ReportGenerateIn(Schema):
+class ReportGenerateIn(InputSchema):
     week_start: dt.date | None = None
 
 
-class ReportPatch(Schema):
+class ReportPatch(InputSchema):
     version: int
     # absent: unchanged; null is refused (422), as by patch_schema
     key_results: str = Field(None, max_length=20000)
@@ -270,7 +277,7 @@ class ReportPatch(Schema):
     resources: str = Field(None, max_length=20000)
 
 
-class VersionIn(Schema):
+class VersionIn(InputSchema):
     version: int
 
 
@@ -332,16 +339,16 @@ class WeekFiguresOut(Schema):
     rows: list[WeekFigureOut]
     trend_dates: list[dt.date]
     trend: list[WeekTrendOut]
+    fixed_at: dt.datetime | None  # a published report's figures as of its publication; null: live
 
 
 @router.get("/weekly-reports/{report_id}/figures", response=WeekFiguresOut)
 def report_figures(request, report_id: PathId):
     """The report week's key results: each KPI this week against last week (change, direction-aware
-    `good`) with its cumulative achievement rate, and the daily values of the last 4 weeks."""
-    from .reporting import week_figures
-
+    `good`) with its cumulative achievement rate, and the daily values of the last 4 weeks. A published
+    report's figures are those of its publication (`fixed_at`); a draft's are computed now."""
     report = lookups.report_for_user(request.user, report_id, VIEW)
-    data = week_figures(report.campaign, report.week_start, user=request.user)
+    data = report_snapshot.report_week_figures(report, user=request.user)
     return {
         "week_start": data["week_start"],
         "week_end": data["week_end"],
@@ -349,6 +356,7 @@ def report_figures(request, report_id: PathId):
         "rows": data["rows"],
         "trend_dates": data["trend"]["dates"],
         "trend": data["trend"]["series"],
+        "fixed_at": data["fixed_at"],
     }
 
 
@@ -373,7 +381,7 @@ class ExecutionSettingsOut(Schema):
     version: int
 
 
-class ExecutionSettingsPatch(Schema):
+class ExecutionSettingsPatch(InputSchema):
     version: int
     response_sla_hours: int | None = None
     resolution_sla_hours: int | None = None

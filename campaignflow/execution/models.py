@@ -199,6 +199,10 @@ class WeeklyReport(VersionedModel):
     resources = models.TextField(_("resources to coordinate"), blank=True)
     published_at = models.DateTimeField(_("published at"), null=True, blank=True)
     published_by = user_ref()
+    # The figures the report showed when it was published (execution.report_snapshot: numbers as exact
+    # decimal text), so that later data leaves a published report as it was. None for a draft, which
+    # computes them live, and for a report published before reports kept them (those stay live).
+    figures_snapshot = models.JSONField(_("figures at publication"), null=True, blank=True, editable=False)
 
     class Meta:
         ordering = ["campaign", "-week_start"]

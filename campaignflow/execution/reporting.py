@@ -83,41 +83,55 @@ def _signed(delta, *, percent: bool, unit: str, zh: bool) -> str:
     return ("+" if delta > 0 else "−" if delta < 0 else "") + text
 
 
+def shown_texts(row: dict, *, zh: bool = True) -> dict:
+    """A week_figures row's `shown` texts, made from its values alone (so a published report's fixed
+    figures read in either language exactly as the live ones did: execution.report_snapshot)."""
+    percent = row["percent"]
+    unit = "" if percent else row["unit"]
+
+    def show(value):
+        return show_kpi_value(value, percent=percent, unit=unit, zh=zh)
+
+    return {
+        "this_week": show(row["this_week"]),
+        "last_week": show(row["last_week"]),
+        "change": _signed(row["change"], percent=percent, unit=unit, zh=zh),
+        "change_rate": change_percent(row["change_rate"]),
+        "target": show(row["target"]),
+        "actual": show(row["actual"]),
+    }
+
+
 def week_figures(campaign, week_start: dt.date, *, user=None, zh: bool = True, today: dt.date | None = None) -> dict:
     """Each KPI's figure over the report's week (Mon–Sun) against the week before, with the change
     (direction-aware: a fall is good for a "down" KPI) and its cumulative achievement, plus the daily
-    values of the last TREND_WEEKS weeks for the trend chart. Three queries (KPIs, totals, daily sums)."""
+    values of the last TREND_WEEKS weeks for the trend chart. Three queries (KPIs, totals, daily sums; one
+    more for the daily values of the KPIs scoped to a channel, which count that channel only)."""
     from django.utils import timezone
 
-    from campaignflow.goals.domain.kpi import kpi_actual, metrics_of
-    from campaignflow.goals.selectors import kpis_with_actuals
-    from campaignflow.tracking.models import MetricDayTotal
+    from campaignflow.goals.selectors import day_totals, kpi_actual_in, kpis_with_actuals
 
     today = today or timezone.localdate()
     week_end = week_start + dt.timedelta(days=6)
     last_start = week_start - dt.timedelta(days=7)
     trend_start = week_start - dt.timedelta(days=7 * (TREND_WEEKS - 1))
     items = sorted(kpis_with_actuals(campaign, user), key=lambda k: (k.priority != "core", k.position))
-    by_day: dict[dt.date, dict[str, object]] = {}
-    metrics = metrics_of((k.metric, k.numerator, k.denominator) for k in items)
-    if metrics:
-        for metric, date, total in MetricDayTotal.objects.filter(
-            campaign_id=campaign.pk, metric__in=metrics, date__range=(trend_start, week_end)
-        ).values_list("metric", "date", "total"):
-            by_day.setdefault(date, {})[metric] = total
+    by_day = day_totals(campaign, items, date_from=trend_start, date_to=week_end)  # {date: {scope: {metric: sum}}}
     through = week_through(week_start, today, max((d for d in by_day if d <= today), default=None))
     last_through = last_start + (through - week_start)
 
     def summed(first: dt.date, last: dt.date) -> dict:
         sums: dict = {}
-        for date, values in by_day.items():
+        for date, scopes in by_day.items():
             if first <= date <= last:
-                for metric, total in values.items():
-                    sums[metric] = sums.get(metric, 0) + total
+                for scope, values in scopes.items():
+                    into = sums.setdefault(scope, {})
+                    for metric, total in values.items():
+                        into[metric] = into.get(metric, 0) + total
         return sums
 
     def value_of(k, sums):
-        return kpi_actual(metric=k.metric, numerator=k.numerator, denominator=k.denominator, totals=sums)
+        return kpi_actual_in(k, sums)  # the KPI's channel's sums, or the whole campaign's
 
     this_sums, last_sums = summed(week_start, through), summed(last_start, last_through)
     dates = [trend_start + dt.timedelta(days=i) for i in range(7 * TREND_WEEKS)]
@@ -126,35 +140,22 @@ def week_figures(campaign, week_start: dt.date, *, user=None, zh: bool = True, t
         unit = "" if k.shows_percent else k.unit
         this, last = value_of(k, this_sums), value_of(k, last_sums)
         change = week_change(this, last, direction=k.direction)
-
-        def show(value, k=k, unit=unit):
-            return show_kpi_value(value, percent=k.shows_percent, unit=unit, zh=zh)
-
-        rows.append(
-            {
-                "kpi": k.name,
-                "unit": k.unit,
-                "percent": k.shows_percent,
-                "direction": k.direction,
-                "priority": k.priority,
-                "this_week": this,
-                "last_week": last,
-                "change": change.delta,
-                "change_rate": change.rate,
-                "good": change.good,
-                "target": k.target,
-                "actual": k.actual,
-                "achievement_rate": k.achievement_rate,
-                "shown": {
-                    "this_week": show(this),
-                    "last_week": show(last),
-                    "change": _signed(change.delta, percent=k.shows_percent, unit=unit, zh=zh),
-                    "change_rate": change_percent(change.rate),
-                    "target": show(k.target),
-                    "actual": show(k.actual),
-                },
-            }
-        )
+        row = {
+            "kpi": k.name,
+            "unit": k.unit,
+            "percent": k.shows_percent,
+            "direction": k.direction,
+            "priority": k.priority,
+            "this_week": this,
+            "last_week": last,
+            "change": change.delta,
+            "change_rate": change.rate,
+            "good": change.good,
+            "target": k.target,
+            "actual": k.actual,
+            "achievement_rate": k.achievement_rate,
+        }
+        rows.append(row | {"shown": shown_texts(row, zh=zh)})
         values = [value_of(k, by_day.get(d, {})) if d <= today and d in by_day else None for d in dates]
         series.append({"kpi": k.name, "percent": k.shows_percent, "unit": unit, "values": values})
     return {

@@ -352,13 +352,25 @@ def weekly_report_update(*, actor, report: WeeklyReport, version: int, data: dic
 
 @transaction.atomic
 def weekly_report_publish(*, actor, report: WeeklyReport, version: int) -> WeeklyReport:
+    """Publish the report and fix its figures as they are now, in the same transaction (report_snapshot:
+    a published report is a record; later data no longer changes it)."""
+    from . import report_snapshot
+
     if report.status == ReportStatus.PUBLISHED:
         raise Conflict(_("This report is already published."))
+    refuse_if_stale(report, version)  # before gathering the figures; the update checks it again
+    now = timezone.now()
+    figures = report_snapshot.take(report.campaign, report.week_start, taken_at=now)
     return _update(
         report,
         actor=actor,
         version=version,
-        changes={"status": ReportStatus.PUBLISHED, "published_at": timezone.now(), "published_by": actor},
+        changes={
+            "status": ReportStatus.PUBLISHED,
+            "published_at": now,
+            "published_by": actor,
+            "figures_snapshot": figures,
+        },
     )
 
 
@@ -376,8 +388,10 @@ def weekly_report_share(*, actor, report: WeeklyReport, url: str = "") -> int:
     week_end = report.week_start + dt.timedelta(days=6)
     notes = notify(
         kind="report",
-        title=_("%(campaign)s weekly report %(start)s ~ %(end)s")
-        % {"campaign": campaign.name, "start": f"{report.week_start:%Y-%m-%d}", "end": f"{week_end:%Y-%m-%d}"},
+        text=(  # said in each reader's language (notifications.texts)
+            "report.shared",
+            {"campaign": campaign.name, "start": f"{report.week_start:%Y-%m-%d}", "end": f"{week_end:%Y-%m-%d}"},
+        ),
         body=report.key_results,
         url=url,
         campaign=campaign,

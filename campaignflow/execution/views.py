@@ -16,11 +16,11 @@ from campaignflow import lookups
 from campaignflow.campaigns.access import EDIT, MANAGE, VIEW
 from campaignflow.campaigns.views import campaign_page_context
 from campaignflow.core.errors import DomainError, Forbidden
-from campaignflow.core.form_views import Submitted, act, posted_version, submit, submit_posted
+from campaignflow.core.form_views import Submitted, act, posted_version, refusal_text, submit, submit_posted
 from campaignflow.core.pages import Pages
 from campaignflow.core.parsing import date_or_today
 
-from . import reporting, selectors, services
+from . import report_snapshot, reporting, selectors, services
 from .domain import risk as risk_domain
 from .domain.sla import countdown_label
 from .forms import (
@@ -74,7 +74,7 @@ def _naming(code: str, call):
         except Forbidden:
             raise
         except DomainError as exc:
-            raise DomainError(f"{code}: {exc.detail}") from exc
+            raise DomainError(f"{code}: {refusal_text(exc)}") from exc
 
     return named
 
@@ -329,9 +329,8 @@ def report_detail(request, pk: int, report_id: int):
                 messages.success(request, _("Saved."))
             return redirect("execution:report", campaign.pk, report.id)
         conflict = result.conflict
-    figures = reporting.week_figures(
-        campaign, report.week_start, user=request.user, zh=request.LANGUAGE_CODE.startswith("zh")
-    )
+    # a published report's figures as they were at publication; a draft's (and an older report's) live
+    figures = report_snapshot.report_week_figures(report, user=request.user, zh=request.LANGUAGE_CODE.startswith("zh"))
     return render(
         request,
         "execution/report_detail.html",
@@ -345,6 +344,7 @@ def report_detail(request, pk: int, report_id: int):
             week_end=figures["week_end"],
             through=figures["through"],
             figures=figures["rows"],
+            figures_fixed_at=figures["fixed_at"],
             trend=reporting.trend_option(figures, week_label=_("This week")),
             share_url=request.build_absolute_uri(),
         ),

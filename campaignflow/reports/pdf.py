@@ -312,11 +312,12 @@ TREND_CHARTS = 3  # the PDF draws the trend of the first KPIs (core ones first)
 def weekly_report(campaign, *, today: dt.date | None = None, week_start: dt.date | None = None) -> bytes:
     """The weekly report of `week_start`'s week (default: the latest report, or this week's automatic
     draft when there is none)."""
+    from django.utils import timezone
+
     from campaignflow.execution.models import WeeklyReport
-    from campaignflow.execution.reporting import week_figures, weekly_draft_for
+    from campaignflow.execution.report_snapshot import document_figures
+    from campaignflow.execution.reporting import weekly_draft_for
     from campaignflow.execution.services import week_start_of
-    from campaignflow.review.selectors import evaluation_rows
-    from campaignflow.tracking.selectors import board
 
     styles = _styles()
     today = today or dt.date.today()
@@ -342,7 +343,9 @@ def weekly_report(campaign, *, today: dt.date | None = None, week_start: dt.date
         t("Weekly progress report"),
         t("%(start)s ~ %(end)s (%(state)s)", start=f"{week_start:%Y-%m-%d}", end=f"{week_end:%Y-%m-%d}", state=state),
     )
-    figures = week_figures(campaign, week_start, zh=_zh())
+    # a published report's figures as of its publication; a draft's (and an older report's) from the data now
+    document = document_figures(campaign, week_start, report=report, zh=_zh())
+    figures = document["week"]
     story.append(p(t("1. Key results this week (against last week)"), styles["h1"]))
     header = [t("KPI"), t("This week"), t("Last week"), t("Change"), t("Achievement to date")]
     cells = [
@@ -362,6 +365,13 @@ def weekly_report(campaign, *, today: dt.date | None = None, week_start: dt.date
             date=f"{figures['through']:%m-%d}",
         )
         story += [Spacer(1, 2 * mm), p(note, styles["small"])]
+    if document["fixed_at"]:
+        moment = f"{timezone.localtime(document['fixed_at']):%Y-%m-%d %H:%M}"
+        note = t("Figures as of publication, %(moment)s: data imported later does not change them.", moment=moment)
+        story += [Spacer(1, 2 * mm), p(note, styles["small"])]
+    elif report is not None and report.published_at:
+        note = t("Figures from the current data: this report was published before reports kept their figures.")
+        story += [Spacer(1, 2 * mm), p(note, styles["small"])]
     trend = figures["trend"]
     for series in trend["series"][:TREND_CHARTS]:
         if any(v is not None for v in series["values"]):
@@ -372,7 +382,7 @@ def weekly_report(campaign, *, today: dt.date | None = None, week_start: dt.date
             ]
     story.append(Spacer(1, 3 * mm))
     story.append(p(texts.get("key_results") or t("None"), styles["base"]))
-    rows = evaluation_rows(campaign)
+    rows = document["progress"]
     story.append(p(t("2. Core KPI progress (to date)"), styles["h1"]))
     story.append(
         table(
@@ -392,10 +402,10 @@ def weekly_report(campaign, *, today: dt.date | None = None, week_start: dt.date
     for heading, key in sections:
         story.append(p(heading, styles["h1"]))
         story.append(p(texts.get(key) or t("None"), styles["base"]))
-    data = board(campaign, today=min(week_end, campaign.end_date) if campaign.end_date >= week_start else None)
-    days = [d for d in data["daily"] if week_start <= d["date"] <= week_end]
+    days = document["daily"]["days"]
     if days:
-        story.append(p(t("6. Daily tracking (core KPI: %(metric)s)", metric=data["core_metric"]), styles["h1"]))
+        metric = document["daily"]["core_metric"]
+        story.append(p(t("6. Daily tracking (core KPI: %(metric)s)", metric=metric), styles["h1"]))
         story.append(
             table(
                 [t("Date"), t("Target"), t("Actual"), t("Achievement")],

@@ -8,7 +8,7 @@ import pytest
 from tests.support import api_shapes
 from tests.support.api_shapes import assert_patch_documents_create, same
 
-CLOCK = {"first_response_at", "resolved_at", "done_at", "published_at", "sla_seconds_left"}
+CLOCK = {"first_response_at", "resolved_at", "done_at", "published_at", "figures_fixed_at", "sla_seconds_left"}
 
 
 def shape(body, *, text=()):
@@ -196,6 +196,7 @@ REPORT = {
     "published_at": None,
     "published_by": None,
     "version": 2,
+    "figures_fixed_at": None,
 }
 PROSE = {"key_results", "delayed_tasks", "next_week_plan", "resources"}
 
@@ -207,7 +208,13 @@ def test_weekly_report_json(owner_api, campaign):
     report_id = owner_api.get(base).json()[0]["id"]
     edit = {"version": 1, "key_results": "曝光120万", "delayed_tasks": "", "next_week_plan": "复盘", "resources": "无"}
     same(call(owner_api, "patch", f"/weekly-reports/{report_id}", edit), (200, REPORT))
-    published = REPORT | {"status": "published", "published_at": "<str>", "published_by": "owner1", "version": 3}
+    published = REPORT | {
+        "status": "published",
+        "published_at": "<str>",
+        "published_by": "owner1",
+        "version": 3,
+        "figures_fixed_at": "<str>",
+    }
     same(call(owner_api, "post", f"/weekly-reports/{report_id}/publish", {"version": 2}), (200, published))
     same(call(owner_api, "get", base), (200, [published]))
 

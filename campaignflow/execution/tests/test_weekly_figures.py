@@ -12,10 +12,9 @@ pytestmark = pytest.mark.django_db
 THIS_WEEK, LAST_WEEK = "2025-06-09", "2025-06-02"  # Mondays; the campaign runs 2025-06-01 ~ 06-30
 
 
-@pytest.fixture
-def weeks(campaign, api_for, users):
+def add_two_weeks(campaign, client, *, members_last_week: int = 400) -> None:
     """Sales 3万 before the weeks, 10万 last week, 12万 this week (25万 to date of a 30万 target); cost per
-    member 50 last week, 40 this week (a "down" KPI: the fall is good)."""
+    member 20000/`members_last_week` last week, 18000/450 = 40 this week (a "down" KPI: the fall is good)."""
     kpis = [
         {"name": "销售额", "metric": "销售额", "unit": "元", "target": "30万", "priority": "core"},
         {**COST_PER_MEMBER, "target": "45"},
@@ -25,14 +24,20 @@ def weeks(campaign, api_for, users):
         ("2025-06-03", "销售额", "40000"),
         ("2025-06-05", "销售额", "60000"),
         ("2025-06-04", "推广费", "20000"),
-        ("2025-06-04", "新增会员", "400"),
+        ("2025-06-04", "新增会员", str(members_last_week)),
         ("2025-06-10", "销售额", "50000"),
         ("2025-06-12", "销售额", "70000"),
         ("2025-06-11", "推广费", "18000"),
         ("2025-06-11", "新增会员", "450"),
     ]
     rows = [{"date": d, "channel": "抖音", "metric": m, "value": v} for d, m, v in values]
-    add_kpis_and_metrics(campaign, api_for(users["owner"]), kpis, rows)
+    add_kpis_and_metrics(campaign, client, kpis, rows)
+
+
+@pytest.fixture
+def weeks(campaign, api_for, users):
+    """Cost per member 50 last week, 40 this week."""
+    add_two_weeks(campaign, api_for(users["owner"]))
     return campaign
 
 
