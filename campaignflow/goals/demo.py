@@ -59,6 +59,13 @@ KPIS = {
     ],
 }
 
+# (campaign, KPI) → the channel the KPI counts, when its description names one (seed 004: 小红书笔记总曝光;
+# the 618 live streams are on 抖音's official account); the other KPIs count the whole campaign
+KPI_CHANNELS = {
+    ("Q3新品营销策略执行", "小红书曝光"): "小红书",
+    ("618直播带货专场", "直播GMV"): "抖音",
+}
+
 CHANNELS = [
     ("抖音", "短视频+直播", {"曝光": "40万", "点击": "4万"}, {"点击率": "3%", "转化率": "8%"}),
     ("小红书", "KOL种草笔记", {"曝光": "30万", "点击": "3万"}, {"点击率": "5%", "转化率": "6%"}),
@@ -73,28 +80,7 @@ PARTNER_CHANNELS = {"抖音", "线下门店"}
 
 def extend_demo(*, campaigns, users, specs) -> None:
     for name, campaign in campaigns.items():
-        if not campaign.kpis.exists():
-            for i, (kpi_name, metric, unit, target, priority, direction, specific) in enumerate(KPIS.get(name, [])):
-                ratio = isinstance(metric, tuple)
-                Kpi.objects.create(
-                    campaign=campaign,
-                    name=kpi_name,
-                    metric="" if ratio else metric,
-                    numerator=metric[0] if ratio else "",
-                    denominator=metric[1] if ratio else "",
-                    unit=unit,
-                    target=Decimal(target),
-                    priority=priority,
-                    direction=direction,
-                    owner=users.get("wangjl"),
-                    specific=specific,
-                    measurable=f"{kpi_name}：以数据看板统计为准",
-                    achievable="参考往期同类活动达成情况",
-                    relevant="支撑本次活动核心目标",
-                    deadline=campaign.end_date,
-                    position=i + 1,
-                    shared_with_partners=name == PARTNER_CAMPAIGN and priority == "core",
-                )
+        # the channels first: a KPI may count one of them
         for channel_name, form, targets, benchmarks in CHANNELS:
             Channel.objects.get_or_create(
                 campaign=campaign,
@@ -109,6 +95,30 @@ def extend_demo(*, campaigns, users, specs) -> None:
                     "shared_with_partners": name == PARTNER_CAMPAIGN and channel_name in PARTNER_CHANNELS,
                 },
             )
+        if not campaign.kpis.exists():
+            channels = {c.name: c for c in campaign.channels.all()}
+            for i, (kpi_name, metric, unit, target, priority, direction, specific) in enumerate(KPIS.get(name, [])):
+                ratio = isinstance(metric, tuple)
+                Kpi.objects.create(
+                    campaign=campaign,
+                    name=kpi_name,
+                    metric="" if ratio else metric,
+                    numerator=metric[0] if ratio else "",
+                    denominator=metric[1] if ratio else "",
+                    channel=channels.get(KPI_CHANNELS.get((name, kpi_name), "")),
+                    unit=unit,
+                    target=Decimal(target),
+                    priority=priority,
+                    direction=direction,
+                    owner=users.get("wangjl"),
+                    specific=specific,
+                    measurable=f"{kpi_name}：以数据看板统计为准",
+                    achievable="参考往期同类活动达成情况",
+                    relevant="支撑本次活动核心目标",
+                    deadline=campaign.end_date,
+                    position=i + 1,
+                    shared_with_partners=name == PARTNER_CAMPAIGN and priority == "core",
+                )
 
 
 def _n(text: str) -> str:

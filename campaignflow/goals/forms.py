@@ -8,6 +8,7 @@ KPI_FIELDS = (
     "metric",
     "numerator",
     "denominator",
+    "channel",
     "unit",
     "target",
     "priority",

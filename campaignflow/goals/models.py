@@ -31,6 +31,19 @@ class Kpi(VersionedModel):
     metric = models.CharField(_("metric"), max_length=100, blank=True)
     numerator = models.CharField(_("numerator metric"), max_length=100, blank=True)
     denominator = models.CharField(_("denominator metric"), max_length=100, blank=True)
+    # The channel of the reach matrix whose metric rows the KPI sums (blank: the whole campaign). Metric rows
+    # name their channel as text, so the channel's current name is what is summed (a renamed channel's KPI
+    # follows it). RESTRICT, not SET_NULL: deleting a channel a KPI uses would silently turn the KPI into a
+    # whole-campaign one, so `services.channel_delete` refuses it (409) and the database does too; not PROTECT:
+    # a campaign deleted with its KPIs and channels (one cascade) must still be deletable.
+    channel = models.ForeignKey(
+        "Channel",
+        on_delete=models.RESTRICT,
+        null=True,
+        blank=True,
+        related_name="kpis",
+        verbose_name=_("channel"),
+    )
     unit = models.CharField(_("unit"), max_length=20, blank=True)
     target = models.DecimalField(_("target"), max_digits=20, decimal_places=4)
     priority = models.CharField(_("priority"), max_length=10, choices=Priority.choices, default=Priority.CORE)
@@ -54,6 +67,11 @@ class Kpi(VersionedModel):
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def channel_name(self) -> str | None:
+        """The channel the KPI is scoped to (None: the whole campaign); select_related("channel") to read it."""
+        return self.channel.name if self.channel_id else None
 
     @property
     def is_ratio(self) -> bool:

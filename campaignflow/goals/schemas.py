@@ -7,16 +7,21 @@ from decimal import Decimal
 from ninja import Schema
 from pydantic import Field
 
-from campaignflow.core.api_types import Username, patch_schema
+from campaignflow.core.api_types import InputSchema, Username, patch_schema
+
+from .models import Kpi
 
 Number = Decimal | int | float | str
 
 
-class KpiIn(Schema):
+class KpiIn(InputSchema):
     name: str = Field(..., max_length=200)
     metric: str = Field("", max_length=100)
     numerator: str = Field("", max_length=100)
     denominator: str = Field("", max_length=100)
+    channel: str | None = Field(
+        None, max_length=100, description="name of one of the campaign's channels: the KPI sums only its rows"
+    )
     unit: str = Field("", max_length=20)
     target: Number = Field(..., description='a number or a typed amount: 300000, "30万", "35%"')
     priority: str = Field("core", description="core | auxiliary")
@@ -44,6 +49,7 @@ class KpiOut(Schema):
     metric: str
     numerator: str
     denominator: str
+    channel: str | None = Field(None, description="the channel whose rows the KPI sums; null: the whole campaign")
     unit: str
     target: Decimal
     priority: str
@@ -59,8 +65,12 @@ class KpiOut(Schema):
     shared_with_partners: bool
     version: int
 
+    @staticmethod
+    def resolve_channel(kpi: Kpi) -> str | None:
+        return kpi.channel_name
 
-class PlanIn(Schema):
+
+class PlanIn(InputSchema):
     granularity: str = Field(..., description="day | week | month | channel")
     method: str = Field("even", description="even | weighted (generate)")
     weights: list[Number] | None = Field(None, max_length=1000)
@@ -75,7 +85,7 @@ class PlanOut(Schema):
     values: list[PlanValueOut]
 
 
-class ChannelIn(Schema):
+class ChannelIn(InputSchema):
     name: str = Field(..., max_length=100)
     content_form: str = Field("", max_length=200)
     start_date: dt.date | None = None

@@ -5,9 +5,11 @@ from __future__ import annotations
 from decimal import Decimal
 
 from django.db import transaction
+from django.db.models import RestrictedError
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
+from campaignflow.campaigns.gates import some_of
 from campaignflow.campaigns.selectors import member_input
 from campaignflow.core.audit import audit_record, snapshot
 from campaignflow.core.domain.numbers import NotANumber, format_cn, format_en, parse_number
@@ -116,6 +118,8 @@ def _kpi_clean(campaign, data: dict, *, partial: bool, current: Kpi | None = Non
     if "deadline" in data:
         out["deadline"] = date_input(data.get("deadline"), "deadline", errors)
     _flag(out, data, "shared_with_partners")
+    if "channel" in data:
+        out["channel"] = _channel_input(campaign, data.get("channel"), errors)
     metric = out.get("metric", current.metric if current else "")
     numerator = out.get("numerator", current.numerator if current else "")
     denominator = out.get("denominator", current.denominator if current else "")
@@ -129,6 +133,24 @@ def _kpi_clean(campaign, data: dict, *, partial: bool, current: Kpi | None = Non
         elif not numerator and not metric:
             errors["metric"] = _("Name the metric this KPI sums (or a numerator and a denominator).")
     return valid(out, errors)
+
+
+def _channel_input(campaign, raw, errors: dict) -> Channel | None:
+    """The campaign's channel a KPI is scoped to, by its name; blank or null: the whole campaign."""
+    name = clean_text(raw) if isinstance(raw, str) else raw
+    if name in (None, ""):
+        return None
+    channel = campaign.channels.filter(name=name).first() if isinstance(name, str) else None
+    if channel is None:
+        errors["channel"] = _("Not a channel of this campaign: %(name)s.") % {"name": str(name)[:100]}
+    return channel
+
+
+def _channel_as_id(values: dict) -> None:
+    """A cleaned `channel` (a channel or None) as the column `update_versioned` writes."""
+    if "channel" in values:
+        channel = values.pop("channel")
+        values["channel_id"] = channel.pk if channel else None
 
 
 @transaction.atomic
@@ -145,6 +167,7 @@ def kpi_update(*, actor, kpi: Kpi, version: int, data: dict) -> Kpi:
     before = snapshot(kpi)
     values = _kpi_clean(kpi.campaign, data, partial=True, current=kpi)
     _owner_as_id(values)
+    _channel_as_id(values)
     update_versioned(kpi, expected_version=version, changes=values)
     audit_record(actor=actor, action="kpi.update", obj=kpi, before=before, after=snapshot(kpi), campaign=kpi.campaign)
     return kpi
@@ -171,8 +194,9 @@ def kpi_delete(*, actor, kpi: Kpi, version: int) -> None:
 
 def plan_buckets(kpi: Kpi, granularity: str) -> list[decompose.Bucket]:
     campaign = kpi.campaign
-    if granularity == Granularity.CHANNEL:
-        return [decompose.Bucket(key=c.name, label=c.name, days=1) for c in campaign.channels.all()]
+    if granularity == Granularity.CHANNEL:  # a KPI that counts one channel has that channel only
+        channels = [kpi.channel] if kpi.channel_id else campaign.channels.all()
+        return [decompose.Bucket(key=c.name, label=c.name, days=1) for c in channels]
     if granularity not in Granularity.values:
         raise InvalidInput({"granularity": _("Choose day, week, month or channel.")})
     return decompose.periods(campaign.start_date, campaign.end_date, granularity)
@@ -319,4 +343,18 @@ def channel_update(*, actor, channel: Channel, version: int, data: dict) -> Chan
 
 @transaction.atomic
 def channel_delete(*, actor, channel: Channel, version: int) -> None:
-    _delete_versioned(actor, channel, version, "channel.delete")
+    """Delete a channel of the reach matrix; refused (409) while a KPI is scoped to it: deleting it would
+    silently turn that KPI into a whole-campaign one (the KPI's channel is a RESTRICT foreign key too)."""
+    used = list(channel.kpis.order_by("position", "id").values_list("name", flat=True)[:11])
+    if not used:
+        try:
+            _delete_versioned(actor, channel, version, "channel.delete")
+            return
+        except RestrictedError:  # a KPI scoped to it since the look above
+            used = list(channel.kpis.order_by("position", "id").values_list("name", flat=True)[:11])
+    raise Conflict(
+        _(
+            "KPIs count only this channel's data: %(kpis)s. Scope them to another channel or to the whole campaign first."
+        )
+        % {"kpis": some_of(used, len(used))}
+    )

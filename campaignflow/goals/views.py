@@ -57,28 +57,34 @@ def _members(campaign):
     return [m.user for m in campaign.memberships.select_related("user")]
 
 
-def _kpi_form_context(request, campaign, **extra) -> dict:
-    """The goals tab with what the KPI form offers: the members (owners), priorities and directions."""
+def _kpi_form_context(request, campaign, *, kpi=None, channel_names=None, **extra) -> dict:
+    """The goals tab with what the KPI form offers: the members (owners), the channels a KPI can count
+    (after "whole campaign"), priorities and directions."""
+    if channel_names is None:
+        channel_names = list(selectors.channels(campaign, request.user).values_list("name", flat=True))
+    if kpi is not None and kpi.channel_name and kpi.channel_name not in channel_names:
+        channel_names.append(kpi.channel_name)  # a partner reading a KPI of a channel not shared with them
     return campaign_page_context(
         request,
         campaign,
         "goals",
         members=_members(campaign),
+        kpi_channels=channel_names,
         priorities=Priority.choices,
         directions=Direction.choices,
+        **({"kpi": kpi} if kpi is not None else {}),
         **extra,
     )
 
 
 def _page(request, campaign, *, kpi_form=None, channel_form=None, status=200):
+    channels = list(selectors.channels(campaign, request.user))
     context = _kpi_form_context(
         request,
         campaign,
+        channel_names=[c.name for c in channels],
         kpis=selectors.kpis_with_actuals(campaign, request.user),
-        channels=[
-            (c, metric_map_text(c.targets), metric_map_text(c.benchmarks))
-            for c in selectors.channels(campaign, request.user)
-        ],
+        channels=[(c, metric_map_text(c.targets), metric_map_text(c.benchmarks)) for c in channels],
         kpi_form=kpi_form or KpiForm(),
         channel_form=channel_form or ChannelForm(),
     )
@@ -101,8 +107,9 @@ def kpi_create(request, campaign):
 
 
 def _kpi_initial(kpi) -> dict:
-    initial = {f: getattr(kpi, f) for f in KPI_FIELDS if f != "owner"}
+    initial = {f: getattr(kpi, f) for f in KPI_FIELDS if f not in ("owner", "channel")}
     initial["owner"] = kpi.owner.username if kpi.owner else ""
+    initial["channel"] = kpi.channel_name or ""
     initial["target"] = kpi.target.normalize()
     initial["deadline"] = kpi.deadline.isoformat() if kpi.deadline else ""
     return initial

@@ -18,10 +18,10 @@ from campaignflow.goals.domain.decompose import daily_plan
 from campaignflow.goals.domain.kpi import achievement_rate
 from campaignflow.goals.models import KpiPlan, Priority
 from campaignflow.goals.selectors import channels as goal_channels
-from campaignflow.goals.selectors import kpis_with_actuals, shared_channel_names
+from campaignflow.goals.selectors import day_totals, kpis_with_actuals, scope_of, shared_channel_names
 
 from .domain import charts
-from .models import ImportBatch, MetricChannelTotal, MetricDayTotal, MetricRow
+from .models import ImportBatch, MetricChannelTotal, MetricRow
 
 
 def step_labels() -> dict[str, str]:
@@ -119,7 +119,6 @@ def board(campaign, *, user=None, today: dt.date | None = None) -> dict:
     last_day = min(end, today)
     elapsed = max(0, (last_day - start).days + 1)
 
-    base_metrics = sorted({k.metric for k in kpis if k.metric})
     core = next((k for k in kpis if k.priority == Priority.CORE and k.metric), None) or next(
         (k for k in kpis if k.metric), None
     )
@@ -127,11 +126,9 @@ def board(campaign, *, user=None, today: dt.date | None = None) -> dict:
     for p in KpiPlan.objects.filter(kpi__campaign=campaign, granularity__in=("day", "week", "month")):  # 1
         plans[p.kpi_id][p.granularity][p.key] = p.value
 
-    by_day: dict[str, dict[dt.date, Decimal]] = defaultdict(dict)
-    for metric, date, total in MetricDayTotal.objects.filter(
-        campaign_id=campaign.pk, metric__in=base_metrics
-    ).values_list("metric", "date", "total"):  # 1
-        by_day[metric][date] = total
+    # the core KPI's daily values (its channel's when it counts one channel: one more query) and the whole
+    # campaign's day totals of its metric (the trend's "other channels")
+    days_of = day_totals(campaign, [core] if core else [], whole=[core.metric] if core else [])  # 1-2
 
     # per-channel totals of the funnel metrics and the core metric (for the trend's biggest channels)
     wanted = set(charts.FUNNEL_METRICS) | ({core.metric} if core else set())
@@ -148,6 +145,7 @@ def board(campaign, *, user=None, today: dt.date | None = None) -> dict:
             "id": k.id,
             "name": k.name,
             "metric": k.metric or f"{k.numerator}/{k.denominator}",
+            "channel": k.channel_name,  # the channel the KPI counts; None: the whole campaign
             "unit": k.unit,
             "percent": k.shows_percent,
             "priority": k.priority,
@@ -188,7 +186,9 @@ def board(campaign, *, user=None, today: dt.date | None = None) -> dict:
     if core is not None:
         card = next(c for c in kpi_cards if c["id"] == core.id)
         plan = card.pop("_plan")
-        actual_by_day = by_day.get(core.metric, {})
+        scope = scope_of(core)
+        actual_by_day = {d: t[scope][core.metric] for d, t in days_of.items() if core.metric in t.get(scope, {})}
+        whole_by_day = {d: t[None][core.metric] for d, t in days_of.items() if core.metric in t.get(None, {})}
         plan_values = [plan.get(d, Decimal(0)) for d in days]
         actual_values = [actual_by_day.get(d, Decimal(0)) if d <= last_day else None for d in days]
         cum_actual_all = charts.cumulative(actual_values)
@@ -212,7 +212,7 @@ def board(campaign, *, user=None, today: dt.date | None = None) -> dict:
             for i, d in enumerate(days)
             if d <= last_day
         ]
-        result["trend"] = _trend(campaign, core.metric, per_channel, actual_by_day, days, last_day, shared)  # 1
+        result["trend"] = _trend(campaign, core.metric, per_channel, whole_by_day, days, last_day, shared)  # 1
     for card in kpi_cards:
         card.pop("_plan", None)
 

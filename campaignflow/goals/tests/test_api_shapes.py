@@ -15,6 +15,7 @@ RATE = {
     "metric": "",
     "numerator": "点击",
     "denominator": "曝光",
+    "channel": None,
     "unit": "%",
     "target": "0.0500",
     "priority": "auxiliary",
