@@ -9,7 +9,7 @@ from pydantic import Field
 
 from campaignflow import lookups
 from campaignflow.campaigns.access import EDIT, MANAGE, VIEW, campaign_for_user
-from campaignflow.core.api_types import PathId, Username
+from campaignflow.core.api_types import InputSchema, PathId, Username
 
 from . import engine, services
 from .access import campaign_for_alerts
@@ -36,19 +36,23 @@ class AlertOut(Schema):
     follow_up_task: int | None = Field(alias="follow_up_task_id")
     version: int
 
+    @staticmethod
+    def resolve_message(alert: Alert) -> str:
+        return alert.shown_message  # in the request's language
 
-class AlertFilter(Schema):
+
+class AlertFilter(InputSchema):
     status: str | None = Field(None, max_length=20)
 
 
-class ResolveIn(Schema):
+class ResolveIn(InputSchema):
     evaluation: str = Field("", max_length=10000)
     decision: str = Field("", max_length=20)
     follow_up: str = Field("", max_length=200)
     version: int | None = None
 
 
-class RulesIn(Schema):
+class RulesIn(InputSchema):
     rules: dict[str, dict]
 
 

@@ -9,8 +9,13 @@ class AlertsConfig(CampaignAppConfig):
 
     def ready(self) -> None:
         super().ready()
+        from campaignflow.core.audit_display import register_values
         from campaignflow.core.scheduler import register_job
+        from campaignflow.notifications import texts
 
-        from .engine import evaluate_all
+        from .engine import evaluate_all, notification_text
+        from .rule_labels import RULE_LABELS
 
         register_job("alerts.evaluate", evaluate_all, every=300)
+        texts.register("alert", notification_text)  # an alert's notification, said in its reader's language
+        register_values("alerts.alert", "rule", RULE_LABELS)  # the history pages' words for a rule's code

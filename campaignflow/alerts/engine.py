@@ -18,7 +18,7 @@ from campaignflow.core.audit import audit_record
 
 from . import sources, sources_data  # noqa: F401 - sources_data registers the data-driven checks
 from .domain.conditions import RULES, effective_params
-from .messages import render_message
+from .messages import render_message, rendered_message
 from .models import Alert, AlertStatus, RuleSetting
 
 log = logging.getLogger(__name__)
@@ -106,7 +106,8 @@ def _notify(campaign: Campaign, alerts: list[Alert]) -> None:
     for alert in alerts:
         notify(
             kind="alert",
-            title=alert.message,
+            text=("alert", {"rule": alert.rule, "data": alert.data, "status": alert.status}),  # see notification_text
+            title=alert.message,  # stored when its figures cannot say it
             body=alert.get_status_display(),
             campaign=campaign,
             url=f"/campaigns/{campaign.pk}/alerts/#alert-{alert.pk}",
@@ -115,6 +116,15 @@ def _notify(campaign: Campaign, alerts: list[Alert]) -> None:
             group_key=f"alert:{campaign.pk}:{alert.rule}:{alert.subject}",
             target=alert,
         )
+
+
+def notification_text(params: dict) -> tuple[str, str]:
+    """An alert's notification (registered with notifications.texts): its message and its status, in the reader's
+    language. KeyError when the figures cannot say it: the notification's stored text is shown then."""
+    message = rendered_message(params["rule"], params["data"])
+    if message is None:
+        raise KeyError(params["rule"])
+    return message, str(AlertStatus(params["status"]).label)
 
 
 def evaluate_all() -> dict[str, int]:

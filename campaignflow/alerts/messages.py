@@ -1,11 +1,13 @@
-"""Human-readable alert messages (translated at evaluation time), in words a marketer reads."""
+"""Human-readable alert messages, in words a marketer reads: said from the rule and its figures (`Alert.data`) in
+the reader's language whenever an alert is shown (`rendered_message`); the text stored with the alert is what
+is shown when its figures cannot say it (rows of older versions)."""
 
 from decimal import Decimal
 
 from django.utils.translation import get_language, gettext_lazy, pgettext
 from django.utils.translation import gettext as _
 
-from campaignflow.core.domain.numbers import format_cn, format_en
+from campaignflow.core.domain.numbers import format_cn, format_en, format_money
 
 
 def _pct(x) -> str:
@@ -17,6 +19,13 @@ def _num(x, percent: bool = False) -> str:
     if percent:
         return format_en(Decimal(str(x)) * 100, 2) + "%"
     return format_cn(x) if (get_language() or "zh-hans").startswith("zh") else format_en(x)
+
+
+def _money(x) -> str:
+    """An amount as the `money` filter shows it (¥8万 / ¥80,000.00); older alerts stored it already written."""
+    if isinstance(x, str):
+        return x
+    return format_money(x, get_language() or "zh-hans")
 
 
 def _kpi(p: dict, ahead: bool) -> str:
@@ -125,7 +134,6 @@ def _anomaly(p: dict) -> str:
 PLAIN_MESSAGES = {
     "task_overdue": gettext_lazy("Task %(code)s %(name)s is %(days)d days overdue."),
     "milestone_at_risk": gettext_lazy("Milestone %(code)s %(name)s (due %(due)s) is at risk."),
-    "budget_over": gettext_lazy("Budget line %(item)s is over plan by %(over)s (plan %(planned)s, actual %(actual)s)."),
     "issue_sla": gettext_lazy("Issue %(code)s has passed its %(which)s deadline (%(due)s)."),
     "retro_overdue": gettext_lazy("The retrospective was due on %(due)s and is %(days)d days late."),
     "material_late": gettext_lazy(
@@ -136,6 +144,7 @@ PLAIN_MESSAGES = {
 
 
 def render_message(rule: str, p: dict) -> str:
+    """The alert's message in the active language (the rule's key when the rule is unknown)."""
     if rule == "kpi_deviation":
         return _kpi(p, ahead=False)
     if rule == "kpi_ahead":
@@ -155,9 +164,33 @@ def render_message(rule: str, p: dict) -> str:
         return _anomaly(p)
     if rule in PLAIN_MESSAGES:
         return PLAIN_MESSAGES[rule] % p
+    if rule == "budget_over":
+        return _("Budget line %(item)s is over plan by %(over)s (plan %(planned)s, actual %(actual)s).") % {
+            "item": p["item"],
+            "over": _money(p["over"]),
+            "planned": _money(p["planned"]),
+            "actual": _money(p["actual"]),
+        }
     if rule == "contingency_low":
         return _("The contingency reserve is %(ratio)s of the budget, below the %(minimum)s rule.") % {
             "ratio": _pct(p["ratio"]),
             "minimum": _pct(p["minimum"]),
         }
     return rule
+
+
+# The rules render_message says (any other rule's key is said as itself).
+RULES_SAID = {"kpi_deviation", "kpi_ahead", "conversion_drop", "below_benchmark", "anomaly", "budget_over"}
+RULES_SAID |= {"contingency_low", *PLAIN_MESSAGES}
+CANNOT_SAY = (KeyError, TypeError, ValueError, AttributeError, IndexError, ArithmeticError)
+
+
+def rendered_message(rule: str, data) -> str | None:
+    """The message of an alert of `rule` with these figures, in the active language; None when they cannot say
+    it (an unknown rule, figures stored by an older version): the caller shows the stored text then."""
+    if rule not in RULES_SAID or not isinstance(data, dict):
+        return None
+    try:
+        return render_message(rule, data)
+    except CANNOT_SAY:
+        return None

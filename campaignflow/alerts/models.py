@@ -7,6 +7,8 @@ from django.utils.translation import gettext_lazy as _
 from campaignflow.core.model_fields import status_field, user_ref
 from campaignflow.core.models import VersionedModel
 
+from .messages import rendered_message
+
 
 class RuleSetting(VersionedModel):
     """A campaign's own thresholds for a rule (defaults come from alerts/domain/conditions.py)."""
@@ -42,7 +44,7 @@ class Alert(VersionedModel):
     rule = models.CharField(_("rule"), max_length=40)
     subject = models.CharField(_("subject"), max_length=200)
     severity = models.CharField(_("severity"), max_length=10, default="medium")
-    message = models.CharField(_("message"), max_length=500)
+    message = models.CharField(_("message"), max_length=500)  # as first said; shown: `shown_message`
     data = models.JSONField(default=dict, blank=True)
     status = status_field(AlertStatus, default=AlertStatus.OPEN, db_index=True)
     last_seen_at = models.DateTimeField(_("last seen"), auto_now_add=True)
@@ -75,4 +77,10 @@ class Alert(VersionedModel):
         verbose_name_plural = _("alerts")
 
     def __str__(self) -> str:
-        return self.message
+        return self.shown_message
+
+    @property
+    def shown_message(self) -> str:
+        """The message in the reader's (active) language, said from the rule and its figures; the stored text
+        when they cannot say it (alerts of older versions)."""
+        return rendered_message(self.rule, self.data) or self.message

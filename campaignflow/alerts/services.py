@@ -10,8 +10,9 @@ from campaignflow.core.audit import audit_record, snapshot
 from campaignflow.core.errors import Conflict, InvalidInput
 from campaignflow.core.locking import update_versioned
 
-from .domain.conditions import RULES, validate_params
+from .domain.conditions import RULES, Param, validate_params
 from .models import Alert, AlertStatus, Decision, RuleSetting
+from .rule_labels import PERCENT_PARAMS
 
 
 @transaction.atomic
@@ -60,7 +61,7 @@ def alert_resolve(
             campaign=alert.campaign,
             data={
                 "name": follow_up.strip(),
-                "remark": (_("Follow-up of alert: %(msg)s") % {"msg": alert.message})[:500],
+                "remark": (_("Follow-up of alert: %(msg)s") % {"msg": alert.shown_message})[:500],
             },
         )
     before = snapshot(alert)
@@ -82,6 +83,17 @@ def alert_resolve(
     return alert
 
 
+def _param_refusal(spec: Param | None) -> str:
+    """Why a threshold was refused, with its range as the rules form shows it (shares as percentages)."""
+    if spec is None:
+        return _("Unknown parameter.")
+    if spec.name in PERCENT_PARAMS:
+        low, high = f"{spec.low * 100:g}%", f"{spec.high * 100:g}%"
+    else:
+        low, high = f"{spec.low:g}", f"{spec.high:g}"
+    return _("Enter a number from %(low)s to %(high)s.") % {"low": low, "high": high}
+
+
 @transaction.atomic
 def rule_settings_save(*, actor, campaign, rules: dict[str, dict]) -> None:
     """{rule: {"enabled": bool, "params": {...}}}; unknown rules or thresholds out of range → 422."""
@@ -93,8 +105,8 @@ def rule_settings_save(*, actor, campaign, rules: dict[str, dict]) -> None:
         if not isinstance(value, dict):
             errors[key] = _("Must be an object with enabled and params.")
             continue
-        for name, message in validate_params(key, value.get("params") or {}).items():
-            errors[f"{key}.{name}"] = message
+        for name, spec in validate_params(key, value.get("params") or {}).items():
+            errors[f"{key}.{name}"] = _param_refusal(spec)
     if errors:
         raise InvalidInput(errors)
     for key, value in rules.items():

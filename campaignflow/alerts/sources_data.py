@@ -247,11 +247,11 @@ def budget_over(campaign, params, today, ctx):
             findings.append(
                 Finding(
                     f"budget_line:{line.id}",
-                    {
+                    {  # amounts as numbers: the message writes them in the reader's money format
                         "item": line.item,
-                        "over": f"¥{float(line.actual) - float(line.planned):,.2f}",
-                        "planned": f"¥{float(line.planned):,.2f}",
-                        "actual": f"¥{float(line.actual):,.2f}",
+                        "over": round(float(line.actual) - float(line.planned), 2),
+                        "planned": float(line.planned),
+                        "actual": float(line.actual),
                     },
                 )
             )

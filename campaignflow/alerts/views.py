@@ -139,9 +139,15 @@ def save_rules(request, pk: int):
             except ValueError:
                 params[p.name] = raw
         rules[key] = {"enabled": f"{key}.enabled" in request.POST, "params": params}
+    labels = {
+        f"{key}.{p.name}": f"{RULE_LABELS[key]} · {PARAM_LABELS[p.name]}"
+        for key, rule in RULES.items()
+        for p in rule.params
+    }
     act(
         request,
         lambda: services.rule_settings_save(actor=request.user, campaign=campaign, rules=rules),
         _("Thresholds saved."),
+        labels,
     )
     return redirect(f"/campaigns/{pk}/alerts/#rules")

@@ -199,11 +199,11 @@ def _alerts(ctx: Context, campaign, *, since: dt.datetime | None = None, focus=N
     qs = qs.filter(Q(created_at__gte=since) | ~Q(status=AlertStatus.RESOLVED)) if since else qs
     ctx.data["alerts"] = [
         {
-            "ref": ctx.ref("alert", a.pk, a.message, f"{url}#alert-{a.pk}"),
+            "ref": ctx.ref("alert", a.pk, a.shown_message, f"{url}#alert-{a.pk}"),
             "rule": a.rule,
             "subject": _text(a.subject, 200),
             "severity": a.severity,
-            "message": _text(a.message, 500),
+            "message": _text(a.shown_message, 500),
             "status": a.status,
             "raised_on": timezone.localtime(a.created_at).date(),
             "figures": a.data,
@@ -211,13 +211,13 @@ def _alerts(ctx: Context, campaign, *, since: dt.datetime | None = None, focus=N
         for a in qs.order_by("-created_at")[:50]
     ]
     if focus is not None:
-        ref = ctx.ref("alert", focus.pk, focus.message, f"{url}#alert-{focus.pk}")
+        ref = ctx.ref("alert", focus.pk, focus.shown_message, f"{url}#alert-{focus.pk}")
         ctx.data["focus_alert"] = {
             "ref": ref,
             "rule": focus.rule,
             "subject": _text(focus.subject, 200),
             "severity": focus.severity,
-            "message": _text(focus.message, 500),
+            "message": _text(focus.shown_message, 500),
             "raised_on": timezone.localtime(focus.created_at).date(),
             "figures": focus.data,
         }

@@ -11,9 +11,8 @@ from __future__ import annotations
 
 from django.db import transaction
 from django.urls import reverse
-from django.utils.translation import gettext as _
 
-from campaignflow.core.domain.numbers import format_money
+from campaignflow.notifications import texts
 from campaignflow.notifications.services import notify, resolve
 
 from . import selectors
@@ -39,15 +38,11 @@ def ask_for_expense_decision(expense: Expense, *, asked_by, roles: set) -> None:
     def send() -> None:
         if not Expense.objects.filter(pk=expense.pk, status=status, version=version).exists():
             return  # decided, corrected or deleted before this round's write committed: nothing waits
-        held = status == ExpenseStatus.HELD
-        title = (
-            _("Overrun waiting for your approval: %(payee)s %(amount)s")
-            if held
-            else _("Corrected expense waiting for your approval: %(payee)s %(amount)s")
-        ) % {"payee": expense.payee or expense.line.item, "amount": format_money(expense.amount)}
+        key = "approval.expense_held" if status == ExpenseStatus.HELD else "approval.expense_corrected"
         notify(
             kind="approval",
-            title=title,
+            # said in each reader's language (notifications.texts)
+            text=(key, {"payee": expense.payee or expense.line.item, "amount": texts.money(expense.amount)}),
             body=" · ".join(part for part in (expense.line.item, expense.note) if part),
             url=reverse("budgets:budget", args=[campaign.pk]) + "#expenses",
             campaign=campaign,
@@ -70,7 +65,7 @@ def ask_for_budget_decision(budget: Budget, *, asked_by, roles: set) -> None:
             return  # decided before this submission's write committed (one transaction, as the demo data does)
         notify(
             kind="approval",
-            title=_("Budget waiting for your approval: %(campaign)s") % {"campaign": campaign.name},
+            text=("approval.budget", {"campaign": campaign.name}),
             url=reverse("budgets:budget", args=[campaign.pk]),
             campaign=campaign,
             recipients=selectors.deciders(campaign, roles, except_user_id=asked_by.pk),

@@ -10,3 +10,13 @@ class BudgetsConfig(CampaignAppConfig):
         Tab("partners", _("Partners"), "budgets:partners", order=62),
         Tab("settlement", _("Settlement"), "budgets:settlement", order=64),
     )
+
+    def ready(self):
+        super().ready()
+        from campaignflow.core.audit_display import register_values
+
+        from .models import OVERRUN_REASONS, Category
+
+        # the history pages' words for codes these models keep without choices
+        register_values("budgets.budgetline", "category", dict(Category.choices))
+        register_values("budgets.expense", "over_reason", OVERRUN_REASONS)

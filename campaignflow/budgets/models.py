@@ -43,6 +43,10 @@ def default_weights() -> dict:
     return {"industry_relevance": "0.30", "audience_overlap": "0.30", "resource_strength": "0.20", "brand_fit": "0.20"}
 
 
+# An held expense's `over_reason` in words (the approvals card, the history pages).
+OVERRUN_REASONS = {"line": _("over the line's plan"), "total": _("over the campaign's planned total")}
+
+
 class Budget(VersionedModel):
     """One per campaign: approval status, contingency rule, partner-evaluation weights."""
 

@@ -12,12 +12,11 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone
-from django.utils.translation import gettext as _
-from django.utils.translation import override
 
 from campaignflow.campaigns.models import Campaign, MemberRole, Status
 from campaignflow.core.workdays import china_calendar
 from campaignflow.goals.models import Channel
+from campaignflow.notifications import texts
 from campaignflow.notifications.services import notify
 from campaignflow.tracking.models import MetricRow
 
@@ -73,20 +72,19 @@ def _remind(campaign: Campaign, today: dt.date) -> int | None:
         data_people,
     )
     users = get_user_model().objects.in_bulk(list(missing))
-    with override(settings.LANGUAGE_CODE):
-        for person, names in missing.items():
-            user = users.get(person)
-            if user is None:
-                continue
-            notify(
-                kind="numbers_missing",
-                title=_("Today's numbers are missing: %(channels)s") % {"channels": _(", ").join(names)},
-                body=_("Please enter today's numbers for %(campaign)s.") % {"campaign": campaign.name},
-                url=numbers_link(campaign.pk, names),
-                campaign=campaign,
-                recipients=[user],
-                group_key=f"numbers:{campaign.pk}:{today.isoformat()}",
-            )
+    for person, names in missing.items():
+        user = users.get(person)
+        if user is None:
+            continue
+        notify(
+            kind="numbers_missing",
+            # said in each reader's language (notifications.texts); stored in the site's
+            text=("numbers.missing", {"channels": texts.listed(names), "campaign": campaign.name}),
+            url=numbers_link(campaign.pk, names),
+            campaign=campaign,
+            recipients=[user],
+            group_key=f"numbers:{campaign.pk}:{today.isoformat()}",
+        )
     marker.people = len(missing)
     marker.save(update_fields=["people"])
     return len(missing)

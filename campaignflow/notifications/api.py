@@ -9,7 +9,7 @@ from pydantic import Field
 
 from campaignflow import lookups
 from campaignflow.campaigns.access import MANAGE, campaign_for_user
-from campaignflow.core.api_types import IdField, PathId, VersionQuery, patch_data, patch_schema
+from campaignflow.core.api_types import IdField, InputSchema, PathId, VersionQuery, patch_data, patch_schema
 
 from . import services
 from .models import Delivery, Notification, WebhookEndpoint
@@ -29,13 +29,21 @@ class NotificationOut(Schema):
     read_at: dt.datetime | None
     count: int = 1  # how often the same event (e.g. an alert) came up; counted here, not as new entries
 
+    @staticmethod
+    def resolve_title(note: Notification) -> str:
+        return note.shown_title  # in the request's language (notifications.texts)
 
-class InboxFilter(Schema):
+    @staticmethod
+    def resolve_body(note: Notification) -> str:
+        return note.shown_body
+
+
+class InboxFilter(InputSchema):
     unread: bool = False
     limit: int = Field(50, ge=1, le=500)
 
 
-class ReadIn(Schema):
+class ReadIn(InputSchema):
     ids: list[IdField] | None = Field(None, max_length=1000)
 
 
@@ -52,7 +60,7 @@ def mark_read(request, payload: ReadIn):
     return {"marked": services.mark_read(user=request.user, ids=payload.ids)}
 
 
-class PreferenceIn(Schema):
+class PreferenceIn(InputSchema):
     preferences: dict[str, dict[str, bool]]
 
 
@@ -62,7 +70,7 @@ def save_preferences(request, payload: PreferenceIn):
     return {"saved": len(payload.preferences)}
 
 
-class WebhookIn(Schema):
+class WebhookIn(InputSchema):
     name: str = Field(..., max_length=100)
     kind: str = Field(..., max_length=20)
     url: str = Field(..., max_length=500)
@@ -105,6 +113,10 @@ class DeliveryOut(Schema):
     created_at: dt.datetime
     sent_at: dt.datetime | None
     next_attempt_at: dt.datetime
+
+    @staticmethod
+    def resolve_title(delivery: Delivery) -> str:
+        return delivery.shown_title
 
 
 @router.get("/campaigns/{campaign_id}/webhooks", response=list[WebhookOut])

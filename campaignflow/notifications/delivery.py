@@ -13,7 +13,7 @@ from django.core.mail import send_mail
 from django.db import transaction
 from django.utils import timezone
 
-from . import chat_channel, outbound
+from . import chat_channel, outbound, texts
 from .domain import webhooks
 from .models import Delivery, DeliveryStatus
 
@@ -90,6 +90,7 @@ def deliver_due(*, now: dt.datetime | None = None, limit: int = 200) -> dict[str
             )
             if delivery is None:
                 continue  # another worker has it
+            texts.localize(delivery)  # in its recipient's language (a robot's: the site's), kept as sent
             ok, status, error = SENDERS[delivery.channel](delivery)
             delivery.attempts += 1
             delivery.response_status = status

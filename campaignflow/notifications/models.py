@@ -9,6 +9,8 @@ from django.utils.translation import gettext_lazy as _
 from campaignflow.core.model_fields import user_ref
 from campaignflow.core.models import VersionedModel
 
+from .texts import SaidText
+
 
 class EventKind(models.TextChoices):
     ALERT = "alert", _("Alert")
@@ -21,7 +23,7 @@ class EventKind(models.TextChoices):
     OTHER = "other", _("Other")
 
 
-class Notification(models.Model):
+class Notification(SaidText, models.Model):
     recipient = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications")
     campaign = models.ForeignKey(
         "campaigns.Campaign", null=True, blank=True, on_delete=models.CASCADE, related_name="+"
@@ -29,6 +31,9 @@ class Notification(models.Model):
     kind = models.CharField(_("kind"), max_length=20, choices=EventKind.choices, default=EventKind.OTHER)
     title = models.CharField(_("title"), max_length=200)
     body = models.TextField(_("message"), blank=True)
+    # What the title and body say, said again in the reader's language (notifications.texts); empty: old rows.
+    message_key = models.CharField(max_length=60, blank=True)
+    message_params = models.JSONField(default=dict, blank=True)
     url = models.CharField(_("link"), max_length=500, blank=True)
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
     read_at = models.DateTimeField(_("read at"), null=True, blank=True)
@@ -46,7 +51,7 @@ class Notification(models.Model):
         verbose_name_plural = _("notifications")
 
     def __str__(self) -> str:
-        return self.title
+        return self.shown_title
 
 
 class Preference(models.Model):
@@ -91,6 +96,7 @@ class DeliveryStatus(models.TextChoices):
     SENT = "sent", _("Sent")
     FAILED = "failed", _("Failed, will retry")
     DEAD = "dead", _("Gave up")
+    WITHDRAWN = "withdrawn", _("Withdrawn: no longer needed")  # its request was decided before it went out
 
 
 class WebhookEndpoint(VersionedModel):
@@ -116,7 +122,7 @@ class WebhookEndpoint(VersionedModel):
         return f"{self.name} ({self.kind})"
 
 
-class Delivery(models.Model):
+class Delivery(SaidText, models.Model):
     """One message to send (e-mail, webhook or a person's chat app), kept as the delivery log; retried until sent
     or dead. `target` is the object the message is about (an expense waiting for approval, an alert), when there
     is one: a chat app card offers its actions."""
@@ -132,8 +138,10 @@ class Delivery(models.Model):
         "campaigns.Campaign", null=True, blank=True, on_delete=models.CASCADE, related_name="+"
     )
     kind = models.CharField(max_length=20, choices=EventKind.choices)
-    title = models.CharField(max_length=200)
+    title = models.CharField(max_length=200)  # as sent: in its recipient's language (texts.localize)
     body = models.TextField(blank=True)
+    message_key = models.CharField(max_length=60, blank=True)  # see Notification.message_key
+    message_params = models.JSONField(default=dict, blank=True)
     url = models.CharField(max_length=500, blank=True)
     status = models.CharField(
         max_length=10, choices=DeliveryStatus.choices, default=DeliveryStatus.PENDING, db_index=True

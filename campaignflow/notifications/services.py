@@ -20,10 +20,11 @@ from campaignflow.core.domain.text import clean_text
 from campaignflow.core.errors import InvalidInput
 from campaignflow.core.locking import refuse_stale_delete, update_versioned
 
-from . import chat_channel, outbound
+from . import chat_channel, outbound, texts
 from .models import (
     CampaignMute,
     Delivery,
+    DeliveryStatus,
     EventKind,
     Notification,
     Preference,
@@ -36,8 +37,9 @@ from .tasks import deliver_pending
 def notify(
     *,
     kind: str,
-    title: str,
+    title: str = "",
     body: str = "",
+    text: tuple[str, dict] | None = None,
     url: str = "",
     campaign=None,
     recipients=(),
@@ -46,12 +48,25 @@ def notify(
 ) -> list[Notification]:
     """Inbox entries for each recipient (per their preferences) and queued e-mails, chat app messages and webhooks.
 
+    `text` is (message key, params) of `texts.TEXTS`: the entries are then read in each reader's language (the
+    inbox, the API), and e-mails and chat app messages are sent in their recipient's (`texts.localize`). The
+    stored title and body are said from it in the site's language; `title` is stored instead when the params
+    cannot say it, `body` when the key has none (text people typed). Without `text`, `title` and `body` are what
+    everyone reads.
+
     `target` is the object the event is about (an expense waiting for approval, an alert): a chat app message
     offers its actions as buttons (chatcards).
 
     `group_key` names the event (e.g. one alert rule × subject): a person who already has it unread,
     or was told within NOTIFICATION_REPEAT_HOURS, gets no new entry or e-mail; their entry counts the
     repeat (×2, ×3 …) and shows the newest text. A robot gets it once in that period."""
+    key, params = text if text is not None else ("", {})
+    if key:
+        said = texts.first_written(key, params)
+        if said is None and not title:
+            raise ValueError(f"notification text {key!r} cannot be said with {sorted(params)}")
+        if said is not None:
+            title, body = said[0], body if said[1] is None else said[1]
     now = timezone.now()
     users = {u.pk: u for u in recipients if u is not None and u.is_active}
     muted = set()
@@ -62,7 +77,12 @@ def notify(
     repeated, told = _repeats(group_key, users, since) if group_key else ({}, set())
     if repeated:
         Notification.objects.filter(pk__in=repeated.values()).update(
-            count=F("count") + 1, title=title[:200], body=body, url=url[:500]
+            count=F("count") + 1,
+            title=title[:200],
+            body=body,
+            url=url[:500],
+            message_key=key,
+            message_params=params,
         )
     # What every inbox entry, e-mail and robot message of this event carries.
     message = {
@@ -72,6 +92,8 @@ def notify(
         "body": body,
         "url": url[:500],
         "group_key": group_key,
+        "message_key": key,
+        "message_params": params,
     }
     about = {"target_type": ContentType.objects.get_for_model(target), "target_id": target.pk} if target else {}
     chat = chat_channel.current()
@@ -256,6 +278,7 @@ def endpoint_test(*, actor, endpoint: WebhookEndpoint) -> Delivery:
         kind=EventKind.OTHER,
         title=_("CampaignFlow test message"),
         body=_("If you can read this, the robot is set up."),
+        message_key="webhook.test",
         next_attempt_at=timezone.now(),
     )
     audit_record(actor=actor, action="test", obj=endpoint, campaign=endpoint.campaign, after={"delivery": delivery.pk})
@@ -276,9 +299,16 @@ def mark_read(*, user, ids: list[int] | None = None) -> int:
 def resolve(*, campaign, group_key_prefix: str) -> int:
     """The thing these entries asked someone to do is done (an approval was decided, by anyone): every unread
     entry of the campaign whose `group_key` starts with `group_key_prefix` is marked read for every recipient, so
-    it no longer counts as waiting. Returns how many were."""
+    it no longer counts as waiting, and its e-mails, chat cards and robot messages not sent yet are withdrawn (a
+    card asking to approve what is already approved would only mislead; the sender skips them). Returns how many
+    inbox entries were closed."""
     if not group_key_prefix:
         raise ValueError("a group key prefix is needed")
+    Delivery.objects.filter(
+        campaign=campaign,
+        group_key__startswith=group_key_prefix,
+        status__in=[DeliveryStatus.PENDING, DeliveryStatus.FAILED],
+    ).update(status=DeliveryStatus.WITHDRAWN)
     return Notification.objects.filter(
         campaign=campaign, group_key__startswith=group_key_prefix, read_at__isnull=True
     ).update(read_at=timezone.now())

@@ -14,10 +14,9 @@ from functools import reduce
 
 from django.db.models import Max, Q, Sum
 from django.urls import reverse
-from django.utils.translation import gettext_lazy
 
 from campaignflow.alerts.models import Alert, AlertStatus
-from campaignflow.budgets.models import Budget, BudgetStatus, Expense, ExpenseStatus
+from campaignflow.budgets.models import OVERRUN_REASONS, Budget, BudgetStatus, Expense, ExpenseStatus
 from campaignflow.budgets.services import APPROVER_ROLES, OVERRUN_ROLES, may_decide
 from campaignflow.campaigns.access import visible_campaigns
 from campaignflow.campaigns.models import MemberRole, Membership, Status
@@ -173,7 +172,7 @@ def alert_items(user, rows: list[Membership]) -> list[dict]:
             "id": a.pk,
             "campaign_id": a.campaign_id,
             "campaign": a.campaign.name,
-            "message": a.message,
+            "message": a.shown_message,  # in the reader's language
             "severity": a.severity,
             "status": a.status,
             "created_at": a.created_at,
@@ -215,10 +214,6 @@ def _budget_items(user) -> list[dict]:
 
 
 # an overrun expense's `over_reason` is a code: the reader sees why in words (as on the budget page)
-OVERRUN_NOTES = {
-    "line": gettext_lazy("over the line's plan"),
-    "total": gettext_lazy("over the campaign's planned total"),
-}
 
 
 def _expense_items(user) -> list[dict]:
@@ -243,7 +238,7 @@ def _expense_items(user) -> list[dict]:
             "title": " · ".join(x for x in (e.line.item if e.line else "", e.payee) if x),
             "amount": e.amount,
             "by": e.created_by.label if e.created_by else "",
-            "note": str(OVERRUN_NOTES.get(e.over_reason, e.over_reason)),
+            "note": str(OVERRUN_REASONS.get(e.over_reason, e.over_reason)),
             "version": e.version,
             "url": reverse("budgets:budget", args=[e.campaign_id]) + f"#expense-{e.pk}",
             "decide_url": reverse("today:expense-decide", args=[e.pk]),

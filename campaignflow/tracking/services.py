@@ -407,6 +407,20 @@ def _job_finish(job_id: int, status: str, **fields) -> None:
     _job_update(job_id, status=status, data=None, finished_at=timezone.now(), **fields)
 
 
+def _import_text(job: ImportJob) -> tuple[str, dict]:
+    """The finished job's notification as (message key, params), worded as its page words it (tracking/_job.html);
+    a failure the job's message explains (a refused file) keeps that message as the body."""
+    if job.status == JobStatus.DONE and job.batch_id:
+        batch = job.batch
+        done = {"rows": batch.rows_total, "created": batch.created, "updated": batch.updated}
+        return "import.done", {"file": job.filename, **done}
+    if job.status == JobStatus.DONE:
+        return "import.finished", {"file": job.filename, "rows": job.rows_total}
+    if job.error_count and job.errors and job.errors[0].get("field") != "file":
+        return "import.invalid_rows", {"file": job.filename, "count": job.error_count}
+    return "import.failed", {"file": job.filename}
+
+
 def import_job_run(job_id: int) -> ImportJob | None:
     """The worker's side: parse (progress per 20,000 rows), validate, write in one transaction,
     notify the uploader. Never raises for bad input: the job ends `failed` with the bad rows named."""
@@ -472,13 +486,10 @@ def import_job_run(job_id: int) -> ImportJob | None:
         progress_path.unlink(missing_ok=True)
     job.refresh_from_db()
     if job.status == JobStatus.DONE:
-        title = _("Import of %(file)s finished: %(rows)s rows") % {"file": job.filename, "rows": job.rows_total}
         try:
             rollups.after_bulk_load(job.rows_total)
         except DatabaseError:  # maintenance only: the import itself has committed
             logging.getLogger(__name__).warning("VACUUM after import job %s failed", job.pk, exc_info=True)
-    else:
-        title = _("Import of %(file)s failed: nothing was written") % {"file": job.filename}
     if job.actor is not None:
         from django.urls import reverse
 
@@ -487,7 +498,7 @@ def import_job_run(job_id: int) -> ImportJob | None:
         with contextlib.suppress(Exception):
             notify(
                 kind="other",
-                title=title,
+                text=_import_text(job),  # said in each reader's language (notifications.texts)
                 body=job.message,
                 recipients=[job.actor],
                 campaign=job.campaign,

@@ -203,19 +203,17 @@ register(Rule("retro_overdue", "medium"))
 register(Rule("material_late", "high"))
 
 
-def validate_params(key: str, params: dict) -> dict[str, str]:
-    """Errors by parameter name for thresholds out of range or unknown (empty when fine)."""
-    rule = RULES.get(key)
-    if rule is None:
-        return {"rule": f"unknown rule {key}"}
-    allowed = {p.name: p for p in rule.params}
-    errors = {}
+def validate_params(key: str, params: dict) -> dict[str, Param | None]:
+    """The parameters refused, by name: the Param whose range the value is outside (or not a number), or None
+    for a name the rule does not have (the service words them in the reader's language). Empty when fine."""
+    allowed = {p.name: p for p in RULES[key].params}
+    errors: dict[str, Param | None] = {}
     for name, value in params.items():
         spec = allowed.get(name)
         if spec is None:
-            errors[name] = f"unknown parameter for {key}"
+            errors[name] = None
         elif isinstance(value, bool) or not isinstance(value, (int, float)) or not spec.low <= value <= spec.high:
-            errors[name] = f"must be a number from {spec.low:g} to {spec.high:g}"
+            errors[name] = spec
     return errors
 
 

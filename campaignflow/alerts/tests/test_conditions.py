@@ -58,8 +58,9 @@ def test_threshold_validation_names_the_parameter():
     assert c.validate_params("conversion_drop", {"threshold": 0.3}) == {}
     assert "threshold" in c.validate_params("conversion_drop", {"threshold": 5})
     assert "days" in c.validate_params("below_benchmark", {"days": 0})
-    assert "bogus" in c.validate_params("below_benchmark", {"bogus": 1})
-    assert c.validate_params("nope", {}) == {"rule": "unknown rule nope"}
+    assert c.validate_params("below_benchmark", {"bogus": 1}) == {"bogus": None}
+    refused = c.validate_params("conversion_drop", {"threshold": True})["threshold"]
+    assert (refused.name, refused.low, refused.high) == ("threshold", 0.05, 1)
     assert c.effective_params("below_benchmark", {"days": 5}) == {"threshold": 0.2, "days": 5}
 
 

@@ -23,7 +23,7 @@ def test_a_resolution_without_evaluation_shows_at_the_alert_and_writes_nothing(u
     refused = client.post(url, {"action": "resolve", "evaluation": " ", "decision": "adjust"})
     assert refused.status_code == 302 and refused.url == f"/campaigns/{campaign.id}/alerts/#alert-{alert.id}"
     message = zh("Write the evaluation: what caused it and what is done about it.")
-    assert last_message(refused) == f"evaluation: {message}"
+    assert last_message(refused) == f"评估：{message}"  # the field by its label, not its code
     page = client.get(f"/campaigns/{campaign.id}/alerts/").content.decode()
     assert message in page and '<details class="resolve" open>' in page
     assert Alert.objects.get(pk=alert.pk).status == "open"
@@ -59,7 +59,7 @@ def test_a_threshold_out_of_range_is_a_message_and_saves_nothing(users, campaign
         f"/campaigns/{campaign.id}/alerts/rules/", {"conversion_drop.enabled": "on", "conversion_drop.threshold": "500"}
     )
     assert response.url == f"/campaigns/{campaign.id}/alerts/#rules"
-    assert last_message(response).startswith("conversion_drop.threshold: ")
+    assert last_message(response) == "渠道转化率日环比下降 · 阈值：请填写 5% 到 100% 之间的数字。"
     assert not RuleSetting.objects.filter(campaign=campaign).exists()
 
 

@@ -10,7 +10,7 @@ import pytest
 from campaignflow.budgets.models import Budget, Expense
 from campaignflow.campaigns.models import Membership
 from campaignflow.notifications.models import Notification
-from conftest import logged_in, make_user
+from conftest import logged_in, make_campaign, make_user
 
 from .conftest import add_line
 
@@ -229,3 +229,53 @@ def test_a_request_decided_in_the_same_transaction_is_never_sent(bc, users):
     assert waiting.status == "held"  # still over the plan: this one waits
     assert [n.group_key for n in asked(users["director"])] == [f"approval:expense:{waiting.pk}:1"]
     assert asked(users["finance"]) == []
+
+
+# --- what was queued for a request decided since -----------------------------------------------------------------
+
+
+def test_a_decided_request_withdraws_its_e_mails_not_sent_yet(api, bc, users, settings):
+    from campaignflow.notifications.delivery import deliver_due
+    from campaignflow.notifications.models import Delivery
+
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}  # no worker sends them yet
+    for key in ("finance", "director"):
+        users[key].email = f"{key}@example.com"
+        users[key].save(update_fields=["email"])
+    add_line(api("owner"), bc)
+    api("owner").post(f"/campaigns/{bc.id}/budget/submit")
+    queued = Delivery.objects.filter(kind="approval", group_key__startswith="approval:budget:")
+    assert queued.filter(status="pending").count() >= 2  # finance's and the director's e-mails, not sent yet
+    api("director").post(f"/campaigns/{bc.id}/budget/approve")
+    assert set(queued.values_list("status", flat=True)) == {"withdrawn"}
+    assert deliver_due()["sent"] == 0  # nothing about an approved budget goes out
+    page = logged_in(users["owner"]).get(f"/campaigns/{bc.id}/execution/notifications/").content.decode()
+    assert "已撤回：已无需发送" in page  # the delivery log says what became of them
+
+
+def test_the_older_requests_without_a_group_key_are_closed_where_nothing_waits(bc, users):
+    # Requests made before they had group keys: the migration closes them campaign by campaign.
+    import importlib
+
+    from django.apps import apps
+
+    from campaignflow.notifications.models import Delivery
+
+    migration = importlib.import_module("campaignflow.notifications.migrations.0005_withdrawn_deliveries")
+    other = make_campaign(users)
+    Budget.objects.update_or_create(campaign=other, defaults={"status": "submitted"})
+    old = {"recipient": users["finance"], "kind": "approval", "title": "预算待审批"}
+    decided = Notification.objects.create(campaign=bc, **old)
+    waiting = Notification.objects.create(campaign=other, **old)
+    mail = Delivery.objects.create(
+        channel="email",
+        recipient=users["finance"],
+        campaign=bc,
+        kind="approval",
+        title="预算待审批",
+        next_attempt_at="2025-06-01T00:00:00Z",
+    )
+    migration.close_old_approval_requests(apps, None)
+    assert Notification.objects.get(pk=decided.pk).read_at is not None
+    assert Notification.objects.get(pk=waiting.pk).read_at is None  # its campaign's budget still waits
+    assert Delivery.objects.get(pk=mail.pk).status == "withdrawn"
