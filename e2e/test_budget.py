@@ -85,7 +85,9 @@ def test_owner_corrects_an_expense_and_finance_approves_it_again(page, setup):
     expect(page.locator("[data-testid=actual-total]")).to_have_text("¥0")
     shot(page, "budget-04-expense-corrected")
     page.click(f"[data-testid=corrected-{expense.pk}]")
-    expect(page.locator("[data-testid=expense-history]")).to_contain_text("2800.00")
+    expect(page.locator("[data-testid=expense-history]")).to_contain_text(
+        "¥3,000 → ¥2,800"
+    )  # the history in words: money as the page writes it
     shot(page, "budget-05-expense-history")
     log_out(page)
 
