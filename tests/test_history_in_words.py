@@ -100,3 +100,16 @@ def test_an_apps_own_codes_and_the_object_read_as_words(users, campaign):
     assert "创建 预算明细 · 小红书KOC合作" in text
     assert "类别: — → 渠道推广" in text and "计划金额: — → ¥8万" in text
     assert not re.search(r"\bchannel\b", text)
+
+
+def test_machine_keys_are_left_out(users, campaign):
+    """An alert's subject key ("kpi:9") and a report's kept figures are for the API; the page says the rest."""
+    from campaignflow.alerts.models import Alert
+
+    alert = Alert.objects.create(
+        campaign=campaign, rule="kpi_deviation", subject="kpi:9", severity="high", message="销售额 落后于计划"
+    )
+    after = {"rule": "kpi_deviation", "subject": "kpi:9", "message": alert.message}
+    audit_record(actor=None, action="alert_raised", obj=alert, campaign=campaign, after=after)
+    text = _history_text(logged_in(users["owner"]), campaign)
+    assert "销售额 落后于计划" in text and "kpi:9" not in text

@@ -9,7 +9,7 @@ class AlertsConfig(CampaignAppConfig):
 
     def ready(self) -> None:
         super().ready()
-        from campaignflow.core.audit_display import register_values
+        from campaignflow.core.audit_display import hide_fields, register_values
         from campaignflow.core.scheduler import register_job
         from campaignflow.notifications import texts
 
@@ -19,3 +19,4 @@ class AlertsConfig(CampaignAppConfig):
         register_job("alerts.evaluate", evaluate_all, every=300)
         texts.register("alert", notification_text)  # an alert's notification, said in its reader's language
         register_values("alerts.alert", "rule", RULE_LABELS)  # the history pages' words for a rule's code
+        hide_fields("alerts.alert", "subject", "data")  # "kpi:9" and the figures: the message says them in words

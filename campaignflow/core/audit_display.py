@@ -196,6 +196,16 @@ def register_values(object_type: str, key: str, words: Mapping[Any, Any]) -> Non
     VALUE_WORDS[object_type, key] = words
 
 
+# An app's machine-only fields of one model (an alert's subject key "kpi:9", a report's kept figures): recorded
+# in the audit log for the API, not shown on history pages. object type → keys; registered like VALUE_WORDS.
+HIDDEN_FOR: dict[str, frozenset[str]] = {}
+
+
+def hide_fields(object_type: str, *keys: str) -> None:
+    """History pages leave out these keys of `object_type` ("alerts.alert", "subject")."""
+    HIDDEN_FOR[object_type] = HIDDEN_FOR.get(object_type, frozenset()) | frozenset(keys)
+
+
 @dataclass(frozen=True)
 class Change:
     """One field of an entry: its label and the values before and after, as text."""
@@ -404,7 +414,8 @@ def describe(
     wanted: dict[type[models.Model], set] = defaultdict(set)
     for entry in entries:
         model_fields = _fields(_model(entry.object_type))
-        diff = {key: (b, a) for key, b, a in entry.changed_fields() if key not in HIDDEN}
+        hidden = HIDDEN | HIDDEN_FOR.get(entry.object_type, frozenset())
+        diff = {key: (b, a) for key, b, a in entry.changed_fields() if key not in hidden}
         keys = [k for k in keep if k in diff] if keep is not None else list(diff)
         rows = [(key, *diff[key]) for key in keys]
         for key, before, after in rows:
