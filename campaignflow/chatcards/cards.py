@@ -8,6 +8,8 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import override
 
+from campaignflow.notifications import texts
+
 from . import services
 from .actions import offered
 from .domain.cards import CALLBACK, LINK, Button, Card
@@ -25,8 +27,8 @@ def act_link(token: str) -> str:
 
 
 def card_for(delivery, *, recipient, platform: str) -> Card:
-    """The card of a delivery: in the site's language (the chat apps show what they are sent)."""
-    with override(settings.LANGUAGE_CODE):
+    """The card of a delivery: its buttons in its recipient's language, as its text (notifications.texts)."""
+    with override(texts.recipient_language(delivery)):
         buttons: list[Button] = []
         target = delivery.target if delivery.target_id else None
         if target is not None:

@@ -27,6 +27,7 @@ from campaignflow.campaigns.views import campaign_page_context
 from campaignflow.core.form_views import posted_version, submit_posted
 from campaignflow.core.pages import Pages
 from campaignflow.execution.selectors import campaign_for_execution
+from campaignflow.notifications import texts
 from campaignflow.signin.chat import PlatformError
 
 from . import callbacks, platforms, reminder_settings, services
@@ -65,6 +66,7 @@ def feishu_card(request):
         if user is None:
             message = _("Your Feishu account is not linked to a CampaignFlow account. Sign in to CampaignFlow once.")
             return JsonResponse(card_json.feishu_answer(card, services.REFUSED, message))
+    with override(texts.person_language(user)):  # the outcome in the clicker's language
         outcome = services.use(click.token, actor=user)
         link = absolute(outcome.link) if outcome.status in (services.STALE, services.REFUSED) and outcome.link else ""
         return JsonResponse(card_json.feishu_answer(card, outcome.status, outcome.message, link))
@@ -103,7 +105,8 @@ def _answer_wecom_click(click: callbacks.WeComClick) -> None:
             _("Your WeCom account is not linked to a CampaignFlow account. Sign in to CampaignFlow once."),
         )
     else:
-        outcome = services.use(click.token, actor=user)
+        with override(texts.person_language(user)):  # the outcome in the clicker's language
+            outcome = services.use(click.token, actor=user)
     if outcome.status == services.DONE:
         update = card_json.wecom_update_button(
             click.response_code, settings.WECOM_AGENT_ID, click.userid, outcome.message

@@ -129,10 +129,14 @@ class SaidText:
         return rendered[1] if rendered and rendered[1] is not None else self.body
 
 
+def person_language(user) -> str:
+    """The language a person reads messages in: their own, else the site's (nobody: the site's)."""
+    return (getattr(user, "language", "") or "") or settings.LANGUAGE_CODE
+
+
 def recipient_language(delivery) -> str:
     """An e-mail or a chat app message: its recipient's own language; a robot's message: the site's."""
-    recipient = delivery.recipient if delivery.recipient_id else None
-    return (getattr(recipient, "language", "") or "") or settings.LANGUAGE_CODE
+    return person_language(delivery.recipient if delivery.recipient_id else None)
 
 
 def localize(delivery) -> None:

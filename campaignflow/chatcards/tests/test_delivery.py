@@ -105,3 +105,16 @@ def _to_director(platform, call) -> bool:
     body = call.body
     to = body.get("userid_list") or body.get("receive_id") or body.get("touser")
     return to == platform.subject("zhangwei") or to == "zhangwei"
+
+
+def test_a_card_speaks_its_recipients_language(feishu, team, users, send_cards):
+    """The director reads English: the card's title and its buttons are English (the text and the buttons
+    are said for the recipient when it is sent, notifications.texts)."""
+    users["director"].language = "en"
+    users["director"].save(update_fields=["language"])
+    send_cards(lambda: overrun(team, users["member"]))
+    (call,) = [c for c in feishu.server.calls_to(SEND_PATHS["feishu"]) if _to_director(feishu, c)]
+    card = json.loads(call.body["content"])
+    buttons = [b["text"]["content"] for b in card["elements"][-1]["actions"]]
+    assert buttons[:2] == ["Approve", "Reject"]
+    assert "Overrun" in card["header"]["title"]["content"]
