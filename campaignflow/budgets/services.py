@@ -449,7 +449,7 @@ def expense_decide(*, actor: User, expense: Expense, approve: bool, comment: str
     if actor.role not in roles and not actor.is_superuser:
         if waiting == ExpenseStatus.PENDING:
             raise Forbidden(_("A corrected expense needs the finance, director or admin role to approve it."))
-        raise Forbidden(_("An overrun needs a director's approval (超支需总监审批)."))
+        raise Forbidden(_("An overrun needs a director's approval."))
     if expense.corrected_by_id == actor.pk:
         raise Forbidden(_("You corrected this expense; someone else must approve it."))
     errors: dict = {}
