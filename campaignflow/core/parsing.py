@@ -46,38 +46,38 @@ def _fail(errors: dict | None, field: str, message: str) -> None:
     errors[field] = message
 
 
+def _checked(value, field: str, errors: dict | None, *, parse, wrong: str, missing: str, required: bool):
+    """What `parse` reads in `value` within core.domain.dates' years; None when empty, wrong or out of range (the
+    message in `errors[field]`, or raised as InvalidInput without a dict)."""
+    try:
+        read = parse(value)
+    except ValueError:
+        _fail(errors, field, wrong)
+        return None
+    if read is None:
+        if required:
+            _fail(errors, field, missing)
+        return None
+    if not in_range(read):
+        _fail(errors, field, range_message())
+        return None
+    return read
+
+
 def date_input(value, field: str, errors: dict | None = None, *, required: bool = False) -> dt.date | None:
     """The date in `value`, or None when empty. A wrong date, one outside the years 2000–2100
     (core.domain.dates.in_range) or a missing required one goes into `errors[field]` when a dict is given (the
     caller collects all fields' errors), else raises InvalidInput."""
-    try:
-        day = parse_date(value)
-    except ValueError:
-        _fail(errors, field, date_message())
-        return None
-    if day is None:
-        if required:
-            _fail(errors, field, _("This date is required."))
-        return None
-    if not in_range(day):
-        _fail(errors, field, range_message())
-        return None
-    return day
+    missing = _("This date is required.")
+    return _checked(value, field, errors, parse=parse_date, wrong=date_message(), missing=missing, required=required)
 
 
 def datetime_input(value, field: str, errors: dict | None = None, *, required: bool = False) -> dt.datetime | None:
     """Like date_input for a date and time; a naive one is read in the app's time zone (TIME_ZONE)."""
-    try:
-        moment = parse_datetime(value)
-    except ValueError:
-        _fail(errors, field, datetime_message())
-        return None
+    missing = _("This field is required.")
+    wrong = datetime_message()
+    moment = _checked(value, field, errors, parse=parse_datetime, wrong=wrong, missing=missing, required=required)
     if moment is None:
-        if required:
-            _fail(errors, field, _("This field is required."))
-        return None
-    if not in_range(moment):
-        _fail(errors, field, range_message())
         return None
     return timezone.make_aware(moment) if timezone.is_naive(moment) else moment
 
