@@ -20,6 +20,7 @@ from . import sources, sources_data  # noqa: F401 - sources_data registers the d
 from .domain.conditions import RULES, effective_params
 from .messages import render_message, rendered_message
 from .models import Alert, AlertStatus, RuleSetting
+from .rule_labels import RULE_LABELS
 
 log = logging.getLogger(__name__)
 ACTIVE_STATUSES = (Status.PLANNING, Status.EXECUTING, Status.REVIEWING)
@@ -106,9 +107,9 @@ def _notify(campaign: Campaign, alerts: list[Alert]) -> None:
     for alert in alerts:
         notify(
             kind="alert",
-            text=("alert", {"rule": alert.rule, "data": alert.data, "status": alert.status}),  # see notification_text
-            title=alert.message,  # stored when its figures cannot say it
-            body=alert.get_status_display(),
+            # see notification_text; `title` is stored for when its figures cannot say it
+            text=("alert", {"rule": alert.rule, "data": alert.data, "status": alert.status}),
+            title=alert.message,
             campaign=campaign,
             url=f"/campaigns/{campaign.pk}/alerts/#alert-{alert.pk}",
             recipients=recipients,
@@ -119,12 +120,12 @@ def _notify(campaign: Campaign, alerts: list[Alert]) -> None:
 
 
 def notification_text(params: dict) -> tuple[str, str]:
-    """An alert's notification (registered with notifications.texts): its message and its status, in the reader's
-    language. KeyError when the figures cannot say it: the notification's stored text is shown then."""
+    """An alert's notification (registered with notifications.texts), in the reader's language: its message, and
+    under it what kind of alert it is. KeyError when the figures cannot say it: the stored text is shown then."""
     message = rendered_message(params["rule"], params["data"])
     if message is None:
         raise KeyError(params["rule"])
-    return message, str(AlertStatus(params["status"]).label)
+    return message, str(RULE_LABELS.get(params["rule"]) or AlertStatus(params["status"]).label)
 
 
 def evaluate_all() -> dict[str, int]:

@@ -53,7 +53,9 @@ def _send_webhook(delivery: Delivery) -> tuple[bool, int | None, str]:
 def _send_email(delivery: Delivery) -> tuple[bool, int | None, str]:
     if delivery.recipient is None or not delivery.recipient.email:
         return False, None, "no e-mail address"
-    body = delivery.body + (f"\n\n{_absolute(delivery.url)}" if delivery.url else "")
+    # the campaign first: an e-mail is read away from the page that would say it
+    heading = f"{delivery.campaign.name}\n\n" if delivery.campaign_id else ""
+    body = heading + delivery.body + (f"\n\n{_absolute(delivery.url)}" if delivery.url else "")
     try:
         send_mail(f"[CampaignFlow] {delivery.title}", body, settings.DEFAULT_FROM_EMAIL, [delivery.recipient.email])
     except Exception as exc:

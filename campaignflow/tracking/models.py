@@ -39,7 +39,8 @@ class ImportBatch(models.Model):
         verbose_name_plural = _("import batches")
 
     def __str__(self) -> str:
-        return f"#{self.pk} {self.source} {self.rows_total}"
+        # as a history page names it: the file, else where the rows came from ("API", "grid"), and their count
+        return f"{self.filename or self.get_source_display()} · {self.rows_total}"
 
 
 class MetricRow(models.Model):

@@ -79,9 +79,9 @@ def test_an_alert_notification_reads_in_the_readers_language(
     with override("zh-hans"), django_capture_on_commit_callbacks(execute=True):
         engine.evaluate_campaign(campaign)
     (en,) = api_for(users["owner"]).get("/me/notifications", HTTP_ACCEPT_LANGUAGE="en").json()
-    assert (en["title"], en["body"]) == (f"Task T001 {name} is 2 days overdue.", "Open")
+    assert (en["title"], en["body"]) == (f"Task T001 {name} is 2 days overdue.", "Task overdue")
     (zh,) = api_for(users["owner"]).get("/me/notifications", HTTP_ACCEPT_LANGUAGE="zh-hans").json()
-    assert (zh["title"], zh["body"]) == (f"任务 T001 {name} 已逾期 2 天。", "待处理")
+    assert (zh["title"], zh["body"]) == (f"任务 T001 {name} 已逾期 2 天。", "任务逾期")
 
 
 def test_an_email_is_sent_in_its_recipients_language_and_the_log_reads_in_the_readers(
@@ -101,6 +101,7 @@ def test_an_email_is_sent_in_its_recipients_language_and_the_log_reads_in_the_re
         "finance@example.com": f"[CampaignFlow] {EN_HELD}",
         "director@example.com": f"[CampaignFlow] {ZH_HELD}",
     }
+    assert all(m.body.startswith(f"{campaign.name}\n\n") for m in mail.outbox)  # which campaign, said first
     assert Delivery.objects.get(recipient=english).title == EN_HELD  # the log keeps what was sent
     log = api_for(users["owner"]).get(f"/campaigns/{campaign.id}/deliveries", HTTP_ACCEPT_LANGUAGE="en").json()
     assert [d["title"] for d in log] == [EN_HELD, EN_HELD]
