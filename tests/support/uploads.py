@@ -18,12 +18,14 @@ def xlsx_bytes(rows: Iterable[list]) -> bytes:
     return buffer.getvalue()
 
 
-def upload_metrics(api, campaign, name: str, content: bytes):
-    """POST `content` as the file `name` to the campaign's metric import, with `api`'s (conftest.ApiClient) token."""
+def upload_metrics(api, campaign, name: str, content: bytes, **extra):
+    """POST `content` as the file `name` to the campaign's metric import, with `api`'s (conftest.ApiClient) token
+    (`extra`: more headers, e.g. HTTP_ACCEPT_LANGUAGE)."""
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     return api.client.post(
         f"/api/v1/campaigns/{campaign.id}/metrics/import",
         {"file": SimpleUploadedFile(name, content)},
         **api.headers,
+        **extra,
     )

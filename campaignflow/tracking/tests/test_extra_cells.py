@@ -12,7 +12,7 @@ from campaignflow.core.errors import InvalidInput
 from campaignflow.tracking.domain.parsers import parse_csv, parse_xlsx
 from campaignflow.tracking.models import ImportBatch, ImportJob, MetricRow
 from campaignflow.tracking.services import metrics_import_file
-from tests.support.uploads import xlsx_bytes
+from tests.support.uploads import upload_metrics, xlsx_bytes
 
 HEADER = "日期,渠道,指标,数值"
 
@@ -125,13 +125,7 @@ def test_an_import_into_a_campaign_with_rows_writes_nothing(campaign, users):
 )
 def test_the_api_and_the_page_name_the_row(api_for, client, users, campaign, language, message):
     content = "\n".join([*_lines(3), "2001-01-04,抖音,曝光,4,9"]).encode()
-    api = api_for(users["member"])
-    response = api.client.post(
-        f"/api/v1/campaigns/{campaign.id}/metrics/import",
-        {"file": SimpleUploadedFile("a.csv", content)},
-        HTTP_ACCEPT_LANGUAGE=language,
-        **api.headers,
-    )
+    response = upload_metrics(api_for(users["member"]), campaign, "a.csv", content, HTTP_ACCEPT_LANGUAGE=language)
     assert response.status_code == 422
     [error] = response.json()["errors"]
     assert error["field"] == "rows[3].row" and error["line"] == 5 and error["message"] == message
@@ -148,11 +142,7 @@ def test_the_background_job_refuses_the_file(api_for, users, campaign, settings)
     settings.METRIC_IMPORT_BACKGROUND_ROWS = 5  # the worker's path for a small file
     api = api_for(users["member"])
     content = "\n".join([*_lines(19), "2001-02-01,抖音,曝光,4,,9"]).encode()
-    response = api.client.post(
-        f"/api/v1/campaigns/{campaign.id}/metrics/import",
-        {"file": SimpleUploadedFile("big.csv", content)},
-        **api.headers,
-    )
+    response = upload_metrics(api, campaign, "big.csv", content)
     assert response.status_code == 202, response.content
     job_id = response.json()["job"]
     assert ImportJob.objects.get(pk=job_id).status == "failed"

@@ -9,7 +9,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from openpyxl import Workbook
 
 from campaignflow.tracking.models import ImportJob, MetricRow
-from tests.support.uploads import xlsx_bytes
+from tests.support.uploads import upload_metrics, xlsx_bytes
 
 pytestmark = pytest.mark.django_db
 
@@ -123,13 +123,7 @@ def test_rows_keep_their_spreadsheet_number_below_blank_lines(kind):
 )
 def test_a_refused_file_is_explained_in_the_readers_language(api_for, users, client, campaign, language, expected):
     content = "日期,渠道,指标\n2025-06-01,抖音,曝光\n".encode()
-    api = api_for(users["member"])
-    response = api.client.post(
-        f"/api/v1/campaigns/{campaign.id}/metrics/import",
-        {"file": SimpleUploadedFile("a.csv", content)},
-        HTTP_ACCEPT_LANGUAGE=language,
-        **api.headers,
-    )
+    response = upload_metrics(api_for(users["member"]), campaign, "a.csv", content, HTTP_ACCEPT_LANGUAGE=language)
     assert response.status_code == 422
     [error] = response.json()["errors"]
     assert error["field"] == "file" and expected in error["message"]
