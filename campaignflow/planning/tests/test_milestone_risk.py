@@ -120,6 +120,9 @@ def test_the_alert_flags_what_the_plan_page_lists(plan_of, campaign, client):
     client.force_login(campaign.owner)
     html = client.get(f"/campaigns/{campaign.id}/plan/").content.decode()
     assert 'data-testid="milestones-at-risk"' in html and 'data-testid="at-risk-T002"' in html
+    # at risk for being due soon, not for a slip: the banner says when it is due, not "0 days late"
+    notice = html[html.index('data-testid="milestones-at-risk"') :].split("</div>")[0]
+    assert f"{milestone.end_date:%m-%d} 到期" in notice and "延迟 0 天" not in notice
 
 
 # --- a milestone on the Gantt -----------------------------------------------------------------------------------
