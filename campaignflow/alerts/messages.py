@@ -4,10 +4,12 @@ is shown when its figures cannot say it (rows of older versions)."""
 
 from decimal import Decimal
 
-from django.utils.translation import get_language, gettext_lazy, pgettext
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, pgettext
 
-from campaignflow.core.domain.numbers import format_cn, format_en, format_money
+from campaignflow.core.domain.numbers import format_en
+from campaignflow.core.shown_numbers import money_shown, number_shown
+from campaignflow.notifications.texts import CANNOT_SAY
 
 
 def _pct(x) -> str:
@@ -18,14 +20,12 @@ def _num(x, percent: bool = False) -> str:
     """A figure as the pages show it: rates as percentages (0.023 → 2.3%), amounts 11.7万 / 117,000."""
     if percent:
         return format_en(Decimal(str(x)) * 100, 2) + "%"
-    return format_cn(x) if (get_language() or "zh-hans").startswith("zh") else format_en(x)
+    return number_shown(x)
 
 
 def _money(x) -> str:
     """An amount as the `money` filter shows it (¥8万 / ¥80,000.00); older alerts stored it already written."""
-    if isinstance(x, str):
-        return x
-    return format_money(x, get_language() or "zh-hans")
+    return x if isinstance(x, str) else money_shown(x)
 
 
 def _kpi(p: dict, ahead: bool) -> str:
@@ -182,7 +182,6 @@ def render_message(rule: str, p: dict) -> str:
 # The rules render_message says (any other rule's key is said as itself).
 RULES_SAID = {"kpi_deviation", "kpi_ahead", "conversion_drop", "below_benchmark", "anomaly", "budget_over"}
 RULES_SAID |= {"contingency_low", *PLAIN_MESSAGES}
-CANNOT_SAY = (KeyError, TypeError, ValueError, AttributeError, IndexError, ArithmeticError)
 
 
 def rendered_message(rule: str, data) -> str | None:

@@ -8,7 +8,6 @@ from decimal import Decimal
 from django.db import transaction
 from django.db.models import F, Sum
 from django.utils import timezone
-from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from campaignflow.accounts.models import Role, User
@@ -18,12 +17,13 @@ from campaignflow.campaigns.access import EDIT, MANAGE, can, is_admin, is_partne
 from campaignflow.campaigns.models import Campaign, MemberRole
 from campaignflow.core.api_types import MAX_ID
 from campaignflow.core.audit import audit_record, snapshot
-from campaignflow.core.domain.numbers import CENT, MAX_MONEY, format_money, parse_money
+from campaignflow.core.domain.numbers import CENT, MAX_MONEY, parse_money
 from campaignflow.core.domain.text import clean_text
 from campaignflow.core.errors import Conflict, DomainError, Forbidden, InvalidInput
 from campaignflow.core.field_errors import valid
 from campaignflow.core.locking import changed_only, refuse_if_stale, update_versioned
 from campaignflow.core.parsing import date_input
+from campaignflow.core.shown_numbers import money_shown
 from campaignflow.core.unique_rows import create_unique
 
 from . import approval_requests, selectors
@@ -92,7 +92,7 @@ def _money(errors: dict, field: str, value, *, allow_zero: bool = True) -> Decim
             "must be greater than zero": _("The amount must be greater than zero."),
             "at most 2 decimal places": _("At most 2 decimal places (fen)."),
             "too large": _("The amount is too large: it must be less than %(limit)s.")
-            % {"limit": format_money(MAX_MONEY + CENT, get_language() or "zh-hans")},
+            % {"limit": money_shown(MAX_MONEY + CENT)},
         }
         errors[field] = messages.get(str(exc), str(exc))
         return None

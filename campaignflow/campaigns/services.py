@@ -9,17 +9,17 @@ import datetime as dt
 
 from django.db import transaction
 from django.utils import timezone
-from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from campaignflow.accounts.models import User
 from campaignflow.accounts.selectors import user_input
 from campaignflow.core.audit import audit_record, snapshot
-from campaignflow.core.domain.numbers import CENT, MAX_MONEY, MoneyError, format_money, parse_money
+from campaignflow.core.domain.numbers import CENT, MAX_MONEY, MoneyError, parse_money
 from campaignflow.core.domain.text import clean_text
 from campaignflow.core.errors import Conflict, Forbidden, GateUnmet, InvalidInput
 from campaignflow.core.locking import changed_only, refuse_if_stale, update_versioned
 from campaignflow.core.parsing import date_input
+from campaignflow.core.shown_numbers import money_shown
 from campaignflow.core.unique_rows import create_unique
 from campaignflow.core.workdays import china_calendar, unknown_year_warning
 from campaignflow.planning.models import Task
@@ -70,7 +70,7 @@ def _clean_campaign_fields(data: dict, *, partial: bool, current: Campaign | Non
                 errors["budget_total"] = {
                     "must not be negative": _("The budget cannot be negative."),
                     "too large": _("The amount is too large: it must be less than %(limit)s.")
-                    % {"limit": format_money(MAX_MONEY + CENT, get_language() or "zh-hans")},
+                    % {"limit": money_shown(MAX_MONEY + CENT)},
                     "at most 2 decimal places": _("At most 2 decimal places (fen)."),
                 }.get(str(exc), _("Not a number: write e.g. 500000, 50万 or 500,000.00."))
     if "type" in data or not partial:

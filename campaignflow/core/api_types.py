@@ -35,7 +35,7 @@ def _takes_whole_numbers(annotation) -> bool:
 
 
 class InputSchema(Schema):
-    """What a client sends (a body, a query): every input schema extends it (tests/test_user_input.py walks the
+    """What a client sends (a body, a query): every input schema extends it (tests/test_input_schemas.py walks the
     API's operations). JSON true/false is refused where a whole number is meant: pydantic's lax mode reads true
     as 1 (progress 1 %, a position, an id). Money is `Amount`, which the service refuses naming the field."""
 

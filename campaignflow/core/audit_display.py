@@ -24,10 +24,10 @@ from django.conf import settings
 from django.db import models
 from django.utils import dateformat, timezone
 from django.utils.text import capfirst
-from django.utils.translation import get_language, gettext, npgettext, pgettext_lazy
+from django.utils.translation import gettext, npgettext, pgettext_lazy
 
-from .domain.numbers import format_cn, format_en, format_money
 from .models import AuditEntry
+from .shown_numbers import money_shown, number_shown
 
 EMPTY = "—"
 DATETIME_FORMAT = "Y-m-d H:i"  # as the pages write a moment (`|date:"Y-m-d H:i"`)
@@ -318,10 +318,6 @@ def _decimal(value) -> Decimal | None:
     return number if number.is_finite() else None
 
 
-def _number(value) -> str:
-    return format_cn(value) if (get_language() or "zh-hans").startswith("zh") else format_en(value)
-
-
 def _moment(value: str) -> str | None:
     try:
         moment = dt.datetime.fromisoformat(value)
@@ -358,15 +354,13 @@ class _Words:
             return PurePosixPath(str(value)).name
         if _is_money(field):
             number = _decimal(value)
-            return format_money(number, get_language() or "zh-hans") if number is not None else str(value)
+            return money_shown(number) if number is not None else str(value)
         if isinstance(field, (models.DecimalField, models.FloatField)) or (
             isinstance(value, (int, float)) and not isinstance(field, models.CharField)
         ):
             number = _decimal(value)
-            return _number(number) if number is not None else str(value)
-        if isinstance(value, list):
-            return npgettext("history value", "%(count)s item", "%(count)s items", len(value)) % {"count": len(value)}
-        if isinstance(value, dict):
+            return number_shown(number) if number is not None else str(value)
+        if isinstance(value, (list, dict)):
             return npgettext("history value", "%(count)s item", "%(count)s items", len(value)) % {"count": len(value)}
         if isinstance(value, str) and _ISO_MOMENT.match(value):
             return _moment(value) or value
@@ -390,7 +384,7 @@ def _object_name(entry: AuditEntry) -> str:
     if name or code:
         return f"{code} {name}".strip()
     if isinstance(snap.get("date"), str) and _decimal(snap.get("amount")) is not None:
-        return f"{snap['date']} {format_money(_decimal(snap['amount']), get_language() or 'zh-hans')}"
+        return f"{snap['date']} {money_shown(_decimal(snap['amount']))}"
     return entry.object_repr
 
 

@@ -345,13 +345,17 @@ def channel_update(*, actor, channel: Channel, version: int, data: dict) -> Chan
 def channel_delete(*, actor, channel: Channel, version: int) -> None:
     """Delete a channel of the reach matrix; refused (409) while a KPI is scoped to it: deleting it would
     silently turn that KPI into a whole-campaign one (the KPI's channel is a RESTRICT foreign key too)."""
-    used = list(channel.kpis.order_by("position", "id").values_list("name", flat=True)[:11])
+
+    def counting() -> list[str]:  # the names of the KPIs scoped to it (enough to name some of them)
+        return list(channel.kpis.order_by("position", "id").values_list("name", flat=True)[:11])
+
+    used = counting()
     if not used:
         try:
             _delete_versioned(actor, channel, version, "channel.delete")
             return
         except RestrictedError:  # a KPI scoped to it since the look above
-            used = list(channel.kpis.order_by("position", "id").values_list("name", flat=True)[:11])
+            used = counting()
     raise Conflict(
         _(
             "KPIs count only this channel's data: %(kpis)s. Scope them to another channel or to the whole campaign first."

@@ -28,6 +28,8 @@ from campaignflow.core.domain.numbers import format_money
 Rendered = tuple[str, str | None]
 Renderer = Callable[[dict], Rendered]
 
+# What rendering stored params raises when they no longer fit their text (renamed keys, other types): the stored
+# text is shown instead. alerts.messages reads alerts' figures by the same rule.
 CANNOT_SAY = (KeyError, TypeError, ValueError, AttributeError, IndexError, ArithmeticError)
 
 
@@ -131,7 +133,7 @@ class SaidText:
 
 def person_language(user) -> str:
     """The language a person reads messages in: their own, else the site's (nobody: the site's)."""
-    return (getattr(user, "language", "") or "") or settings.LANGUAGE_CODE
+    return getattr(user, "language", "") or settings.LANGUAGE_CODE
 
 
 def recipient_language(delivery) -> str:

@@ -13,12 +13,12 @@ from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
 
 from campaignflow.core.domain.dates import FIRST_YEAR, LAST_YEAR
-from campaignflow.core.domain.numbers import format_cn, format_en
+from campaignflow.core.shown_numbers import number_shown
 
 
 def _limit(text) -> str:
     value = Decimal(str(text))
-    return format_cn(value) if (get_language() or "zh-hans").startswith("zh") else format_en(value)
+    return number_shown(value)
 
 
 def problem_text(code: str, params: dict) -> str | None:

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 
 from campaignflow.campaigns.access import is_partner
 from campaignflow.core.json_out import dumps
+from campaignflow.core.shown_numbers import number_shown
 from campaignflow.goals.domain.decompose import daily_plan
 from campaignflow.goals.domain.kpi import achievement_rate
 from campaignflow.goals.models import KpiPlan, Priority
@@ -92,15 +93,6 @@ def _today() -> dt.date:
 
 
 TREND_TOP_CHANNELS = 8  # the trend chart draws the biggest channels; the rest are one "other" line
-
-
-def _number(value) -> str:
-    """A number as the |number filter shows it in the active language (84.75万 / 847,485)."""
-    from django.utils.translation import get_language
-
-    from campaignflow.core.domain.numbers import format_cn, format_en
-
-    return format_cn(value) if (get_language() or "zh-hans").startswith("zh") else format_en(value)
 
 
 def board(campaign, *, user=None, today: dt.date | None = None) -> dict:
@@ -230,7 +222,7 @@ def board(campaign, *, user=None, today: dt.date | None = None) -> dict:
             funnel_channels.append({"channel": ch, "steps": ch_steps})
     result["funnel"] = {
         "steps": steps,
-        "option": charts.funnel_option(steps, labels, number=_number) if steps else None,
+        "option": charts.funnel_option(steps, labels, number=number_shown) if steps else None,
         "labels": labels,
         "channels": funnel_channels,
     }

@@ -8,14 +8,15 @@ from django.contrib.staticfiles import finders
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 
-from campaignflow.core.domain.numbers import format_cn, format_en, format_money
+from campaignflow.core.domain.numbers import format_cn, format_en
+from campaignflow.core.shown_numbers import money_shown
 
 register = template.Library()
 
 
 @register.filter
 def money(value):
-    return format_money(value, get_language() or "zh-hans")
+    return money_shown(value)
 
 
 @register.filter
