@@ -1,6 +1,7 @@
 """The one NinjaAPI: every app's router (config.app_modules), and the single mapping of domain errors to HTTP."""
 
 from django.http import Http404
+from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
@@ -8,7 +9,7 @@ from ninja.parser import Parser
 
 from campaignflow.accounts.auth import API_AUTH
 from campaignflow.core.errors import DomainError
-from campaignflow.core.parsing import schema_error_message
+from campaignflow.core.schema_messages import schema_error_message
 
 from .app_modules import app_modules
 
@@ -87,6 +88,8 @@ _LOCATIONS = {"body", "payload", "query", "path", "filters", "data", "form", "fi
 
 def _field_name(loc) -> str:
     parts = [str(p) for p in loc if str(p) not in _LOCATIONS]
+    if not parts and loc and str(loc[-1]) == "file":  # an upload's part: ("file", "file")
+        return "file"
     return ".".join(parts) or "body"
 
 
@@ -107,13 +110,13 @@ def validation_error(request, exc: ValidationError):
 
 @api.exception_handler(Http404)
 def not_found(request, exc):
-    return api.create_response(request, {"detail": "Not found."}, status=404)
+    return api.create_response(request, {"detail": _("Not found.")}, status=404)
 
 
 @api.exception_handler(AuthenticationError)
 def unauthenticated(request, exc):
     return api.create_response(
-        request, {"detail": "Authentication required: send Authorization: Bearer <token>."}, status=401
+        request, {"detail": _("Authentication required: send Authorization: Bearer <token>.")}, status=401
     )
 
 
@@ -128,4 +131,9 @@ def refused_input(request, exc: RefusedInput):
 def http_error(request, exc: HttpError):
     if isinstance(exc.__cause__, RefusedInput):  # raised while parsing the body
         return refused_input(request, exc.__cause__)
+    if exc.status_code == 400 and str(exc).startswith("Cannot parse request body"):  # ninja's own words
+        message = _("The request body is not valid JSON.")
+        return api.create_response(
+            request, {"detail": f"body: {message}", "errors": [{"field": "body", "message": message}]}, status=400
+        )
     return api.create_response(request, {"detail": str(exc)}, status=exc.status_code)

@@ -11,11 +11,12 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from campaignflow.core.domain.dates import parse_date
+from campaignflow.core.domain.dates import in_range, parse_date
 from campaignflow.core.domain.devices import is_phone
 from campaignflow.core.errors import Forbidden, GateUnmet, InvalidInput, StaleVersion
 from campaignflow.core.form_views import act, posted_version, refusal_text, submit
 from campaignflow.core.pages import Pages
+from campaignflow.core.parsing import range_message
 from campaignflow.planning.models import TaskStatus
 from campaignflow.planning.selectors import tasks_for
 
@@ -139,6 +140,9 @@ def plan_preview(request):
         start = end = None
     if not (start and end):
         context["error"] = _("Choose the start and end dates to see the plan's dates.")
+        return render(request, "campaigns/_preview.html", context)
+    if not (in_range(start) and in_range(end)):
+        context["error"] = range_message()
         return render(request, "campaigns/_preview.html", context)
     context["past_steps"] = past_steps = _past_steps_choice(request.GET, start)
     if not key:

@@ -1,5 +1,6 @@
 """Shared API types."""
 
+import datetime as dt
 import math
 from copy import copy
 from decimal import Decimal
@@ -10,7 +11,9 @@ from ninja import Path, Schema
 from pydantic import BeforeValidator, Field, ValidationInfo, WithJsonSchema, create_model, field_validator
 from pydantic_core import PydanticCustomError
 
+from .domain.dates import in_range
 from .errors import InvalidInput
+from .parsing import range_message
 
 MAX_ID = 2**63 - 1
 
@@ -37,7 +40,8 @@ def _takes_whole_numbers(annotation) -> bool:
 class InputSchema(Schema):
     """What a client sends (a body, a query): every input schema extends it (tests/test_input_schemas.py walks the
     API's operations). JSON true/false is refused where a whole number is meant: pydantic's lax mode reads true
-    as 1 (progress 1 %, a position, an id). Money is `Amount`, which the service refuses naming the field."""
+    as 1 (progress 1 %, a position, an id). A date keeps to the years 2000–2100, as every form's does. Money is
+    `Amount`, which the service refuses naming the field."""
 
     @field_validator("*", mode="before")
     @classmethod
@@ -45,6 +49,15 @@ class InputSchema(Schema):
         truths = isinstance(value, bool) or (isinstance(value, list) and any(isinstance(v, bool) for v in value))
         if truths and _takes_whole_numbers(cls.model_fields[info.field_name].annotation):
             raise PydanticCustomError("whole_number", _("Enter a number, not true/false."))
+        return value
+
+    @field_validator("*", mode="after")
+    @classmethod
+    def _dates_in_range(cls, value, info: ValidationInfo):
+        """A date (or date and time) outside the years core.domain.dates keeps to: a week of 9999-12-27 would
+        overflow the arithmetic built on it (a 500), a check-in of 0001 mean nothing."""
+        if isinstance(value, dt.date) and not in_range(value):
+            raise PydanticCustomError("date_range", range_message())
         return value
 
 

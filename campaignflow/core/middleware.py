@@ -2,6 +2,8 @@
 
 from django.http import JsonResponse
 from django.shortcuts import render
+from django.utils import translation
+from django.utils.translation import gettext as _
 
 from .errors import DomainError
 
@@ -44,9 +46,12 @@ class ApiJsonErrorsMiddleware:
             and not response.get("Content-Type", "").startswith("application/json")
         ):
             if response.status_code == 404:
-                return JsonResponse({"detail": "Not found."}, status=404)
+                return JsonResponse({"detail": _("Not found.")}, status=404)
             allowed = response.get("Allow", "")
-            json_response = JsonResponse({"detail": f"Method {request.method} not allowed; use {allowed}."}, status=405)
+            message = _("Method %(method)s is not allowed here; use %(allowed)s.")
+            json_response = JsonResponse(
+                {"detail": message % {"method": request.method, "allowed": allowed}}, status=405
+            )
             json_response["Allow"] = allowed
             return json_response
         return response
@@ -110,7 +115,8 @@ class UploadSizeLimitMiddleware:
         max_bytes = settings.MATERIAL_UPLOAD_MAX_BYTES if large else settings.UPLOAD_MAX_BYTES
         limit = max_bytes + 64 * 1024  # the file plus its multipart envelope
         if length > limit:
-            message = f"The upload is larger than the {max_bytes // (1024 * 1024)} MB limit."
+            with translation.override(translation.get_language_from_request(request)):  # before LocaleMiddleware
+                message = _("The upload is larger than the %(n)d MB limit.") % {"n": max_bytes // (1024 * 1024)}
             if request.path.startswith("/api/"):
                 return JsonResponse({"detail": message}, status=413)
             return render(request, "error.html", {"status": 413, "message": message}, status=413)

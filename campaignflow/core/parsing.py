@@ -12,11 +12,6 @@ from campaignflow.core.domain.dates import FIRST_YEAR, LAST_YEAR, in_range, pars
 from campaignflow.core.domain.text import clean_text
 from campaignflow.core.errors import InvalidInput
 
-# The pydantic error types of an API schema's date and date-time fields (ninja reads those before a service
-# does): config/api.py answers them with the same messages as date_input and datetime_input.
-_SCHEMA_DATE_ERRORS = {"date_type", "date_parsing", "date_from_datetime_parsing", "date_from_datetime_inexact"}
-_SCHEMA_DATETIME_ERRORS = {"datetime_type", "datetime_parsing", "datetime_from_date_parsing"}
-
 
 def date_message() -> str:
     return _("Not a valid date (use YYYY-MM-DD).")
@@ -29,15 +24,6 @@ def datetime_message() -> str:
 def range_message() -> str:
     """A date outside core.domain.dates' years (FIRST_YEAR–LAST_YEAR)."""
     return _("The date must be between %(first)s and %(last)s.") % {"first": FIRST_YEAR, "last": LAST_YEAR}
-
-
-def schema_error_message(error: dict) -> str | None:
-    """Our message for a pydantic error on a date or date-time field; None for any other error."""
-    if error.get("type") in _SCHEMA_DATE_ERRORS:
-        return date_message()
-    if error.get("type") in _SCHEMA_DATETIME_ERRORS:
-        return datetime_message()
-    return None
 
 
 def _fail(errors: dict | None, field: str, message: str) -> None:
@@ -83,12 +69,13 @@ def datetime_input(value, field: str, errors: dict | None = None, *, required: b
 
 
 def date_or_today(value) -> dt.date:
-    """The date in a page's query or form value; today (the app's time zone) when it is missing or no date, so
-    the page still shows."""
+    """The date in a page's query or form value; today (the app's time zone) when it is missing, no date or
+    outside the years 2000–2100, so the page still shows."""
     try:
-        return parse_date(value) or timezone.localdate()
+        day = parse_date(value)
     except ValueError:
-        return timezone.localdate()
+        day = None
+    return day if day is not None and in_range(day) else timezone.localdate()
 
 
 def text_input(value, field: str, limit: int, errors: dict | None = None, *, required: bool = False) -> str:

@@ -30,6 +30,8 @@ from .jobs import queue_metrics_sync
 from .models import Event, Registration, RegistrationStatus
 from .selectors import forget_public_event
 
+CLOCK_SKEW = dt.timedelta(minutes=10)  # how far a door phone's clock may be off: a check-in's `at` within it is taken
+
 SLUG_BYTES = 8  # 64 random bits: a public link nobody guesses
 QUESTION_KINDS = ("text", "choice")
 MAX_QUESTIONS = 20
@@ -332,9 +334,17 @@ def _register_counted(event: Event, fields: dict, now: dt.datetime) -> tuple[Reg
 
 @transaction.atomic
 def check_in(*, actor, event: Event, code: str, at: dt.datetime | None = None) -> Registration:
-    """Check a ticket in, once. `at`: when it was scanned, for a check-in queued offline (clamped to now)."""
+    """Check a ticket in, once. `at`: when it was scanned, for a check-in queued offline: a naive one is read in
+    the app's time zone; up to CLOCK_SKEW ahead of now it is now, up to CLOCK_SKEW before the registration it is
+    the registration's time (a phone's clock); further off it is refused naming the field."""
     now = timezone.now()
-    at = min(at, now) if at else now
+    if at is None:
+        at = now
+    elif timezone.is_naive(at):
+        at = timezone.make_aware(at)
+    if at > now + CLOCK_SKEW:
+        raise InvalidInput({"at": _("A check-in cannot be in the future.")})
+    at = min(at, now)
     registration = (
         Registration.objects.select_for_update()
         .filter(event=event, ticket_code=rules.normalize_ticket_code(code), erased_at__isnull=True)
@@ -346,6 +356,10 @@ def check_in(*, actor, event: Event, code: str, at: dt.datetime | None = None) -
         raise AlreadyCheckedIn(registration)
     if registration.status != RegistrationStatus.REGISTERED:
         raise Conflict(_("This ticket is on the waiting list: it has no seat yet."))
+    if at < registration.created_at - CLOCK_SKEW:
+        when = timezone.localtime(registration.created_at).strftime("%Y-%m-%d %H:%M")
+        raise InvalidInput({"at": _("A check-in cannot be before the registration (%(when)s).") % {"when": when}})
+    at = max(at, registration.created_at)
     registration.checked_in_at = at
     registration.checked_in_by = actor
     registration.save(update_fields=["checked_in_at", "checked_in_by"])

@@ -80,7 +80,7 @@ _COLUMN_WORDS = {"date": "日期", "channel": "渠道", "metric": "指标", "val
 
 
 def refusal_text(exc) -> str:
-    """A refused file (parsers.FileRefused) explained in the active language; other cases in English."""
+    """A refused file (parsers.FileRefused) explained in the active language (each refusal has its code)."""
     code, params = getattr(exc, "code", ""), getattr(exc, "params", {})
     if code == "missing_columns":
         zh = (get_language() or "zh-hans").startswith("zh")
@@ -101,4 +101,14 @@ def refusal_text(exc) -> str:
         return _("The file is neither UTF-8 nor GBK/GB18030 text: save it as CSV (UTF-8) or XLSX.")
     if code == "old_xls":
         return _("Old .xls files are not supported: save the sheet as .xlsx or CSV.")
+    if code == "not_text":
+        return _("The file is not a CSV text file (it contains NUL characters): save it as CSV (UTF-8) or XLSX.")
+    if code == "malformed_csv":
+        return _("The CSV file is malformed (an unclosed quote or a cell far too long): check it in Excel.")
+    if code == "not_xlsx":
+        return _("The file is not a valid XLSX workbook: save it from Excel or WPS as .xlsx, or as CSV.")
+    if code == "xlsx_unsafe":
+        return _("The XLSX file was refused for safety (it expands to an implausible size or declares XML entities).")
+    if code == "xlsx_corrupt":
+        return _("The XLSX file is damaged and cannot be read: open it in Excel or WPS and save it again.")
     return str(exc)

@@ -12,12 +12,14 @@ def test_unknown_api_path_is_a_json_404(api_for, users, method, path):
     response = getattr(api_for(users["owner"]), method)(path)
     assert response.status_code == 404
     assert response["Content-Type"] == "application/json"
-    assert response.json() == {"detail": "Not found."}
+    assert response.json() == {"detail": "未找到。"}  # in the reader's language, Chinese by default
+    english = getattr(api_for(users["owner"]), method)(path, HTTP_ACCEPT_LANGUAGE="en")
+    assert english.json() == {"detail": "Not found."}
 
 
 def test_unknown_api_path_without_a_token_is_also_json(client):
     response = client.get("/api/v1/anything-unknown")
-    assert response.status_code == 404 and response.json() == {"detail": "Not found."}
+    assert response.status_code == 404 and response.json() == {"detail": "未找到。"}
 
 
 def test_wrong_method_on_a_known_path_is_a_json_405(api_for, users):

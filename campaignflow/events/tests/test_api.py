@@ -305,3 +305,28 @@ def test_closing_registration_shows_at_once_though_the_public_event_is_cached(
     assert closed.status_code == 200
     late = register(public, event, phone="13900139000")
     assert late.status_code == 409 and late.json()["closes_at"]
+
+
+def test_a_check_in_time_far_off_is_refused_naming_at_and_a_door_phones_clock_a_little_off_is_taken(
+    api, campaign, public
+):
+    event = create_event(api("owner"), campaign)
+    code = register(public, event).json()["ticket_code"]
+    url = f"/events/{event['id']}/checkin"
+    registered = Registration.objects.get().created_at
+    far = {
+        "0001-01-01T00:00:00": "日期须在 2000 年至 2100 年之间。",
+        "9999-12-31T23:59:59": "日期须在 2000 年至 2100 年之间。",
+        "9999-12-31T23:59:59-12:00": "日期须在 2000 年至 2100 年之间。",
+        (timezone.now() + dt.timedelta(hours=2)).isoformat(): "签到时间不能晚于现在。",
+    }
+    for at, message in far.items():
+        response = api("member").post(url, {"ticket_code": code, "at": at})
+        assert response.status_code == 422 and response.json()["errors"] == [{"field": "at", "message": message}]
+    before = api("member").post(url, {"ticket_code": code, "at": (registered - dt.timedelta(days=1)).isoformat()})
+    assert before.status_code == 422 and "签到时间不能早于报名时间" in before.json()["errors"][0]["message"]
+    assert Registration.objects.get().checked_in_at is None
+    slow_clock = (timezone.localtime(registered) - dt.timedelta(minutes=3)).replace(tzinfo=None)  # naive, local
+    taken = api("member").post(url, {"ticket_code": code, "at": slow_clock.isoformat()})
+    assert taken.status_code == 200
+    assert Registration.objects.get().checked_in_at == registered  # not before the registration

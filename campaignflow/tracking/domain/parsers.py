@@ -520,7 +520,7 @@ def decode_text(data: bytes) -> str:
 def csv_lines(data: bytes) -> Iterator[list]:
     text = decode_text(data)
     if "\x00" in text:
-        raise FileRefused("the file contains NUL characters: not a CSV text file")
+        raise FileRefused("the file contains NUL characters: not a CSV text file", "not_text")
     first = text[: text.find("\n")] if "\n" in text else text
     delimiter = "\t" if "\t" in first and "," not in first else ","
     return csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
@@ -531,7 +531,7 @@ def parse_csv(data: bytes, **options) -> ParseResult:
     try:
         return parse_table(csv_lines(data), **options)
     except csv.Error as exc:
-        raise FileRefused(f"malformed CSV: {exc}") from None
+        raise FileRefused(f"malformed CSV: {exc}", "malformed_csv") from None
 
 
 def check_xlsx_archive(data: bytes) -> None:
@@ -539,27 +539,27 @@ def check_xlsx_archive(data: bytes) -> None:
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
     except (zipfile.BadZipFile, ValueError):
-        raise FileRefused("not a valid XLSX file (it is not a zip archive)") from None
+        raise FileRefused("not a valid XLSX file (it is not a zip archive)", "not_xlsx") from None
     with archive:
         infos = archive.infolist()
         if len(infos) > XLSX_MAX_MEMBERS:
-            raise FileRefused("the XLSX archive has too many parts")
+            raise FileRefused("the XLSX archive has too many parts", "xlsx_unsafe")
         total = sum(i.file_size for i in infos)
         packed = sum(i.compress_size for i in infos) or 1
         if total > XLSX_MAX_UNCOMPRESSED or total / packed > XLSX_MAX_RATIO:
-            raise FileRefused("the XLSX file expands to an implausible size (a zip bomb?); refused")
+            raise FileRefused("the XLSX file expands to an implausible size (a zip bomb?); refused", "xlsx_unsafe")
         for info in infos:
             if info.compress_size and info.file_size / info.compress_size > XLSX_MAX_RATIO * 4:
-                raise FileRefused("the XLSX file expands to an implausible size (a zip bomb?); refused")
+                raise FileRefused("the XLSX file expands to an implausible size (a zip bomb?); refused", "xlsx_unsafe")
             if not info.filename.endswith((".xml", ".rels")):
                 continue
             try:
                 with archive.open(info) as member:
                     declares = _declares_dtd(member)
             except (zipfile.BadZipFile, RuntimeError, NotImplementedError, OSError, EOFError, zlib.error):
-                raise FileRefused("the XLSX file is corrupt") from None
+                raise FileRefused("the XLSX file is corrupt", "xlsx_corrupt") from None
             if declares:
-                raise FileRefused("the XLSX file declares XML entities (DOCTYPE); refused for safety")
+                raise FileRefused("the XLSX file declares XML entities (DOCTYPE); refused for safety", "xlsx_unsafe")
 
 
 _PROLOG_ITEM = re.compile(rb"\s*(?:<\?.*?\?>|<!--.*?-->)", re.S)
@@ -598,7 +598,7 @@ def xlsx_lines(data: bytes) -> Iterator[list]:
         sheet = workbook.get_sheet_by_index(0)
         rows = sheet.iter_rows()
     except Exception as exc:  # calamine raises its own errors for every kind of corruption
-        raise FileRefused(f"the XLSX file cannot be read: {type(exc).__name__}") from None
+        raise FileRefused(f"the XLSX file cannot be read ({type(exc).__name__})", "xlsx_corrupt") from None
     return rows
 
 
@@ -610,7 +610,7 @@ def parse_xlsx(data: bytes, **options) -> ParseResult:
     except FileRefused:
         raise
     except Exception as exc:
-        raise FileRefused(f"the XLSX file cannot be read: {type(exc).__name__}") from None
+        raise FileRefused(f"the XLSX file cannot be read ({type(exc).__name__})", "xlsx_corrupt") from None
 
 
 def is_xlsx(name: str, data: bytes) -> bool:

@@ -67,7 +67,8 @@
     let items = queue();
     while (items.length) {
       try {
-        await send(items[0].code, items[0].at);  // 200, 409 (already in) and 404 are all final
+        const answer = await send(items[0].code, items[0].at);  // 200, 409 (already in) and 404 are all final
+        if (answer.status === 422) await send(items[0].code, null);  // the phone's clock was far off: now
       } catch (e) {
         break;  // still offline
       }
