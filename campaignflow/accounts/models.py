@@ -12,6 +12,7 @@ class Role(models.TextChoices):
     MEMBER = "member", _("Member")
     FINANCE = "finance", _("Finance")
     DIRECTOR = "director", _("Director")
+    MANAGEMENT = "management", _("Management (read-only)")  # reads dashboards and reports, never edits
     ADMIN = "admin", _("Administrator")
 
 

@@ -13,8 +13,9 @@ from django.utils.translation import gettext as _
 from campaignflow.accounts.models import Role, User
 from campaignflow.accounts.selectors import user_input
 from campaignflow.alerts.tasks import after_data_changed
-from campaignflow.campaigns.access import EDIT, MANAGE, can, is_admin, is_partner_user, role_in
+from campaignflow.campaigns.access import EDIT, MANAGE, can, is_admin, is_partner_user, require_writer, role_in
 from campaignflow.campaigns.models import Campaign, MemberRole
+from campaignflow.core import blobs
 from campaignflow.core.api_types import MAX_ID
 from campaignflow.core.audit import audit_record, snapshot
 from campaignflow.core.domain.numbers import CENT, MAX_MONEY, parse_money
@@ -591,6 +592,7 @@ def _checked_receipt(upload, field: str = "file") -> str:
     name = (upload.name or "receipt").replace("\x00", "")[-150:]
     if not _receipt_kind(name, head):
         raise InvalidInput({field: _("A receipt must be a PDF, PNG or JPEG file.")})
+    blobs.check(upload, field)  # whole, and an image's pixels within bounds, as a material's file
     return name
 
 
@@ -638,6 +640,7 @@ def _clean_partner(data: dict, *, partial: bool) -> dict:
 def partner_create(*, actor: User, data: dict) -> Partner:
     if is_partner_user(actor):
         raise Forbidden(_("Partner contacts cannot create partner companies."))
+    require_writer(actor)
     fields = _clean_partner(data, partial=False)
     exists = InvalidInput({"name": _("A partner company with this name exists already.")})
     partner = create_unique(Partner, ("name",), exists, created_by=actor, **fields)
@@ -649,6 +652,7 @@ def partner_create(*, actor: User, data: dict) -> Partner:
 def partner_update(*, actor: User, partner: Partner, version: int, data: dict) -> Partner:
     if is_partner_user(actor):
         raise Forbidden(_("Partner contacts cannot edit partner companies."))
+    require_writer(actor)
     if not selectors.can_edit_company(actor, partner):
         raise Forbidden(
             _("Only its creator, an administrator or an owner/manager of a campaign with this company can edit it.")
@@ -664,6 +668,7 @@ def partner_update(*, actor: User, partner: Partner, version: int, data: dict) -
 
 @transaction.atomic
 def partner_contact_link(*, actor: User, partner: Partner, username: str) -> PartnerContact:
+    require_writer(actor)
     if not (is_admin(actor) or actor.role in APPROVER_ROLES or partner.created_by_id == actor.pk):
         raise Forbidden(_("Only the company's creator or an administrator can link its contacts."))
     errors: dict = {}

@@ -39,6 +39,23 @@ def is_admin(user) -> bool:
     return bool(user and user.is_authenticated and (user.is_superuser or getattr(user, "role", "") == "admin"))
 
 
+def is_read_only(user) -> bool:
+    """Management (the global role "management"): reads dashboards and reports in the campaigns they belong to,
+    never changes anything, whatever their role in a campaign (PRODUCT.md "Users")."""
+    return bool(user and user.is_authenticated) and getattr(user, "role", "") == "management" and not is_admin(user)
+
+
+def require_writer(user, refusal: str | None = None) -> None:
+    """403 for a read-only (management) account, on a change outside any one campaign (a partner company, a
+    playbook); inside a campaign `can` refuses it."""
+    if is_read_only(user):
+        raise Forbidden(refusal or read_only_refusal())
+
+
+def read_only_refusal() -> str:
+    return _("A management account reads dashboards and reports; it cannot change anything.")
+
+
 def visible_campaigns(user, *, include_deleted: bool = False):
     qs = Campaign.objects.all() if include_deleted and is_admin(user) else Campaign.objects.alive()
     if is_admin(user):
@@ -64,7 +81,7 @@ def is_partner_user(user) -> bool:
 def may_create_campaigns(user) -> bool:
     """Who may start a campaign (a new one, or one from a case) and so become its owner: the team. A partner
     user only sees and updates what the team's campaigns share with their company."""
-    return bool(user and user.is_authenticated) and not is_partner_user(user)
+    return bool(user and user.is_authenticated) and not is_partner_user(user) and not is_read_only(user)
 
 
 def require_campaign_creator(user) -> None:
@@ -132,6 +149,8 @@ def can(user, campaign: Campaign, need: str, *, archived_ok: bool = False) -> bo
     role = role_in(user, campaign)
     if need != VIEW and campaign.status == "archived" and not archived_ok:
         return False  # an archived campaign is a closed case: read-only for everyone
+    if need != VIEW and is_read_only(user):
+        return False
     return role is not None and need in RIGHTS.get(role, set())
 
 
@@ -190,6 +209,8 @@ def require(user, campaign: Campaign, need: str, *, archived_ok: bool = False) -
     if not can(user, campaign, need, archived_ok=archived_ok):
         if need != VIEW and campaign.status == "archived":
             raise Forbidden(_("This campaign is archived and can no longer be changed."))
+        if need != VIEW and is_read_only(user):
+            raise Forbidden(read_only_refusal())
         raise Forbidden(_("Your role in this campaign does not allow this."))
 
 

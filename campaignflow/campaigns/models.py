@@ -85,6 +85,15 @@ class PlaybookVersion(models.Model):
     def step_count(self) -> int:
         return sum(len(p.get("steps", [])) for p in self.phases)
 
+    @property
+    def shown_note(self) -> str:
+        """The change note; the two that sync_playbooks writes (campaigns.playbook_sync) in the reader's words."""
+        return str(BUILTIN_NOTES.get(self.note, self.note))
+
+
+# the notes campaigns.playbook_sync writes on the built-in playbooks' versions (stored as these keys)
+BUILTIN_NOTES = {"built-in": _("built-in"), "built-in update": _("built-in update")}
+
 
 class CampaignQuerySet(models.QuerySet):
     def alive(self):

@@ -25,7 +25,7 @@ from campaignflow.core.workdays import china_calendar, unknown_year_warning
 from campaignflow.planning.models import Task
 
 from . import gates
-from .access import is_admin, require_campaign_creator, require_playbook_reader
+from .access import is_admin, require_campaign_creator, require_playbook_reader, require_writer
 from .domain import lifecycle as lc
 from .domain.playbooks import TaskSpec, generate_tasks, parse_phases
 from .models import Campaign, CampaignType, MemberRole, Membership, Playbook, PlaybookVersion, StatusChange
@@ -369,6 +369,7 @@ def member_remove(*, actor: User, campaign: Campaign, membership_id: int) -> Non
 @transaction.atomic
 def playbook_copy(*, actor: User, source: Playbook, name: str, key: str) -> Playbook:
     require_playbook_reader(actor)  # the team's methods (campaigns.access), whichever door the copy comes through
+    require_writer(actor)
     errors = {}
     name = clean_text(name)
     if not name:
@@ -403,6 +404,7 @@ def playbook_save_version(*, actor: User, playbook: Playbook, phases_raw, note: 
     from .domain.playbooks import PlaybookInvalid, phases_to_json
 
     require_playbook_reader(actor)
+    require_writer(actor)
     if playbook.is_builtin:
         raise Forbidden(_("Built-in playbooks cannot be edited; copy it first."))
     try:

@@ -7,6 +7,7 @@ import pytest
 from campaignflow.budgets.models import BudgetLine, Expense
 from campaignflow.campaigns.services import campaign_create
 from campaignflow.core.models import AuditEntry
+from campaignflow.materials.tests import sample_files
 
 from .conftest import add_line, seed_lines
 
@@ -162,8 +163,40 @@ def test_receipt_upload_limits(api, bc, settings, tmp_path):
     assert bad.status_code == 422 and "PDF" in bad.json()["detail"]
     big = SimpleUploadedFile("x.pdf", b"%PDF-" + b"0" * (5 * 1024 * 1024))
     assert client.client.post(url, {"file": big}, **client.headers).status_code == 413
-    ok = client.client.post(url, {"file": SimpleUploadedFile("发票.pdf", b"%PDF-1.4 test")}, **client.headers)
+    ok = client.client.post(url, {"file": SimpleUploadedFile("发票.pdf", b"%PDF-1.4 test\n%%EOF\n")}, **client.headers)
     assert ok.status_code == 200 and ok.json()["receipt"] is True
     download = client.get(f"/expenses/{expense['id']}/receipt")
     assert download.status_code == 200 and b"".join(download.streaming_content).startswith(b"%PDF")
     assert api("outsider").get(f"/expenses/{expense['id']}/receipt").status_code == 404
+
+
+@pytest.mark.parametrize(
+    ("name", "data", "message"),
+    [
+        (
+            "bomb.png",
+            sample_files.bomb_png(),
+            "The image has more pixels than this product takes (a decompression bomb?).",
+        ),
+        ("cut.png", sample_files.truncated_png(), "The file is damaged or incomplete (its end is missing)."),
+        ("cut.pdf", sample_files.pdf()[:-40], "The file is damaged or incomplete (its end is missing)."),
+    ],
+)
+def test_a_damaged_receipt_or_a_pixel_bomb_is_refused_as_a_materials_file_is(
+    api, bc, settings, tmp_path, name, data, message
+):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    settings.MEDIA_ROOT = tmp_path
+    client = api("owner")
+    line = add_line(client, bc)
+    expense = client.post(
+        f"/campaigns/{bc.id}/expenses", {"budget_line": line["id"], "amount": 100, "date": "2025-06-02"}
+    ).json()
+    url = f"/api/v1/expenses/{expense['id']}/receipt"
+    refused = client.client.post(url, {"file": SimpleUploadedFile(name, data)}, **client.headers)
+    assert refused.status_code == 422
+    assert refused.json()["errors"] == [{"field": "file", "message": message}]
+    assert client.get(f"/expenses/{expense['id']}/receipt").status_code == 404
+    good = SimpleUploadedFile("发票.png", sample_files.png())
+    assert client.client.post(url, {"file": good}, **client.headers).status_code == 200

@@ -88,7 +88,7 @@ def test_expense_json(api, bc, settings, tmp_path):
     )
     approved = corrected | {"status": "approved", "decided_by": "finance1", "decided_at": "<str>", "version": 3}
     same(call(api("finance"), "post", f"/expenses/{expense_id}/approve"), (200, expense(line_id, **approved)))
-    pdf = SimpleUploadedFile("单据.pdf", b"%PDF-1.4 test", content_type="application/pdf")
+    pdf = SimpleUploadedFile("单据.pdf", b"%PDF-1.4 test\n%%EOF\n", content_type="application/pdf")
     receipt = owner.client.post(f"/api/v1/expenses/{expense_id}/receipt", {"file": pdf}, **owner.headers)
     with_receipt = approved | {"receipt": True, "receipt_name": "单据.pdf", "version": 4}
     same((receipt.status_code, shape(receipt.json())), (200, expense(line_id, **with_receipt)))

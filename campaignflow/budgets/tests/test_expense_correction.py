@@ -145,7 +145,7 @@ def test_the_edit_form_corrects_and_the_row_says_corrected(users, bc, spent, set
     url = f"/campaigns/{bc.id}/budget/expenses/{e['id']}/edit/"
     page = member.get(url)
     assert page.status_code == 200 and 'name="amount"' in page.content.decode()
-    receipt = SimpleUploadedFile("发票.pdf", b"%PDF-1.4 test")
+    receipt = SimpleUploadedFile("发票.pdf", b"%PDF-1.4 test\n%%EOF\n")
     r = member.post(
         url,
         {
@@ -196,14 +196,14 @@ def test_replacing_the_receipt_through_the_api_is_a_correction(api, bc, spent, s
     _line, e = spent
     client = api("member")
     url = f"/api/v1/expenses/{e['id']}/receipt"
-    first = client.client.post(url, {"file": SimpleUploadedFile("a.pdf", b"%PDF-1.4 a")}, **client.headers)
+    first = client.client.post(url, {"file": SimpleUploadedFile("a.pdf", b"%PDF-1.4 a\n%%EOF\n")}, **client.headers)
     assert first.status_code == 200 and first.json()["status"] == "approved"  # completing the record
     bad = client.client.post(url, {"file": SimpleUploadedFile("b.pdf", b"MZ")}, **client.headers)
     assert bad.status_code == 422 and [x["field"] for x in bad.json()["errors"]] == ["file"]
-    other = client.client.post(url, {"file": SimpleUploadedFile("b.pdf", b"%PDF-1.4 b")}, **client.headers)
+    other = client.client.post(url, {"file": SimpleUploadedFile("b.pdf", b"%PDF-1.4 b\n%%EOF\n")}, **client.headers)
     assert other.status_code == 200 and other.json()["status"] == "pending" and other.json()["receipt_name"] == "b.pdf"
     entry = AuditEntry.objects.get(action="correct", object_id=str(e["id"]))
     assert entry.before["receipt"] != entry.after["receipt"]
     viewer = api("viewer")
-    refused = viewer.client.post(url, {"file": SimpleUploadedFile("c.pdf", b"%PDF-1.4 c")}, **viewer.headers)
+    refused = viewer.client.post(url, {"file": SimpleUploadedFile("c.pdf", b"%PDF-1.4 c\n%%EOF\n")}, **viewer.headers)
     assert refused.status_code == 403

@@ -209,3 +209,35 @@ def test_global_roles_grant_no_campaign_access_except_admin(api_for, users, ctx)
         client = api_for(users[key])
         assert client.get(f"/campaigns/{ctx['campaign'].pk}").status_code == 404
         assert client.get(f"/tasks/{ctx['task'].pk}").status_code == 404
+
+
+MANAGER, VIEWER = (3 + ACTORS.index(actor) for actor in ("manager", "viewer"))
+
+
+@pytest.mark.parametrize("operation", [row[0] for row in TABLE if 200 <= row[MANAGER] < 300])
+def test_a_management_account_is_a_viewer_even_as_a_manager(api_for, users, ctx, operation):
+    """Management (the global role) reads dashboards and reports, never edits (PRODUCT.md): made a manager of the
+    campaign it may do what a viewer may, and each change a manager may make is 403 for it, leaving all as it was."""
+    from campaignflow.accounts.models import Role
+    from campaignflow.campaigns.models import MemberRole
+    from conftest import make_user
+
+    boss = make_user("management1", Role.MANAGEMENT)
+    Membership.objects.create(campaign=ctx["campaign"], user=boss, role=MemberRole.MANAGER)
+    _name, method, template = ROWS[operation][:3]
+    client = api_for(boss)
+    if operation in PREPARE:
+        PREPARE[operation](ctx)
+    path = _path(template, ctx) + QUERY.get(operation, lambda c: "")(ctx)
+    before = _state(ctx)
+    if operation in MULTIPART:
+        response = client.client.post(f"/api/v1{path}", data=MULTIPART[operation](ctx), **client.headers)
+    elif method in ("get", "delete"):
+        response = getattr(client, method)(path)
+    else:
+        response = getattr(client, method)(path, BODIES.get(operation, lambda c: {})(ctx))
+    # nor may it start a campaign, which any other team member may (and so become its owner)
+    expected = 403 if operation in ("create campaign", "start from case") else ROWS[operation][VIEWER]
+    assert response.status_code == expected, (operation, getattr(response, "content", b"(streamed)"))
+    if expected == 403:
+        assert _state(ctx) == before

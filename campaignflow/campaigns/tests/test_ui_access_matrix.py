@@ -183,7 +183,7 @@ def _build(tmp_media) -> dict:
             module.setup(ctx)
     receipt = tmp_media / "receipts" / "r.pdf"
     receipt.parent.mkdir(parents=True)
-    receipt.write_bytes(b"%PDF-1.4 receipt")
+    receipt.write_bytes(b"%PDF-1.4 receipt\n%%EOF\n")
     Expense.objects.filter(pk=ctx["expense_id"]).update(receipt="receipts/r.pdf", receipt_name="r.pdf")
     playbook = Playbook.objects.create(key="owner-playbook", name="自建流程", created_by=users["owner"])
     step = {"name": "确认目标", "owner_role": "策划", "anchor": "start", "offset_days": 0}
