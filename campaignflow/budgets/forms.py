@@ -21,6 +21,12 @@ class LineForm(forms.Form):
     shared_with_partners = forms.BooleanField(label=_("Shared with partners"), required=False)
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
+    def clean_category(self) -> str:
+        """The form shows a category by its name in the reader's language (渠道推广, Channel promotion): a name
+        of a known category goes back as its key; any other text is a category of its own."""
+        text = self.cleaned_data["category"].strip()
+        return {str(label): key for key, label in Category.choices}.get(text, text)
+
 
 class ExpenseForm(forms.Form):
     budget_line = forms.ChoiceField(label=_("Budget line"))

@@ -30,6 +30,15 @@ def _parties(campaign):
     )
 
 
+def _named_categories(changes: list[dict]) -> list[dict]:
+    """The revision's line changes with each category by its name in the reader's language (the API keeps keys)."""
+    return [
+        {**c} | {side: {**c[side], "category": selectors.category_label(c[side]["category"])}
+                 for side in ("before", "after") if c[side] is not None}
+        for c in changes
+    ]  # fmt: skip
+
+
 def _budget_context(request, campaign, expense_form=None) -> dict:
     user = request.user
     overview = selectors.budget_overview(user, campaign)
@@ -52,6 +61,7 @@ def _budget_context(request, campaign, expense_form=None) -> dict:
         campaign,
         "budget",
         o=overview,
+        diff=_named_categories(overview["diff"]),
         partner_view=partner_view,
         chart=chart,
         expenses=list(selectors.expenses_for(user, campaign)[:200]),
@@ -76,7 +86,7 @@ def _line_form_page(request, campaign, line: BudgetLine | None):
     initial = {}
     if line is not None:
         initial = {
-            "category": line.category,
+            "category": selectors.category_label(line.category),  # its name; the form reads it back
             "item": line.item,
             "planned": f"{line.planned:f}",
             "owner": line.owner.username if line.owner_id else "",

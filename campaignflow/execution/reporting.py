@@ -217,7 +217,10 @@ def weekly_draft_for(campaign, week_start: dt.date, *, zh: bool = True) -> dict[
         | Q(status=TaskStatus.BLOCKED)
         | Q(end_date__lte=week_end, status__in=[TaskStatus.NOT_STARTED, TaskStatus.IN_PROGRESS])
     )
-    upcoming = tasks.filter(end_date__gt=week_end, end_date__lte=next_end).exclude(status=TaskStatus.DONE)
+    # next week's plan: every open task that runs in next week (starts by its end, ends after this week)
+    upcoming = tasks.filter(
+        Q(start_date__lte=next_end) | Q(start_date__isnull=True, end_date__lte=next_end), end_date__gt=week_end
+    ).exclude(status=TaskStatus.DONE)
     support = (
         Standup.objects.filter(campaign=campaign, date__range=(week_start, week_end))
         .exclude(need_support="")

@@ -104,6 +104,8 @@ def _clean(campaign: Campaign, data: dict, *, current: Task | None, finished_on:
             out["actual_finish"] = finish
         elif current is not None and current.actual_finish:
             out["actual_finish"] = None
+        if out["status"] == TaskStatus.NOT_STARTED and started:  # set back: the work has not started after all
+            out["actual_start"] = None
     if errors:
         raise InvalidInput(errors)
     return out

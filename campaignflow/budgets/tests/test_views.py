@@ -115,3 +115,38 @@ def test_partner_page_add_partner_and_shares(users, bc):
     owner.post(f"/campaigns/{bc.id}/partners/shares/", {"party": ["host", cp.id], "ratio": ["60%", "40%"]})
     html = owner.get(f"/campaigns/{bc.id}/partners/").content.decode()
     assert "60.0%" in html and "40.0%" in html
+
+
+def test_the_line_form_shows_a_category_by_its_name_and_reads_the_name_back(users, bc):
+    from .conftest import add_line
+
+    owner = logged_in(users["owner"])
+    line = BudgetLine.objects.get(pk=add_line(owner_api_for(users), bc)["id"])
+    form = owner.get(f"/campaigns/{bc.id}/budget/lines/{line.pk}/").content.decode()
+    assert 'value="渠道推广"' in form and 'value="channel"' not in form
+    english = logged_in(users["owner"], "en")
+    saved = english.post(
+        f"/campaigns/{bc.id}/budget/lines/{line.pk}/",
+        {"category": "Contingency reserve", "item": "应急", "planned": "1万", "version": line.version},
+    )
+    assert saved.status_code == 302
+    assert BudgetLine.objects.get(pk=line.pk).category == "contingency"
+
+
+def test_a_partner_is_not_shown_the_teams_reserve_rule_over_the_lines_it_cannot_see(users, bc):
+    from .conftest import add_line, seed_lines
+
+    client = owner_api_for(users)
+    seed_lines(client, bc)
+    add_line(client, bc, item="联合直播", shared_with_partners=True)
+    owner_page = logged_in(users["owner"]).get(f"/campaigns/{bc.id}/budget/").content.decode()
+    assert 'data-testid="contingency"' in owner_page
+    partner_page = logged_in(users["partner"]).get(f"/campaigns/{bc.id}/budget/").content.decode()
+    assert "联合直播" in partner_page
+    assert 'data-testid="contingency"' not in partner_page and 'data-testid="budget-warning"' not in partner_page
+
+
+def owner_api_for(users):
+    from conftest import ApiClient
+
+    return ApiClient(users["owner"])

@@ -35,3 +35,16 @@ def test_the_running_demo_campaign_has_its_daily_records_and_alerts(db):
     assert Alert.objects.filter(campaign=running).exists()
     archived = Campaign.objects.get(name="2024年夏季新品促销")
     assert not Issue.objects.filter(campaign=archived).exclude(status="resolved").exists()
+
+
+def test_the_demos_plan_has_actual_dates_and_management_reads_only(db):
+    from campaignflow.accounts.models import Role, User
+    from campaignflow.planning.models import Task
+
+    call_command("load_demo")
+    running = Campaign.objects.get(name="冬季新品焕新季促销")
+    done = Task.objects.filter(campaign=running, status="done")
+    assert done.exists() and not done.filter(actual_start__isnull=True).exists()
+    assert not done.filter(actual_finish__isnull=True).exists()  # the plan's "actual" column is filled in
+    assert not Task.objects.filter(campaign=running, status="not_started", actual_start__isnull=False).exists()
+    assert User.objects.get(username="zhougl").role == Role.MANAGEMENT  # 周管理层 reads, never edits

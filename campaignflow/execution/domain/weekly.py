@@ -136,9 +136,14 @@ def draft(
         bullet(f"{t.code} {t.name}（{t.owner}，截止 {t.due}）" if zh else f"{t.code} {t.name} ({t.owner}, due {t.due})")
         for t in upcoming
     ]
-    support_lines = [
-        bullet(f"{s.who}（{s.date:%m-%d}）：{s.text}" if zh else f"{s.who} ({s.date:%m-%d}): {s.text}") for s in support
-    ]
+    # the same request asked again day after day is one line with its days (stand-ups repeat what is still open)
+    asked: dict[tuple[str, str], list[dt.date]] = {}
+    for s in support:
+        asked.setdefault((s.who, s.text), []).append(s.date)
+    support_lines = []
+    for (who, text), days in asked.items():
+        when = ("、" if zh else ", ").join(f"{d:%m-%d}" for d in sorted(set(days)))
+        support_lines.append(bullet(f"{who}（{when}）：{text}" if zh else f"{who} ({when}): {text}"))
     none = "无" if zh else "None"
     return {
         "key_results": "\n".join(results) or none,

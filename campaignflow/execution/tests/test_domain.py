@@ -61,3 +61,19 @@ def test_weekly_draft_sections_from_data():
     assert "增加1名地推人员" in text["resources"]
     empty = weekly.draft(kpis=[], done=[], delayed=[], upcoming=[], support=[], zh=False)
     assert empty["delayed_tasks"] == "None"
+
+
+def test_a_request_asked_again_each_day_is_one_line_with_its_days():
+    asked = [
+        weekly.SupportLine("孙总监", dt.date(2026, 12, 4), "追加5万元抖音投放预算"),
+        weekly.SupportLine("李策划", dt.date(2026, 12, 4), "门店物料需加急"),
+        weekly.SupportLine("孙总监", dt.date(2026, 12, 5), "追加5万元抖音投放预算"),
+        weekly.SupportLine("孙总监", dt.date(2026, 12, 6), "追加5万元抖音投放预算"),
+    ]
+    zh = weekly.draft(kpis=[], done=[], delayed=[], upcoming=[], support=asked)["resources"]
+    assert zh.splitlines() == [
+        "• 孙总监（12-04、12-05、12-06）：追加5万元抖音投放预算",
+        "• 李策划（12-04）：门店物料需加急",
+    ]
+    en = weekly.draft(kpis=[], done=[], delayed=[], upcoming=[], support=asked, zh=False)["resources"]
+    assert en.splitlines()[0] == "• 孙总监 (12-04, 12-05, 12-06): 追加5万元抖音投放预算"

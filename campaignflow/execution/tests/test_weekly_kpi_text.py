@@ -71,3 +71,20 @@ def test_weekly_draft_states_percent_kpis_as_percentages(kpis):
 )
 def test_kpi_value(value, percent, unit, zh, shown):
     assert kpi_value(value, percent=percent, unit=unit, zh=zh) == shown
+
+
+def test_next_weeks_plan_has_every_open_task_running_next_week(campaign):
+    from campaignflow.planning.models import Task, TaskStatus
+
+    week = dt.date(2025, 6, 9)  # Monday; next week 06-16 … 06-22
+    Task.objects.filter(campaign=campaign).delete()
+    for code, start, end, status in (
+        ("N1", "2025-06-12", "2025-06-18", TaskStatus.IN_PROGRESS),  # ends next week
+        ("N2", "2025-06-19", "2025-07-10", TaskStatus.NOT_STARTED),  # starts next week, ends later
+        ("N3", "2025-06-23", "2025-06-30", TaskStatus.NOT_STARTED),  # the week after
+        ("N4", "2025-06-01", "2025-06-30", TaskStatus.DONE),  # done
+        ("N5", "2025-06-02", "2025-06-27", TaskStatus.IN_PROGRESS),  # runs through next week
+    ):
+        Task.objects.create(campaign=campaign, code=code, name=code, start_date=start, end_date=end, status=status)
+    plan = weekly_draft_for(campaign, week)["next_week_plan"]
+    assert [line.split()[1] for line in plan.splitlines()] == ["N1", "N5", "N2"]

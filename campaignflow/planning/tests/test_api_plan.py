@@ -231,6 +231,9 @@ def test_delayed_needs_reason_and_actual_dates_are_recorded(api, plan):
     assert r.json()["actual_start"] is not None and r.json()["actual_finish"] is None
     r = c.patch(f"/tasks/{a['id']}", {"version": r.json()["version"], "status": "done"})
     assert r.json()["actual_finish"] is not None and r.json()["progress"] == 100
+    # set back to not started (marked done by mistake): the work has not started, so no actual dates either
+    r = c.patch(f"/tasks/{a['id']}", {"version": r.json()["version"], "status": "not_started", "progress": 0})
+    assert (r.json()["actual_start"], r.json()["actual_finish"]) == (None, None)
 
 
 # --- RACI ------------------------------------------------------------------------------------

@@ -3,6 +3,7 @@
 Idempotent: a second run changes nothing and prints the logins again.
 """
 
+import datetime as dt
 import importlib
 
 from django.core.management.base import BaseCommand
@@ -26,7 +27,7 @@ USERS = [
     ("chensj", "陈设计", Role.MEMBER, "designer"),
     ("zhaocw", "赵财务", Role.FINANCE, "finance approver"),
     ("sunzj", "孙总监", Role.DIRECTOR, "director"),
-    ("zhougl", "周管理层", Role.MEMBER, "management, read-only (viewer)"),
+    ("zhougl", "周管理层", Role.MANAGEMENT, "management, read-only"),
     ("partner", "健康科技合作方·刘", Role.MEMBER, "partner contact"),
 ]
 
@@ -193,13 +194,16 @@ class Command(BaseCommand):
         for username, role in roles.items():
             Membership.objects.get_or_create(campaign=campaign, user=users[username], defaults={"role": role})
         today = timezone.localdate()
-        for task in Task.objects.filter(campaign=campaign):
+        for i, task in enumerate(Task.objects.filter(campaign=campaign).order_by("sort_order", "id")):
             username = next((u for key, u in ROLE_OWNERS.items() if key in task.owner_role), "wangjl")
             task.owner = users[username]
             if task.end_date and task.end_date < today:
                 task.status, task.progress = TaskStatus.DONE, 100
+                # the plan's "actual" column: started on time; every fourth finished a day after its end
+                late = dt.timedelta(days=1 if i % 4 == 3 and task.end_date + dt.timedelta(days=1) < today else 0)
+                task.actual_start, task.actual_finish = task.start_date, task.end_date + late
             elif task.start_date and task.start_date <= today:
-                task.status, task.progress = TaskStatus.IN_PROGRESS, 50
+                task.status, task.progress, task.actual_start = TaskStatus.IN_PROGRESS, 50, task.start_date
             task.save()
         if spec["name"] == "冬季新品焕新季促销":
             late = Task.objects.filter(campaign=campaign, status=TaskStatus.IN_PROGRESS).first()
