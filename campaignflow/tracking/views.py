@@ -261,13 +261,16 @@ def grid(request, pk: int):
         stored = {}
     form = CellsForm(request.POST or None)
     cells: dict = {}
+    refused: set = set()  # the cells (row, column) a save refused: marked in the grid, the first one focused
     status = 200
     if request.method == "POST":
         metrics = [request.POST.get(f"m{i}", "").strip()[:100] for i in range(int(request.POST.get("cols") or 0))]
         cells = {
             (r, c): request.POST.get(f"c{r}_{c}", "").strip() for r in range(len(dates)) for c in range(len(metrics))
         }
-        result = submit(form, lambda: _save_grid(request, campaign, channel, dates, metrics, cells, stored))
+        result = submit(
+            form, lambda: _save_grid(request, campaign, channel, dates, metrics, cells, stored, refused=refused)
+        )
         if result.saved:
             if result.value:
                 messages.success(request, _("Saved %(n)s values.") % {"n": result.value})
@@ -280,10 +283,10 @@ def grid(request, pk: int):
         values = []
         for c, metric in enumerate(metrics):
             if request.method == "POST":
-                values.append(cells.get((r, c), ""))
+                values.append({"value": cells.get((r, c), ""), "refused": (r, c) in refused})
             else:
                 value = stored.get((day, metric))
-                values.append("" if value is None else format(value.normalize(), "f"))
+                values.append({"value": "" if value is None else format(value.normalize(), "f"), "refused": False})
         rows.append({"r": r, "date": day, "values": values})
     context = campaign_page_context(
         request,
@@ -302,9 +305,11 @@ def grid(request, pk: int):
     return render(request, "tracking/grid.html", context, status=status)
 
 
-def _save_grid(request, campaign, channel: str, dates, metrics: list[str], cells: dict, stored: dict) -> int:
+def _save_grid(
+    request, campaign, channel: str, dates, metrics: list[str], cells: dict, stored: dict, *, refused: set
+) -> int:
     """Write the grid's changed cells as one import; the number of values changed. A cell that is no
-    number is refused by its date and metric, and nothing is written."""
+    number is refused by its date and metric (and added to `refused`), and nothing is written."""
     result = ParseResult()
     parser = RowParser(result)
     index = 0
@@ -315,6 +320,7 @@ def _save_grid(request, campaign, channel: str, dates, metrics: list[str], cells
                 parser.add(index, day, channel, metric, raw)
                 if result.error_count and result.errors[-1]["row"] == index:
                     result.errors[-1]["cell"] = f"{day.isoformat()} · {metric}"
+                    refused.add((r, c))
                 index += 1
     if not result.ok:
         errors = localized(result.errors)

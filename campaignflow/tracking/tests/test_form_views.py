@@ -74,3 +74,15 @@ def test_grid_values_that_are_no_numbers_are_a_422_naming_the_cell_and_nothing_i
     saved = client.post(url, {"channel": "抖音", "cols": "1", "m0": "点击", "c0_0": "1.2万"})
     assert saved.status_code == 302 and last_message(saved) == zh("Saved %(n)s values.", n=1)
     assert MetricRow.objects.get().value == 12000
+
+
+def test_the_grid_marks_the_refused_cells_and_keeps_what_was_typed(users, campaign):
+    import re
+
+    url = f"/campaigns/{campaign.id}/data/grid/?channel=抖音"
+    client = client_for(users["member"])
+    typed = {"channel": "抖音", "cols": "2", "m0": "点击", "m1": "曝光", "c0_0": "120", "c0_1": "abc", "c1_0": "-5"}
+    html = client.post(url, typed).content.decode()
+    refused = re.findall(r'<input name="(c\d+_\d+)" value="([^"]*)"[^>]*aria-invalid="true"', html)
+    assert refused == [("c0_1", "abc"), ("c1_0", "-5")]
+    assert 'name="c0_0" value="120"' in html and 'id="grid-errors"' in html  # kept; the messages described

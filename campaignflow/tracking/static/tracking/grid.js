@@ -2,9 +2,14 @@
 (function () {
   const grid = document.getElementById("metric-grid");
   if (!grid) return;
-  // Open on today's row (or the campaign day nearest to it), ready for typing.
+  // After a refused save, on the first refused cell (its message is above the grid); else on today's row (or the
+  // campaign day nearest to it), ready for typing.
+  const refused = grid.querySelector("input[aria-invalid='true']");
   const today = grid.querySelector("tr.grid-today");
-  if (today) {
+  if (refused) {
+    refused.scrollIntoView({ block: "center" });
+    refused.focus({ preventScroll: true });
+  } else if (today) {
     today.scrollIntoView({ block: "center" });
     const cell = today.querySelector("input:not([disabled])");
     if (cell) cell.focus({ preventScroll: true });
