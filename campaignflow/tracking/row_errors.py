@@ -91,24 +91,30 @@ def refusal_text(exc) -> str:
             "Missing column(s): %(columns)s. The first row must name the columns 日期/date, 渠道/channel, "
             "指标/metric, 数值/value."
         ) % {"columns": names}
-    if code == "empty":
-        return _("The file is empty.")
-    if code == "no_data_rows":
-        return _("The file has a header row but no data rows.")
-    if code == "too_many_rows":
-        return _("Too many rows: at most %(limit)s per import.") % {"limit": f"{params['limit']:,}"}
-    if code == "encoding":
-        return _("The file is neither UTF-8 nor GBK/GB18030 text: save it as CSV (UTF-8) or XLSX.")
-    if code == "old_xls":
-        return _("Old .xls files are not supported: save the sheet as .xlsx or CSV.")
-    if code == "not_text":
-        return _("The file is not a CSV text file (it contains NUL characters): save it as CSV (UTF-8) or XLSX.")
-    if code == "malformed_csv":
-        return _("The CSV file is malformed (an unclosed quote or a cell far too long): check it in Excel.")
-    if code == "not_xlsx":
-        return _("The file is not a valid XLSX workbook: save it from Excel or WPS as .xlsx, or as CSV.")
-    if code == "xlsx_unsafe":
-        return _("The XLSX file was refused for safety (it expands to an implausible size or declares XML entities).")
-    if code == "xlsx_corrupt":
-        return _("The XLSX file is damaged and cannot be read: open it in Excel or WPS and save it again.")
+    said = FILE_REFUSALS.get(code)
+    if said is not None:
+        return said(params)
     return str(exc)
+
+
+# A refused file's code (parsers.FileRefused) → its text in the active language, from its params.
+FILE_REFUSALS = {
+    "empty": lambda p: _("The file is empty."),
+    "no_data_rows": lambda p: _("The file has a header row but no data rows."),
+    "too_many_rows": lambda p: _("Too many rows: at most %(limit)s per import.") % {"limit": f"{p['limit']:,}"},
+    "encoding": lambda p: _("The file is neither UTF-8 nor GBK/GB18030 text: save it as CSV (UTF-8) or XLSX."),
+    "old_xls": lambda p: _("Old .xls files are not supported: save the sheet as .xlsx or CSV."),
+    "not_text": lambda p: _(
+        "The file is not a CSV text file (it contains NUL characters): save it as CSV (UTF-8) or XLSX."
+    ),
+    "malformed_csv": lambda p: _(
+        "The CSV file is malformed (an unclosed quote or a cell far too long): check it in Excel."
+    ),
+    "not_xlsx": lambda p: _("The file is not a valid XLSX workbook: save it from Excel or WPS as .xlsx, or as CSV."),
+    "xlsx_unsafe": lambda p: _(
+        "The XLSX file was refused for safety (it expands to an implausible size or declares XML entities)."
+    ),
+    "xlsx_corrupt": lambda p: _(
+        "The XLSX file is damaged and cannot be read: open it in Excel or WPS and save it again."
+    ),
+}

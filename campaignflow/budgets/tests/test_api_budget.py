@@ -149,14 +149,19 @@ def test_partner_sees_only_shared_lines(api, bc):
     assert api("partner").post(f"/campaigns/{bc.id}/budget-lines", ANY_LINE).status_code == 403
 
 
+def an_expense(client, campaign) -> tuple[dict, str]:
+    """(an expense of ¥100 on a new line, the URL its receipt is uploaded to)."""
+    line = add_line(client, campaign)
+    expense = client.post(
+        f"/campaigns/{campaign.id}/expenses", {"budget_line": line["id"], "amount": 100, "date": "2025-06-02"}
+    ).json()
+    return expense, f"/api/v1/expenses/{expense['id']}/receipt"
+
+
 def test_receipt_upload_limits(api, bc, settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path
     client = api("owner")
-    line = add_line(client, bc)
-    expense = client.post(
-        f"/campaigns/{bc.id}/expenses", {"budget_line": line["id"], "amount": 100, "date": "2025-06-02"}
-    ).json()
-    url = f"/api/v1/expenses/{expense['id']}/receipt"
+    expense, url = an_expense(client, bc)
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     bad = client.client.post(url, {"file": SimpleUploadedFile("x.pdf", b"MZ not a pdf")}, **client.headers)
@@ -189,11 +194,7 @@ def test_a_damaged_receipt_or_a_pixel_bomb_is_refused_as_a_materials_file_is(
 
     settings.MEDIA_ROOT = tmp_path
     client = api("owner")
-    line = add_line(client, bc)
-    expense = client.post(
-        f"/campaigns/{bc.id}/expenses", {"budget_line": line["id"], "amount": 100, "date": "2025-06-02"}
-    ).json()
-    url = f"/api/v1/expenses/{expense['id']}/receipt"
+    expense, url = an_expense(client, bc)
     refused = client.client.post(url, {"file": SimpleUploadedFile(name, data)}, **client.headers)
     assert refused.status_code == 422
     assert refused.json()["errors"] == [{"field": "file", "message": message}]

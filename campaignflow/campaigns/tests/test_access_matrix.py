@@ -103,20 +103,24 @@ def _state(ctx) -> tuple:
     )
 
 
-@pytest.mark.parametrize(("operation", "actor", "expected"), CASES)
-def test_access(api_for, users, ctx, operation, actor, expected):
+def _request(client, operation: str, ctx):
+    """(the response to `operation` as the table's row says it, the state before it) for `client`."""
     _name, method, template = ROWS[operation][:3]
-    client = api_for(None if actor == "anonymous" else users[actor])
     if operation in PREPARE:
         PREPARE[operation](ctx)
     path = _path(template, ctx) + QUERY.get(operation, lambda c: "")(ctx)
     before = _state(ctx)
     if operation in MULTIPART:
-        response = client.client.post(f"/api/v1{path}", data=MULTIPART[operation](ctx), **client.headers)
-    elif method in ("get", "delete"):
-        response = getattr(client, method)(path)
-    else:
-        response = getattr(client, method)(path, BODIES.get(operation, lambda c: {})(ctx))
+        return client.client.post(f"/api/v1{path}", data=MULTIPART[operation](ctx), **client.headers), before
+    if method in ("get", "delete"):
+        return getattr(client, method)(path), before
+    return getattr(client, method)(path, BODIES.get(operation, lambda c: {})(ctx)), before
+
+
+@pytest.mark.parametrize(("operation", "actor", "expected"), CASES)
+def test_access(api_for, users, ctx, operation, actor, expected):
+    method = ROWS[operation][1]
+    response, before = _request(api_for(None if actor == "anonymous" else users[actor]), operation, ctx)
     assert response.status_code == expected, (operation, actor, response.content)
     after = _state(ctx)
     if expected >= 400:
@@ -224,18 +228,7 @@ def test_a_management_account_is_a_viewer_even_as_a_manager(api_for, users, ctx,
 
     boss = make_user("management1", Role.MANAGEMENT)
     Membership.objects.create(campaign=ctx["campaign"], user=boss, role=MemberRole.MANAGER)
-    _name, method, template = ROWS[operation][:3]
-    client = api_for(boss)
-    if operation in PREPARE:
-        PREPARE[operation](ctx)
-    path = _path(template, ctx) + QUERY.get(operation, lambda c: "")(ctx)
-    before = _state(ctx)
-    if operation in MULTIPART:
-        response = client.client.post(f"/api/v1{path}", data=MULTIPART[operation](ctx), **client.headers)
-    elif method in ("get", "delete"):
-        response = getattr(client, method)(path)
-    else:
-        response = getattr(client, method)(path, BODIES.get(operation, lambda c: {})(ctx))
+    response, before = _request(api_for(boss), operation, ctx)
     # nor may it start a campaign, which any other team member may (and so become its owner)
     expected = 403 if operation in ("create campaign", "start from case") else ROWS[operation][VIEWER]
     assert response.status_code == expected, (operation, getattr(response, "content", b"(streamed)"))

@@ -7,14 +7,15 @@ instead: `cn=finance,ou=groups,dc=example,dc=com=finance; cn=directors,ou=groups
 department the source gives.
 
 Precedence: a person in several mapped groups gets the HIGHEST of their mapped roles, in the order
-member < finance < director < admin; no mapped group → member.
+member < management < finance < director < admin (management reads only: a person who also approves gets the
+approver's role); no mapped group → member.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 
-ROLES = ("member", "finance", "director", "admin")  # lowest to highest
+ROLES = ("member", "management", "finance", "director", "admin")  # lowest to highest
 RANK = {role: rank for rank, role in enumerate(ROLES)}
 DEFAULT_ROLE = "member"
 

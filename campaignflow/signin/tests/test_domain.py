@@ -139,3 +139,10 @@ def test_entry_groups_are_names_and_dns_and_alternatives_pick_the_first_present(
     assert (identity.username_hint, identity.display_name, identity.department) == ("adzhou", "周七", "Finance")
     assert identity.groups == ("finance", "cn=finance,ou=groups,dc=x", "all", "cn=all,ou=groups,dc=x")
     assert identity.subject == "dn:cn=周七,ou=staff,dc=x" and identity.email_verified
+
+
+def test_a_management_group_maps_to_the_read_only_role_and_an_approvers_group_outranks_it():
+    mapping = parse_role_map("管理层=management,财务部=finance")
+    assert role_for(["管理层"], mapping) == "management"
+    assert role_for(["管理层", "财务部"], mapping) == "finance"
+    assert role_for([], mapping, department="管理层") == "management"
