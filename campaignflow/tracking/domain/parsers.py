@@ -11,7 +11,6 @@ import contextlib
 import csv
 import datetime as dt
 import io
-import itertools
 import re
 import zipfile
 import zlib
@@ -347,7 +346,6 @@ def _parse_table(
 ) -> ParseResult:
     result = into if into is not None else ParseResult()
     result.line_offset = 2
-    lines = iter(lines)
     header = None
     for cells in lines:
         if any(_name(c) for c in cells):
@@ -356,151 +354,74 @@ def _parse_table(
         result.line_offset += 1  # blank lines above the header: rows keep their spreadsheet numbers
     if header is None:
         raise FileRefused("the file is empty", "empty")
-    table = _Table(header, result, max_rows=max_rows, check_duplicates=check_duplicates)
-    # Blocks of rows: a block of clean rows is checked a column at a time (_Table.columns_at_once, loops in C);
-    # a block with anything unusual row by row (_Table.rows_one_by_one), which names each problem. With
-    # `progress`, a block is `every` rows and progress(rows read) is said before each block after the first.
-    size = every if progress is not None else BLOCK_ROWS
-    start = 0
-    while block := list(itertools.islice(lines, size)):
-        if start and progress is not None:
-            progress(start)
-        if not table.columns_at_once(block, start):
-            table.rows_one_by_one(block, start)
-        start += len(block)
-    if not start:
+    cols = header_columns(list(header))
+    result.columns = {key: _name(header[i]).lstrip("\ufeff").strip() for key, i in cols.items()}
+    i_date, i_metric, i_value = cols["date"], cols["metric"], cols["value"]
+    i_channel = cols.get("channel")
+    width = max(cols.values()) + 1
+    # the header's cells up to its last named one: a row may have empty cells beyond it (Excel writes "a,b,c,,",
+    # an XLSX row runs to the sheet's widest), not a value there (which column would it be?)
+    named = len(header)
+    while named > width and not _name(header[named - 1]):
+        named -= 1
+    parser = RowParser(result)
+    add = parser.add
+    seen = parser._seen
+    append = result.rows.append
+    # Caches of raw cell → clean value: dates, channels and metrics repeat on almost every row.
+    dates = _Cache(_iso_date)  # raw date cell → ISO text, or None when it is not a valid date
+    names = _Cache(_clean_name)  # raw channel/metric cell → clean name, or None (needs the full check)
+    index = -1
+    report_at = every if progress is not None else -2
+    for cells in lines:
+        index += 1
+        if index == report_at:
+            progress(index)
+            report_at += every
+        if len(cells) < width:
+            if not any(_name(c) for c in cells):
+                continue
+            cells = list(cells) + [""] * (width - len(cells))
+        if index >= max_rows:
+            raise FileRefused(f"too many rows: at most {max_rows:,} per import", "too_many_rows", limit=max_rows)
+        if len(cells) > named and (extra := _extra_cells(cells, named)):
+            result.add_error(index, "row", f"{extra} more cell(s) than the header", "extra_cells", count=extra)
+            continue
+        raw_date, raw_metric, raw_value = cells[i_date], cells[i_metric], cells[i_value]
+        raw_channel = cells[i_channel] if i_channel is not None else ""
+        # Fast path for the common, clean row (plain tuples in the Row layout); anything unusual goes
+        # through RowParser.add, which validates it fully and names the problem.
+        try:
+            iso, metric, channel = dates[raw_date], names[raw_metric], names[raw_channel]
+        except TypeError:  # an unhashable cell
+            iso = None
+        if iso is not None and metric and channel is not None:
+            t = type(raw_value)
+            # whole numbers stay ints (XLSX numbers come as floats): the database, the COPY text and the
+            # totals take them as they are, and str() would cost a third of the loop
+            if t is float and raw_value.is_integer() and 0 <= raw_value < 1e16:  # XLSX numbers
+                value = int(raw_value)
+            elif (t is str and raw_value.isdigit() and len(raw_value) <= 16) or (  # CSV text
+                t is int and 0 <= raw_value < 10**16
+            ):
+                value = raw_value
+            else:
+                value = None
+            if value is not None:
+                if not check_duplicates:
+                    append((iso, channel, metric, value))
+                    continue
+                key = (iso, channel, metric)
+                if key not in seen:
+                    seen[key] = index
+                    append((iso, channel, metric, value))
+                    continue
+        if not any(_name(c) for c in cells):
+            continue  # a blank row as wide as the header (",,,," in a CSV, an empty XLSX row)
+        add(index, raw_date, raw_channel, raw_metric, raw_value)
+    if index < 0:
         raise FileRefused("the file has a header but no data rows", "no_data_rows")
     return result
-
-
-BLOCK_ROWS = 8192  # rows checked together on the column-wise path (a block's columns are built at once)
-
-
-class _Table:
-    """The data rows of one file under its header: where its columns are, the caches of clean cells, and the
-    rows' key → index (duplicates)."""
-
-    def __init__(self, header: list, result: ParseResult, *, max_rows: int, check_duplicates: bool):
-        cols = header_columns(list(header))
-        result.columns = {key: _name(header[i]).lstrip("\ufeff").strip() for key, i in cols.items()}
-        self.result, self.max_rows, self.check_duplicates = result, max_rows, check_duplicates
-        self.i_date, self.i_metric, self.i_value = cols["date"], cols["metric"], cols["value"]
-        self.i_channel = cols.get("channel")
-        self.width = max(cols.values()) + 1
-        # the header's cells up to its last named one: a row may have empty cells beyond it (Excel writes
-        # "a,b,c,,", an XLSX row runs to the sheet's widest), not a value there (which column would it be?)
-        named = len(header)
-        while named > self.width and not _name(header[named - 1]):
-            named -= 1
-        self.named = named
-        self.parser = RowParser(result)
-        # Caches of raw cell → clean value: dates, channels and metrics repeat on almost every row.
-        self.dates = _Cache(_iso_date)  # raw date cell → ISO text, or None when it is not a valid date
-        self.names = _Cache(_clean_name)  # raw channel/metric cell → clean name, or None (needs the full check)
-
-    def columns_at_once(self, block: list, start: int) -> bool:
-        """Take the block if every row is clean and whole (what an export or a script writes): each column
-        checked in one pass, the rows appended together. False (nothing taken) when any row needs a look of its
-        own: a short or blank row, a cell beyond the header, a date, name or value off the fast path, a key
-        seen before, the row limit reached."""
-        n = len(block)
-        if start + n > self.max_rows:
-            return False
-        lengths = set(map(len, block))
-        if len(lengths) != 1 or (length := lengths.pop()) < self.width:
-            return False
-        cols = list(zip(*block, strict=True))
-        if any(any(map(_name, cols[i])) for i in range(self.named, length)):
-            return False
-        try:
-            isos = list(map(self.dates.__getitem__, cols[self.i_date]))
-            metrics = list(map(self.names.__getitem__, cols[self.i_metric]))
-            channels = [""] * n if self.i_channel is None else list(map(self.names.__getitem__, cols[self.i_channel]))
-        except TypeError:  # an unhashable cell
-            return False
-        if None in isos or None in channels or not all(metrics):
-            return False
-        values = _whole_numbers(cols[self.i_value])
-        if values is None:
-            return False
-        if self.check_duplicates:
-            keys = list(zip(isos, channels, metrics, strict=True))
-            seen = self.parser._seen
-            if len(set(keys)) != n or not seen.keys().isdisjoint(keys):
-                return False
-            seen.update(zip(keys, range(start, start + n), strict=True))
-        self.result.rows.extend(zip(isos, channels, metrics, values, strict=True))
-        return True
-
-    def rows_one_by_one(self, block: list, start: int) -> None:
-        """Each row of the block: the clean ones on the fast path, the others through RowParser.add, which
-        validates fully and names the problem."""
-        result, width, named, max_rows = self.result, self.width, self.named, self.max_rows
-        i_date, i_metric, i_value, i_channel = self.i_date, self.i_metric, self.i_value, self.i_channel
-        dates, names, check_duplicates = self.dates, self.names, self.check_duplicates
-        add, seen, append = self.parser.add, self.parser._seen, result.rows.append
-        for index, cells in enumerate(block, start):
-            if len(cells) < width:
-                if not any(_name(c) for c in cells):
-                    continue
-                cells = list(cells) + [""] * (width - len(cells))
-            if index >= max_rows:
-                raise FileRefused(f"too many rows: at most {max_rows:,} per import", "too_many_rows", limit=max_rows)
-            if len(cells) > named and (extra := _extra_cells(cells, named)):
-                result.add_error(index, "row", f"{extra} more cell(s) than the header", "extra_cells", count=extra)
-                continue
-            raw_date, raw_metric, raw_value = cells[i_date], cells[i_metric], cells[i_value]
-            raw_channel = cells[i_channel] if i_channel is not None else ""
-            try:
-                iso, metric, channel = dates[raw_date], names[raw_metric], names[raw_channel]
-            except TypeError:  # an unhashable cell
-                iso = None
-            if iso is not None and metric and channel is not None:
-                value = _whole_number(raw_value)
-                if value is not None:
-                    if not check_duplicates:
-                        append((iso, channel, metric, value))
-                        continue
-                    key = (iso, channel, metric)
-                    if key not in seen:
-                        seen[key] = index
-                        append((iso, channel, metric, value))
-                        continue
-            if not any(_name(c) for c in cells):
-                continue  # a blank row as wide as the header (",,,," in a CSV, an empty XLSX row)
-            add(index, raw_date, raw_channel, raw_metric, raw_value)
-
-
-def _whole_number(raw):
-    """A value cell on the fast path: a whole number from 0 to 10^16 as it is (an int, or CSV's digits), an
-    XLSX float that is whole as an int (the database, the COPY text and the totals take both; str() would cost
-    a third of the loop), else None (the full check)."""
-    t = type(raw)
-    if t is float:
-        return int(raw) if raw.is_integer() and 0 <= raw < 1e16 else None
-    if t is str:
-        return raw if raw.isdigit() and len(raw) <= 16 else None
-    if t is int:
-        return raw if 0 <= raw < 10**16 else None
-    return None
-
-
-def _whole_numbers(column: tuple) -> list | tuple | None:
-    """_whole_number of every cell of a column of one kind, checked in one pass each; None when any cell is
-    not such a number, or the column mixes kinds."""
-    kinds = set(map(type, column))
-    if len(kinds) != 1:
-        return None
-    kind = kinds.pop()
-    if kind is float:
-        if all(map(float.is_integer, column)) and min(column) >= 0 and max(column) < 1e16:
-            return list(map(int, column))
-    elif kind is str:
-        if all(map(str.isdigit, column)) and max(map(len, column)) <= 16:
-            return column
-    elif kind is int and min(column) >= 0 and max(column) < 10**16:
-        return column
-    return None
 
 
 def decode_text(data: bytes) -> str:

@@ -1,5 +1,5 @@
-"""parse_table reads its rows in blocks: a clean block a column at a time, any other row by row. Whatever the
-block size, a file must read the same: the same rows in the same order, the same errors on the same lines."""
+"""parse_table on a file with every kind of row (clean, blank, short, too wide, not a date, negative, a number as
+people type it, a key seen before): the rows it takes, in order, and each refusal on its spreadsheet line."""
 
 import datetime as dt
 
@@ -38,11 +38,6 @@ MESSY = [
 ]
 
 
-@pytest.mark.parametrize("every", [1, 2, 3, 5, 8, 1000])
-def test_a_file_reads_the_same_whatever_the_block_size(every):
-    assert read(MESSY, every)[:3] == read(MESSY, 10_000)[:3]
-
-
 def test_what_the_messy_file_reads_as():
     rows, errors, count, _said = read(MESSY, 4)
     by_line = {e["line"]: e.get("code") for e in errors}
@@ -55,8 +50,8 @@ def test_what_the_messy_file_reads_as():
     assert ("2026-03-03", "渠道2", "指标1") in {r[:3] for r in rows}  # trimmed, "1,200" read as a number
 
 
-def test_a_repeated_key_is_refused_in_a_later_block_too():
-    rows = [*CLEAN[:6], [dt.date(2026, 3, 1), "渠道0", "指标0", 1.0]]  # block 1: CLEAN[:3], … the repeat in 3
+def test_a_repeated_key_is_refused_on_its_line():
+    rows = [*CLEAN[:6], [dt.date(2026, 3, 1), "渠道0", "指标0", 1.0]]  # the first row's key again
     read_rows, errors, count, _said = read(rows, 3)
     assert count == 1 and errors[0]["line"] == 8
     assert len(read_rows) == 6
@@ -64,7 +59,7 @@ def test_a_repeated_key_is_refused_in_a_later_block_too():
     assert len(read(rows, 3, check_duplicates=False)[0]) == 7
 
 
-def test_progress_is_said_before_each_block_after_the_first():
+def test_progress_is_said_every_so_many_rows():
     assert read(CLEAN, 5)[3] == [5, 10, 15, 20]
 
 
@@ -73,8 +68,8 @@ def test_every_kind_of_clean_value_column():
     as_int = [[dt.date(2026, 3, 1 + i), "渠道", "指标", 10 + i] for i in range(6)]
     assert [r[3] for r in read(as_text, 3)[0]] == ["10", "11", "12", "13", "14", "15"]
     assert [r[3] for r in read(as_int, 3)[0]] == [10, 11, 12, 13, 14, 15]
-    mixed = [as_int[0], as_text[1], as_int[2]]  # a column of two kinds: row by row, the same rows
-    assert read(mixed, 3)[:3] == read(mixed, 1)[:3]
+    mixed = [as_int[0], as_text[1], as_int[2]]  # a column of two kinds
+    assert [r[3] for r in read(mixed, 3)[0]] == [10, "11", 12]
 
 
 def test_without_a_channel_column():
@@ -84,7 +79,7 @@ def test_without_a_channel_column():
 
 
 @pytest.mark.parametrize("every", [2, 3, 100])
-def test_the_row_limit_holds_at_any_block_size(every):
+def test_the_row_limit_holds(every):
     with pytest.raises(FileRefused) as refused:
         read(CLEAN[:5], every, max_rows=4)
     assert refused.value.args[0] == "too many rows: at most 4 per import"
