@@ -856,6 +856,8 @@ def settlement_sign(*, actor: User, campaign: Campaign, statement_digest: str) -
     statement = settlement_statement(campaign)
     if statement["error"]:
         raise Conflict(statement["error"])
+    if not statement["lines"]:  # a signature on nothing binds no one, and reads as a settled campaign
+        raise Conflict(_("There is nothing to settle yet: the campaign has no approved cost."))
     if statement_digest and statement_digest != statement["digest"]:
         raise Conflict(_("The statement changed since you opened it; reload and check it again."))
     if SettlementSignoff.objects.filter(campaign=campaign, party=party, digest=statement["digest"]).exists():

@@ -436,6 +436,7 @@ def settlement_page(request, pk: int):
             s=data,
             my_party=my_party,
             can_sign=bool(my_party)
+            and bool(data.get("lines"))
             and (partner_view or can(request.user, campaign, MANAGE))
             and my_party not in data.get("signed_now", set()),
         ),

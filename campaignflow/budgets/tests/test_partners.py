@@ -168,3 +168,17 @@ def test_settlement_xlsx_neutralises_formulas(api, bc, users):
     assert evil and all(c.data_type == "s" and c.quotePrefix for c in evil)  # text, never a formula
     assert not any(c.data_type == "f" for c in cells)
     assert api("outsider").get(f"/campaigns/{bc.id}/settlement.xlsx").status_code == 404
+
+
+def test_a_statement_with_no_approved_cost_is_not_offered_for_signing(api, bc, partners, users):
+    from conftest import logged_in
+
+    body = api("owner").get(f"/campaigns/{bc.id}/settlement").json()
+    assert Decimal(body["total_cost"]) == 0
+    for who in ("owner", "partner"):
+        refused = api(who).post(f"/campaigns/{bc.id}/settlement/sign", {"digest": body["digest"]})
+        assert refused.status_code == 409
+        assert refused.json()["detail"] == "There is nothing to settle yet: the campaign has no approved cost."
+    assert not SettlementSignoff.objects.exists()
+    page = logged_in(users["owner"]).get(f"/campaigns/{bc.id}/settlement/").content.decode()
+    assert 'data-testid="sign-settlement"' not in page
