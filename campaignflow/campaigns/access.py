@@ -45,11 +45,11 @@ def is_read_only(user) -> bool:
     return bool(user and user.is_authenticated) and getattr(user, "role", "") == "management" and not is_admin(user)
 
 
-def require_writer(user, refusal: str | None = None) -> None:
+def require_writer(user) -> None:
     """403 for a read-only (management) account, on a change outside any one campaign (a partner company, a
     playbook); inside a campaign `can` refuses it."""
     if is_read_only(user):
-        raise Forbidden(refusal or read_only_refusal())
+        raise Forbidden(read_only_refusal())
 
 
 def read_only_refusal() -> str:

@@ -338,10 +338,7 @@ def check_in(*, actor, event: Event, code: str, at: dt.datetime | None = None) -
     the app's time zone; up to CLOCK_SKEW ahead of now it is now, up to CLOCK_SKEW before the registration it is
     the registration's time (a phone's clock); further off it is refused naming the field."""
     now = timezone.now()
-    if at is None:
-        at = now
-    elif timezone.is_naive(at):
-        at = timezone.make_aware(at)
+    at = datetime_input(at, "at") or now  # (naive: the app's time zone)
     if at > now + CLOCK_SKEW:
         raise InvalidInput({"at": _("A check-in cannot be in the future.")})
     at = min(at, now)
