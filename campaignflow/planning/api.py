@@ -633,6 +633,7 @@ class ImportOut(Schema):
     created: int = 0
     updated: int = 0
     preview: list[dict] = []
+    ignored_columns: list[str] = []  # the file's columns that were not read (header texts)
 
 
 class ImportProblem(Schema):
@@ -642,6 +643,7 @@ class ImportProblem(Schema):
     rows: int | None = None
     errors: list[dict]
     preview: list[dict] = []
+    ignored_columns: list[str] = []
 
 
 @router.post("/campaigns/{campaign_id}/tasks/import", response={200: ImportOut, 422: ImportProblem})
@@ -651,7 +653,7 @@ def import_tasks(request, campaign_id: PathId, file: UploadedFile = File(...), c
     campaign = campaign_for_user(request.user, campaign_id, EDIT)
     if file.size and file.size > io.MAX_UPLOAD:
         raise io.TooLarge(_("The file is larger than %(mb)d MB.") % {"mb": io.MAX_UPLOAD // (1024 * 1024)})
-    rows, errors = io.preview(campaign, file.name, file.read(io.MAX_UPLOAD + 1))
+    rows, errors, ignored = io.preview(campaign, file.name, file.read(io.MAX_UPLOAD + 1))
     preview = [{k: (v.isoformat() if isinstance(v, dt.date) else v) for k, v in r.items()} for r in rows]
     if errors:
         detail = "; ".join(e["message"] for e in errors[:20])  # each names its row and column
@@ -662,14 +664,21 @@ def import_tasks(request, campaign_id: PathId, file: UploadedFile = File(...), c
                 "rows": len(rows) + len({e["row"] for e in errors}),
                 "errors": errors,
                 "preview": preview,
+                "ignored_columns": ignored,
             },
         )
     if not confirm:
-        return {"rows": len(rows), "errors": [], "preview": preview}
+        return {"rows": len(rows), "errors": [], "preview": preview, "ignored_columns": ignored}
     existing = set(Task.objects.filter(campaign=campaign).values_list("code", flat=True))
     services.tasks_import(actor=request.user, campaign=campaign, rows=io.rows_for_import(rows))
     updated = sum(1 for r in rows if r.get("code") in existing)
-    return {"rows": len(rows), "errors": [], "created": len(rows) - updated, "updated": updated}
+    return {
+        "rows": len(rows),
+        "errors": [],
+        "created": len(rows) - updated,
+        "updated": updated,
+        "ignored_columns": ignored,
+    }
 
 
 @router.get("/campaigns/{campaign_id}/plan.xlsx")

@@ -6,6 +6,7 @@ import csv
 import datetime as dt
 import io
 import zipfile
+from typing import NamedTuple
 
 from django.utils.translation import gettext as _
 
@@ -85,10 +86,16 @@ def _read_xlsx(content: bytes) -> list[list]:
         raise InvalidInput({"file": _("The workbook is damaged and cannot be read.")}) from None
 
 
-def preview(campaign, name: str, content: bytes) -> tuple[list[dict], list[dict]]:
-    """(rows ready for services.tasks_import, errors [{row, column, header, message, problem}]) — nothing
-    is written. `row` is the spreadsheet row (header = row 1), `column` the field key, `header` the column's
-    text in the file; `message` names both in the reader's language, `problem` is the problem alone."""
+class Preview(NamedTuple):
+    rows: list[dict]  # ready for services.tasks_import
+    errors: list[dict]  # [{row, column, header, message, problem}]
+    ignored: list[str]  # the header texts of the file's columns that are not read
+
+
+def preview(campaign, name: str, content: bytes) -> Preview:
+    """The file's rows, the problems of each and the columns it does not read — nothing is written. An error's
+    `row` is the spreadsheet row (header = row 1), `column` the field key, `header` the column's text in the
+    file; `message` names both in the reader's language, `problem` is the problem alone."""
     table = read_table(name, content)
     result = parse_rows(table, year=campaign.start_date.year)
     members = list(User.objects.filter(memberships__campaign=campaign).distinct())
@@ -128,7 +135,7 @@ def preview(campaign, name: str, content: bytes) -> tuple[list[dict], list[dict]
             e["message"] = _("Row %(line)s: %(problem)s") % {"line": e["row"], "problem": problem}
         e["problem"] = problem
     errors.sort(key=lambda e: (e["row"], e["column"]))
-    return rows, errors
+    return Preview(rows, errors, result.ignored)
 
 
 def rows_for_import(rows: list[dict]) -> list[dict]:

@@ -307,8 +307,10 @@ def import_page(request, pk: int):
         upload = form.cleaned_data["file"] if form.is_valid() else None
         result = submit(form, lambda: _preview(campaign, upload))
         if result.saved:
-            rows, errors = result.value
-            context.update(rows=[{**r, "line": r["_row"]} for r in rows], errors=errors, filename=upload.name)
+            rows, errors, ignored = result.value
+            context.update(
+                rows=[{**r, "line": r["_row"]} for r in rows], errors=errors, ignored=ignored, filename=upload.name
+            )
             request.session.pop(key, None)
             if not errors:  # kept for the confirm
                 upload.seek(0)
@@ -316,8 +318,8 @@ def import_page(request, pk: int):
     return render(request, "planning/import.html", context)
 
 
-def _preview(campaign, upload) -> tuple[list[dict], list[dict]]:
-    """The uploaded file's rows and the problems of each, nothing written."""
+def _preview(campaign, upload) -> io.Preview:
+    """The uploaded file's rows, the problems of each and the columns not read, nothing written."""
     if upload is None:
         raise InvalidInput({"file": _("Choose a CSV or XLSX file.")})
     if upload.size > io.MAX_UPLOAD:
@@ -329,7 +331,7 @@ def _import_previewed(request, campaign, stored: dict | None) -> int:
     """Import the file previewed without errors (kept in the session); the number of tasks."""
     if not stored:
         raise InvalidInput({"file": _("The preview expired; upload the file again.")})
-    rows, errors = io.preview(campaign, stored["name"], base64.b64decode(stored["content"]))
+    rows, errors, _ignored = io.preview(campaign, stored["name"], base64.b64decode(stored["content"]))
     if errors:
         raise InvalidInput({"file": _("The file has errors; fix them and upload it again.")})
     try:

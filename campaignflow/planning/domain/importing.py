@@ -41,6 +41,9 @@ HEADERS = {
         "dependencies",
     ),
 }
+# Columns our own exports add that are worked out, not entered (plan.xlsx's critical path and slack, tasks.csv's
+# owner role): skipped without a word when the file comes back; any other column not read is named.
+DERIVED = {"关键路径", "浮动天数", "负责角色", "critical path", "critical", "slack", "float", "owner role"}
 STATUSES = {
     "未开始": "not_started",
     "进行中": "in_progress",
@@ -65,6 +68,9 @@ class ParseResult:
     errors: list[dict] = field(default_factory=list)  # {row, column, message}
     columns: list[str] = field(default_factory=list)
     headers: dict[str, str] = field(default_factory=dict)  # column key → its header text in the file
+    # the header texts of the columns not read (unknown, or a second column of a kind already read), in file order:
+    # the preview names them, so a column such as "进度" or "备注" is not dropped without a word
+    ignored: list[str] = field(default_factory=list)
 
 
 def _norm(text) -> str:
@@ -181,6 +187,11 @@ def parse_rows(table: list[list], *, year: int) -> ParseResult:
     header = _header_map(header_cells)
     result.columns = list(header.values())
     result.headers = {key: str(header_cells[i]).strip() for i, key in header.items()}
+    result.ignored = [
+        str(cell).strip()
+        for i, cell in enumerate(header_cells)
+        if i not in header and str(cell or "").strip() and _norm(cell) not in DERIVED
+    ]
     if "name" not in header.values():
         result.errors.append({"row": header_row, "column": "name", "message": "missing_name_column"})
         return result

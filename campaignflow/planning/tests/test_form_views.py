@@ -142,3 +142,12 @@ def test_an_import_is_previewed_then_confirmed(owner, campaign):
     assert Task.objects.get(campaign=campaign, code="T1").name == "海报"
     again = _import(owner, campaign, {"confirm": "1"})  # the preview is used up
     assert "The preview expired; upload the file again." in again.content.decode()
+
+
+def test_the_import_preview_names_the_columns_it_does_not_read(owner, campaign):
+    csv = "任务ID,任务名称,进度,起止时间,备注\nT1,海报,60%,6.1-6.5,加急\n".encode()
+    html = _import(owner, campaign, {"file": SimpleUploadedFile("wbs.csv", csv)}).content.decode()
+    assert 'data-testid="import-ignored"' in html and 'data-testid="import-preview-table"' in html
+    assert "These columns of wbs.csv are not read: 进度, 备注." in html
+    plain = _import(owner, campaign, {"file": SimpleUploadedFile("wbs.csv", "任务名称\n海报\n".encode())})
+    assert 'data-testid="import-ignored"' not in plain.content.decode()

@@ -68,6 +68,7 @@ def test_an_exported_plan_imports_into_another_campaign(api_for, users, campaign
     preview = _upload(owner, other, exported.content, confirm=False)
     assert preview.status_code == 200, preview.content
     assert preview.json()["rows"] == len(tasks) and not Task.objects.filter(campaign=other).exists()
+    assert preview.json()["ignored_columns"] == []  # critical path and slack are worked out again, not warned of
     done = _upload(owner, other, exported.content, confirm=True)
     assert done.status_code == 200, done.content
     assert done.json()["created"] == len(tasks)
@@ -135,3 +136,24 @@ def test_predecessors_and_progress_cells():
         ("T1", 40, []),
         ("T4", 50, [{"task": "T1", "type": "FS", "lag_days": 2}]),
     ]
+
+
+def test_the_columns_not_read_are_named_in_file_order():
+    # "进度" and "备注" are no column the importer knows; a second task name column is not read either
+    table = [["任务ID", "进度", "任务名称", "", "备注", "任务名称", 2025], ["T1", "60%", "a", "", "x", "b", 1]]
+    result = parse_rows(table, year=2025)
+    assert result.errors == [] and result.rows[0]["name"] == "a"
+    assert result.ignored == ["进度", "备注", "任务名称", "2025"]
+    assert parse_rows([["任务ID", "任务名称"], ["T1", "a"]], year=2025).ignored == []
+
+
+def test_the_preview_and_the_import_name_the_columns_not_read(api_for, users, campaign):
+    content = "任务ID,任务名称,进度,起止时间,备注\nZ1,海报,60%,6.1-6.5,加急\n".encode()
+    owner = api_for(users["owner"])
+    preview = _upload(owner, campaign, content, confirm=False, name="wbs.csv")
+    assert preview.status_code == 200 and preview.json()["ignored_columns"] == ["进度", "备注"]
+    done = _upload(owner, campaign, content, confirm=True, name="wbs.csv")
+    assert done.status_code == 200 and done.json()["ignored_columns"] == ["进度", "备注"]
+    assert done.json()["created"] == 1 and Task.objects.get(campaign=campaign, code="Z1").progress == 0
+    refused = _upload(owner, campaign, content.replace(b"6.1-6.5", b"6.1-6.x"), confirm=False, name="wbs.csv")
+    assert refused.status_code == 422 and refused.json()["ignored_columns"] == ["进度", "备注"]
