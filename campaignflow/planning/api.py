@@ -370,8 +370,8 @@ def gantt_response(user, campaign, baseline_id=None) -> HttpResponse:
 def gantt_json(user, campaign, baseline_id=None) -> dict:
     """dhtmlx-gantt data in plan order: a phase becomes a parent row where it first appears. A task's
     `end_date` is the day after its last (dhtmlx's end is exclusive); a milestone is a point in time:
-    `type` "milestone", `start_date` = `end_date` = its one date (its end date, else its start date), and
-    `at_risk` is the plan's one rule (planning.domain.milestones), the milestone alert's too."""
+    `type` "milestone", `start_date` = `end_date` = its one date (its end date, else its start date), with
+    `span_start` its first day when it spans days, and `at_risk` is the plan's one rule (planning.domain.milestones), the milestone alert's too."""
     g = selectors.gantt_data(user, campaign, baseline_id)
     info = g["analysis"]["tasks"]
     base_rows = g["base"]
@@ -410,6 +410,8 @@ def gantt_json(user, campaign, baseline_id=None) -> dict:
             "slip_days": i.get("slip_days", 0),
             "at_risk": bool(i.get("at_risk")),
         }
+        if milestone and start and start < end:  # a milestone over days (a deliverable's window): the grid says so
+            row["span_start"] = start.isoformat()
         base = base_rows.get(t.pk)
         if base and base[1]:
             # a milestone's baseline is a point too: its baseline end date, as for its own date

@@ -138,8 +138,17 @@ def test_a_milestone_is_one_date_on_the_gantt(plan_of, campaign, api_for, users)
     # the task has a start date six days before: the milestone is still one point, its end date
     assert drawn["type"] == "milestone"
     assert drawn["start_date"] == drawn["end_date"] == _day(12).isoformat()
+    # and the grid is told the window it spans, to show its first day in the Start column
+    assert drawn["span_start"] == milestone.start_date.isoformat() < drawn["start_date"]
     # its baseline too is a point: its baseline date (not a bar from the task's old start date)
     assert drawn["baseline_start"] == drawn["baseline_end"] == _day(10).isoformat()
+    version = Task.objects.get(pk=milestone.pk).version  # a one-day milestone has no window
+    assert (
+        client.patch(f"/tasks/{milestone.pk}", {"start_date": _day(12).isoformat(), "version": version}).status_code
+        == 200
+    )
+    rows = {row["id"]: row for row in client.get(f"/campaigns/{campaign.id}/gantt").json()["data"]}
+    assert "span_start" not in rows[milestone.pk]
     task = rows[Task.objects.get(campaign=campaign, code="T001").pk]
     assert task["type"] == "task" and task["end_date"] == (_day(-8) + dt.timedelta(days=1)).isoformat()
     assert (task["baseline_start"], task["baseline_end"]) == (_day(-12).isoformat(), _day(-7).isoformat())

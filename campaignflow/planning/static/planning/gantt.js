@@ -69,11 +69,14 @@
     t.start_date = t.end_date = gantt.date.add(gantt.date.parseDate(t.start_date, "xml_date"), 12, "hour");
   };
   const lastDay = (t) => gantt.date.add(t.end_date, -1, "day");
+  // A milestone over days (its window, "span_start", to its date): the grid gives both days, on a phone (start
+  // column only) the diamond's day; the tooltip gives the window.
+  const spanStart = (t) => (t.span_start && !narrow ? gantt.date.parseDate(t.span_start, "xml_date") : null);
   const columns = [
     { name: "text", label: T.task, tree: true, width: narrow ? 100 : 210, resize: true, template: (t) => esc(t.text) },
     { name: "owner", label: T.owner, align: "center", width: 64, template: (t) => esc(t.owner) },
-    { name: "start_date", label: T.start, align: "center", width: 72, template: (t) => (t.type === "project" ? "" : shortDate(t.start_date)) },
-    { name: "end_date", label: T.end, align: "center", width: 72, template: (t) => (t.type === "project" || milestone(t) ? "" : shortDate(lastDay(t))) },
+    { name: "start_date", label: T.start, align: "center", width: 72, template: (t) => (t.type === "project" ? "" : shortDate(spanStart(t) || t.start_date)) },
+    { name: "end_date", label: T.end, align: "center", width: 72, template: (t) => (t.type === "project" || (milestone(t) && !spanStart(t)) ? "" : shortDate(milestone(t) ? t.start_date : lastDay(t))) },
     { name: "slack", label: T.slack, align: "center", width: 56, template: (t) => (t.slack === undefined || t.slack === null ? "" : t.slack) },
   ];
   gantt.config.columns = narrow ? columns.filter((c) => c.name === "text" || c.name === "start_date") : columns;
@@ -102,7 +105,7 @@
     if (task.type === "milestone") return esc(task.name) + (task.at_risk ? " ⚠ " + esc(T.at_risk) : "");
     return task.at_risk ? "⚠ " + esc(T.at_risk) : "";
   };
-  gantt.templates.tooltip_text = (s, e, t) => esc(t.text);
+  gantt.templates.tooltip_text = (s, e, t) => esc(t.text) + (t.span_start ? "<br>" + esc(shortDate(gantt.date.parseDate(t.span_start, "xml_date")) + " ~ " + shortDate(t.start_date)) : "");
   gantt.templates.task_text = (s, e, t) => esc(t.type === "project" ? t.text : t.name || t.text);
   // the text of "delete this dependency?" and the tooltip while a link is dragged
   gantt.templates.link_description = (l) => "<b>" + esc(gantt.getTask(l.source).text) + "</b> – <b>" + esc(gantt.getTask(l.target).text) + "</b>";
@@ -201,7 +204,7 @@
         d.periods.forEach((p) => { widen(p.start_date); widen(p.end_date); });
         hasBaselines = false;
         d.data.forEach((t) => {
-          widen(t.start_date); widen(t.end_date);
+          widen(t.start_date); widen(t.end_date); widen(t.span_start);
           if (t.baseline_start) hasBaselines = true;
           if (milestone(t)) onItsDay(t); // (after widen: it compares the ISO texts)
         });
@@ -402,15 +405,21 @@
     else area.insertBefore(bands, area.firstChild);
     // Today marker and period labels (the Community build has no marker plugin).
     const today = new Date(new Date().setHours(0, 0, 0, 0));
+    let todayAt = null;
     if (today >= state.min_date && today <= state.max_date) {
-      const line = overlay("cf-today-line", gantt.posFromDate(today));
+      todayAt = gantt.posFromDate(today);
+      const line = overlay("cf-today-line", todayAt);
       line.style.height = height;
       area.appendChild(line);
-      area.appendChild(overlay("cf-today-label", gantt.posFromDate(today), T.today));
+      area.appendChild(overlay("cf-today-label", todayAt, T.today));
     }
     for (const p of periods) {
       if (p.start >= state.min_date && p.start <= state.max_date) {
-        area.appendChild(overlay("cf-period-label cf-period-" + p.kind, gantt.posFromDate(p.start), p.label));
+        const at = gantt.posFromDate(p.start);
+        const label = overlay("cf-period-label cf-period-" + p.kind, at, p.label);
+        // a label the Today marker would cover (today within its first ~8em) drops below the marker's label
+        if (todayAt !== null && todayAt >= at - 48 && todayAt <= at + 128) label.classList.add("cf-below-today");
+        area.appendChild(label);
       }
     }
     drawBaselines();
