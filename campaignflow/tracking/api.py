@@ -21,7 +21,7 @@ from campaignflow.core.errors import DomainError, InvalidInput
 from campaignflow.core.json_out import json_response
 
 from . import jobs, selectors, services
-from .domain.parsers import FileRefused, parse_json_rows
+from .domain.parsers import FileRefused, file_unread_columns, parse_json_rows
 from .models import BatchSource, DateText, DecimalText, ImportJob, JobStatus
 from .row_errors import localized, refusal_text
 
@@ -42,6 +42,10 @@ class IngestOut(Schema):  # what an import wrote: maps the import batch
     created: int
     updated: int
     batch: int = Field(alias="id")
+
+
+class FileIngestOut(IngestOut):
+    ignored_columns: list[str] = []  # the file's columns that were not read (header texts, file order)
 
 
 class MetricRowOut(Schema):
@@ -125,7 +129,7 @@ def with_write_progress(job: ImportJob) -> ImportJob:
     return job
 
 
-@router.post("/campaigns/{campaign_id}/metrics/import", response={200: IngestOut, 202: JobAccepted})
+@router.post("/campaigns/{campaign_id}/metrics/import", response={200: FileIngestOut, 202: JobAccepted})
 def import_metrics(request, campaign_id: PathId, file: UploadedFile = File(...)):
     """Import a CSV/XLSX file. Normal files: 200 with the batch. Files above the background threshold
     (settings METRIC_IMPORT_BACKGROUND_BYTES / _ROWS, default 2 MB / 50,000 rows): 202 with a job id
@@ -139,9 +143,11 @@ def import_metrics(request, campaign_id: PathId, file: UploadedFile = File(...))
     if background:
         return Status(202, jobs.import_job_create(actor=request.user, campaign=campaign, name=name, data=data))
     try:
-        return services.metrics_import_file(actor=request.user, campaign=campaign, name=name, data=data)
+        batch = services.metrics_import_file(actor=request.user, campaign=campaign, name=name, data=data)
     except FileRefused as exc:
         raise InvalidInput({"file": refusal_text(exc)}) from None
+    ignored = file_unread_columns(name, data)  # (a small file: its header row read again)
+    return {"id": batch.pk, "created": batch.created, "updated": batch.updated, "ignored_columns": ignored}
 
 
 @router.get("/import-jobs/{job_id}", response=JobOut)

@@ -82,6 +82,7 @@ class ParseResult:
     error_count: int = 0
     line_offset: int | None = None  # files: spreadsheet line of rows[0] (2 after the header)
     columns: dict[str, str] = field(default_factory=dict)  # files: field → its header text in the file
+    ignored: list[str] = field(default_factory=list)  # files: the header texts of the columns not read
 
     def add_error(self, index: int, name: str, message: str, code: str = "", **params) -> None:
         """`message` is English; `code` and `params` let the service word it in the reader's language."""
@@ -257,7 +258,7 @@ def header_columns(header: list) -> dict[str, int]:
     """Map the header row (Chinese or English) to column indexes; FileRefused names what is missing."""
     columns: dict[str, int] = {}
     for i, cell in enumerate(header):
-        label = _name(cell).lstrip("\ufeff").strip().lower()
+        label = _header_text(cell).lower()
         for key, aliases in HEADERS.items():
             if label in aliases and key not in columns:
                 columns[key] = i
@@ -271,6 +272,26 @@ def header_columns(header: list) -> dict[str, int]:
             columns=missing,
         )
     return columns
+
+
+def _header_text(cell) -> str:
+    return _name(cell).lstrip("\ufeff").strip()
+
+
+def unread_columns(header: list, columns: dict[str, int]) -> list[str]:
+    """The header texts of the columns `header_columns` did not map (e.g. 备注, or a second 数值), in file order:
+    what the import says it leaves out."""
+    read = set(columns.values())
+    return [text for i, cell in enumerate(header) if i not in read and (text := _header_text(cell))]
+
+
+def file_unread_columns(name: str, data: bytes) -> list[str]:
+    """`unread_columns` of a file's header row (its first row with content), reading nothing after it."""
+    lines = xlsx_lines(data) if is_xlsx(name, data) else csv_lines(data)
+    for cells in lines:
+        if any(_name(c) for c in cells):
+            return unread_columns(list(cells), header_columns(list(cells)))
+    return []
 
 
 PROGRESS_EVERY = 20_000
@@ -355,7 +376,8 @@ def _parse_table(
     if header is None:
         raise FileRefused("the file is empty", "empty")
     cols = header_columns(list(header))
-    result.columns = {key: _name(header[i]).lstrip("\ufeff").strip() for key, i in cols.items()}
+    result.columns = {key: _header_text(header[i]) for key, i in cols.items()}
+    result.ignored = unread_columns(header, cols)
     i_date, i_metric, i_value = cols["date"], cols["metric"], cols["value"]
     i_channel = cols.get("channel")
     width = max(cols.values()) + 1

@@ -37,7 +37,10 @@ def test_push_import_batches_undo_json(api_for, users, campaign):
     rows = [{"date": "2025-06-01", "channel": "抖音", "metric": "点击", "value": "10"}]
     pushed = api.post(f"/campaigns/{campaign.id}/metrics", {"rows": rows})
     same((pushed.status_code, shape(pushed.json(), CLOCK)), (200, {"created": 1, "updated": 0, "batch": "<int>"}))
-    same(upload(api, campaign, "s.csv", CSV), (200, {"created": 2, "updated": 0, "batch": "<int>"}))
+    same(
+        upload(api, campaign, "s.csv", CSV),
+        (200, {"created": 2, "updated": 0, "batch": "<int>", "ignored_columns": []}),
+    )
     batches = api.get(f"/campaigns/{campaign.id}/import-batches")
     pushed_batch = BATCH | {"source": "api", "filename": "", "rows_total": 1, "created": 1}
     same((batches.status_code, shape(batches.json(), CLOCK)), (200, [BATCH, pushed_batch]))

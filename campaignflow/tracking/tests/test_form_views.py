@@ -63,6 +63,23 @@ def test_a_file_with_bad_rows_is_a_422_preview_naming_them(users, campaign):
     assert 'data-testid="upload-error"' not in response.content.decode() and not MetricRow.objects.exists()
 
 
+def test_the_preview_and_the_api_name_the_columns_a_file_has_beyond_the_four(api_for, users, campaign):
+    content = "日期,渠道,指标,数值,备注,数值\n2025-06-01,抖音,点击,10,加推,11\n".encode()
+    html = post_file(client_for(users["member"]), campaign, content, "day.csv").content.decode()
+    # (the second 数值 is not read either: the first one is)
+    assert "day.csv 中有未读取的列：备注、数值。如需导入，请把列名改为上方列出的表头之一。" in html
+    api = api_for(users["member"])
+    response = api.client.post(
+        f"/api/v1/campaigns/{campaign.id}/metrics/import",
+        {"file": SimpleUploadedFile("day.csv", content)},
+        **api.headers,
+    )
+    assert response.status_code == 200 and response.json()["ignored_columns"] == ["备注", "数值"]
+    assert MetricRow.objects.get().value == 10
+    plain = post_file(client_for(users["member"]), campaign, "日期,渠道,指标,数值\n2025-06-02,抖音,点击,1\n".encode())
+    assert 'data-testid="import-ignored"' not in plain.content.decode()
+
+
 def test_grid_values_that_are_no_numbers_are_a_422_naming_the_cell_and_nothing_is_written(users, campaign):
     url = f"/campaigns/{campaign.id}/data/grid/?channel=抖音"
     client = client_for(users["member"])
