@@ -118,7 +118,7 @@ def _ids(campaign, reader=None):
     from campaignflow.chatcards.actions import ACTIONS
     from campaignflow.events.models import Event, Registration
     from campaignflow.execution.models import WeeklyReport
-    from campaignflow.goals.models import Kpi
+    from campaignflow.goals.models import Channel, Kpi
     from campaignflow.materials.models import Material
 
     def one(model, **where):
@@ -129,6 +129,7 @@ def _ids(campaign, reader=None):
     ids = {
         "pk": campaign.pk,
         "kpi_id": one(Kpi),
+        "channel_id": one(Channel),
         "line_id": one(BudgetLine),
         "expense_id": one(Expense),
         "report_id": one(WeeklyReport),

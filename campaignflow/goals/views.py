@@ -32,9 +32,11 @@ def parse_metric_map(text: str) -> dict:
     return out
 
 
-def metric_map_text(mapping: dict) -> str:
+def metric_map_text(mapping: dict, *, exact: bool = False) -> str:
     """A channel's targets or benchmarks as the page shows numbers: 曝光=40万 (Chinese) / 400,000, and a
-    rate (a metric named …率 or …rate) as a percentage (点击率=3%)."""
+    rate (a metric named …率 or …rate) as a percentage (点击率=3%). `exact`: as the edit form gives them back
+    (曝光=412345; 点击率=2.5%), which `parse_metric_map` and the service read again to the same values, where
+    the page's 41.23万 would not."""
     from django.utils.translation import get_language
 
     from campaignflow.core.domain.numbers import format_cn, format_en, is_rate_metric
@@ -47,7 +49,9 @@ def metric_map_text(mapping: dict) -> str:
         except ArithmeticError:
             return str(value)
         if is_rate_metric(name):
-            return f"{float(number) * 100:.4g}%"
+            return f"{(number * 100).normalize():f}%" if exact else f"{float(number) * 100:.4g}%"
+        if exact:
+            return f"{number.normalize():f}"
         return format_cn(number) if zh else format_en(number)
 
     return "; ".join(f"{k}={show(k, v)}" for k, v in (mapping or {}).items())
@@ -130,7 +134,13 @@ def kpi_edit(request, pk: int, kpi_id: int):
     if result.saved:
         return redirect("goals:kpis", campaign.pk)
     context = _kpi_form_context(request, campaign, kpi=kpi, kpi_form=form, conflict=result.conflict)
-    return render(request, "goals/kpi_edit.html", context, status=422 if form.errors or result.conflict else 200)
+    return _edit_page(request, context, form, kpi, _("Edit KPI"), "goals/_kpi_form.html")
+
+
+def _edit_page(request, context: dict, form, obj, heading: str, fields: str):
+    """A KPI's or a channel's form page (goals/edit.html): 422 when the post was refused."""
+    context |= {"object": obj, "heading": heading, "fields": fields}
+    return render(request, "goals/edit.html", context, status=422 if form.errors or context["conflict"] else 200)
 
 
 @page("campaigns/<int:pk>/goals/kpis/<int:kpi_id>/delete/", "kpi-delete", post=True)
@@ -196,6 +206,38 @@ def channel_create(request, campaign):
     if not result.saved:
         return _page(request, campaign, channel_form=form, status=422)
     messages.success(request, _("Channel “%(name)s” added.") % {"name": result.value.name})
+
+
+def _channel_initial(channel) -> dict:
+    initial = {f: getattr(channel, f) for f in ("name", "content_form", "note", "shared_with_partners")}
+    initial["owner"] = channel.owner.username if channel.owner else ""
+    for field in ("start_date", "end_date"):
+        initial[field] = getattr(channel, field).isoformat() if getattr(channel, field) else ""
+    return initial | {field: metric_map_text(getattr(channel, field), exact=True) for field in METRIC_MAPS}
+
+
+@page("campaigns/<int:pk>/goals/channels/<int:channel_id>/", "channel-edit")
+def channel_edit(request, pk: int, channel_id: int):
+    """A row of the reach matrix: its content form, time window, owner, targets and benchmarks. Not its name:
+    metric rows, budget lines and registrations name their channel as text, so a new name would leave them
+    behind (the page says so; the channel is added again under the new name instead)."""
+    campaign = campaign_for_user(request.user, pk, EDIT if request.method == "POST" else VIEW)
+    channel = selectors.channel_for_campaign(campaign, channel_id, request.user)
+    form = ChannelForm(request.POST or None, initial=_channel_initial(channel))
+    version = posted_version(request)
+
+    def save():
+        data = {k: v for k, v in form.posted().items() if k != "name"}
+        data |= {field: parse_metric_map(form.cleaned_data[field]) for field in METRIC_MAPS if field in form.data}
+        if "shared_with_partners" not in form.data:  # an unticked box is not sent
+            data["shared_with_partners"] = False
+        return services.channel_update(actor=request.user, channel=channel, version=version, data=data)
+
+    result = submit_posted(request, form, save, _("Channel “%(name)s” saved.") % {"name": channel.name})
+    if result.saved:
+        return redirect("goals:kpis", campaign.pk)
+    context = _kpi_form_context(request, campaign, channel=channel, channel_form=form, conflict=result.conflict)
+    return _edit_page(request, context, form, channel, _("Edit channel"), "goals/_channel_form.html")
 
 
 @page("campaigns/<int:pk>/goals/channels/<int:channel_id>/delete/", "channel-delete", post=True)

@@ -96,6 +96,12 @@ def _share_kpi(ctx):
     Kpi.objects.filter(pk=ctx["kpi_id"]).update(shared_with_partners=True)
 
 
+def _share_channel(ctx):
+    from campaignflow.goals.models import Channel
+
+    Channel.objects.filter(pk=ctx["channel_id"]).update(shared_with_partners=True)
+
+
 def _submitted_budget(ctx):
     Budget.objects.filter(campaign_id=ctx["campaign_id"]).update(status="submitted", submitted_by=ctx["users"]["owner"])
 
@@ -121,6 +127,7 @@ PREPARE = {
     ("campaigns/<int:pk>/review/promote/", "POST"): _set_status("reviewing"),
     ("campaigns/<int:pk>/goals/kpis/<int:kpi_id>/", "GET:shared"): _share_kpi,
     ("campaigns/<int:pk>/goals/kpis/<int:kpi_id>/plan/", "GET:shared"): _share_kpi,
+    ("campaigns/<int:pk>/goals/channels/<int:channel_id>/", "GET:shared"): _share_channel,
 }
 
 

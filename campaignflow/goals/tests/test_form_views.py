@@ -91,6 +91,64 @@ def test_a_stale_channel_button_is_a_message_and_changes_nothing(owner, campaign
     assert Channel.objects.get().shared_with_partners is False
 
 
+def test_a_channel_is_edited_in_place_its_numbers_read_back_exactly(owner, campaign, channel, users):
+    from campaignflow.core.models import AuditEntry
+
+    Channel.objects.filter(pk=channel.pk).update(
+        targets={"曝光": "412345", "点击": "40000"}, benchmarks={"点击率": "0.025"}, owner=users["member"]
+    )
+    url = f"/campaigns/{campaign.id}/goals/channels/{channel.id}/"
+    html = owner.get(url).content.decode()
+    # exact, not the page's 41.23万: saved again unchanged, the numbers stay what they were
+    assert 'value="曝光=412345; 点击=40000"' in html and 'value="点击率=2.5%"' in html
+    assert f'<option value="{users["member"].username}" selected>' in html
+    assert 'data-testid="channel-name"' in html and 'name="name"' not in html  # the name stays (its data names it)
+    same = {"targets": "曝光=412345; 点击=40000", "benchmarks": "点击率=2.5%", "owner": users["member"].username}
+    assert owner.post(url, same | {"version": 1}).status_code == 302
+    channel.refresh_from_db()
+    assert channel.targets == {"曝光": "412345", "点击": "40000"} and channel.benchmarks == {"点击率": "0.025"}
+    edit = {"content_form": "短视频+直播", "start_date": "2025-06-01", "end_date": "2025-06-20", "targets": "曝光=50万",
+            "benchmarks": "", "note": "主推直播", "name": "抖音直播", "shared_with_partners": "1", "owner": ""}  # fmt: skip
+    response = owner.post(url, edit | {"version": channel.version}, follow=True)
+    assert "Channel “抖音” saved." in response.content.decode()
+    channel.refresh_from_db()
+    assert (channel.name, channel.content_form, channel.note, channel.shared_with_partners) == (
+        "抖音",
+        "短视频+直播",
+        "主推直播",
+        True,
+    )
+    assert channel.targets == {"曝光": "500000"} and channel.benchmarks == {} and channel.owner is None
+    assert str(channel.end_date) == "2025-06-20"
+    entry = AuditEntry.objects.filter(action="channel.update").latest("id")
+    assert entry.before["content_form"] == "" and entry.after["content_form"] == "短视频+直播"
+    # unticked, the share box is not sent: the channel is no longer shared
+    assert owner.post(url, {"version": channel.version}).status_code == 302
+    assert Channel.objects.get().shared_with_partners is False
+
+
+def test_a_bad_or_stale_channel_edit_shows_why_and_writes_nothing(owner, campaign, channel):
+    url = f"/campaigns/{campaign.id}/goals/channels/{channel.id}/"
+    bad = owner.post(url, {"targets": "曝光=很多", "end_date": "2025-06-01", "version": 1})
+    assert bad.status_code == 422 and "Not a number: 很多" in bad.content.decode()
+    backwards = owner.post(url, {"start_date": "2025-06-10", "end_date": "2025-06-01", "version": 1})
+    assert backwards.status_code == 422 and "The end is before the start." in backwards.content.decode()
+    stale = owner.post(url, {"content_form": "直播", "version": 2})
+    assert stale.status_code == 422 and 'data-testid="conflict"' in stale.content.decode()
+    channel.refresh_from_db()
+    assert (channel.version, channel.targets, channel.content_form, channel.end_date) == (1, {}, "", None)
+
+
+def test_a_viewer_reads_a_channel_without_a_save_button(campaign, channel, users):
+    client = Client(HTTP_ACCEPT_LANGUAGE="en")
+    client.force_login(users["viewer"])
+    url = f"/campaigns/{campaign.id}/goals/channels/{channel.id}/"
+    page = client.get(url)
+    assert page.status_code == 200 and "Save" not in page.content.decode()
+    assert client.post(url, {"content_form": "直播", "version": 1}).status_code == 403
+    assert Channel.objects.get().content_form == ""
+
+
 def test_a_bad_plan_value_shows_the_error_and_writes_nothing(owner, campaign, kpi):
     url = f"/campaigns/{campaign.id}/goals/kpis/{kpi.id}/plan/?g=month"
     response = owner.post(url, {"granularity": "month", "action": "save", "v_2025-06-01": "abc"})
@@ -98,7 +156,7 @@ def test_a_bad_plan_value_shows_the_error_and_writes_nothing(owner, campaign, kp
     assert not KpiPlan.objects.exists()
 
 
-@pytest.mark.parametrize("what", ["kpi-edit", "kpi-delete", "channel-delete", "channel-share"])
+@pytest.mark.parametrize("what", ["kpi-edit", "kpi-delete", "channel-edit", "channel-delete", "channel-share"])
 def test_a_version_that_is_not_a_number_is_stale_not_a_500(owner, campaign, kpi, channel, what):
     kind, action = what.split("-")
     thing = kpi if kind == "kpi" else channel
