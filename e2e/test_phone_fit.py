@@ -113,7 +113,7 @@ def _plan():
 
 def _ids(campaign, reader=None):
     """A real id of the demo for each path parameter of the visited pages, from `campaign` when it has one."""
-    from campaignflow.budgets.models import BudgetLine, Expense
+    from campaignflow.budgets.models import BudgetLine, CampaignPartner, Expense
     from campaignflow.chatcards import services as card_services
     from campaignflow.chatcards.actions import ACTIONS
     from campaignflow.events.models import Event, Registration
@@ -130,6 +130,7 @@ def _ids(campaign, reader=None):
         "pk": campaign.pk,
         "kpi_id": one(Kpi),
         "channel_id": one(Channel),
+        "cp_id": one(CampaignPartner),
         "line_id": one(BudgetLine),
         "expense_id": one(Expense),
         "report_id": one(WeeklyReport),

@@ -52,6 +52,15 @@ class PartnerAddForm(forms.Form):
     contacts = forms.CharField(label=_("Contacts"), max_length=2000, required=False)
 
 
+class PartnerCompanyForm(PartnerAddForm):
+    """The company itself (its name, industry, contacts, note), on its own page."""
+
+    contacts = forms.CharField(
+        label=_("Contacts"), max_length=2000, required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+    note = forms.CharField(label=_("Note"), max_length=5000, required=False, widget=forms.Textarea(attrs={"rows": 3}))
+
+
 class EvaluationForm(forms.Form):
     version = forms.IntegerField(widget=forms.HiddenInput)
     state = forms.ChoiceField(label=_("State"), choices=CampaignPartner.State.choices)

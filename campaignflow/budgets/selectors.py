@@ -10,6 +10,7 @@ from django.db.models.functions import Coalesce
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
+from campaignflow.accounts.models import Role
 from campaignflow.campaigns.access import is_admin, is_partner, is_partner_user
 from campaignflow.campaigns.models import MemberRole, Membership
 from campaignflow.core.errors import Forbidden
@@ -32,6 +33,10 @@ from .models import (
 ZERO = Value(Decimal("0"), output_field=DecimalField(max_digits=14, decimal_places=2))
 HOST = "host"
 SCORE_FIELDS = ("industry_relevance", "audience_overlap", "resource_strength", "brand_fit")
+
+
+# the global roles that approve budgets and expenses (and link a partner company's accounts)
+APPROVER_ROLES = {Role.FINANCE, Role.DIRECTOR, Role.ADMIN}
 
 
 def category_label(key: str) -> str:
@@ -434,3 +439,9 @@ def can_edit_company(user, partner: Partner) -> bool:
         return True
     managed = _used_in_campaigns_of(user, roles=(MemberRole.OWNER, MemberRole.MANAGER))
     return Partner.objects.filter(managed, pk=partner.pk).exists()
+
+
+def can_link_contacts(user, partner: Partner) -> bool:
+    """Who may make an account act for the company (see what it is shared): an administrator, an approver (finance,
+    director) or the company's creator."""
+    return is_admin(user) or getattr(user, "role", "") in APPROVER_ROLES or partner.created_by_id == user.pk

@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from campaignflow.accounts.models import Role, User
 from campaignflow.accounts.selectors import user_input
 from campaignflow.alerts.tasks import after_data_changed
-from campaignflow.campaigns.access import EDIT, MANAGE, can, is_admin, is_partner_user, require_writer, role_in
+from campaignflow.campaigns.access import EDIT, MANAGE, can, is_partner_user, require_writer, role_in
 from campaignflow.campaigns.models import Campaign, MemberRole
 from campaignflow.core import blobs
 from campaignflow.core.api_types import MAX_ID
@@ -44,7 +44,7 @@ from .models import (
     SettlementSignoff,
 )
 
-APPROVER_ROLES = {Role.FINANCE, Role.DIRECTOR, Role.ADMIN}
+APPROVER_ROLES = selectors.APPROVER_ROLES
 OVERRUN_ROLES = {Role.DIRECTOR, Role.ADMIN}
 RECEIPT_MAX_BYTES = 5 * 1024 * 1024
 RECEIPT_TYPES = {  # extension → magic bytes
@@ -669,7 +669,7 @@ def partner_update(*, actor: User, partner: Partner, version: int, data: dict) -
 @transaction.atomic
 def partner_contact_link(*, actor: User, partner: Partner, username: str) -> PartnerContact:
     require_writer(actor)
-    if not (is_admin(actor) or actor.role in APPROVER_ROLES or partner.created_by_id == actor.pk):
+    if not selectors.can_link_contacts(actor, partner):
         raise Forbidden(_("Only the company's creator or an administrator can link its contacts."))
     errors: dict = {}
     user = user_input(username, "username", errors)

@@ -8,7 +8,7 @@ from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
-from campaignflow.campaigns.access import EDIT, MANAGE, VIEW, campaign_for_user, can, require
+from campaignflow.campaigns.access import EDIT, MANAGE, VIEW, campaign_for_user, can, is_read_only, require
 from campaignflow.campaigns.buttons import campaign_button
 from campaignflow.campaigns.views import campaign_page_context
 from campaignflow.core.errors import Forbidden
@@ -17,7 +17,7 @@ from campaignflow.core.pages import Pages
 
 from . import selectors, services
 from .domain.budget import category_chart
-from .forms import CATEGORY_CHOICES, EvaluationForm, ExpenseForm, LineForm, PartnerAddForm
+from .forms import CATEGORY_CHOICES, EvaluationForm, ExpenseForm, LineForm, PartnerAddForm, PartnerCompanyForm
 from .models import BudgetLine, BudgetStatus, CampaignPartner, Expense, Responsibility
 from .statements import settlement_pdf_response, settlement_xlsx_response
 
@@ -373,6 +373,61 @@ def partner_evaluate(request, campaign, cp_id: int):
         lambda: services.campaign_partner_update(actor=request.user, cp=cp, version=version, data=data),
         _("Saved."),
     )
+
+
+@page("campaigns/<int:pk>/partners/<int:cp_id>/company/", "partner-company")
+def partner_company(request, pk: int, cp_id: int):
+    """A partner company of the campaign: its name, industry, contacts and note, and the accounts that act for it.
+    Everyone of the campaign who sees the company reads it (a partner: their own company only); its creator, an
+    administrator or an owner/manager of a campaign using it edits it (`can_edit_company`), versioned and audited."""
+    campaign = campaign_for_user(request.user, pk, VIEW)
+    company = get_object_or_404(selectors.campaign_partners(request.user, campaign), pk=cp_id).partner
+    may_edit = selectors.can_edit_company(request.user, company)
+    if request.method == "POST" and not may_edit:
+        raise Forbidden(
+            _("Only its creator, an administrator or an owner/manager of a campaign with this company can edit it.")
+        )
+    form = PartnerCompanyForm(
+        request.POST or None, initial={f: getattr(company, f) for f in PartnerCompanyForm.base_fields}
+    )
+    version = posted_version(request)
+
+    def save():
+        return services.partner_update(actor=request.user, partner=company, version=version, data=form.cleaned_data)
+
+    result = submit_posted(request, form, save, _("Partner company “%(name)s” saved.") % {"name": company.name})
+    if result.saved:
+        return redirect("budgets:partners", campaign.pk)
+    detailed = selectors.companies_with_details(request.user).filter(pk=company.pk).exists()
+    contacts = company.contact_users.select_related("user") if detailed else []
+    context = campaign_page_context(
+        request,
+        campaign,
+        "partners",
+        cp_id=cp_id,
+        company=company,
+        form=form,
+        conflict=result.conflict,
+        may_edit=may_edit,
+        may_link=selectors.can_link_contacts(request.user, company) and not is_read_only(request.user),
+        detailed=detailed,
+        contact_users=[c.user for c in contacts],
+    )
+    return render(request, "budgets/partner_company.html", context, status=422 if result.conflict else result.status)
+
+
+@page("campaigns/<int:pk>/partners/<int:cp_id>/company/accounts/", "partner-account", post=True)
+def partner_account(request, pk: int, cp_id: int):
+    """Make an account act for the company (`services.partner_contact_link`: who may is its rule)."""
+    campaign = campaign_for_user(request.user, pk, VIEW)
+    company = get_object_or_404(selectors.campaign_partners(request.user, campaign), pk=cp_id).partner
+    username = request.POST.get("username", "").strip()
+    act(
+        request,
+        lambda: services.partner_contact_link(actor=request.user, partner=company, username=username),
+        _("%(user)s now acts for %(company)s.") % {"user": username, "company": company.name},
+    )
+    return redirect("budgets:partner-company", campaign.pk, cp_id)
 
 
 @page("campaigns/<int:pk>/partners/<int:cp_id>/duties/", "duty-add", post=True)

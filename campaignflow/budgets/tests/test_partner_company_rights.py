@@ -103,3 +103,60 @@ def test_a_partner_contact_cannot_pull_another_company_into_a_campaign_of_their_
     assert not CampaignPartner.objects.filter(campaign_id=cid).exists()
     # Their own company they may add.
     assert partner.post(f"/campaigns/{cid}/partners", {"partner": companies["health"].pk}).status_code == 201
+
+
+# --- the company's page (campaigns/<id>/partners/<cp>/company/) ---------------------------------------------------
+
+
+def _page(key, users, bc, companies):
+    client = Client(HTTP_ACCEPT_LANGUAGE="en")
+    client.force_login(users[key])
+    cp = CampaignPartner.objects.get(campaign=bc, partner=companies["health"])
+    return client, f"/campaigns/{bc.pk}/partners/{cp.pk}/company/"
+
+
+def test_the_company_page_edits_it_versioned_and_audited(users, bc, companies):
+    client, url = _page("owner", users, bc, companies)
+    html = client.get(url).content.decode()
+    assert 'name="name"' in html and "内部备注" in html and "partner1" in html  # its account is listed
+    posted = {"name": "健康科技集团", "industry": "大健康", "contacts": PHONE, "note": "年度框架合作", "version": 1}
+    response = client.post(url, posted, follow=True)
+    assert "Partner company “健康科技” saved." in response.content.decode()
+    health = Partner.objects.get(pk=companies["health"].pk)
+    assert (health.name, health.industry, health.note, health.version) == ("健康科技集团", "大健康", "年度框架合作", 2)
+    entry = AuditEntry.objects.filter(object_id=str(health.pk), action="update").latest("id")
+    assert entry.before["name"] == "健康科技" and entry.after["name"] == "健康科技集团"
+    # a stale version: the conflict with a reload link, nothing written
+    stale = client.post(url, posted | {"note": "旧页面", "version": 1})
+    assert stale.status_code == 422 and 'data-testid="conflict"' in stale.content.decode()
+    # a name another company has: said on the field
+    taken = client.post(url, posted | {"name": "运动装备", "version": 2})
+    assert taken.status_code == 422 and "A partner company with this name exists already." in taken.content.decode()
+    assert Partner.objects.get(pk=health.pk).note == "年度框架合作"
+
+
+def test_who_may_not_edit_reads_the_company_and_is_refused_when_forcing(users, bc, companies):
+    member, url = _page("member", users, bc, companies)
+    html = member.get(url).content.decode()
+    assert 'name="name"' not in html and "内部备注" in html  # read, no form
+    assert member.post(url, {"name": "改名", "version": 1}).status_code == 403
+    partner, _url = _page("partner", users, bc, companies)
+    assert partner.get(url).status_code == 404  # a candidate company is not yet theirs to see in the campaign
+    CampaignPartner.objects.filter(campaign=bc).update(state=CampaignPartner.State.PARTICIPATING)
+    seen = partner.get(url)
+    assert seen.status_code == 200 and 'name="name"' not in seen.content.decode()
+    assert partner.post(url, {"name": "改名", "version": 1}).status_code == 403
+    assert Partner.objects.get(pk=companies["health"].pk).name == "健康科技"
+
+
+def test_an_approver_links_an_account_to_the_company_from_its_page(users, bc, companies):
+    finance, url = _page("finance", users, bc, companies)
+    assert 'data-testid="link-account"' in finance.get(url).content.decode()
+    done = finance.post(url + "accounts/", {"username": "viewer1"}, follow=True)
+    assert "viewer1 now acts for 健康科技." in done.content.decode()
+    assert PartnerContact.objects.get(user=users["viewer"]).partner == companies["health"]
+    unknown = finance.post(url + "accounts/", {"username": "nobody"}, follow=True)
+    assert unknown.status_code == 200 and not PartnerContact.objects.filter(user__username="nobody").exists()
+    owner, _url = _page("owner", users, bc, companies)
+    assert 'data-testid="link-account"' not in owner.get(url).content.decode()  # the owner may edit, not link
+    assert owner.post(url + "accounts/", {"username": "member1"}).status_code == 403
