@@ -59,11 +59,22 @@ def test_a_milestone_is_a_diamond_on_its_date(page, plan):
     page.goto(f"{page.base}/campaigns/{campaign.id}/gantt/")
     page.locator("#gantt-app[data-loaded]").wait_for(state="attached")
 
-    # the grid: the date once (its end date, in the start column), not 方案评审's start and not twice
+    # the grid: 方案评审 spans days (its window): its first day in the Start column and its date in the End column;
+    # the chart draws the window as a line up to the diamond on its date
+    assert review.start_date < review.end_date
     row = page.locator(f".gantt_grid_data .gantt_row[data-task-id='{review.pk}']")
-    day = review.end_date
-    expect(row.locator("[data-column-name=start_date]")).to_have_text(f"{day.month}月{day.day}日")
-    expect(row.locator("[data-column-name=end_date]")).to_have_text("")
+    first, day = review.start_date, review.end_date
+    expect(row.locator("[data-column-name=start_date]")).to_have_text(f"{first.month}月{first.day}日")
+    expect(row.locator("[data-column-name=end_date]")).to_have_text(f"{day.month}月{day.day}日")
+    window = page.locator(".cf-milestone-window").first
+    expect(window).to_have_attribute("title", f"{first.month}月{first.day}日 ~ {day.month}月{day.day}日")
+    expect(page.locator(".cf-milestone-window")).to_have_count(1)
+    # 活动上线 is one day: that date once, in the Start column (the one a phone keeps), and no window
+    one = page.locator(f".gantt_grid_data .gantt_row[data-task-id='{launch.pk}']")
+    expect(one.locator("[data-column-name=start_date]")).to_have_text(
+        f"{launch.end_date.month}月{launch.end_date.day}日"
+    )
+    expect(one.locator("[data-column-name=end_date]")).to_have_text("")
     # the chart: in the middle of its day's column, at risk as the alert says, the other one not
     for task in (review, launch):
         where = page.evaluate(GEOMETRY, [task.pk, task.end_date.isoformat()])

@@ -14,7 +14,7 @@
   const status = document.getElementById("gantt-status");
   let periods = [];
   let silent = false; // true while the page itself changes the chart (no server call)
-  let hasBaselines = false; // no baseline bars to draw: the overlay skips its walk over every task
+  let hasBaselines = false; // no baseline bars (nor milestone windows) to draw: the overlay skips its walk over every task
   const running = root.dataset.running === "1"; // the first load scrolls today into view
   const narrow = root.clientWidth < 700; // a phone: fewer, narrower columns leave room for the bars
   // dhtmlx-gantt inserts what its templates return as HTML: every name goes through esc().
@@ -62,8 +62,9 @@
   // Short dates in the grid ("12月4日" / "Dec 4"); the scale above the bars gives the year.
   const shortDate = gantt.date.date_to_str(zh ? "%n月%j日" : "%M %j");
   // A milestone is a point in time: the server sends its one date as start_date = end_date ("type": "milestone").
-  // The grid shows that date once (the start column, the only one a phone keeps) and the chart draws its diamond
-  // in the middle of that day's column (at noon: at midnight it sat on the line between the day and the one before).
+  // The grid shows that date once (the start column, the only one a phone keeps; a milestone over days gives its
+  // first day there and its date under End) and the chart draws its diamond in the middle of that day's column
+  // (at noon: at midnight it sat on the line between the day and the one before).
   const milestone = (t) => t.type === "milestone";
   const onItsDay = (t) => {
     t.start_date = t.end_date = gantt.date.add(gantt.date.parseDate(t.start_date, "xml_date"), 12, "hour");
@@ -129,6 +130,21 @@
     el.style.width = Math.max(sizes.width, 4) + "px";
     el.style.top = sizes.top + gantt.config.bar_height + 7 + "px";
     el.title = T.baseline + ": " + task.baseline_start + " ~ " + task.baseline_end;
+    return el;
+  };
+
+  // A milestone over days: a thin line from its first day to its diamond, with a tick where the window opens,
+  // so that the chart shows the window the grid gives (the diamond stays the milestone's date).
+  const windowLayer = function (task) {
+    if (!task.span_start || task.type !== "milestone") return false;
+    const start = gantt.date.parseDate(task.span_start, "xml_date");
+    const sizes = gantt.getTaskPosition(task, start, task.start_date);
+    const el = document.createElement("div");
+    el.className = "cf-milestone-window";
+    el.style.left = sizes.left + "px";
+    el.style.width = Math.max(sizes.width, 4) + "px";
+    el.style.top = sizes.top + "px"; // along the top of the row's bar (a link into the diamond runs through its middle)
+    el.title = shortDate(start) + " ~ " + shortDate(task.start_date);
     return el;
   };
 
@@ -205,7 +221,7 @@
         hasBaselines = false;
         d.data.forEach((t) => {
           widen(t.start_date); widen(t.end_date); widen(t.span_start);
-          if (t.baseline_start) hasBaselines = true;
+          if (t.baseline_start || t.span_start) hasBaselines = true;
           if (milestone(t)) onItsDay(t); // (after widen: it compares the ISO texts)
         });
         const today = new Date(new Date().setHours(0, 0, 0, 0));
@@ -437,7 +453,7 @@
   function drawBaselines() {
     const area = gantt.$task_data;
     if (!area) return;
-    area.querySelectorAll(".cf-baseline").forEach((el) => el.remove());
+    area.querySelectorAll(".cf-baseline, .cf-milestone-window").forEach((el) => el.remove());
     drawn = null;
     if (!hasBaselines) return;
     const rows = rowsInView(20);
@@ -446,6 +462,8 @@
       const task = gantt.getTaskByIndex(i);
       const el = task && baselineLayer(task);
       if (el) bars.appendChild(el);
+      const span = task && windowLayer(task);
+      if (span) bars.appendChild(span);
     }
     area.appendChild(bars);
     drawn = rows;
