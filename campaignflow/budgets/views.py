@@ -8,7 +8,16 @@ from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
-from campaignflow.campaigns.access import EDIT, MANAGE, VIEW, campaign_for_user, can, is_read_only, require
+from campaignflow.campaigns.access import (
+    EDIT,
+    MANAGE,
+    VIEW,
+    campaign_for_user,
+    can,
+    is_read_only,
+    require,
+    require_writer,
+)
 from campaignflow.campaigns.buttons import campaign_button
 from campaignflow.campaigns.views import campaign_page_context
 from campaignflow.core.errors import Forbidden
@@ -382,7 +391,9 @@ def partner_company(request, pk: int, cp_id: int):
     administrator or an owner/manager of a campaign using it edits it (`can_edit_company`), versioned and audited."""
     campaign = campaign_for_user(request.user, pk, VIEW)
     company = get_object_or_404(selectors.campaign_partners(request.user, campaign), pk=cp_id).partner
-    may_edit = selectors.can_edit_company(request.user, company)
+    may_edit = selectors.can_edit_company(request.user, company) and not is_read_only(request.user)
+    if request.method == "POST":
+        require_writer(request.user)  # management reads, never edits: its own refusal
     if request.method == "POST" and not may_edit:
         raise Forbidden(
             _("Only its creator, an administrator or an owner/manager of a campaign with this company can edit it.")

@@ -160,3 +160,23 @@ def test_an_approver_links_an_account_to_the_company_from_its_page(users, bc, co
     owner, _url = _page("owner", users, bc, companies)
     assert 'data-testid="link-account"' not in owner.get(url).content.decode()  # the owner may edit, not link
     assert owner.post(url + "accounts/", {"username": "member1"}).status_code == 403
+
+
+def test_management_reads_the_company_page_even_as_its_creator_and_may_not_edit(users, bc, companies):
+    from campaignflow.accounts.models import Role
+    from conftest import make_user
+
+    boss = make_user("management1", Role.MANAGEMENT)
+    Partner.objects.filter(pk=companies["health"].pk).update(created_by=boss)  # a right it would have otherwise
+    bc.memberships.create(user=boss, role="owner")
+    client = Client(HTTP_ACCEPT_LANGUAGE="zh-hans")
+    client.force_login(boss)
+    cp = CampaignPartner.objects.get(campaign=bc, partner=companies["health"])
+    url = f"/campaigns/{bc.pk}/partners/{cp.pk}/company/"
+    html = client.get(url).content.decode()
+    assert 'name="name"' not in html and 'data-testid="link-account"' not in html
+    refused = client.post(url, {"name": "改名", "version": 1})
+    assert refused.status_code == 403 and "管理层账号只能查看看板和报告，不能修改任何内容。" in refused.content.decode()
+    assert client.post(url + "accounts/", {"username": "member1"}).status_code == 403
+    assert Partner.objects.get(pk=companies["health"].pk).name == "健康科技"
+    assert not PartnerContact.objects.filter(user=users["member"]).exists()
