@@ -15,8 +15,19 @@ class LineForm(forms.Form):
     )
     item = forms.CharField(label=_("Item"), max_length=200)
     planned = forms.CharField(label=_("Planned (CNY)"), max_length=40, help_text=_("e.g. 80000, 8万 or 80,000.00"))
-    owner = forms.CharField(label=_("Owner (username)"), max_length=150, required=False)
-    channel = forms.CharField(label=_("Channel"), max_length=100, required=False)
+    owner = forms.CharField(
+        label=_("Owner (username)"),
+        max_length=150,
+        required=False,
+        widget=forms.TextInput(attrs={"list": "member-options"}),
+    )
+    channel = forms.CharField(
+        label=_("Channel"),
+        max_length=100,
+        required=False,
+        widget=forms.TextInput(attrs={"list": "channel-options"}),
+        help_text=_("The channel whose cost this line is: the review's ROI of that channel counts it."),
+    )
     note = forms.CharField(label=_("Note"), widget=forms.Textarea(attrs={"rows": 2}), required=False)
     shared_with_partners = forms.BooleanField(label=_("Shared with partners"), required=False)
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)

@@ -121,7 +121,16 @@ def _line_form_page(request, campaign, line: BudgetLine | None):
         request,
         "budgets/line_form.html",
         campaign_page_context(
-            request, campaign, "budget", form=form, line=line, conflict=result.conflict, categories=CATEGORY_CHOICES
+            request,
+            campaign,
+            "budget",
+            form=form,
+            line=line,
+            conflict=result.conflict,
+            categories=CATEGORY_CHOICES,
+            # what the owner and channel fields suggest: the campaign's members and the channels of its reach matrix
+            members=[m.user for m in campaign.memberships.select_related("user").order_by("user__username")],
+            channel_names=list(campaign.channels.order_by("id").values_list("name", flat=True)),
         ),
     )
 

@@ -28,6 +28,22 @@ def test_budget_tab_line_form_accepts_wan_and_page_shows_money(users, bc):
     assert chart["series"][0]["data"] == ["80000.00"]
 
 
+def test_line_form_suggests_the_members_and_the_reach_matrix_channels(users, bc):
+    from campaignflow.goals.models import Channel
+
+    Channel.objects.create(campaign=bc, name="抖音")
+    html = logged_in(users["owner"]).get(f"/campaigns/{bc.id}/budget/lines/new/").content.decode()
+    assert 'list="channel-options"' in html and '<option value="抖音"></option>' in html
+    assert 'list="member-options"' in html and f'<option value="{users["member"].username}">' in html
+    response = logged_in(users["owner"]).post(
+        f"/campaigns/{bc.id}/budget/lines/new/",
+        {"category": "渠道推广", "item": "直播投流", "planned": "2万", "channel": "抖音", "owner": "member1"},
+    )
+    assert response.status_code == 302
+    line = BudgetLine.objects.get()
+    assert (line.channel, line.owner.username) == ("抖音", "member1")
+
+
 def test_line_form_shows_the_field_error(users, bc):
     owner = logged_in(users["owner"])
     response = owner.post(
