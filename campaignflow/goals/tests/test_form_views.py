@@ -120,6 +120,7 @@ def test_a_channel_is_edited_in_place_its_numbers_read_back_exactly(owner, campa
     )
     assert channel.targets == {"曝光": "500000"} and channel.benchmarks == {} and channel.owner is None
     assert str(channel.end_date) == "2025-06-20"
+    assert "主推直播" in owner.get(f"/campaigns/{campaign.id}/goals/").content.decode()  # the matrix shows the note
     entry = AuditEntry.objects.filter(action="channel.update").latest("id")
     assert entry.before["content_form"] == "" and entry.after["content_form"] == "短视频+直播"
     # unticked, the share box is not sent: the channel is no longer shared
