@@ -403,10 +403,10 @@ def partner_company(request, pk: int, cp_id: int):
     may_edit = selectors.can_edit_company(request.user, company) and not is_read_only(request.user)
     if request.method == "POST":
         require_writer(request.user)  # management reads, never edits: its own refusal
-    if request.method == "POST" and not may_edit:
-        raise Forbidden(
-            _("Only its creator, an administrator or an owner/manager of a campaign with this company can edit it.")
-        )
+        if not may_edit:
+            raise Forbidden(
+                _("Only its creator, an administrator or an owner/manager of a campaign with this company can edit it.")
+            )
     form = PartnerCompanyForm(
         request.POST or None, initial={f: getattr(company, f) for f in PartnerCompanyForm.base_fields}
     )

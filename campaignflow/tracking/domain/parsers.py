@@ -286,7 +286,7 @@ def unread_columns(header: list, columns: dict[str, int]) -> list[str]:
 
 
 def file_unread_columns(name: str, data: bytes) -> list[str]:
-    """`unread_columns` of a file's header row (its first row with content), reading nothing after it."""
+    """`unread_columns` of a file's header row (its first row with content); no row after it is parsed."""
     lines = xlsx_lines(data) if is_xlsx(name, data) else csv_lines(data)
     for cells in lines:
         if any(_name(c) for c in cells):
