@@ -117,7 +117,7 @@ def _ids(campaign, reader=None):
     from campaignflow.chatcards import services as card_services
     from campaignflow.chatcards.actions import ACTIONS
     from campaignflow.events.models import Event, Registration
-    from campaignflow.execution.models import WeeklyReport
+    from campaignflow.execution.models import Risk, WeeklyReport
     from campaignflow.goals.models import Channel, Kpi
     from campaignflow.materials.models import Material
 
@@ -131,6 +131,7 @@ def _ids(campaign, reader=None):
         "kpi_id": one(Kpi),
         "channel_id": one(Channel),
         "cp_id": one(CampaignPartner),
+        "risk_id": one(Risk),
         "line_id": one(BudgetLine),
         "expense_id": one(Expense),
         "report_id": one(WeeklyReport),

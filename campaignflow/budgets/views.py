@@ -21,7 +21,7 @@ from campaignflow.campaigns.access import (
 from campaignflow.campaigns.buttons import campaign_button
 from campaignflow.campaigns.views import campaign_page_context
 from campaignflow.core.errors import Forbidden
-from campaignflow.core.form_views import act, posted_version, submit, submit_posted
+from campaignflow.core.form_views import act, posted_version, submit, submit_edit, submit_posted
 from campaignflow.core.pages import Pages
 
 from . import selectors, services
@@ -410,12 +410,8 @@ def partner_company(request, pk: int, cp_id: int):
     form = PartnerCompanyForm(
         request.POST or None, initial={f: getattr(company, f) for f in PartnerCompanyForm.base_fields}
     )
-    version = posted_version(request)
-
-    def save():
-        return services.partner_update(actor=request.user, partner=company, version=version, data=form.cleaned_data)
-
-    result = submit_posted(request, form, save, _("Partner company “%(name)s” saved.") % {"name": company.name})
+    saved = _("Partner company “%(name)s” saved.") % {"name": company.name}
+    result = submit_edit(request, form, services.partner_update, saved, partner=company)
     if result.saved:
         return redirect("budgets:partners", campaign.pk)
     detailed = selectors.companies_with_details(request.user).filter(pk=company.pk).exists()

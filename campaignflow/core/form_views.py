@@ -131,6 +131,18 @@ def submit_posted(
     return result
 
 
+def submit_edit(request: HttpRequest, form: BaseForm, update: Callable[..., T], success: str, **target) -> Submitted[T]:
+    """An edit page's POST (`submit_posted`): the service's `update(actor=…, version=…, data=…, **target)`, e.g.
+    `services.risk_update` with `risk=risk`, given the version the page posted and the form's cleaned data."""
+    version = posted_version(request)
+    return submit_posted(
+        request,
+        form,
+        lambda: update(actor=request.user, version=version, data=form.cleaned_data, **target),
+        success,
+    )
+
+
 def act(
     request: HttpRequest,
     call: Callable[[], T],

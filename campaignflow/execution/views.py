@@ -16,7 +16,15 @@ from campaignflow import lookups
 from campaignflow.campaigns.access import EDIT, MANAGE, VIEW
 from campaignflow.campaigns.views import campaign_page_context
 from campaignflow.core.errors import DomainError, Forbidden
-from campaignflow.core.form_views import Submitted, act, posted_version, refusal_text, submit, submit_posted
+from campaignflow.core.form_views import (
+    Submitted,
+    act,
+    posted_version,
+    refusal_text,
+    submit,
+    submit_edit,
+    submit_posted,
+)
 from campaignflow.core.pages import Pages
 from campaignflow.core.parsing import date_or_today
 
@@ -222,6 +230,23 @@ def risks(request, pk: int):
             heat=heat,
         ),
     )
+
+
+@page("campaigns/<int:pk>/execution/risks/<int:risk_id>/", "risk-edit")
+def risk_edit(request, pk: int, risk_id: int):
+    """One risk of the register: its rating, trigger, mitigation, owner and status as the campaign goes on (a risk
+    mitigated or closed leaves the heat map), versioned and audited through `risk_update`."""
+    risk = lookups.risk_for_user(request.user, risk_id, EDIT if request.method == "POST" else VIEW)
+    if risk.campaign_id != pk:
+        return redirect("execution:risk-edit", risk.campaign_id, risk.pk)
+    fields = ("title", "category", "likelihood", "impact", "trigger", "mitigation", "contingency_plan", "status")
+    initial = {f: getattr(risk, f) for f in fields} | {"owner": risk.owner.username if risk.owner else ""}
+    form = with_member_choices(RiskForm(request.POST or None, initial=initial), risk.campaign)
+    result = submit_edit(request, form, services.risk_update, _("%(code)s updated.") % {"code": risk.code}, risk=risk)
+    if result.saved:
+        return redirect("execution:risks", risk.campaign_id)
+    context = _context(request, risk.campaign, "risks", risk=risk, form=form, conflict=result.conflict)
+    return render(request, "execution/risk_edit.html", context, status=422 if result.conflict else result.status)
 
 
 @page("campaigns/<int:pk>/execution/logs/", "logs")
