@@ -21,7 +21,7 @@ from campaignflow.core.errors import DomainError, InvalidInput
 from campaignflow.core.json_out import json_response
 
 from . import jobs, selectors, services
-from .domain.parsers import FileRefused, file_unread_columns, parse_json_rows
+from .domain.parsers import FileRefused, parse_json_rows
 from .models import BatchSource, DateText, DecimalText, ImportJob, JobStatus
 from .row_errors import localized, refusal_text
 
@@ -142,11 +142,14 @@ def import_metrics(request, campaign_id: PathId, file: UploadedFile = File(...))
         raise InvalidInput({"file": refusal_text(exc)}) from None
     if background:
         return Status(202, jobs.import_job_create(actor=request.user, campaign=campaign, name=name, data=data))
+    parsed = {}  # the parse the import wrote (a retry after a repeated key parses again: the last one)
     try:
-        batch = services.metrics_import_file(actor=request.user, campaign=campaign, name=name, data=data)
+        batch = services.metrics_import_file(
+            actor=request.user, campaign=campaign, name=name, data=data, on_parsed=lambda p: parsed.update(last=p)
+        )
     except FileRefused as exc:
         raise InvalidInput({"file": refusal_text(exc)}) from None
-    ignored = file_unread_columns(name, data)  # (a small file: its header row read again)
+    ignored = parsed["last"].ignored
     return {"id": batch.pk, "created": batch.created, "updated": batch.updated, "ignored_columns": ignored}
 
 

@@ -285,15 +285,6 @@ def unread_columns(header: list, columns: dict[str, int]) -> list[str]:
     return [text for i, cell in enumerate(header) if i not in read and (text := _header_text(cell))]
 
 
-def file_unread_columns(name: str, data: bytes) -> list[str]:
-    """`unread_columns` of a file's header row (its first row with content); no row after it is parsed."""
-    lines = xlsx_lines(data) if is_xlsx(name, data) else csv_lines(data)
-    for cells in lines:
-        if any(_name(c) for c in cells):
-            return unread_columns(list(cells), header_columns(list(cells)))
-    return []
-
-
 PROGRESS_EVERY = 20_000
 
 

@@ -76,6 +76,14 @@ def test_the_preview_and_the_api_name_the_columns_a_file_has_beyond_the_four(api
     )
     assert response.status_code == 200 and response.json()["ignored_columns"] == ["备注", "数值"]
     assert MetricRow.objects.get().value == 10
+    # again, into a campaign that has rows now (parsed, then written: not the first file's streamed path)
+    again = api.client.post(
+        f"/api/v1/campaigns/{campaign.id}/metrics/import",
+        {"file": SimpleUploadedFile("day.csv", content.replace(b",10,", b",12,"))},
+        **api.headers,
+    )
+    assert again.status_code == 200 and again.json()["ignored_columns"] == ["备注", "数值"]
+    assert MetricRow.objects.get().value == 12
     plain = post_file(client_for(users["member"]), campaign, "日期,渠道,指标,数值\n2025-06-02,抖音,点击,1\n".encode())
     assert 'data-testid="import-ignored"' not in plain.content.decode()
 
