@@ -239,8 +239,8 @@ def risk_edit(request, pk: int, risk_id: int):
     risk = lookups.risk_for_user(request.user, risk_id, EDIT if request.method == "POST" else VIEW)
     if risk.campaign_id != pk:
         return redirect("execution:risk-edit", risk.campaign_id, risk.pk)
-    fields = ("title", "category", "likelihood", "impact", "trigger", "mitigation", "contingency_plan", "status")
-    initial = {f: getattr(risk, f) for f in fields} | {"owner": risk.owner.username if risk.owner else ""}
+    initial = {f: getattr(risk, f) for f in RiskForm.base_fields if f != "owner"}
+    initial["owner"] = risk.owner.username if risk.owner else ""
     form = with_member_choices(RiskForm(request.POST or None, initial=initial), risk.campaign)
     result = submit_edit(request, form, services.risk_update, _("%(code)s updated.") % {"code": risk.code}, risk=risk)
     if result.saved:

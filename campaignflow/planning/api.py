@@ -371,7 +371,8 @@ def gantt_json(user, campaign, baseline_id=None) -> dict:
     """dhtmlx-gantt data in plan order: a phase becomes a parent row where it first appears. A task's
     `end_date` is the day after its last (dhtmlx's end is exclusive); a milestone is a point in time:
     `type` "milestone", `start_date` = `end_date` = its one date (its end date, else its start date), with
-    `span_start` its first day when it spans days, and `at_risk` is the plan's one rule (planning.domain.milestones), the milestone alert's too."""
+    `span_start` its first day when it spans days, and `at_risk` is the plan's one rule
+    (planning.domain.milestones), the milestone alert's too."""
     g = selectors.gantt_data(user, campaign, baseline_id)
     info = g["analysis"]["tasks"]
     base_rows = g["base"]
