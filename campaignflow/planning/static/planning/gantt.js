@@ -14,7 +14,7 @@
   const status = document.getElementById("gantt-status");
   let periods = [];
   let silent = false; // true while the page itself changes the chart (no server call)
-  let hasBaselines = false; // no baseline bars (nor milestone windows) to draw: the overlay skips its walk over every task
+  let hasRowMarks = false; // no baseline bar or milestone window to draw: the overlay skips its walk over every task
   const running = root.dataset.running === "1"; // the first load scrolls today into view
   const narrow = root.clientWidth < 700; // a phone: fewer, narrower columns leave room for the bars
   // dhtmlx-gantt inserts what its templates return as HTML: every name goes through esc().
@@ -70,9 +70,9 @@
     t.start_date = t.end_date = gantt.date.add(gantt.date.parseDate(t.start_date, "xml_date"), 12, "hour");
   };
   const lastDay = (t) => gantt.date.add(t.end_date, -1, "day");
-  // A milestone over days (its window, "span_start", to its date): the grid gives both days, on a phone (start
-  // column only) the diamond's day; the tooltip gives the window.
-  const spanStart = (t) => (t.span_start && !narrow ? gantt.date.parseDate(t.span_start, "xml_date") : null);
+  // A milestone over days (its window, "span_start", parsed once on load, to its date): the grid gives both days,
+  // on a phone (start column only) the diamond's day; the tooltip gives the window.
+  const spanStart = (t) => (narrow ? null : t.span_start);
   const columns = [
     { name: "text", label: T.task, tree: true, width: narrow ? 100 : 210, resize: true, template: (t) => esc(t.text) },
     { name: "owner", label: T.owner, align: "center", width: 64, template: (t) => esc(t.owner) },
@@ -106,7 +106,7 @@
     if (task.type === "milestone") return esc(task.name) + (task.at_risk ? " ⚠ " + esc(T.at_risk) : "");
     return task.at_risk ? "⚠ " + esc(T.at_risk) : "";
   };
-  gantt.templates.tooltip_text = (s, e, t) => esc(t.text) + (t.span_start ? "<br>" + esc(shortDate(gantt.date.parseDate(t.span_start, "xml_date")) + " ~ " + shortDate(t.start_date)) : "");
+  gantt.templates.tooltip_text = (s, e, t) => esc(t.text) + (t.span_start ? "<br>" + esc(shortDate(t.span_start) + " ~ " + shortDate(t.start_date)) : "");
   gantt.templates.task_text = (s, e, t) => esc(t.type === "project" ? t.text : t.name || t.text);
   // the text of "delete this dependency?" and the tooltip while a link is dragged
   gantt.templates.link_description = (l) => "<b>" + esc(gantt.getTask(l.source).text) + "</b> – <b>" + esc(gantt.getTask(l.target).text) + "</b>";
@@ -137,7 +137,7 @@
   // so that the chart shows the window the grid gives (the diamond stays the milestone's date).
   const windowLayer = function (task) {
     if (!task.span_start || task.type !== "milestone") return false;
-    const start = gantt.date.parseDate(task.span_start, "xml_date");
+    const start = task.span_start;
     const sizes = gantt.getTaskPosition(task, start, task.start_date);
     const el = document.createElement("div");
     el.className = "cf-milestone-window";
@@ -218,11 +218,12 @@
         let first = d.campaign.start_date, last = d.campaign.end_date;
         const widen = (x) => { if (x) { if (x < first) first = x; if (x > last) last = x; } };
         d.periods.forEach((p) => { widen(p.start_date); widen(p.end_date); });
-        hasBaselines = false;
+        hasRowMarks = false;
         d.data.forEach((t) => {
           widen(t.start_date); widen(t.end_date); widen(t.span_start);
-          if (t.baseline_start || t.span_start) hasBaselines = true;
+          if (t.baseline_start || t.span_start) hasRowMarks = true;
           if (milestone(t)) onItsDay(t); // (after widen: it compares the ISO texts)
+          if (t.span_start) t.span_start = gantt.date.parseDate(t.span_start, "xml_date");
         });
         const today = new Date(new Date().setHours(0, 0, 0, 0));
         let lo = gantt.date.parseDate(first, "xml_date"), hi = gantt.date.parseDate(last, "xml_date");
@@ -438,7 +439,7 @@
         area.appendChild(label);
       }
     }
-    drawBaselines();
+    drawRowMarks();
   }
   // The rows on screen (their indexes), widened by `margin` rows each way.
   function rowsInView(margin) {
@@ -449,13 +450,13 @@
       last: Math.min(gantt.getVisibleTaskCount() - 1, Math.ceil((s.y + (s.inner_height || 600)) / rowHeight) + margin),
     };
   }
-  let drawn = null; // the rows whose baselines are on screen, so that a scroll within them draws nothing
-  function drawBaselines() {
+  let drawn = null; // the rows whose baselines and milestone windows are on screen, so that a scroll within them draws nothing
+  function drawRowMarks() {
     const area = gantt.$task_data;
     if (!area) return;
     area.querySelectorAll(".cf-baseline, .cf-milestone-window").forEach((el) => el.remove());
     drawn = null;
-    if (!hasBaselines) return;
+    if (!hasRowMarks) return;
     const rows = rowsInView(20);
     const bars = document.createDocumentFragment();
     for (let i = rows.first; i <= rows.last; i++) {
@@ -468,13 +469,13 @@
     area.appendChild(bars);
     drawn = rows;
   }
-  let baselineFrame = 0;
+  let marksFrame = 0;
   gantt.attachEvent("onGanttScroll", (left, top, newLeft, newTop) => {
-    if (!hasBaselines || top === newTop || baselineFrame) return;
-    baselineFrame = requestAnimationFrame(() => {
-      baselineFrame = 0;
+    if (!hasRowMarks || top === newTop || marksFrame) return;
+    marksFrame = requestAnimationFrame(() => {
+      marksFrame = 0;
       const shown = rowsInView(0);
-      if (!drawn || shown.first < drawn.first || shown.last > drawn.last) drawBaselines();
+      if (!drawn || shown.first < drawn.first || shown.last > drawn.last) drawRowMarks();
     });
   });
   gantt.attachEvent("onDataRender", drawOverlays);
