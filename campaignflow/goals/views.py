@@ -199,13 +199,22 @@ def channel_create(request, campaign):
     form = ChannelForm(request.POST)
 
     def save():
-        data = form.posted() | {field: parse_metric_map(form.cleaned_data[field]) for field in METRIC_MAPS}
-        return services.channel_create(actor=request.user, campaign=campaign, data=data)
+        return services.channel_create(actor=request.user, campaign=campaign, data=_channel_data(form))
 
     result = submit(form, save)
     if not result.saved:
         return _page(request, campaign, channel_form=form, status=422)
     messages.success(request, _("Channel “%(name)s” added.") % {"name": result.value.name})
+
+
+def _channel_data(form) -> dict:
+    """What a channel form posted, as the service takes it: the typed targets and benchmarks ("曝光=50万") read
+    into maps, and the share box unticked when it was not sent (a browser sends only a ticked box)."""
+    data = form.posted() | {
+        field: parse_metric_map(form.cleaned_data[field]) for field in METRIC_MAPS if field in form.data
+    }
+    data.setdefault("shared_with_partners", False)
+    return data
 
 
 def _channel_initial(channel) -> dict:
@@ -227,10 +236,8 @@ def channel_edit(request, pk: int, channel_id: int):
     version = posted_version(request)
 
     def save():
-        data = {k: v for k, v in form.posted().items() if k != "name"}
-        data |= {field: parse_metric_map(form.cleaned_data[field]) for field in METRIC_MAPS if field in form.data}
-        if "shared_with_partners" not in form.data:  # an unticked box is not sent
-            data["shared_with_partners"] = False
+        data = _channel_data(form)
+        data.pop("name", None)
         return services.channel_update(actor=request.user, channel=channel, version=version, data=data)
 
     result = submit_posted(request, form, save, _("Channel “%(name)s” saved.") % {"name": channel.name})
