@@ -11,8 +11,9 @@ Never the dev db.sqlite3.
 do not depend on the database (SHARED_IN_QUICK: the pure-Python CPM, the pages measured in Chromium) run in the
 SQLite run only, and the PostgreSQL run's report shows those figures as measured in the SQLite run; the
 PostgreSQL run sets up (Django, migrations) beside the SQLite run and runs the steps that time nothing
-(TOGETHER_IN_QUICK: query counts) at the same time as it, its timed steps after it; the gunicorn servers are
-started ahead while the database is migrated, preloaded, and ended at once (bench/http_load.py).
+(TOGETHER_IN_QUICK: query counts) at the same time as it, its timed steps after it; the schema is created from
+the models (bench/data.py); the gunicorn servers are started ahead while it is, each forked from one process that
+imported the app once (bench/server_zygote.py), and ended at once (bench/http_load.py).
 """
 
 from __future__ import annotations

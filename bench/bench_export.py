@@ -24,7 +24,8 @@ RSS growth ≤ 50 MB, beside its anchor, the metrics CSV of the same rows measur
     (or 0.25 s, for QUICK sizes where the whole is short)
     (what comes before it is the view reading the small sheets; the metric rows are read while it streams);
   - peak Python memory: tracemalloc's peak during one more request (in this process; SQLite run only: what
-    Python allocates to build a file does not depend on the database, and traced it takes 3–4 × as long);
+    Python allocates to build a file does not depend on the database, and traced it takes 3–4 × as long; not in
+    QUICK runs, where the four traced requests were a third of the step; the RSS growth below is measured there);
   - peak RSS growth: in a fresh child process (`--child`, same database through the inherited environment),
     the resident-memory high-water mark during the request minus the resident memory just before it (the
     mark is reset first through /proc/self/clear_refs; getrusage's max RSS where that is refused). Before
@@ -32,7 +33,7 @@ RSS growth ≤ 50 MB, beside its anchor, the metrics CSV of the same rows measur
     is what the large export adds to a warm worker; the note gives the absolute figures. QUICK: one child
     (`--forks`) sets up (Django, the URLconf) while the campaigns are built, and each export's measurement runs
     in a process forked from it (a fresh copy of a process just set up, with no request made and no database
-    connection open), one after the other, once the timed requests are done.
+    connection open), all at once, once the timed requests are done.
 (MB here are MiB.) Takes ~50 s for 100,000 rows (building the data: ~4 s).
 
 `run(user, rows=100_000)` returns records shaped like bench/__main__.py's `record(...)` keyword arguments;
@@ -560,11 +561,12 @@ def child(url: str, warmup: str, token: str) -> dict:
 
 def forked(jobs: list[list[str]], token: str) -> list[dict]:
     """`child(url, warmup, token)` for each [url, warmup] of `jobs`, each in a process forked from this one (set up,
-    no request made, no database connection open), one after the other."""
+    no request made, no database connection open), all at once: each measures its own resident memory, which the
+    others do not change, and nothing is timed while they run."""
     from django.db import connections
 
     connections.close_all()
-    results = []
+    running = []
     for url, warmup in jobs:
         read, write = os.pipe()
         pid = os.fork()
@@ -580,6 +582,9 @@ def forked(jobs: list[list[str]], token: str) -> list[dict]:
             finally:
                 os._exit(code)
         os.close(write)
+        running.append((url, pid, read))
+    results = []
+    for url, pid, read in running:
         with os.fdopen(read) as answer:
             text = answer.read()
         _pid, status = os.waitpid(pid, 0)
@@ -668,7 +673,7 @@ def run(user, rows: int = 100_000, *, keep: Path | None = None) -> list[dict]:
             nbytes = fetch(client, url, timing=timing)
             runs.append(timing)
         peak = None
-        if connection.vendor == "sqlite":
+        if connection.vendor == "sqlite" and not quick():
             tracemalloc.start()
             tracemalloc.reset_peak()
             fetch(client, url)

@@ -10,6 +10,8 @@ import uuid
 from contextlib import contextmanager
 from pathlib import Path
 
+from bench import quick
+
 
 def setup(tmp: Path, before_migrate=None, *, sqlite: bool = False):
     """Django on the bench's database, migrated, with the bench superuser (returned): DATABASE_URL's PostgreSQL
@@ -32,11 +34,43 @@ def setup(tmp: Path, before_migrate=None, *, sqlite: bool = False):
 
     if before_migrate is not None:
         before_migrate()
-    call_command("migrate", verbosity=0)
+    if quick():
+        create_schema_from_models()
+    else:
+        call_command("migrate", verbosity=0)
     from campaignflow.accounts.models import User
 
     user, _ = User.objects.get_or_create(username="bench", defaults={"display_name": "bench", "is_superuser": True})
     return user
+
+
+class _NoMigrations(dict):
+    """settings.MIGRATION_MODULES naming no migrations for any app (as Django's test runner does for MIGRATE False)."""
+
+    def __contains__(self, app_label) -> bool:
+        return True
+
+    def __getitem__(self, app_label) -> None:
+        return None
+
+
+def create_schema_from_models() -> None:
+    """QUICK: the tables, columns, indexes and constraints of the models, created from them in one pass, then the
+    shared read cache's table, the one thing a migration adds besides the models (campaigns 0002). The 75
+    migrations take 6–10 s from an empty database, most of it Django rendering the model state again for each
+    (docs/performance.md); this takes ~1 s. The schema is the same: lint's `makemigrations --check` keeps models and
+    migrations equal, and tests/test_bench_schema.py compares the two schemas table by table. Full-size runs
+    migrate, as a deployment does."""
+    from django.conf import settings
+    from django.core.management import call_command
+
+    kept = settings.MIGRATION_MODULES
+    settings.MIGRATION_MODULES = _NoMigrations()
+    try:
+        call_command("migrate", run_syncdb=True, verbosity=0)
+    finally:
+        settings.MIGRATION_MODULES = kept
+    call_command("createcachetable", verbosity=0)
 
 
 @contextmanager

@@ -57,24 +57,27 @@ class Server:
 
     @staticmethod
     def stop_prestarted() -> None:
-        """The servers started ahead that no step took."""
+        """The servers started ahead that no step took (and the zygote, QUICK)."""
         for servers in PRESTARTED.values():
             for server in servers:
                 server.stop()
         PRESTARTED.clear()
+        Zygote.stop()
 
     def _start(self, workers: int, env_extra: dict) -> None:
         self.port = free_port()
         env = {**os.environ, "DEBUG": "0", "CONN_MAX_AGE": "60", **env_extra}
-        # QUICK: the app imported once and each worker forked from it warm (bench/wsgi_preload.py), and a process
-        # group of its own, ended at once when the bench is done with it (a graceful stop takes gunicorn ~2 s,
-        # and nothing is measured then)
+        # QUICK: the master forked from a process that imported the app once (bench/server_zygote.py) and each worker
+        # forked from it warm (bench/wsgi_preload.py), in a process group of its own, ended at once when the bench is
+        # done with it (a graceful stop takes gunicorn ~2 s, and nothing is measured then)
         self.quick_stop = quick()
-        app = ["bench.wsgi_preload:application", "--preload"] if self.quick_stop else ["config.wsgi"]
+        if self.quick_stop:
+            self.proc = Zygote.fork(self.port, workers, env)
+            return
         self.proc = subprocess.Popen(
-            [sys.executable, "-m", "gunicorn", *app, "-b", f"127.0.0.1:{self.port}", "-w", str(workers),
+            [sys.executable, "-m", "gunicorn", "config.wsgi", "-b", f"127.0.0.1:{self.port}", "-w", str(workers),
              "--log-level", "warning", "--timeout", "120"],
-            cwd=ROOT, env=env, start_new_session=self.quick_stop,
+            cwd=ROOT, env=env,
         )  # fmt: skip
 
     def ready(self) -> Server:
@@ -110,6 +113,69 @@ class Server:
 
     def __exit__(self, *exc):
         self.stop()
+
+
+class Zygote:
+    """QUICK: the process that forks this run's gunicorn masters (bench/server_zygote.py), started with the first
+    server; each answer (a master's pid) is read when that server is first waited for or stopped."""
+
+    proc: subprocess.Popen | None = None
+    pids: list[int] = []
+    asked = 0
+
+    @classmethod
+    def fork(cls, port: int, workers: int, env: dict) -> Forked:
+        if cls.proc is None:
+            cls.proc = subprocess.Popen([sys.executable, "-m", "bench.server_zygote"], cwd=ROOT, env=env,
+                                        stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)  # fmt: skip
+            cls.pids, cls.asked = [], 0
+        cls.proc.stdin.write(json.dumps({"port": port, "workers": workers, "env": env}) + "\n")
+        cls.proc.stdin.flush()
+        cls.asked += 1
+        return Forked(cls.asked - 1)
+
+    @classmethod
+    def pid(cls, index: int) -> int:
+        while len(cls.pids) <= index:
+            line = cls.proc.stdout.readline()
+            if not line:
+                raise RuntimeError("the server zygote stopped")
+            if line.strip() != "READY":
+                cls.pids.append(int(line))
+        return cls.pids[index]
+
+    @classmethod
+    def stop(cls) -> None:
+        if cls.proc is not None:
+            cls.proc.stdin.close()
+            cls.proc.wait(timeout=10)
+            cls.proc = None
+
+
+class Forked:
+    """A gunicorn master forked by the zygote: what Server uses of a Popen (the zygote, its parent, reaps it)."""
+
+    def __init__(self, index: int):
+        self.index = index
+
+    @property
+    def pid(self) -> int:
+        return Zygote.pid(self.index)
+
+    def poll(self) -> int | None:
+        try:
+            os.kill(self.pid, 0)
+        except ProcessLookupError:
+            return -signal.SIGKILL
+        return None
+
+    def wait(self, timeout: float = 30) -> int:
+        deadline = time.monotonic() + timeout
+        while self.poll() is None:
+            if time.monotonic() > deadline:
+                raise subprocess.TimeoutExpired("gunicorn", timeout)
+            time.sleep(0.01)
+        return -signal.SIGKILL
 
 
 def _cpu_s(match) -> float:

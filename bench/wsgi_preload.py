@@ -1,6 +1,6 @@
 """The app gunicorn loads with --preload in QUICK runs (bench/http_load.py's Server): config.wsgi's, with the
-URLconf (so every view module) imported too. The master process imports them once and each worker starts as a
-fork of it, warm, instead of importing Django and the views on its own (~1.5 s of CPU a worker, a 2-core machine's
+URLconf (so every view module) imported too. The zygote (bench/server_zygote.py) imports them once, each
+server's master is a fork of it and each worker a fork of that, warm, instead of importing Django and the views on its own (~1.5 s of CPU a worker, a 2-core machine's
 seconds of wall time for a server of 4). No database connection is opened here: each worker opens its own."""
 
 from django.urls import get_resolver
