@@ -111,6 +111,7 @@ class JobOut(Schema):
     percent: int
     error_count: int
     errors: list[dict]
+    ignored_columns: list[str]  # the file's columns that are not read (header texts, file order)
     message: str
     batch: int | None = Field(alias="batch_id")
     created_at: dt.datetime

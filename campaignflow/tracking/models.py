@@ -129,6 +129,8 @@ class ImportJob(models.Model):
     rows_done = models.PositiveIntegerField(_("rows done"), default=0)
     error_count = models.PositiveIntegerField(_("errors"), default=0)
     errors = models.JSONField(_("errors"), default=list, blank=True)
+    # the file's columns the import does not read (header texts, file order): the page and the API name them
+    ignored_columns = models.JSONField(_("columns not read"), default=list, blank=True)
     message = models.TextField(_("message"), blank=True)
     batch = models.ForeignKey(ImportBatch, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
 

@@ -437,7 +437,7 @@ def import_job_run(job_id: int) -> ImportJob | None:
             nonlocal parsed
             parsed = result
             total = len(result.rows) + result.error_count
-            _job_update(job.pk, status=JobStatus.VALIDATING, rows_total=total)
+            _job_update(job.pk, status=JobStatus.VALIDATING, rows_total=total, ignored_columns=result.ignored)
             if result.ok:
                 _job_update(job.pk, status=JobStatus.WRITING, rows_total=total, rows_done=0)
 
@@ -467,7 +467,9 @@ def import_job_run(job_id: int) -> ImportJob | None:
             errors = list(exc.errors)[:200]
             count = parsed.error_count if parsed is not None and not parsed.ok else len(errors)
             message = _("%(count)s invalid row value(s); nothing was written.") % {"count": count}
-        _job_finish(job.pk, JobStatus.FAILED, errors=errors, error_count=count, message=message)
+        # (named again here: a file parsed while it was written reports in the transaction that this rolled back)
+        unread = parsed.ignored if parsed is not None else []
+        _job_finish(job.pk, JobStatus.FAILED, errors=errors, error_count=count, message=message, ignored_columns=unread)
     except Exception as exc:  # never leave a job running forever; the log has the traceback
         logging.getLogger(__name__).exception("import job %s crashed", job.pk)
         message = _("The import stopped unexpectedly (%(error)s); nothing was written.") % {"error": type(exc).__name__}

@@ -105,6 +105,37 @@ def test_large_xlsx_in_the_background(campaign, users, api_for, settings):
     assert MetricRow.objects.filter(campaign=campaign).count() == 300
 
 
+def test_a_job_names_the_columns_it_does_not_read(campaign, users, api_for, client):
+    """A large file's extra columns (备注, a second 数值) are named on the job, as a small file's are in the
+    preview: by the API's job status and on the page's progress card. The first file goes into an empty
+    campaign (parsed while written), the second into one with rows (parsed, then written)."""
+    api = api_for(users["member"])
+    for name, first in (("first.csv", 0), ("second.csv", 5000)):
+        lines = ["日期,渠道,指标,数值,备注,数值"] + [
+            f"2025-06-{(i % 28) + 1:02d},抖音,m{i // 28},{1000 + i},第{i}行,7" for i in range(first, first + 300)
+        ]
+        r = upload_metrics(api, campaign, name, ("\n".join(lines) + "\n").encode())
+        assert r.status_code == 202, r.content
+        job = api.get(f"/import-jobs/{r.json()['job']}").json()
+        assert job["status"] == "done" and job["rows_done"] == 300
+        assert job["ignored_columns"] == ["备注", "数值"]
+    assert MetricRow.objects.filter(campaign=campaign).count() == 600
+    client.force_login(users["member"])
+    page = client.get(f"/campaigns/{campaign.id}/data/jobs/{job['id']}/").content.decode()
+    assert 'data-testid="import-ignored"' in page and "second.csv" in page and "备注" in page
+    plain = upload_metrics(api, campaign, "plain.csv", big_csv(300))
+    assert api.get(f"/import-jobs/{plain.json()['job']}").json()["ignored_columns"] == []
+    page = client.get(f"/campaigns/{campaign.id}/data/jobs/{plain.json()['job']}/").content.decode()
+    assert 'data-testid="import-ignored"' not in page
+
+
+def test_a_failed_job_still_names_the_columns_it_would_not_read(campaign, users, api_for):
+    lines = ["日期,渠道,指标,数值,备注"] + [f"2025-06-01,抖音,m{i},{'12元多' if i == 150 else i},x" for i in range(300)]
+    r = upload_metrics(api_for(users["member"]), campaign, "bad.csv", ("\n".join(lines) + "\n").encode())
+    job = api_for(users["member"]).get(f"/import-jobs/{r.json()['job']}").json()
+    assert job["status"] == "failed" and job["ignored_columns"] == ["备注"]
+
+
 def test_job_status_is_404_outside_the_campaign(campaign, users, api_for):
     r = upload_metrics(api_for(users["member"]), campaign, "big.csv", big_csv(200))
     job_id = r.json()["job"]
