@@ -117,7 +117,7 @@ def _ids(campaign, reader=None):
     from campaignflow.chatcards import services as card_services
     from campaignflow.chatcards.actions import ACTIONS
     from campaignflow.events.models import Event, Registration
-    from campaignflow.execution.models import Risk, WeeklyReport
+    from campaignflow.execution.models import Issue, Risk, WeeklyReport
     from campaignflow.goals.models import Channel, Kpi
     from campaignflow.materials.models import Material
 
@@ -132,6 +132,7 @@ def _ids(campaign, reader=None):
         "channel_id": one(Channel),
         "cp_id": one(CampaignPartner),
         "risk_id": one(Risk),
+        "issue_id": one(Issue),
         "line_id": one(BudgetLine),
         "expense_id": one(Expense),
         "report_id": one(WeeklyReport),

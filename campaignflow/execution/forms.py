@@ -29,6 +29,20 @@ class IssueForm(forms.Form):
     description = forms.CharField(label=_("Issue"), max_length=500)
     severity = forms.ChoiceField(label=_("Severity"), choices=Severity.choices, initial=Severity.MEDIUM)
     owner = forms.ChoiceField(label=_("Owner"), required=False)
+    # when it was found, if earlier than it is logged (the SLA clock starts then); empty: now
+    found_at = forms.DateTimeField(
+        label=_("Found at"), required=False, widget=DateTimeInput(), help_text=_("Empty: now. The clock starts here.")
+    )
+
+
+class IssueEditForm(IssueForm):
+    """One issue's page: what it is, who handles it, when it was found, and where it stands."""
+
+    found_at = forms.DateTimeField(label=_("Found at"), widget=DateTimeInput(), help_text=_("The clock starts here."))
+    status = forms.ChoiceField(label=_("Status"), choices=IssueStatus.choices)
+    solution = forms.CharField(
+        label=_("Solution"), required=False, max_length=5000, widget=forms.Textarea(attrs={"rows": 3})
+    )
 
 
 class IssueUpdateForm(forms.Form):

@@ -4,7 +4,7 @@ from django.utils.translation import gettext as _
 
 from campaignflow.campaigns.access import campaign_for_team
 
-from .models import ExecutionLogEntry, Issue, Risk, RunOfShowItem, Standup, WeeklyReport
+from .models import ExecutionLogEntry, ExecutionSettings, Issue, Risk, RunOfShowItem, Standup, WeeklyReport
 
 
 def campaign_for_execution(user, campaign_id, need: str = "view"):
@@ -13,6 +13,19 @@ def campaign_for_execution(user, campaign_id, need: str = "view"):
 
 def risks(campaign):
     return Risk.objects.filter(campaign=campaign).select_related("owner").order_by("code")
+
+
+def sla_hours(campaign) -> tuple[int, int]:
+    """The campaign's issue deadlines (first response, solution; hours) that a new issue gets: its execution
+    settings, or the defaults (seed 002: 24 and 48) where none were saved."""
+    saved = ExecutionSettings.objects.filter(campaign=campaign).values_list(
+        "response_sla_hours", "resolution_sla_hours"
+    )
+    fields = ExecutionSettings._meta
+    return saved.first() or (
+        fields.get_field("response_sla_hours").default,
+        fields.get_field("resolution_sla_hours").default,
+    )
 
 
 def issues(campaign, status: str | None = None):

@@ -170,7 +170,7 @@ def _clean_issue(campaign: Campaign, data: dict, *, current: Issue | None) -> di
     _choice(data, out, errors, "severity", Severity)
     _choice(data, out, errors, "status", IssueStatus)
     _member(campaign, data, out, errors)
-    _datetime(data, out, errors, "found_at", null=False)
+    _datetime(data, out, errors, "found_at", null=current is None)  # a new issue found at no given time: now
     if out.get("found_at") and out["found_at"] > timezone.now() + dt.timedelta(minutes=5):
         errors["found_at"] = _("An issue cannot be found in the future.")
     status = out.get("status", current.status if current else IssueStatus.OPEN)
@@ -193,7 +193,7 @@ def _clean_issue(campaign: Campaign, data: dict, *, current: Issue | None) -> di
 @transaction.atomic
 def issue_create(*, actor, campaign: Campaign, data: dict) -> Issue:
     fields = _clean_issue(campaign, data, current=None)
-    fields.setdefault("found_at", timezone.now())
+    fields["found_at"] = fields.get("found_at") or timezone.now()
     rules = settings_for(campaign)
     fields["response_sla_hours"] = rules.response_sla_hours
     fields["resolution_sla_hours"] = rules.resolution_sla_hours

@@ -30,8 +30,9 @@ from campaignflow.core.parsing import date_or_today
 
 from . import report_snapshot, reporting, selectors, services
 from .domain import risk as risk_domain
-from .domain.sla import countdown_label
+from .domain.sla import countdown
 from .forms import (
+    IssueEditForm,
     IssueForm,
     IssueUpdateForm,
     LogForm,
@@ -158,7 +159,8 @@ def issues(request, pk: int):
             {
                 "issue": issue,
                 "sla": state,
-                "countdown": countdown_label(state.seconds_left),
+                "countdown": countdown(state.seconds_left),
+                "countdown_text": countdown_text(state.seconds_left),
                 "form": IssueUpdateForm(
                     initial={"version": issue.version, "status": issue.status, "solution": issue.solution},
                     prefix=f"i{issue.id}",
@@ -175,10 +177,32 @@ def issues(request, pk: int):
             form=form,
             rows=rows,
             statuses=IssueStatus.choices,
+            sla_hours=selectors.sla_hours(campaign),
             open_count=sum(1 for r in rows if r["issue"].status != IssueStatus.RESOLVED),
             breached_count=sum(1 for r in rows if r["sla"].breached and r["issue"].status != IssueStatus.RESOLVED),
         ),
     )
+
+
+def countdown_text(seconds: float | None) -> str:
+    """The time to an issue's next deadline, or past it, for the log: "14 days 19 hours" from two days on, else
+    "5 hours 20 minutes" (in the reader's language; the badge says whether it is left or overdue)."""
+    left = countdown(seconds)
+    if left is None:
+        return ""
+    if left.days:
+        return _("%(days)d d %(hours)d h") % {"days": left.days, "hours": left.hours}
+    return _("%(hours)d h %(minutes)02d min") % {"hours": left.hours, "minutes": left.minutes}
+
+
+@page("campaigns/<int:pk>/execution/issues/<int:issue_id>/edit/", "issue-edit")
+def issue_edit(request, pk: int, issue_id: int):
+    """One issue of the log: what it is, its severity and owner, when it was found (the SLA clock starts there),
+    its status and solution, versioned and audited through `issue_update` (the log's rows change only the last
+    two)."""
+    issue = lookups.issue_for_user(request.user, issue_id, EDIT if request.method == "POST" else VIEW)
+    heading = f"{issue.code} {issue.description}"
+    return _record_page(request, pk, issue, IssueEditForm, services.issue_update, "issues", heading, _("Edit issue"))
 
 
 @page("campaigns/<int:pk>/execution/issues/<int:issue_id>/", "issue-update", post=True)
@@ -237,16 +261,27 @@ def risk_edit(request, pk: int, risk_id: int):
     """One risk of the register: its rating, trigger, mitigation, owner and status as the campaign goes on (a risk
     mitigated or closed leaves the heat map), versioned and audited through `risk_update`."""
     risk = lookups.risk_for_user(request.user, risk_id, EDIT if request.method == "POST" else VIEW)
-    if risk.campaign_id != pk:
-        return redirect("execution:risk-edit", risk.campaign_id, risk.pk)
-    initial = {f: getattr(risk, f) for f in RiskForm.base_fields if f != "owner"}
-    initial["owner"] = risk.owner.username if risk.owner else ""
-    form = with_member_choices(RiskForm(request.POST or None, initial=initial), risk.campaign)
-    result = submit_edit(request, form, services.risk_update, _("%(code)s updated.") % {"code": risk.code}, risk=risk)
+    heading = f"{risk.code} {risk.title}"
+    return _record_page(request, pk, risk, RiskForm, services.risk_update, "risks", heading, _("Edit risk"))
+
+
+def _record_page(request, pk: int, record, form_class, update, section: str, heading: str, edit_label: str):
+    """The page of one coded record of a section (a risk, an issue), read with the caller's right: its form filled
+    from the record (the owner by username), saved through the section's versioned `update` service (the
+    record passed as the keyword named after its model), then back to the section's list."""
+    name = record._meta.model_name
+    if record.campaign_id != pk:
+        return redirect(f"execution:{name}-edit", record.campaign_id, record.pk)
+    initial = {f: getattr(record, f) for f in form_class.base_fields if f != "owner"}
+    initial["owner"] = record.owner.username if record.owner else ""
+    form = with_member_choices(form_class(request.POST or None, initial=initial), record.campaign)
+    saved = _("%(code)s updated.") % {"code": record.code}
+    result = submit_edit(request, form, update, saved, **{name: record})
     if result.saved:
-        return redirect("execution:risks", risk.campaign_id)
-    context = _context(request, risk.campaign, "risks", risk=risk, form=form, conflict=result.conflict)
-    return render(request, "execution/risk_edit.html", context, status=422 if result.conflict else result.status)
+        return redirect(f"execution:{section}", record.campaign_id)
+    context = _context(request, record.campaign, section, record=record, form=form, conflict=result.conflict)
+    context |= {"heading": heading, "edit_label": edit_label, "testid": f"{name}-edit"}
+    return render(request, "execution/record_edit.html", context, status=422 if result.conflict else result.status)
 
 
 @page("campaigns/<int:pk>/execution/logs/", "logs")

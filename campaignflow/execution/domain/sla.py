@@ -43,10 +43,22 @@ def evaluate(
     return SlaState(response_due, resolution_due, response_breached, resolution_breached, left)
 
 
-def countdown_label(seconds: float | None) -> str:
-    """ "5h 20m", "-3h 05m" (overdue), or "" when nothing is due."""
+@dataclass(frozen=True)
+class Countdown:
+    """The time to the next deadline, or past it (`overdue`), in whole days, hours and minutes; days only from two
+    days on (an issue 355 hours overdue reads "14 days 19 hours", not "355h"), minutes only under that."""
+
+    overdue: bool
+    days: int
+    hours: int
+    minutes: int
+
+
+def countdown(seconds: float | None) -> Countdown | None:
+    """`SlaState.seconds_left` as a Countdown; None when nothing is due."""
     if seconds is None:
-        return ""
-    sign = "-" if seconds < 0 else ""
+        return None
     minutes = int(abs(seconds) // 60)
-    return f"{sign}{minutes // 60}h {minutes % 60:02d}m"
+    hours, minutes = divmod(minutes, 60)
+    days = hours // 24 if hours >= 48 else 0
+    return Countdown(seconds < 0, days, hours - 24 * days, 0 if days else minutes)

@@ -23,13 +23,13 @@ def test_sla_open_issue_counts_down_to_the_24h_response():
     assert state.response_due == T0 + dt.timedelta(hours=24)
     assert not state.breached
     assert state.seconds_left == 4 * 3600
-    assert sla.countdown_label(state.seconds_left) == "4h 00m"
+    assert sla.countdown(state.seconds_left) == sla.Countdown(overdue=False, days=0, hours=4, minutes=0)
 
 
 def test_sla_breaches_response_after_24h_and_solution_after_48h():
     late = _evaluate(dt.timedelta(hours=25))
     assert late.response_breached and not late.resolution_breached
-    assert sla.countdown_label(late.seconds_left) == "-1h 00m"
+    assert sla.countdown(late.seconds_left) == sla.Countdown(overdue=True, days=0, hours=1, minutes=0)
     responded = _evaluate(dt.timedelta(hours=49), responded_after=2)
     assert not responded.response_breached and responded.resolution_breached
 
@@ -77,3 +77,10 @@ def test_a_request_asked_again_each_day_is_one_line_with_its_days():
     ]
     en = weekly.draft(kpis=[], done=[], delayed=[], upcoming=[], support=asked, zh=False)["resources"]
     assert en.splitlines()[0] == "• 孙总监 (12-04, 12-05, 12-06): 追加5万元抖音投放预算"
+
+
+def test_a_countdown_counts_days_from_two_days_on():
+    assert sla.countdown(None) is None
+    assert sla.countdown(47 * 3600 + 59 * 60 + 30) == sla.Countdown(False, 0, 47, 59)
+    assert sla.countdown(48 * 3600) == sla.Countdown(False, 2, 0, 0)
+    assert sla.countdown(-(355 * 3600 + 52 * 60)) == sla.Countdown(True, 14, 19, 0)  # the demo's Q001

@@ -94,3 +94,82 @@ def test_a_viewer_reads_a_risk_and_may_not_change_it(campaign, users):
     assert viewer.post(url, {"title": "改", "category": "other", "likelihood": 1, "impact": 1, "status": "closed",
                              "version": 1}).status_code == 403  # fmt: skip
     assert Risk.objects.get().status == "open"
+
+
+def test_an_issue_is_reworded_reassigned_and_dated_back_on_its_page(client, users, campaign):
+    """The log's rows change only the status and the solution; the issue's page changes the rest, and the
+    time it was found moves its SLA deadlines with it."""
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from campaignflow.core.models import AuditEntry
+    from campaignflow.execution.models import ExecutionSettings
+
+    found = timezone.now() - dt.timedelta(hours=2)
+    issue = Issue.objects.create(campaign=campaign, code="Q001", description="到场率低", found_at=found)
+    base = f"/campaigns/{campaign.id}/execution/issues/"
+    assert f'href="{base}{issue.id}/edit/"' in client.get(base).content.decode()  # the log links each issue
+    page = client.get(f"{base}{issue.id}/edit/").content.decode()
+    assert 'value="到场率低"' in page and 'data-testid="issue-edit"' in page
+    earlier = timezone.localtime(found - dt.timedelta(days=5)).replace(second=0, microsecond=0)
+    edit = {"description": "线下活动到场率低于预期", "severity": "high", "owner": "member1", "status": "in_progress",
+            "solution": "", "found_at": earlier.strftime("%Y-%m-%dT%H:%M"), "version": 1}  # fmt: skip
+    assert client.post(f"{base}{issue.id}/edit/", edit).status_code == 302
+    issue.refresh_from_db()
+    assert (issue.description, issue.severity, issue.owner.username, issue.status, issue.version) == (
+        "线下活动到场率低于预期",
+        "high",
+        "member1",
+        "in_progress",
+        2,
+    )
+    assert issue.found_at == earlier and issue.first_response_at is not None
+    entry = AuditEntry.objects.filter(object_id=str(issue.pk)).latest("id")
+    assert entry.before["severity"] == "medium" and entry.after["severity"] == "high"
+    # found five days earlier, it is three days past its 48-hour solution deadline: the log says so in days
+    log = client.get(base)
+    row = log.content.decode().split('data-testid="issue-Q001"')[1].split("</tr>")[0]
+    assert 'data-testid="sla-breached"' in row and "已逾期 3 天 2 小时" in row
+    # refused with the reason on its field, nothing written: resolved without a solution; found in the future
+    bad = client.post(f"{base}{issue.id}/edit/", edit | {"status": "resolved", "version": 2})
+    assert bad.status_code == 422 and "solution" in bad.context["form"].errors
+    later = (timezone.localtime() + dt.timedelta(days=1)).strftime("%Y-%m-%dT%H:%M")
+    future = client.post(f"{base}{issue.id}/edit/", edit | {"found_at": later, "version": 2})
+    assert future.status_code == 422 and "found_at" in future.context["form"].errors
+    stale = client.post(f"{base}{issue.id}/edit/", edit | {"severity": "low", "version": 1})
+    assert stale.status_code == 422 and 'data-testid="conflict"' in stale.content.decode()
+    assert Issue.objects.get().severity == "high"
+    # the rule the log states is the campaign's own
+    ExecutionSettings.objects.create(campaign=campaign, response_sla_hours=12, resolution_sla_hours=36)
+    rule = client.get(base).content.decode().split('data-testid="sla-rule"')[1].split("</p>")[0]
+    assert "12" in rule and "36" in rule
+
+
+def test_a_new_issue_may_be_logged_as_found_earlier(client, campaign):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    base = f"/campaigns/{campaign.id}/execution/issues/"
+    earlier = timezone.localtime() - dt.timedelta(hours=30)
+    form = {"description": "物料短缺", "severity": "high", "owner": "", "found_at": earlier.strftime("%Y-%m-%dT%H:%M")}
+    assert client.post(base, form).status_code == 302
+    assert Issue.objects.get().found_at == earlier.replace(second=0, microsecond=0)
+    assert client.post(base, {"description": "用户投诉", "severity": "low", "owner": ""}).status_code == 302
+    assert timezone.now() - Issue.objects.get(description="用户投诉").found_at < dt.timedelta(minutes=1)
+
+
+def test_a_viewer_reads_an_issue_and_may_not_change_it(campaign, users):
+    from django.utils import timezone
+
+    issue = Issue.objects.create(campaign=campaign, code="Q001", description="到场率低", found_at=timezone.now())
+    viewer = Client()
+    viewer.force_login(users["viewer"])
+    url = f"/campaigns/{campaign.id}/execution/issues/{issue.id}/edit/"
+    page = viewer.get(url)
+    card = page.content.decode().split('data-testid="issue-edit"')[1].split("</section>")[0]
+    assert page.status_code == 200 and 'type="submit"' not in card and "到场率低" in card
+    form = {"description": "改", "severity": "low", "owner": "", "status": "open", "found_at": "", "version": 1}
+    assert viewer.post(url, form).status_code == 403
+    assert Issue.objects.get().description == "到场率低"
