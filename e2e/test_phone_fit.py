@@ -117,7 +117,7 @@ def _ids(campaign, reader=None):
     from campaignflow.chatcards import services as card_services
     from campaignflow.chatcards.actions import ACTIONS
     from campaignflow.events.models import Event, Registration
-    from campaignflow.execution.models import Issue, Risk, WeeklyReport
+    from campaignflow.execution.models import ExecutionLogEntry, Issue, Risk, RunOfShowItem, WeeklyReport
     from campaignflow.goals.models import Channel, Kpi
     from campaignflow.materials.models import Material
 
@@ -133,6 +133,8 @@ def _ids(campaign, reader=None):
         "cp_id": one(CampaignPartner),
         "risk_id": one(Risk),
         "issue_id": one(Issue),
+        "entry_id": one(ExecutionLogEntry),
+        "item_id": one(RunOfShowItem),
         "line_id": one(BudgetLine),
         "expense_id": one(Expense),
         "report_id": one(WeeklyReport),

@@ -9,8 +9,16 @@ import datetime as dt
 
 from django.utils import timezone
 
-from .models import ExecutionLogEntry, Issue, IssueStatus, Risk, Standup, WeeklyReport
-from .services import issue_create, log_create, risk_create, standup_save, weekly_report_generate, weekly_report_publish
+from .models import ExecutionLogEntry, Issue, IssueStatus, Risk, RunOfShowItem, Standup, WeeklyReport
+from .services import (
+    issue_create,
+    log_create,
+    risk_create,
+    segment_create,
+    standup_save,
+    weekly_report_generate,
+    weekly_report_publish,
+)
 
 RUNNING = ("executing", "reviewing", "archived")
 
@@ -53,6 +61,31 @@ STANDUPS = {
     "chensj": ("3张预热海报终稿", "", "", ""),
     "lich": ("线上广告投放优化，调整人群包", "", "", "需要财务确认追加投放预算"),
 }
+
+# seed 003 §关键节点把控, the online launch's run-of-show from 19:30: (minutes after the start, minutes, segment,
+# owner, notes): the opening brings in the theme within 5 minutes, the demo and the guest take 20–30 minutes each,
+# a lucky draw every 15 minutes keeps viewers there, and the close leaves 5 minutes for questions
+LAUNCH = "焕新上市·美力绽放 新品线上发布会"
+RUN_OF_SHOW = [
+    (0, 5, "开场：主持人引入主题", "wangjl", "准时开始，5分钟内引入主题"),
+    (5, 25, "新品演示", "lich", "演示3款新品，弹幕同步答疑"),
+    (30, 5, "互动抽奖①", "zhangzy", "抽10名送新品小样"),
+    (35, 25, "嘉宾分享：KOL试用体验", "zhangzy", "备选嘉宾已确认，缺席则改为产品经理分享"),
+    (60, 5, "互动抽奖②", "zhangzy", ""),
+    (65, 15, "限时秒杀", "lich", "秒杀链接由技术组在 20:35 上架"),
+    (80, 5, "总结亮点，引导下单", "wangjl", ""),
+    (85, 5, "问答", "wangjl", "客服组汇总弹幕问题"),
+]
+
+
+def _run_of_show(campaign, owner) -> None:
+    if RunOfShowItem.objects.filter(campaign=campaign).exists():
+        return
+    start = timezone.make_aware(dt.datetime.combine(campaign.start_date, dt.time(19, 30)))
+    for after, minutes, segment, who, notes in RUN_OF_SHOW:
+        at = (start + dt.timedelta(minutes=after)).isoformat()
+        data = {"starts_at": at, "minutes": minutes, "segment": segment, "owner": who, "notes": notes}
+        segment_create(actor=owner, campaign=campaign, data=data)
 
 
 def _day(campaign, offset: int) -> dt.date:
@@ -120,6 +153,8 @@ def _weekly_report(campaign, owner) -> None:
 def after_demo(*, campaigns, users, specs) -> None:
     """Runs once the campaigns have reached their stage: the records of a running campaign."""
     owner = users["wangjl"]
+    if LAUNCH in campaigns:  # prepared before the day, whatever its stage
+        _run_of_show(campaigns[LAUNCH], owner)
     for campaign in campaigns.values():
         if campaign.status not in RUNNING or campaign.start_date > timezone.localdate():
             continue

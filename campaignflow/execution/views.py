@@ -4,6 +4,7 @@ their heat map, execution log and run-of-show, weekly reports. Thin: services de
 from __future__ import annotations
 
 import datetime as dt
+from typing import NamedTuple
 
 from django.contrib import messages
 from django.shortcuts import redirect, render
@@ -201,8 +202,9 @@ def issue_edit(request, pk: int, issue_id: int):
     its status and solution, versioned and audited through `issue_update` (the log's rows change only the last
     two)."""
     issue = lookups.issue_for_user(request.user, issue_id, EDIT if request.method == "POST" else VIEW)
-    heading = f"{issue.code} {issue.description}"
-    return _record_page(request, pk, issue, IssueEditForm, services.issue_update, "issues", heading, _("Edit issue"))
+    saved = _("%(code)s updated.") % {"code": issue.code}
+    page = RecordPage("issues", "issue", f"{issue.code} {issue.description}", _("Edit issue"), saved)
+    return _record_page(request, pk, issue, IssueEditForm, services.issue_update, page)
 
 
 @page("campaigns/<int:pk>/execution/issues/<int:issue_id>/", "issue-update", post=True)
@@ -261,26 +263,39 @@ def risk_edit(request, pk: int, risk_id: int):
     """One risk of the register: its rating, trigger, mitigation, owner and status as the campaign goes on (a risk
     mitigated or closed leaves the heat map), versioned and audited through `risk_update`."""
     risk = lookups.risk_for_user(request.user, risk_id, EDIT if request.method == "POST" else VIEW)
-    heading = f"{risk.code} {risk.title}"
-    return _record_page(request, pk, risk, RiskForm, services.risk_update, "risks", heading, _("Edit risk"))
+    page = RecordPage(
+        "risks", "risk", f"{risk.code} {risk.title}", _("Edit risk"), _("%(code)s updated.") % {"code": risk.code}
+    )
+    return _record_page(request, pk, risk, RiskForm, services.risk_update, page)
 
 
-def _record_page(request, pk: int, record, form_class, update, section: str, heading: str, edit_label: str):
-    """The page of one coded record of a section (a risk, an issue), read with the caller's right: its form filled
-    from the record (the owner by username), saved through the section's versioned `update` service (the
-    record passed as the keyword named after its model), then back to the section's list."""
-    name = record._meta.model_name
+class RecordPage(NamedTuple):
+    """What the page of one record of a section says and where it goes: the section (its list, where a save
+    returns), the update service's keyword for the record, the heading, the heading's prefix for those who may
+    edit, and the message once saved."""
+
+    section: str
+    target: str
+    heading: str
+    edit_label: str
+    saved: str
+
+
+def _record_page(request, pk: int, record, form_class, update, page: RecordPage):
+    """The page of one record of a section (a risk, an issue, a log entry, a run-of-show segment), read with the
+    caller's right: its form filled from the record (an owner by username), saved through the section's versioned
+    `update` service, then back to the section's list; a stale version shows the conflict."""
     if record.campaign_id != pk:
-        return redirect(f"execution:{name}-edit", record.campaign_id, record.pk)
+        return redirect(request.resolver_match.view_name, record.campaign_id, record.pk)
     initial = {f: getattr(record, f) for f in form_class.base_fields if f != "owner"}
-    initial["owner"] = record.owner.username if record.owner else ""
+    if "owner" in form_class.base_fields:
+        initial["owner"] = record.owner.username if record.owner else ""
     form = with_member_choices(form_class(request.POST or None, initial=initial), record.campaign)
-    saved = _("%(code)s updated.") % {"code": record.code}
-    result = submit_edit(request, form, update, saved, **{name: record})
+    result = submit_edit(request, form, update, page.saved, **{page.target: record})
     if result.saved:
-        return redirect(f"execution:{section}", record.campaign_id)
-    context = _context(request, record.campaign, section, record=record, form=form, conflict=result.conflict)
-    context |= {"heading": heading, "edit_label": edit_label, "testid": f"{name}-edit"}
+        return redirect(f"execution:{page.section}", record.campaign_id)
+    context = _context(request, record.campaign, page.section, record=record, form=form, conflict=result.conflict)
+    context |= {"heading": page.heading, "edit_label": page.edit_label, "testid": f"{page.target}-edit"}
     return render(request, "execution/record_edit.html", context, status=422 if result.conflict else result.status)
 
 
@@ -313,6 +328,26 @@ def logs(request, pk: int):
             now=timezone.now(),
         ),
     )
+
+
+@page("campaigns/<int:pk>/execution/logs/<int:entry_id>/", "log-edit")
+def log_edit(request, pk: int, entry_id: int):
+    """One entry of the execution log: its time, what happened, how it was handled and the result (often known
+    only later: "次日实际4.2万"), versioned and audited through `log_update`."""
+    entry = lookups.log_entry_for_user(request.user, entry_id, EDIT if request.method == "POST" else VIEW)
+    heading = f"{timezone.localtime(entry.at):%m-%d %H:%M} {entry.event}"
+    page = RecordPage("logs", "entry", heading, _("Edit log entry"), _("Log entry updated."))
+    return _record_page(request, pk, entry, LogForm, services.log_update, page)
+
+
+@page("campaigns/<int:pk>/execution/run-of-show/<int:item_id>/", "segment-edit")
+def segment_edit(request, pk: int, item_id: int):
+    """One segment of the run-of-show: its start, length, name, owner and notes (a live stream's rundown moves),
+    versioned and audited through `segment_update`; ticking it off stays on the list."""
+    item = lookups.segment_for_user(request.user, item_id, EDIT if request.method == "POST" else VIEW)
+    heading = f"{timezone.localtime(item.starts_at):%m-%d %H:%M} {item.segment}"
+    page = RecordPage("logs", "item", heading, _("Edit segment"), _("Segment updated."))
+    return _record_page(request, pk, item, SegmentForm, services.segment_update, page)
 
 
 @page("campaigns/<int:pk>/execution/run-of-show/<int:item_id>/toggle/", "segment-toggle", post=True)

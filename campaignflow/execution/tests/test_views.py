@@ -173,3 +173,67 @@ def test_a_viewer_reads_an_issue_and_may_not_change_it(campaign, users):
     form = {"description": "改", "severity": "low", "owner": "", "status": "open", "found_at": "", "version": 1}
     assert viewer.post(url, form).status_code == 403
     assert Issue.objects.get().description == "到场率低"
+
+
+def test_a_log_entry_gets_its_result_later_on_its_page(client, campaign):
+    """The execution log's entries are written as things happen; the result is often known the next day."""
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from campaignflow.core.models import AuditEntry
+    from campaignflow.execution.models import ExecutionLogEntry
+
+    at = timezone.localtime().replace(second=0, microsecond=0) - dt.timedelta(days=1)
+    entry = ExecutionLogEntry.objects.create(
+        campaign=campaign, at=at, event="今日销售额目标5万，实际3.8万", handling="增加1名地推人员"
+    )
+    base = f"/campaigns/{campaign.id}/execution/logs/"
+    assert f'href="{base}{entry.id}/"' in client.get(base).content.decode()
+    page = client.get(f"{base}{entry.id}/").content.decode()
+    assert 'data-testid="entry-edit"' in page and "增加1名地推人员" in page
+    edit = {"at": at.strftime("%Y-%m-%dT%H:%M"), "event": entry.event, "handling": entry.handling,
+            "result": "次日实际4.2万", "version": 1}  # fmt: skip
+    assert client.post(f"{base}{entry.id}/", edit).status_code == 302
+    entry.refresh_from_db()
+    assert (entry.result, entry.at, entry.version) == ("次日实际4.2万", at, 2)
+    assert AuditEntry.objects.filter(object_id=str(entry.pk)).latest("id").after["result"] == "次日实际4.2万"
+    # the time and the event stay required; a stale page is refused
+    for field in ("at", "event"):
+        missing = client.post(f"{base}{entry.id}/", edit | {field: "", "version": 2})
+        assert missing.status_code == 422 and field in missing.context["form"].errors
+    stale = client.post(f"{base}{entry.id}/", edit | {"result": "改", "version": 1})
+    assert stale.status_code == 422 and 'data-testid="conflict"' in stale.content.decode()
+    assert ExecutionLogEntry.objects.get().result == "次日实际4.2万"
+
+
+def test_a_run_of_show_segment_moves_and_changes_hands_on_its_page(client, users, campaign):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from campaignflow.execution.models import RunOfShowItem
+
+    start = timezone.localtime().replace(second=0, microsecond=0) + dt.timedelta(days=2)
+    item = RunOfShowItem.objects.create(campaign=campaign, starts_at=start, minutes=25, segment="嘉宾分享")
+    base = f"/campaigns/{campaign.id}/execution/"
+    assert f'href="{base}run-of-show/{item.id}/"' in client.get(base + "logs/").content.decode()
+    later = start + dt.timedelta(minutes=10)
+    edit = {"starts_at": later.strftime("%Y-%m-%dT%H:%M"), "minutes": 20, "segment": "嘉宾分享（产品经理）",
+            "owner": "member1", "notes": "KOL缺席，改由产品经理分享", "version": 1}  # fmt: skip
+    assert client.post(f"{base}run-of-show/{item.id}/", edit).status_code == 302
+    item.refresh_from_db()
+    assert (item.starts_at, item.minutes, item.segment, item.owner.username, item.done_at) == (
+        later,
+        20,
+        "嘉宾分享（产品经理）",
+        "member1",
+        None,
+    )
+    bad = client.post(f"{base}run-of-show/{item.id}/", edit | {"minutes": 0, "owner": "outsider1", "version": 2})
+    assert bad.status_code == 422 and "minutes" in bad.context["form"].errors
+    assert RunOfShowItem.objects.get().minutes == 20
+    viewer = Client()
+    viewer.force_login(users["viewer"])
+    assert viewer.get(f"{base}run-of-show/{item.id}/").status_code == 200
+    assert viewer.post(f"{base}run-of-show/{item.id}/", edit | {"version": 2}).status_code == 403
