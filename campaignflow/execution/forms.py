@@ -38,7 +38,14 @@ class IssueForm(forms.Form):
 class IssueEditForm(IssueForm):
     """One issue's page: what it is, who handles it, when it was found, and where it stands."""
 
-    found_at = forms.DateTimeField(label=_("Found at"), widget=DateTimeInput(), help_text=_("The clock starts here."))
+    # fixed once logged, as the API has it: the SLA deadlines count from it (shown, not sent)
+    found_at = forms.DateTimeField(
+        label=_("Found at"),
+        widget=DateTimeInput(),
+        disabled=True,
+        required=False,
+        help_text=_("Fixed once logged: the deadlines count from it."),
+    )
     status = forms.ChoiceField(label=_("Status"), choices=IssueStatus.choices)
     solution = forms.CharField(
         label=_("Solution"), required=False, max_length=5000, widget=forms.Textarea(attrs={"rows": 3})

@@ -173,6 +173,8 @@ def _clean_issue(campaign: Campaign, data: dict, *, current: Issue | None) -> di
     _datetime(data, out, errors, "found_at", null=current is None)  # a new issue found at no given time: now
     if out.get("found_at") and out["found_at"] > timezone.now() + dt.timedelta(minutes=5):
         errors["found_at"] = _("An issue cannot be found in the future.")
+    if current is not None and out.get("found_at", current.found_at) != current.found_at:
+        errors["found_at"] = _("When an issue was found is fixed once it is logged: its deadlines count from it.")
     status = out.get("status", current.status if current else IssueStatus.OPEN)
     solution = out.get("solution", current.solution if current else "")
     if status == IssueStatus.RESOLVED and not solution:

@@ -96,9 +96,9 @@ def test_a_viewer_reads_a_risk_and_may_not_change_it(campaign, users):
     assert Risk.objects.get().status == "open"
 
 
-def test_an_issue_is_reworded_reassigned_and_dated_back_on_its_page(client, users, campaign):
-    """The log's rows change only the status and the solution; the issue's page changes the rest, and the
-    time it was found moves its SLA deadlines with it."""
+def test_an_issue_is_reworded_and_reassigned_on_its_page_and_keeps_when_it_was_found(client, users, campaign):
+    """The log's rows change only the status and the solution; the issue's page changes the rest. When it was
+    found is shown but fixed once logged (its SLA deadlines count from it), as in the API."""
     import datetime as dt
 
     from django.utils import timezone
@@ -106,15 +106,16 @@ def test_an_issue_is_reworded_reassigned_and_dated_back_on_its_page(client, user
     from campaignflow.core.models import AuditEntry
     from campaignflow.execution.models import ExecutionSettings
 
-    found = timezone.now() - dt.timedelta(hours=2)
+    # found five days (and two hours) ago: three days past its 48-hour solution deadline
+    found = (timezone.now() - dt.timedelta(days=5, hours=2)).replace(second=0, microsecond=0)
     issue = Issue.objects.create(campaign=campaign, code="Q001", description="到场率低", found_at=found)
     base = f"/campaigns/{campaign.id}/execution/issues/"
     assert f'href="{base}{issue.id}/edit/"' in client.get(base).content.decode()  # the log links each issue
     page = client.get(f"{base}{issue.id}/edit/").content.decode()
     assert 'value="到场率低"' in page and 'data-testid="issue-edit"' in page
-    earlier = timezone.localtime(found - dt.timedelta(days=5)).replace(second=0, microsecond=0)
+    later = timezone.localtime().replace(second=0, microsecond=0).strftime("%Y-%m-%dT%H:%M")
     edit = {"description": "线下活动到场率低于预期", "severity": "high", "owner": "member1", "status": "in_progress",
-            "solution": "", "found_at": earlier.strftime("%Y-%m-%dT%H:%M"), "version": 1}  # fmt: skip
+            "solution": "", "found_at": later, "version": 1}  # fmt: skip
     assert client.post(f"{base}{issue.id}/edit/", edit).status_code == 302
     issue.refresh_from_db()
     assert (issue.description, issue.severity, issue.owner.username, issue.status, issue.version) == (
@@ -124,19 +125,16 @@ def test_an_issue_is_reworded_reassigned_and_dated_back_on_its_page(client, user
         "in_progress",
         2,
     )
-    assert issue.found_at == earlier and issue.first_response_at is not None
+    assert issue.found_at == found and issue.first_response_at is not None  # the posted time is not taken
     entry = AuditEntry.objects.filter(object_id=str(issue.pk)).latest("id")
     assert entry.before["severity"] == "medium" and entry.after["severity"] == "high"
-    # found five days earlier, it is three days past its 48-hour solution deadline: the log says so in days
+    # the log says how far past its deadline it is, in days
     log = client.get(base)
     row = log.content.decode().split('data-testid="issue-Q001"')[1].split("</tr>")[0]
     assert 'data-testid="sla-breached"' in row and "已逾期 3 天 2 小时" in row
-    # refused with the reason on its field, nothing written: resolved without a solution; found in the future
+    # refused with the reason on its field, nothing written: resolved without a solution; a stale page
     bad = client.post(f"{base}{issue.id}/edit/", edit | {"status": "resolved", "version": 2})
     assert bad.status_code == 422 and "solution" in bad.context["form"].errors
-    later = (timezone.localtime() + dt.timedelta(days=1)).strftime("%Y-%m-%dT%H:%M")
-    future = client.post(f"{base}{issue.id}/edit/", edit | {"found_at": later, "version": 2})
-    assert future.status_code == 422 and "found_at" in future.context["form"].errors
     stale = client.post(f"{base}{issue.id}/edit/", edit | {"severity": "low", "version": 1})
     assert stale.status_code == 422 and 'data-testid="conflict"' in stale.content.decode()
     assert Issue.objects.get().severity == "high"
@@ -144,6 +142,26 @@ def test_an_issue_is_reworded_reassigned_and_dated_back_on_its_page(client, user
     ExecutionSettings.objects.create(campaign=campaign, response_sla_hours=12, resolution_sla_hours=36)
     rule = client.get(base).content.decode().split('data-testid="sla-rule"')[1].split("</p>")[0]
     assert "12" in rule and "36" in rule
+
+
+def test_when_an_issue_was_found_is_fixed_once_logged(campaign, users):
+    import datetime as dt
+
+    import pytest
+    from django.utils import timezone
+
+    from campaignflow.core.errors import InvalidInput
+    from campaignflow.execution import services
+
+    found = timezone.now() - dt.timedelta(hours=3)
+    issue = services.issue_create(actor=users["owner"], campaign=campaign, data={"description": "x", "found_at": found})
+    with pytest.raises(InvalidInput) as refused:
+        services.issue_update(actor=users["owner"], issue=issue, version=1, data={"found_at": timezone.now()})
+    assert [e["field"] for e in refused.value.errors] == ["found_at"]
+    same = services.issue_update(
+        actor=users["owner"], issue=issue, version=1, data={"found_at": found, "severity": "low"}
+    )
+    assert same.found_at == found and same.severity == "low"
 
 
 def test_a_new_issue_may_be_logged_as_found_earlier(client, campaign):
@@ -158,6 +176,9 @@ def test_a_new_issue_may_be_logged_as_found_earlier(client, campaign):
     assert Issue.objects.get().found_at == earlier.replace(second=0, microsecond=0)
     assert client.post(base, {"description": "用户投诉", "severity": "low", "owner": ""}).status_code == 302
     assert timezone.now() - Issue.objects.get(description="用户投诉").found_at < dt.timedelta(minutes=1)
+    future = (timezone.localtime() + dt.timedelta(days=1)).strftime("%Y-%m-%dT%H:%M")
+    refused = client.post(base, {"description": "明天的问题", "severity": "low", "owner": "", "found_at": future})
+    assert "found_at" in refused.context["form"].errors and Issue.objects.count() == 2
 
 
 def test_a_viewer_reads_an_issue_and_may_not_change_it(campaign, users):
