@@ -8,6 +8,7 @@ from typing import Any
 
 from django.db import models
 
+from .errors import StaleVersion
 from .models import AuditEntry
 
 
@@ -56,3 +57,14 @@ def audit_record(
         before=_jsonable(before) if before is not None else None,
         after=_jsonable(after) if after is not None else None,
     )
+
+
+def delete_versioned(*, actor, obj: models.Model, version: int, action: str = "delete") -> None:
+    """Delete a campaign's row if it still has the `version` the caller saw, audited with what it held; else
+    StaleVersion (409) with the version it has now. Call it inside the caller's transaction."""
+    before = snapshot(obj)
+    rows = type(obj).objects.filter(pk=obj.pk)
+    if obj.version != version or not rows.filter(version=version).delete()[0]:
+        current = rows.values_list("version", flat=True).first()
+        raise StaleVersion(current_version=obj.version if current is None else current)
+    audit_record(actor=actor, action=action, obj=obj, before=before, campaign=obj.campaign)

@@ -154,7 +154,12 @@ class LogOut(Schema):
 
 records.collection("logs", "log", LogIn, LogOut, rows=selectors.logs, create=services.log_create)
 records.item(
-    "/logs/{log_id}", LogOut, lookups.log_entry_for_user, patch=(LogPatch, services.log_update), record_kw="entry"
+    "/logs/{log_id}",
+    LogOut,
+    lookups.log_entry_for_user,
+    patch=(LogPatch, services.log_update),
+    delete=services.log_delete,
+    record_kw="entry",
 )
 
 
@@ -191,6 +196,7 @@ records.item(
     SegmentOut,
     lookups.segment_for_user,
     patch=(SegmentPatch, services.segment_update),
+    delete=services.segment_delete,
     record_kw="item",
 )
 

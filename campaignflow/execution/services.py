@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from campaignflow.accounts.models import User
 from campaignflow.campaigns.models import Campaign
 from campaignflow.campaigns.selectors import member_input
-from campaignflow.core.audit import audit_record, snapshot
+from campaignflow.core.audit import audit_record, delete_versioned, snapshot
 from campaignflow.core.codes import create_with_code
 from campaignflow.core.domain.text import clean_text
 from campaignflow.core.errors import Conflict, InvalidInput
@@ -237,6 +237,12 @@ def log_update(*, actor, entry: ExecutionLogEntry, version: int, data: dict) -> 
     return _update(entry, actor=actor, version=version, changes=changes)
 
 
+@transaction.atomic
+def log_delete(*, actor, entry: ExecutionLogEntry, version: int) -> None:
+    """An entry logged by mistake (twice, or in the wrong campaign): gone from the log, kept in the history."""
+    delete_versioned(actor=actor, obj=entry, version=version)
+
+
 def _clean_segment(campaign: Campaign, data: dict, *, creating: bool) -> dict:
     errors, out = {}, {}
     _text(data, out, errors, "segment", 200, required=creating, blank=False)
@@ -268,6 +274,12 @@ def segment_update(*, actor, item: RunOfShowItem, version: int, data: dict) -> R
     if "done_at" in changes and bool(changes["done_at"]) == bool(item.done_at):
         changes.pop("done_at")  # ticking an already ticked segment keeps its time
     return _update(item, actor=actor, version=version, changes=changes)
+
+
+@transaction.atomic
+def segment_delete(*, actor, item: RunOfShowItem, version: int) -> None:
+    """A segment dropped from the run-of-show; the history keeps what it was."""
+    delete_versioned(actor=actor, obj=item, version=version)
 
 
 # --- stand-ups --------------------------------------------------------------------------

@@ -279,6 +279,8 @@ class RecordPage(NamedTuple):
     heading: str
     edit_label: str
     saved: str
+    delete_url: str = ""  # where its delete button posts (log entries and segments; issues and risks are closed)
+    delete_confirm: str = ""
 
 
 def _record_page(request, pk: int, record, form_class, update, page: RecordPage):
@@ -295,7 +297,7 @@ def _record_page(request, pk: int, record, form_class, update, page: RecordPage)
     if result.saved:
         return redirect(f"execution:{page.section}", record.campaign_id)
     context = _context(request, record.campaign, page.section, record=record, form=form, conflict=result.conflict)
-    context |= {"heading": page.heading, "edit_label": page.edit_label, "testid": f"{page.target}-edit"}
+    context |= {"heading": page.heading, "edit_label": page.edit_label, "testid": f"{page.target}-edit", "page": page}
     return render(request, "execution/record_edit.html", context, status=422 if result.conflict else result.status)
 
 
@@ -336,8 +338,19 @@ def log_edit(request, pk: int, entry_id: int):
     only later: "次日实际4.2万"), versioned and audited through `log_update`."""
     entry = lookups.log_entry_for_user(request.user, entry_id, EDIT if request.method == "POST" else VIEW)
     heading = f"{timezone.localtime(entry.at):%m-%d %H:%M} {entry.event}"
-    page = RecordPage("logs", "entry", heading, _("Edit log entry"), _("Log entry updated."))
+    delete = reverse("execution:log-delete", args=[entry.campaign_id, entry.pk])
+    page = RecordPage(
+        "logs", "entry", heading, _("Edit log entry"), _("Log entry updated."), delete, _("Delete this log entry?")
+    )
     return _record_page(request, pk, entry, LogForm, services.log_update, page)
+
+
+@page("campaigns/<int:pk>/execution/logs/<int:entry_id>/delete/", "log-delete", post=True)
+def log_delete(request, pk: int, entry_id: int):
+    entry = lookups.log_entry_for_user(request.user, entry_id, EDIT)
+    version = posted_version(request)
+    act(request, lambda: services.log_delete(actor=request.user, entry=entry, version=version), _("Log entry deleted."))
+    return redirect("execution:logs", entry.campaign_id)
 
 
 @page("campaigns/<int:pk>/execution/run-of-show/<int:item_id>/", "segment-edit")
@@ -346,8 +359,19 @@ def segment_edit(request, pk: int, item_id: int):
     versioned and audited through `segment_update`; ticking it off stays on the list."""
     item = lookups.segment_for_user(request.user, item_id, EDIT if request.method == "POST" else VIEW)
     heading = f"{timezone.localtime(item.starts_at):%m-%d %H:%M} {item.segment}"
-    page = RecordPage("logs", "item", heading, _("Edit segment"), _("Segment updated."))
+    delete = reverse("execution:segment-delete", args=[item.campaign_id, item.pk])
+    page = RecordPage(
+        "logs", "item", heading, _("Edit segment"), _("Segment updated."), delete, _("Drop this segment?")
+    )
     return _record_page(request, pk, item, SegmentForm, services.segment_update, page)
+
+
+@page("campaigns/<int:pk>/execution/run-of-show/<int:item_id>/delete/", "segment-delete", post=True)
+def segment_delete(request, pk: int, item_id: int):
+    item = lookups.segment_for_user(request.user, item_id, EDIT)
+    version = posted_version(request)
+    act(request, lambda: services.segment_delete(actor=request.user, item=item, version=version), _("Segment dropped."))
+    return redirect("execution:logs", item.campaign_id)
 
 
 @page("campaigns/<int:pk>/execution/run-of-show/<int:item_id>/toggle/", "segment-toggle", post=True)

@@ -11,10 +11,10 @@ from django.utils.translation import gettext as _
 
 from campaignflow.campaigns.gates import some_of
 from campaignflow.campaigns.selectors import member_input
-from campaignflow.core.audit import audit_record, snapshot
+from campaignflow.core.audit import audit_record, delete_versioned, snapshot
 from campaignflow.core.domain.numbers import NotANumber, format_cn, format_en, parse_number
 from campaignflow.core.domain.text import clean_text
-from campaignflow.core.errors import Conflict, InvalidInput, StaleVersion
+from campaignflow.core.errors import Conflict, InvalidInput
 from campaignflow.core.field_errors import valid
 from campaignflow.core.locking import update_versioned
 from campaignflow.core.parsing import date_input
@@ -173,20 +173,9 @@ def kpi_update(*, actor, kpi: Kpi, version: int, data: dict) -> Kpi:
     return kpi
 
 
-def _delete_versioned(actor, obj: Kpi | Channel, version: int, action: str) -> None:
-    """Delete `obj` if it still has the `version` the caller saw (else StaleVersion), audited as it was."""
-    if obj.version != version:
-        raise StaleVersion(current_version=obj.version)
-    before = snapshot(obj)
-    campaign = obj.campaign
-    if not type(obj).objects.filter(pk=obj.pk, version=version).delete()[0]:
-        raise StaleVersion(current_version=obj.version)
-    audit_record(actor=actor, action=action, obj=obj, before=before, campaign=campaign)
-
-
 @transaction.atomic
 def kpi_delete(*, actor, kpi: Kpi, version: int) -> None:
-    _delete_versioned(actor, kpi, version, "kpi.delete")
+    delete_versioned(actor=actor, obj=kpi, version=version, action="kpi.delete")
 
 
 # --- decomposition -----------------------------------------------------------------------
@@ -352,7 +341,7 @@ def channel_delete(*, actor, channel: Channel, version: int) -> None:
     used = counting()
     if not used:
         try:
-            _delete_versioned(actor, channel, version, "channel.delete")
+            delete_versioned(actor=actor, obj=channel, version=version, action="channel.delete")
             return
         except RestrictedError:  # a KPI scoped to it since the look above
             used = counting()

@@ -48,6 +48,8 @@ ROUTE_IDS = {  # URL parameter → ctx key, where the parameter name alone is am
     ("campaigns/<int:pk>/execution/run-of-show/<int:item_id>/toggle/", "item_id"): "segment_id",
     ("campaigns/<int:pk>/execution/run-of-show/<int:item_id>/", "item_id"): "segment_id",
     ("campaigns/<int:pk>/execution/logs/<int:entry_id>/", "entry_id"): "log_id",
+    ("campaigns/<int:pk>/execution/logs/<int:entry_id>/delete/", "entry_id"): "log_id",
+    ("campaigns/<int:pk>/execution/run-of-show/<int:item_id>/delete/", "item_id"): "segment_id",
     ("campaigns/<int:pk>/budget/expenses/<int:expense_id>/decide/", "expense_id"): "held_id",
     ("today/approvals/expenses/<int:expense_id>/", "expense_id"): "held_id",
 }

@@ -27,6 +27,8 @@ BODIES = {
     "patch exec settings": lambda ctx: {"version": 1, "response_sla_hours": 12},
 }
 
+QUERY = {"delete log": lambda ctx: "?version=1", "delete segment": lambda ctx: "?version=1"}
+
 
 def setup(ctx):
     campaign = ctx["campaign"]

@@ -93,6 +93,15 @@ def test_logs_and_run_of_show(owner_api, campaign):
     assert seg.status_code == 201
     ticked = owner_api.patch(f"/run-of-show/{seg.json()['id']}", {"version": 1, "done": True})
     assert ticked.json()["done_at"] is not None
+    # deleted with the version read: without it 422, with an old one 409 naming the current one, then 204
+    for path, current in ((f"/logs/{log.json()['id']}", 1), (f"/run-of-show/{seg.json()['id']}", 2)):
+        assert owner_api.delete(path).status_code == 422
+        stale = owner_api.delete(f"{path}?version={current + 5}")
+        assert stale.status_code == 409 and stale.json()["current_version"] == current
+        assert owner_api.delete(f"{path}?version={current}").status_code == 204
+        assert owner_api.delete(f"{path}?version={current}").status_code == 404
+    assert owner_api.get(f"/campaigns/{campaign.id}/logs").json() == []
+    assert owner_api.get(f"/campaigns/{campaign.id}/run-of-show").json() == []
 
 
 def test_standup_upsert_per_person_and_day(api_for, users, campaign):

@@ -258,3 +258,31 @@ def test_a_run_of_show_segment_moves_and_changes_hands_on_its_page(client, users
     viewer.force_login(users["viewer"])
     assert viewer.get(f"{base}run-of-show/{item.id}/").status_code == 200
     assert viewer.post(f"{base}run-of-show/{item.id}/", edit | {"version": 2}).status_code == 403
+
+
+def test_a_log_entry_and_a_segment_are_deleted_from_their_pages(client, users, campaign):
+    """Entered by mistake (twice, in the wrong campaign) or dropped from the rundown: deleted from the record's
+    page, with the version it showed (a stale one deletes nothing), and kept in the history."""
+    from django.utils import timezone
+
+    from campaignflow.core.models import AuditEntry
+    from campaignflow.execution.models import ExecutionLogEntry, RunOfShowItem
+
+    entry = ExecutionLogEntry.objects.create(campaign=campaign, at=timezone.now(), event="重复记录")
+    item = RunOfShowItem.objects.create(campaign=campaign, starts_at=timezone.now(), segment="互动抽奖③")
+    base = f"/campaigns/{campaign.id}/execution/"
+    page = client.get(f"{base}logs/{entry.id}/").content.decode()
+    assert f'action="{base}logs/{entry.id}/delete/"' in page and 'data-testid="delete-record"' in page
+    viewer = Client()
+    viewer.force_login(users["viewer"])
+    assert 'data-testid="delete-record"' not in viewer.get(f"{base}logs/{entry.id}/").content.decode()
+    assert viewer.post(f"{base}logs/{entry.id}/delete/", {"version": 1}).status_code == 403
+    ExecutionLogEntry.objects.filter(pk=entry.pk).update(version=2)  # changed by someone since the page was read
+    client.post(f"{base}logs/{entry.id}/delete/", {"version": 1})
+    assert ExecutionLogEntry.objects.filter(pk=entry.pk).exists()
+    assert client.post(f"{base}logs/{entry.id}/delete/", {"version": 2}).status_code == 302
+    assert not ExecutionLogEntry.objects.filter(pk=entry.pk).exists()
+    assert AuditEntry.objects.get(object_id=str(entry.pk), action="delete").before["event"] == "重复记录"
+    assert client.post(f"{base}run-of-show/{item.id}/delete/", {"version": 1}).status_code == 302
+    assert not RunOfShowItem.objects.exists()
+    assert "互动抽奖③" not in client.get(base + "logs/").content.decode()
