@@ -153,14 +153,8 @@ class LogOut(Schema):
 
 
 records.collection("logs", "log", LogIn, LogOut, rows=selectors.logs, create=services.log_create)
-records.item(
-    "/logs/{log_id}",
-    LogOut,
-    lookups.log_entry_for_user,
-    patch=(LogPatch, services.log_update),
-    delete=services.log_delete,
-    record_kw="entry",
-)
+records.item("/logs/{log_id}", LogOut, lookups.log_entry_for_user, record_kw="entry",
+             patch=(LogPatch, services.log_update), delete=services.log_delete)  # fmt: skip
 
 
 # --- run-of-show ------------------------------------------------------------------------
@@ -191,14 +185,8 @@ class SegmentOut(Schema):
 records.collection(
     "run-of-show", "segment", SegmentIn, SegmentOut, rows=selectors.run_of_show, create=services.segment_create
 )
-records.item(
-    "/run-of-show/{segment_id}",
-    SegmentOut,
-    lookups.segment_for_user,
-    patch=(SegmentPatch, services.segment_update),
-    delete=services.segment_delete,
-    record_kw="item",
-)
+records.item("/run-of-show/{segment_id}", SegmentOut, lookups.segment_for_user, record_kw="item",
+             patch=(SegmentPatch, services.segment_update), delete=services.segment_delete)  # fmt: skip
 
 
 # --- stand-ups --------------------------------------------------------------------------

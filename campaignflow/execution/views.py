@@ -4,6 +4,7 @@ their heat map, execution log and run-of-show, weekly reports. Thin: services de
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from typing import NamedTuple
 
 from django.contrib import messages
@@ -348,9 +349,8 @@ def log_edit(request, pk: int, entry_id: int):
 @page("campaigns/<int:pk>/execution/logs/<int:entry_id>/delete/", "log-delete", post=True)
 def log_delete(request, pk: int, entry_id: int):
     entry = lookups.log_entry_for_user(request.user, entry_id, EDIT)
-    version = posted_version(request)
-    act(request, lambda: services.log_delete(actor=request.user, entry=entry, version=version), _("Log entry deleted."))
-    return redirect("execution:logs", entry.campaign_id)
+    delete = functools.partial(services.log_delete, actor=request.user, entry=entry)
+    return _button(request, entry, delete, _("Log entry deleted."))
 
 
 @page("campaigns/<int:pk>/execution/run-of-show/<int:item_id>/", "segment-edit")
@@ -369,22 +369,23 @@ def segment_edit(request, pk: int, item_id: int):
 @page("campaigns/<int:pk>/execution/run-of-show/<int:item_id>/delete/", "segment-delete", post=True)
 def segment_delete(request, pk: int, item_id: int):
     item = lookups.segment_for_user(request.user, item_id, EDIT)
-    version = posted_version(request)
-    act(request, lambda: services.segment_delete(actor=request.user, item=item, version=version), _("Segment dropped."))
-    return redirect("execution:logs", item.campaign_id)
+    delete = functools.partial(services.segment_delete, actor=request.user, item=item)
+    return _button(request, item, delete, _("Segment dropped."))
 
 
 @page("campaigns/<int:pk>/execution/run-of-show/<int:item_id>/toggle/", "segment-toggle", post=True)
 def segment_toggle(request, pk: int, item_id: int):
     item = lookups.segment_for_user(request.user, item_id, EDIT)
+    tick = functools.partial(services.segment_update, actor=request.user, item=item, data={"done": not item.done_at})
+    return _button(request, item, tick)
+
+
+def _button(request, record, call, message: str | None = None):
+    """A button of the execution log's page (tick a segment off, delete a record): the service `call` given the
+    version the page posted, its refusal or `message` shown on that page, where it goes back to."""
     version = posted_version(request)
-    act(
-        request,
-        lambda: services.segment_update(
-            actor=request.user, item=item, version=version, data={"done": not item.done_at}
-        ),
-    )
-    return redirect("execution:logs", item.campaign_id)
+    act(request, lambda: call(version=version), message)
+    return redirect("execution:logs", record.campaign_id)
 
 
 @page("campaigns/<int:pk>/execution/reports/", "reports")
