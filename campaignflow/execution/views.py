@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+from collections.abc import Callable
 from typing import NamedTuple
 
 from django.contrib import messages
@@ -169,21 +170,10 @@ def issues(request, pk: int):
                 ),
             }
         )
-    return render(
-        request,
-        "execution/issues.html",
-        _context(
-            request,
-            campaign,
-            "issues",
-            form=form,
-            rows=rows,
-            statuses=IssueStatus.choices,
-            sla_hours=selectors.sla_hours(campaign),
-            open_count=sum(1 for r in rows if r["issue"].status != IssueStatus.RESOLVED),
-            breached_count=sum(1 for r in rows if r["sla"].breached and r["issue"].status != IssueStatus.RESOLVED),
-        ),
-    )
+    unresolved = [r for r in rows if r["issue"].status != IssueStatus.RESOLVED]
+    shown = {"form": form, "rows": rows, "statuses": IssueStatus.choices, "sla_hours": selectors.sla_hours(campaign)}
+    shown |= {"open_count": len(unresolved), "breached_count": sum(1 for r in unresolved if r["sla"].breached)}
+    return render(request, "execution/issues.html", _context(request, campaign, "issues", **shown))
 
 
 def countdown_text(seconds: float | None) -> str:
@@ -335,42 +325,67 @@ def logs(request, pk: int):
 
 @page("campaigns/<int:pk>/execution/logs/<int:entry_id>/", "log-edit")
 def log_edit(request, pk: int, entry_id: int):
-    """One entry of the execution log: its time, what happened, how it was handled and the result (often known
-    only later: "次日实际4.2万"), versioned and audited through `log_update`."""
+    """An execution log entry's page: its result is often known only later ("次日实际4.2万")."""
     entry = lookups.log_entry_for_user(request.user, entry_id, EDIT if request.method == "POST" else VIEW)
-    heading = f"{timezone.localtime(entry.at):%m-%d %H:%M} {entry.event}"
-    delete = reverse("execution:log-delete", args=[entry.campaign_id, entry.pk])
-    page = RecordPage(
-        "logs", "entry", heading, _("Edit log entry"), _("Log entry updated."), delete, _("Delete this log entry?")
-    )
-    return _record_page(request, pk, entry, LogForm, services.log_update, page)
-
-
-@page("campaigns/<int:pk>/execution/logs/<int:entry_id>/delete/", "log-delete", post=True)
-def log_delete(request, pk: int, entry_id: int):
-    entry = lookups.log_entry_for_user(request.user, entry_id, EDIT)
-    delete = functools.partial(services.log_delete, actor=request.user, entry=entry)
-    return _button(request, entry, delete, _("Log entry deleted."))
+    return _timed_record_page(request, pk, entry, LOG_ENTRY)
 
 
 @page("campaigns/<int:pk>/execution/run-of-show/<int:item_id>/", "segment-edit")
 def segment_edit(request, pk: int, item_id: int):
-    """One segment of the run-of-show: its start, length, name, owner and notes (a live stream's rundown moves),
-    versioned and audited through `segment_update`; ticking it off stays on the list."""
+    """A run-of-show segment's page (a live stream's rundown moves); ticking it off stays on the list."""
     item = lookups.segment_for_user(request.user, item_id, EDIT if request.method == "POST" else VIEW)
-    heading = f"{timezone.localtime(item.starts_at):%m-%d %H:%M} {item.segment}"
-    delete = reverse("execution:segment-delete", args=[item.campaign_id, item.pk])
-    page = RecordPage(
-        "logs", "item", heading, _("Edit segment"), _("Segment updated."), delete, _("Drop this segment?")
-    )
-    return _record_page(request, pk, item, SegmentForm, services.segment_update, page)
+    return _timed_record_page(request, pk, item, SEGMENT)
+
+
+@page("campaigns/<int:pk>/execution/logs/<int:entry_id>/delete/", "log-delete", post=True)
+def log_delete(request, pk: int, entry_id: int):
+    return _delete(request, lookups.log_entry_for_user(request.user, entry_id, EDIT), LOG_ENTRY)
 
 
 @page("campaigns/<int:pk>/execution/run-of-show/<int:item_id>/delete/", "segment-delete", post=True)
 def segment_delete(request, pk: int, item_id: int):
-    item = lookups.segment_for_user(request.user, item_id, EDIT)
-    delete = functools.partial(services.segment_delete, actor=request.user, item=item)
-    return _button(request, item, delete, _("Segment dropped."))
+    return _delete(request, lookups.segment_for_user(request.user, item_id, EDIT), SEGMENT)
+
+
+class TimedRecord(NamedTuple):
+    """A record of the execution log's page (a log entry, a run-of-show segment) on a page of its own: its form and
+    services (the keyword they take it by), the fields its heading shows (time, name), and the page's words."""
+
+    form: type
+    update: Callable
+    delete: Callable
+    target: str
+    when: str
+    what: str
+    delete_url: str
+    words: tuple  # edit heading, saved, delete question, deleted
+
+
+LOG_ENTRY = TimedRecord(
+    LogForm, services.log_update, services.log_delete, "entry", "at", "event", "execution:log-delete",
+    (gettext_lazy("Edit log entry"), gettext_lazy("Log entry updated."), gettext_lazy("Delete this log entry?"),
+     gettext_lazy("Log entry deleted.")),
+)  # fmt: skip
+SEGMENT = TimedRecord(
+    SegmentForm, services.segment_update, services.segment_delete, "item", "starts_at", "segment",
+    "execution:segment-delete",
+    (gettext_lazy("Edit segment"), gettext_lazy("Segment updated."), gettext_lazy("Drop this segment?"),
+     gettext_lazy("Segment dropped.")),
+)  # fmt: skip
+
+
+def _timed_record_page(request, pk: int, record, kind: TimedRecord):
+    """`_record_page` for a record of the execution log's page, headed by its time and name, with a delete button."""
+    heading = f"{timezone.localtime(getattr(record, kind.when)):%m-%d %H:%M} {getattr(record, kind.what)}"
+    edit, saved, question, _deleted = (str(w) for w in kind.words)
+    delete = reverse(kind.delete_url, args=[record.campaign_id, record.pk])
+    page = RecordPage("logs", kind.target, heading, edit, saved, delete, question)
+    return _record_page(request, pk, record, kind.form, kind.update, page)
+
+
+def _delete(request, record, kind: TimedRecord):
+    delete = functools.partial(kind.delete, actor=request.user, **{kind.target: record})
+    return _button(request, record, delete, str(kind.words[3]))
 
 
 @page("campaigns/<int:pk>/execution/run-of-show/<int:item_id>/toggle/", "segment-toggle", post=True)
