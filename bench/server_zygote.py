@@ -34,14 +34,13 @@ def _settings_with(env: dict[str, str]) -> dict:
         os.environ.update(kept)
 
 
-def _take_environment(env: dict[str, str]) -> None:
-    """`env` becomes the environment, and the settings that the settings module gives differently with it than with
-    the environment this process set up with override the ones loaded then."""
-    from django.conf import settings  # noqa: F401
+def _take_environment(env: dict[str, str], before: dict) -> None:
+    """`env` becomes the environment, and the settings that the settings module gives differently with it than
+    `before` (what it gave with the environment this process set up with) override the ones loaded then."""
     from django.test import signals  # noqa: F401  (connects the receivers that reset storages, caches, …)
     from django.test.utils import override_settings
 
-    before, after = _settings_with(dict(os.environ)), _settings_with(env)
+    after = _settings_with(env)
     changed = {name: value for name, value in after.items() if name.isupper() and before.get(name, _UNSET) != value}
     os.environ.clear()
     os.environ.update(env)
@@ -52,13 +51,13 @@ def _take_environment(env: dict[str, str]) -> None:
 _UNSET = object()
 
 
-def _serve(port: int, workers: int, env: dict[str, str]) -> None:
+def _serve(port: int, workers: int, env: dict[str, str], before: dict) -> None:
     """In the forked child: become the gunicorn master of one server (never returns)."""
     os.setsid()
     os.dup2(os.open(os.devnull, os.O_RDONLY), 0)  # the zygote's pipes are its own: the server's output goes to stderr
     os.dup2(2, 1)
     signal.signal(signal.SIGCHLD, signal.SIG_DFL)  # (ignored by the zygote, which leaves its children to the system)
-    _take_environment(env)
+    _take_environment(env, before)
     from gunicorn.app.wsgiapp import run
 
     sys.argv = ["gunicorn", "bench.wsgi_preload:application", "--preload", "-b", f"127.0.0.1:{port}",
@@ -76,13 +75,14 @@ def _serve(port: int, workers: int, env: dict[str, str]) -> None:
 def main() -> int:
     from bench import wsgi_preload  # noqa: F401  (Django, the settings, every view module: once, here)
 
+    own = _settings_with(dict(os.environ))  # what each server's settings are compared with, read once
     signal.signal(signal.SIGCHLD, signal.SIG_IGN)  # a stopped server's master is reaped by the system
     print("READY", flush=True)
     for line in sys.stdin:
         job = json.loads(line)
         pid = os.fork()
         if pid == 0:
-            _serve(job["port"], job["workers"], job["env"])
+            _serve(job["port"], job["workers"], job["env"], own)
         print(pid, flush=True)
     return 0
 

@@ -16,9 +16,9 @@ django.setup()
 from django.conf import settings
 from django.core.files.storage import default_storage
 default_storage.location  # built with the environment the process set up with
-from bench.server_zygote import _take_environment
+from bench.server_zygote import _settings_with, _take_environment
 _take_environment({**os.environ, "MEDIA_ROOT": "/tmp/cf-zygote-media", "MATERIAL_UPLOAD_MAX_MB": "7",
-                   "READ_CACHE_SECONDS": "0"})
+                   "READ_CACHE_SECONDS": "0"}, _settings_with(dict(os.environ)))
 print(settings.MEDIA_ROOT, settings.MATERIAL_UPLOAD_MAX_BYTES, settings.READ_CACHE_SECONDS, default_storage.location,
       os.environ["MEDIA_ROOT"], settings.DEBUG)
 """

@@ -18,14 +18,8 @@ def risks(campaign):
 def sla_hours(campaign) -> tuple[int, int]:
     """The campaign's issue deadlines (first response, solution; hours) that a new issue gets: its execution
     settings, or the defaults (seed 002: 24 and 48) where none were saved."""
-    saved = ExecutionSettings.objects.filter(campaign=campaign).values_list(
-        "response_sla_hours", "resolution_sla_hours"
-    )
-    fields = ExecutionSettings._meta
-    return saved.first() or (
-        fields.get_field("response_sla_hours").default,
-        fields.get_field("resolution_sla_hours").default,
-    )
+    rules = ExecutionSettings.objects.filter(campaign=campaign).first() or ExecutionSettings()  # (unsaved: defaults)
+    return rules.response_sla_hours, rules.resolution_sla_hours
 
 
 def issues(campaign, status: str | None = None):

@@ -33,7 +33,7 @@ from campaignflow.core.parsing import date_or_today
 
 from . import report_snapshot, reporting, selectors, services
 from .domain import risk as risk_domain
-from .domain.sla import countdown
+from .domain.sla import Countdown, countdown
 from .forms import (
     IssueEditForm,
     IssueForm,
@@ -158,12 +158,13 @@ def issues(request, pk: int):
     rows = []
     for issue in selectors.issues(campaign, status):
         state = issue.sla_state(now)
+        left = countdown(state.seconds_left)
         rows.append(
             {
                 "issue": issue,
                 "sla": state,
-                "countdown": countdown(state.seconds_left),
-                "countdown_text": countdown_text(state.seconds_left),
+                "countdown": left,
+                "countdown_text": countdown_text(left),
                 "form": IssueUpdateForm(
                     initial={"version": issue.version, "status": issue.status, "solution": issue.solution},
                     prefix=f"i{issue.id}",
@@ -176,10 +177,9 @@ def issues(request, pk: int):
     return render(request, "execution/issues.html", _context(request, campaign, "issues", **shown))
 
 
-def countdown_text(seconds: float | None) -> str:
+def countdown_text(left: Countdown | None) -> str:
     """The time to an issue's next deadline, or past it, for the log: "14 days 19 hours" from two days on, else
     "5 hours 20 minutes" (in the reader's language; the badge says whether it is left or overdue)."""
-    left = countdown(seconds)
     if left is None:
         return ""
     if left.days:
@@ -358,34 +358,38 @@ class TimedRecord(NamedTuple):
     when: str
     what: str
     delete_url: str
-    words: tuple  # edit heading, saved, delete question, deleted
+    edit_label: str
+    saved: str
+    delete_confirm: str
+    deleted: str
 
 
 LOG_ENTRY = TimedRecord(
     LogForm, services.log_update, services.log_delete, "entry", "at", "event", "execution:log-delete",
-    (gettext_lazy("Edit log entry"), gettext_lazy("Log entry updated."), gettext_lazy("Delete this log entry?"),
-     gettext_lazy("Log entry deleted.")),
+    gettext_lazy("Edit log entry"), gettext_lazy("Log entry updated."), gettext_lazy("Delete this log entry?"),
+    gettext_lazy("Log entry deleted."),
 )  # fmt: skip
 SEGMENT = TimedRecord(
     SegmentForm, services.segment_update, services.segment_delete, "item", "starts_at", "segment",
     "execution:segment-delete",
-    (gettext_lazy("Edit segment"), gettext_lazy("Segment updated."), gettext_lazy("Drop this segment?"),
-     gettext_lazy("Segment dropped.")),
+    gettext_lazy("Edit segment"), gettext_lazy("Segment updated."), gettext_lazy("Drop this segment?"),
+    gettext_lazy("Segment dropped."),
 )  # fmt: skip
 
 
 def _timed_record_page(request, pk: int, record, kind: TimedRecord):
     """`_record_page` for a record of the execution log's page, headed by its time and name, with a delete button."""
     heading = f"{timezone.localtime(getattr(record, kind.when)):%m-%d %H:%M} {getattr(record, kind.what)}"
-    edit, saved, question, _deleted = (str(w) for w in kind.words)
     delete = reverse(kind.delete_url, args=[record.campaign_id, record.pk])
-    page = RecordPage("logs", kind.target, heading, edit, saved, delete, question)
+    page = RecordPage(
+        "logs", kind.target, heading, str(kind.edit_label), str(kind.saved), delete, str(kind.delete_confirm)
+    )
     return _record_page(request, pk, record, kind.form, kind.update, page)
 
 
 def _delete(request, record, kind: TimedRecord):
     delete = functools.partial(kind.delete, actor=request.user, **{kind.target: record})
-    return _button(request, record, delete, str(kind.words[3]))
+    return _button(request, record, delete, str(kind.deleted))
 
 
 @page("campaigns/<int:pk>/execution/run-of-show/<int:item_id>/toggle/", "segment-toggle", post=True)
