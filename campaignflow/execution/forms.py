@@ -58,6 +58,14 @@ class IssueUpdateForm(forms.Form):
     solution = forms.CharField(label=_("Solution"), required=False, max_length=5000)
 
 
+class SlaForm(forms.Form):
+    """The campaign's issue deadlines (execution settings), on the issue log for those who manage the campaign."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput)
+    response_sla_hours = forms.IntegerField(label=_("First response within (hours)"), min_value=1, max_value=720)
+    resolution_sla_hours = forms.IntegerField(label=_("Solution within (hours)"), min_value=1, max_value=720)
+
+
 class RiskForm(forms.Form):
     title = forms.CharField(label=_("Risk"), max_length=200)
     category = forms.ChoiceField(label=_("Category"), choices=RiskCategory.choices)

@@ -15,11 +15,11 @@ def risks(campaign):
     return Risk.objects.filter(campaign=campaign).select_related("owner").order_by("code")
 
 
-def sla_hours(campaign) -> tuple[int, int]:
-    """The campaign's issue deadlines (first response, solution; hours) that a new issue gets: its execution
-    settings, or the defaults (seed 002: 24 and 48) where none were saved."""
-    rules = ExecutionSettings.objects.filter(campaign=campaign).first() or ExecutionSettings()  # (unsaved: defaults)
-    return rules.response_sla_hours, rules.resolution_sla_hours
+def sla_rules(campaign) -> ExecutionSettings:
+    """The campaign's issue deadlines (`response_sla_hours`, `resolution_sla_hours`) that a new issue gets: its
+    execution settings, or unsaved ones with the defaults (seed 002: 24 and 48; version 1, which the first save
+    creates) where none were saved."""
+    return ExecutionSettings.objects.filter(campaign=campaign).first() or ExecutionSettings(campaign=campaign)
 
 
 def issues(campaign, status: str | None = None):

@@ -18,7 +18,7 @@ from django.utils.translation import gettext_lazy
 from campaignflow import lookups
 from campaignflow.campaigns.access import EDIT, MANAGE, VIEW
 from campaignflow.campaigns.views import campaign_page_context
-from campaignflow.core.errors import DomainError, Forbidden
+from campaignflow.core.errors import DomainError, Forbidden, InvalidInput
 from campaignflow.core.form_views import (
     Submitted,
     act,
@@ -42,6 +42,7 @@ from .forms import (
     ReportForm,
     RiskForm,
     SegmentForm,
+    SlaForm,
     StandupForm,
     with_member_choices,
 )
@@ -172,9 +173,28 @@ def issues(request, pk: int):
             }
         )
     unresolved = [r for r in rows if r["issue"].status != IssueStatus.RESOLVED]
-    shown = {"form": form, "rows": rows, "statuses": IssueStatus.choices, "sla_hours": selectors.sla_hours(campaign)}
+    rules = selectors.sla_rules(campaign)
+    sla_form = SlaForm(initial={f: getattr(rules, f) for f in SlaForm.base_fields})
+    shown = {"form": form, "rows": rows, "statuses": IssueStatus.choices, "sla": rules, "sla_form": sla_form}
     shown |= {"open_count": len(unresolved), "breached_count": sum(1 for r in unresolved if r["sla"].breached)}
     return render(request, "execution/issues.html", _context(request, campaign, "issues", **shown))
+
+
+@page("campaigns/<int:pk>/execution/issues/deadlines/", "issue-sla", post=True)
+def issue_sla(request, pk: int):
+    """The campaign's issue deadlines (first response, solution), set by those who manage it. Issues already
+    logged keep the deadlines they were given; a refusal or a stale page is said on the log."""
+    campaign = selectors.campaign_for_execution(request.user, pk, MANAGE)
+    form = SlaForm(request.POST)
+    labels = {f: form.fields[f].label for f in form.fields}
+    if not form.is_valid():
+        messages.error(request, refusal_text(InvalidInput({f: " ".join(e) for f, e in form.errors.items()}), labels))
+        return redirect("execution:issues", pk)
+    data = form.cleaned_data
+    change = functools.partial(services.settings_update, actor=request.user, campaign=campaign)
+    hours = {f: data[f] for f in ("response_sla_hours", "resolution_sla_hours")}
+    act(request, lambda: change(version=data["version"], data=hours), _("Issue deadlines saved."), labels)
+    return redirect("execution:issues", pk)
 
 
 def countdown_text(left: Countdown | None) -> str:

@@ -153,6 +153,53 @@ def test_an_issue_is_reworded_and_reassigned_on_its_page_and_keeps_when_it_was_f
     assert "12" in rule and "36" in rule
 
 
+def test_the_issue_deadlines_are_set_on_the_log_by_those_who_manage_the_campaign(client, users, campaign):
+    """Seed 002's 24 h / 48 h are defaults: a campaign's managers change them on the issue log. A new issue gets
+    the new deadlines; one already logged keeps its own. A refusal is said with the field's name, nothing saved."""
+    from campaignflow.core.models import AuditEntry
+    from campaignflow.execution import services
+    from campaignflow.execution.models import ExecutionSettings
+
+    base = f"/campaigns/{campaign.id}/execution/issues/"
+    before = services.issue_create(actor=users["owner"], campaign=campaign, data={"description": "签到系统卡顿"})
+    page = client.get(base).content.decode()
+    assert 'data-testid="sla-settings"' in page and 'name="response_sla_hours" value="24"' in page
+
+    def rule(c):
+        return c.get(base).content.decode().split('data-testid="sla-rule"')[1].split("</p>")[0]
+
+    saved = client.post(f"{base}deadlines/", {"version": 1, "response_sla_hours": 4, "resolution_sla_hours": 24})
+    assert saved.status_code == 302 and saved["Location"] == base
+    settings = ExecutionSettings.objects.get(campaign=campaign)
+    assert (settings.response_sla_hours, settings.resolution_sla_hours, settings.version) == (4, 24, 2)
+    assert "4" in rule(client) and "24" in rule(client)
+    entry = AuditEntry.objects.filter(object_id=str(settings.pk), action="update").latest("id")
+    assert entry.before["response_sla_hours"] == 24 and entry.after["response_sla_hours"] == 4
+    after = services.issue_create(actor=users["owner"], campaign=campaign, data={"description": "直播延迟"})
+    assert (after.response_sla_hours, after.resolution_sla_hours) == (4, 24)
+    before.refresh_from_db()
+    assert (before.response_sla_hours, before.resolution_sla_hours) == (24, 48)
+    # refused, named, nothing saved: out of range, the solution before the response, a page left open (stale)
+    for posted, words in [
+        ({"version": 2, "response_sla_hours": 0, "resolution_sla_hours": 24}, "首次响应时限（小时）"),
+        ({"version": 2, "response_sla_hours": 12, "resolution_sla_hours": 6}, "解决时限（小时）"),
+        ({"version": 1, "response_sla_hours": 8, "resolution_sla_hours": 24}, ""),
+    ]:
+        refused = client.post(f"{base}deadlines/", posted, follow=True)
+        said = [str(m) for m in refused.context["messages"]]
+        assert refused.status_code == 200 and len(said) == 1 and words in said[0], said
+    settings.refresh_from_db()
+    assert (settings.response_sla_hours, settings.resolution_sla_hours, settings.version) == (4, 24, 2)
+    # a member reads the rule but has no form, and a forced post is refused
+    member = Client()
+    member.force_login(users["member"])
+    assert 'data-testid="sla-settings"' not in member.get(base).content.decode()
+    assert (
+        member.post(f"{base}deadlines/", {"version": 2, "response_sla_hours": 1, "resolution_sla_hours": 2}).status_code
+        == 403
+    )
+
+
 def test_when_an_issue_was_found_is_fixed_once_logged(campaign, users):
     import datetime as dt
 
