@@ -17,7 +17,7 @@ from campaignflow.campaigns.access import EDIT, MANAGE, can, is_partner_user, re
 from campaignflow.campaigns.models import Campaign, MemberRole
 from campaignflow.core import blobs
 from campaignflow.core.api_types import MAX_ID
-from campaignflow.core.audit import audit_record, snapshot
+from campaignflow.core.audit import audit_record, delete_versioned, snapshot
 from campaignflow.core.domain.numbers import CENT, MAX_MONEY, parse_money
 from campaignflow.core.domain.text import clean_text
 from campaignflow.core.errors import Conflict, DomainError, Forbidden, InvalidInput
@@ -227,10 +227,7 @@ def line_delete(*, actor: User, line: BudgetLine, version: int) -> None:
     if line.expenses.exists():
         raise Conflict(_("This line has expenses; delete or move them first."))
     _line_changed(actor, line.campaign)
-    before = _snap(line)
-    update_versioned(line, expected_version=version, changes={})  # the version check
-    audit_record(actor=actor, action="delete", obj=line, campaign=line.campaign, before=before)
-    line.delete()
+    delete_versioned(actor=actor, obj=line, version=version, before=_snap(line))
 
 
 # --- approval workflow --------------------------------------------------------------------------
@@ -564,13 +561,10 @@ def expense_correct(
 
 @transaction.atomic
 def expense_delete(*, actor: User, expense: Expense, version: int) -> None:
-    before = _snap(expense)
-    update_versioned(expense, expected_version=version, changes={})
-    audit_record(actor=actor, action="delete", obj=expense, campaign=expense.campaign, before=before)
+    delete_versioned(actor=actor, obj=expense, version=version, before=_snap(expense))
     approval_requests.close_expense_request(expense)
     if expense.receipt:
         expense.receipt.delete(save=False)
-    expense.delete()
 
 
 def _receipt_kind(name: str, head: bytes) -> str | None:

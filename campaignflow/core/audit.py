@@ -59,12 +59,18 @@ def audit_record(
     )
 
 
-def delete_versioned(*, actor, obj: models.Model, version: int, action: str = "delete") -> None:
-    """Delete a campaign's row if it still has the `version` the caller saw, audited with what it held; else
-    StaleVersion (409) with the version it has now. Call it inside the caller's transaction."""
-    before = snapshot(obj)
-    rows = type(obj).objects.filter(pk=obj.pk)
-    if obj.version != version or not rows.filter(version=version).delete()[0]:
+def delete_versioned(
+    *, actor, obj: models.Model, version: int | None, action: str = "delete", before: dict | None = None
+) -> None:
+    """Delete a campaign's row if it still has the `version` the caller saw, audited with what it held (`before`,
+    else its `snapshot`); else StaleVersion (409) with the version it has now. The check and the delete are one
+    statement, so a change committed meanwhile is never removed unseen. `version` None: the API's DELETE without
+    `?version=` (API.md fixes it as optional), deleted whatever its version. Call it inside the caller's
+    transaction."""
+    before = snapshot(obj) if before is None else before
+    rows = type(obj)._base_manager.filter(pk=obj.pk)
+    matching = rows if version is None else rows.filter(version=version)
+    if (version is not None and obj.version != version) or not matching.delete()[0]:
         current = rows.values_list("version", flat=True).first()
         raise StaleVersion(current_version=obj.version if current is None else current)
     audit_record(actor=actor, action=action, obj=obj, before=before, campaign=obj.campaign)

@@ -21,20 +21,6 @@ def refuse_if_stale(obj: models.Model, version: int) -> None:
         raise StaleVersion(current_version=obj.version)
 
 
-def refuse_stale_delete(obj: models.Model, version: int | None) -> None:
-    """A DELETE's `?version=`, when the client sends one (API.md fixes DELETE without it, so it stays optional
-    there): the row is locked and its stored version compared, so a delete made on an old read never removes
-    someone's newer change unseen (409 with the current version). Call it inside the delete's transaction."""
-    if version is None:
-        return
-    # no ordering: a model's Meta.ordering over a related table (a webhook's campaign) would LEFT JOIN it, and
-    # PostgreSQL refuses FOR UPDATE on the nullable side of an outer join
-    rows = type(obj)._base_manager.select_for_update().filter(pk=obj.pk).order_by().values_list("version", flat=True)
-    current = next(iter(rows), None)
-    if current is not None and current != version:
-        raise StaleVersion(current_version=current)
-
-
 def update_versioned(obj: models.Model, *, expected_version: int, changes: dict) -> models.Model:
     """Apply `changes` to `obj` iff its stored version is still `expected_version`.
 

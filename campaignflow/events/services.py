@@ -19,7 +19,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
-from campaignflow.core.audit import audit_record, snapshot
+from campaignflow.core.audit import audit_record, delete_versioned, snapshot
 from campaignflow.core.errors import Conflict, InvalidInput
 from campaignflow.core.inserts import insert_one
 from campaignflow.core.locking import changed_only, refuse_if_stale, update_versioned
@@ -216,12 +216,11 @@ def event_update(*, actor, event: Event, version: int, data: dict) -> Event:
 
 @transaction.atomic
 def event_delete(*, actor, event: Event, version: int) -> None:
-    refuse_if_stale(event, version)
+    refuse_if_stale(event, version)  # a stale page hears that first, before what it may not have seen
     if event.registrations.exists():
         raise Conflict(_("People have registered for this event: close registration instead of deleting it."))
-    audit_record(actor=actor, action="delete", obj=event, before=snapshot(event), campaign=event.campaign)
+    delete_versioned(actor=actor, obj=event, version=version)
     transaction.on_commit(lambda slug=event.slug: forget_public_event(slug))
-    event.delete()
 
 
 # --- the public's registration -------------------------------------------------------------------------------

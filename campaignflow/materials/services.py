@@ -15,7 +15,7 @@ from campaignflow.campaigns.access import MANAGE, can, is_admin, role_in
 from campaignflow.campaigns.models import Campaign, MemberRole
 from campaignflow.campaigns.selectors import member_input
 from campaignflow.core import blobs
-from campaignflow.core.audit import audit_record, snapshot
+from campaignflow.core.audit import audit_record, delete_versioned, snapshot
 from campaignflow.core.codes import create_with_code
 from campaignflow.core.domain.text import clean_text
 from campaignflow.core.errors import Conflict, Forbidden, InvalidInput
@@ -219,11 +219,9 @@ def _move(actor, material: Material, target: str, version: int) -> Material:
 
 @transaction.atomic
 def material_delete(*, actor, material: Material, version: int) -> None:
-    refuse_if_stale(material, version)
     names = set(MaterialFile.objects.filter(material=material).values_list("blob", flat=True))
     names |= set(MaterialFile.objects.filter(material=material).exclude(preview="").values_list("preview", flat=True))
-    audit_record(actor=actor, action="delete", obj=material, campaign=material.campaign, before=_snapshot(material))
-    material.delete()
+    delete_versioned(actor=actor, obj=material, version=version)
     transaction.on_commit(lambda: _discard_unused(names))
 
 

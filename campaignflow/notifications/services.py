@@ -15,10 +15,10 @@ from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from campaignflow.core.audit import audit_record, snapshot
+from campaignflow.core.audit import audit_record, delete_versioned, snapshot
 from campaignflow.core.domain.text import clean_text
 from campaignflow.core.errors import InvalidInput
-from campaignflow.core.locking import refuse_stale_delete, update_versioned
+from campaignflow.core.locking import update_versioned
 
 from . import chat_channel, outbound, texts
 from .models import (
@@ -257,15 +257,7 @@ def endpoint_update(*, actor, endpoint: WebhookEndpoint, version: int, data: dic
 
 @transaction.atomic
 def endpoint_delete(*, actor, endpoint: WebhookEndpoint, version: int | None = None) -> None:
-    refuse_stale_delete(endpoint, version)
-    audit_record(
-        actor=actor,
-        action="delete",
-        obj=endpoint,
-        campaign=endpoint.campaign,
-        before={**snapshot(endpoint), "secret": "***"},
-    )
-    endpoint.delete()
+    delete_versioned(actor=actor, obj=endpoint, version=version, before={**snapshot(endpoint), "secret": "***"})
 
 
 @transaction.atomic

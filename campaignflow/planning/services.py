@@ -13,10 +13,10 @@ from campaignflow.campaigns.access import EDIT, can
 from campaignflow.campaigns.models import Campaign
 from campaignflow.campaigns.selectors import member_input
 from campaignflow.core.api_types import MAX_ID
-from campaignflow.core.audit import audit_record, snapshot
+from campaignflow.core.audit import audit_record, delete_versioned, snapshot
 from campaignflow.core.domain.text import clean_text
 from campaignflow.core.errors import Conflict, Forbidden, InvalidInput, StaleVersion
-from campaignflow.core.locking import changed_only, refuse_if_stale, refuse_stale_delete, update_versioned
+from campaignflow.core.locking import changed_only, refuse_if_stale, update_versioned
 from campaignflow.core.parsing import date_input
 
 from .domain import schedule as sched
@@ -471,9 +471,7 @@ def _is_id(value) -> bool:
 
 @transaction.atomic
 def task_delete(*, actor: User, task: Task, version: int | None = None) -> None:
-    refuse_stale_delete(task, version)
-    audit_record(actor=actor, action="delete", obj=task, campaign=task.campaign, before=snapshot(task))
-    task.delete()
+    delete_versioned(actor=actor, obj=task, version=version)
 
 
 @transaction.atomic

@@ -63,4 +63,9 @@ def test_webhook_crud_and_access(api_for, users, campaign):
     assert bad_event.status_code == 422
     paused = owner.patch(f"/webhooks/{made.json()['id']}", {"version": 1, "active": False})
     assert paused.json()["active"] is False
+    assert owner.delete(f"/webhooks/{made.json()['id']}?version=1").status_code == 409  # paused since: version 2
     assert owner.delete(f"/webhooks/{made.json()['id']}").status_code == 204
+    from campaignflow.core.models import AuditEntry
+
+    deleted = AuditEntry.objects.get(action="delete", object_type="notifications.webhookendpoint")
+    assert deleted.before["secret"] == "***" and deleted.before["name"] == "市场部钉钉群"  # the secret is not kept
