@@ -91,6 +91,12 @@ class LogForm(forms.Form):
     result = forms.CharField(label=_("Result"), required=False, widget=forms.Textarea(attrs={"rows": 1}))
 
 
+class LogEditForm(LogForm):
+    """A logged entry's page: its time stays (empty is "now" only when logging)."""
+
+    at = forms.DateTimeField(label=_("Time"), widget=DateTimeInput())
+
+
 class SegmentForm(forms.Form):
     starts_at = forms.DateTimeField(label=_("Starts at"), widget=DateTimeInput())
     minutes = forms.IntegerField(label=_("Minutes"), min_value=1, max_value=1440, initial=5)

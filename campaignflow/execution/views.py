@@ -38,6 +38,7 @@ from .forms import (
     IssueEditForm,
     IssueForm,
     IssueUpdateForm,
+    LogEditForm,
     LogForm,
     ReportForm,
     RiskForm,
@@ -385,7 +386,7 @@ class TimedRecord(NamedTuple):
 
 
 LOG_ENTRY = TimedRecord(
-    LogForm, services.log_update, services.log_delete, "entry", "at", "event", "execution:log-delete",
+    LogEditForm, services.log_update, services.log_delete, "entry", "at", "event", "execution:log-delete",
     gettext_lazy("Edit log entry"), gettext_lazy("Log entry updated."), gettext_lazy("Delete this log entry?"),
     gettext_lazy("Log entry deleted."),
 )  # fmt: skip

@@ -1,5 +1,7 @@
 """Execution pages render and their forms write through the services."""
 
+import re
+
 import pytest
 from django.test import Client
 
@@ -254,6 +256,7 @@ def test_a_log_entry_gets_its_result_later_on_its_page(client, campaign):
     assert f'href="{base}{entry.id}/"' in client.get(base).content.decode()
     page = client.get(f"{base}{entry.id}/").content.decode()
     assert 'data-testid="entry-edit"' in page and "增加1名地推人员" in page
+    assert re.search(r'<input[^>]*name="at"[^>]*required', page)  # its time is marked as required here
     edit = {"at": at.strftime("%Y-%m-%dT%H:%M"), "event": entry.event, "handling": entry.handling,
             "result": "次日实际4.2万", "version": 1}  # fmt: skip
     assert client.post(f"{base}{entry.id}/", edit).status_code == 302
