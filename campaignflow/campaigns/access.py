@@ -8,6 +8,7 @@ needed right get 403.
 from __future__ import annotations
 
 import functools
+import time
 
 from django.contrib.auth import get_user_model
 from django.db import connection
@@ -18,7 +19,7 @@ from django.utils.translation import gettext as _
 from campaignflow.core import stamps
 from campaignflow.core.api_types import MAX_ID
 from campaignflow.core.errors import Forbidden
-from campaignflow.core.joined_rows import Part, read_row, select_list
+from campaignflow.core.joined_rows import Part, fetch_row, instances_from, select_list
 
 from .models import Campaign, MemberRole, Membership, Playbook, PlaybookVersion
 
@@ -162,15 +163,46 @@ def campaign_for_user(
     if not admin and not (user and user.is_authenticated):
         raise Http404
     sql = _campaign_sql(connection.vendor, admin, include_deleted and admin)
-    found = read_row(sql, [campaign_id] if admin else [user.pk, campaign_id], _CAMPAIGN_PARTS)
-    if found is None:
+    row = _campaign_row(sql, [campaign_id] if admin else [user.pk, campaign_id], stamps.carried_stamp(user))
+    if row is None:
         raise Http404
-    campaign, (role, stamp) = found
+    campaign, (role, stamp) = instances_from(row, _CAMPAIGN_PARTS)
     if not admin:
         campaign._role_cache = {user.pk: role}
     stamps.carry(campaign, stamp)
     require(user, campaign, need, archived_ok=archived_ok)
     return campaign
+
+
+# The lookup's rows this process read, by query: (the stamp of all they were read under, when, the row). An API
+# request that reads a campaign its process read moments ago, with no change recorded anywhere since (the Bearer
+# token's query brought the stamp of all), is answered from it instead of asking the database again: a cached
+# read then costs the database one query, not two (docs/performance.md). The entries live ROW_SECONDS at most,
+# which bounds what a stamp cannot see, as for the read cache: a write whose audit id commits after a later one,
+# and a change made outside the services (the Django admin).
+_ROWS: dict[tuple, tuple[int, float, tuple]] = {}
+ROW_SECONDS = 2.0
+_ROWS_KEPT = 10_000
+
+
+def forget_rows() -> None:
+    """Drop the kept rows (tests: database ids and stamps repeat once a test's transaction is rolled back)."""
+    _ROWS.clear()
+
+
+def _campaign_row(sql: str, params: list, stamp_of_all: int | None) -> tuple | None:
+    if stamp_of_all is None:  # a signed-in page (no token query), or this process has written since
+        return fetch_row(sql, params)
+    key, now = (sql, *params), time.monotonic()
+    kept = _ROWS.get(key)
+    if kept is not None and kept[0] == stamp_of_all and now - kept[1] < ROW_SECONDS:
+        return kept[2]
+    row = fetch_row(sql, params)
+    if row is not None:
+        if len(_ROWS) >= _ROWS_KEPT:
+            _ROWS.clear()
+        _ROWS[key] = (stamp_of_all, now, row)
+    return row
 
 
 # The campaign with its owner and playbook (as select_related would join them), the caller's role and the

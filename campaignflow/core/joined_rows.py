@@ -60,14 +60,22 @@ def _plan(parts: list[Part]) -> _Plan:
 _PLANS: dict[tuple, _Plan] = {}
 
 
+def fetch_row(sql: str, params) -> tuple | None:
+    """The query's first row as the database gave it (`instances_from` reads it), or None."""
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchone()
+
+
 def read_row(sql: str, params, parts: list[Part]):
     """(the first part's instance with the others attached, the values of the extra columns), or None
     when the query finds no row."""
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        row = cursor.fetchone()
-    if row is None:
-        return None
+    row = fetch_row(sql, params)
+    return None if row is None else instances_from(row, parts)
+
+
+def instances_from(row: tuple, parts: list[Part]):
+    """`read_row`'s answer made from a row `fetch_row` gave (new instances each time)."""
     key = (connection.vendor, tuple(parts))
     plan = _PLANS.get(key)
     if plan is None:

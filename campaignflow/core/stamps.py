@@ -55,6 +55,11 @@ def _carried(obj) -> int | None:
     return None
 
 
+def carried_stamp(obj) -> int | None:
+    """The stamp `obj` carries from this request's lookup, if nothing was written since; else None."""
+    return _carried(obj)
+
+
 def change_stamp(campaign) -> int:
     """The campaign's stamp (a campaign, or its id): the one it carries if nothing was written since."""
     carried = _carried(campaign)

@@ -108,3 +108,58 @@ def test_token_lookup(users):
     _t, other = token_create(user=users["viewer"])
     type(users["viewer"]).objects.filter(pk=users["viewer"].pk).update(is_active=False)
     assert user_for_token(other) is None
+
+
+# --- the lookup's rows kept by the stamp of all (access._campaign_row) ----------------------------------------
+
+
+def _queries(call) -> list[str]:
+    with CaptureQueriesContext(connection) as queries:
+        assert call().status_code == 200
+    return [q["sql"] for q in queries]
+
+
+def test_an_api_read_just_after_another_asks_the_database_only_for_the_token(campaign, users, api_for):
+    """Nothing was recorded anywhere since the last read of this campaign (the token's query brings the stamp of
+    all): its row is kept, and a cached read costs the database one query."""
+    api = api_for(users["member"])
+    kpis = f"/campaigns/{campaign.id}/kpis"
+    first, second = _queries(lambda: api.get(kpis)), _queries(lambda: api.get(kpis))
+    lookup = [sql for sql in first if "campaigns_membership" in sql and "MAX(a.id)" in sql]
+    assert len(lookup) == 1 and len(second) == 1 and "token_hash" in second[0], second  # the token's query only
+
+
+def test_a_member_removed_meanwhile_is_refused_at_once(campaign, users, api_for):
+    from campaignflow.campaigns.models import Membership
+    from campaignflow.campaigns.services import member_remove
+
+    api = api_for(users["member"])
+    kpis = f"/campaigns/{campaign.id}/kpis"
+    assert api.get(kpis).status_code == 200
+    membership = Membership.objects.get(campaign=campaign, user=users["member"])
+    member_remove(actor=users["owner"], campaign=campaign, membership_id=membership.pk)  # recorded: a new stamp
+    assert api.get(kpis).status_code == 404
+
+
+def test_a_change_made_outside_the_services_is_seen_once_the_row_is_old(campaign, users, api_for, monkeypatch):
+    """The Django admin records no audit entry: a kept row is then served for ROW_SECONDS at most."""
+    from campaignflow.campaigns import access
+    from campaignflow.campaigns.models import Membership
+
+    api = api_for(users["member"])
+    kpis = f"/campaigns/{campaign.id}/kpis"
+    assert api.get(kpis).status_code == 200
+    Membership.objects.filter(campaign=campaign, user=users["member"]).delete()  # no audit entry
+    monkeypatch.setattr(access, "ROW_SECONDS", 0.0)
+    assert api.get(kpis).status_code == 404
+
+
+def test_a_page_read_with_the_session_is_not_answered_from_a_kept_row(campaign, users):
+    """Signed-in pages have no token query to bring the stamp of all: their lookup asks the database each time."""
+    from conftest import logged_in
+
+    client = logged_in(users["member"])
+    url = f"/campaigns/{campaign.id}/"
+    first, second = _queries(lambda: client.get(url)), _queries(lambda: client.get(url))
+    assert any("campaigns_membership" in sql and "MAX(a.id)" in sql for sql in second)
+    assert len(first) == len(second)

@@ -4,6 +4,7 @@ from decimal import Decimal
 import pytest
 
 from campaignflow.budgets.models import BudgetLine, CampaignPartner, Partner
+from campaignflow.campaigns.access import forget_rows
 from campaignflow.campaigns.models import Campaign, Playbook
 from campaignflow.core.models import AuditEntry
 from campaignflow.goals.models import Channel, Kpi
@@ -221,6 +222,7 @@ def test_promoting_the_plan_into_a_playbook_shows_a_diff_then_saves(campaign, ap
     url = f"/campaigns/{campaign.pk}/playbook-promotion"
     assert owner.get(url).status_code == 409  # not finished yet
     Campaign.objects.filter(pk=campaign.pk).update(status="reviewing")
+    forget_rows()  # a change recorded nowhere: the kept campaign row would show it only after ROW_SECONDS (ADR 0027)
     task = Task.objects.filter(campaign=campaign).order_by("sort_order").first()
     Task.objects.filter(pk=task.pk).update(name="需求发起与目标确认（含销售部）")
     Retrospective.objects.create(campaign=campaign, worked="好", improve="改", lessons="物料准备需提前5天验收")
