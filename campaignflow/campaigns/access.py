@@ -179,7 +179,7 @@ def campaign_for_user(
 # token's query brought the stamp of all), is answered from it instead of asking the database again: a cached
 # read then costs the database one query, not two (docs/performance.md). The entries live ROW_SECONDS at most,
 # which bounds what a stamp cannot see, as for the read cache: a write whose audit id commits after a later one,
-# and a change made outside the services (the Django admin).
+# and a change recorded nowhere (made in a database shell; the services and the admin record theirs). ADR 0027.
 _ROWS: dict[tuple, tuple[int, float, tuple]] = {}
 ROW_SECONDS = 2.0
 _ROWS_KEPT = 10_000
