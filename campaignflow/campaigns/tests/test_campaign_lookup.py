@@ -163,3 +163,17 @@ def test_a_page_read_with_the_session_is_not_answered_from_a_kept_row(campaign, 
     first, second = _queries(lambda: client.get(url)), _queries(lambda: client.get(url))
     assert any("campaigns_membership" in sql and "MAX(a.id)" in sql for sql in second)
     assert len(first) == len(second)
+
+
+def test_campaigns_built_from_one_kept_row_share_no_mutable_value(campaign, users):
+    """A kept row serves many requests: each builds its own instances, so one that changes a list in place (a
+    campaign's tags, its playbook's phases) never changes what the next request reads."""
+    from campaignflow.campaigns.access import _CAMPAIGN_PARTS, _campaign_sql
+    from campaignflow.core.joined_rows import fetch_row, instances_from
+
+    Campaign.objects.filter(pk=campaign.pk).update(tags=["618"], playbook_version=Playbook.objects.first().latest())
+    row = fetch_row(_campaign_sql(connection.vendor, False, False), [users["member"].pk, campaign.pk])
+    (first, _extra), (second, _same) = instances_from(row, _CAMPAIGN_PARTS), instances_from(row, _CAMPAIGN_PARTS)
+    first.tags.append("新品")
+    first.playbook_version.phases.append({"name": "x"})
+    assert second.tags == ["618"] and {"name": "x"} not in second.playbook_version.phases
