@@ -194,3 +194,31 @@ def channel_for_campaign(campaign, channel_id: int, user=None) -> Channel:
     from django.shortcuts import get_object_or_404
 
     return get_object_or_404(channels(campaign, user).select_related("campaign"), pk=channel_id)
+
+
+def data_naming_channel(channel: Channel) -> str:
+    """What in the campaign names `channel` by its text, in the reader's words ("" : nothing yet): metric rows,
+    budget lines, an event's registration links or registrations. A new name would leave them behind (the board,
+    a channel KPI's actual, the budget by channel), so the name may change only while this is empty."""
+    from django.utils.translation import gettext as _
+    from django.utils.translation import pgettext
+
+    from campaignflow.budgets.models import BudgetLine
+    from campaignflow.events.models import Event, Registration
+    from campaignflow.tracking.models import MetricChannelTotal
+
+    campaign_id, name = channel.campaign_id, channel.name
+    found = []
+    if MetricChannelTotal.objects.filter(campaign_id=campaign_id, channel=name).exists():  # one per metric rows
+        found.append(_("metric rows"))
+    if BudgetLine.objects.filter(campaign_id=campaign_id, channel=name).exists():
+        found.append(_("budget lines"))
+    links = Event.objects.filter(campaign_id=campaign_id).values_list("channels", flat=True)
+    if (
+        any(name in (names or []) for names in links)
+        or Registration.objects.filter(event__campaign_id=campaign_id, channel=name).exists()
+    ):
+        found.append(_("event registration links"))
+    if len(found) < 2:
+        return "".join(found)
+    return _("%(some)s and %(last)s") % {"some": pgettext("list of words", ", ").join(found[:-1]), "last": found[-1]}

@@ -20,6 +20,7 @@ from campaignflow.core.locking import update_versioned
 from campaignflow.core.parsing import date_input
 from campaignflow.core.unique_rows import create_unique
 
+from . import selectors
 from .domain import decompose
 from .models import Channel, Direction, Granularity, Kpi, KpiPlan, Priority
 
@@ -315,8 +316,8 @@ def channel_create(*, actor, campaign, data: dict) -> Channel:
 def channel_update(*, actor, channel: Channel, version: int, data: dict) -> Channel:
     before = snapshot(channel)
     values = _channel_clean(channel.campaign, data, partial=True)
-    if "name" in values and channel.campaign.channels.filter(name=values["name"]).exclude(pk=channel.pk).exists():
-        raise InvalidInput({"name": _("This campaign already has a channel with this name.")})
+    if values.get("name", channel.name) != channel.name:
+        _refuse_rename(channel, values["name"])
     _owner_as_id(values)
     update_versioned(channel, expected_version=version, changes=values)
     audit_record(
@@ -328,6 +329,24 @@ def channel_update(*, actor, channel: Channel, version: int, data: dict) -> Chan
         campaign=channel.campaign,
     )
     return channel
+
+
+def _refuse_rename(channel: Channel, name: str) -> None:
+    """A channel takes another name while nothing names it yet (a typo mended before the first data): metric rows,
+    budget lines and registration links find their channel by its text, and would be left behind."""
+    if channel.campaign.channels.filter(name=name).exclude(pk=channel.pk).exists():
+        raise InvalidInput({"name": _("This campaign already has a channel with this name.")})
+    naming = selectors.data_naming_channel(channel)
+    if naming:
+        raise InvalidInput(
+            {
+                "name": _(
+                    "The campaign's %(data)s name this channel “%(name)s”, and would be left behind by a new name: "
+                    "add a channel under the new name instead."
+                )
+                % {"data": naming, "name": channel.name}
+            }
+        )
 
 
 @transaction.atomic

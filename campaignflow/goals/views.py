@@ -227,23 +227,22 @@ def _channel_initial(channel) -> dict:
 
 @page("campaigns/<int:pk>/goals/channels/<int:channel_id>/", "channel-edit")
 def channel_edit(request, pk: int, channel_id: int):
-    """A row of the reach matrix: its content form, time window, owner, targets and benchmarks. Not its name:
-    metric rows, budget lines and registrations name their channel as text, so a new name would leave them
-    behind (the page says so; the channel is added again under the new name instead)."""
+    """A row of the reach matrix: its name (while nothing names it yet: metric rows, budget lines and registration
+    links find their channel by its text, so once they do the page shows the name fixed and says why), content form,
+    time window, owner, targets and benchmarks."""
     campaign = campaign_for_user(request.user, pk, EDIT if request.method == "POST" else VIEW)
     channel = selectors.channel_for_campaign(campaign, channel_id, request.user)
     form = ChannelForm(request.POST or None, initial=_channel_initial(channel))
     version = posted_version(request)
 
     def save():
-        data = _channel_data(form)
-        data.pop("name", None)
-        return services.channel_update(actor=request.user, channel=channel, version=version, data=data)
+        return services.channel_update(actor=request.user, channel=channel, version=version, data=_channel_data(form))
 
     result = submit_posted(request, form, save, _("Channel “%(name)s” saved.") % {"name": channel.name})
     if result.saved:
         return redirect("goals:kpis", campaign.pk)
     context = _kpi_form_context(request, campaign, channel=channel, channel_form=form, conflict=result.conflict)
+    context["name_fixed_by"] = selectors.data_naming_channel(channel)
     return _edit_page(request, context, form, channel, _("Edit channel"), "goals/_channel_form.html")
 
 

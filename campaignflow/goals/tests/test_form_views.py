@@ -102,13 +102,13 @@ def test_a_channel_is_edited_in_place_its_numbers_read_back_exactly(owner, campa
     # exact, not the page's 41.23万: saved again unchanged, the numbers stay what they were
     assert 'value="曝光=412345; 点击=40000"' in html and 'value="点击率=2.5%"' in html
     assert f'<option value="{users["member"].username}" selected>' in html
-    assert 'data-testid="channel-name"' in html and 'name="name"' not in html  # the name stays (its data names it)
+    assert 'data-testid="channel-name"' in html and 'name="name" value="抖音"' in html  # no data names it yet
     same = {"targets": "曝光=412345; 点击=40000", "benchmarks": "点击率=2.5%", "owner": users["member"].username}
     assert owner.post(url, same | {"version": 1}).status_code == 302
     channel.refresh_from_db()
     assert channel.targets == {"曝光": "412345", "点击": "40000"} and channel.benchmarks == {"点击率": "0.025"}
     edit = {"content_form": "短视频+直播", "start_date": "2025-06-01", "end_date": "2025-06-20", "targets": "曝光=50万",
-            "benchmarks": "", "note": "主推直播", "name": "抖音直播", "shared_with_partners": "1", "owner": ""}  # fmt: skip
+            "benchmarks": "", "note": "主推直播", "name": "抖音", "shared_with_partners": "1", "owner": ""}  # fmt: skip
     response = owner.post(url, edit | {"version": channel.version}, follow=True)
     assert "Channel “抖音” saved." in response.content.decode()
     channel.refresh_from_db()
@@ -170,3 +170,39 @@ def test_a_version_that_is_not_a_number_is_stale_not_a_500(owner, campaign, kpi,
         assert 'data-testid="conflict"' in html  # with the link to reload the current version
     thing.refresh_from_db()
     assert thing.version == 1
+
+
+def test_a_channel_is_renamed_until_data_names_it(owner, campaign, channel, users, api_for):
+    """A typo mended before the first data ("抖因" → "抖音"): the name changes on the page and through the API, a KPI
+    scoped to the channel follows it. Once metric rows, a budget line or a registration link name it, the page
+    shows the name fixed and says why, and a rename is refused on the name field, nothing written."""
+    from campaignflow.budgets.models import BudgetLine
+    from campaignflow.goals.models import Kpi
+    from campaignflow.tracking.domain.parsers import ParseResult, Row
+    from campaignflow.tracking.services import metrics_ingest
+
+    Channel.objects.filter(pk=channel.pk).update(name="抖因")
+    kpi = Kpi.objects.create(campaign=campaign, name="抖音曝光", metric="曝光", target=1, channel=channel)
+    url = f"/campaigns/{campaign.id}/goals/channels/{channel.id}/"
+    assert owner.post(url, {"name": "抖音", "version": 1}).status_code == 302
+    channel.refresh_from_db()
+    kpi.refresh_from_db()
+    assert (channel.name, channel.version, kpi.channel_name) == ("抖音", 2, "抖音")
+    # data arrives under the name: metric rows, then a budget line
+    rows = ParseResult(rows=[Row("2025-06-01", "抖音", "曝光", "120000")])
+    metrics_ingest(actor=users["owner"], campaign=campaign, parsed=rows, source="api")
+    html = owner.get(url).content.decode()
+    assert 'name="name"' not in html and "The campaign's metric rows find this channel by its name" in html
+    refused = owner.post(url, {"name": "抖音号", "version": 2})
+    assert refused.status_code == 422 and "metric rows" in refused.context["channel_form"].errors["name"][0]
+    BudgetLine.objects.create(campaign=campaign, category="channel", item="抖音投放", planned=1000, channel="抖音")
+    api = api_for(users["owner"])
+    by_api = api.patch(f"/campaigns/{campaign.id}/channels/{channel.id}", {"version": 2, "name": "抖音号"})
+    assert by_api.status_code == 422 and by_api.json()["errors"][0]["field"] == "name"
+    assert "指标数据行和预算明细" in by_api.json()["detail"]
+    channel.refresh_from_db()
+    assert (channel.name, channel.version) == ("抖音", 2)
+    # another channel's name is refused too, before anything is looked up
+    Channel.objects.create(campaign=campaign, name="小红书")
+    taken = api.patch(f"/campaigns/{campaign.id}/channels/{channel.id}", {"version": 2, "name": "小红书"})
+    assert taken.status_code == 422 and taken.json()["errors"][0]["field"] == "name"

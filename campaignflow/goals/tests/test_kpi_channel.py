@@ -115,17 +115,26 @@ def test_the_database_refuses_it_too_but_a_campaign_still_deletes_with_its_kpis_
     assert not Kpi.objects.exists() and not Channel.objects.exists()
 
 
-def test_a_renamed_channel_keeps_its_kpis_which_then_sum_the_new_names_rows(owner_api, q3):
+def test_a_channel_named_by_its_rows_keeps_its_name_and_its_kpis_their_actuals(owner_api, q3):
+    """Renaming a channel whose metric rows name it would have left them behind (its KPI's actual falling to 0):
+    refused on the name, nothing changed. A channel nothing names yet takes the new name, its KPI follows it."""
     kpi = owner_api.post(f"/campaigns/{q3.id}/kpis", XHS | {"channel": "小红书"}).json()
     channel = Channel.objects.get(campaign=q3, name="小红书")
+    actual = owner_api.get(f"/campaigns/{q3.id}/kpis/{kpi['id']}").json()["actual"]
+    refused = owner_api.patch(f"/campaigns/{q3.id}/channels/{channel.id}", {"version": 1, "name": "RED"})
+    assert refused.status_code == 422 and refused.json()["errors"][0]["field"] == "name"
+    kept = owner_api.get(f"/campaigns/{q3.id}/kpis/{kpi['id']}").json()
+    assert (kept["channel"], kept["actual"]) == ("小红书", actual) and Decimal(actual) > 0
+    fresh = Channel.objects.create(campaign=q3, name="B站")
+    scoped = owner_api.post(f"/campaigns/{q3.id}/kpis", XHS | {"name": "B站曝光", "channel": "B站"}).json()
     assert (
-        owner_api.patch(f"/campaigns/{q3.id}/channels/{channel.id}", {"version": 1, "name": "RED"}).status_code == 200
+        owner_api.patch(f"/campaigns/{q3.id}/channels/{fresh.id}", {"version": 1, "name": "哔哩哔哩"}).status_code
+        == 200
     )
-    renamed = owner_api.get(f"/campaigns/{q3.id}/kpis/{kpi['id']}").json()
-    assert (renamed["channel"], Decimal(renamed["actual"])) == ("RED", 0)  # the metric rows still say 小红书
-    rows = [{"date": "2025-06-03", "channel": "RED", "metric": "曝光", "value": 1000}]
+    rows = [{"date": "2025-06-03", "channel": "哔哩哔哩", "metric": "曝光", "value": 1000}]
     owner_api.post(f"/campaigns/{q3.id}/metrics", {"rows": rows})
-    assert Decimal(owner_api.get(f"/campaigns/{q3.id}/kpis/{kpi['id']}").json()["actual"]) == 1000
+    renamed = owner_api.get(f"/campaigns/{q3.id}/kpis/{scoped['id']}").json()
+    assert (renamed["channel"], Decimal(renamed["actual"])) == ("哔哩哔哩", 1000)
 
 
 def _scoped_kpis(campaign, n: int) -> None:
