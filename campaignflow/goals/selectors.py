@@ -209,7 +209,8 @@ def data_naming_channel(channel: Channel) -> str:
 
     campaign_id, name = channel.campaign_id, channel.name
     found = []
-    if MetricChannelTotal.objects.filter(campaign_id=campaign_id, channel=name).exists():  # one per metric rows
+    # a channel's rows have their totals: a look at a few rows of them, not at millions of metric rows
+    if MetricChannelTotal.objects.filter(campaign_id=campaign_id, channel=name).exists():
         found.append(_("metric rows"))
     if BudgetLine.objects.filter(campaign_id=campaign_id, channel=name).exists():
         found.append(_("budget lines"))

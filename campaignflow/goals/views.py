@@ -238,8 +238,9 @@ def channel_edit(request, pk: int, channel_id: int):
     def save():
         return services.channel_update(actor=request.user, channel=channel, version=version, data=_channel_data(form))
 
-    result = submit_posted(request, form, save, _("Channel “%(name)s” saved.") % {"name": channel.name})
-    if result.saved:
+    result = submit_posted(request, form, save)
+    if result.saved:  # named as it is now (a rename too)
+        messages.success(request, _("Channel “%(name)s” saved.") % {"name": result.value.name})
         return redirect("goals:kpis", campaign.pk)
     context = _kpi_form_context(request, campaign, channel=channel, channel_form=form, conflict=result.conflict)
     context["name_fixed_by"] = selectors.data_naming_channel(channel)
