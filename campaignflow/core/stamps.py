@@ -48,28 +48,24 @@ def carry(obj, stamp: int | None) -> None:
     obj._stamp = (stamp or 0, _generation[0], time.monotonic())
 
 
-def _carried(obj) -> int | None:
+def carried_stamp(obj) -> int | None:
+    """The stamp `obj` carries from this request's lookup, if nothing was written since; else None."""
     carried = getattr(obj, "_stamp", None)
     if carried is not None and carried[1] == _generation[0] and time.monotonic() - carried[2] < CARRY_SECONDS:
         return carried[0]
     return None
 
 
-def carried_stamp(obj) -> int | None:
-    """The stamp `obj` carries from this request's lookup, if nothing was written since; else None."""
-    return _carried(obj)
-
-
 def change_stamp(campaign) -> int:
     """The campaign's stamp (a campaign, or its id): the one it carries if nothing was written since."""
-    carried = _carried(campaign)
+    carried = carried_stamp(campaign)
     return carried if carried is not None else _scalar(_STAMP_SQL, [getattr(campaign, "pk", campaign)])
 
 
 def global_stamp(user=None) -> int:
     """The id of the newest audit entry of all (one seek on the primary key): the change stamp of reads
     that span campaigns, such as a user's campaign list. The one `user` carries if nothing was written since."""
-    carried = _carried(user)
+    carried = carried_stamp(user)
     return carried if carried is not None else _scalar(GLOBAL_STAMP_SQL)
 
 
